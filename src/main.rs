@@ -1,0 +1,233 @@
+//! The `gongkai` command line: parses flags, calls the library, sets the
+//! exit code (0 success, 1 a file failed, 2 usage).
+
+use clap::{Args, Parser, Subcommand};
+use gongkai::model::Format;
+use gongkai::{OutputFormat, ReadOptions, RenderOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Convert Chinese government budget tables (txt, csv, md, json) into
+/// public-disclosure versions.
+#[derive(Parser)]
+#[command(name = "gongkai", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert table files into the output formats.
+    Convert(ConvertArgs),
+    /// Print the model of one file as JSON ("-" reads standard input).
+    Inspect {
+        /// The file.
+        file: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+    },
+    /// Print the JSON Schema of the model.
+    Schema,
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Read the input as this format, whatever its name and content say
+    /// (text, csv, markdown, json, xlsx, xls, ods, docx).
+    #[arg(long, value_parser = parse_format)]
+    from: Option<Format>,
+}
+
+#[derive(Args)]
+struct ConvertArgs {
+    /// Input files.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output folder (created if missing).
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Output formats, comma-separated: pdf, docx, md, json.
+    #[arg(long, value_delimiter = ',', default_value = "md,json")]
+    to: Vec<OutputFormat>,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    let f = match s.to_ascii_lowercase().as_str() {
+        "text" | "txt" | "tsv" => Format::Text,
+        "csv" => Format::Csv,
+        "md" | "markdown" => Format::Markdown,
+        "json" => Format::Json,
+        "xlsx" => Format::Xlsx,
+        "xlsm" => Format::Xlsm,
+        "xlsb" => Format::Xlsb,
+        "xls" => Format::Xls,
+        "ods" => Format::Ods,
+        "docx" => Format::Docx,
+        other => return Err(format!("unknown input format '{other}'")),
+    };
+    Ok(f)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gongkai: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Convert(args) => convert(args),
+        Command::Inspect { file, input } => inspect(&file, &input),
+        Command::Schema => {
+            let schema = schemars::schema_for!(gongkai::Document);
+            print_stdout(&(serde_json::to_string_pretty(&schema)? + "\n"))
+        }
+    }
+}
+
+fn read_options(input: &InputArgs) -> ReadOptions {
+    ReadOptions { from: input.from }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+fn print_stdout(s: &str) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
+    let result = if file.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+        gongkai::read_bytes(&bytes, "-", &read_options(input)).map_err(|source| {
+            gongkai::Error::Read {
+                path: "-".into(),
+                source,
+            }
+        })
+    } else {
+        gongkai::read_path(file, &read_options(input))
+    };
+    match result {
+        Ok(doc) => {
+            for w in &doc.warnings {
+                eprintln!("{}: warning: {w}", file.display());
+            }
+            print_stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    let mut formats = args.to.clone();
+    formats.sort();
+    formats.dedup();
+    if let Some(f) = formats.iter().find(|f| !f.is_supported()) {
+        eprintln!("gongkai: {f} output is not supported yet");
+        return Ok(ExitCode::from(2));
+    }
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot create the output folder: {e}",
+            args.out.display()
+        )
+    })?;
+    let names = output_stems(&args.files);
+    let inputs: Vec<PathBuf> = args
+        .files
+        .iter()
+        .filter_map(|f| f.canonicalize().ok())
+        .collect();
+    let options = read_options(&args.input);
+    let mut failed = false;
+    for (file, stem) in args.files.iter().zip(&names) {
+        let doc = match gongkai::read_path(file, &options) {
+            Ok(doc) => doc,
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+                continue;
+            }
+        };
+        for w in &doc.warnings {
+            eprintln!("{}: warning: {w}", file.display());
+        }
+        let mut written = Vec::new();
+        for &format in &formats {
+            let target = args.out.join(format!("{stem}.{}", format.extension()));
+            if target.canonicalize().is_ok_and(|t| inputs.contains(&t)) {
+                eprintln!(
+                    "{}: not writing {}: it is one of the inputs",
+                    file.display(),
+                    target.display()
+                );
+                failed = true;
+                continue;
+            }
+            let result = gongkai::render(&doc, format, &RenderOptions::default())
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| {
+                    gongkai::write_atomic(&target, &bytes).map_err(|e| e.to_string())
+                });
+            match result {
+                Ok(()) => written.push(target.display().to_string()),
+                Err(e) => {
+                    eprintln!("{}: {format}: {e}", file.display());
+                    failed = true;
+                }
+            }
+        }
+        if !args.quiet && !written.is_empty() {
+            println!("{} → {}", file.display(), written.join(", "));
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Output names: the input's stem, or its whole file name where two inputs
+/// share a stem (budget.txt and budget.csv → budget.txt.md, budget.csv.md).
+fn output_stems(files: &[PathBuf]) -> Vec<String> {
+    let stem = |f: &PathBuf| {
+        f.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into())
+    };
+    files
+        .iter()
+        .map(|f| {
+            let s = stem(f);
+            let shared = files.iter().filter(|g| stem(g) == s).count() > 1;
+            if shared {
+                f.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or(s)
+            } else {
+                s
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,584 @@
+//! Raw grid → canonical [`Table`]: title and meta lines, header rows
+//! (multi-level, from merges or from group rows), column kinds, exact
+//! amounts, notes, row kinds and levels. Shared by every reader.
+
+pub mod amount;
+mod lines;
+mod rows;
+
+pub use lines::{is_note_start, looks_like_meta};
+pub use rows::is_total_label;
+
+use crate::model::{
+    Align, Cell, Column, ColumnKind, Document, Meta, Origin, Row, RowKind, SCHEMA_VERSION, Source,
+    Span, Table, Unit, Value, Warning,
+};
+use crate::read::{Locator, Merge, RawCell, RawDocument, RawLine, RawNumber, RawTable, ReadError};
+use amount::{Parsed, format_amount, parse_number, with_min_scale};
+
+/// Most header rows a table is given; deeper "headers" are data.
+const MAX_HEADER_ROWS: usize = 6;
+
+/// Builds the document from what a reader found.
+pub fn normalize(raw: RawDocument, source: Source) -> Result<Document, ReadError> {
+    let mut warnings = raw.warnings;
+    let mut tables = Vec::new();
+    let count = raw.tables.len();
+    let mut last_error = None;
+    for (index, rt) in raw.tables.into_iter().enumerate() {
+        let sheet = rt.sheet.clone();
+        match build_table(rt, index as u32, &mut warnings) {
+            Ok(t) => tables.push(t),
+            Err(e) if count > 1 => {
+                let at = sheet.map_or_else(
+                    || format!("table {}", index + 1),
+                    |s| format!("sheet '{s}'"),
+                );
+                warnings.push(Warning::new("skipped-table", Some(at), e.to_string()));
+                last_error = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if tables.is_empty() {
+        return Err(
+            last_error.unwrap_or_else(|| ReadError::NoTable("the file holds no table".into()))
+        );
+    }
+    Ok(Document {
+        schema: SCHEMA_VERSION,
+        source,
+        tables,
+        warnings,
+    })
+}
+
+/// A grid with merges resolved: which cell each position shows.
+struct Grid<'a> {
+    rt: &'a RawTable,
+    /// For each covered position, the merge covering it.
+    cover: Vec<Vec<Option<Merge>>>,
+    width: usize,
+}
+
+impl<'a> Grid<'a> {
+    fn new(rt: &'a RawTable) -> Grid<'a> {
+        let width = rt.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        let mut cover = vec![vec![None; width]; rt.rows.len()];
+        for m in &rt.merges {
+            for row in cover.iter_mut().skip(m.row).take(m.rows) {
+                for slot in row.iter_mut().skip(m.col).take(m.cols) {
+                    *slot = Some(*m);
+                }
+            }
+        }
+        Grid { rt, cover, width }
+    }
+
+    fn cell(&self, r: usize, c: usize) -> Option<&'a RawCell> {
+        self.rt.rows.get(r)?.cells.get(c)
+    }
+
+    fn merge_at(&self, r: usize, c: usize) -> Option<Merge> {
+        self.cover.get(r)?.get(c).copied().flatten()
+    }
+
+    /// Whether (r, c) is covered by a merge that starts elsewhere.
+    fn is_covered(&self, r: usize, c: usize) -> bool {
+        self.merge_at(r, c)
+            .is_some_and(|m| (m.row, m.col) != (r, c))
+    }
+
+    /// The cells a row shows, one per merge: (column, cell).
+    fn units(&self, r: usize) -> Vec<(usize, &'a RawCell)> {
+        (0..self.width)
+            .filter(|&c| !self.is_covered(r, c))
+            .filter_map(|c| self.cell(r, c).map(|cell| (c, cell)))
+            .filter(|(_, cell)| !cell.is_blank())
+            .collect()
+    }
+
+    /// Text shown at (r, c), following merges to their origin.
+    fn shown(&self, r: usize, c: usize) -> Option<(usize, usize, &'a RawCell)> {
+        let (or, oc) = match self.merge_at(r, c) {
+            Some(m) => (m.row, m.col),
+            None => (r, c),
+        };
+        self.cell(or, oc)
+            .filter(|cell| !cell.is_blank())
+            .map(|cell| (or, oc, cell))
+    }
+
+    fn at(&self, r: usize, c: usize) -> String {
+        let row = self.rt.rows.get(r).map_or(0, |x| x.source_row);
+        match self.rt.locator {
+            Locator::Line => format!("line {row}"),
+            Locator::TableRow => format!("table row {row}, column {}", c + 1),
+            Locator::Cell => {
+                let sheet = self
+                    .rt
+                    .sheet
+                    .as_ref()
+                    .map_or(String::new(), |s| format!("sheet '{s}', "));
+                let col = crate::model::column_letters(self.rt.first_col + c as u32);
+                format!("{sheet}cell {col}{row}")
+            }
+        }
+    }
+}
+
+fn is_meta_row(units: &[(usize, &RawCell)]) -> bool {
+    !units.is_empty() && units.iter().all(|(_, c)| looks_like_meta(&c.text))
+}
+
+fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<Table, ReadError> {
+    let grid = &Grid::new(&rt);
+    let nrows = rt.rows.len();
+
+    // Header start: the first row with two or more filled cells that is not
+    // a row of meta items.
+    let h0 = (0..nrows)
+        .find(|&r| {
+            let u = grid.units(r);
+            u.len() >= 2 && !is_meta_row(&u)
+        })
+        .ok_or_else(|| {
+            let what = if nrows == 0 {
+                "the file holds no rows".to_string()
+            } else {
+                format!(
+                    "{} line(s) of text, but none with two or more filled fields (prose, or a \
+                     table without column separators)",
+                    nrows
+                )
+            };
+            ReadError::NoTable(what)
+        })?;
+    let h_end = header_end(grid, h0);
+
+    // Table width: up to the last filled header column.
+    let width = (h0..h_end)
+        .flat_map(|r| (0..grid.width).filter(move |&c| grid.shown(r, c).is_some()))
+        .max()
+        .map_or(0, |c| c + 1);
+
+    // Notes: a trailing run of one-cell rows opened by 注/说明 or key：value.
+    let mut body_end = nrows;
+    for r in (h_end..nrows).rev() {
+        let u = grid.units(r);
+        if u.len() != 1 {
+            break;
+        }
+        let text = &u[0].1.text;
+        if is_note_start(text) || (looks_like_meta(text) && u[0].0 == 0) {
+            body_end = r;
+        }
+    }
+
+    // Ragged rows: values beyond the header have no column.
+    for r in h_end..body_end {
+        let extra: Vec<&str> = grid
+            .units(r)
+            .into_iter()
+            .filter(|(c, _)| *c >= width)
+            .map(|(_, cell)| cell.text.as_str())
+            .collect();
+        if !extra.is_empty() {
+            let fields = rt.rows[r]
+                .cells
+                .iter()
+                .rposition(|c| !c.is_blank())
+                .map_or(0, |p| p + 1);
+            return Err(ReadError::at(
+                grid.at(r, width),
+                format!(
+                    "{fields} fields but the header has {width} columns; the extra field(s) {} have no column",
+                    extra
+                        .iter()
+                        .map(|e| format!("'{e}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+
+    // Title and meta lines.
+    let mut before: Vec<RawLine> = rt.before.clone();
+    for r in 0..h0 {
+        let units = grid.units(r);
+        let n = units.len();
+        for (i, (c, cell)) in units.into_iter().enumerate() {
+            let align = if n > 1 && i == n - 1 {
+                Align::Right
+            } else if rt
+                .merges
+                .iter()
+                .any(|m| m.row == r && m.col == c && m.cols * 2 >= width.max(1) && m.cols > 1)
+            {
+                Align::Center
+            } else {
+                cell.align
+            };
+            before.push(RawLine {
+                text: cell.text.clone(),
+                align,
+                bold: cell.bold,
+                source_row: rt.rows[r].source_row,
+                ..RawLine::default()
+            });
+        }
+    }
+    let (title, meta) = title_and_meta(&before);
+    let unit = meta
+        .iter()
+        .filter(|m| matches!(m.key.as_deref(), Some("单位" | "金额单位" | "计量单位")))
+        .find_map(|m| Unit::parse(&m.value));
+
+    // Notes.
+    let mut notes: Vec<String> = Vec::new();
+    for r in body_end..nrows {
+        for (_, cell) in grid.units(r) {
+            notes.push(cell.text.clone());
+        }
+    }
+    notes.extend(
+        rt.after
+            .iter()
+            .map(|l| l.text.clone())
+            .filter(|t| !crate::read::is_blank(t)),
+    );
+
+    // Columns.
+    let mut columns = header_columns(grid, h0, h_end, width);
+    for (c, col) in columns.iter_mut().enumerate() {
+        col.hidden = rt.hidden_cols.contains(&c);
+        col.source_col = Some(rt.first_col + c as u32);
+    }
+
+    // Body cells, merges recorded as spans on their origin cell.
+    let body: Vec<usize> = (h_end..body_end).collect();
+    for &c in &(0..width).collect::<Vec<_>>() {
+        columns[c].kind = column_kind(grid, &body, c, &columns[c]);
+    }
+    let mut rows_out = Vec::with_capacity(body.len());
+    let mut indents = Vec::with_capacity(body.len());
+    let label_col = columns.iter().position(|c| c.kind == ColumnKind::Text);
+    for &r in &body {
+        let mut cells = Vec::with_capacity(width);
+        for (c, column) in columns.iter().enumerate() {
+            cells.push(body_cell(
+                grid,
+                r,
+                c,
+                column.kind,
+                body_end,
+                width,
+                warnings,
+            ));
+        }
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        indents.push(
+            label_col
+                .and_then(|c| grid.cell(r, c))
+                .map_or(0, |cell| cell.indent),
+        );
+        rows_out.push(Row {
+            kind: RowKind::Item,
+            level: 1,
+            cells,
+            hidden: rt.rows[r].hidden,
+            source_row: Some(rt.rows[r].source_row),
+        });
+    }
+
+    let mut table = Table {
+        title,
+        meta,
+        unit,
+        columns,
+        rows: rows_out,
+        notes,
+        origin: Origin {
+            index,
+            sheet: rt.sheet.clone(),
+            header_rows: (h0..h_end).map(|r| rt.rows[r].source_row).collect(),
+        },
+    };
+    rows::classify(&mut table, &indents);
+    Ok(table)
+}
+
+/// Where the header rows end (exclusive), starting from `h0`.
+fn header_end(grid: &Grid, h0: usize) -> usize {
+    let nrows = grid.rt.rows.len();
+    let mut end = match grid.rt.header_rows {
+        Some(n) if n > h0 => n,
+        _ => h0 + 1,
+    };
+    loop {
+        let mut next = end;
+        // Vertical merges starting in the header extend it.
+        for m in &grid.rt.merges {
+            if m.row >= h0 && m.row < end && m.rows > 1 {
+                next = next.max(m.row + m.rows);
+            }
+        }
+        if next == end && end < nrows {
+            let last = end - 1;
+            // A group label merged across columns has its children below.
+            let group_merge = grid
+                .rt
+                .merges
+                .iter()
+                .any(|m| m.row == last && m.cols > 1 && m.rows == 1 && m.row >= h0);
+            // A group row of a text table: a blank position whose next row
+            // has a label, and that next row holds no numbers.
+            let blank_filled_below = (0..grid.width).any(|c| {
+                grid.shown(last, c).is_none()
+                    && grid.cell(end, c).is_some_and(|cell| !cell.is_blank())
+            });
+            let next_is_labels = grid
+                .units(end)
+                .iter()
+                .all(|(_, cell)| cell.number.is_none() && parse_number(&cell.text).is_none());
+            if (group_merge || blank_filled_below) && next_is_labels && !grid.units(end).is_empty()
+            {
+                next = end + 1;
+            }
+        }
+        let next = next.min(nrows).min(h0 + MAX_HEADER_ROWS);
+        if next == end {
+            return end;
+        }
+        end = next;
+    }
+}
+
+/// Column paths from the header rows. With merges the paths follow them;
+/// without (text), a blank cell of a group row belongs to the label on its
+/// left when there is a label below it.
+fn header_columns(grid: &Grid, h0: usize, h_end: usize, width: usize) -> Vec<Column> {
+    let has_merges = grid
+        .rt
+        .merges
+        .iter()
+        .any(|m| m.row < h_end && m.row + m.rows > h0);
+    (0..width)
+        .map(|c| {
+            let mut path: Vec<String> = Vec::new();
+            let mut seen: Vec<(usize, usize)> = Vec::new();
+            for r in h0..h_end {
+                let shown = grid.shown(r, c).or_else(|| {
+                    if has_merges || r + 1 >= h_end {
+                        return None;
+                    }
+                    let below = (r + 1..h_end).any(|rr| grid.shown(rr, c).is_some());
+                    if !below {
+                        return None;
+                    }
+                    (0..c).rev().find_map(|cc| grid.shown(r, cc))
+                });
+                if let Some((or, oc, cell)) = shown
+                    && !seen.contains(&(or, oc))
+                {
+                    seen.push((or, oc));
+                    path.push(
+                        cell.text
+                            .trim_matches(|ch: char| ch.is_ascii_whitespace())
+                            .to_string(),
+                    );
+                }
+            }
+            if path.is_empty() {
+                path.push(String::new());
+            }
+            Column {
+                name: path.last().cloned().unwrap_or_default(),
+                path,
+                kind: ColumnKind::Text,
+                hidden: false,
+                source_col: None,
+            }
+        })
+        .collect()
+}
+
+/// Placeholders that stand for "nothing" in an amount column.
+fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.chars().all(|c| {
+            matches!(
+                c,
+                '-' | '—' | '－' | '–' | '/' | '…' | '.' | '*' | 'x' | 'X'
+            )
+        })
+}
+
+/// Header words of a column that holds codes kept as text.
+fn is_code_header(name: &str) -> bool {
+    let n = name.trim();
+    matches!(n, "类" | "款" | "项" | "序号" | "行次")
+        || n.contains("编码")
+        || n.contains("代码")
+        || n.contains("编号")
+}
+
+/// Header words of a money column, for columns with no values to judge by.
+fn is_amount_header(name: &str) -> bool {
+    const TEXT_WORDS: &[&str] = &[
+        "名称", "目标", "指标", "说明", "备注", "内容", "科目", "单位",
+    ];
+    const AMOUNT_WORDS: &[&str] = &[
+        "合计", "总计", "小计", "金额", "拨款", "资金", "经费", "支出", "收入", "预算", "决算",
+        "结转", "结余", "费", "数",
+    ];
+    !TEXT_WORDS.iter().any(|w| name.contains(w)) && AMOUNT_WORDS.iter().any(|w| name.contains(w))
+}
+
+fn column_kind(grid: &Grid, body: &[usize], c: usize, column: &Column) -> ColumnKind {
+    if column.path.iter().any(|p| is_code_header(p)) {
+        return ColumnKind::Code;
+    }
+    let mut amounts = 0;
+    let mut percents = 0;
+    let mut texts = 0;
+    for &r in body {
+        if grid.is_covered(r, c) {
+            continue;
+        }
+        let Some(cell) = grid.cell(r, c) else {
+            continue;
+        };
+        if cell.is_blank() {
+            continue;
+        }
+        match cell.number {
+            Some(RawNumber::Amount(_)) => amounts += 1,
+            Some(RawNumber::Percent(_)) => percents += 1,
+            None => match parse_number(&cell.text) {
+                Some(Parsed::Amount(_)) => amounts += 1,
+                Some(Parsed::Percent(_)) => percents += 1,
+                None if is_placeholder(&cell.text) => {}
+                None => texts += 1,
+            },
+        }
+    }
+    if texts > 0 {
+        ColumnKind::Text
+    } else if percents > 0 && amounts == 0 {
+        ColumnKind::Percent
+    } else if (amounts > 0 && percents == 0)
+        || (amounts == 0 && percents == 0 && is_amount_header(&column.name))
+    {
+        ColumnKind::Amount
+    } else {
+        ColumnKind::Text
+    }
+}
+
+fn body_cell(
+    grid: &Grid,
+    r: usize,
+    c: usize,
+    kind: ColumnKind,
+    body_end: usize,
+    width: usize,
+    warnings: &mut Vec<Warning>,
+) -> Cell {
+    if grid.is_covered(r, c) {
+        return Cell::default();
+    }
+    let Some(raw) = grid.cell(r, c) else {
+        return Cell::default();
+    };
+    let (row_span, col_span) = match grid.merge_at(r, c) {
+        Some(m) => (
+            m.rows.min(body_end.saturating_sub(r)).max(1),
+            m.cols.min(width.saturating_sub(c)).max(1),
+        ),
+        None => (1, 1),
+    };
+    let span = |n: usize| Span::new(n as u32).unwrap_or(Span::ONE);
+    let mut cell = Cell {
+        row_span: span(row_span),
+        col_span: span(col_span),
+        ..Cell::default()
+    };
+    if raw.is_blank() {
+        return cell;
+    }
+    let text = raw.text.clone();
+    let parsed = match raw.number {
+        Some(RawNumber::Amount(d)) => Some(Parsed::Amount(d)),
+        Some(RawNumber::Percent(d)) => Some(Parsed::Percent(d)),
+        None => parse_number(&text),
+    };
+    cell.value = match (kind, parsed) {
+        (ColumnKind::Amount, Some(Parsed::Amount(d))) => {
+            let d = with_min_scale(d);
+            if raw.number.is_none() && text != d.to_string() && text != format_amount(d) {
+                cell.raw = Some(text);
+            }
+            Value::Amount(d)
+        }
+        (ColumnKind::Percent, Some(Parsed::Percent(d))) => {
+            if raw.number.is_none() && text != format!("{d}%") {
+                cell.raw = Some(text);
+            }
+            Value::Percent(d)
+        }
+        (ColumnKind::Amount | ColumnKind::Percent, _) => {
+            if !is_placeholder(&text) {
+                warnings.push(Warning::new(
+                    "not-an-amount",
+                    Some(grid.at(r, c)),
+                    format!("'{text}' in an amount column is kept as text"),
+                ));
+            }
+            Value::Text(text)
+        }
+        (ColumnKind::Text | ColumnKind::Code, _) => Value::Text(text),
+    };
+    cell
+}
+
+/// Picks the title among the lines above a table (a heading, else the
+/// centred/bold/largest non-meta line, else the first non-meta line); the
+/// other lines are meta lines.
+fn title_and_meta(lines: &[RawLine]) -> (Option<String>, Vec<Meta>) {
+    let candidates: Vec<usize> = (0..lines.len())
+        .filter(|&i| !looks_like_meta(&lines[i].text) && !crate::read::is_blank(&lines[i].text))
+        .collect();
+    let score = |l: &RawLine| {
+        let mut s = 0u32;
+        if l.heading.is_some() {
+            s += 100 - u32::from(l.heading.unwrap_or(0)).min(99);
+        }
+        if l.align == Align::Center {
+            s += 4;
+        }
+        if l.bold {
+            s += 2;
+        }
+        if let Some(size) = l.size {
+            s += (size.clamp(0.0, 72.0) / 4.0) as u32;
+        }
+        s
+    };
+    let title_idx = candidates
+        .iter()
+        .copied()
+        .max_by(|&a, &b| score(&lines[a]).cmp(&score(&lines[b])).then(b.cmp(&a)));
+    let mut meta = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if Some(i) == title_idx || crate::read::is_blank(&l.text) {
+            continue;
+        }
+        meta.extend(lines::parse_meta(&l.text, l.align));
+    }
+    (title_idx.map(|i| lines[i].text.trim().to_string()), meta)
+}

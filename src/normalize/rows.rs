@@ -1,0 +1,329 @@
+//! Row kinds and levels: 合计/总计 rows are totals; the hierarchy comes from
+//! function codes (类 ⊃ 款 ⊃ 项), else from indentation, else from outline
+//! numbering (一、 ⊃ （一） ⊃ 1.), else from the shape of a performance table
+//! (a unit row without 绩效目标 above its projects).
+
+use crate::model::{Cell, ColumnKind, RowKind, Table, Value};
+
+/// Whether a label names a total row: 合计, 总计, 本年收入合计, 收入总计 ….
+pub fn is_total_label(label: &str) -> bool {
+    let compact: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    /// Longest label still read as a total ("本年支出合计" and the like).
+    const MAX_TOTAL_LABEL_CHARS: usize = 12;
+    compact.chars().count() <= MAX_TOTAL_LABEL_CHARS
+        && (compact.ends_with("合计") || compact.ends_with("总计"))
+}
+
+fn is_subtotal_label(label: &str) -> bool {
+    let compact: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    compact == "小计"
+}
+
+/// Sets `kind` and `level` of every row; `indents` are the source
+/// indentation levels of the rows' label cells.
+pub fn classify(table: &mut Table, indents: &[u8]) {
+    let n = table.rows.len();
+    if n == 0 {
+        return;
+    }
+    let label_col = table.label_column();
+    let totals: Vec<bool> = table.rows.iter().map(|r| row_is_total(table, r)).collect();
+    let levels = code_levels(table, &totals)
+        .or_else(|| indent_levels(table, indents, &totals, label_col))
+        .or_else(|| outline_levels(table, &totals, label_col))
+        .or_else(|| detail_levels(table, &totals, label_col))
+        .unwrap_or_else(|| totals.iter().map(|&t| if t { 0 } else { 1 }).collect());
+    for i in 0..n {
+        let level = levels[i];
+        let next_deeper = table
+            .rows
+            .get(i + 1)
+            .is_some_and(|_| levels[i + 1] > level && !totals[i + 1]);
+        let label = label_col
+            .and_then(|c| table.rows[i].cells.get(c))
+            .and_then(Cell::text);
+        let kind = if totals[i] {
+            RowKind::Total
+        } else if next_deeper || label.is_some_and(is_subtotal_label) {
+            RowKind::Subtotal
+        } else {
+            RowKind::Item
+        };
+        let row = &mut table.rows[i];
+        row.kind = kind;
+        row.level = if totals[i] { 0 } else { level.max(1) };
+    }
+}
+
+fn row_is_total(table: &Table, row: &crate::model::Row) -> bool {
+    table.columns.iter().zip(&row.cells).any(|(col, cell)| {
+        matches!(col.kind, ColumnKind::Text | ColumnKind::Code)
+            && cell.text().is_some_and(is_total_label)
+    })
+}
+
+/// Levels from classification codes: the codes of a row (one joined code
+/// column, or 类/款/项 parts in several) concatenated; a code is the child
+/// of the nearest earlier code that is a proper prefix of it.
+fn code_levels(table: &Table, totals: &[bool]) -> Option<Vec<u8>> {
+    let code_cols: Vec<usize> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == ColumnKind::Code && !is_sequence_header(&c.name))
+        .map(|(i, _)| i)
+        .collect();
+    if code_cols.is_empty() {
+        return None;
+    }
+    let codes: Vec<Option<String>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let joined: String = code_cols
+                .iter()
+                .filter_map(|&c| row.cells.get(c).and_then(Cell::text))
+                .map(str::trim)
+                .collect();
+            (!joined.is_empty() && joined.chars().all(|c| c.is_ascii_alphanumeric()))
+                .then_some(joined)
+        })
+        .collect();
+    if codes.iter().filter(|c| c.is_some()).count() < 2 {
+        return None;
+    }
+    let mut stack: Vec<String> = Vec::new();
+    let levels = codes
+        .iter()
+        .zip(totals)
+        .map(|(code, &total)| {
+            if total {
+                stack.clear();
+                return 0;
+            }
+            let Some(code) = code else { return 1 };
+            while stack
+                .last()
+                .is_some_and(|top| !(code.starts_with(top.as_str()) && code.len() > top.len()))
+            {
+                stack.pop();
+            }
+            stack.push(code.clone());
+            stack.len().min(u8::MAX as usize) as u8
+        })
+        .collect();
+    Some(levels)
+}
+
+fn is_sequence_header(name: &str) -> bool {
+    matches!(name.trim(), "序号" | "编号" | "行次")
+}
+
+/// Levels from the source's indentation of the label cells (spreadsheet
+/// indent, or leading ideographic spaces).
+fn indent_levels(
+    table: &Table,
+    indents: &[u8],
+    totals: &[bool],
+    label_col: Option<usize>,
+) -> Option<Vec<u8>> {
+    let label_col = label_col?;
+    let depth: Vec<u8> = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let spaces = row
+                .cells
+                .get(label_col)
+                .and_then(Cell::text)
+                .map_or(0, |t| {
+                    let n = t
+                        .chars()
+                        .take_while(|c| *c == '\u{3000}' || *c == ' ')
+                        .count();
+                    // Two ASCII spaces or one ideographic space make a step.
+                    let ideographic = t.chars().take_while(|c| *c == '\u{3000}').count();
+                    if ideographic > 0 { ideographic } else { n / 2 }
+                });
+            indents
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .max(spaces.min(255) as u8)
+        })
+        .collect();
+    let items: Vec<u8> = depth
+        .iter()
+        .zip(totals)
+        .filter(|(_, t)| !**t)
+        .map(|(d, _)| *d)
+        .collect();
+    let min = *items.iter().min()?;
+    let max = *items.iter().max()?;
+    if min == max {
+        return None;
+    }
+    Some(
+        depth
+            .iter()
+            .zip(totals)
+            .map(|(d, &t)| if t { 0 } else { 1 + d - min })
+            .collect(),
+    )
+}
+
+/// The outline level of a numbered label: 一、 → 1, （一） → 2, 1. or 1、 → 3,
+/// （1） → 4.
+fn outline_level(label: &str) -> Option<u8> {
+    const NUMERALS: &str = "一二三四五六七八九十百";
+    let t = label.trim_start();
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    if first == '（' || first == '(' {
+        let inner: String = chars
+            .clone()
+            .take_while(|c| *c != '）' && *c != ')')
+            .collect();
+        if inner.is_empty() {
+            return None;
+        }
+        if inner.chars().all(|c| NUMERALS.contains(c)) {
+            return Some(2);
+        }
+        if inner.chars().all(|c| c.is_ascii_digit()) {
+            return Some(4);
+        }
+        return None;
+    }
+    let head: String = t
+        .chars()
+        .take_while(|c| NUMERALS.contains(*c) || c.is_ascii_digit())
+        .collect();
+    if head.is_empty() {
+        return None;
+    }
+    let after = t[head.len()..].chars().next()?;
+    let chinese = head.chars().all(|c| NUMERALS.contains(c));
+    match (chinese, after) {
+        (true, '、') => Some(1),
+        (false, '、' | '.' | '．')
+            if !t[head.len() + after.len_utf8()..].starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            Some(3)
+        }
+        _ => None,
+    }
+}
+
+fn outline_levels(table: &Table, totals: &[bool], label_col: Option<usize>) -> Option<Vec<u8>> {
+    let label_col = label_col?;
+    let raw: Vec<Option<u8>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            r.cells
+                .get(label_col)
+                .and_then(Cell::text)
+                .and_then(outline_level)
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<u8> = raw.iter().flatten().copied().collect();
+    if distinct.len() < 2 {
+        return None;
+    }
+    // Compress the levels in use to 1, 2, 3 …
+    let rank = |l: u8| {
+        distinct
+            .iter()
+            .position(|&d| d == l)
+            .map_or(1, |p| p as u8 + 1)
+    };
+    Some(
+        raw.iter()
+            .zip(totals)
+            .map(|(l, &t)| if t { 0 } else { l.map_or(1, rank) })
+            .collect(),
+    )
+}
+
+/// Levels from the shape of a table with long text columns (绩效目标 …): a
+/// row with amounts but no text beyond its label, directly above rows with
+/// text, is the unit those rows belong to.
+fn detail_levels(table: &Table, totals: &[bool], label_col: Option<usize>) -> Option<Vec<u8>> {
+    let label_col = label_col?;
+    let detail_cols: Vec<usize> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| *i != label_col && c.kind == ColumnKind::Text)
+        .map(|(i, _)| i)
+        .collect();
+    if detail_cols.is_empty() {
+        return None;
+    }
+    let has_detail: Vec<bool> = table
+        .rows
+        .iter()
+        .map(|r| {
+            detail_cols
+                .iter()
+                .any(|&c| r.cells.get(c).is_some_and(|cell| !cell.is_empty()))
+        })
+        .collect();
+    let has_amount: Vec<bool> = table
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().any(|c| matches!(c.value, Value::Amount(_))))
+        .collect();
+    let n = table.rows.len();
+    let mut levels = vec![1u8; n];
+    let mut any_parent = false;
+    let mut under_parent = false;
+    for i in 0..n {
+        if totals[i] {
+            levels[i] = 0;
+            under_parent = false;
+            continue;
+        }
+        let parent =
+            !has_detail[i] && has_amount[i] && i + 1 < n && has_detail[i + 1] && !totals[i + 1];
+        if parent {
+            levels[i] = 1;
+            under_parent = true;
+            any_parent = true;
+        } else if has_detail[i] && under_parent {
+            levels[i] = 2;
+        } else {
+            levels[i] = 1;
+            under_parent = false;
+        }
+    }
+    any_parent.then_some(levels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals() {
+        assert!(is_total_label("合计"));
+        assert!(is_total_label("合  计"));
+        assert!(is_total_label("本年收入合计"));
+        assert!(is_total_label("收入总计"));
+        assert!(!is_total_label("小计"));
+        assert!(!is_total_label("广州开发区民营经济和企服局"));
+    }
+
+    #[test]
+    fn outline() {
+        assert_eq!(outline_level("一、本年收入"), Some(1));
+        assert_eq!(outline_level("（一）一般公共预算拨款"), Some(2));
+        assert_eq!(outline_level("1.办公费"), Some(3));
+        assert_eq!(outline_level("（1）水费"), Some(4));
+        assert_eq!(outline_level("2024年预算数"), None);
+        assert_eq!(outline_level("1.5万元"), None);
+        assert_eq!(outline_level("上年结转"), None);
+    }
+}

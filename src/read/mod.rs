@@ -1,0 +1,359 @@
+//! Readers: one module per input format, each turning bytes into the same
+//! raw grid ([`RawDocument`]) that the normaliser makes a
+//! [`Document`](crate::model::Document) of.
+//!
+//! Readers take bytes, never paths; only the front door
+//! ([`crate::read_path`]) opens files. Format detection lives in one
+//! function, [`detect`].
+
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod text;
+
+use crate::model::{Align, Format, Warning};
+use rust_decimal::Decimal;
+use thiserror::Error;
+
+/// Largest input file gongkai reads, in bytes. Budget tables are small; a
+/// file beyond this is a mistake or an attack.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Why a file could not be read.
+#[derive(Debug, Error)]
+pub enum ReadError {
+    /// Zero bytes.
+    #[error("the file is empty")]
+    Empty,
+    /// Larger than [`MAX_INPUT_BYTES`].
+    #[error("the file is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// Size of the file.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Bytes that decode to no sensible text.
+    #[error("not readable as text: {0}")]
+    NotText(String),
+    /// Readable, but holding no table.
+    #[error("no table found: {0}")]
+    NoTable(String),
+    /// A problem at a known place in the file.
+    #[error("{at}: {message}")]
+    At {
+        /// Where: "line 9", "sheet 'X', cell B7".
+        at: String,
+        /// What.
+        message: String,
+    },
+    /// A format gongkai will never read, with what to do instead.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A format a later version of gongkai reads.
+    #[error("{0} input is not supported yet")]
+    NotYetSupported(Format),
+    /// Anything else the reader of a format reports.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl ReadError {
+    pub(crate) fn at(at: impl Into<String>, message: impl Into<String>) -> ReadError {
+        ReadError::At {
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// What a reader hands to the normaliser.
+#[derive(Debug, Default)]
+pub struct RawDocument {
+    /// Tables in source order.
+    pub tables: Vec<RawTable>,
+    /// Reader warnings.
+    pub warnings: Vec<Warning>,
+}
+
+/// One table as the source lays it out, before any interpretation.
+///
+/// Sources that keep title and meta lines in the same grid as the table
+/// (text, spreadsheets) put them in `rows`; sources with separate
+/// paragraphs (Word, Markdown) put them in `before` and `after`.
+#[derive(Debug, Default)]
+pub struct RawTable {
+    /// Sheet name, for spreadsheets.
+    pub sheet: Option<String>,
+    /// How locations in this table are named in messages.
+    pub locator: Locator,
+    /// Paragraphs before the table.
+    pub before: Vec<RawLine>,
+    /// The grid, top to bottom. Rows may be ragged.
+    pub rows: Vec<RawRow>,
+    /// Paragraphs after the table.
+    pub after: Vec<RawLine>,
+    /// Merged regions, in grid coordinates (indices into `rows` and cells).
+    pub merges: Vec<Merge>,
+    /// Grid columns hidden in the source.
+    pub hidden_cols: Vec<usize>,
+    /// Zero-based source column of grid column 0.
+    pub first_col: u32,
+    /// How many grid rows the source itself marks as header rows (Word's
+    /// tblHeader, a Markdown table head); `None` means detect them.
+    pub header_rows: Option<usize>,
+}
+
+/// How a reader's positions are named in messages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Locator {
+    /// "line 9" (text, Markdown).
+    #[default]
+    Line,
+    /// "sheet '基本支出', cell B7" (spreadsheets).
+    Cell,
+    /// "table row 3, column 2" (Word tables).
+    TableRow,
+}
+
+/// A paragraph or line outside the grid.
+#[derive(Debug, Clone, Default)]
+pub struct RawLine {
+    /// Its text.
+    pub text: String,
+    /// Its alignment.
+    pub align: Align,
+    /// Heading level (1 for `#`), when the source marks one.
+    pub heading: Option<u8>,
+    /// Bold throughout.
+    pub bold: bool,
+    /// Font size in points, when the source gives one.
+    pub size: Option<f32>,
+    /// One-based source position (line, paragraph number).
+    pub source_row: u32,
+}
+
+/// A grid row.
+#[derive(Debug, Clone, Default)]
+pub struct RawRow {
+    /// Cells left to right.
+    pub cells: Vec<RawCell>,
+    /// One-based source row (line number, sheet row, Word table row).
+    pub source_row: u32,
+    /// Hidden in the source.
+    pub hidden: bool,
+}
+
+/// A grid cell.
+#[derive(Debug, Clone, Default)]
+pub struct RawCell {
+    /// The text as displayed in the source.
+    pub text: String,
+    /// A typed number the source gives (spreadsheets); text sources leave it
+    /// `None` and the normaliser parses `text`.
+    pub number: Option<RawNumber>,
+    /// Bold in the source.
+    pub bold: bool,
+    /// Indentation level in the source (spreadsheet alignment indent).
+    pub indent: u8,
+    /// Horizontal alignment in the source.
+    pub align: Align,
+}
+
+impl RawCell {
+    /// A plain text cell.
+    pub fn text(text: impl Into<String>) -> RawCell {
+        RawCell {
+            text: text.into(),
+            ..RawCell::default()
+        }
+    }
+
+    /// Whether the cell shows nothing.
+    pub fn is_blank(&self) -> bool {
+        self.number.is_none() && is_blank(&self.text)
+    }
+}
+
+/// A number typed in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawNumber {
+    /// An amount, already exact, with the scale the number format gives.
+    Amount(Decimal),
+    /// A percentage in percent units.
+    Percent(Decimal),
+}
+
+/// A merged region in grid coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    /// Top row.
+    pub row: usize,
+    /// Left column.
+    pub col: usize,
+    /// Rows covered (≥ 1).
+    pub rows: usize,
+    /// Columns covered (≥ 1).
+    pub cols: usize,
+}
+
+impl Merge {
+    /// Whether the region covers grid position (`row`, `col`).
+    pub fn covers(&self, row: usize, col: usize) -> bool {
+        row >= self.row
+            && row < self.row + self.rows
+            && col >= self.col
+            && col < self.col + self.cols
+    }
+}
+
+/// Whether a text is empty or whitespace only (ASCII and ideographic space).
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace())
+}
+
+/// Detects the format of `bytes`, using the file name's extension as a hint.
+/// Content wins over the extension where the two disagree, so a .docx
+/// renamed to .xlsx is read as what it is.
+pub fn detect(bytes: &[u8], name: &str) -> Result<Format, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let ext = extension(name);
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return detect_zip(bytes, &ext);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return detect_ole(bytes);
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Err(ReadError::Unsupported(
+            "this is a PDF; gongkai writes PDFs but reads the source tables (txt, csv, md, xlsx, xls, docx)"
+                .into(),
+        ));
+    }
+    if bytes.starts_with(b"\x89PNG")
+        || bytes.starts_with(b"\xFF\xD8\xFF")
+        || bytes.starts_with(b"GIF8")
+        || bytes.starts_with(b"BM")
+    {
+        return Err(ReadError::Unsupported(
+            "this is an image, not a table; scans need OCR before gongkai can read them".into(),
+        ));
+    }
+    Ok(match ext.as_str() {
+        "md" | "markdown" => Format::Markdown,
+        "csv" => Format::Csv,
+        "json" => Format::Json,
+        _ => Format::Text,
+    })
+}
+
+fn extension(name: &str) -> String {
+    std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
+}
+
+/// Tells the zip-based formats apart by their part names. Zip entry names
+/// stand uncompressed in the local headers, so this works on a truncated
+/// file too (whose reader then reports the damage).
+fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if has(b"word/document.xml") {
+        return Ok(Format::Docx);
+    }
+    if has(b"xl/workbook.bin") {
+        return Ok(Format::Xlsb);
+    }
+    if has(b"xl/workbook.xml") || has(b"xl/worksheets/") {
+        return Ok(if ext == "xlsm" || has(b"macroEnabled") {
+            Format::Xlsm
+        } else {
+            Format::Xlsx
+        });
+    }
+    if has(b"application/vnd.oasis.opendocument.spreadsheet") {
+        return Ok(Format::Ods);
+    }
+    if has(b"application/vnd.oasis.opendocument.text") {
+        return Err(ReadError::Unsupported(
+            "this is an OpenDocument text (.odt); save it as .docx".into(),
+        ));
+    }
+    if has(b"[Content_Types].xml") || has(b"mimetype") {
+        return Err(ReadError::Unsupported(
+            "a zip package that is neither a workbook nor a Word document".into(),
+        ));
+    }
+    match ext {
+        "xlsx" | "xlsm" | "xlsb" | "ods" | "docx" => Err(ReadError::Other(format!(
+            "not a valid .{ext}: a zip archive holding none of the parts a .{ext} has (damaged or truncated?)"
+        ))),
+        _ => Err(ReadError::Unsupported(
+            "a zip archive, not a document gongkai reads".into(),
+        )),
+    }
+}
+
+/// Tells OLE2 compound files apart by their stream names (UTF-16LE in the
+/// directory sectors).
+fn detect_ole(bytes: &[u8]) -> Result<Format, ReadError> {
+    let has = |name: &str| {
+        let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+    };
+    if has("EncryptedPackage") {
+        return Err(ReadError::Unsupported(
+            "the workbook is encrypted (password-protected); remove the password in Excel or WPS and save again"
+                .into(),
+        ));
+    }
+    if has("WordDocument") {
+        return Err(ReadError::Unsupported(
+            "this is a Word 97-2003 .doc; save it as .docx".into(),
+        ));
+    }
+    if has("Workbook") || has("Book") {
+        return Ok(Format::Xls);
+    }
+    Err(ReadError::Unsupported(
+        "an OLE2 compound file that is not an Excel workbook (a .wps or .et? save it as .xlsx or .docx)"
+            .into(),
+    ))
+}
+
+/// Reads `bytes` of the given format into raw tables.
+pub(crate) fn read_raw(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
+    match format {
+        Format::Text => text::read(bytes, text::Delimiter::Detect),
+        Format::Csv => text::read(bytes, text::Delimiter::Comma),
+        Format::Markdown => markdown::read(bytes),
+        Format::Json => Err(ReadError::Other(
+            "model JSON is read whole, not as a raw grid".into(),
+        )),
+        Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods | Format::Docx => {
+            Err(ReadError::NotYetSupported(format))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_content() {
+        assert!(matches!(detect(b"", "x.txt"), Err(ReadError::Empty)));
+        assert_eq!(detect(b"a\tb", "x.txt").unwrap(), Format::Text);
+        assert_eq!(detect(b"a,b", "x.csv").unwrap(), Format::Csv);
+        assert_eq!(detect(b"# t", "x.md").unwrap(), Format::Markdown);
+        let fake_docx = b"PK\x03\x04....word/document.xml....";
+        assert_eq!(detect(fake_docx, "x.xlsx").unwrap(), Format::Docx);
+        let fake_xlsx = b"PK\x03\x04....xl/workbook.xml....";
+        assert_eq!(detect(fake_xlsx, "x.bin").unwrap(), Format::Xlsx);
+        let err = detect(b"\x89PNG\r\n", "x.txt").unwrap_err().to_string();
+        assert!(err.contains("image"), "{err}");
+    }
+}

@@ -1,0 +1,126 @@
+//! GFM Markdown: `#` title, meta lines as paragraphs, one pipe table per
+//! table with `---:` on amount columns, notes after. Our Markdown reader
+//! reads it back to the same tables.
+//!
+//! GFM has one header row, so a multi-level header is written as its
+//! paths joined with " / "; spans in the body cannot be written and are
+//! dropped (the covered cells are empty in the model anyway).
+
+use crate::grid::HEADER_PATH_SEPARATOR;
+use crate::model::{ColumnKind, Document, Table, Value};
+use crate::normalize::amount::{format_amount, format_percent};
+
+/// Writes the document as Markdown.
+pub fn write(doc: &Document) -> Vec<u8> {
+    let mut out = String::new();
+    for (i, table) in doc.tables.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        write_table(&mut out, table);
+    }
+    out.into_bytes()
+}
+
+fn write_table(out: &mut String, table: &Table) {
+    if let Some(title) = &table.title {
+        out.push_str("# ");
+        out.push_str(&escape(title, Context::Heading));
+        out.push_str("\n\n");
+    }
+    for meta in &table.meta {
+        out.push_str(&escape(&meta.text, Context::Paragraph));
+        out.push_str("\n\n");
+    }
+    out.push('|');
+    for col in &table.columns {
+        let parts: Vec<String> = col.path.iter().map(|p| escape(p, Context::Cell)).collect();
+        out.push(' ');
+        out.push_str(&parts.join(HEADER_PATH_SEPARATOR));
+        out.push_str(" |");
+    }
+    out.push_str("\n|");
+    for col in &table.columns {
+        out.push_str(match col.kind {
+            ColumnKind::Amount | ColumnKind::Percent => " ---: |",
+            ColumnKind::Text | ColumnKind::Code => " --- |",
+        });
+    }
+    out.push('\n');
+    for row in &table.rows {
+        out.push('|');
+        for cell in &row.cells {
+            let text = match &cell.value {
+                Value::Empty => String::new(),
+                Value::Text(t) => escape(t, Context::Cell),
+                Value::Amount(d) => format_amount(*d),
+                Value::Percent(d) => format_percent(*d),
+            };
+            out.push(' ');
+            out.push_str(&text);
+            out.push_str(" |");
+        }
+        out.push('\n');
+    }
+    for note in &table.notes {
+        out.push('\n');
+        out.push_str(&escape(note, Context::Paragraph));
+        out.push('\n');
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Heading,
+    Paragraph,
+    Cell,
+}
+
+/// Escapes text so that pulldown-cmark gives it back unchanged: ASCII
+/// punctuation that could open markup is backslash-escaped, outer spaces
+/// become character references, line breaks become `<br>`, and a line
+/// start that would open a block (list, heading, quote) is defused.
+fn escape(text: &str, ctx: Context) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let lead = text.len() - text.trim_start_matches([' ', '\t']).len();
+    let trail = text.len() - text.trim_end_matches([' ', '\t']).len();
+    let trail_start = text.len() - trail;
+    for (i, ch) in text.char_indices() {
+        let at_outer = i < lead || i >= trail_start;
+        match ch {
+            ' ' if at_outer => out.push_str("&#32;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => match ctx {
+                Context::Heading => out.push(' '),
+                _ => out.push_str("<br>"),
+            },
+            '\r' => {}
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    if ctx != Context::Cell {
+        out = defuse_block_start(out);
+    }
+    out
+}
+
+/// A paragraph starting with "1." or "-" would become a list; "=" or "-"
+/// alone a setext underline; "+" a list too.
+fn defuse_block_start(s: String) -> String {
+    let digits = s.chars().take_while(char::is_ascii_digit).count();
+    let after = s[digits..].chars().next();
+    if digits > 0 && digits <= 9 && matches!(after, Some('.') | Some(')')) {
+        let mut out = s[..digits].to_string();
+        out.push('\\');
+        out.push_str(&s[digits..]);
+        return out;
+    }
+    if s.starts_with(['-', '+', '=']) {
+        return format!("\\{s}");
+    }
+    s
+}

@@ -1,0 +1,101 @@
+//! Writers: each takes a [`Document`] and returns bytes; the caller decides
+//! where they go. Writers know nothing of input formats.
+
+pub(crate) mod markdown;
+
+use crate::model::Document;
+use std::fmt;
+use std::str::FromStr;
+use thiserror::Error;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutputFormat {
+    /// GFM Markdown.
+    Markdown,
+    /// The model as JSON.
+    Json,
+    /// PDF public version.
+    Pdf,
+    /// DOCX public version.
+    Docx,
+}
+
+impl OutputFormat {
+    /// Every output format, in the order they are written.
+    pub const ALL: [OutputFormat; 4] = [
+        OutputFormat::Pdf,
+        OutputFormat::Docx,
+        OutputFormat::Markdown,
+        OutputFormat::Json,
+    ];
+
+    /// File extension of the format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Markdown => "md",
+            OutputFormat::Json => "json",
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Docx => "docx",
+        }
+    }
+
+    /// Whether this build can write the format.
+    pub fn is_supported(self) -> bool {
+        matches!(self, OutputFormat::Markdown | OutputFormat::Json)
+    }
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+impl FromStr for OutputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Ok(OutputFormat::Markdown),
+            "json" => Ok(OutputFormat::Json),
+            "pdf" => Ok(OutputFormat::Pdf),
+            "docx" => Ok(OutputFormat::Docx),
+            other => Err(format!(
+                "unknown output format '{other}' (expected pdf, docx, md or json)"
+            )),
+        }
+    }
+}
+
+/// Why a document could not be written.
+#[derive(Debug, Error)]
+pub enum WriteError {
+    /// A format a later version of gongkai writes.
+    #[error("{0} output is not supported yet")]
+    NotYetSupported(OutputFormat),
+    /// Anything else the writer reports.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Options for the writers.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {}
+
+/// Renders `doc` in `format`.
+pub fn render(
+    doc: &Document,
+    format: OutputFormat,
+    _options: &RenderOptions,
+) -> Result<Vec<u8>, WriteError> {
+    match format {
+        OutputFormat::Markdown => Ok(markdown::write(doc)),
+        OutputFormat::Json => {
+            let mut bytes = serde_json::to_vec_pretty(doc)
+                .map_err(|e| WriteError::Other(format!("cannot serialise the model: {e}")))?;
+            bytes.push(b'\n');
+            Ok(bytes)
+        }
+        OutputFormat::Pdf | OutputFormat::Docx => Err(WriteError::NotYetSupported(format)),
+    }
+}
