@@ -22,7 +22,9 @@
 pub mod grid;
 pub mod model;
 pub mod normalize;
+pub mod profile;
 pub mod read;
+pub mod time;
 pub mod write;
 
 pub use model::{Document, Format};

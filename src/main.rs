@@ -184,7 +184,8 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 failed = true;
                 continue;
             }
-            let result = gongkai::render(&doc, format, &RenderOptions::default())
+            let options = RenderOptions::default().dated_from(file);
+            let result = gongkai::render(&doc, format, &options)
                 .map_err(|e| e.to_string())
                 .and_then(|bytes| {
                     gongkai::write_atomic(&target, &bytes).map_err(|e| e.to_string())

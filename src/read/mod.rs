@@ -6,8 +6,10 @@
 //! ([`crate::read_path`]) opens files. Format detection lives in one
 //! function, [`detect`].
 
+pub(crate) mod docx;
 pub(crate) mod json;
 pub(crate) mod markdown;
+pub(crate) mod sheet;
 pub(crate) mod text;
 
 use crate::model::{Align, Format, Warning};
@@ -333,9 +335,10 @@ pub(crate) fn read_raw(bytes: &[u8], format: Format) -> Result<RawDocument, Read
         Format::Json => Err(ReadError::Other(
             "model JSON is read whole, not as a raw grid".into(),
         )),
-        Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods | Format::Docx => {
-            Err(ReadError::NotYetSupported(format))
+        Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods => {
+            sheet::read(bytes, format)
         }
+        Format::Docx => docx::read(bytes),
     }
 }
 

@@ -1,9 +1,12 @@
 //! Writers: each takes a [`Document`] and returns bytes; the caller decides
 //! where they go. Writers know nothing of input formats.
 
+pub(crate) mod docx;
 pub(crate) mod markdown;
+pub(crate) mod pdf;
 
 use crate::model::Document;
+use crate::profile::Profile;
 use std::fmt;
 use std::str::FromStr;
 use thiserror::Error;
@@ -42,7 +45,11 @@ impl OutputFormat {
 
     /// Whether this build can write the format.
     pub fn is_supported(self) -> bool {
-        matches!(self, OutputFormat::Markdown | OutputFormat::Json)
+        match self {
+            OutputFormat::Markdown | OutputFormat::Json => true,
+            OutputFormat::Pdf => pdf::SUPPORTED,
+            OutputFormat::Docx => docx::SUPPORTED,
+        }
     }
 }
 
@@ -79,14 +86,55 @@ pub enum WriteError {
 }
 
 /// Options for the writers.
-#[derive(Debug, Clone, Default)]
-pub struct RenderOptions {}
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Page, fonts and typography.
+    pub profile: Profile,
+    /// The time the outputs carry (creation/modification dates), as Unix
+    /// seconds: taken from the input, never from the clock, so the same
+    /// input gives the same bytes.
+    pub created: i64,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            profile: Profile::default(),
+            created: crate::time::FALLBACK_EPOCH,
+        }
+    }
+}
+
+impl RenderOptions {
+    /// Uses this profile.
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// Dates the outputs at `unix_seconds`.
+    pub fn with_created(mut self, unix_seconds: i64) -> Self {
+        self.created = unix_seconds;
+        self
+    }
+
+    /// Dates the outputs from an input file: `SOURCE_DATE_EPOCH` when set,
+    /// else the file's modification time, else the fallback epoch.
+    pub fn dated_from(self, input: &std::path::Path) -> Self {
+        let secs = crate::time::source_date_epoch().or_else(|| {
+            let modified = std::fs::metadata(input).ok()?.modified().ok()?;
+            let d = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+            i64::try_from(d.as_secs()).ok()
+        });
+        self.with_created(secs.unwrap_or(crate::time::FALLBACK_EPOCH))
+    }
+}
 
 /// Renders `doc` in `format`.
 pub fn render(
     doc: &Document,
     format: OutputFormat,
-    _options: &RenderOptions,
+    options: &RenderOptions,
 ) -> Result<Vec<u8>, WriteError> {
     match format {
         OutputFormat::Markdown => Ok(markdown::write(doc)),
@@ -96,6 +144,7 @@ pub fn render(
             bytes.push(b'\n');
             Ok(bytes)
         }
-        OutputFormat::Pdf | OutputFormat::Docx => Err(WriteError::NotYetSupported(format)),
+        OutputFormat::Pdf => pdf::write(doc, options),
+        OutputFormat::Docx => docx::write(doc, options),
     }
 }
