@@ -15,7 +15,7 @@
 //! assert_eq!(table.rows[0].cells[1].amount().unwrap().to_string(), "1234.50");
 //!
 //! let md = render(&doc, OutputFormat::Markdown, &RenderOptions::default()).unwrap();
-//! assert!(String::from_utf8(md).unwrap().contains("| 合计 | 1,234.50 |"));
+//! assert!(String::from_utf8(md.bytes).unwrap().contains("| 合计 | 1,234.50 |"));
 //! ```
 #![forbid(unsafe_code)]
 
@@ -29,7 +29,7 @@ pub mod write;
 
 pub use model::{Document, Format};
 pub use read::ReadError;
-pub use write::{OutputFormat, RenderOptions, WriteError, render};
+pub use write::{OutputFormat, RenderOptions, Rendered, WriteError, render};
 
 use sha2::{Digest, Sha256};
 use std::path::Path;

@@ -187,8 +187,11 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             let options = RenderOptions::default().dated_from(file);
             let result = gongkai::render(&doc, format, &options)
                 .map_err(|e| e.to_string())
-                .and_then(|bytes| {
-                    gongkai::write_atomic(&target, &bytes).map_err(|e| e.to_string())
+                .and_then(|out| {
+                    for w in &out.warnings {
+                        eprintln!("{}: warning: {format}: {w}", file.display());
+                    }
+                    gongkai::write_atomic(&target, &out.bytes).map_err(|e| e.to_string())
                 });
             match result {
                 Ok(()) => written.push(target.display().to_string()),

@@ -60,7 +60,7 @@ fn text_variants_give_the_expected_cells() {
 fn seed_markdown_is_one_gfm_table_with_right_aligned_amounts() {
     let doc = read("seed/budget.txt");
     let md = render(&doc, OutputFormat::Markdown, &RenderOptions::default()).unwrap();
-    let md = String::from_utf8(md).unwrap();
+    let md = String::from_utf8(md.bytes).unwrap();
     use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
     let mut tables = 0;
     let mut aligns = Vec::new();
@@ -109,7 +109,7 @@ fn markdown_round_trip_of_every_readable_table() {
             Err(e) => panic!("{e}"),
         };
         let md = render(&doc, OutputFormat::Markdown, &RenderOptions::default()).unwrap();
-        let back = gongkai::read_bytes(&md, "back.md", &ReadOptions::default())
+        let back = gongkai::read_bytes(&md.bytes, "back.md", &ReadOptions::default())
             .unwrap_or_else(|e| panic!("{rel}: reading our Markdown back: {e}"));
         assert_same_tables(&doc, &back, &rel);
     }
@@ -118,7 +118,9 @@ fn markdown_round_trip_of_every_readable_table() {
 #[test]
 fn json_output_reads_back_to_the_same_model() {
     let doc = read("seed/budget.csv");
-    let json = render(&doc, OutputFormat::Json, &RenderOptions::default()).unwrap();
+    let json = render(&doc, OutputFormat::Json, &RenderOptions::default())
+        .unwrap()
+        .bytes;
     let text = String::from_utf8(json.clone()).unwrap();
     assert!(text.contains("\"amount\": \"3593.00\""));
     let back = gongkai::read_bytes(&json, "m.json", &ReadOptions::default()).unwrap();

@@ -5,7 +5,7 @@ pub(crate) mod docx;
 pub(crate) mod markdown;
 pub(crate) mod pdf;
 
-use crate::model::Document;
+use crate::model::{Document, Warning};
 use crate::profile::Profile;
 use std::fmt;
 use std::str::FromStr;
@@ -130,19 +130,38 @@ impl RenderOptions {
     }
 }
 
+/// A rendered output: its bytes and what the writer noticed (characters no
+/// font has, cells that had to be clipped …).
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Writer warnings, naming the table and cell.
+    pub warnings: Vec<Warning>,
+}
+
+impl From<Vec<u8>> for Rendered {
+    fn from(bytes: Vec<u8>) -> Self {
+        Rendered {
+            bytes,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// Renders `doc` in `format`.
 pub fn render(
     doc: &Document,
     format: OutputFormat,
     options: &RenderOptions,
-) -> Result<Vec<u8>, WriteError> {
+) -> Result<Rendered, WriteError> {
     match format {
-        OutputFormat::Markdown => Ok(markdown::write(doc)),
+        OutputFormat::Markdown => Ok(markdown::write(doc).into()),
         OutputFormat::Json => {
             let mut bytes = serde_json::to_vec_pretty(doc)
                 .map_err(|e| WriteError::Other(format!("cannot serialise the model: {e}")))?;
             bytes.push(b'\n');
-            Ok(bytes)
+            Ok(bytes.into())
         }
         OutputFormat::Pdf => pdf::write(doc, options),
         OutputFormat::Docx => docx::write(doc, options),
