@@ -28,6 +28,17 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Check the numbers and indicators of table files.
+    Check {
+        /// Input files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Treat findings as errors (exit 1 when there are any).
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// Print the JSON Schema of the model.
     Schema,
 }
@@ -90,6 +101,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Convert(args) => convert(args),
         Command::Inspect { file, input } => inspect(&file, &input),
+        Command::Check {
+            files,
+            strict,
+            input,
+        } => check(&files, strict, &input),
         Command::Schema => {
             let schema = schemars::schema_for!(gongkai::Document);
             print_stdout(&(serde_json::to_string_pretty(&schema)? + "\n"))
@@ -136,6 +152,38 @@ fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn check(files: &[PathBuf], strict: bool, input: &InputArgs) -> anyhow::Result<ExitCode> {
+    let mut failed = false;
+    let mut total = 0;
+    for file in files {
+        let doc = match gongkai::read_path(file, &read_options(input)) {
+            Ok(doc) => doc,
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+                continue;
+            }
+        };
+        let findings = gongkai::check::check(&doc);
+        total += findings.len();
+        let level = if strict { "error" } else { "warning" };
+        for f in &findings {
+            println!("{}: {level}: {f} [{}]", file.display(), f.code);
+        }
+        if findings.is_empty() {
+            println!("{}: ok", file.display());
+        }
+    }
+    if strict && total > 0 {
+        failed = true;
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {

@@ -164,3 +164,32 @@ fn all_readable() -> Vec<String> {
     }
     out
 }
+
+/// Tab-separated versions of every variant (made from the expected JSON:
+/// title, meta lines, a group row where the header has two levels, rows,
+/// notes) give back exactly the expected cells: the text path of the
+/// normaliser handles every table shape of the corpus.
+#[test]
+fn text_versions_of_every_variant_give_the_expected_cells() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/text-variants");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let doc = gongkai::read_path(&path, &ReadOptions::default()).unwrap();
+        let (json, table) = match stem.strip_suffix("_0").or(stem.strip_suffix("_1")) {
+            Some(base) => {
+                let idx: usize = stem[stem.len() - 1..].parse().unwrap();
+                (
+                    expected(&format!("variants/{base}.json"))["tables"][idx].clone(),
+                    0,
+                )
+            }
+            None if stem == "bad_totals" => (expected("bad/bad_totals.json"), 0),
+            None => (expected(&format!("variants/{stem}.json")), 0),
+        };
+        assert_matches_expected(&doc.tables[table], &json, &stem);
+        seen += 1;
+    }
+    assert_eq!(seen, 11);
+}

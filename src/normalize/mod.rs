@@ -3,11 +3,12 @@
 //! amounts, notes, row kinds and levels. Shared by every reader.
 
 pub mod amount;
+pub mod indicators;
 mod lines;
 mod rows;
 
 pub use lines::{is_note_start, looks_like_meta};
-pub use rows::is_total_label;
+pub use rows::{is_total_label, outline_level};
 
 use crate::model::{
     Align, Cell, Column, ColumnKind, Document, Meta, Origin, Row, RowKind, SCHEMA_VERSION, Source,
@@ -18,6 +19,10 @@ use amount::{Parsed, format_amount, parse_number, with_min_scale};
 
 /// Most header rows a table is given; deeper "headers" are data.
 const MAX_HEADER_ROWS: usize = 6;
+
+/// Longest text still taken for a header label when deciding whether a
+/// row continues the header; a sentence is a note or data, not a label.
+const MAX_HEADER_LABEL_CHARS: usize = 30;
 
 /// Builds the document from what a reader found.
 pub fn normalize(raw: RawDocument, source: Source) -> Result<Document, ReadError> {
@@ -162,7 +167,8 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
         .max()
         .map_or(0, |c| c + 1);
 
-    // Notes: a trailing run of one-cell rows opened by 注/说明 or key：value.
+    // Notes: a trailing run of one-cell rows opened by 注/说明, a sentence
+    // (本部门无…，故本表为空表。) or key：value (填报人：…).
     let mut body_end = nrows;
     for r in (h_end..nrows).rev() {
         let u = grid.units(r);
@@ -170,7 +176,8 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             break;
         }
         let text = &u[0].1.text;
-        if is_note_start(text) || (looks_like_meta(text) && u[0].0 == 0) {
+        let sentence = text.trim_end().ends_with('。');
+        if is_note_start(text) || sentence || (looks_like_meta(text) && u[0].0 == 0) {
             body_end = r;
         }
     }
@@ -308,6 +315,7 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
         },
     };
     rows::classify(&mut table, &indents);
+    indicators::annotate(&mut table);
     Ok(table)
 }
 
@@ -336,16 +344,21 @@ fn header_end(grid: &Grid, h0: usize) -> usize {
                 .any(|m| m.row == last && m.cols > 1 && m.rows == 1 && m.row >= h0);
             // A group row of a text table: a blank position whose next row
             // has a label, and that next row holds no numbers.
+            // Only a position with no label in any header row so far counts:
+            // a blank under a label is that label's vertical continuation.
             let blank_filled_below = (0..grid.width).any(|c| {
-                grid.shown(last, c).is_none()
+                (h0..end).all(|r| grid.shown(r, c).is_none())
                     && grid.cell(end, c).is_some_and(|cell| !cell.is_blank())
             });
-            let next_is_labels = grid
-                .units(end)
-                .iter()
-                .all(|(_, cell)| cell.number.is_none() && parse_number(&cell.text).is_none());
-            if (group_merge || blank_filled_below) && next_is_labels && !grid.units(end).is_empty()
-            {
+            let below = grid.units(end);
+            let next_is_labels = !below.is_empty()
+                && below.iter().all(|(_, cell)| {
+                    cell.number.is_none()
+                        && parse_number(&cell.text).is_none()
+                        && !is_note_start(&cell.text)
+                        && cell.text.chars().count() <= MAX_HEADER_LABEL_CHARS
+                });
+            if (group_merge || blank_filled_below) && next_is_labels {
                 next = end + 1;
             }
         }

@@ -175,7 +175,7 @@ fn indent_levels(
 
 /// The outline level of a numbered label: 一、 → 1, （一） → 2, 1. or 1、 → 3,
 /// （1） → 4.
-fn outline_level(label: &str) -> Option<u8> {
+pub fn outline_level(label: &str) -> Option<u8> {
     const NUMERALS: &str = "一二三四五六七八九十百";
     let t = label.trim_start();
     let mut chars = t.chars();
