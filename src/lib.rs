@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod disclose;
 pub mod grid;
 pub mod model;
 pub mod normalize;
@@ -162,4 +163,39 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// What converting one document produced.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    /// The public version of the document that was rendered.
+    pub doc: Document,
+    /// Check findings (sums, totals, indicators, empty tables).
+    pub findings: Vec<model::Warning>,
+    /// What the disclosure policy masked or left out (never the values).
+    pub disclosure: Vec<model::Warning>,
+    /// Each output, in the order asked for.
+    pub outputs: Vec<(OutputFormat, Rendered)>,
+}
+
+/// The per-document pipeline every command shares: check the numbers,
+/// apply the disclosure policy of the profile, render each format.
+pub fn convert(
+    mut doc: Document,
+    formats: &[OutputFormat],
+    options: &RenderOptions,
+) -> Result<Converted, (OutputFormat, WriteError)> {
+    let findings = check::check(&doc);
+    let disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
+    let mut outputs = Vec::with_capacity(formats.len());
+    for &format in formats {
+        let rendered = render(&doc, format, options).map_err(|e| (format, e))?;
+        outputs.push((format, rendered));
+    }
+    Ok(Converted {
+        doc,
+        findings,
+        disclosure,
+        outputs,
+    })
 }

@@ -64,7 +64,14 @@ struct ConvertArgs {
     to: Vec<OutputFormat>,
     #[command(flatten)]
     input: InputArgs,
-    /// Print nothing but errors.
+    /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
+    #[arg(long, short)]
+    template: Option<String>,
+    /// Treat check findings as errors: a file with findings is not written
+    /// and the exit code is 1.
+    #[arg(long)]
+    strict: bool,
+    /// Print nothing but errors and warnings.
     #[arg(long, short)]
     quiet: bool,
 }
@@ -111,6 +118,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             print_stdout(&(serde_json::to_string_pretty(&schema)? + "\n"))
         }
     }
+}
+
+fn load_profile(template: Option<&str>) -> anyhow::Result<gongkai::profile::Profile> {
+    Ok(match template {
+        Some(t) => gongkai::profile::Profile::load(t)?,
+        None => gongkai::profile::Profile::default(),
+    })
 }
 
 fn read_options(input: &InputArgs) -> ReadOptions {
@@ -207,6 +221,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         .filter_map(|f| f.canonicalize().ok())
         .collect();
     let options = read_options(&args.input);
+    let profile = load_profile(args.template.as_deref())?;
     let mut failed = false;
     for (file, stem) in args.files.iter().zip(&names) {
         let doc = match gongkai::read_path(file, &options) {
@@ -217,11 +232,39 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        for w in &doc.warnings {
+        let render_options = RenderOptions::default()
+            .with_profile(profile.clone())
+            .dated_from(file);
+        let warnings = doc.warnings.clone();
+        let converted = match gongkai::convert(doc, &formats, &render_options) {
+            Ok(c) => c,
+            Err((format, e)) => {
+                eprintln!("{}: {format}: {e}", file.display());
+                failed = true;
+                continue;
+            }
+        };
+        for w in warnings
+            .iter()
+            .chain(&converted.findings)
+            .chain(&converted.disclosure)
+        {
             eprintln!("{}: warning: {w}", file.display());
         }
+        if args.strict && !converted.findings.is_empty() {
+            eprintln!(
+                "{}: {} finding(s) and --strict: not written",
+                file.display(),
+                converted.findings.len()
+            );
+            failed = true;
+            continue;
+        }
         let mut written = Vec::new();
-        for &format in &formats {
+        for (format, out) in &converted.outputs {
+            for w in &out.warnings {
+                eprintln!("{}: warning: {format}: {w}", file.display());
+            }
             let target = args.out.join(format!("{stem}.{}", format.extension()));
             if target.canonicalize().is_ok_and(|t| inputs.contains(&t)) {
                 eprintln!(
@@ -232,19 +275,10 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 failed = true;
                 continue;
             }
-            let options = RenderOptions::default().dated_from(file);
-            let result = gongkai::render(&doc, format, &options)
-                .map_err(|e| e.to_string())
-                .and_then(|out| {
-                    for w in &out.warnings {
-                        eprintln!("{}: warning: {format}: {w}", file.display());
-                    }
-                    gongkai::write_atomic(&target, &out.bytes).map_err(|e| e.to_string())
-                });
-            match result {
+            match gongkai::write_atomic(&target, &out.bytes) {
                 Ok(()) => written.push(target.display().to_string()),
                 Err(e) => {
-                    eprintln!("{}: {format}: {e}", file.display());
+                    eprintln!("{}: {e}", target.display());
                     failed = true;
                 }
             }

@@ -4,7 +4,136 @@
 //! that name the key).
 
 use serde::Deserialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// The profiles bundled with gongkai, by name.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("default", include_str!("../templates/default.toml")),
+    ("gbt9704", include_str!("../templates/gbt9704.toml")),
+];
+
+/// Why a profile could not be used.
+#[derive(Debug, Error)]
+pub enum ProfileError {
+    /// The named profile is neither bundled nor a readable file.
+    #[error(
+        "template '{name}': no bundled profile has that name and no such file ({source}); bundled: {bundled}"
+    )]
+    NotFound {
+        /// What was asked for.
+        name: String,
+        /// The file system's answer.
+        #[source]
+        source: std::io::Error,
+        /// The bundled names.
+        bundled: String,
+    },
+    /// The TOML is malformed or has an unknown key or a bad value.
+    #[error("template {origin}: {message}")]
+    Invalid {
+        /// The profile's name or path.
+        origin: String,
+        /// What is wrong, naming the key.
+        message: String,
+    },
+    /// A font file the profile names is missing or unreadable.
+    #[error("template {origin}: fonts.{role}.file: cannot read '{path}': {source}")]
+    FontFile {
+        /// The profile's name or path.
+        origin: String,
+        /// title, header, body or numbers.
+        role: &'static str,
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Profile {
+    /// Loads a bundled profile by name, or a profile file by path. Font
+    /// files named in a profile file are resolved relative to it and must
+    /// exist.
+    pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
+        if let Some((_, text)) = BUNDLED.iter().find(|(n, _)| *n == name_or_path) {
+            return Profile::parse(text, name_or_path, None);
+        }
+        let path = Path::new(name_or_path);
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::NotFound {
+            name: name_or_path.to_string(),
+            source,
+            bundled: BUNDLED
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+        Profile::parse(&text, &path.display().to_string(), path.parent())
+    }
+
+    /// Parses profile TOML; `base` is the folder relative font paths are
+    /// resolved against.
+    pub fn parse(text: &str, origin: &str, base: Option<&Path>) -> Result<Profile, ProfileError> {
+        let mut profile: Profile = toml::from_str(text).map_err(|e| ProfileError::Invalid {
+            origin: origin.to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        let origin = origin.to_string();
+        let check = |what: &str, ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(ProfileError::Invalid {
+                    origin: origin.clone(),
+                    message: what.to_string(),
+                })
+            }
+        };
+        let p = &profile.page;
+        for (key, v) in [
+            ("page.margin_top_mm", p.margin_top_mm),
+            ("page.margin_bottom_mm", p.margin_bottom_mm),
+            ("page.margin_left_mm", p.margin_left_mm),
+            ("page.margin_right_mm", p.margin_right_mm),
+        ] {
+            check(
+                &format!("{key} = {v}: a margin is between 0 and 80 mm"),
+                (0.0..=80.0).contains(&v),
+            )?;
+        }
+        let fonts = &mut profile.fonts;
+        for (role, spec) in [
+            ("title", &mut fonts.title),
+            ("header", &mut fonts.header),
+            ("body", &mut fonts.body),
+            ("numbers", &mut fonts.numbers),
+        ] {
+            check(
+                &format!(
+                    "fonts.{role}.size_pt = {}: a size is between 4 and 72 pt",
+                    spec.size_pt
+                ),
+                (4.0..=72.0).contains(&spec.size_pt),
+            )?;
+            if let Some(file) = &spec.file {
+                let resolved = match base {
+                    Some(b) if file.is_relative() => b.join(file),
+                    _ => file.clone(),
+                };
+                std::fs::File::open(&resolved).map_err(|source| ProfileError::FontFile {
+                    origin: origin.clone(),
+                    role,
+                    path: resolved.display().to_string(),
+                    source,
+                })?;
+                spec.file = Some(resolved);
+            }
+        }
+        Ok(profile)
+    }
+}
 
 /// A complete rendering profile. Every field has a default, so a profile
 /// file only names what it changes.
@@ -23,6 +152,8 @@ pub struct Profile {
     pub header_text: Option<String>,
     /// Text at the bottom of every page (beside the page number), if any.
     pub footer_text: Option<String>,
+    /// What public versions leave out or mask.
+    pub disclosure: Disclosure,
 }
 
 impl Default for Profile {
@@ -34,6 +165,7 @@ impl Default for Profile {
             page_number: PageNumberStyle::Chinese,
             header_text: None,
             footer_text: None,
+            disclosure: Disclosure::default(),
         }
     }
 }
@@ -184,4 +316,104 @@ pub enum FontFace {
     Sans,
     /// Sans, bold.
     SansBold,
+}
+
+/// The public-disclosure policy.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Disclosure {
+    /// Mask personal data (the kinds in `mask`) in every output.
+    pub mask_personal_data: bool,
+    /// Which kinds of personal data to mask.
+    pub mask: Vec<PersonalData>,
+    /// Leave out rows hidden in the source.
+    pub drop_hidden_rows: bool,
+    /// Leave out columns hidden in the source.
+    pub drop_hidden_columns: bool,
+    /// Leave out columns with these names (internal columns such as 备注).
+    pub drop_columns: Vec<String>,
+}
+
+impl Default for Disclosure {
+    fn default() -> Self {
+        Disclosure {
+            mask_personal_data: true,
+            mask: PersonalData::ALL.to_vec(),
+            drop_hidden_rows: false,
+            drop_hidden_columns: false,
+            drop_columns: Vec::new(),
+        }
+    }
+}
+
+/// Kinds of personal data the disclosure policy masks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PersonalData {
+    /// Mainland resident ID numbers (18 characters, birth date, check digit).
+    IdNumber,
+    /// Reported only: an ID-shaped number whose check digit does not match
+    /// (masked all the same under `IdNumber`).
+    #[serde(skip)]
+    IdNumberBadCheck,
+    /// Mainland mobile numbers (11 digits, 1[3-9]…).
+    Mobile,
+    /// E-mail addresses.
+    Email,
+    /// Bank card numbers (16–19 digits passing the Luhn check).
+    BankCard,
+}
+
+impl PersonalData {
+    /// Every kind.
+    pub const ALL: [PersonalData; 4] = [
+        PersonalData::IdNumber,
+        PersonalData::Mobile,
+        PersonalData::Email,
+        PersonalData::BankCard,
+    ];
+
+    /// How reports name the kind.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PersonalData::IdNumber => "an ID number",
+            PersonalData::IdNumberBadCheck => "an ID number (its check digit does not match)",
+            PersonalData::Mobile => "a mobile number",
+            PersonalData::Email => "an e-mail address",
+            PersonalData::BankCard => "a bank card number",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_profiles_load() {
+        let d = Profile::load("default").unwrap();
+        assert_eq!(d, Profile::default());
+        let g = Profile::load("gbt9704").unwrap();
+        assert_eq!(g.page_number, PageNumberStyle::Dash);
+        assert_eq!(g.fonts.title.size_pt, 22.0);
+        assert_eq!(g.fonts.body.size_pt, 16.0);
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_fonts_are_named() {
+        let e = Profile::parse("[page]\nmargin_top = 3\n", "x.toml", None).unwrap_err();
+        assert!(e.to_string().contains("margin_top"), "{e}");
+        let e = Profile::parse(
+            "[fonts.body]\nfile = \"/no/such/font.ttf\"\n",
+            "x.toml",
+            None,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("fonts.body.file"), "{e}");
+        assert!(e.to_string().contains("/no/such/font.ttf"), "{e}");
+        let e = Profile::parse("page_number = \"roman\"\n", "x.toml", None).unwrap_err();
+        assert!(e.to_string().contains("page_number"), "{e}");
+        let e = Profile::load("nonesuch").unwrap_err();
+        assert!(e.to_string().contains("bundled: default, gbt9704"), "{e}");
+    }
 }
