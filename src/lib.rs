@@ -19,6 +19,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod check;
 pub mod disclose;
 pub mod grid;

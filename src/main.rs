@@ -28,6 +28,9 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Convert a tree of department folders; mirrors the tree under --out and
+    /// writes OUT/manifest.json. Re-runs convert only what changed.
+    Batch(BatchArgs),
     /// Check the numbers and indicators of table files.
     Check {
         /// Input files.
@@ -76,6 +79,59 @@ struct ConvertArgs {
     quiet: bool,
 }
 
+#[derive(Args)]
+struct BatchArgs {
+    /// The folder to convert.
+    #[arg(required_unless_present = "merge_manifests")]
+    root: Option<PathBuf>,
+    /// Output folder (the tree is mirrored under it).
+    #[arg(long, short, required_unless_present = "merge_manifests")]
+    out: Option<PathBuf>,
+    /// Output formats, comma-separated: pdf, docx, md, json (default: all
+    /// this build writes).
+    #[arg(long, value_delimiter = ',')]
+    to: Vec<OutputFormat>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// Convert only shard I of N (0-based): a deterministic split by path,
+    /// for running one tree on N machines. Each shard writes its own
+    /// manifest part; join them with --merge-manifests.
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<(u32, u32)>,
+    /// Convert every input, even those unchanged since the last run.
+    #[arg(long)]
+    force: bool,
+    /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
+    #[arg(long, short)]
+    template: Option<String>,
+    /// Print only failures and the summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Join the manifest parts of a sharded run in this folder into
+    /// manifest.json, and do nothing else.
+    #[arg(long, value_name = "OUT", conflicts_with_all = ["root", "shard", "force"])]
+    merge_manifests: Option<PathBuf>,
+}
+
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("'{s}': a shard is I/N, e.g. 0/3"))?;
+    let i: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}': I is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}': N is not a number"))?;
+    if n == 0 || i >= n {
+        return Err(format!("'{s}': I must be below N (shards are 0/N … N-1/N)"));
+    }
+    Ok((i, n))
+}
+
 fn parse_format(s: &str) -> Result<Format, String> {
     let f = match s.to_ascii_lowercase().as_str() {
         "text" | "txt" | "tsv" => Format::Text,
@@ -108,6 +164,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Convert(args) => convert(args),
         Command::Inspect { file, input } => inspect(&file, &input),
+        Command::Batch(args) => batch(args),
         Command::Check {
             files,
             strict,
@@ -166,6 +223,165 @@ fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// Shows batch progress: a bar on a terminal, plain lines otherwise.
+struct BatchProgress {
+    bar: Option<indicatif::ProgressBar>,
+    quiet: bool,
+    done: std::sync::atomic::AtomicUsize,
+    total: std::sync::atomic::AtomicUsize,
+}
+
+impl gongkai::batch::Progress for BatchProgress {
+    fn start(&self, total: usize) {
+        self.total
+            .store(total, std::sync::atomic::Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.set_length(total as u64);
+        }
+    }
+
+    fn file_done(&self, r: &gongkai::batch::FileRecord) {
+        use gongkai::batch::Status;
+        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let total = self.total.load(std::sync::atomic::Ordering::Relaxed);
+        let line = match r.status {
+            Status::Failed => format!("{}: failed: {}", r.path, r.error.as_deref().unwrap_or("")),
+            Status::Skipped => {
+                format!("{}: skipped: {}", r.path, r.reason.as_deref().unwrap_or(""))
+            }
+            Status::Converted => format!("{}: converted ({} warning(s))", r.path, r.warnings.len()),
+            Status::Unchanged => format!("{}: unchanged", r.path),
+        };
+        match &self.bar {
+            Some(bar) => {
+                if r.status == Status::Failed {
+                    bar.println(&line);
+                }
+                bar.set_message(r.path.clone());
+                bar.inc(1);
+            }
+            None if r.status == Status::Failed => eprintln!("[{n}/{total}] {line}"),
+            None if !self.quiet => println!("[{n}/{total}] {line}"),
+            None => {}
+        }
+    }
+}
+
+fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    if let Some(out) = &args.merge_manifests {
+        let outcome = match gongkai::batch::merge_manifests(out) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("gongkai: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        };
+        let c = outcome.manifest.summary;
+        println!(
+            "merged {} file(s) into {}: converted {}, unchanged {}, skipped {}, failed {}",
+            outcome.manifest.files.len(),
+            outcome.manifest_path.display(),
+            c.converted,
+            c.unchanged,
+            c.skipped,
+            c.failed
+        );
+        return Ok(if c.failed > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    let (Some(root), Some(out)) = (args.root, args.out) else {
+        eprintln!("gongkai: batch needs ROOT and --out");
+        return Ok(ExitCode::from(2));
+    };
+    let mut formats = if args.to.is_empty() {
+        OutputFormat::ALL
+            .into_iter()
+            .filter(|f| f.is_supported())
+            .collect()
+    } else {
+        args.to.clone()
+    };
+    formats.sort();
+    formats.dedup();
+    if let Some(f) = formats.iter().find(|f| !f.is_supported()) {
+        eprintln!("gongkai: {f} output is not supported yet");
+        return Ok(ExitCode::from(2));
+    }
+    let template = args.template.clone().unwrap_or_else(|| "default".into());
+    let profile = load_profile(Some(&template))?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let options = gongkai::batch::BatchOptions {
+        root,
+        out,
+        formats,
+        jobs,
+        shard: args.shard,
+        force: args.force,
+        template,
+        profile,
+    };
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} files  {per_sec}  {wide_msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let progress = BatchProgress {
+        bar,
+        quiet: args.quiet,
+        done: Default::default(),
+        total: Default::default(),
+    };
+    let outcome = match gongkai::batch::run(&options, &progress) {
+        Ok(o) => o,
+        Err(e) => {
+            if let Some(bar) = &progress.bar {
+                bar.finish_and_clear();
+            }
+            eprintln!("gongkai: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(bar) = &progress.bar {
+        bar.finish_and_clear();
+    }
+    let c = outcome.manifest.summary;
+    let files = outcome.manifest.files.len();
+    let rate = if outcome.seconds > 0.0 {
+        (c.converted as f64) / outcome.seconds
+    } else {
+        0.0
+    };
+    if c.converted == 0 && c.failed == 0 && c.unchanged > 0 {
+        println!(
+            "nothing to convert: {} input(s) unchanged since the last run, {} skipped ({:.2} s)",
+            c.unchanged, c.skipped, outcome.seconds
+        );
+    } else {
+        println!(
+            "{files} file(s): converted {}, unchanged {}, skipped {}, failed {}, warnings {} \
+             in {:.2} s ({rate:.1} files/s)",
+            c.converted, c.unchanged, c.skipped, c.failed, c.warnings, outcome.seconds
+        );
+    }
+    println!("manifest: {}", outcome.manifest_path.display());
+    Ok(if c.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn check(files: &[PathBuf], strict: bool, input: &InputArgs) -> anyhow::Result<ExitCode> {

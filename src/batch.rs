@@ -1,0 +1,761 @@
+//! Batch conversion of a tree of department folders: walk, convert in
+//! parallel, mirror the tree under the output folder, write a manifest, and
+//! on a re-run convert only what changed.
+//!
+//! One file's failure never ends the run: errors, and panics, are recorded
+//! for that file and the others go on. Every output is written atomically.
+//! `--shard I/N` splits the inputs deterministically by a hash of their
+//! relative path, so an existing scheduler can spread one tree over N
+//! machines; each shard writes its own manifest part, which
+//! [`merge_manifests`] joins.
+
+use crate::model::Warning;
+use crate::write::OutputFormat;
+use crate::{RenderOptions, profile::Profile};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use thiserror::Error;
+
+/// File name of the manifest in the output folder.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Extensions of the files the batch tries to read as tables.
+const TABLE_EXTENSIONS: &[&str] = &[
+    "txt", "tsv", "csv", "md", "markdown", "xlsx", "xlsm", "xlsb", "xls", "ods", "docx", "doc",
+    "et", "wps",
+];
+
+/// Extensions skipped without reading, with the reason given.
+const KNOWN_NON_TABLES: &[(&[&str], &str)] = &[
+    (
+        &[
+            "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "svg",
+        ],
+        "an image, not a table",
+    ),
+    (
+        &["pdf"],
+        "a PDF (gongkai reads the source tables, not PDFs)",
+    ),
+    (
+        &["zip", "rar", "7z", "gz", "tar"],
+        "an archive; unpack it first",
+    ),
+    (
+        &["toml", "json", "ini", "log", "tmp", "bak"],
+        "not a table file",
+    ),
+];
+
+/// Options of a batch run.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// The tree to convert.
+    pub root: PathBuf,
+    /// Where outputs and the manifest go.
+    pub out: PathBuf,
+    /// Output formats.
+    pub formats: Vec<OutputFormat>,
+    /// Worker threads (0 = one per core).
+    pub jobs: usize,
+    /// This run's share of the inputs: (index, count).
+    pub shard: Option<(u32, u32)>,
+    /// Convert everything, even unchanged inputs.
+    pub force: bool,
+    /// The profile's name as given (for the manifest).
+    pub template: String,
+    /// The profile.
+    pub profile: Profile,
+}
+
+/// Why a batch could not run at all (single files failing is not this).
+#[derive(Debug, Error)]
+pub enum BatchError {
+    /// The input folder is not a readable folder.
+    #[error("{path}: {message}")]
+    Root {
+        /// The folder.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The output folder or the manifest could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A manifest could not be read or the parts do not fit together.
+    #[error("{path}: {message}")]
+    Manifest {
+        /// The manifest file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// What happened to one input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Converted in this run.
+    Converted,
+    /// Converted in an earlier run with the same content and options; its
+    /// outputs are still there.
+    Unchanged,
+    /// Not a table file, or no table in it.
+    Skipped,
+    /// Could not be converted.
+    Failed,
+}
+
+/// One output file of an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputRecord {
+    /// Path relative to the output folder, with forward slashes.
+    pub path: String,
+    /// Format.
+    pub format: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The manifest entry of one input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// Path relative to the input folder, with forward slashes.
+    pub path: String,
+    /// SHA-256 of the input (absent when it could not be read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Size in bytes.
+    #[serde(default)]
+    pub size: u64,
+    /// Detected format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// What happened.
+    pub status: Status,
+    /// Why it was skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Reader, check and writer warnings, and disclosure reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+    /// The outputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<OutputRecord>,
+}
+
+/// Options as recorded in the manifest; a change makes every input
+/// convert again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedOptions {
+    /// Output formats.
+    pub to: Vec<String>,
+    /// The profile as named.
+    pub template: String,
+    /// SHA-256 over the gongkai version, formats and the whole profile.
+    pub fingerprint: String,
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Converted in this run.
+    pub converted: usize,
+    /// Unchanged since the previous run.
+    pub unchanged: usize,
+    /// Skipped.
+    pub skipped: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Warnings over all files.
+    pub warnings: usize,
+}
+
+/// The manifest: every input of the run (or shard) with its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// gongkai version that wrote it.
+    pub gongkai: String,
+    /// The options.
+    pub options: RecordedOptions,
+    /// The shard, when the run was one: [index, count].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<[u32; 2]>,
+    /// Counts.
+    pub summary: Counts,
+    /// Inputs sorted by path.
+    pub files: Vec<FileRecord>,
+}
+
+/// Receives progress; the CLI shows a bar or lines.
+pub trait Progress: Sync {
+    /// The number of inputs to look at is known.
+    fn start(&self, total: usize);
+    /// One input is done.
+    fn file_done(&self, record: &FileRecord);
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: usize) {}
+    fn file_done(&self, _: &FileRecord) {}
+}
+
+/// The outcome of a run.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The manifest as written.
+    pub manifest: Manifest,
+    /// Where it was written.
+    pub manifest_path: PathBuf,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// An input found by the walk.
+struct Candidate {
+    abs: PathBuf,
+    rel: String,
+    skip: Option<String>,
+    failed: Option<String>,
+}
+
+fn rel_string(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn extension(p: &Path) -> String {
+    p.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Walks the tree: no symlinks out of it, no hidden files, no Office lock
+/// files, the output folder excluded.
+fn walk(root: &Path, out: &Path) -> Result<Vec<Candidate>, BatchError> {
+    let root_abs = root.canonicalize().map_err(|e| BatchError::Root {
+        path: root.display().to_string(),
+        message: format!("cannot open the input folder: {e}"),
+    })?;
+    if !root_abs.is_dir() {
+        return Err(BatchError::Root {
+            path: root.display().to_string(),
+            message: "not a folder".into(),
+        });
+    }
+    let out_abs = out.canonicalize().ok();
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(&root_abs)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            let is_out = out_abs.as_deref().is_some_and(|o| e.path() == o);
+            !hidden && !is_out
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().unwrap_or(&root_abs).to_path_buf();
+                let rel = path.strip_prefix(&root_abs).unwrap_or(&path).to_path_buf();
+                found.push(Candidate {
+                    abs: path.clone(),
+                    rel: rel_string(&rel),
+                    skip: None,
+                    failed: Some(format!("cannot read: {err}")),
+                });
+                continue;
+            }
+        };
+        let path = entry.path().to_path_buf();
+        let rel = rel_string(path.strip_prefix(&root_abs).unwrap_or(&path));
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let mut skip = None;
+        if ft.is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&root_abs) && target.is_file() => {}
+                Ok(target) if target.is_dir() => {
+                    skip = Some("a symlinked folder (not followed)".to_string())
+                }
+                Ok(_) => {
+                    skip = Some("a symlink out of the input folder (not followed)".to_string())
+                }
+                Err(_) => skip = Some("a broken symlink".to_string()),
+            }
+        }
+        if skip.is_none() && name.starts_with("~$") {
+            skip = Some("an Office lock file (the document is open in Excel/Word/WPS)".into());
+        }
+        if skip.is_none() {
+            let ext = extension(&path);
+            if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
+                let why = KNOWN_NON_TABLES
+                    .iter()
+                    .find(|(exts, _)| exts.contains(&ext.as_str()))
+                    .map_or("not a table file type", |(_, why)| why);
+                skip = Some(why.to_string());
+            }
+        }
+        found.push(Candidate {
+            abs: path,
+            rel,
+            skip,
+            failed: None,
+        });
+    }
+    Ok(found)
+}
+
+/// Which shard a relative path belongs to: the first 8 bytes of its
+/// SHA-256, modulo the shard count. Stable across machines and runs.
+pub fn shard_of(rel: &str, count: u32) -> u32 {
+    let h = Sha256::digest(rel.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&h[..8]);
+    (u64::from_be_bytes(first) % u64::from(count.max(1))) as u32
+}
+
+/// Output stems: the input's stem, or its whole file name where two inputs
+/// of one folder share a stem (预算.xlsx and 预算.docx → 预算.xlsx.pdf, …).
+fn output_stems(cands: &[Candidate]) -> BTreeMap<String, String> {
+    let mut by_key: BTreeMap<(String, String), Vec<&Candidate>> = BTreeMap::new();
+    for c in cands.iter().filter(|c| c.skip.is_none()) {
+        let p = Path::new(&c.rel);
+        let dir = p.parent().map(rel_string).unwrap_or_default();
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        by_key.entry((dir, stem)).or_default().push(c);
+    }
+    let mut out = BTreeMap::new();
+    for ((dir, stem), group) in by_key {
+        for c in &group {
+            let name = if group.len() > 1 {
+                Path::new(&c.rel)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| stem.clone())
+            } else {
+                stem.clone()
+            };
+            let full = if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            };
+            out.insert(c.rel.clone(), full);
+        }
+    }
+    out
+}
+
+fn fingerprint(formats: &[OutputFormat], template: &str, profile: &Profile) -> RecordedOptions {
+    let to: Vec<String> = formats.iter().map(|f| f.extension().to_string()).collect();
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(to.join(",").as_bytes());
+    h.update(format!("{profile:?}").as_bytes());
+    RecordedOptions {
+        to,
+        template: template.to_string(),
+        fingerprint: hex::encode(h.finalize()),
+    }
+}
+
+/// The manifest file of a run: manifest.json, or a part per shard.
+pub fn manifest_path(out: &Path, shard: Option<(u32, u32)>) -> PathBuf {
+    match shard {
+        None => out.join(MANIFEST),
+        Some((i, n)) => out.join(format!("manifest.shard-{i}-of-{n}.json")),
+    }
+}
+
+fn read_manifest(path: &Path) -> Result<Option<Manifest>, BatchError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(BatchError::Io {
+                path: path.display().to_string(),
+                source,
+            });
+        }
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| BatchError::Manifest {
+            path: path.display().to_string(),
+            message: format!("not a gongkai manifest: {e}"),
+        })
+}
+
+/// Whether an earlier record can stand: same content, same options, every
+/// output still there with the size recorded.
+fn still_valid(prev: &FileRecord, sha: &str, out: &Path) -> bool {
+    matches!(prev.status, Status::Converted | Status::Unchanged)
+        && prev.sha256.as_deref() == Some(sha)
+        && !prev.outputs.is_empty()
+        && prev
+            .outputs
+            .iter()
+            .all(|o| std::fs::metadata(out.join(&o.path)).is_ok_and(|m| m.len() == o.size))
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Converts one input; never panics (a panic inside is caught and
+/// reported as an internal error for this file).
+fn convert_one(
+    cand: &Candidate,
+    stem: &str,
+    opts: &BatchOptions,
+    previous: Option<&FileRecord>,
+    options_unchanged: bool,
+) -> FileRecord {
+    let mut record = FileRecord {
+        path: cand.rel.clone(),
+        sha256: None,
+        size: 0,
+        format: None,
+        status: Status::Skipped,
+        reason: None,
+        error: None,
+        warnings: Vec::new(),
+        outputs: Vec::new(),
+    };
+    if let Some(why) = &cand.skip {
+        record.reason = Some(why.clone());
+        return record;
+    }
+    if let Some(err) = &cand.failed {
+        record.status = Status::Failed;
+        record.error = Some(err.clone());
+        return record;
+    }
+    isolate(&mut record, |r| {
+        convert_inner(cand, stem, opts, previous, options_unchanged, r)
+    });
+    record
+}
+
+/// Runs `work` on the record; an error or a panic inside marks the record
+/// failed (a panic as an internal error), and the batch goes on.
+fn isolate(record: &mut FileRecord, work: impl FnOnce(&mut FileRecord) -> Result<(), String>) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(record)));
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            record.status = Status::Failed;
+            record.error = Some(e);
+        }
+        Err(payload) => {
+            record.status = Status::Failed;
+            record.outputs.clear();
+            record.error = Some(format!(
+                "internal error (please report it): {}",
+                panic_message(payload.as_ref())
+            ));
+        }
+    }
+}
+
+fn convert_inner(
+    cand: &Candidate,
+    stem: &str,
+    opts: &BatchOptions,
+    previous: Option<&FileRecord>,
+    options_unchanged: bool,
+    record: &mut FileRecord,
+) -> Result<(), String> {
+    let meta = std::fs::metadata(&cand.abs).map_err(|e| format!("cannot read: {e}"))?;
+    record.size = meta.len();
+    if meta.len() > crate::read::MAX_INPUT_BYTES {
+        return Err(crate::ReadError::TooLarge {
+            size: meta.len(),
+            limit: crate::read::MAX_INPUT_BYTES,
+        }
+        .to_string());
+    }
+    let bytes = std::fs::read(&cand.abs).map_err(|e| format!("cannot read: {e}"))?;
+    let sha = crate::sha256_hex(&bytes);
+    record.sha256 = Some(sha.clone());
+    if !opts.force
+        && options_unchanged
+        && let Some(prev) = previous
+        && still_valid(prev, &sha, &opts.out)
+    {
+        *record = FileRecord {
+            status: Status::Unchanged,
+            ..prev.clone()
+        };
+        return Ok(());
+    }
+    let name = cand.rel.clone();
+    let doc = match crate::read_bytes(&bytes, &name, &crate::ReadOptions::default()) {
+        Ok(doc) => doc,
+        Err(crate::ReadError::NoTable(why)) => {
+            record.status = Status::Skipped;
+            record.reason = Some(format!("no table found: {why}"));
+            return Ok(());
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    record.format = Some(doc.source.format.name().to_string());
+    record.warnings.extend(doc.warnings.iter().cloned());
+    let options = RenderOptions::default()
+        .with_profile(opts.profile.clone())
+        .dated_from(&cand.abs);
+    let converted = crate::convert(doc, &opts.formats, &options)
+        .map_err(|(format, e)| format!("{format}: {e}"))?;
+    record.warnings.extend(converted.findings);
+    record.warnings.extend(converted.disclosure);
+    for (format, out) in converted.outputs {
+        record.warnings.extend(out.warnings);
+        let rel = format!("{stem}.{}", format.extension());
+        let target = opts.out.join(&rel);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        crate::write_atomic(&target, &out.bytes)
+            .map_err(|e| format!("{}: {e}", target.display()))?;
+        record.outputs.push(OutputRecord {
+            path: rel,
+            format: format.extension().to_string(),
+            sha256: crate::sha256_hex(&out.bytes),
+            size: out.bytes.len() as u64,
+        });
+    }
+    record.status = Status::Converted;
+    Ok(())
+}
+
+fn count(files: &[FileRecord]) -> Counts {
+    let mut c = Counts::default();
+    for f in files {
+        match f.status {
+            Status::Converted => c.converted += 1,
+            Status::Unchanged => c.unchanged += 1,
+            Status::Skipped => c.skipped += 1,
+            Status::Failed => c.failed += 1,
+        }
+        c.warnings += f.warnings.len();
+    }
+    c
+}
+
+/// Runs a batch.
+pub fn run(opts: &BatchOptions, progress: &dyn Progress) -> Result<Outcome, BatchError> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&opts.out).map_err(|source| BatchError::Io {
+        path: opts.out.display().to_string(),
+        source,
+    })?;
+    let cands = walk(&opts.root, &opts.out)?;
+    let stems = output_stems(&cands);
+    let mine: Vec<&Candidate> = cands
+        .iter()
+        .filter(|c| opts.shard.is_none_or(|(i, n)| shard_of(&c.rel, n) == i))
+        .collect();
+    let manifest_file = manifest_path(&opts.out, opts.shard);
+    let recorded = fingerprint(&opts.formats, &opts.template, &opts.profile);
+    let previous = read_manifest(&manifest_file).ok().flatten();
+    let options_unchanged = previous
+        .as_ref()
+        .is_some_and(|m| m.options.fingerprint == recorded.fingerprint);
+    let prev_by_path: BTreeMap<&str, &FileRecord> = previous
+        .as_ref()
+        .map(|m| m.files.iter().map(|f| (f.path.as_str(), f)).collect())
+        .unwrap_or_default();
+    progress.start(mine.len());
+    let one = |c: &&Candidate| {
+        let stem = stems.get(&c.rel).map_or(c.rel.as_str(), String::as_str);
+        let previous = prev_by_path.get(c.rel.as_str()).copied();
+        let record = convert_one(c, stem, opts, previous, options_unchanged);
+        progress.file_done(&record);
+        record
+    };
+    let mut files: Vec<FileRecord> = if opts.jobs == 1 {
+        // No pool: the plainest schedule, also for measuring one core.
+        mine.iter().map(one).collect()
+    } else {
+        let work = || mine.par_iter().map(one).collect();
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.jobs)
+            .build()
+        {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        }
+    };
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = Manifest {
+        gongkai: env!("CARGO_PKG_VERSION").to_string(),
+        options: recorded,
+        shard: opts.shard.map(|(i, n)| [i, n]),
+        summary: count(&files),
+        files,
+    };
+    write_manifest(&manifest_file, &manifest)?;
+    Ok(Outcome {
+        manifest,
+        manifest_path: manifest_file,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn write_manifest(path: &Path, manifest: &Manifest) -> Result<(), BatchError> {
+    let mut bytes = serde_json::to_vec_pretty(manifest).map_err(|e| BatchError::Manifest {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    crate::write_atomic(path, &bytes).map_err(|source| BatchError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Joins the manifest parts of a sharded run (manifest.shard-I-of-N.json)
+/// into `OUT/manifest.json`. All parts of one count must be there and
+/// agree on the options.
+pub fn merge_manifests(out: &Path) -> Result<Outcome, BatchError> {
+    let started = Instant::now();
+    let entries = std::fs::read_dir(out).map_err(|source| BatchError::Io {
+        path: out.display().to_string(),
+        source,
+    })?;
+    let mut parts: Vec<(PathBuf, Manifest)> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("manifest.shard-") && name.ends_with(".json") {
+            let path = entry.path();
+            if let Some(m) = read_manifest(&path)? {
+                parts.push((path, m));
+            }
+        }
+    }
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    let Some((first_path, first)) = parts.first() else {
+        return Err(BatchError::Manifest {
+            path: out.display().to_string(),
+            message: "no manifest.shard-*-of-*.json parts to merge".into(),
+        });
+    };
+    let shards = first.shard.map_or(0, |s| s[1]);
+    let mut seen = BTreeSet::new();
+    for (path, m) in &parts {
+        let Some([i, n]) = m.shard else {
+            return Err(BatchError::Manifest {
+                path: path.display().to_string(),
+                message: "a part without a shard".into(),
+            });
+        };
+        if n != shards || m.options != first.options {
+            return Err(BatchError::Manifest {
+                path: path.display().to_string(),
+                message: format!(
+                    "does not fit {}: other shard count or options",
+                    first_path.display()
+                ),
+            });
+        }
+        seen.insert(i);
+    }
+    let missing: Vec<String> = (0..shards)
+        .filter(|i| !seen.contains(i))
+        .map(|i| format!("{i}/{shards}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(BatchError::Manifest {
+            path: out.display().to_string(),
+            message: format!("missing shard part(s): {}", missing.join(", ")),
+        });
+    }
+    let mut files: Vec<FileRecord> = parts.iter().flat_map(|(_, m)| m.files.clone()).collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = Manifest {
+        gongkai: env!("CARGO_PKG_VERSION").to_string(),
+        options: first.options.clone(),
+        shard: None,
+        summary: count(&files),
+        files,
+    };
+    let path = out.join(MANIFEST);
+    write_manifest(&path, &manifest)?;
+    Ok(Outcome {
+        manifest,
+        manifest_path: path,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_error_of_that_file() {
+        let mut record = FileRecord {
+            path: "a/b.xlsx".into(),
+            sha256: None,
+            size: 0,
+            format: None,
+            status: Status::Converted,
+            reason: None,
+            error: None,
+            warnings: Vec::new(),
+            outputs: Vec::new(),
+        };
+        isolate(&mut record, |_| panic!("index out of bounds: the len is 3"));
+        assert_eq!(record.status, Status::Failed);
+        assert_eq!(
+            record.error.as_deref(),
+            Some("internal error (please report it): index out of bounds: the len is 3")
+        );
+    }
+
+    #[test]
+    fn shards_are_stable() {
+        assert_eq!(shard_of("财政局/a.xlsx", 1), 0);
+        let counts = (0..300).fold([0u32; 3], |mut acc, i| {
+            acc[shard_of(&format!("dept{i}/table.xlsx"), 3) as usize] += 1;
+            acc
+        });
+        assert!(counts.iter().all(|&c| c > 70), "{counts:?}");
+        assert_eq!(shard_of("x", 3), shard_of("x", 3));
+    }
+}
