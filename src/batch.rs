@@ -245,7 +245,32 @@ fn rel_string(p: &Path) -> String {
         .join("/")
 }
 
-fn extension(p: &Path) -> String {
+/// Why a file is not read as a table, judged by its name: Office lock
+/// files and file types that hold no tables.
+pub(crate) fn skip_reason(path: &Path) -> Option<String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.starts_with("~$") {
+        return Some("an Office lock file (the document is open in Excel/Word/WPS)".into());
+    }
+    if name.starts_with('.') {
+        return Some("a hidden file".into());
+    }
+    let ext = extension_of(path);
+    if TABLE_EXTENSIONS.contains(&ext.as_str()) {
+        return None;
+    }
+    let why = KNOWN_NON_TABLES
+        .iter()
+        .find(|(exts, _)| exts.contains(&ext.as_str()))
+        .map_or("not a table file type", |(_, why)| why);
+    Some(why.to_string())
+}
+
+/// Lower-case extension of a path.
+pub(crate) fn extension_of(p: &Path) -> String {
     p.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default()
@@ -296,7 +321,6 @@ fn walk(root: &Path, out: &Path) -> Result<Vec<Candidate>, BatchError> {
         if ft.is_dir() {
             continue;
         }
-        let name = entry.file_name().to_string_lossy().into_owned();
         let mut skip = None;
         if ft.is_symlink() {
             match path.canonicalize() {
@@ -310,18 +334,8 @@ fn walk(root: &Path, out: &Path) -> Result<Vec<Candidate>, BatchError> {
                 Err(_) => skip = Some("a broken symlink".to_string()),
             }
         }
-        if skip.is_none() && name.starts_with("~$") {
-            skip = Some("an Office lock file (the document is open in Excel/Word/WPS)".into());
-        }
         if skip.is_none() {
-            let ext = extension(&path);
-            if !TABLE_EXTENSIONS.contains(&ext.as_str()) {
-                let why = KNOWN_NON_TABLES
-                    .iter()
-                    .find(|(exts, _)| exts.contains(&ext.as_str()))
-                    .map_or("not a table file type", |(_, why)| why);
-                skip = Some(why.to_string());
-            }
+            skip = skip_reason(&path);
         }
         found.push(Candidate {
             abs: path,

@@ -25,13 +25,20 @@ use std::collections::BTreeMap;
 pub fn check(doc: &Document) -> Vec<Warning> {
     let mut out = Vec::new();
     for (i, table) in doc.tables.iter().enumerate() {
-        check_table(table, i, &mut out);
+        check_table_into(table, table_name(table, i), &mut out);
     }
     out
 }
 
-fn check_table(table: &Table, index: usize, out: &mut Vec<Warning>) {
-    let name = table_name(table, index);
+/// Checks one table; `name` is how findings name it ("table 1 '部门收支总表'").
+pub fn check_table(table: &Table, name: &str) -> Vec<Warning> {
+    let mut out = Vec::new();
+    check_table_into(table, name.to_string(), &mut out);
+    out
+}
+
+fn check_table_into(table: &Table, name: String, out: &mut Vec<Warning>) {
+    let name = name.as_str();
     if table.rows.is_empty() {
         let explained = table
             .notes
@@ -40,13 +47,13 @@ fn check_table(table: &Table, index: usize, out: &mut Vec<Warning>) {
         if !explained {
             out.push(Warning::new(
                 "empty-table",
-                Some(name.clone()),
+                Some(name.to_string()),
                 "the table has no rows and no note saying why (e.g. 本部门无…，故本表为空表)",
             ));
         }
         return;
     }
-    row_sums(table, &name, out);
+    row_sums(table, name, out);
     for block in blocks(table) {
         column_totals(table, &block, &name, out);
     }

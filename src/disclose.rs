@@ -15,10 +15,17 @@ pub fn apply(doc: &mut Document, policy: &Disclosure) -> Vec<Warning> {
             Some(t) => format!("table {} '{t}'", i + 1),
             None => format!("table {}", i + 1),
         };
-        drop_rows_and_columns(table, policy, &name, &mut report);
-        if policy.mask_personal_data && !policy.mask.is_empty() {
-            mask_table(table, &policy.mask, &name, &mut report);
-        }
+        report.extend(apply_table(table, policy, &name));
+    }
+    report
+}
+
+/// Applies the policy to one table; `name` is how the report names it.
+pub fn apply_table(table: &mut Table, policy: &Disclosure, name: &str) -> Vec<Warning> {
+    let mut report = Vec::new();
+    drop_rows_and_columns(table, policy, name, &mut report);
+    if policy.mask_personal_data && !policy.mask.is_empty() {
+        mask_table(table, &policy.mask, name, &mut report);
     }
     report
 }

@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod batch;
+pub mod book;
 pub mod check;
 pub mod disclose;
 pub mod grid;

@@ -31,6 +31,9 @@ enum Command {
     /// Convert a tree of department folders; mirrors the tree under --out and
     /// writes OUT/manifest.json. Re-runs convert only what changed.
     Batch(BatchArgs),
+    /// Make a department's disclosure book (cover, 目录, chapters, tables)
+    /// from its folder: table files plus chapters written as Markdown.
+    Book(BookArgs),
     /// Check the numbers and indicators of table files.
     Check {
         /// Input files.
@@ -114,6 +117,25 @@ struct BatchArgs {
     merge_manifests: Option<PathBuf>,
 }
 
+#[derive(Args)]
+struct BookArgs {
+    /// The department folder.
+    folder: PathBuf,
+    /// Output folder.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Output formats, comma-separated: pdf, docx, md (default: all this
+    /// build writes).
+    #[arg(long, value_delimiter = ',')]
+    to: Vec<OutputFormat>,
+    /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
+    #[arg(long, short)]
+    template: Option<String>,
+    /// Treat check findings as errors (exit 1, nothing written).
+    #[arg(long)]
+    strict: bool,
+}
+
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     let (i, n) = s
         .split_once('/')
@@ -165,6 +187,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Convert(args) => convert(args),
         Command::Inspect { file, input } => inspect(&file, &input),
         Command::Batch(args) => batch(args),
+        Command::Book(args) => book(args),
         Command::Check {
             files,
             strict,
@@ -378,6 +401,84 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
     }
     println!("manifest: {}", outcome.manifest_path.display());
     Ok(if c.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
+    let profile = load_profile(args.template.as_deref())?;
+    let mut formats: Vec<OutputFormat> = if args.to.is_empty() {
+        OutputFormat::ALL
+            .into_iter()
+            .filter(|f| gongkai::book::writes(*f))
+            .collect()
+    } else {
+        args.to.clone()
+    };
+    formats.sort();
+    formats.dedup();
+    if let Some(f) = formats.iter().find(|f| !gongkai::book::writes(**f)) {
+        eprintln!("gongkai: the book is not written as {f} (yet)");
+        return Ok(ExitCode::from(2));
+    }
+    let created = gongkai::time::source_date_epoch()
+        .unwrap_or_else(|| gongkai::book::newest_input_time(&args.folder));
+    let options = gongkai::book::BookOptions {
+        created,
+        ..Default::default()
+    };
+    let mut book = match gongkai::book::build(&args.folder, &options) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("gongkai: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let folder = args.folder.display().to_string();
+    let findings = gongkai::book::checks::check(&book);
+    let disclosure = book.disclose(&profile.disclosure);
+    for w in book.warnings.iter().chain(&findings).chain(&disclosure) {
+        eprintln!("{folder}: warning: {w}");
+    }
+    if args.strict && !findings.is_empty() {
+        eprintln!(
+            "{folder}: {} finding(s) and --strict: not written",
+            findings.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot create the output folder: {e}",
+            args.out.display()
+        )
+    })?;
+    let render_options = RenderOptions::default()
+        .with_profile(profile)
+        .with_created(created);
+    let mut failed = false;
+    let stem = gongkai::book::file_stem_for(&book);
+    for format in formats {
+        let target = args.out.join(format!("{stem}.{}", format.extension()));
+        let result = gongkai::book::render(&book, format, &render_options)
+            .map_err(|e| e.to_string())
+            .and_then(|out| {
+                for w in &out.warnings {
+                    eprintln!("{folder}: warning: {format}: {w}");
+                }
+                gongkai::write_atomic(&target, &out.bytes).map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(()) => println!("{folder} → {}", target.display()),
+            Err(e) => {
+                eprintln!("{folder}: {format}: {e}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

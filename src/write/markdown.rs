@@ -17,14 +17,17 @@ pub fn write(doc: &Document) -> Vec<u8> {
         if i > 0 {
             out.push('\n');
         }
-        write_table(&mut out, table);
+        write_table(&mut out, table, "#");
     }
     out.into_bytes()
 }
 
-fn write_table(out: &mut String, table: &Table) {
+/// Writes one table: its title as a heading of the given marks ("#",
+/// "###"), meta lines, the pipe table and the notes.
+pub(crate) fn write_table(out: &mut String, table: &Table, heading: &str) {
     if let Some(title) = &table.title {
-        out.push_str("# ");
+        out.push_str(heading);
+        out.push(' ');
         out.push_str(&escape(title, Context::Heading));
         out.push_str("\n\n");
     }
@@ -69,10 +72,14 @@ fn write_table(out: &mut String, table: &Table) {
     }
 }
 
+/// Where escaped text goes.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Context {
+pub(crate) enum Context {
+    /// A heading line.
     Heading,
+    /// A paragraph.
     Paragraph,
+    /// A table cell.
     Cell,
 }
 
@@ -80,7 +87,7 @@ enum Context {
 /// punctuation that could open markup is backslash-escaped, outer spaces
 /// become character references, line breaks become `<br>`, and a line
 /// start that would open a block (list, heading, quote) is defused.
-fn escape(text: &str, ctx: Context) -> String {
+pub(crate) fn escape(text: &str, ctx: Context) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let lead = text.len() - text.trim_start_matches([' ', '\t']).len();
     let trail = text.len() - text.trim_end_matches([' ', '\t']).len();

@@ -1,0 +1,742 @@
+//! The disclosure book: a department's whole 部门预算公开 document — cover,
+//! 目录, text chapters and the standard tables in their standard order — as
+//! one model that the PDF, DOCX and Markdown book writers render.
+//!
+//! A department folder holds the table files (any format gongkai reads)
+//! and the text chapters as Markdown. An optional `book.toml` gives the
+//! title, department, year, date and the order of the parts.
+
+pub mod chapter;
+pub mod checks;
+pub mod markdown;
+
+use crate::model::{Table, Warning};
+use chapter::Chapter;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Name of the optional configuration file in a department folder.
+pub const BOOK_TOML: &str = "book.toml";
+
+/// The word in `book.toml`'s `order` that stands for all tables not
+/// named there, in the standard order.
+const TABLES_KEYWORD: &str = "tables";
+
+/// Why a book could not be made.
+#[derive(Debug, Error)]
+pub enum BookError {
+    /// The folder could not be listed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The folder or file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// book.toml is malformed or names a file that is not there.
+    #[error("{path}: {message}")]
+    Config {
+        /// book.toml.
+        path: String,
+        /// What is wrong, naming the key.
+        message: String,
+    },
+    /// Nothing to make a book of.
+    #[error("{path}: no table files and no chapters in the folder")]
+    Empty {
+        /// The folder.
+        path: String,
+    },
+}
+
+/// `book.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BookToml {
+    title: Option<String>,
+    department: Option<String>,
+    year: Option<String>,
+    date: Option<String>,
+    /// Files in the order they appear; "tables" stands for the other
+    /// tables in the standard order.
+    order: Option<Vec<String>>,
+    /// Markdown files that are chapters even if they read as tables.
+    chapters: Option<Vec<String>>,
+}
+
+/// A table placed in the book.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookTable {
+    /// Its title in the book (the table's title, else its file's stem).
+    pub title: String,
+    /// The table.
+    pub table: Table,
+    /// The file it came from, relative to the folder.
+    pub source: String,
+}
+
+/// A part of the book, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// A text chapter.
+    Chapter(Chapter),
+    /// A run of tables under a common heading (部门预算表).
+    Tables {
+        /// The heading.
+        title: String,
+        /// The tables, each starting on its own page.
+        tables: Vec<BookTable>,
+    },
+}
+
+/// A department's book.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Book {
+    /// The cover title: "<部门><年度>年部门预算".
+    pub title: String,
+    /// The department.
+    pub department: String,
+    /// The year (e.g. "2025"), when known.
+    pub year: Option<String>,
+    /// The date on the cover.
+    pub date: String,
+    /// The parts in order.
+    pub parts: Vec<Part>,
+    /// What was noticed on the way (duplicates, unreadable files, findings).
+    pub warnings: Vec<Warning>,
+}
+
+impl Book {
+    /// Every table of the book in order.
+    pub fn tables(&self) -> impl Iterator<Item = &BookTable> {
+        self.parts.iter().flat_map(|p| match p {
+            Part::Tables { tables, .. } => tables.as_slice(),
+            Part::Chapter(_) => &[],
+        })
+    }
+
+    /// Headings of the 目录 in order: (depth, numbered title). Chapters and
+    /// the table group are depth 0, tables depth 1.
+    pub fn toc(&self) -> Vec<(u8, String)> {
+        let mut out = Vec::new();
+        for (i, part) in self.parts.iter().enumerate() {
+            let n = chinese_number(i + 1);
+            match part {
+                Part::Chapter(c) => {
+                    out.push((0, format!("{n}、{}", strip_outline_number(&c.title))))
+                }
+                Part::Tables { title, tables } => {
+                    out.push((0, format!("{n}、{title}")));
+                    for (k, t) in tables.iter().enumerate() {
+                        out.push((1, format!("{}. {}", k + 1, t.title)));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Book {
+    /// Applies the disclosure policy to every table and chapter; returns
+    /// the report (never the masked values).
+    pub fn disclose(&mut self, policy: &crate::profile::Disclosure) -> Vec<Warning> {
+        let mut report = Vec::new();
+        let kinds = if policy.mask_personal_data {
+            policy.mask.clone()
+        } else {
+            Vec::new()
+        };
+        let mask = |text: &mut String, at: &str, report: &mut Vec<Warning>| {
+            for kind in crate::disclose::mask_text(text, &kinds) {
+                report.push(Warning::new(
+                    "masked",
+                    Some(at.to_string()),
+                    format!("masked {}", kind.describe()),
+                ));
+            }
+        };
+        mask(&mut self.title, "book title", &mut report);
+        for part in &mut self.parts {
+            match part {
+                Part::Chapter(c) => {
+                    let at = format!("chapter '{}' ({})", c.title, c.source);
+                    mask(&mut c.title, &at, &mut report);
+                    for block in &mut c.blocks {
+                        match block {
+                            chapter::Block::Heading { text, .. } => mask(text, &at, &mut report),
+                            chapter::Block::Paragraph(spans) => {
+                                for s in spans {
+                                    mask(&mut s.text, &at, &mut report);
+                                }
+                            }
+                            chapter::Block::List { items, .. } => {
+                                for s in items.iter_mut().flatten() {
+                                    mask(&mut s.text, &at, &mut report);
+                                }
+                            }
+                            chapter::Block::Table(t) => {
+                                report.extend(crate::disclose::apply_table(t, policy, &at));
+                            }
+                        }
+                    }
+                }
+                Part::Tables { tables, .. } => {
+                    for t in tables {
+                        let at = format!("table '{}' ({})", t.title, t.source);
+                        mask(&mut t.title, &at, &mut report);
+                        report.extend(crate::disclose::apply_table(&mut t.table, policy, &at));
+                    }
+                }
+            }
+        }
+        report
+    }
+}
+
+/// 1 → 一, 12 → 十二, 20 → 二十 (enough for a book's chapters).
+pub fn chinese_number(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n].to_string(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", DIGITS[n % 10]),
+        20..=99 => {
+            let tail = if n.is_multiple_of(10) {
+                ""
+            } else {
+                DIGITS[n % 10]
+            };
+            format!("{}十{tail}", DIGITS[n / 10])
+        }
+        _ => n.to_string(),
+    }
+}
+
+/// Removes an outline number a chapter title already has ("一、部门主要职能"
+/// → "部门主要职能"), so the book can number its parts itself.
+pub fn strip_outline_number(title: &str) -> &str {
+    let t = title.trim();
+    if crate::normalize::outline_level(t) == Some(1)
+        && let Some(pos) = t.find('、')
+    {
+        return t[pos + '、'.len_utf8()..].trim_start();
+    }
+    t
+}
+
+/// The standard position of a table in a 部门预算 book, from its title:
+/// 收支总表, 收入总表, 支出总表, 财政拨款收支总表, 一般公共预算支出表,
+/// 基本支出表, "三公"经费表, 政府性基金, 国有资本经营, 项目支出绩效目标表.
+/// More specific names are tested first (财政拨款收支总表 before 收支总表).
+pub fn standard_rank(title: &str) -> Option<usize> {
+    let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let rules: [(&[&str], usize); 10] = [
+        (&["财政拨款收支"], 4),
+        (&["三公"], 7),
+        (&["政府性基金"], 8),
+        (&["国有资本经营"], 9),
+        (&["绩效目标"], 10),
+        (&["基本支出"], 6),
+        (&["一般公共预算"], 5),
+        (&["收支总表", "收支预算总表", "收入支出"], 1),
+        (&["收入总表", "收入预算总表", "收入预算表", "收入表"], 2),
+        (&["支出总表", "支出预算总表", "支出预算表", "支出表"], 3),
+    ];
+    rules
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| t.contains(w)))
+        .map(|(_, rank)| *rank)
+}
+
+/// The standard position of a chapter: before the tables (职能, 机构设置,
+/// 名词解释, 编制说明) or after them (其他相关情况说明, 项目经费情况说明).
+fn chapter_rank(title: &str) -> Option<usize> {
+    let rules: [(&str, usize); 6] = [
+        ("职能", 1),
+        ("机构", 2),
+        ("名词解释", 3),
+        ("编制说明", 4),
+        ("其他相关情况", 6),
+        ("项目经费", 7),
+    ];
+    rules
+        .iter()
+        .find(|(w, _)| title.contains(w))
+        .map(|(_, r)| *r)
+}
+
+/// Whether this build writes the book in `format`.
+pub fn writes(format: crate::OutputFormat) -> bool {
+    matches!(format, crate::OutputFormat::Markdown)
+}
+
+/// Renders the book in `format`.
+pub fn render(
+    book: &Book,
+    format: crate::OutputFormat,
+    _options: &crate::RenderOptions,
+) -> Result<crate::Rendered, crate::WriteError> {
+    match format {
+        crate::OutputFormat::Markdown => Ok(markdown::write(book).into()),
+        other => Err(crate::WriteError::NotYetSupported(other)),
+    }
+}
+
+/// A file name for the book's outputs: its title with characters file
+/// systems refuse replaced.
+pub fn file_stem_for(book: &Book) -> String {
+    book.title
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The newest modification time of the files in a folder (Unix seconds),
+/// which dates the book; the fallback epoch when none can be read.
+pub fn newest_input_time(folder: &Path) -> i64 {
+    std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok()?.modified().ok())
+        .filter_map(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .filter_map(|d| i64::try_from(d.as_secs()).ok())
+        .max()
+        .unwrap_or(crate::time::FALLBACK_EPOCH)
+}
+
+/// Rank of the table group among chapters.
+const TABLES_RANK: usize = 5;
+/// Rank of chapters of unknown kind: after everything else, by name.
+const UNKNOWN_CHAPTER_RANK: usize = 8;
+
+/// Options for making a book.
+#[derive(Debug, Clone)]
+pub struct BookOptions {
+    /// The time the book is dated (Unix seconds; from the inputs).
+    pub created: i64,
+    /// The heading of the table group.
+    pub tables_title: String,
+}
+
+impl Default for BookOptions {
+    fn default() -> Self {
+        BookOptions {
+            created: crate::time::FALLBACK_EPOCH,
+            tables_title: "部门预算表".into(),
+        }
+    }
+}
+
+fn file_stem(p: &Path) -> String {
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn read_config(folder: &Path) -> Result<BookToml, BookError> {
+    let path = folder.join(BOOK_TOML);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| BookError::Config {
+            path: path.display().to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BookToml::default()),
+        Err(source) => Err(BookError::Io {
+            path: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
+/// The first "20xx年" in a text.
+fn find_year(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w[..4].iter().collect();
+        (w[0] == '2' && w[1] == '0' && w[..4].iter().all(char::is_ascii_digit) && w[4] == '年')
+            .then_some(digits)
+    })
+}
+
+/// Removes the 部门/单位 marker some department lines carry:
+/// "某局（部门）" → "某局".
+fn clean_department(name: &str) -> String {
+    let mut n = name.trim();
+    for suffix in [
+        "（部门）",
+        "(部门)",
+        "（单位）",
+        "(单位)",
+        "（本级）",
+        "(本级)",
+    ] {
+        if let Some(s) = n.strip_suffix(suffix) {
+            n = s.trim_end();
+        }
+    }
+    n.to_string()
+}
+
+/// Reads a department folder into a book. Files that cannot be read are
+/// warnings, not errors: the book is made of what can be read.
+pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
+    let config = read_config(folder)?;
+    let mut names: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|source| BookError::Io {
+            path: folder.display().to_string(),
+            source,
+        })?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    let forced_chapters = config.chapters.clone().unwrap_or_default();
+    let mut warnings = Vec::new();
+    let mut chapters: Vec<(usize, Chapter)> = Vec::new();
+    let mut tables: Vec<(String, BookTable)> = Vec::new(); // (file name, table)
+    let mut seen_content: Vec<(serde_json::Value, String)> = Vec::new();
+    for path in &names {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name == BOOK_TOML || crate::batch::skip_reason(path).is_some() {
+            continue;
+        }
+        let is_md = matches!(crate::batch::extension_of(path).as_str(), "md" | "markdown");
+        let stem = file_stem(path);
+        let as_table =
+            if is_md && (forced_chapters.contains(&name) || chapter_rank(&stem).is_some()) {
+                None
+            } else {
+                Some(crate::read_path(path, &crate::ReadOptions::default()))
+            };
+        match as_table {
+            Some(Ok(doc)) => {
+                let doc_tables = doc.tables;
+                for table in doc_tables {
+                    let key = table_content_key(&table);
+                    if let Some((_, first)) = seen_content.iter().find(|(k, _)| *k == key) {
+                        warnings.push(Warning::new(
+                            "duplicate-table",
+                            Some(name.clone()),
+                            format!("the same table as in {first}; included once"),
+                        ));
+                        continue;
+                    }
+                    seen_content.push((key, name.clone()));
+                    let title = table.title.clone().unwrap_or_else(|| stem.clone());
+                    tables.push((
+                        name.clone(),
+                        BookTable {
+                            title,
+                            table,
+                            source: name.clone(),
+                        },
+                    ));
+                }
+            }
+            Some(Err(crate::Error::Read {
+                source: crate::ReadError::NoTable(_),
+                ..
+            })) if is_md => {
+                chapters.push(read_chapter(path, &name, &stem, &mut warnings));
+            }
+            Some(Err(e)) => warnings.push(Warning::new(
+                "unreadable",
+                Some(name.clone()),
+                format!("left out of the book: {e}"),
+            )),
+            None => chapters.push(read_chapter(path, &name, &stem, &mut warnings)),
+        }
+    }
+    if chapters.is_empty() && tables.is_empty() {
+        return Err(BookError::Empty {
+            path: folder.display().to_string(),
+        });
+    }
+    tables.sort_by(|(fa, a), (fb, b)| {
+        let ra = standard_rank(&a.title).or_else(|| standard_rank(fa));
+        let rb = standard_rank(&b.title).or_else(|| standard_rank(fb));
+        ra.unwrap_or(usize::MAX)
+            .cmp(&rb.unwrap_or(usize::MAX))
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| fa.cmp(fb))
+    });
+    let parts = arrange(&config, folder, chapters, tables, &options.tables_title)?;
+
+    let all_tables: Vec<&Table> = parts
+        .iter()
+        .flat_map(|p| match p {
+            Part::Tables { tables, .. } => tables.iter().map(|t| &t.table).collect::<Vec<_>>(),
+            Part::Chapter(_) => Vec::new(),
+        })
+        .collect();
+    let department = config.department.clone().unwrap_or_else(|| {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for d in all_tables
+            .iter()
+            .filter_map(|t| t.department())
+            .map(clean_department)
+        {
+            match counts.iter_mut().find(|(n, _)| *n == d) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((d, 1)),
+            }
+        }
+        counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(n, _)| n)
+            .unwrap_or_else(|| {
+                folder
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+    });
+    let folder_name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let year = config.year.clone().or_else(|| {
+        all_tables
+            .iter()
+            .flat_map(|t| {
+                t.title
+                    .iter()
+                    .cloned()
+                    .chain(t.meta.iter().map(|m| m.text.clone()))
+                    .chain(t.notes.iter().cloned())
+            })
+            .chain(std::iter::once(folder_name.clone()))
+            .chain(names.iter().map(|p| file_stem(p)))
+            .chain(tables_titles(&parts))
+            .find_map(|s| find_year(&s))
+    });
+    let civil = crate::time::civil_from_unix(options.created);
+    let date = config
+        .date
+        .clone()
+        .unwrap_or_else(|| format!("{}年{}月", civil.year, civil.month));
+    let title = config.title.clone().unwrap_or_else(|| match &year {
+        Some(y) => format!("{department}{y}年部门预算"),
+        None => format!("{department}部门预算"),
+    });
+    Ok(Book {
+        title,
+        department,
+        year,
+        date,
+        parts,
+        warnings,
+    })
+}
+
+fn tables_titles(parts: &[Part]) -> Vec<String> {
+    parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Chapter(c) => Some(c.plain_text()),
+            Part::Tables { .. } => None,
+        })
+        .collect()
+}
+
+fn read_chapter(
+    path: &Path,
+    name: &str,
+    stem: &str,
+    warnings: &mut Vec<Warning>,
+) -> (usize, Chapter) {
+    let text = std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| {
+            crate::read::text::decode(&b)
+                .map(|(t, _)| t)
+                .map_err(|e| e.to_string())
+        });
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            warnings.push(Warning::new("unreadable", Some(name.to_string()), e));
+            String::new()
+        }
+    };
+    let ch = chapter::parse(&text, stem, name);
+    let rank = chapter_rank(&ch.title)
+        .or_else(|| chapter_rank(stem))
+        .unwrap_or(UNKNOWN_CHAPTER_RANK);
+    (rank, ch)
+}
+
+/// Puts chapters and tables in order: book.toml's `order` when given,
+/// else chapters by their standard rank around the table group.
+fn arrange(
+    config: &BookToml,
+    folder: &Path,
+    mut chapters: Vec<(usize, Chapter)>,
+    mut tables: Vec<(String, BookTable)>,
+    tables_title: &str,
+) -> Result<Vec<Part>, BookError> {
+    let mut parts = Vec::new();
+    let group = |tables: Vec<BookTable>| Part::Tables {
+        title: tables_title.to_string(),
+        tables,
+    };
+    if let Some(order) = &config.order {
+        let toml_path = folder.join(BOOK_TOML).display().to_string();
+        let mut pending_tables: Vec<BookTable> = Vec::new();
+        for entry in order {
+            if entry == TABLES_KEYWORD {
+                let rest: Vec<BookTable> = tables.drain(..).map(|(_, t)| t).collect();
+                pending_tables.extend(rest);
+                continue;
+            }
+            if let Some(pos) = chapters.iter().position(|(_, c)| c.source == *entry) {
+                if !pending_tables.is_empty() {
+                    parts.push(group(std::mem::take(&mut pending_tables)));
+                }
+                parts.push(Part::Chapter(chapters.remove(pos).1));
+                continue;
+            }
+            let before = pending_tables.len();
+            let mut i = 0;
+            while i < tables.len() {
+                if tables[i].0 == *entry {
+                    pending_tables.push(tables.remove(i).1);
+                } else {
+                    i += 1;
+                }
+            }
+            if pending_tables.len() == before {
+                return Err(BookError::Config {
+                    path: toml_path,
+                    message: format!(
+                        "order: '{entry}' is neither a chapter nor a table file of the folder (nor \"{TABLES_KEYWORD}\")"
+                    ),
+                });
+            }
+        }
+        if !pending_tables.is_empty() {
+            parts.push(group(pending_tables));
+        }
+        // Anything not named goes at the end, in the standard order.
+        if !tables.is_empty() {
+            parts.push(group(tables.into_iter().map(|(_, t)| t).collect()));
+        }
+        chapters.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.source.cmp(&b.1.source)));
+        parts.extend(chapters.into_iter().map(|(_, c)| Part::Chapter(c)));
+        return Ok(parts);
+    }
+    chapters.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.source.cmp(&b.1.source)));
+    let mut placed = false;
+    for (rank, ch) in chapters {
+        if rank > TABLES_RANK && !placed {
+            if !tables.is_empty() {
+                parts.push(group(
+                    std::mem::take(&mut tables)
+                        .into_iter()
+                        .map(|(_, t)| t)
+                        .collect(),
+                ));
+            }
+            placed = true;
+        }
+        parts.push(Part::Chapter(ch));
+    }
+    if !placed && !tables.is_empty() {
+        parts.push(group(tables.into_iter().map(|(_, t)| t).collect()));
+    }
+    Ok(parts)
+}
+
+/// What makes two tables the same for the book: their content, not their
+/// provenance.
+fn table_content_key(t: &Table) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = t
+        .rows
+        .iter()
+        .map(|r| {
+            serde_json::Value::Array(
+                r.cells
+                    .iter()
+                    .map(|c| serde_json::Value::String(c.value.canonical()))
+                    .collect(),
+            )
+        })
+        .collect();
+    serde_json::json!({
+        "title": t.title,
+        "columns": t.columns.iter().map(|c| c.path.clone()).collect::<Vec<_>>(),
+        "rows": rows,
+        "notes": t.notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_order() {
+        let titles = [
+            "项目支出绩效目标表（含转移支付项目）",
+            "政府性基金预算支出表",
+            "一般公共预算\"三公\"经费支出表",
+            "一般公共预算基本支出表",
+            "财政拨款收支总表",
+            "部门支出总表",
+            "部门收入总表",
+            "部门收支总表",
+            "一般公共预算支出表",
+            "国有资本经营预算支出表",
+        ];
+        let mut ranked: Vec<(usize, &str)> = titles
+            .iter()
+            .map(|t| (standard_rank(t).unwrap(), *t))
+            .collect();
+        ranked.sort();
+        let order: Vec<&str> = ranked.iter().map(|(_, t)| *t).collect();
+        assert_eq!(
+            order,
+            vec![
+                "部门收支总表",
+                "部门收入总表",
+                "部门支出总表",
+                "财政拨款收支总表",
+                "一般公共预算支出表",
+                "一般公共预算基本支出表",
+                "一般公共预算\"三公\"经费支出表",
+                "政府性基金预算支出表",
+                "国有资本经营预算支出表",
+                "项目支出绩效目标表（含转移支付项目）",
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_and_names() {
+        assert_eq!(chinese_number(1), "一");
+        assert_eq!(chinese_number(10), "十");
+        assert_eq!(chinese_number(12), "十二");
+        assert_eq!(chinese_number(20), "二十");
+        assert_eq!(chinese_number(23), "二十三");
+        assert_eq!(strip_outline_number("一、部门主要职能"), "部门主要职能");
+        assert_eq!(strip_outline_number("部门主要职能"), "部门主要职能");
+        assert_eq!(clean_department("某局（部门）"), "某局");
+        assert_eq!(find_year("项目支出2025年预算"), Some("2025".into()));
+        assert_eq!(find_year("12025年"), Some("2025".into()));
+    }
+}
