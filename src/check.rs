@@ -55,9 +55,9 @@ fn check_table_into(table: &Table, name: String, out: &mut Vec<Warning>) {
     }
     row_sums(table, name, out);
     for block in blocks(table) {
-        column_totals(table, &block, &name, out);
+        column_totals(table, &block, name, out);
     }
-    indicators(table, &name, out);
+    indicators(table, name, out);
 }
 
 fn table_name(table: &Table, index: usize) -> String {
