@@ -19,10 +19,10 @@ use crate::grid::{self, Slot};
 use crate::model::{Align, ColumnKind, Document, Meta, RowKind, Table, Value, Warning};
 use crate::profile::{FontSpec, Orientation, PageNumberStyle, Profile};
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, NumPages,
-    PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Tab, TabValueType,
-    Table as DocxTable, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders,
-    TableCell, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin,
+    PageNum, PageOrientationType, Paragraph, Run, RunFonts, Tab, TabValueType, Table as DocxTable,
+    TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType,
+    TableRow, VAlignType, VMergeType, WidthType,
 };
 
 /// Whether this build writes DOCX.
@@ -69,7 +69,13 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
     if let Some(text) = &profile.header_text {
         let p = Paragraph::new()
             .align(AlignmentType::Center)
-            .add_run(text_run(text, &profile.fonts.body, false, &mut warnings, "header"));
+            .add_run(text_run(
+                text,
+                &profile.fonts.body,
+                false,
+                &mut warnings,
+                "header",
+            ));
         docx = docx.header(Header::new().add_paragraph(p));
     }
     let mut header_rows = Vec::new();
@@ -131,7 +137,10 @@ fn mm(v: f32) -> i32 {
 impl Page {
     fn from(profile: &Profile) -> Page {
         let (w, h) = profile.page.size_mm();
-        let (left, right) = (mm(profile.page.margin_left_mm), mm(profile.page.margin_right_mm));
+        let (left, right) = (
+            mm(profile.page.margin_left_mm),
+            mm(profile.page.margin_right_mm),
+        );
         let width = mm(w) as u32;
         Page {
             width,
@@ -180,9 +189,7 @@ fn fonts(spec: &FontSpec) -> RunFonts {
 
 /// Characters XML 1.0 cannot carry.
 fn xml_safe(text: &str, warnings: &mut Vec<Warning>, at: &str) -> String {
-    let bad = |c: char| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
-    };
+    let bad = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
     if !text.chars().any(bad) {
         return text.to_string();
     }
@@ -197,13 +204,7 @@ fn xml_safe(text: &str, warnings: &mut Vec<Warning>, at: &str) -> String {
 }
 
 /// One run holding `text`, with line breaks and tabs as Word elements.
-fn text_run(
-    text: &str,
-    font: &FontSpec,
-    bold: bool,
-    warnings: &mut Vec<Warning>,
-    at: &str,
-) -> Run {
+fn text_run(text: &str, font: &FontSpec, bold: bool, warnings: &mut Vec<Warning>, at: &str) -> Run {
     let text = xml_safe(text, warnings, at).replace("\r\n", "\n");
     let mut run = Run::new()
         .fonts(fonts(font))
@@ -323,7 +324,12 @@ fn cell_paragraph(align: AlignmentType) -> Paragraph {
 }
 
 fn span_width(widths: &[u32], col: usize, cols: usize) -> usize {
-    widths.iter().skip(col).take(cols).map(|w| *w as usize).sum()
+    widths
+        .iter()
+        .skip(col)
+        .take(cols)
+        .map(|w| *w as usize)
+        .sum()
 }
 
 /// The Word table and its number of header rows.
@@ -370,9 +376,13 @@ fn table_xml(
                     cell = cell.vertical_merge(VMergeType::Restart);
                 }
                 let at = format!("table {}, header", ctx.table_no);
-                cell = cell.add_paragraph(cell_paragraph(AlignmentType::Center).add_run(
-                    text_run(&h.text, &fonts_.header, true, warnings, &at),
-                ));
+                cell = cell.add_paragraph(cell_paragraph(AlignmentType::Center).add_run(text_run(
+                    &h.text,
+                    &fonts_.header,
+                    true,
+                    warnings,
+                    &at,
+                )));
             } else {
                 cell = cell
                     .vertical_merge(VMergeType::Continue)
@@ -407,7 +417,11 @@ fn table_xml(
         let mut c = 0;
         while c < widths.len() {
             match slots.get(c) {
-                Some(Slot::Cell { cell, cols, rows: rs }) => {
+                Some(Slot::Cell {
+                    cell,
+                    cols,
+                    rows: rs,
+                }) => {
                     let cols = (*cols).max(1);
                     let kind = table.columns.get(c).map_or(ColumnKind::Text, |k| k.kind);
                     let (align, font) = match (&cell.value, kind) {
@@ -430,12 +444,7 @@ fn table_xml(
                     }
                     let text = widths::display(&cell.value);
                     if !text.is_empty() {
-                        let at = format!(
-                            "table {}, row {}, column {}",
-                            ctx.table_no,
-                            r + 1,
-                            c + 1
-                        );
+                        let at = format!("table {}, row {}, column {}", ctx.table_no, r + 1, c + 1);
                         p = p.add_run(text_run(&text, font, bold, warnings, &at));
                     }
                     let mut tc = TableCell::new()
@@ -451,23 +460,24 @@ fn table_xml(
                     cells.push(tc);
                     c += cols;
                 }
-                Some(Slot::Covered) => match origin.get(r).and_then(|o| o.get(c)).copied().flatten()
-                {
-                    Some((or, oc, cols)) if or < r && oc == c => {
-                        let mut tc = TableCell::new()
-                            .width(span_width(&widths, c, cols), WidthType::Dxa)
-                            .vertical_merge(VMergeType::Continue)
-                            .add_paragraph(cell_paragraph(AlignmentType::Left));
-                        if cols > 1 {
-                            tc = tc.grid_span(cols);
+                Some(Slot::Covered) => {
+                    match origin.get(r).and_then(|o| o.get(c)).copied().flatten() {
+                        Some((or, oc, cols)) if or < r && oc == c => {
+                            let mut tc = TableCell::new()
+                                .width(span_width(&widths, c, cols), WidthType::Dxa)
+                                .vertical_merge(VMergeType::Continue)
+                                .add_paragraph(cell_paragraph(AlignmentType::Left));
+                            if cols > 1 {
+                                tc = tc.grid_span(cols);
+                            }
+                            cells.push(tc);
+                            c += cols.max(1);
                         }
-                        cells.push(tc);
-                        c += cols.max(1);
+                        // Covered from the left: the gridSpan on its left
+                        // already takes the place.
+                        _ => c += 1,
                     }
-                    // Covered from the left: the gridSpan on its left
-                    // already takes the place.
-                    _ => c += 1,
-                },
+                }
                 None => {
                     cells.push(
                         TableCell::new()

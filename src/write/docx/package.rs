@@ -67,7 +67,8 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
                 pending = false;
             }
             Event::Empty(e) if pending && e.name().as_ref() == b"w:trPr" => {
-                writer.write_event(Event::Start(e)).map_err(xml_error)?;
+                let open = BytesStart::new("w:trPr").with_attributes(e.attributes().flatten());
+                writer.write_event(Event::Start(open)).map_err(xml_error)?;
                 writer
                     .write_event(Event::Empty(header.borrow()))
                     .map_err(xml_error)?;
@@ -76,7 +77,9 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
                     .map_err(xml_error)?;
                 pending = false;
             }
-            Event::Start(e) if pending && e.name().as_ref() == b"w:tc" => {
+            Event::Start(ref e) | Event::Empty(ref e)
+                if pending && e.name().as_ref() == b"w:tc" =>
+            {
                 // A row without properties: give it some.
                 writer
                     .write_event(Event::Start(BytesStart::new("w:trPr")))
@@ -87,7 +90,7 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
                 writer
                     .write_event(Event::End(BytesEnd::new("w:trPr")))
                     .map_err(xml_error)?;
-                writer.write_event(Event::Start(e)).map_err(xml_error)?;
+                writer.write_event(ev.borrow()).map_err(xml_error)?;
                 pending = false;
             }
             other => writer.write_event(other).map_err(xml_error)?,
@@ -183,7 +186,8 @@ pub fn pack(
         }
     }
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let zip_error = |e: zip::result::ZipError| WriteError::Other(format!("cannot pack the docx: {e}"));
+    let zip_error =
+        |e: zip::result::ZipError| WriteError::Other(format!("cannot pack the docx: {e}"));
     for (name, bytes) in parts {
         zip.start_file(name, options).map_err(zip_error)?;
         zip.write_all(&bytes)
