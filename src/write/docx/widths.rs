@@ -37,6 +37,8 @@ pub struct Measure {
     /// Width at which nothing wraps (text) or the header wraps at most
     /// into [`HEADER_LINES`] (numbers).
     pub pref: f64,
+    /// Width at which nothing wraps at all, the header included.
+    pub full: f64,
     /// Whether the column takes the room left over.
     pub text: bool,
 }
@@ -100,6 +102,7 @@ pub fn measure(table: &Table) -> Vec<Measure> {
                     Measure {
                         min,
                         pref,
+                        full: pref.max(header + NUMBER_SLACK_UNITS),
                         text: false,
                     }
                 }
@@ -109,9 +112,11 @@ pub fn measure(table: &Table) -> Vec<Measure> {
                         .map(|t| longest_word(t))
                         .fold(longest_word(&col.name), f64::max);
                     let min = word.max(MIN_TEXT_UNITS);
+                    let pref = natural.max(header).max(min);
                     Measure {
                         min,
-                        pref: natural.max(header).max(min),
+                        pref,
+                        full: pref,
                         text: true,
                     }
                 }
@@ -120,9 +125,10 @@ pub fn measure(table: &Table) -> Vec<Measure> {
         .collect()
 }
 
-/// Shares `available` half-em units among columns: every column gets its
-/// minimum; if everything fits unwrapped, text columns share what is left
-/// in proportion to their content; otherwise number columns grow towards
+/// Shares `available` half-em units among columns: if everything fits
+/// without any wrapping, every column grows in proportion to its content
+/// (so text columns stay the wide ones); otherwise every column gets its
+/// minimum, number columns grow towards
 /// their preferred width first, then text columns share the rest by
 /// water-filling weighted with the square root of how much more they want
 /// (so a column of long 绩效指标 text gets more than a column of names,
@@ -133,25 +139,21 @@ pub fn distribute(measures: &[Measure], available: f64) -> Vec<f64> {
         return Vec::new();
     }
     let sum_min: f64 = measures.iter().map(|m| m.min).sum();
-    let sum_pref: f64 = measures.iter().map(|m| m.pref).sum();
+    let sum_full: f64 = measures.iter().map(|m| m.full).sum();
     if sum_min >= available {
         let scale = available / sum_min.max(f64::MIN_POSITIVE);
         return measures.iter().map(|m| m.min * scale).collect();
     }
     let any_text = measures.iter().any(|m| m.text);
-    if sum_pref <= available {
-        let extra = available - sum_pref;
-        let takes = |m: &Measure| !any_text || m.text;
-        let weight: f64 = measures.iter().filter(|m| takes(m)).map(|m| m.pref).sum();
+    if sum_full <= available {
+        let extra = available - sum_full;
         return measures
             .iter()
             .map(|m| {
-                if takes(m) && weight > 0.0 {
-                    m.pref + extra * m.pref / weight
-                } else if takes(m) {
-                    m.pref + extra / n as f64
+                if sum_full > 0.0 {
+                    m.full + extra * m.full / sum_full
                 } else {
-                    m.pref
+                    available / n as f64
                 }
             })
             .collect();
@@ -241,7 +243,12 @@ mod tests {
     use super::*;
 
     fn m(min: f64, pref: f64, text: bool) -> Measure {
-        Measure { min, pref, text }
+        Measure {
+            min,
+            pref,
+            full: pref,
+            text,
+        }
     }
 
     #[test]
@@ -252,9 +259,9 @@ mod tests {
     }
 
     #[test]
-    fn roomy_tables_give_the_rest_to_text() {
-        let w = distribute(&[m(8.0, 20.0, true), m(10.0, 10.0, false)], 50.0);
-        assert_eq!(w, vec![40.0, 10.0]);
+    fn roomy_tables_grow_every_column_with_its_content() {
+        let w = distribute(&[m(8.0, 20.0, true), m(10.0, 10.0, false)], 60.0);
+        assert_eq!(w, vec![40.0, 20.0]);
     }
 
     #[test]
