@@ -521,6 +521,14 @@ fn page_fonts_widths_and_amounts_follow_the_profile() {
         "{first_amount}"
     );
     assert!(first_amount.contains("<w:b />"), "{first_amount}");
+    // Simplified Chinese text; 宋体 and 黑体 declared with their Latin names.
+    assert!(part(&out, "word/styles.xml").contains(r#"<w:lang w:eastAsia="zh-CN" />"#));
+    let font_table = part(&out, "word/fontTable.xml");
+    assert!(font_table.contains(r#"<w:font w:name="宋体"><w:altName w:val="SimSun" /><w:charset w:val="86" /><w:family w:val="roman" />"#), "{font_table}");
+    assert!(
+        font_table.contains(r#"<w:font w:name="黑体"><w:altName w:val="SimHei" />"#),
+        "{font_table}"
+    );
     // Notes and meta: 部门名称 and 单位 on one line, 单位 at a right tab.
     assert!(xml.contains(r#"<w:tab w:val="right" w:pos="15138" />"#));
 }

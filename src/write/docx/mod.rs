@@ -17,7 +17,7 @@ mod widths;
 use super::{RenderOptions, Rendered, WriteError};
 use crate::grid::{self, Slot};
 use crate::model::{Align, ColumnKind, Document, Meta, RowKind, Table, Value, Warning};
-use crate::profile::{FontSpec, Orientation, PageNumberStyle, Profile};
+use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, Profile};
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin,
     PageNum, PageOrientationType, Paragraph, Run, RunFonts, Tab, TabValueType, Table as DocxTable,
@@ -43,6 +43,10 @@ const TITLE_SPACE_AFTER: u32 = 120;
 
 /// Space after the meta line and after each note, in twips.
 const LINE_SPACE_AFTER: u32 = 60;
+
+/// The language of the documents' CJK text: budget disclosures are in
+/// Simplified Chinese.
+const EAST_ASIAN_LANGUAGE: &str = "zh-CN";
 
 /// Header and footer distance from the page edge, in twips (8 mm).
 const HEADER_FOOTER_TWIPS: i32 = 454;
@@ -115,7 +119,22 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
     let document = package::mark_header_rows(&xml.document, &header_rows)?;
     let when = crate::time::civil_from_unix(options.created);
     let core = package::core_properties(doc.title(), doc.department(), when);
-    let bytes = package::pack(xml, document, core, when)?;
+    let fonts_ = &profile.fonts;
+    let families: Vec<package::FontEntry> =
+        [&fonts_.title, &fonts_.header, &fonts_.body, &fonts_.numbers]
+            .into_iter()
+            .map(|f| package::FontEntry {
+                name: f.family.clone(),
+                serif: matches!(f.bundled, FontFace::Serif | FontFace::SerifBold),
+            })
+            .collect();
+    let finished = package::Finished {
+        document,
+        core,
+        styles: package::add_language(&xml.styles, EAST_ASIAN_LANGUAGE),
+        font_table: package::add_fonts(&xml.font_table, &families),
+    };
+    let bytes = package::pack(xml, finished, when)?;
     Ok(Rendered { bytes, warnings })
 }
 

@@ -99,6 +99,78 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
     Ok(writer.into_inner().into_inner())
 }
 
+/// Declares the document's East Asian language (so LibreOffice picks the
+/// Simplified Chinese forms of a CJK font, not the Japanese ones) in the
+/// run defaults of styles.xml; docx-rs has no setter for w:lang.
+pub fn add_language(styles: &[u8], east_asia: &str) -> Vec<u8> {
+    const ANCHOR: &[u8] = b"<w:rPrDefault><w:rPr>";
+    let Some(at) = styles.windows(ANCHOR.len()).position(|w| w == ANCHOR) else {
+        return styles.to_vec();
+    };
+    let lang = format!(r#"<w:lang w:eastAsia="{}" />"#, escape(east_asia));
+    let mut out = Vec::with_capacity(styles.len() + lang.len());
+    out.extend_from_slice(&styles[..at + ANCHOR.len()]);
+    out.extend_from_slice(lang.as_bytes());
+    out.extend_from_slice(&styles[at + ANCHOR.len()..]);
+    out
+}
+
+/// A font the document uses, for fontTable.xml: its name, the Latin name
+/// Word also knows it by, and whether it is a serif (roman) or a sans
+/// (swiss) face, which guides substitution where the font is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontEntry {
+    /// Family name as written in w:rFonts.
+    pub name: String,
+    /// A serif face.
+    pub serif: bool,
+}
+
+/// Latin names of the Chinese families profiles name most.
+fn alt_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "宋体" => "SimSun",
+        "黑体" => "SimHei",
+        "仿宋" => "FangSong",
+        "楷体" => "KaiTi",
+        "仿宋_GB2312" => "FangSong_GB2312",
+        "楷体_GB2312" => "KaiTi_GB2312",
+        "微软雅黑" => "Microsoft YaHei",
+        "方正小标宋简体" => "FZXiaoBiaoSong-B05S",
+        _ => return None,
+    })
+}
+
+/// Adds the document's fonts to fontTable.xml with the GB2312 character
+/// set.
+pub fn add_fonts(table: &[u8], fonts: &[FontEntry]) -> Vec<u8> {
+    const END: &[u8] = b"</w:fonts>";
+    let Some(at) = table.windows(END.len()).rposition(|w| w == END) else {
+        return table.to_vec();
+    };
+    let mut entries = String::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for f in fonts {
+        if seen.contains(&f.name.as_str()) {
+            continue;
+        }
+        seen.push(&f.name);
+        entries.push_str(&format!(r#"<w:font w:name="{}">"#, escape(&f.name)));
+        if let Some(alt) = alt_name(&f.name) {
+            entries.push_str(&format!(r#"<w:altName w:val="{alt}" />"#));
+        }
+        entries.push_str(&format!(
+            r#"<w:charset w:val="86" /><w:family w:val="{}" /><w:pitch w:val="variable" /></w:font>"#,
+            if f.serif { "roman" } else { "swiss" }
+        ));
+    }
+    let mut out = Vec::with_capacity(table.len() + entries.len());
+    out.extend_from_slice(&table[..at]);
+    out.extend_from_slice(entries.as_bytes());
+    out.extend_from_slice(&table[at..]);
+    out
+}
+
 fn escape(s: &str) -> String {
     quick_xml::escape::escape(s).into_owned()
 }
@@ -145,14 +217,24 @@ fn zip_time(when: Civil) -> zip::DateTime {
         .unwrap_or_default()
 }
 
+/// The parts we rewrote.
+pub struct Finished {
+    /// word/document.xml with the header rows marked.
+    pub document: Vec<u8>,
+    /// docProps/core.xml.
+    pub core: Vec<u8>,
+    /// word/styles.xml with the language.
+    pub styles: Vec<u8>,
+    /// word/fontTable.xml with our fonts.
+    pub font_table: Vec<u8>,
+}
+
 /// Packs the parts in a fixed order with fixed entry times and
 /// permissions.
-pub fn pack(
-    xml: XMLDocx,
-    document: Vec<u8>,
-    core: Vec<u8>,
-    when: Civil,
-) -> Result<Vec<u8>, WriteError> {
+pub fn pack(mut xml: XMLDocx, parts: Finished, when: Civil) -> Result<Vec<u8>, WriteError> {
+    xml.styles = parts.styles;
+    xml.font_table = parts.font_table;
+    let (document, core) = (parts.document, parts.core);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip_time(when))
