@@ -591,3 +591,80 @@ fn all_readable() -> Vec<String> {
     );
     out
 }
+
+#[test]
+fn body_spans_are_written_as_merges_and_read_back() {
+    let vm = |val: &str, text: &str| {
+        let merge = if val.is_empty() {
+            "<w:vMerge/>".to_string()
+        } else {
+            format!("<w:vMerge w:val=\"{val}\"/>")
+        };
+        tc(&format!("<w:tcPr>{merge}</w:tcPr>{}", p(text)))
+    };
+    let body = [
+        p("表"),
+        "<w:tbl><w:tr>".into(),
+        tc(&p("分类")),
+        tc(&p("项目")),
+        tc(&p("金额")),
+        "</w:tr><w:tr>".into(),
+        vm("restart", "一般"),
+        tc(&p("办公费")),
+        tc(&p("1.00")),
+        "</w:tr><w:tr>".into(),
+        vm("", ""),
+        tc(&p("印刷费")),
+        tc(&p("2.00")),
+        "</w:tr><w:tr>".into(),
+        tc(&format!(
+            "<w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr>{}",
+            p("合计")
+        )),
+        tc(&p("3.00")),
+        "</w:tr></w:tbl>".into(),
+    ]
+    .concat();
+    let doc = read_docx_bytes(&package(&body)).unwrap();
+    let spans = |d: &Document| -> Vec<(u32, u32)> {
+        d.tables[0]
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| (c.row_span.get(), c.col_span.get())))
+            .collect()
+    };
+    assert_eq!(
+        spans(&doc),
+        vec![
+            (2, 1),
+            (1, 1),
+            (1, 1),
+            (1, 1),
+            (1, 1),
+            (1, 1),
+            (1, 2),
+            (1, 1),
+            (1, 1)
+        ]
+    );
+    let out = docx_of(&doc, &RenderOptions::default());
+    let xml = part(&out, "word/document.xml");
+    assert_eq!(
+        xml.matches(r#"<w:vMerge w:val="restart" />"#).count(),
+        1,
+        "{xml}"
+    );
+    assert_eq!(
+        xml.matches(r#"<w:vMerge w:val="continue" />"#).count(),
+        1,
+        "{xml}"
+    );
+    assert_eq!(
+        xml.matches(r#"<w:gridSpan w:val="2" />"#).count(),
+        1,
+        "{xml}"
+    );
+    let back = read_docx_bytes(&out).unwrap();
+    assert_same_tables(&doc, &back, "body spans");
+    assert_eq!(spans(&back), spans(&doc));
+}
