@@ -1,0 +1,561 @@
+//! The DOCX public version through docx-rs: an A4 landscape section (from
+//! the profile), per table a centred title in the title font, the meta line
+//! with 部门名称 on the left and 单位 on the right (a right tab stop at the
+//! text width), the table with repeating header rows, column widths from
+//! content, amounts right-aligned with thousands separators and bold totals,
+//! then the notes. Tables after the first start on a new page.
+//!
+//! docx-rs writes no `w:tblHeader`, so the package is finished here
+//! ([`package`]): the header rows are marked in document.xml, core
+//! properties carry the title, the department as author and the fixed time
+//! of [`RenderOptions::created`], and the zip gets fixed entry times, so the
+//! same document gives the same bytes.
+
+mod package;
+mod widths;
+
+use super::{RenderOptions, Rendered, WriteError};
+use crate::grid::{self, Slot};
+use crate::model::{Align, ColumnKind, Document, Meta, RowKind, Table, Value, Warning};
+use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, Profile};
+use docx_rs::{
+    AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin,
+    PageNum, PageOrientationType, Paragraph, Run, RunFonts, Tab, TabValueType, Table as DocxTable,
+    TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType,
+    TableRow, VAlignType, VMergeType, WidthType,
+};
+
+/// Whether this build writes DOCX.
+pub const SUPPORTED: bool = true;
+
+/// Twips per millimetre (1440 per inch).
+const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
+
+/// Space between the cell border and its text, left and right, in twips
+/// (1.3 mm): enough that right-aligned amounts do not touch the border.
+const CELL_PADDING_TWIPS: u32 = 72;
+
+/// Table border width in eighths of a point (0.5 pt, as printed tables).
+const BORDER_EIGHTHS: usize = 4;
+
+/// Space after the title paragraph, in twips (half a line of 12 pt).
+const TITLE_SPACE_AFTER: u32 = 120;
+
+/// Space after the meta line and after each note, in twips.
+const LINE_SPACE_AFTER: u32 = 60;
+
+/// The language of the documents' CJK text: budget disclosures are in
+/// Simplified Chinese.
+const EAST_ASIAN_LANGUAGE: &str = "zh-CN";
+
+/// Header and footer distance from the page edge, in twips (8 mm).
+const HEADER_FOOTER_TWIPS: i32 = 454;
+
+/// Renders the document as DOCX.
+pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
+    let profile = &options.profile;
+    let mut warnings = Vec::new();
+    let page = Page::from(profile);
+    // Paragraph ids come from a per-thread counter that Docx::new resets:
+    // build every paragraph after it so the ids do not depend on history.
+    let mut docx = Docx::new()
+        .page_size(page.width, page.height)
+        .page_orient(match profile.page.orientation {
+            Orientation::Landscape => PageOrientationType::Landscape,
+            Orientation::Portrait => PageOrientationType::Portrait,
+        })
+        .page_margin(page.margin())
+        .default_fonts(fonts(&profile.fonts.body))
+        .default_size(half_points(profile.fonts.body.size_pt));
+    if let Some(footer) = footer(profile) {
+        docx = docx.footer(footer);
+    }
+    if let Some(text) = &profile.header_text {
+        let p = Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(text_run(
+                text,
+                &profile.fonts.body,
+                false,
+                &mut warnings,
+                "header",
+            ));
+        docx = docx.header(Header::new().add_paragraph(p));
+    }
+    let mut header_rows = Vec::new();
+    for (ti, table) in doc.tables.iter().enumerate() {
+        let ctx = Ctx {
+            profile,
+            table_no: ti + 1,
+        };
+        let mut paras = intro(&ctx, table, page.text_width, &mut warnings);
+        if ti > 0 {
+            // A new page for each table; the reader splits tables there.
+            match paras.first_mut() {
+                Some(first) => *first = first.clone().page_break_before(true),
+                None => paras.push(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
+            }
+        }
+        for p in paras {
+            docx = docx.add_paragraph(p);
+        }
+        let (t, depth) = table_xml(&ctx, table, page.text_width, &mut warnings);
+        docx = docx.add_table(t);
+        header_rows.push(depth);
+        for note in &table.notes {
+            let p = Paragraph::new()
+                .line_spacing(LineSpacing::new().before(LINE_SPACE_AFTER).after(0))
+                .add_run(text_run(
+                    note,
+                    &profile.fonts.body,
+                    false,
+                    &mut warnings,
+                    &format!("table {}, notes", ti + 1),
+                ));
+            docx = docx.add_paragraph(p);
+        }
+    }
+    let xml = docx.build();
+    let document = package::mark_header_rows(&xml.document, &header_rows)?;
+    let when = crate::time::civil_from_unix(options.created);
+    let core = package::core_properties(doc.title(), doc.department(), when);
+    let fonts_ = &profile.fonts;
+    let families: Vec<package::FontEntry> =
+        [&fonts_.title, &fonts_.header, &fonts_.body, &fonts_.numbers]
+            .into_iter()
+            .map(|f| package::FontEntry {
+                name: f.family.clone(),
+                serif: matches!(f.bundled, FontFace::Serif | FontFace::SerifBold),
+            })
+            .collect();
+    let finished = package::Finished {
+        document,
+        core,
+        styles: package::add_language(&xml.styles, EAST_ASIAN_LANGUAGE),
+        font_table: package::add_fonts(&xml.font_table, &families),
+    };
+    let bytes = package::pack(xml, finished, when)?;
+    Ok(Rendered { bytes, warnings })
+}
+
+/// Page geometry in twips.
+struct Page {
+    width: u32,
+    height: u32,
+    top: i32,
+    bottom: i32,
+    left: i32,
+    right: i32,
+    text_width: u32,
+}
+
+fn mm(v: f32) -> i32 {
+    (v.max(0.0) * TWIPS_PER_MM).round() as i32
+}
+
+impl Page {
+    fn from(profile: &Profile) -> Page {
+        let (w, h) = profile.page.size_mm();
+        let (left, right) = (
+            mm(profile.page.margin_left_mm),
+            mm(profile.page.margin_right_mm),
+        );
+        let width = mm(w) as u32;
+        Page {
+            width,
+            height: mm(h) as u32,
+            top: mm(profile.page.margin_top_mm),
+            bottom: mm(profile.page.margin_bottom_mm),
+            left,
+            right,
+            text_width: width.saturating_sub((left + right) as u32).max(1),
+        }
+    }
+
+    fn margin(&self) -> PageMargin {
+        PageMargin::new()
+            .top(self.top)
+            .bottom(self.bottom)
+            .left(self.left)
+            .right(self.right)
+            .header(HEADER_FOOTER_TWIPS)
+            .footer(HEADER_FOOTER_TWIPS)
+            .gutter(0)
+    }
+}
+
+struct Ctx<'a> {
+    profile: &'a Profile,
+    table_no: usize,
+}
+
+/// Font sizes in docx are half-points.
+fn half_points(pt: f32) -> usize {
+    (pt.clamp(1.0, 800.0) * 2.0).round() as usize
+}
+
+/// The same family for Latin, CJK and complex scripts, so Word and WPS
+/// show the profile's 宋体/黑体 for every character.
+fn fonts(spec: &FontSpec) -> RunFonts {
+    let f = spec.family.as_str();
+    RunFonts::new()
+        .ascii(f)
+        .hi_ansi(f)
+        .east_asia(f)
+        .cs(f)
+        .hint("eastAsia")
+}
+
+/// Characters XML 1.0 cannot carry.
+fn xml_safe(text: &str, warnings: &mut Vec<Warning>, at: &str) -> String {
+    let bad = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
+    if !text.chars().any(bad) {
+        return text.to_string();
+    }
+    warnings.push(Warning::new(
+        "control-character",
+        Some(at.to_string()),
+        "a control character Word cannot store was replaced by U+FFFD",
+    ));
+    text.chars()
+        .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// One run holding `text`, with line breaks and tabs as Word elements.
+fn text_run(text: &str, font: &FontSpec, bold: bool, warnings: &mut Vec<Warning>, at: &str) -> Run {
+    let text = xml_safe(text, warnings, at).replace("\r\n", "\n");
+    let mut run = Run::new()
+        .fonts(fonts(font))
+        .size(half_points(font.size_pt));
+    if bold {
+        run = run.bold();
+    }
+    for (li, line) in text.split(['\n', '\r']).enumerate() {
+        if li > 0 {
+            run = run.add_break(BreakType::TextWrapping);
+        }
+        for (pi, piece) in line.split('\t').enumerate() {
+            if pi > 0 {
+                run = run.add_tab();
+            }
+            if !piece.is_empty() {
+                run = run.add_text(piece);
+            }
+        }
+    }
+    run
+}
+
+fn alignment(a: Align) -> AlignmentType {
+    match a {
+        Align::Left => AlignmentType::Left,
+        Align::Center => AlignmentType::Center,
+        Align::Right => AlignmentType::Right,
+    }
+}
+
+/// Whether a meta line can share a paragraph with another through a tab:
+/// our reader splits such a line at the tab only when neither part holds a
+/// gap of its own.
+fn tab_safe(m: &Meta) -> bool {
+    m.key.is_some() && !m.text.contains(['\t', '\u{3000}', '\n']) && !m.text.contains("  ")
+}
+
+/// Whether a meta line names the money unit (单位：万元), which stands at
+/// the right margin of the meta line.
+fn is_unit_key(m: &Meta) -> bool {
+    matches!(m.key.as_deref(), Some("单位" | "金额单位" | "计量单位"))
+}
+
+/// The title and meta paragraphs above a table.
+fn intro(ctx: &Ctx, table: &Table, text_width: u32, warnings: &mut Vec<Warning>) -> Vec<Paragraph> {
+    let fonts_ = &ctx.profile.fonts;
+    let at = format!("table {}, title", ctx.table_no);
+    let mut out = Vec::new();
+    if let Some(title) = &table.title {
+        out.push(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .line_spacing(LineSpacing::new().before(0).after(TITLE_SPACE_AFTER))
+                .add_run(text_run(title, &fonts_.title, true, warnings, &at)),
+        );
+    }
+    let at = format!("table {}, meta", ctx.table_no);
+    let mut i = 0;
+    while i < table.meta.len() {
+        let m = &table.meta[i];
+        let next = table.meta.get(i + 1);
+        let spacing = LineSpacing::new().before(0).after(LINE_SPACE_AFTER);
+        if let Some(n) = next
+            && m.align != Align::Right
+            && (n.align == Align::Right || is_unit_key(n))
+            && tab_safe(m)
+            && tab_safe(n)
+        {
+            // 部门名称 on the left, 单位 at the right margin.
+            let p = Paragraph::new()
+                .line_spacing(spacing)
+                .add_tab(Tab::new().val(TabValueType::Right).pos(text_width as usize))
+                .add_run(text_run(
+                    &format!("{}\t{}", m.text, n.text),
+                    &fonts_.body,
+                    false,
+                    warnings,
+                    &at,
+                ));
+            out.push(p);
+            i += 2;
+            continue;
+        }
+        out.push(
+            Paragraph::new()
+                .align(alignment(m.align))
+                .line_spacing(spacing)
+                .add_run(text_run(&m.text, &fonts_.body, false, warnings, &at)),
+        );
+        i += 1;
+    }
+    out
+}
+
+fn borders() -> TableBorders {
+    let b = |p: TableBorderPosition| {
+        TableBorder::new(p)
+            .border_type(BorderType::Single)
+            .size(BORDER_EIGHTHS)
+            .color("000000")
+    };
+    TableBorders::new()
+        .set(b(TableBorderPosition::Top))
+        .set(b(TableBorderPosition::Left))
+        .set(b(TableBorderPosition::Bottom))
+        .set(b(TableBorderPosition::Right))
+        .set(b(TableBorderPosition::InsideH))
+        .set(b(TableBorderPosition::InsideV))
+}
+
+/// A cell paragraph with no space around it.
+fn cell_paragraph(align: AlignmentType) -> Paragraph {
+    Paragraph::new()
+        .align(align)
+        .line_spacing(LineSpacing::new().before(0).after(0))
+}
+
+fn span_width(widths: &[u32], col: usize, cols: usize) -> usize {
+    widths
+        .iter()
+        .skip(col)
+        .take(cols)
+        .map(|w| *w as usize)
+        .sum()
+}
+
+/// The Word table and its number of header rows.
+fn table_xml(
+    ctx: &Ctx,
+    table: &Table,
+    text_width: u32,
+    warnings: &mut Vec<Warning>,
+) -> (DocxTable, usize) {
+    let fonts_ = &ctx.profile.fonts;
+    let twips_per_unit = f64::from(fonts_.body.size_pt.max(1.0)) * 10.0;
+    let widths = widths::column_twips(table, text_width, twips_per_unit, CELL_PADDING_TWIPS);
+    let resolved = grid::resolve(table);
+    let layout = &resolved.header;
+    let mut rows = Vec::new();
+
+    // Header rows: group labels span their columns, leaves span down.
+    for r in 0..layout.depth {
+        let mut cells = Vec::new();
+        let mut c = 0;
+        while c < widths.len() {
+            let here = layout
+                .cells
+                .iter()
+                .find(|h| h.col == c && h.row <= r && r < h.row + h.rows);
+            let Some(h) = here else {
+                cells.push(
+                    TableCell::new()
+                        .width(span_width(&widths, c, 1), WidthType::Dxa)
+                        .add_paragraph(cell_paragraph(AlignmentType::Center)),
+                );
+                c += 1;
+                continue;
+            };
+            let cols = h.cols.max(1);
+            let mut cell = TableCell::new()
+                .width(span_width(&widths, c, cols), WidthType::Dxa)
+                .vertical_align(VAlignType::Center);
+            if cols > 1 {
+                cell = cell.grid_span(cols);
+            }
+            if h.row == r {
+                if h.rows > 1 {
+                    cell = cell.vertical_merge(VMergeType::Restart);
+                }
+                let at = format!("table {}, header", ctx.table_no);
+                cell = cell.add_paragraph(cell_paragraph(AlignmentType::Center).add_run(text_run(
+                    &h.text,
+                    &fonts_.header,
+                    true,
+                    warnings,
+                    &at,
+                )));
+            } else {
+                cell = cell
+                    .vertical_merge(VMergeType::Continue)
+                    .add_paragraph(cell_paragraph(AlignmentType::Center));
+            }
+            cells.push(cell);
+            c += cols;
+        }
+        rows.push(TableRow::new(cells).cant_split());
+    }
+
+    // Body rows from the resolved grid: a span's origin carries gridSpan
+    // and vMerge restart, the positions below it vMerge continue.
+    let mut origin: Vec<Vec<Option<(usize, usize, usize)>>> =
+        vec![vec![None; widths.len()]; table.rows.len()];
+    for (r, slots) in resolved.body.iter().enumerate() {
+        for (c, slot) in slots.iter().enumerate() {
+            if let Slot::Cell { rows: rs, cols, .. } = slot {
+                for row in origin.iter_mut().skip(r).take(*rs) {
+                    for o in row.iter_mut().skip(c).take(*cols) {
+                        *o = Some((r, c, *cols));
+                    }
+                }
+            }
+        }
+    }
+    let label_col = table.label_column();
+    for (r, row) in table.rows.iter().enumerate() {
+        let bold = row.kind == RowKind::Total;
+        let mut cells = Vec::new();
+        let slots = resolved.body.get(r).map(Vec::as_slice).unwrap_or(&[]);
+        let mut c = 0;
+        while c < widths.len() {
+            match slots.get(c) {
+                Some(Slot::Cell {
+                    cell,
+                    cols,
+                    rows: rs,
+                }) => {
+                    let cols = (*cols).max(1);
+                    let kind = table.columns.get(c).map_or(ColumnKind::Text, |k| k.kind);
+                    let (align, font) = match (&cell.value, kind) {
+                        (Value::Amount(_) | Value::Percent(_), _) => {
+                            (AlignmentType::Right, &fonts_.numbers)
+                        }
+                        (_, ColumnKind::Amount | ColumnKind::Percent) => {
+                            (AlignmentType::Right, &fonts_.numbers)
+                        }
+                        (_, ColumnKind::Code) => (AlignmentType::Center, &fonts_.body),
+                        _ => (AlignmentType::Left, &fonts_.body),
+                    };
+                    let mut p = cell_paragraph(align);
+                    if Some(c) == label_col && row.level > 1 {
+                        // The hierarchy as indentation, one character a level.
+                        // leftChars for Word and WPS, twips for LibreOffice.
+                        let steps = i32::from(row.level - 1);
+                        let char_twips = (font.size_pt.max(1.0) * 20.0).round() as i32;
+                        p = p.indent(Some(steps * char_twips), None, None, Some(steps * 100));
+                    }
+                    let text = widths::display(&cell.value);
+                    if !text.is_empty() {
+                        let at = format!("table {}, row {}, column {}", ctx.table_no, r + 1, c + 1);
+                        p = p.add_run(text_run(&text, font, bold, warnings, &at));
+                    }
+                    let mut tc = TableCell::new()
+                        .width(span_width(&widths, c, cols), WidthType::Dxa)
+                        .vertical_align(VAlignType::Center)
+                        .add_paragraph(p);
+                    if cols > 1 {
+                        tc = tc.grid_span(cols);
+                    }
+                    if *rs > 1 {
+                        tc = tc.vertical_merge(VMergeType::Restart);
+                    }
+                    cells.push(tc);
+                    c += cols;
+                }
+                Some(Slot::Covered) => {
+                    match origin.get(r).and_then(|o| o.get(c)).copied().flatten() {
+                        Some((or, oc, cols)) if or < r && oc == c => {
+                            let mut tc = TableCell::new()
+                                .width(span_width(&widths, c, cols), WidthType::Dxa)
+                                .vertical_merge(VMergeType::Continue)
+                                .add_paragraph(cell_paragraph(AlignmentType::Left));
+                            if cols > 1 {
+                                tc = tc.grid_span(cols);
+                            }
+                            cells.push(tc);
+                            c += cols.max(1);
+                        }
+                        // Covered from the left: the gridSpan on its left
+                        // already takes the place.
+                        _ => c += 1,
+                    }
+                }
+                None => {
+                    cells.push(
+                        TableCell::new()
+                            .width(span_width(&widths, c, 1), WidthType::Dxa)
+                            .add_paragraph(cell_paragraph(AlignmentType::Left)),
+                    );
+                    c += 1;
+                }
+            }
+        }
+        rows.push(TableRow::new(cells));
+    }
+
+    let t = DocxTable::new(rows)
+        .set_grid(widths.iter().map(|w| *w as usize).collect())
+        .layout(TableLayoutType::Fixed)
+        .width(text_width as usize, WidthType::Dxa)
+        .align(TableAlignmentType::Center)
+        .set_borders(borders())
+        .margins(
+            docx_rs::TableCellMargins::new()
+                .margin_left(CELL_PADDING_TWIPS as usize, WidthType::Dxa)
+                .margin_right(CELL_PADDING_TWIPS as usize, WidthType::Dxa)
+                .margin_top(0, WidthType::Dxa)
+                .margin_bottom(0, WidthType::Dxa),
+        );
+    (t, layout.depth)
+}
+
+/// Page numbers (and the profile's footer text) centred at the bottom.
+fn footer(profile: &Profile) -> Option<Footer> {
+    let font = &profile.fonts.body;
+    let run = |s: &str| {
+        Run::new()
+            .fonts(fonts(font))
+            .size(half_points(font.size_pt))
+            .add_text(s)
+    };
+    let mut p = Paragraph::new().align(AlignmentType::Center);
+    if let Some(text) = &profile.footer_text {
+        p = p.add_run(run(&format!("{text}    ")));
+    }
+    match profile.page_number {
+        PageNumberStyle::Chinese => {
+            p = p
+                .add_run(run("第 "))
+                .add_page_num(PageNum::new())
+                .add_run(run(" 页 共 "))
+                .add_num_pages(NumPages::new())
+                .add_run(run(" 页"));
+        }
+        PageNumberStyle::Dash => {
+            p = p
+                .add_run(run("— "))
+                .add_page_num(PageNum::new())
+                .add_run(run(" —"));
+        }
+        PageNumberStyle::None if profile.footer_text.is_none() => return None,
+        PageNumberStyle::None => {}
+    }
+    Some(Footer::new().add_paragraph(p))
+}
