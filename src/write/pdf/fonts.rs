@@ -250,20 +250,6 @@ impl FontBook {
         }
     }
 
-    /// Every face the book can hand out that has been loaded, with its id.
-    pub fn loaded_faces(&self) -> Vec<(FaceId, &Face)> {
-        let mut out: Vec<(FaceId, &Face)> = self
-            .faces
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FaceId(i), &**f))
-            .collect();
-        if let Some(Some(f)) = self.fallback.get() {
-            out.push((self.fallback_id(), f));
-        }
-        out
-    }
-
     /// The first face of the role's chain that has `ch`, with its advance
     /// in ems; `None` when no configured face has it.
     pub fn lookup(&self, role: Role, ch: char) -> Option<(FaceId, f32)> {
@@ -274,14 +260,6 @@ impl FontBook {
         }
         let adv = self.fallback()?.advance_em(ch)?;
         Some((self.fallback_id(), adv))
-    }
-
-    /// The role's first face (used for spacing around text it cannot draw).
-    pub fn primary(&self, role: Role) -> FaceId {
-        self.chains[role.index()]
-            .first()
-            .copied()
-            .unwrap_or(FaceId(0))
     }
 }
 

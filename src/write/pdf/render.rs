@@ -7,8 +7,8 @@ use super::fonts::FontBook;
 use super::layout::{DocumentLayout, Item, PageLayout, Rect};
 use lopdf::{Object, StringFormat};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, OffsetDateTime, Op, PaintMode, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix,
+    Color, FontId, Mm, OffsetDateTime, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Pt, Rgb, TextItem, TextMatrix,
 };
 use std::collections::BTreeSet;
 
@@ -112,13 +112,6 @@ fn gray(g: f32) -> Color {
     Color::Rgb(Rgb::new(g, g, g, None))
 }
 
-fn point(x: f32, y: f32) -> LinePoint {
-    LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
-        bezier: false,
-    }
-}
-
 fn rect_op(r: &Rect, page_h: f32, mode: PaintMode) -> Op {
     Op::DrawRectangle {
         rectangle: printpdf::Rect {
@@ -160,24 +153,6 @@ fn page_ops(page: &PageLayout, fonts: &FontBook) -> Vec<Op> {
                     stroke = Some(*width);
                 }
                 ops.push(rect_op(rect, h, PaintMode::Stroke));
-            }
-            Item::Rule {
-                x1,
-                y1,
-                x2,
-                y2,
-                width,
-            } => {
-                if stroke != Some(*width) {
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                    stroke = Some(*width);
-                }
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![point(*x1, h - y1), point(*x2, h - y2)],
-                        is_closed: false,
-                    },
-                });
             }
             Item::MissingGlyph { rect } => {
                 if stroke != Some(MISSING_BOX_RULE) {

@@ -11,6 +11,8 @@
 mod columns;
 mod paginate;
 mod rows;
+#[cfg(test)]
+mod tests;
 pub mod text;
 
 use super::fonts::{FaceId, FontBook, Role};
@@ -73,6 +75,7 @@ pub struct Rect {
 
 impl Rect {
     /// Right edge.
+    #[cfg(test)]
     pub fn right(&self) -> f32 {
         self.x + self.w
     }
@@ -84,6 +87,7 @@ impl Rect {
 
     /// Whether `other` lies inside this rectangle (with a little rounding
     /// slack).
+    #[cfg(test)]
     pub fn contains(&self, other: &Rect) -> bool {
         const SLACK: f32 = 0.05;
         other.x >= self.x - SLACK
@@ -138,6 +142,7 @@ pub struct GlyphRun {
     pub col: Option<usize>,
 }
 
+#[cfg(test)]
 impl GlyphRun {
     /// The run's em box: from the ascent to the descent of its size.
     pub fn ink_box(&self) -> Rect {
@@ -155,19 +160,6 @@ impl GlyphRun {
 pub enum Item {
     /// Text.
     Text(GlyphRun),
-    /// A straight line.
-    Rule {
-        /// Start x.
-        x1: f32,
-        /// Start y.
-        y1: f32,
-        /// End x.
-        x2: f32,
-        /// End y.
-        y2: f32,
-        /// Thickness.
-        width: f32,
-    },
     /// A rectangle's outline (a cell's borders).
     Frame {
         /// Where.
@@ -511,7 +503,7 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
         // Shading under rules under text, whatever order they were made in.
         page.items.sort_by_key(|item| match item {
             Item::Fill { .. } => 0,
-            Item::Rule { .. } | Item::Frame { .. } | Item::MissingGlyph { .. } => 1,
+            Item::Frame { .. } | Item::MissingGlyph { .. } => 1,
             Item::Text(_) => 2,
         });
     }

@@ -18,6 +18,18 @@ pub const NO_LINE_END: &[char] = &[
     '（', '《', '「', '『', '〔', '【', '〈', '｛', '［', '“', '‘', '〝', '(', '[', '{',
 ];
 
+/// A full-width digit or Latin letter.
+fn is_fullwidth_alnum(c: char) -> bool {
+    matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+}
+
+/// Whether `a` and `b` belong to one full-width number or word: "１２",
+/// "８．５", "ＡＢ".
+fn glued(a: char, b: char) -> bool {
+    (is_fullwidth_alnum(a) && (is_fullwidth_alnum(b) || b == '．'))
+        || (a == '．' && is_fullwidth_alnum(b))
+}
+
 /// One character placed in a face.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Glyph {
@@ -104,10 +116,13 @@ pub fn shape(text: &str, role: Role, size: f32, fonts: &FontBook) -> Shaped {
         }
     }
     // Kinsoku on top of UAX #14: never break before a no-start character or
-    // after a no-end character (UAX #14 already holds most of these).
+    // after a no-end character (UAX #14 already holds most of these), nor
+    // inside a full-width number or word, which UAX #14 treats as
+    // ideographs ("１２００亩" stays whole).
     for i in 1..glyphs.len() {
+        let (a, b) = (glyphs[i - 1].ch, glyphs[i].ch);
         if breaks[i] == Some(false)
-            && (NO_LINE_START.contains(&glyphs[i].ch) || NO_LINE_END.contains(&glyphs[i - 1].ch))
+            && (NO_LINE_START.contains(&b) || NO_LINE_END.contains(&a) || glued(a, b))
         {
             breaks[i] = None;
         }
@@ -138,6 +153,7 @@ fn is_invisible(ch: char) -> bool {
 
 impl Shaped {
     /// The text of glyphs `start..end`.
+    #[cfg(test)]
     pub fn text(&self, start: usize, end: usize) -> String {
         self.glyphs
             .get(start..end)
@@ -328,6 +344,11 @@ mod tests {
         }
         let out = lines("完成率达85%以上，共计", 5.0);
         assert!(out.iter().all(|l| !l.starts_with('%')), "{out:?}");
+        // Full-width numbers stay whole: "１２００" would straddle the end
+        // of the 5-em line.
+        let out = lines("农田建设１２００亩，渠系８．５公里", 5.0);
+        assert!(out.iter().any(|l| l.contains("１２００")), "{out:?}");
+        assert!(out.iter().any(|l| l.contains("８．５")), "{out:?}");
     }
 
     #[test]
