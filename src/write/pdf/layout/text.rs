@@ -23,8 +23,8 @@ fn is_fullwidth_alnum(c: char) -> bool {
     matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
 }
 
-/// Whether `a` and `b` belong to one full-width number or word: "１２",
-/// "８．５", "ＡＢ".
+/// Whether no line may break between `a` and `b` although UAX #14 allows
+/// it: inside a full-width number or word ("１２", "８．５", "ＡＢ").
 fn glued(a: char, b: char) -> bool {
     (is_fullwidth_alnum(a) && (is_fullwidth_alnum(b) || b == '．'))
         || (a == '．' && is_fullwidth_alnum(b))
@@ -118,11 +118,17 @@ pub fn shape(text: &str, role: Role, size: f32, fonts: &FontBook) -> Shaped {
     // Kinsoku on top of UAX #14: never break before a no-start character or
     // after a no-end character (UAX #14 already holds most of these), nor
     // inside a full-width number or word, which UAX #14 treats as
-    // ideographs ("１２００亩" stays whole).
+    // ideographs ("１２００亩" stays whole), nor after the hyphen of an
+    // indicator code ("11-数量指标": a line ending in "11-" reads as a
+    // broken word, and text extractors join it to the next line, dropping
+    // the hyphen).
     for i in 1..glyphs.len() {
         let (a, b) = (glyphs[i - 1].ch, glyphs[i].ch);
         if breaks[i] == Some(false)
-            && (NO_LINE_START.contains(&b) || NO_LINE_END.contains(&a) || glued(a, b))
+            && (NO_LINE_START.contains(&b)
+                || NO_LINE_END.contains(&a)
+                || glued(a, b)
+                || (i >= 2 && a == '-' && glyphs[i - 2].ch.is_alphanumeric()))
         {
             breaks[i] = None;
         }
@@ -349,6 +355,8 @@ mod tests {
         let out = lines("农田建设１２００亩，渠系８．５公里", 5.0);
         assert!(out.iter().any(|l| l.contains("１２００")), "{out:?}");
         assert!(out.iter().any(|l| l.contains("８．５")), "{out:?}");
+        let out = lines("1、2-效益指标,24-可持续影响,企业", 4.0);
+        assert!(out.iter().all(|l| !l.ends_with('-')), "{out:?}");
     }
 
     #[test]
