@@ -306,17 +306,15 @@ impl Missing {
     /// Notes the characters of `shaped` no face has, at `at`.
     pub fn check(&mut self, shaped: &Shaped, at: &str) {
         for g in &shaped.glyphs {
-            if g.face.is_none() && !g.ch.is_control() && g.ch != '\n' && g.ch != '\r' {
-                if self.seen.insert((at.to_string(), g.ch)) {
-                    self.warnings.push(Warning::new(
-                        "missing-glyph",
-                        at.to_string(),
-                        format!(
-                            "no configured or bundled font has '{}' (U+{:04X}); an empty box stands in its place",
-                            g.ch, g.ch as u32
-                        ),
-                    ));
-                }
+            if g.face.is_none() && !g.ch.is_control() && self.seen.insert((at.to_string(), g.ch)) {
+                self.warnings.push(Warning::new(
+                    "missing-glyph",
+                    at.to_string(),
+                    format!(
+                        "no configured or bundled font has '{}' (U+{:04X}); an empty box stands in its place",
+                        g.ch, g.ch as u32
+                    ),
+                ));
             }
         }
     }

@@ -208,10 +208,8 @@ pub fn needs(cells: &Cells, kinds: &[ColumnKind]) -> (Vec<Need>, Vec<SpanNeed>) 
                 continue;
             };
             need.min = need.min.max(min);
-            if is_header {
-                if let Some(h) = header_max.get_mut(cell.col) {
-                    *h = h.max(max);
-                }
+            if is_header && let Some(h) = header_max.get_mut(cell.col) {
+                *h = h.max(max);
             }
             if need.fixed && !is_header {
                 widest_number = widest_number.max(max);
