@@ -33,9 +33,9 @@ pub const LINE_HEIGHT: f32 = 1.3;
 /// below it.
 pub const ASCENT: f32 = 0.88;
 
-/// Horizontal padding inside a cell, in points (about 1.2 mm): amounts and
+/// Horizontal padding inside a cell, in points (1.4 mm): amounts and
 /// text never touch the rules, unlike the published PDFs.
-pub const CELL_PAD_X: f32 = 3.5;
+pub const CELL_PAD_X: f32 = 4.0;
 
 /// Vertical padding inside a cell, in points.
 pub const CELL_PAD_Y: f32 = 2.5;

@@ -27,6 +27,9 @@ pub struct GridCell {
     pub align: HAlign,
     /// Lines once the widths are known.
     pub lines: Vec<Line>,
+    /// Break into lines of even length (centred header labels: "一般公/
+    /// 共预算", not "一般公共预/算").
+    pub balance: bool,
 }
 
 impl GridCell {
@@ -42,11 +45,45 @@ impl GridCell {
 
     /// Breaks the text for a cell `width` points wide (padding included).
     pub fn break_for(&mut self, width: f32) {
+        let inner = (width - 2.0 * CELL_PAD_X).max(0.0);
         self.lines = match &self.text {
-            Some(t) if !t.is_blank() => t.break_lines((width - 2.0 * CELL_PAD_X).max(0.0)),
+            Some(t) if !t.is_blank() => {
+                let lines = t.break_lines(inner);
+                if self.balance && lines.len() > 1 {
+                    balanced(t, lines, inner)
+                } else {
+                    lines
+                }
+            }
             _ => Vec::new(),
         };
     }
+}
+
+/// Steps of the search for the narrowest width that keeps the number of
+/// lines: each halves the interval, 12 give a width within 1/4096 of it.
+const BALANCE_STEPS: usize = 12;
+
+/// The same number of lines as `lines`, at the narrowest width that keeps
+/// that number: lines of even length.
+fn balanced(text: &Shaped, lines: Vec<Line>, width: f32) -> Vec<Line> {
+    let count = lines.len();
+    let (mut lo, mut hi) = (text.min_width(), width);
+    let mut best = lines;
+    for _ in 0..BALANCE_STEPS {
+        if hi - lo < 0.5 {
+            break;
+        }
+        let mid = (lo + hi) / 2.0;
+        let try_lines = text.break_lines(mid);
+        if try_lines.len() <= count {
+            hi = mid;
+            best = try_lines;
+        } else {
+            lo = mid;
+        }
+    }
+    best
 }
 
 /// The header and body cells of a table.
@@ -101,6 +138,7 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
             text: Some(shaped),
             align: HAlign::Center,
             lines: Vec::new(),
+            balance: true,
         });
     }
     let mut body = Vec::new();
@@ -144,6 +182,7 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
                 text,
                 align,
                 lines: Vec::new(),
+                balance: false,
             });
         }
     }

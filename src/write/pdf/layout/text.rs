@@ -24,11 +24,16 @@ fn is_fullwidth_alnum(c: char) -> bool {
 }
 
 /// Whether no line may break between `a` and `b` although UAX #14 allows
-/// it: inside a full-width number or word ("１２", "８．５", "ＡＢ").
+/// it: inside a full-width number or word ("１２", "８．５", "ＡＢ"), and
+/// between a comparison sign and its number.
 fn glued(a: char, b: char) -> bool {
     (is_fullwidth_alnum(a) && (is_fullwidth_alnum(b) || b == '．'))
         || (a == '．' && is_fullwidth_alnum(b))
+        || (COMPARISONS.contains(&a) && (b.is_alphanumeric() || is_fullwidth_alnum(b)))
 }
+
+/// Comparison signs stay with the number after them ("≥９０％").
+const COMPARISONS: &[char] = &['≥', '≤', '＞', '＜', '＝', '>', '<', '=', '≈'];
 
 /// One character placed in a face.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -355,6 +360,8 @@ mod tests {
         let out = lines("农田建设１２００亩，渠系８．５公里", 5.0);
         assert!(out.iter().any(|l| l.contains("１２００")), "{out:?}");
         assert!(out.iter().any(|l| l.contains("８．５")), "{out:?}");
+        let out = lines("年度指标值：≥９０％，实施", 4.0);
+        assert!(out.iter().all(|l| !l.ends_with('≥')), "{out:?}");
         let out = lines("1、2-效益指标,24-可持续影响,企业", 4.0);
         assert!(out.iter().all(|l| !l.ends_with('-')), "{out:?}");
     }
