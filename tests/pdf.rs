@@ -337,3 +337,16 @@ fn every_readable_corpus_file_renders() {
     // Six seed text files, v04, v08, their copies under departments, v07.
     assert!(rendered >= 12, "{rendered}");
 }
+
+#[test]
+fn an_empty_table_shows_its_header_and_note() {
+    let text = "政府性基金预算支出表\n部门名称：测试局\n单位：万元\n科目编码\t科目名称\t合计\n注：本部门无政府性基金预算支出，故本表为空表。\n";
+    let doc = gongkai::read_bytes(text.as_bytes(), "empty.txt", &Default::default()).unwrap();
+    assert!(doc.tables[0].rows.is_empty());
+    let out = render(&doc, OutputFormat::Pdf, &options()).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert_all_characters_extract(&doc, &out.bytes, "empty");
+    let text = poppler("pdftotext", &["-enc", "UTF-8"], &out.bytes, "empty");
+    // "合计" on one line: an empty amount column is not one character wide.
+    assert!(text.contains("合计"), "{text}");
+}

@@ -215,6 +215,11 @@ pub fn cell_place(ctx: &TableCtx<'_>, row: usize, col: usize) -> String {
 /// column grows for it: "财政专户拨款" over two lines, not six.
 const AMOUNT_HEADER_LINES: f32 = 2.0;
 
+/// An amount column is at least this many header characters wide (when its
+/// header is that long), so an empty column's "合计" is not set one
+/// character per line.
+const AMOUNT_HEADER_MIN_EMS: f32 = 4.0;
+
 /// Column needs from every cell that covers one column; spanning cells
 /// become span needs. Amount and percent columns are fixed: all as wide as
 /// the widest number of the table (so they line up), wider only where
@@ -231,6 +236,7 @@ pub fn needs(cells: &Cells, kinds: &[ColumnKind]) -> (Vec<Need>, Vec<SpanNeed>) 
         })
         .collect();
     let mut header_max = vec![0.0f32; n];
+    let mut header_em = vec![0.0f32; n];
     let mut widest_number = 0.0f32;
     let mut spans = Vec::new();
     for (is_header, cell) in cells
@@ -249,6 +255,9 @@ pub fn needs(cells: &Cells, kinds: &[ColumnKind]) -> (Vec<Need>, Vec<SpanNeed>) 
             need.min = need.min.max(min);
             if is_header && let Some(h) = header_max.get_mut(cell.col) {
                 *h = h.max(max);
+                if let Some(em) = header_em.get_mut(cell.col) {
+                    *em = em.max(text.size);
+                }
             }
             if need.fixed && !is_header {
                 widest_number = widest_number.max(max);
@@ -264,10 +273,16 @@ pub fn needs(cells: &Cells, kinds: &[ColumnKind]) -> (Vec<Need>, Vec<SpanNeed>) 
             });
         }
     }
-    for (need, head) in needs.iter_mut().zip(&header_max) {
+    for ((need, head), em) in needs.iter_mut().zip(&header_max).zip(&header_em) {
         if need.fixed {
             let header_share = (head - pad) / AMOUNT_HEADER_LINES + pad;
-            let w = need.min.max(need.max).max(widest_number).max(header_share);
+            let header_floor = head.min(AMOUNT_HEADER_MIN_EMS * em + pad);
+            let w = need
+                .min
+                .max(need.max)
+                .max(widest_number)
+                .max(header_share)
+                .max(header_floor);
             need.min = w;
             need.max = w;
         }
