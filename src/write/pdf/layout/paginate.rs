@@ -317,7 +317,11 @@ impl Paginator<'_, '_> {
                 .map(|(c, &n)| (c.lines.len() - n.min(c.lines.len())) as f32 * c.line_height())
                 .fold(0.0, f32::max)
                 + 2.0 * CELL_PAD_Y;
-            if rest_need <= space + 0.01 {
+            let done = cells.iter().zip(&next).all(|(c, &n)| n >= c.lines.len());
+            // Everything left fits; or nothing is left but the padding and
+            // even a fresh page has no room for it (a header taller than the
+            // page): close the row anyway.
+            if rest_need <= space + 0.01 || (done && fresh) {
                 self.row_fragment(r, &cells, &mut next, rest_need, full_height, space, None);
                 return;
             }

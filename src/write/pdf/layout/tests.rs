@@ -301,3 +301,28 @@ fn same_document_same_layout() {
     let b = lay(&doc, &Profile::default());
     assert_eq!(a, b);
 }
+
+#[test]
+fn each_table_starts_on_a_new_page() {
+    let mut doc = fixture("corpus/variants/v04_财政拨款收支总表.txt");
+    let second = fixture("corpus/seed/budget.txt").tables.remove(0);
+    doc.tables.push(second);
+    let layout = lay(&doc, &Profile::default());
+    check(&doc, &layout, "two tables");
+    let title_pages: Vec<usize> = layout
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| runs(p).any(|r| r.kind == RunKind::Title))
+        .map(|(i, _)| i)
+        .collect();
+    // v04 fits on one page: the seed's title opens page 2.
+    assert_eq!(title_pages, vec![0, 1]);
+    assert_eq!(layout.pages[1].table, 1);
+    let total = layout.pages.len();
+    let last: Vec<String> = runs(&layout.pages[total - 1])
+        .filter(|r| r.kind == RunKind::Furniture)
+        .map(|r| r.text.clone())
+        .collect();
+    assert_eq!(last, vec![format!("第 {total} 页 共 {total} 页")]);
+}
