@@ -326,3 +326,23 @@ fn each_table_starts_on_a_new_page() {
         .collect();
     assert_eq!(last, vec![format!("第 {total} 页 共 {total} 页")]);
 }
+
+#[test]
+fn absurd_profiles_still_finish_inside_the_page() {
+    let doc = fixture("corpus/seed/budget.txt");
+    let mut profile = Profile::default();
+    profile.page.orientation = Orientation::Portrait;
+    profile.page.margin_left_mm = 90.0;
+    profile.page.margin_right_mm = 90.0;
+    profile.page.margin_top_mm = 120.0;
+    profile.page.margin_bottom_mm = f32::NAN;
+    profile.fonts.header.size_pt = 72.0;
+    profile.fonts.body.size_pt = 1000.0;
+    let fonts = FontBook::new(&profile.fonts).unwrap();
+    let layout = layout_document(&doc, &profile, &fonts);
+    assert!(!layout.pages.is_empty());
+    for page in &layout.pages {
+        assert!(page.area.x >= 0.0 && page.area.right() <= page.width + 0.01);
+        assert!(page.area.y >= 0.0 && page.area.bottom() <= page.height + 0.01);
+    }
+}
