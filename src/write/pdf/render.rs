@@ -96,14 +96,18 @@ pub fn render(layout: &DocumentLayout, fonts: &FontBook, info: &Info) -> Result<
 }
 
 /// printpdf writes an empty /GTS_PDFXVersion (readers then call the file
-/// PDF/X) and an empty /Identifier; drop both.
+/// PDF/X), an empty /Identifier and empty /Keywords; drop them.
 fn tidy_info(lo: &mut lopdf::Document) {
     if let Ok(Object::Reference(info_id)) = lo.trailer.get(b"Info").cloned()
         && let Ok(info) = lo.get_dictionary_mut(info_id)
     {
         info.remove(b"GTS_PDFXVersion");
-        if matches!(info.get(b"Identifier"), Ok(Object::String(s, _)) if s.is_empty()) {
-            info.remove(b"Identifier");
+        for key in [&b"Identifier"[..], b"Keywords"] {
+            // An empty Keywords is UTF-16's byte order mark alone.
+            if matches!(info.get(key), Ok(Object::String(s, _)) if s.is_empty() || s == b"\xFE\xFF")
+            {
+                info.remove(key);
+            }
         }
     }
 }
