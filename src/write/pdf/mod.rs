@@ -1,12 +1,71 @@
-//! The PDF public version: our own table layout on printpdf.
+//! The PDF public version: our own table layout engine on printpdf.
+//!
+//! [`fonts`] knows the faces (bundled and the profile's), [`layout`] turns
+//! the document into pages of positioned glyph runs, rules and fills with
+//! no printpdf types, and [`render`] writes those pages with printpdf and
+//! makes no layout decisions. The same input and options give the same
+//! bytes, whatever else the process rendered before.
 
-use super::{OutputFormat, RenderOptions, Rendered, WriteError};
+pub mod fonts;
+pub mod layout;
+pub mod render;
+
+use super::{RenderOptions, Rendered, WriteError};
 use crate::model::Document;
+use sha2::{Digest, Sha256};
 
 /// Whether this build writes PDF.
-pub const SUPPORTED: bool = false;
+pub const SUPPORTED: bool = true;
 
 /// Renders the document as PDF.
-pub fn write(_doc: &Document, _options: &RenderOptions) -> Result<Rendered, WriteError> {
-    Err(WriteError::NotYetSupported(OutputFormat::Pdf))
+pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
+    let fonts = fonts::FontBook::new(&options.profile.fonts)
+        .map_err(|e| WriteError::Other(e.to_string()))?;
+    let laid = layout::layout_document(doc, &options.profile, &fonts);
+    let info = info(doc, options);
+    let bytes = render::render(&laid, &fonts, &info).map_err(WriteError::Other)?;
+    Ok(Rendered {
+        bytes,
+        warnings: laid.warnings,
+    })
+}
+
+/// Title, author, subject, dates and the document id, all from the input.
+fn info(doc: &Document, options: &RenderOptions) -> render::Info {
+    let file = std::path::Path::new(&doc.source.path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let title = doc
+        .title()
+        .map(str::to_string)
+        .unwrap_or_else(|| file.clone());
+    let titles: Vec<&str> = doc
+        .tables
+        .iter()
+        .filter_map(|t| t.title.as_deref())
+        .collect();
+    let subject = if titles.is_empty() {
+        format!("预算信息公开：{file}")
+    } else {
+        format!("预算信息公开：{}", titles.join("；"))
+    };
+    // The trailer /ID names this input rendered with these options.
+    let mut h = Sha256::new();
+    h.update(doc.source.sha256.as_bytes());
+    h.update(options.created.to_le_bytes());
+    h.update(format!("{:?}", options.profile).as_bytes());
+    h.update(title.as_bytes());
+    let digest = h.finalize();
+    let mut id = [0u8; 16];
+    for (dst, src) in id.iter_mut().zip(digest.iter()) {
+        *dst = *src;
+    }
+    render::Info {
+        title,
+        author: doc.department().unwrap_or_default().to_string(),
+        subject,
+        created: options.created,
+        id,
+    }
 }

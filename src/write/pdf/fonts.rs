@@ -1,0 +1,342 @@
+//! The font book: which face draws which character in which role.
+//!
+//! Every face is parsed once per process and shared across threads: the
+//! bundled faces in statics, a profile's own font files in a cache keyed by
+//! path. A [`FontBook`] gives each text role a deterministic fallback chain
+//! (the profile's file, the role's bundled face, the other bundled face, the
+//! Ext-B fallback) and answers the layout's two questions — which face has
+//! this character, and how wide is it — without exposing printpdf types.
+
+use crate::profile::{FontFace, FontSpec, Fonts};
+use printpdf::{AzulParsedFont, ParsedFont};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use thiserror::Error;
+
+/// Noto Serif SC Regular: body text, amounts, meta lines, notes.
+static SERIF_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular.ttf");
+/// Noto Sans SC Bold: title, header rows, totals.
+static SANS_BOLD_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold.ttf");
+/// HanaMinB cut down to CJK Extension B, gzip-compressed: inflated only when
+/// a document needs one of its characters.
+static EXTB_GZ: &[u8] = include_bytes!("../../../fonts/HanaMinB-ExtB.ttf.gz");
+
+/// The inflated Ext-B face is about 22 MB; refuse anything much larger so a
+/// damaged build cannot make us allocate without bound.
+const MAX_INFLATED_FONT: u64 = 64 << 20;
+
+static SERIF: LazyLock<Result<Arc<Face>, FontError>> = LazyLock::new(|| {
+    Face::parse(SERIF_BYTES.to_vec(), "NotoSerifSC-Regular.ttf", "SERIFR").map(Arc::new)
+});
+
+static SANS_BOLD: LazyLock<Result<Arc<Face>, FontError>> = LazyLock::new(|| {
+    Face::parse(SANS_BOLD_BYTES.to_vec(), "NotoSansSC-Bold.ttf", "SANSBD").map(Arc::new)
+});
+
+static EXTB: LazyLock<Option<Arc<Face>>> = LazyLock::new(|| {
+    let mut bytes = Vec::new();
+    let inflated = flate2::read::GzDecoder::new(EXTB_GZ)
+        .take(MAX_INFLATED_FONT)
+        .read_to_end(&mut bytes);
+    inflated.ok()?;
+    Face::parse(bytes, "HanaMinB-ExtB.ttf", "EXTBFB")
+        .ok()
+        .map(Arc::new)
+});
+
+/// Font files named by profiles, parsed once per process.
+static USER_FACES: LazyLock<Mutex<BTreeMap<PathBuf, Arc<Face>>>> =
+    LazyLock::new(|| Mutex::new(BTreeMap::new()));
+
+/// Why fonts could not be loaded.
+#[derive(Debug, Clone, Error)]
+pub enum FontError {
+    /// A profile's font file could not be read.
+    #[error("font file '{path}': cannot read it: {message}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the file system said.
+        message: String,
+    },
+    /// A file (or a bundled face) is not a font printpdf can parse.
+    #[error("font file '{name}' is not a TrueType/OpenType font gongkai can read")]
+    Parse {
+        /// The file, or the bundled face's name.
+        name: String,
+    },
+}
+
+/// One parsed face.
+#[derive(Debug)]
+pub struct Face {
+    /// File name (bundled) or path (a profile's), for messages.
+    pub label: String,
+    /// Fixed PDF resource name; its first six letters become the subset tag.
+    pub resource_id: String,
+    font: ParsedFont,
+    units_per_em: f32,
+}
+
+impl Face {
+    fn parse(bytes: Vec<u8>, label: &str, resource_id: &str) -> Result<Face, FontError> {
+        let shared = Arc::new(rust_fontconfig::FontBytes::Owned(Arc::from(bytes)));
+        let mut warnings = Vec::new();
+        let parsed =
+            AzulParsedFont::from_bytes_shared(shared, 0, &mut warnings).ok_or_else(|| {
+                FontError::Parse {
+                    name: label.to_string(),
+                }
+            })?;
+        let font = ParsedFont::from_azul(parsed);
+        let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
+        Ok(Face {
+            label: label.to_string(),
+            resource_id: resource_id.to_string(),
+            font,
+            units_per_em,
+        })
+    }
+
+    /// The glyph for `ch`, or `None` when the face lacks it (glyph 0 is
+    /// .notdef, i.e. missing).
+    pub fn glyph(&self, ch: char) -> Option<u16> {
+        match self.font.lookup_glyph_index(ch as u32) {
+            Some(0) | None => None,
+            Some(g) => Some(g),
+        }
+    }
+
+    /// Advance width of `ch` in ems, `None` when the face lacks it.
+    pub fn advance_em(&self, ch: char) -> Option<f32> {
+        let gid = self.glyph(ch)?;
+        Some(f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em)
+    }
+
+    /// The printpdf face, for the renderer.
+    pub fn parsed(&self) -> &ParsedFont {
+        &self.font
+    }
+}
+
+/// The roles text plays on a page; each has its own fallback chain and
+/// size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// The table title.
+    Title,
+    /// Header rows and totals rows.
+    Header,
+    /// Body text, meta lines, notes, page numbers.
+    Body,
+    /// Amounts and percentages.
+    Numbers,
+}
+
+impl Role {
+    /// Every role, in chain order.
+    pub const ALL: [Role; 4] = [Role::Title, Role::Header, Role::Body, Role::Numbers];
+
+    fn index(self) -> usize {
+        match self {
+            Role::Title => 0,
+            Role::Header => 1,
+            Role::Body => 2,
+            Role::Numbers => 3,
+        }
+    }
+
+    fn spec(self, fonts: &Fonts) -> &FontSpec {
+        match self {
+            Role::Title => &fonts.title,
+            Role::Header => &fonts.header,
+            Role::Body => &fonts.body,
+            Role::Numbers => &fonts.numbers,
+        }
+    }
+}
+
+/// Index of a face in a [`FontBook`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(pub usize);
+
+/// The faces of one document and each role's fallback chain.
+#[derive(Debug)]
+pub struct FontBook {
+    /// Eagerly known faces; the Ext-B fallback comes after them, loaded on
+    /// first use.
+    faces: Vec<Arc<Face>>,
+    chains: [Vec<FaceId>; 4],
+    sizes: [f32; 4],
+    fallback: OnceLock<Option<Arc<Face>>>,
+}
+
+/// Smallest and largest font sizes a profile may ask for, in points:
+/// below 4 pt nothing is legible, above 72 pt one title character fills a
+/// line.
+const FONT_SIZE_RANGE: (f32, f32) = (4.0, 72.0);
+
+impl FontBook {
+    /// The font book for a profile's fonts: each role's own file first
+    /// (loaded once per process), then the bundled faces.
+    pub fn new(fonts: &Fonts) -> Result<FontBook, FontError> {
+        let serif = SERIF.clone()?;
+        let sans_bold = SANS_BOLD.clone()?;
+        let mut faces = vec![serif, sans_bold];
+        let serif_id = FaceId(0);
+        let sans_id = FaceId(1);
+        let mut user_ids: BTreeMap<PathBuf, FaceId> = BTreeMap::new();
+        let mut chains: [Vec<FaceId>; 4] = Default::default();
+        let mut sizes = [0.0; 4];
+        for role in Role::ALL {
+            let spec = role.spec(fonts);
+            let chain = &mut chains[role.index()];
+            if let Some(path) = &spec.file {
+                let id = match user_ids.get(path) {
+                    Some(id) => *id,
+                    None => {
+                        let resource = format!("USERF{}", (b'A' + user_ids.len() as u8) as char);
+                        let face = user_face(path, &resource)?;
+                        let id = FaceId(faces.len());
+                        faces.push(face);
+                        user_ids.insert(path.clone(), id);
+                        id
+                    }
+                };
+                chain.push(id);
+            }
+            let (first, second) = match spec.bundled {
+                FontFace::Serif | FontFace::SerifBold => (serif_id, sans_id),
+                FontFace::Sans | FontFace::SansBold => (sans_id, serif_id),
+            };
+            chain.push(first);
+            chain.push(second);
+            let size = if spec.size_pt.is_finite() {
+                spec.size_pt
+            } else {
+                FontSpec::default().size_pt
+            };
+            sizes[role.index()] = size.clamp(FONT_SIZE_RANGE.0, FONT_SIZE_RANGE.1);
+        }
+        Ok(FontBook {
+            faces,
+            chains,
+            sizes,
+            fallback: OnceLock::new(),
+        })
+    }
+
+    /// The profile's size for a role, in points.
+    pub fn size(&self, role: Role) -> f32 {
+        self.sizes[role.index()]
+    }
+
+    fn fallback_id(&self) -> FaceId {
+        FaceId(self.faces.len())
+    }
+
+    fn fallback(&self) -> Option<&Arc<Face>> {
+        self.fallback.get_or_init(|| EXTB.clone()).as_ref()
+    }
+
+    /// The face with the given id.
+    pub fn face(&self, id: FaceId) -> Option<&Face> {
+        match self.faces.get(id.0) {
+            Some(f) => Some(f),
+            None if id == self.fallback_id() => self.fallback().map(|f| &**f),
+            None => None,
+        }
+    }
+
+    /// The first face of the role's chain that has `ch`, with its advance
+    /// in ems; `None` when no configured face has it.
+    pub fn lookup(&self, role: Role, ch: char) -> Option<(FaceId, f32)> {
+        for id in &self.chains[role.index()] {
+            if let Some(adv) = self.faces.get(id.0).and_then(|f| f.advance_em(ch)) {
+                return Some((*id, adv));
+            }
+        }
+        let adv = self.fallback()?.advance_em(ch)?;
+        Some((self.fallback_id(), adv))
+    }
+}
+
+/// A profile's font file, parsed once per process.
+fn user_face(path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
+    let mut cache = USER_FACES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(face) = cache.get(path) {
+        // The resource name is per document; the parsed font is shared.
+        if face.resource_id == resource_id {
+            return Ok(face.clone());
+        }
+        return Ok(Arc::new(Face {
+            label: face.label.clone(),
+            resource_id: resource_id.to_string(),
+            font: face.font.clone(),
+            units_per_em: face.units_per_em,
+        }));
+    }
+    let bytes = std::fs::read(path).map_err(|e| FontError::Read {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let label = path.display().to_string();
+    let face = Arc::new(Face::parse(bytes, &label, resource_id)?);
+    cache.insert(path.to_path_buf(), face.clone());
+    Ok(face)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_cover_the_corpus_rare_characters() {
+        let book = FontBook::new(&Fonts::default()).unwrap();
+        for ch in [
+            '国', '堃', '喆', '珺', '\u{4DAE}', '，', '％', '１', 'A', '9',
+        ] {
+            let (id, adv) = book.lookup(Role::Body, ch).unwrap();
+            assert_eq!(id, FaceId(0), "{ch} should come from the serif face");
+            assert!(adv > 0.2 && adv <= 1.0, "{ch}: {adv}");
+        }
+        let (id, _) = book.lookup(Role::Header, '国').unwrap();
+        assert_eq!(id, FaceId(1));
+        // U+2003E (Ext-B) is in neither Noto face: the fallback draws it.
+        let (id, _) = book.lookup(Role::Body, '\u{2003E}').unwrap();
+        assert_eq!(book.face(id).unwrap().label, "HanaMinB-ExtB.ttf");
+        // A private-use character is in no face.
+        assert!(book.lookup(Role::Body, '\u{E000}').is_none());
+    }
+
+    #[test]
+    fn a_missing_profile_font_file_is_an_error_naming_it() {
+        let mut fonts = Fonts::default();
+        fonts.body.file = Some(PathBuf::from("/nonexistent/仿宋_GB2312.ttf"));
+        let err = FontBook::new(&fonts).unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/仿宋_GB2312.ttf"), "{err}");
+    }
+
+    #[test]
+    fn a_profile_font_file_comes_first_in_its_chain() {
+        let dir = std::env::temp_dir().join(format!("gongkai-fonts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("own.ttf");
+        std::fs::write(&path, SANS_BOLD_BYTES).unwrap();
+        let mut fonts = Fonts::default();
+        fonts.body.file = Some(path.clone());
+        let book = FontBook::new(&fonts).unwrap();
+        let (id, _) = book.lookup(Role::Body, '国').unwrap();
+        assert_eq!(book.face(id).unwrap().resource_id, "USERFA");
+        let (id, _) = book.lookup(Role::Numbers, '1').unwrap();
+        assert_eq!(id, FaceId(0));
+        let not_a_font = dir.join("bad.ttf");
+        std::fs::write(&not_a_font, b"not a font").unwrap();
+        fonts.body.file = Some(not_a_font.clone());
+        let err = FontBook::new(&fonts).unwrap_err().to_string();
+        assert!(err.contains("bad.ttf"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,730 @@
+//! The layout engine: a document becomes pages of positioned items — glyph
+//! runs, rules, fills — in points, origin at the top-left corner, y going
+//! down. Nothing here knows printpdf; `render` turns the pages into PDF
+//! operations and makes no decisions of its own.
+//!
+//! Every table starts on a new page: title centred, meta lines (部门名称
+//! left, 单位 right), the table with its header rows repeated on every page,
+//! then its notes. Page numbers and the profile's header/footer texts are
+//! placed last, when the page count is known.
+
+mod columns;
+mod paginate;
+mod rows;
+#[cfg(test)]
+mod tests;
+pub mod text;
+
+use super::fonts::{FaceId, FontBook, Role};
+use crate::model::{Document, Table, Warning, is_department_key};
+use crate::profile::{PageNumberStyle, Profile};
+use std::collections::BTreeSet;
+use text::{Shaped, shape};
+
+/// Points per millimetre.
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Line height as a multiple of the font size: CJK text set solid is hard
+/// to read; 1.3 keeps the long 绩效指标 cells compact yet open.
+pub const LINE_HEIGHT: f32 = 1.3;
+
+/// Where the baseline sits below the top of an em box: Noto CJK's
+/// ideographic em box runs from 0.88 em above the baseline to 0.12 em
+/// below it.
+pub const ASCENT: f32 = 0.88;
+
+/// Horizontal padding inside a cell, in points (1.4 mm): amounts and
+/// text never touch the rules, unlike the published PDFs.
+pub const CELL_PAD_X: f32 = 4.0;
+
+/// Vertical padding inside a cell, in points.
+pub const CELL_PAD_Y: f32 = 2.5;
+
+/// Space between the title and the meta lines, in points.
+const TITLE_GAP: f32 = 8.0;
+
+/// Space between the meta lines and the table, and between the table and
+/// its notes, in points.
+const BLOCK_GAP: f32 = 4.0;
+
+/// Space kept free for the page number and footer text at the bottom of the
+/// text area, in points: one line of body text and a gap above it.
+const FOOTER_SPACE_LINES: f32 = 2.0;
+
+/// Thickness of the table's outer and inner rules, in points.
+pub const RULE_WIDTH: f32 = 0.5;
+
+/// Grey of header-row shading (0 black – 1 white).
+pub const HEADER_SHADE: f32 = 0.9;
+
+/// Grey of totals-row shading: lighter than the header.
+pub const TOTAL_SHADE: f32 = 0.95;
+
+/// A rectangle in points, top-left origin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Height.
+    pub h: f32,
+}
+
+impl Rect {
+    /// Right edge.
+    #[cfg(test)]
+    pub fn right(&self) -> f32 {
+        self.x + self.w
+    }
+
+    /// Bottom edge.
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+
+    /// Whether `other` lies inside this rectangle (with a little rounding
+    /// slack).
+    #[cfg(test)]
+    pub fn contains(&self, other: &Rect) -> bool {
+        const SLACK: f32 = 0.05;
+        other.x >= self.x - SLACK
+            && other.y >= self.y - SLACK
+            && other.right() <= self.right() + SLACK
+            && other.bottom() <= self.bottom() + SLACK
+    }
+}
+
+/// What a glyph run is part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    /// The table title.
+    Title,
+    /// A meta line.
+    Meta,
+    /// A header cell.
+    Header,
+    /// A body cell.
+    Body,
+    /// A note after the table.
+    Note,
+    /// Page number, header or footer text.
+    Furniture,
+}
+
+/// Characters of one face on one baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    /// Left end of the run.
+    pub x: f32,
+    /// Baseline.
+    pub baseline: f32,
+    /// Font size in points.
+    pub size: f32,
+    /// The face.
+    pub face: FaceId,
+    /// The characters.
+    pub text: String,
+    /// Advance width of the whole run.
+    pub width: f32,
+    /// The box the run must stay inside (its cell, or the text area).
+    pub bounds: Rect,
+    /// Whether the run begins a line.
+    pub starts_line: bool,
+    /// What it belongs to.
+    pub kind: RunKind,
+    /// Body row (index into the table's rows) for body runs; header row for
+    /// header runs.
+    pub row: Option<usize>,
+    /// Column for header and body runs.
+    pub col: Option<usize>,
+}
+
+#[cfg(test)]
+impl GlyphRun {
+    /// The run's em box: from the ascent to the descent of its size.
+    pub fn ink_box(&self) -> Rect {
+        Rect {
+            x: self.x,
+            y: self.baseline - ASCENT * self.size,
+            w: self.width,
+            h: self.size,
+        }
+    }
+}
+
+/// Something drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// Text.
+    Text(GlyphRun),
+    /// A rectangle's outline (a cell's borders).
+    Frame {
+        /// Where.
+        rect: Rect,
+        /// Thickness.
+        width: f32,
+    },
+    /// A grey rectangle under text.
+    Fill {
+        /// Where.
+        rect: Rect,
+        /// Grey level, 0 black – 1 white.
+        gray: f32,
+    },
+    /// An outlined box standing in for a character no font has.
+    MissingGlyph {
+        /// Where.
+        rect: Rect,
+    },
+}
+
+/// One laid-out page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLayout {
+    /// Page width in points.
+    pub width: f32,
+    /// Page height in points.
+    pub height: f32,
+    /// The text area (page minus margins).
+    pub area: Rect,
+    /// Index of the table the page belongs to.
+    pub table: usize,
+    /// What is drawn, in drawing order.
+    pub items: Vec<Item>,
+}
+
+/// Where a body row went: one entry per page it is on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowFragment {
+    /// Table index.
+    pub table: usize,
+    /// Row index in the table.
+    pub row: usize,
+    /// Page index in the document.
+    pub page: usize,
+    /// Height of the whole row, unsplit.
+    pub full_height: f32,
+    /// Space that was left on the page where the row began.
+    pub space_left: f32,
+}
+
+/// The laid-out document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentLayout {
+    /// The pages.
+    pub pages: Vec<PageLayout>,
+    /// Where each body row went, for checks.
+    pub fragments: Vec<RowFragment>,
+    /// What could not be drawn as asked (missing glyphs, shrunk tables).
+    pub warnings: Vec<Warning>,
+}
+
+/// Page geometry from the profile, in points.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Geometry {
+    pub width: f32,
+    pub height: f32,
+    /// Text area: page minus margins.
+    pub area: Rect,
+    /// Top of the content under the running header (if any).
+    pub content_top: f32,
+    /// Bottom of the content above the footer.
+    pub content_bottom: f32,
+}
+
+/// Smallest text area a profile may leave, in points: room for a handful
+/// of columns.
+const MIN_AREA: f32 = 72.0;
+
+impl Geometry {
+    fn new(profile: &Profile, fonts: &FontBook) -> Geometry {
+        let (w_mm, h_mm) = profile.page.size_mm();
+        let (width, height) = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
+        let mm = |v: f32| {
+            if v.is_finite() {
+                v.max(0.0) * PT_PER_MM
+            } else {
+                0.0
+            }
+        };
+        let mut left = mm(profile.page.margin_left_mm);
+        let mut right = mm(profile.page.margin_right_mm);
+        let mut top = mm(profile.page.margin_top_mm);
+        let mut bottom = mm(profile.page.margin_bottom_mm);
+        if width - left - right < MIN_AREA {
+            (left, right) = ((width - MIN_AREA) / 2.0, (width - MIN_AREA) / 2.0);
+        }
+        if height - top - bottom < MIN_AREA * 2.0 {
+            (top, bottom) = (
+                (height - MIN_AREA * 2.0) / 2.0,
+                (height - MIN_AREA * 2.0) / 2.0,
+            );
+        }
+        let area = Rect {
+            x: left,
+            y: top,
+            w: width - left - right,
+            h: height - top - bottom,
+        };
+        let body = fonts.size(Role::Body);
+        let content_top = if profile.header_text.is_some() {
+            area.y + body * LINE_HEIGHT * FOOTER_SPACE_LINES
+        } else {
+            area.y
+        };
+        let content_bottom =
+            if profile.page_number != PageNumberStyle::None || profile.footer_text.is_some() {
+                area.bottom() - body * LINE_HEIGHT * FOOTER_SPACE_LINES
+            } else {
+                area.bottom()
+            };
+        Geometry {
+            width,
+            height,
+            area,
+            content_top,
+            content_bottom,
+        }
+    }
+
+    fn content_width(&self) -> f32 {
+        self.area.w
+    }
+}
+
+/// Collects missing-glyph warnings, one per character and place.
+#[derive(Debug, Default)]
+pub(crate) struct Missing {
+    seen: BTreeSet<(String, char)>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Missing {
+    /// Notes the characters of `shaped` no face has, at `at`.
+    pub fn check(&mut self, shaped: &Shaped, at: &str) {
+        for g in &shaped.glyphs {
+            if g.face.is_none() && !g.ch.is_control() && self.seen.insert((at.to_string(), g.ch)) {
+                self.warnings.push(Warning::new(
+                    "missing-glyph",
+                    at.to_string(),
+                    format!(
+                        "no configured or bundled font has '{}' (U+{:04X}); an empty box stands in its place",
+                        g.ch, g.ch as u32
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Where the lines of a text go: the box they must stay in, the inner
+/// area they are aligned in, and what they belong to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placement {
+    pub bounds: Rect,
+    pub inner_x: f32,
+    pub inner_w: f32,
+    pub align: HAlign,
+    pub kind: RunKind,
+    pub row: Option<usize>,
+    pub col: Option<usize>,
+}
+
+impl Placement {
+    /// Text straight in the text area (title, meta lines, notes).
+    fn area(area: Rect, x: f32, w: f32, align: HAlign, kind: RunKind) -> Placement {
+        Placement {
+            bounds: area,
+            inner_x: x,
+            inner_w: w,
+            align,
+            kind,
+            row: None,
+            col: None,
+        }
+    }
+}
+
+/// Places already broken lines of `shaped`, the first line box's top at
+/// `first_top`.
+pub(crate) fn push_lines(
+    items: &mut Vec<Item>,
+    shaped: &Shaped,
+    lines: &[text::Line],
+    first_top: f32,
+    p: &Placement,
+) {
+    let line_h = shaped.size * LINE_HEIGHT;
+    for (i, line) in lines.iter().enumerate() {
+        let top = first_top + i as f32 * line_h;
+        let baseline = top + (line_h - shaped.size) / 2.0 + ASCENT * shaped.size;
+        let x = match p.align {
+            HAlign::Left => p.inner_x,
+            HAlign::Center => p.inner_x + ((p.inner_w - line.width) / 2.0).max(0.0),
+            HAlign::Right => p.inner_x + (p.inner_w - line.width).max(0.0),
+        };
+        push_line(items, shaped, line, x, baseline, p);
+    }
+}
+
+/// Places one line with its left end at `x`, split into runs by face.
+fn push_line(
+    items: &mut Vec<Item>,
+    shaped: &Shaped,
+    line: &text::Line,
+    x: f32,
+    baseline: f32,
+    p: &Placement,
+) {
+    let mut cx = x;
+    let mut first = true;
+    let glyphs = shaped.glyphs.get(line.start..line.end).unwrap_or_default();
+    let mut i = 0;
+    while i < glyphs.len() {
+        let face = glyphs[i].face;
+        let mut j = i;
+        let mut width = 0.0;
+        while j < glyphs.len() && glyphs[j].face == face {
+            width += glyphs[j].advance;
+            j += 1;
+        }
+        match face {
+            Some(face) => {
+                let text: String = glyphs[i..j].iter().map(|g| g.ch).collect();
+                items.push(Item::Text(GlyphRun {
+                    x: cx,
+                    baseline,
+                    size: shaped.size,
+                    face,
+                    text,
+                    width,
+                    bounds: p.bounds,
+                    starts_line: first,
+                    kind: p.kind,
+                    row: p.row,
+                    col: p.col,
+                }));
+                first = false;
+            }
+            None => {
+                // Characters no face has (control characters have no
+                // width): an outlined box for each.
+                let mut gx = cx;
+                for g in &glyphs[i..j] {
+                    if g.advance > 0.0 {
+                        let inset = g.advance * MISSING_BOX_INSET;
+                        items.push(Item::MissingGlyph {
+                            rect: Rect {
+                                x: gx + inset,
+                                y: baseline - ASCENT * shaped.size + inset,
+                                w: g.advance - 2.0 * inset,
+                                h: shaped.size - 2.0 * inset,
+                            },
+                        });
+                    }
+                    gx += g.advance;
+                }
+            }
+        }
+        cx += width;
+        i = j;
+    }
+}
+
+/// The box standing in for a missing character is inset by this share of
+/// its width, so neighbouring boxes stay apart.
+const MISSING_BOX_INSET: f32 = 0.1;
+
+/// Horizontal alignment of a line in its box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HAlign {
+    /// Flush left.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
+}
+
+impl PageLayout {
+    fn empty(geo: &Geometry, table: usize) -> PageLayout {
+        PageLayout {
+            width: geo.width,
+            height: geo.height,
+            area: geo.area,
+            table,
+            items: Vec::new(),
+        }
+    }
+
+    /// A page like this one with nothing on it.
+    pub(crate) fn clone_empty(&self) -> PageLayout {
+        PageLayout {
+            width: self.width,
+            height: self.height,
+            area: self.area,
+            table: self.table,
+            items: Vec::new(),
+        }
+    }
+}
+
+/// Lays out a whole document: each table from a new page.
+pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> DocumentLayout {
+    let geo = Geometry::new(profile, fonts);
+    let mut pages = Vec::new();
+    let mut fragments = Vec::new();
+    let mut missing = Missing::default();
+    let mut warnings = Vec::new();
+    for (ti, table) in doc.tables.iter().enumerate() {
+        let mut ctx = TableCtx {
+            geo: &geo,
+            fonts,
+            table,
+            index: ti,
+            first_page: pages.len(),
+            missing: &mut missing,
+            warnings: &mut warnings,
+        };
+        let (mut tpages, mut tfrags) = layout_table(&mut ctx);
+        pages.append(&mut tpages);
+        fragments.append(&mut tfrags);
+    }
+    if pages.is_empty() {
+        pages.push(PageLayout::empty(&geo, 0));
+    }
+    furniture(&mut pages, &geo, profile, fonts);
+    for page in &mut pages {
+        // Shading under rules under text, whatever order they were made in.
+        page.items.sort_by_key(|item| match item {
+            Item::Fill { .. } => 0,
+            Item::Frame { .. } | Item::MissingGlyph { .. } => 1,
+            Item::Text(_) => 2,
+        });
+    }
+    let mut all = missing.warnings;
+    all.append(&mut warnings);
+    DocumentLayout {
+        pages,
+        fragments,
+        warnings: all,
+    }
+}
+
+/// What laying out one table needs.
+pub(crate) struct TableCtx<'a> {
+    pub geo: &'a Geometry,
+    pub fonts: &'a FontBook,
+    pub table: &'a Table,
+    pub index: usize,
+    /// Document index of the table's first page.
+    pub first_page: usize,
+    pub missing: &'a mut Missing,
+    pub warnings: &'a mut Vec<Warning>,
+}
+
+impl TableCtx<'_> {
+    /// "table 2" (one-based), for warnings.
+    pub fn name(&self) -> String {
+        format!("table {}", self.index + 1)
+    }
+}
+
+/// Lays out one table: the title block, then the grid, then the notes.
+fn layout_table(ctx: &mut TableCtx<'_>) -> (Vec<PageLayout>, Vec<RowFragment>) {
+    let geo = *ctx.geo;
+    let mut page = PageLayout::empty(&geo, ctx.index);
+    let mut y = geo.content_top;
+    let width = geo.content_width();
+    let x = geo.area.x;
+
+    // Title, centred, wrapped if it is wider than the page.
+    if let Some(title) = ctx.table.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        let size = ctx.fonts.size(Role::Title);
+        let shaped = shape(title, Role::Title, size, ctx.fonts);
+        ctx.missing
+            .check(&shaped, &format!("{}, title", ctx.name()));
+        let lines = shaped.break_lines(width);
+        let at = Placement::area(geo.area, x, width, HAlign::Center, RunKind::Title);
+        push_lines(&mut page.items, &shaped, &lines, y, &at);
+        y += lines.len() as f32 * size * LINE_HEIGHT + TITLE_GAP;
+    }
+
+    // Meta lines: department left and unit right on one line, the others
+    // each on a line of their own, where the source had them.
+    y = meta_lines(ctx, &mut page.items, y);
+    y += BLOCK_GAP;
+
+    let (mut pages, fragments, end_y) = paginate::table_grid(ctx, page, y);
+
+    // Notes after the table, flowing onto new pages if needed.
+    let size = ctx.fonts.size(Role::Body);
+    let line_h = size * LINE_HEIGHT;
+    let mut y = end_y + BLOCK_GAP;
+    let at = Placement::area(geo.area, x, width, HAlign::Left, RunKind::Note);
+    for (ni, note) in ctx.table.notes.iter().enumerate() {
+        let shaped = shape(note, Role::Body, size, ctx.fonts);
+        ctx.missing
+            .check(&shaped, &format!("{}, note {}", ctx.name(), ni + 1));
+        for line in shaped.break_lines(width) {
+            if y + line_h > geo.content_bottom {
+                pages.push(PageLayout::empty(&geo, ctx.index));
+                y = geo.content_top;
+            }
+            if let Some(last) = pages.last_mut() {
+                push_lines(&mut last.items, &shaped, &[line], y, &at);
+            }
+            y += line_h;
+        }
+    }
+    (pages, fragments)
+}
+
+/// Whether a meta line is the unit line (单位：万元).
+fn is_unit_meta(m: &crate::model::Meta) -> bool {
+    matches!(m.key.as_deref(), Some("单位" | "金额单位" | "计量单位"))
+}
+
+/// Places the meta lines from `y`; returns the y under them.
+fn meta_lines(ctx: &mut TableCtx<'_>, items: &mut Vec<Item>, mut y: f32) -> f32 {
+    let geo = *ctx.geo;
+    let size = ctx.fonts.size(Role::Body);
+    let line_h = size * LINE_HEIGHT;
+    let width = geo.area.w;
+    let x = geo.area.x;
+    let meta = &ctx.table.meta;
+    let dept = meta
+        .iter()
+        .position(|m| m.key.as_deref().is_some_and(is_department_key));
+    let unit = meta.iter().position(is_unit_meta);
+    let unit_text = match unit {
+        Some(i) => meta.get(i).map(|m| m.text.clone()),
+        None => ctx.table.unit.map(|u| format!("单位：{}", u.name())),
+    };
+    let name = ctx.name();
+    let at = |i: usize| format!("{name}, meta line {}", i + 1);
+
+    // The shared line: department (or nothing) left, unit right.
+    if dept.is_some() || unit_text.is_some() {
+        let right = unit_text.map(|t| shape(&t, Role::Body, size, ctx.fonts));
+        let right_w = right.as_ref().map_or(0.0, |r| r.max_width().min(width));
+        if let Some(r) = &right {
+            ctx.missing.check(r, &at(unit.unwrap_or(meta.len())));
+        }
+        let mut lines_used = 1;
+        if let Some(d) = dept.and_then(|i| meta.get(i)) {
+            let shaped = shape(&d.text, Role::Body, size, ctx.fonts);
+            ctx.missing.check(&shaped, &at(dept.unwrap_or(0)));
+            let gap = if right.is_some() { size * 2.0 } else { 0.0 };
+            let avail = (width - right_w - gap).max(width / 2.0);
+            let lines = shaped.break_lines(avail);
+            lines_used = lines.len();
+            let p = Placement::area(geo.area, x, avail, HAlign::Left, RunKind::Meta);
+            push_lines(items, &shaped, &lines, y, &p);
+        }
+        if let Some(r) = &right {
+            let lines = r.break_lines(width);
+            // The unit sits on the last line of the department text.
+            let top = y + lines_used.saturating_sub(lines.len()) as f32 * line_h;
+            let p = Placement::area(geo.area, x, width, HAlign::Right, RunKind::Meta);
+            push_lines(items, r, &lines, top, &p);
+            lines_used = lines_used.max(lines.len());
+        }
+        y += lines_used as f32 * line_h;
+    }
+    for (i, m) in meta.iter().enumerate() {
+        if Some(i) == dept || Some(i) == unit || m.text.trim().is_empty() {
+            continue;
+        }
+        let shaped = shape(&m.text, Role::Body, size, ctx.fonts);
+        ctx.missing.check(&shaped, &at(i));
+        let lines = shaped.break_lines(width);
+        let align = match m.align {
+            crate::model::Align::Left => HAlign::Left,
+            crate::model::Align::Center => HAlign::Center,
+            crate::model::Align::Right => HAlign::Right,
+        };
+        let p = Placement::area(geo.area, x, width, align, RunKind::Meta);
+        push_lines(items, &shaped, &lines, y, &p);
+        y += lines.len() as f32 * line_h;
+    }
+    y
+}
+
+/// Page numbers and the profile's running header and footer texts, inside
+/// the text area: the running header above the content, the footer below
+/// it.
+fn furniture(pages: &mut [PageLayout], geo: &Geometry, profile: &Profile, fonts: &FontBook) {
+    let size = fonts.size(Role::Body);
+    let line_h = size * LINE_HEIGHT;
+    let total = pages.len();
+    let width = geo.area.w;
+    let x = geo.area.x;
+    let footer_top = geo.area.bottom() - line_h;
+    for (i, page) in pages.iter_mut().enumerate() {
+        let n = i + 1;
+        if let Some(head) = &profile.header_text {
+            let shaped = shape(head, Role::Body, size, fonts);
+            let lines = shaped.break_lines(width);
+            let p = Placement::area(geo.area, x, width, HAlign::Center, RunKind::Furniture);
+            push_lines(
+                &mut page.items,
+                &shaped,
+                &lines[..lines.len().min(1)],
+                geo.area.y,
+                &p,
+            );
+        }
+        let number = match profile.page_number {
+            PageNumberStyle::Chinese => Some((format!("第 {n} 页 共 {total} 页"), HAlign::Center)),
+            // GB/T 9704: odd pages on the right, even pages on the left.
+            PageNumberStyle::Dash => Some((
+                format!("— {n} —"),
+                if n % 2 == 1 {
+                    HAlign::Right
+                } else {
+                    HAlign::Left
+                },
+            )),
+            PageNumberStyle::None => None,
+        };
+        if let Some((text, align)) = &number {
+            let shaped = shape(text, Role::Body, size, fonts);
+            let lines = shaped.break_lines(width);
+            let p = Placement::area(geo.area, x, width, *align, RunKind::Furniture);
+            push_lines(
+                &mut page.items,
+                &shaped,
+                &lines[..lines.len().min(1)],
+                footer_top,
+                &p,
+            );
+        }
+        if let Some(foot) = &profile.footer_text {
+            let shaped = shape(foot, Role::Body, size, fonts);
+            // Beside the page number, on the side it leaves free.
+            let align = match number {
+                Some((_, HAlign::Left)) => HAlign::Right,
+                _ => HAlign::Left,
+            };
+            let avail = width / 3.0;
+            let lines = shaped.break_lines(avail);
+            let lx = if align == HAlign::Right {
+                x + width - avail
+            } else {
+                x
+            };
+            let p = Placement::area(geo.area, lx, avail, align, RunKind::Furniture);
+            push_lines(
+                &mut page.items,
+                &shaped,
+                &lines[..lines.len().min(1)],
+                footer_top,
+                &p,
+            );
+        }
+    }
+}

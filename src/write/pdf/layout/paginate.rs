@@ -1,0 +1,428 @@
+//! Row heights become page breaks: header rows at the top of every page of
+//! the table, body rows (or groups of rows tied by row spans) kept whole
+//! when they fit in the space left, short rows moved to the next page
+//! rather than split, tall rows split between lines across pages.
+
+use super::columns;
+use super::rows::{self, Cells, GridCell};
+use super::text::Line;
+use super::{
+    CELL_PAD_X, CELL_PAD_Y, HEADER_SHADE, Item, PageLayout, Placement, RULE_WIDTH, Rect,
+    RowFragment, RunKind, TOTAL_SHADE, TableCtx, push_lines,
+};
+use crate::grid;
+use crate::model::{ColumnKind, RowKind, Warning};
+use crate::write::pdf::fonts::Role;
+
+/// A row no taller than this share of a page's body area is moved whole to
+/// the next page instead of being split: splitting a few lines off a short
+/// row strands them, and the row fits on the next page anyway.
+const KEEP_WHOLE_SHARE: f32 = 0.33;
+
+/// A split leaves at least this many lines of the row on the page it
+/// starts on; with less room the row starts on the next page.
+const MIN_SPLIT_LINES: usize = 2;
+
+/// Each step when a table's minimum widths exceed the page: shrink every
+/// font by 10 %.
+const SHRINK_STEP: f32 = 0.9;
+
+/// Never shrink a table's type below this share of the profile's sizes (at
+/// 10 pt, 5 pt); past it long pieces are cut between characters instead.
+const MIN_SCALE: f32 = 0.5;
+
+/// Lays out the grid of `ctx.table` from `y` on `page`; returns the table's
+/// pages, where its rows went, and where the table ends on the last page.
+pub fn table_grid(
+    ctx: &mut TableCtx<'_>,
+    page: PageLayout,
+    y: f32,
+) -> (Vec<PageLayout>, Vec<RowFragment>, f32) {
+    let geo = *ctx.geo;
+    let resolved = grid::resolve(ctx.table);
+    let kinds: Vec<ColumnKind> = ctx.table.columns.iter().map(|c| c.kind).collect();
+    let avail = geo.content_width();
+
+    // Shrink the type until the columns' minimum widths fit the page.
+    let mut scale = 1.0;
+    let (mut cells, widths) = loop {
+        let cells = rows::build(ctx, &resolved, scale);
+        let (needs, spans) = rows::needs(&cells, &kinds);
+        let total_min: f32 = needs.iter().map(|n| n.min).sum();
+        if total_min <= avail || scale * SHRINK_STEP < MIN_SCALE {
+            let em = ctx.fonts.size(Role::Body) * scale;
+            break (cells, columns::widths(&needs, &spans, avail, em));
+        }
+        scale *= SHRINK_STEP;
+    };
+    if scale < 1.0 {
+        ctx.warnings.push(Warning::new(
+            "table-too-wide",
+            ctx.name(),
+            format!(
+                "the columns do not fit the page width; the table's type is set at {:.0} % of the profile's sizes",
+                scale * 100.0
+            ),
+        ));
+    }
+    let nrows = ctx.table.rows.len();
+    let (header_h, mut body_h) = rows::heights(&mut cells, &widths, nrows);
+    let header_total: f32 = header_h.iter().sum();
+    let page_body = (geo.content_bottom - geo.content_top - header_total).max(0.0);
+
+    // Groups of rows tied by row spans; a group too tall for a page loses
+    // its row spans (each row then breaks on its own).
+    let mut blocks = blocks(&cells, nrows);
+    if blocks
+        .iter()
+        .any(|&(a, b)| b - a > 1 && body_h[a..b].iter().sum::<f32>() > page_body)
+    {
+        for &(a, b) in &blocks {
+            if b - a > 1 && body_h[a..b].iter().sum::<f32>() > page_body {
+                for c in cells.body.iter_mut().filter(|c| c.row >= a && c.row < b) {
+                    c.rows = 1;
+                }
+            }
+        }
+        (_, body_h) = rows::heights(&mut cells, &widths, nrows);
+        blocks = self::blocks(&cells, nrows);
+    }
+
+    let mut xs = Vec::with_capacity(widths.len() + 1);
+    let mut x = geo.area.x;
+    for w in &widths {
+        xs.push(x);
+        x += w;
+    }
+    xs.push(x);
+
+    let mut by_row: Vec<Vec<usize>> = vec![Vec::new(); nrows];
+    for (i, c) in cells.body.iter().enumerate() {
+        if let Some(v) = by_row.get_mut(c.row) {
+            v.push(i);
+        }
+    }
+
+    let mut p = Paginator {
+        ctx,
+        cells: &cells,
+        xs: &xs,
+        header_h: &header_h,
+        pages: Vec::new(),
+        page,
+        y,
+        fragments: Vec::new(),
+    };
+    // The header and at least one line of body must fit under the title.
+    let first_need = header_total + body_h.first().copied().unwrap_or(0.0).min(page_body);
+    if p.y + first_need > geo.content_bottom && p.y > geo.content_top {
+        p.new_page_plain();
+    }
+    p.header();
+    for (a, b) in blocks {
+        let h: f32 = body_h[a..b].iter().sum();
+        let space = geo.content_bottom - p.y;
+        let fresh = p.y <= geo.content_top + header_total + 0.01;
+        if h <= space + 0.01 {
+            p.block(a, b, &body_h, space);
+        } else if b - a > 1 || (h <= page_body && h <= page_body * KEEP_WHOLE_SHARE) {
+            // A group or a short row: whole, on the next page.
+            if !fresh {
+                p.new_page();
+            }
+            let space = geo.content_bottom - p.y;
+            if h <= space + 0.01 || b - a > 1 {
+                p.block(a, b, &body_h, space);
+            } else {
+                p.split_row(a, h, &by_row[a]);
+            }
+        } else {
+            p.split_row(a, h, &by_row[a]);
+        }
+    }
+    let end = p.y;
+    let mut pages = p.pages;
+    pages.push(p.page);
+    (pages, p.fragments, end)
+}
+
+/// Consecutive row ranges that row spans tie together.
+fn blocks(cells: &Cells, nrows: usize) -> Vec<(usize, usize)> {
+    let mut reach: Vec<usize> = (1..=nrows).collect();
+    for c in &cells.body {
+        if let Some(r) = reach.get_mut(c.row) {
+            *r = (*r).max((c.row + c.rows).min(nrows));
+        }
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut end = 0;
+    for (r, reach) in reach.iter().enumerate() {
+        end = end.max(*reach);
+        if r + 1 == end {
+            out.push((start, end));
+            start = end;
+        }
+    }
+    out
+}
+
+struct Paginator<'a, 'b> {
+    ctx: &'a mut TableCtx<'b>,
+    cells: &'a Cells,
+    xs: &'a [f32],
+    header_h: &'a [f32],
+    pages: Vec<PageLayout>,
+    page: PageLayout,
+    y: f32,
+    fragments: Vec<RowFragment>,
+}
+
+impl Paginator<'_, '_> {
+    fn page_index(&self) -> usize {
+        self.ctx.first_page + self.pages.len()
+    }
+
+    fn new_page_plain(&mut self) {
+        let fresh = PageLayout {
+            items: Vec::new(),
+            ..self.page.clone_empty()
+        };
+        self.pages.push(std::mem::replace(&mut self.page, fresh));
+        self.y = self.ctx.geo.content_top;
+    }
+
+    fn new_page(&mut self) {
+        self.new_page_plain();
+        self.header();
+    }
+
+    fn span_rect(&self, col: usize, cols: usize, y: f32, h: f32) -> Rect {
+        let x0 = self.xs.get(col).copied().unwrap_or(0.0);
+        let x1 = self
+            .xs
+            .get(col + cols)
+            .or(self.xs.last())
+            .copied()
+            .unwrap_or(x0);
+        Rect {
+            x: x0,
+            y,
+            w: x1 - x0,
+            h,
+        }
+    }
+
+    /// Draws the header rows at the current position.
+    fn header(&mut self) {
+        let top = self.y;
+        let offsets: Vec<f32> = self
+            .header_h
+            .iter()
+            .scan(0.0, |acc, h| {
+                let o = *acc;
+                *acc += h;
+                Some(o)
+            })
+            .collect();
+        for cell in &self.cells.header {
+            let y = top + offsets.get(cell.row).copied().unwrap_or(0.0);
+            let h: f32 = self.header_h.iter().skip(cell.row).take(cell.rows).sum();
+            let rect = self.span_rect(cell.col, cell.cols, y, h);
+            self.page.items.push(Item::Fill {
+                rect,
+                gray: HEADER_SHADE,
+            });
+            draw_lines(
+                &mut self.page.items,
+                cell,
+                &cell.lines,
+                rect,
+                true,
+                RunKind::Header,
+                Some(cell.row),
+            );
+            self.page.items.push(Item::Frame {
+                rect,
+                width: RULE_WIDTH,
+            });
+        }
+        self.y = top + self.header_h.iter().sum::<f32>();
+    }
+
+    /// Draws rows `a..b` whole at the current position.
+    fn block(&mut self, a: usize, b: usize, body_h: &[f32], space: f32) {
+        let top = self.y;
+        let mut row_top = vec![top; b - a + 1];
+        for r in a..b {
+            row_top[r - a + 1] = row_top[r - a] + body_h.get(r).copied().unwrap_or(0.0);
+        }
+        for r in a..b {
+            let full_height = body_h.get(r).copied().unwrap_or(0.0);
+            self.fragments.push(RowFragment {
+                table: self.ctx.index,
+                row: r,
+                page: self.page_index(),
+                full_height,
+                space_left: space - (row_top[r - a] - top),
+            });
+        }
+        for cell in self.cells.body.iter().filter(|c| c.row >= a && c.row < b) {
+            let y = row_top[cell.row - a];
+            let end = (cell.row + cell.rows).min(b);
+            let h = row_top[end - a] - y;
+            let rect = self.span_rect(cell.col, cell.cols, y, h);
+            self.cell_fragment(cell, &cell.lines, rect, true);
+        }
+        self.y = row_top[b - a];
+    }
+
+    fn cell_fragment(&mut self, cell: &GridCell, lines: &[Line], rect: Rect, center: bool) {
+        if self.cells.kinds.get(cell.row) == Some(&RowKind::Total) {
+            self.page.items.push(Item::Fill {
+                rect,
+                gray: TOTAL_SHADE,
+            });
+        }
+        draw_lines(
+            &mut self.page.items,
+            cell,
+            lines,
+            rect,
+            center,
+            RunKind::Body,
+            Some(cell.row),
+        );
+        self.page.items.push(Item::Frame {
+            rect,
+            width: RULE_WIDTH,
+        });
+    }
+
+    /// Draws row `r` (its cells one row high) split between lines across as
+    /// many pages as it needs.
+    fn split_row(&mut self, r: usize, full_height: f32, cell_ids: &[usize]) {
+        let geo = *self.ctx.geo;
+        let cells: Vec<&GridCell> = cell_ids
+            .iter()
+            .filter_map(|&i| self.cells.body.get(i))
+            .collect();
+        let mut next: Vec<usize> = vec![0; cells.len()];
+        loop {
+            let space = geo.content_bottom - self.y;
+            let fresh = self.y <= geo.content_top + self.header_h.iter().sum::<f32>() + 0.01;
+            let rest_need = cells
+                .iter()
+                .zip(&next)
+                .map(|(c, &n)| (c.lines.len() - n.min(c.lines.len())) as f32 * c.line_height())
+                .fold(0.0, f32::max)
+                + 2.0 * CELL_PAD_Y;
+            let done = cells.iter().zip(&next).all(|(c, &n)| n >= c.lines.len());
+            // Everything left fits; or nothing is left but the padding and
+            // even a fresh page has no room for it (a header taller than the
+            // page): close the row anyway.
+            if rest_need <= space + 0.01 || (done && fresh) {
+                self.row_fragment(r, &cells, &mut next, rest_need, full_height, space, None);
+                return;
+            }
+            // How many lines of each cell fit in the space left.
+            let fit: Vec<usize> = cells
+                .iter()
+                .map(|c| {
+                    let lh = c.line_height();
+                    if lh <= 0.0 {
+                        0
+                    } else {
+                        ((space - 2.0 * CELL_PAD_Y + 0.01) / lh).floor().max(0.0) as usize
+                    }
+                })
+                .collect();
+            let placed = cells
+                .iter()
+                .zip(&next)
+                .zip(&fit)
+                .map(|((c, &n), &f)| (c.lines.len() - n.min(c.lines.len())).min(f))
+                .max()
+                .unwrap_or(0);
+            if placed < MIN_SPLIT_LINES && !fresh {
+                self.new_page();
+                continue;
+            }
+            // On a fresh page at least one line goes down, so the row
+            // always advances.
+            let fit: Vec<usize> = fit.iter().map(|f| (*f).max(1)).collect();
+            self.row_fragment(r, &cells, &mut next, space, full_height, space, Some(&fit));
+            self.new_page();
+        }
+    }
+
+    /// One fragment of row `r`, `height` tall: each cell's lines from
+    /// `next`, at most `fit` of them (all when `None`).
+    #[allow(clippy::too_many_arguments)]
+    fn row_fragment(
+        &mut self,
+        r: usize,
+        cells: &[&GridCell],
+        next: &mut [usize],
+        height: f32,
+        full_height: f32,
+        space: f32,
+        fit: Option<&[usize]>,
+    ) {
+        self.fragments.push(RowFragment {
+            table: self.ctx.index,
+            row: r,
+            page: self.page_index(),
+            full_height,
+            space_left: space,
+        });
+        for (i, cell) in cells.iter().enumerate() {
+            let from = next.get(i).copied().unwrap_or(0).min(cell.lines.len());
+            let take = fit
+                .and_then(|f| f.get(i).copied())
+                .unwrap_or(usize::MAX)
+                .min(cell.lines.len() - from);
+            let lines = &cell.lines[from..from + take];
+            if let Some(n) = next.get_mut(i) {
+                *n = from + take;
+            }
+            let rect = self.span_rect(cell.col, cell.cols, self.y, height);
+            self.cell_fragment(cell, lines, rect, false);
+        }
+        self.y += height;
+    }
+}
+
+/// Places a cell's lines in `rect`: inside the padding, centred vertically
+/// when `center` (whole rows) or from the top (split rows).
+fn draw_lines(
+    items: &mut Vec<Item>,
+    cell: &GridCell,
+    lines: &[Line],
+    rect: Rect,
+    center: bool,
+    kind: RunKind,
+    row: Option<usize>,
+) {
+    let Some(text) = &cell.text else { return };
+    if lines.is_empty() {
+        return;
+    }
+    let lh = cell.line_height();
+    let used = lines.len() as f32 * lh;
+    let top = if center {
+        rect.y + ((rect.h - used) / 2.0).max(CELL_PAD_Y)
+    } else {
+        rect.y + CELL_PAD_Y
+    };
+    let placement = Placement {
+        bounds: rect,
+        inner_x: rect.x + CELL_PAD_X,
+        inner_w: (rect.w - 2.0 * CELL_PAD_X).max(0.0),
+        align: cell.align,
+        kind,
+        row,
+        col: Some(cell.col),
+    };
+    push_lines(items, text, lines, top, &placement);
+}
