@@ -1,0 +1,289 @@
+//! Spreadsheets: xlsx, xlsm, xlsb, xls and ods, through calamine.
+//!
+//! **One document, several tables.** A workbook becomes one
+//! [`RawDocument`] holding one [`RawTable`] per non-empty sheet, in workbook
+//! order (the model holds several tables per document, so a workbook with
+//! 三公经费 and 基本支出 sheets converts into one output with two tables).
+//! An empty sheet is skipped with an `empty-sheet` warning; a workbook
+//! whose every sheet is empty is a "no table" error. Hidden sheets are read
+//! like the others and reported with a `hidden-sheet` warning; hidden rows
+//! and columns are kept and marked hidden.
+//!
+//! **The grid.** Each table's grid is bounded by the sheet's non-empty
+//! cells, not by its declared dimension (templates declare `A1:IS21` for
+//! formatting alone): leading and trailing empty rows and columns are
+//! trimmed and empty rows inside are dropped (their sheet row numbers stay
+//! on the kept rows as `source_row`), so a blank spacer row does not split
+//! a table from its notes. Columns are never dropped, so grid column `c`
+//! is sheet column `first_col + c`. Title, meta and note rows stay in the
+//! grid for the normaliser to recognise. Merged regions become
+//! [`Merge`](crate::read::Merge)s in grid coordinates.
+//!
+//! **Values.** Numbers go through [`number`]: exact decimals, scale and
+//! percent from the cell's number format, and the shown text beside them;
+//! formulas give their cached values; error values (`#DIV/0!`) are kept as
+//! text and reported as `error-value` warnings; dates are shown as
+//! `YYYY-MM-DD` (or 年月日 when the format writes 年).
+//!
+//! **What each format gives.**
+//!
+//! | | values | number formats | bold, indent, alignment | merges | hidden rows/cols |
+//! |---|---|---|---|---|---|
+//! | xlsx, xlsm | calamine | calamine | calamine | calamine | sheet XML |
+//! | xls | calamine | BIFF records | BIFF records | calamine | BIFF records |
+//! | ods | calamine | shown text in content.xml | — | content.xml | content.xml |
+//! | xlsb | calamine | — | — | — | — |
+//!
+//! **Hostile input.** Before calamine reads a zip package, every member's
+//! declared size is checked against [`MAX_MEMBER_BYTES`] and their sum
+//! against [`MAX_PACKAGE_BYTES`] (a zip bomb is refused without inflating
+//! it), and the zip reader stops any member that inflates past its declared
+//! size. xls and ods are scanned for the extent of their cells before
+//! calamine lays them out densely ([`MAX_RANGE_CELLS`]); grids are bounded
+//! by [`MAX_ROWS`], [`MAX_COLS`] and [`MAX_GRID_CELLS`], cells by
+//! [`MAX_CELL_CHARS`].
+
+mod number;
+mod ods;
+mod package;
+mod table;
+mod xls;
+mod xlsb;
+mod xlsx;
+
+use super::{RawDocument, ReadError};
+use crate::model::{Align, Format, Warning};
+use number::NumFormat;
+
+/// Most grid rows a sheet may have after empty rows are dropped. Budget
+/// tables run to a few thousand rows; xls itself stops at 65,536.
+pub const MAX_ROWS: usize = 65_536;
+
+/// Most grid columns a sheet may have. Budget tables have tens; xls
+/// stops at 256, and a table wider than this is no table a person reads.
+pub const MAX_COLS: usize = 1_024;
+
+/// Most positions (rows × columns) of one sheet's grid: about 100 MB of
+/// grid for the normaliser at most, ten times the largest budget table
+/// seen.
+pub const MAX_GRID_CELLS: usize = 1_000_000;
+
+/// Most positions calamine may lay out densely for the sheets of one xls
+/// or ods workbook (it builds a rectangle from the first to the last cell
+/// of each sheet, 32 bytes a position): 128 MB.
+pub const MAX_RANGE_CELLS: u64 = 4_000_000;
+
+/// Longest cell text, in characters: Excel's own limit. A longer cell was
+/// not written by Excel or WPS.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Largest uncompressed size of one zip member (a sheet's XML, the shared
+/// strings). A 65,536-row budget table is under 30 MB of XML.
+pub const MAX_MEMBER_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Largest uncompressed size of all members of a zip package together.
+pub const MAX_PACKAGE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Reads a workbook into one raw table per non-empty sheet.
+pub fn read(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
+    let mut warnings = Vec::new();
+    // calamine parses hostile bytes; the checks above it refuse what we
+    // know to be dangerous, and a panic inside it becomes an error rather
+    // than the end of a batch.
+    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        Format::Xlsx | Format::Xlsm => xlsx::load(bytes, format, &mut warnings),
+        Format::Xls => xls::load(bytes, &mut warnings),
+        Format::Ods => ods::load(bytes, &mut warnings),
+        Format::Xlsb => xlsb::load(bytes, &mut warnings),
+        other => Err(ReadError::Other(format!(
+            "{other} is not a spreadsheet format"
+        ))),
+    }));
+    let sheets = match loaded {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(ReadError::Other(format!(
+                "the .{format} workbook is damaged: reading it failed inside the spreadsheet library"
+            )));
+        }
+    };
+    let count = sheets.len();
+    let mut tables = Vec::new();
+    let mut empty = Vec::new();
+    for sheet in sheets {
+        let name = sheet.name.clone();
+        if sheet.hidden {
+            warnings.push(Warning::new(
+                "hidden-sheet",
+                Some(format!("sheet '{name}'")),
+                "the sheet is hidden in the workbook; it is read like the others",
+            ));
+        }
+        match table::build(sheet, &mut warnings)? {
+            Some(t) => tables.push(t),
+            None => empty.push(name),
+        }
+    }
+    if tables.is_empty() {
+        return Err(ReadError::NoTable(match (count, empty.first()) {
+            (0, _) => "the workbook has no worksheet".to_string(),
+            (1, Some(name)) => format!("the workbook's only sheet, '{name}', is empty"),
+            _ => format!("all {count} sheets of the workbook are empty"),
+        }));
+    }
+    for name in empty {
+        warnings.push(Warning::new(
+            "empty-sheet",
+            Some(format!("sheet '{name}'")),
+            "the sheet is empty; skipped",
+        ));
+    }
+    Ok(RawDocument { tables, warnings })
+}
+
+/// One sheet as a format module found it, in absolute sheet coordinates
+/// (zero-based), before it is laid out as a grid.
+#[derive(Debug, Default)]
+struct Sheet {
+    /// The sheet's name.
+    name: String,
+    /// Hidden (or very hidden) in the workbook.
+    hidden: bool,
+    /// Non-empty cells, in any order.
+    cells: Vec<SheetCell>,
+    /// Styles the cells point into; index 0 is the default style.
+    palette: Vec<CellStyle>,
+    /// Merged regions: (first row, first column, last row, last column).
+    merges: Vec<(u32, u32, u32, u32)>,
+    /// Hidden rows, as inclusive ranges.
+    hidden_rows: Vec<(u32, u32)>,
+    /// Hidden columns, as inclusive ranges.
+    hidden_cols: Vec<(u32, u32)>,
+}
+
+/// A cell with a value.
+#[derive(Debug)]
+struct SheetCell {
+    row: u32,
+    col: u32,
+    value: CellValue,
+    /// Index into the sheet's palette.
+    style: usize,
+}
+
+/// A cell value as calamine gives it, owned.
+#[derive(Debug)]
+enum CellValue {
+    Float(f64),
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Date(calamine::ExcelDateTime),
+    /// An error value such as `#DIV/0!`.
+    Error(String),
+}
+
+impl CellValue {
+    /// Converts a calamine value; `None` for an empty cell.
+    fn from_data(data: &calamine::Data) -> Option<CellValue> {
+        use calamine::Data;
+        Some(match data {
+            Data::Empty => return None,
+            Data::Int(i) => CellValue::Int(*i),
+            Data::Float(f) => CellValue::Float(*f),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                CellValue::Text(s.clone())
+            }
+            Data::Bool(b) => CellValue::Bool(*b),
+            Data::DateTime(dt) => CellValue::Date(*dt),
+            Data::Error(e) => CellValue::Error(e.to_string()),
+        })
+    }
+
+    /// Converts a borrowed calamine value; `None` for an empty cell.
+    fn from_data_ref(data: &calamine::DataRef<'_>) -> Option<CellValue> {
+        use calamine::DataRef;
+        Some(match data {
+            DataRef::Empty => return None,
+            DataRef::Int(i) => CellValue::Int(*i),
+            DataRef::Float(f) => CellValue::Float(*f),
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                CellValue::Text(s.clone())
+            }
+            DataRef::SharedString(s) => CellValue::Text((*s).to_string()),
+            DataRef::Bool(b) => CellValue::Bool(*b),
+            DataRef::DateTime(dt) => CellValue::Date(*dt),
+            DataRef::Error(e) => CellValue::Error(e.to_string()),
+        })
+    }
+}
+
+/// What a cell's style says that the model keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct CellStyle {
+    format: NumFormat,
+    bold: bool,
+    indent: u8,
+    align: Align,
+}
+
+/// Where a cell is, as messages name it: `sheet '基本支出', cell B7`.
+fn cell_at(sheet: &str, row: u32, col: u32) -> String {
+    format!(
+        "sheet '{sheet}', cell {}{}",
+        crate::model::column_letters(col),
+        u64::from(row) + 1
+    )
+}
+
+/// The message for a workbook calamine cannot open.
+fn damaged(format: Format, e: impl std::fmt::Display) -> ReadError {
+    ReadError::Other(format!(
+        "the .{format} workbook is damaged or truncated and cannot be read: {e}"
+    ))
+}
+
+/// The message for an encrypted workbook (the same advice as
+/// [`crate::read::detect`] gives for an OOXML one).
+fn encrypted() -> ReadError {
+    ReadError::Unsupported(
+        "the workbook is encrypted (password-protected); remove the password in Excel or WPS and save again"
+            .into(),
+    )
+}
+
+/// Refuses a workbook whose sheets calamine would lay out in more than
+/// [`MAX_RANGE_CELLS`] positions. `extents` are each sheet's first and
+/// last non-empty (row, column).
+fn check_extents(extents: &[(String, Option<((u32, u32), (u32, u32))>)]) -> Result<(), ReadError> {
+    let mut total: u64 = 0;
+    for (name, extent) in extents {
+        let Some(((r0, c0), (r1, c1))) = extent else {
+            continue;
+        };
+        let rows = u64::from(r1.saturating_sub(*r0)) + 1;
+        let cols = u64::from(c1.saturating_sub(*c0)) + 1;
+        total = total.saturating_add(rows.saturating_mul(cols));
+        if total > MAX_RANGE_CELLS {
+            return Err(ReadError::at(
+                format!("sheet '{name}'"),
+                format!(
+                    "the cells span {rows} rows × {cols} columns (from {} to {}); the workbook's \
+                     sheets together may span at most {MAX_RANGE_CELLS} positions",
+                    cell_ref(*r0, *c0),
+                    cell_ref(*r1, *c1)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A1-style reference of a zero-based position.
+fn cell_ref(row: u32, col: u32) -> String {
+    format!(
+        "{}{}",
+        crate::model::column_letters(col),
+        u64::from(row) + 1
+    )
+}

@@ -1,0 +1,261 @@
+//! A sheet's cells laid out as the grid the normaliser reads: bounded by
+//! the non-empty cells, empty rows dropped, merges in grid coordinates,
+//! values turned into text and exact numbers.
+
+use super::number::{NumFormat, decimal_from_f64, show_date};
+use super::{
+    CellStyle, CellValue, MAX_CELL_CHARS, MAX_COLS, MAX_GRID_CELLS, MAX_ROWS, Sheet, SheetCell,
+    cell_at,
+};
+use crate::model::Warning;
+use crate::read::{Locator, Merge, RawCell, RawRow, RawTable, ReadError, is_blank};
+
+/// Lays `sheet` out as a raw table; `None` when it has no non-empty cell.
+pub(super) fn build(
+    sheet: Sheet,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<RawTable>, ReadError> {
+    let Sheet {
+        name,
+        cells,
+        palette,
+        merges,
+        hidden_rows,
+        hidden_cols,
+        ..
+    } = sheet;
+    let mut cells: Vec<SheetCell> = cells
+        .into_iter()
+        .filter(|c| !matches!(&c.value, CellValue::Text(t) if is_blank(t)))
+        .collect();
+    if cells.is_empty() {
+        return Ok(None);
+    }
+    cells.sort_by_key(|c| (c.row, c.col));
+
+    // Bounds: the non-empty cells, nothing else.
+    let first_col = cells.iter().map(|c| c.col).min().unwrap_or(0);
+    let last_col = cells.iter().map(|c| c.col).max().unwrap_or(0);
+    let mut rows: Vec<u32> = cells.iter().map(|c| c.row).collect();
+    rows.dedup();
+    let width = (last_col - first_col) as usize + 1;
+    let too_big = |what: String| {
+        ReadError::at(
+            format!("sheet '{name}'"),
+            format!("{what}; this is no budget table a person reads (damaged or generated file?)"),
+        )
+    };
+    if width > MAX_COLS {
+        return Err(too_big(format!(
+            "the cells span {width} columns, over the limit of {MAX_COLS}"
+        )));
+    }
+    if rows.len() > MAX_ROWS {
+        return Err(too_big(format!(
+            "{} rows hold values, over the limit of {MAX_ROWS}",
+            rows.len()
+        )));
+    }
+    if rows.len().saturating_mul(width) > MAX_GRID_CELLS {
+        return Err(too_big(format!(
+            "the table would span {} rows × {width} columns, over the limit of {MAX_GRID_CELLS} positions",
+            rows.len()
+        )));
+    }
+    let grid_row = |r: u32| rows.binary_search(&r).ok();
+
+    let grid_merges = grid_merges(&name, &merges, &rows, first_col, last_col, &cells, warnings);
+
+    let is_hidden =
+        |ranges: &[(u32, u32)], x: u32| ranges.iter().any(|&(a, b)| (a..=b).contains(&x));
+    let mut grid: Vec<RawRow> = rows
+        .iter()
+        .map(|&r| RawRow {
+            cells: vec![RawCell::default(); width],
+            source_row: r.saturating_add(1),
+            hidden: is_hidden(&hidden_rows, r),
+        })
+        .collect();
+    let default_style = CellStyle::default();
+    for cell in cells {
+        let style = palette.get(cell.style).unwrap_or(&default_style);
+        let raw = raw_cell(&name, &cell, style, warnings)?;
+        if let Some(slot) = grid_row(cell.row)
+            .and_then(|r| grid.get_mut(r))
+            .and_then(|row| row.cells.get_mut((cell.col - first_col) as usize))
+        {
+            *slot = raw;
+        }
+    }
+
+    Ok(Some(RawTable {
+        sheet: Some(name),
+        locator: Locator::Cell,
+        rows: grid,
+        merges: grid_merges,
+        hidden_cols: (0..width)
+            .filter(|&c| is_hidden(&hidden_cols, first_col + c as u32))
+            .collect(),
+        first_col,
+        ..RawTable::default()
+    }))
+}
+
+/// One grid cell: its shown text, its exact number, its style.
+fn raw_cell(
+    sheet: &str,
+    cell: &SheetCell,
+    style: &CellStyle,
+    warnings: &mut Vec<Warning>,
+) -> Result<RawCell, ReadError> {
+    let mut raw = RawCell {
+        bold: style.bold,
+        indent: style.indent,
+        align: style.align,
+        ..RawCell::default()
+    };
+    let at = || cell_at(sheet, cell.row, cell.col);
+    match &cell.value {
+        CellValue::Text(t) => {
+            let chars = t.chars().count();
+            if chars > MAX_CELL_CHARS {
+                return Err(ReadError::at(
+                    at(),
+                    format!(
+                        "the cell holds {chars} characters, over the limit of {MAX_CELL_CHARS} \
+                         (Excel's own); the file was not written by Excel or WPS"
+                    ),
+                ));
+            }
+            raw.text = t.clone();
+        }
+        CellValue::Float(f) => match decimal_from_f64(*f) {
+            Some(d) => (raw.number, raw.text) = number(d, &style.format),
+            None => {
+                raw.text = f.to_string();
+                warnings.push(Warning::new(
+                    "unreadable-number",
+                    Some(at()),
+                    format!("the number {f} has no exact decimal form; kept as text"),
+                ));
+            }
+        },
+        CellValue::Int(i) => (raw.number, raw.text) = number((*i).into(), &style.format),
+        CellValue::Bool(b) => raw.text = if *b { "TRUE" } else { "FALSE" }.to_string(),
+        CellValue::Date(dt) => raw.text = show_date(dt, &style.format),
+        CellValue::Error(e) => {
+            raw.text = e.clone();
+            warnings.push(Warning::new(
+                "error-value",
+                Some(at()),
+                format!("the cell shows the error value {e} (a formula that failed); kept as text"),
+            ));
+        }
+    }
+    Ok(raw)
+}
+
+fn number(
+    d: rust_decimal::Decimal,
+    format: &NumFormat,
+) -> (Option<crate::read::RawNumber>, String) {
+    let (n, text) = format.apply(d);
+    (Some(n), text)
+}
+
+/// The merged regions in grid coordinates. A merge hides every cell but
+/// its first: one that hides a value is dropped (read unmerged) so the
+/// value is not lost, and one that overlaps an earlier merge is dropped
+/// too. The work is bounded by the grid's size.
+fn grid_merges(
+    sheet: &str,
+    merges: &[(u32, u32, u32, u32)],
+    rows: &[u32],
+    first_col: u32,
+    last_col: u32,
+    cells: &[SheetCell],
+    warnings: &mut Vec<Warning>,
+) -> Vec<Merge> {
+    let width = (last_col - first_col) as usize + 1;
+    // For each grid position, 1 + the index of the merge covering it.
+    let mut cover = vec![0u32; rows.len() * width];
+    let mut budget = cover.len().saturating_mul(2);
+    let mut out: Vec<(Merge, (u32, u32))> = Vec::new();
+    for &(r0, c0, r1, c1) in merges {
+        let (r1, c1) = (r1.max(r0), c1.max(c0));
+        let lo = rows.partition_point(|&r| r < r0);
+        let hi = rows.partition_point(|&r| r <= r1);
+        let (mc0, mc1) = (c0.max(first_col), c1.min(last_col));
+        if hi <= lo || mc1 < mc0 {
+            continue;
+        }
+        let m = Merge {
+            row: lo,
+            col: (mc0 - first_col) as usize,
+            rows: hi - lo,
+            cols: (mc1 - mc0) as usize + 1,
+        };
+        if m.rows == 1 && m.cols == 1 {
+            continue;
+        }
+        let positions = (m.row..m.row + m.rows)
+            .flat_map(|r| (m.col..m.col + m.cols).map(move |c| r * width + c));
+        let area = m.rows * m.cols;
+        if area > budget {
+            warnings.push(Warning::new(
+                "merge-ignored",
+                Some(cell_at(sheet, r0, c0)),
+                "too many or overlapping merged regions; this one and the rest are read unmerged",
+            ));
+            break;
+        }
+        budget -= area;
+        if positions
+            .clone()
+            .any(|p| cover.get(p).is_some_and(|&k| k != 0))
+        {
+            warnings.push(Warning::new(
+                "merge-ignored",
+                Some(cell_at(sheet, r0, c0)),
+                "the merged region overlaps another; it is read unmerged",
+            ));
+            continue;
+        }
+        let id = out.len() as u32 + 1;
+        for p in positions {
+            if let Some(slot) = cover.get_mut(p) {
+                *slot = id;
+            }
+        }
+        out.push((m, (r0, c0)));
+    }
+    let mut dropped = vec![false; out.len()];
+    for cell in cells {
+        let Ok(r) = rows.binary_search(&cell.row) else {
+            continue;
+        };
+        let c = (cell.col - first_col) as usize;
+        let Some(&k) = cover.get(r * width + c) else {
+            continue;
+        };
+        let Some((m, origin)) = (k as usize).checked_sub(1).and_then(|i| out.get(i)) else {
+            continue;
+        };
+        if (m.row, m.col) != (r, c) && !dropped[k as usize - 1] {
+            dropped[k as usize - 1] = true;
+            warnings.push(Warning::new(
+                "merge-hides-value",
+                Some(cell_at(sheet, cell.row, cell.col)),
+                format!(
+                    "the merged region from {} hides this cell's value; the region is read unmerged",
+                    super::cell_ref(origin.0, origin.1)
+                ),
+            ));
+        }
+    }
+    out.into_iter()
+        .zip(dropped)
+        .filter(|(_, d)| !d)
+        .map(|((m, _), _)| m)
+        .collect()
+}
