@@ -73,6 +73,9 @@ pub const MAX_GRID_CELLS: usize = 1_000_000;
 /// of each sheet, 32 bytes a position): 128 MB.
 pub const MAX_RANGE_CELLS: u64 = 4_000_000;
 
+// A sheet that fits the grid must fit calamine's layout too.
+const _: () = assert!(MAX_RANGE_CELLS >= MAX_GRID_CELLS as u64);
+
 /// Longest cell text, in characters: Excel's own limit. A longer cell was
 /// not written by Excel or WPS.
 pub const MAX_CELL_CHARS: usize = 32_767;

@@ -76,6 +76,12 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
             {
                 style.format = format_of_shown(shown, *percent);
             }
+            // LibreOffice writes a failed formula as a string cell marked
+            // calcext:value-type="error".
+            let value = match (value, info) {
+                (CellValue::Text(t), Some(OdsCell { error: true, .. })) => CellValue::Error(t),
+                (v, _) => v,
+            };
             let style = match palette.iter().position(|p| *p == style) {
                 Some(i) => i,
                 None => {
@@ -138,6 +144,8 @@ struct OdsCell {
     style: Option<usize>,
     shown: Option<String>,
     percent: bool,
+    /// A failed formula (LibreOffice's `calcext:value-type="error"`).
+    error: bool,
 }
 
 /// A cell of the row being read, before the row's repeat is known.
@@ -244,7 +252,9 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                 name @ ("table-cell" | "covered-table-cell") => {
                     let covered = name == "covered-table-cell";
                     let repeat = count(&e, "number-columns-repeated");
-                    let value_type = attr(&e, "value-type");
+                    let value_type = qualified_attr(&e, "office:value-type");
+                    let error =
+                        qualified_attr(&e, "calcext:value-type").as_deref() == Some("error");
                     let span = (!covered).then(|| {
                         (
                             count(&e, "number-rows-spanned"),
@@ -266,6 +276,7 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                             style,
                             percent: value_type.as_deref() == Some("percentage"),
                             shown: numeric.then_some(text),
+                            error,
                         }
                     });
                     pending.push(PendingCell {
@@ -448,6 +459,15 @@ fn cell_text<R: std::io::BufRead>(
             _ => {}
         }
     }
+}
+
+/// The value of the attribute with the qualified name `name`.
+fn qualified_attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+        .map(|v| v.into_owned())
 }
 
 /// A repeat or span count attribute: at least 1.
