@@ -164,6 +164,9 @@ struct Sheet {
     hidden_cols: Vec<(u32, u32)>,
 }
 
+/// The first and last non-empty (row, column) of a sheet.
+type Extent = ((u32, u32), (u32, u32));
+
 /// A cell with a value.
 #[derive(Debug)]
 struct SheetCell {
@@ -258,7 +261,7 @@ fn encrypted() -> ReadError {
 /// Refuses a workbook whose sheets calamine would lay out in more than
 /// [`MAX_RANGE_CELLS`] positions. `extents` are each sheet's first and
 /// last non-empty (row, column).
-fn check_extents(extents: &[(String, Option<((u32, u32), (u32, u32))>)]) -> Result<(), ReadError> {
+fn check_extents(extents: &[(String, Option<Extent>)]) -> Result<(), ReadError> {
     let mut total: u64 = 0;
     for (name, extent) in extents {
         let Some(((r0, c0), (r1, c1))) = extent else {

@@ -83,10 +83,11 @@ impl NumFormat {
                         *d += 1;
                     }
                 }
-                '.' if seen_digit || chars.peek().is_some_and(|n| matches!(n, '0' | '#' | '?')) => {
-                    if decimals.is_none() {
-                        decimals = Some(0);
-                    }
+                '.' if decimals.is_none()
+                    && (seen_digit
+                        || chars.peek().is_some_and(|n| matches!(n, '0' | '#' | '?'))) =>
+                {
+                    decimals = Some(0);
                 }
                 ',' if seen_digit && chars.peek().is_some_and(|n| matches!(n, '0' | '#' | '?')) => {
                     f.grouping = true;

@@ -6,7 +6,8 @@
 use super::number::format_of_shown;
 use super::package::{Package, attr, damaged_part};
 use super::{
-    CellStyle, CellValue, MAX_GRID_CELLS, Sheet, SheetCell, check_extents, damaged, encrypted,
+    CellStyle, CellValue, Extent, MAX_GRID_CELLS, Sheet, SheetCell, check_extents, damaged,
+    encrypted,
 };
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
@@ -135,7 +136,7 @@ struct OdsTable {
     hidden_rows: Vec<(u32, u32)>,
     hidden_cols: Vec<(u32, u32)>,
     /// First and last non-empty (row, column).
-    extent: Option<((u32, u32), (u32, u32))>,
+    extent: Option<Extent>,
 }
 
 /// A non-empty cell: its style and, for numbers, the text shown.

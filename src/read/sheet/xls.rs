@@ -9,8 +9,8 @@
 //! would make calamine lay out more than [`MAX_RANGE_CELLS`] positions.
 
 use super::{
-    CellStyle, CellValue, MAX_GRID_CELLS, NumFormat, Sheet, SheetCell, check_extents, damaged,
-    encrypted,
+    CellStyle, CellValue, Extent, MAX_GRID_CELLS, NumFormat, Sheet, SheetCell, check_extents,
+    damaged, encrypted,
 };
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
@@ -113,7 +113,7 @@ struct BiffSheet {
     /// XF index of every cell with a value.
     xf: HashMap<(u32, u32), u16>,
     /// First and last cell with a value.
-    extent: Option<((u32, u32), (u32, u32))>,
+    extent: Option<Extent>,
     hidden_rows: Vec<(u32, u32)>,
     hidden_cols: Vec<(u32, u32)>,
 }
