@@ -635,6 +635,42 @@ fn parts_too_large_together_are_refused_before_inflating() {
     );
 }
 
+/// `features.xlsx` with one part's text edited.
+fn edited_features(part: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    let bytes = std::fs::read(fixture("features.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        if name == part {
+            data = edit(&String::from_utf8(data).unwrap()).into_bytes();
+        }
+        parts.push((name, data));
+    }
+    zip_of(
+        &parts
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect::<Vec<_>>(),
+    )
+}
+
+#[test]
+fn a_shared_string_count_the_part_cannot_hold_is_refused() {
+    // calamine reserves room for uniqueCount strings before reading one.
+    let bytes = edited_features("xl/sharedStrings.xml", |x| {
+        x.replace(r#"uniqueCount="2""#, r#"uniqueCount="99999999999""#)
+    });
+    let err = read_error(&bytes, "sst.xlsx");
+    assert!(
+        err.contains("zip part 'xl/sharedStrings.xml': declares 99999999999 shared strings"),
+        "{err}"
+    );
+}
+
 #[test]
 fn an_ods_whose_repeats_would_explode_is_refused() {
     let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="炸弹"><table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="100"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;

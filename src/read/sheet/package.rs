@@ -74,6 +74,12 @@ impl<'a> Package<'a> {
         })
     }
 
+    /// The uncompressed size member `name` declares, if there is one.
+    pub(super) fn declared_size(&mut self, name: &str) -> Option<u64> {
+        let index = self.find(name)?;
+        self.zip.by_index_raw(index).ok().map(|f| f.size())
+    }
+
     /// A reader of member `name`, or `None` when there is no such member.
     /// Reading stops at the declared size (the zip reader enforces it) and
     /// at [`MAX_MEMBER_BYTES`].

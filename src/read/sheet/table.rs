@@ -235,14 +235,17 @@ fn grid_merges(
             continue;
         };
         let c = (cell.col - first_col) as usize;
-        let Some(&k) = cover.get(r * width + c) else {
+        let Some(i) = cover
+            .get(r * width + c)
+            .and_then(|&k| (k as usize).checked_sub(1))
+        else {
             continue;
         };
-        let Some((m, origin)) = (k as usize).checked_sub(1).and_then(|i| out.get(i)) else {
+        let (Some((m, origin)), Some(done)) = (out.get(i), dropped.get_mut(i)) else {
             continue;
         };
-        if (m.row, m.col) != (r, c) && !dropped[k as usize - 1] {
-            dropped[k as usize - 1] = true;
+        if (m.row, m.col) != (r, c) && !*done {
+            *done = true;
             warnings.push(Warning::new(
                 "merge-hides-value",
                 Some(cell_at(sheet, cell.row, cell.col)),
@@ -258,4 +261,115 @@ fn grid_merges(
         .filter(|(_, d)| !d)
         .map(|((m, _), _)| m)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(row: u32, col: u32, t: &str) -> SheetCell {
+        SheetCell {
+            row,
+            col,
+            value: CellValue::Text(t.to_string()),
+            style: 0,
+        }
+    }
+
+    fn sheet(cells: Vec<SheetCell>, merges: Vec<(u32, u32, u32, u32)>) -> Sheet {
+        Sheet {
+            name: "表".into(),
+            cells,
+            merges,
+            ..Sheet::default()
+        }
+    }
+
+    #[test]
+    fn grid_starts_at_the_first_cell_and_drops_empty_rows() {
+        // B2 title merged over B2:D3, a blank row 4, header on row 5.
+        let s = sheet(
+            vec![
+                text(1, 1, "标题"),
+                text(4, 1, "项目"),
+                text(4, 3, "金额"),
+                text(5, 2, "  "),
+            ],
+            vec![(1, 1, 2, 3), (4, 1, 4, 1)],
+        );
+        let mut w = Vec::new();
+        let t = build(s, &mut w).unwrap().unwrap();
+        assert_eq!(t.first_col, 1);
+        let rows: Vec<u32> = t.rows.iter().map(|r| r.source_row).collect();
+        assert_eq!(rows, [2, 5]);
+        assert!(t.rows.iter().all(|r| r.cells.len() == 3));
+        assert_eq!(t.rows[1].cells[2].text, "金额");
+        // The two-row title merge covers one kept row; the 1×1 merge goes.
+        assert_eq!(
+            t.merges,
+            [Merge {
+                row: 0,
+                col: 0,
+                rows: 1,
+                cols: 3
+            }]
+        );
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn a_merge_that_hides_a_value_is_dropped() {
+        let s = sheet(
+            vec![text(0, 0, "a"), text(0, 1, "b"), text(1, 0, "c")],
+            vec![(0, 0, 0, 1), (1, 0, 1, 1)],
+        );
+        let mut w = Vec::new();
+        let t = build(s, &mut w).unwrap().unwrap();
+        assert_eq!(
+            t.merges,
+            [Merge {
+                row: 1,
+                col: 0,
+                rows: 1,
+                cols: 2
+            }]
+        );
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].code, "merge-hides-value");
+        assert_eq!(w[0].at.as_deref(), Some("sheet '表', cell B1"));
+    }
+
+    #[test]
+    fn overlapping_merges_keep_the_first() {
+        let s = sheet(
+            vec![text(0, 0, "a"), text(1, 2, "m"), text(2, 3, "z")],
+            vec![(0, 0, 1, 1), (1, 1, 2, 2)],
+        );
+        let mut w = Vec::new();
+        let t = build(s, &mut w).unwrap().unwrap();
+        assert_eq!(t.merges.len(), 1);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].code, "merge-ignored");
+        assert_eq!(w[0].at.as_deref(), Some("sheet '表', cell B2"));
+    }
+
+    #[test]
+    fn hidden_ranges_mark_rows_and_columns() {
+        let mut s = sheet(
+            vec![text(0, 2, "a"), text(0, 4, "b"), text(3, 2, "c")],
+            Vec::new(),
+        );
+        s.hidden_rows = vec![(3, 3)];
+        s.hidden_cols = vec![(0, 3)];
+        let t = build(s, &mut Vec::new()).unwrap().unwrap();
+        assert_eq!(t.hidden_cols, [0, 1]);
+        let hidden: Vec<bool> = t.rows.iter().map(|r| r.hidden).collect();
+        assert_eq!(hidden, [false, true]);
+    }
+
+    #[test]
+    fn blank_sheet_is_no_table() {
+        let s = sheet(vec![text(0, 0, " \u{3000}")], Vec::new());
+        assert!(build(s, &mut Vec::new()).unwrap().is_none());
+    }
 }

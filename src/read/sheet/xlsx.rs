@@ -145,7 +145,14 @@ fn sheet_layouts(package: &mut Package<'_>) -> Result<HashMap<String, Layout>, R
     let Some(rels) = package.read(&rels_name)? else {
         return Ok(out);
     };
-    let targets: HashMap<String, String> = relationships(&rels)
+    let rels = relationships(&rels);
+    if let Some((_, _, target)) = rels
+        .iter()
+        .find(|(_, ty, _)| ty.ends_with("/sharedStrings"))
+    {
+        check_shared_strings(package, &resolve(&dir, target))?;
+    }
+    let targets: HashMap<String, String> = rels
         .into_iter()
         .map(|(id, _, target)| (id, resolve(&dir, &target)))
         .collect();
@@ -173,6 +180,42 @@ fn sheet_layouts(package: &mut Package<'_>) -> Result<HashMap<String, Layout>, R
         }
     }
     Ok(out)
+}
+
+/// Fewest bytes a shared string takes in the XML (`<si/>`).
+const MIN_SHARED_STRING_BYTES: u64 = 5;
+
+/// Refuses a shared-string table whose `uniqueCount` is more than its part
+/// could hold: calamine reserves memory for that many strings up front.
+fn check_shared_strings(package: &mut Package<'_>, part: &str) -> Result<(), ReadError> {
+    let size = package.declared_size(part).unwrap_or(0);
+    let Some(r) = package.reader(part)? else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(r));
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                let count = attr(&e, "uniqueCount").and_then(|v| v.trim().parse::<u64>().ok());
+                if let Some(count) = count
+                    && count > size / MIN_SHARED_STRING_BYTES + 1
+                {
+                    return Err(ReadError::at(
+                        format!("zip part '{part}'"),
+                        format!(
+                            "declares {count} shared strings, more than its {size} bytes can hold; \
+                             the workbook is damaged"
+                        ),
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// `(Id, Type, Target)` of every relationship in a `.rels` part.
