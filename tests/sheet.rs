@@ -481,7 +481,20 @@ fn features_come_through_in_every_format() {
 
 /// A one-sheet xlsx around `sheet_data` (the rows of `<sheetData>`).
 fn xlsx(sheet_data: &str) -> Vec<u8> {
-    let parts = [
+    xlsx_with_strings(sheet_data, &[])
+}
+
+/// A one-sheet xlsx with a shared-string table.
+fn xlsx_with_strings(sheet_data: &str, strings: &[&str]) -> Vec<u8> {
+    let sst = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{}">{}</sst>"#,
+        strings.len(),
+        strings
+            .iter()
+            .map(|s| format!("<si><t>{s}</t></si>"))
+            .collect::<String>()
+    );
+    let mut parts = vec![
         (
             "[Content_Types].xml",
             r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
@@ -496,7 +509,7 @@ fn xlsx(sheet_data: &str) -> Vec<u8> {
         ),
         (
             "xl/_rels/workbook.xml.rels",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#.to_string(),
         ),
         (
             "xl/worksheets/sheet1.xml",
@@ -505,6 +518,9 @@ fn xlsx(sheet_data: &str) -> Vec<u8> {
             ),
         ),
     ];
+    if !strings.is_empty() {
+        parts.push(("xl/sharedStrings.xml", sst));
+    }
     zip_of(
         &parts
             .iter()
@@ -576,6 +592,20 @@ fn a_cell_over_excels_limit_is_refused() {
         err.contains(
             "sheet '表', cell B1: the cell holds 40000 characters, over the limit of 32767"
         ),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_long_string_in_many_cells_is_refused_before_it_is_copied() {
+    // 90 KB of text, shown by 10,000 cells: 900 MB once copied.
+    let long = "字".repeat(30_000);
+    let rows: String = (1..=10_000)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#))
+        .collect();
+    let err = read_error(&xlsx_with_strings(&rows, &[&long]), "copies.xlsx");
+    assert!(
+        err.contains("the workbook's cells hold more than 268435456 bytes of text together"),
         "{err}"
     );
 }
@@ -683,7 +713,7 @@ fn an_ods_whose_repeats_would_explode_is_refused() {
     ]);
     let err = read_error(&bytes, "bomb.ods");
     assert!(
-        err.contains("sheet '炸弹': more than 1000000 cells hold values"),
+        err.contains("sheet '炸弹': more than 1000000 cells of the workbook hold values"),
         "{err}"
     );
 }

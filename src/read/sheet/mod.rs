@@ -63,10 +63,16 @@ pub const MAX_ROWS: usize = 65_536;
 /// stops at 256, and a table wider than this is no table a person reads.
 pub const MAX_COLS: usize = 1_024;
 
-/// Most positions (rows × columns) of one sheet's grid: about 100 MB of
-/// grid for the normaliser at most, ten times the largest budget table
-/// seen.
+/// Most positions (rows × columns) of all the grids of one workbook
+/// together, and so most cells with values: about 100 MB of grid for the
+/// normaliser at most, a hundred times the largest budget workbook seen.
 pub const MAX_GRID_CELLS: usize = 1_000_000;
+
+/// Most bytes of text the cells of one workbook may hold together. A
+/// shared string is stored once but copied into every cell that shows it,
+/// so a small file can name a long string a million times; this bounds
+/// the copies.
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Most positions calamine may lay out densely for the sheets of one xls
 /// or ods workbook (it builds a rectangle from the first to the last cell
@@ -111,6 +117,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
         }
     };
     let count = sheets.len();
+    let mut budget = Budget::default();
     let mut tables = Vec::new();
     let mut empty = Vec::new();
     for sheet in sheets {
@@ -122,7 +129,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
                 "the sheet is hidden in the workbook; it is read like the others",
             ));
         }
-        match table::build(sheet, &mut warnings)? {
+        match table::build(sheet, &mut budget, &mut warnings)? {
             Some(t) => tables.push(t),
             None => empty.push(name),
         }
@@ -206,6 +213,16 @@ impl CellValue {
         })
     }
 
+    /// Bytes of text a borrowed calamine value holds.
+    fn text_len(data: &calamine::DataRef<'_>) -> usize {
+        use calamine::DataRef;
+        match data {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+            DataRef::SharedString(s) => s.len(),
+            _ => 0,
+        }
+    }
+
     /// Converts a borrowed calamine value; `None` for an empty cell.
     fn from_data_ref(data: &calamine::DataRef<'_>) -> Option<CellValue> {
         use calamine::DataRef;
@@ -231,6 +248,63 @@ struct CellStyle {
     bold: bool,
     indent: u8,
     align: Align,
+}
+
+/// What a workbook has used of the limits so far, across its sheets.
+#[derive(Debug, Default)]
+struct Budget {
+    cells: usize,
+    text: u64,
+    grid: usize,
+}
+
+impl Budget {
+    /// Counts `repeat` cells from (`row`, `col`) of `sheet` holding
+    /// `text_bytes` bytes of text each; refuses what is over the limits
+    /// before the text is copied.
+    fn cells(
+        &mut self,
+        sheet: &str,
+        (row, col): (u32, u32),
+        text_bytes: usize,
+        repeat: u64,
+    ) -> Result<(), ReadError> {
+        // UTF-8 takes at most 4 bytes a character.
+        if text_bytes > 4 * MAX_CELL_CHARS {
+            return Err(ReadError::at(
+                cell_at(sheet, row, col),
+                format!(
+                    "the cell holds {text_bytes} bytes of text, more than the {MAX_CELL_CHARS} \
+                     characters Excel allows; the file was not written by Excel or WPS"
+                ),
+            ));
+        }
+        self.cells = self
+            .cells
+            .saturating_add(usize::try_from(repeat).unwrap_or(usize::MAX));
+        if self.cells > MAX_GRID_CELLS {
+            return Err(ReadError::at(
+                format!("sheet '{sheet}'"),
+                format!(
+                    "more than {MAX_GRID_CELLS} cells of the workbook hold values; this is no \
+                     budget table (damaged or generated file?)"
+                ),
+            ));
+        }
+        self.text = self
+            .text
+            .saturating_add((text_bytes as u64).saturating_mul(repeat));
+        if self.text > MAX_TEXT_BYTES {
+            return Err(ReadError::at(
+                cell_at(sheet, row, col),
+                format!(
+                    "the workbook's cells hold more than {MAX_TEXT_BYTES} bytes of text together \
+                     (one long text repeated in many cells?); this is no budget table"
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Where a cell is, as messages name it: `sheet '基本支出', cell B7`.

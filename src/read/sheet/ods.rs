@@ -6,8 +6,7 @@
 use super::number::format_of_shown;
 use super::package::{Package, attr, damaged_part};
 use super::{
-    CellStyle, CellValue, Extent, MAX_GRID_CELLS, Sheet, SheetCell, check_extents, damaged,
-    encrypted,
+    Budget, CellStyle, CellValue, Extent, Sheet, SheetCell, check_extents, damaged, encrypted,
 };
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
@@ -155,6 +154,8 @@ struct PendingCell {
     repeat: u32,
     span: Option<(u32, u32)>,
     info: Option<OdsCell>,
+    /// Bytes of the cell's text.
+    text_bytes: usize,
 }
 
 /// Reads styles, structure and shown numbers from content.xml, streaming.
@@ -175,7 +176,7 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
     let mut column: u32 = 0;
     let mut row_start: Option<(u32, bool)> = None;
     let mut pending: Vec<PendingCell> = Vec::new();
-    let mut positions: usize = 0;
+    let mut budget = Budget::default();
     let io_error = |e: quick_xml::Error| match e {
         quick_xml::Error::Io(io) => damaged_part(Format::Ods, "content.xml", &io),
         e => ReadError::Other(format!("the .ods content.xml is not well-formed XML: {e}")),
@@ -246,7 +247,7 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                             &mut row,
                             &mut row_start,
                             &mut pending,
-                            &mut positions,
+                            &mut budget,
                         )?;
                     }
                 }
@@ -268,6 +269,7 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                     } else {
                         cell_text(&mut reader, &mut buf).map_err(io_error)?
                     };
+                    let text_bytes = text.len();
                     let info = (value_type.is_some() || !text.is_empty()).then(|| {
                         let numeric = matches!(
                             value_type.as_deref(),
@@ -285,6 +287,7 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                         repeat,
                         span: span.filter(|&(r, c)| r > 1 || c > 1),
                         info,
+                        text_bytes,
                     });
                     col = col.saturating_add(repeat);
                 }
@@ -303,7 +306,7 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                         &mut row,
                         &mut row_start,
                         &mut pending,
-                        &mut positions,
+                        &mut budget,
                     )?;
                 }
                 "table" => {
@@ -328,13 +331,13 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
 const MAX_MERGES: usize = 100_000;
 
 /// Files the cells of a finished row, repeated as the row says. Refuses a
-/// sheet whose repeated cells would exceed [`MAX_GRID_CELLS`].
+/// workbook whose repeated cells would exceed the [`Budget`].
 fn end_row(
     table: Option<&mut OdsTable>,
     row: &mut u32,
     row_start: &mut Option<(u32, bool)>,
     pending: &mut Vec<PendingCell>,
-    positions: &mut usize,
+    budget: &mut Budget,
 ) -> Result<(), ReadError> {
     let Some((repeat, is_hidden)) = row_start.take() else {
         return Ok(());
@@ -364,17 +367,8 @@ fn end_row(
             }
         }
         let Some(info) = p.info else { continue };
-        let n = (repeat as usize).saturating_mul(p.repeat as usize);
-        *positions = positions.saturating_add(n);
-        if *positions > MAX_GRID_CELLS {
-            return Err(ReadError::at(
-                format!("sheet '{}'", t.name),
-                format!(
-                    "more than {MAX_GRID_CELLS} cells hold values (repeated rows or columns); \
-                     this is no budget table"
-                ),
-            ));
-        }
+        let n = u64::from(repeat).saturating_mul(u64::from(p.repeat));
+        budget.cells(&t.name, (*row, p.col), p.text_bytes, n)?;
         let last_col = p.col.saturating_add(p.repeat - 1);
         t.extent = Some(match t.extent {
             None => ((*row, p.col), (last, last_col)),

@@ -4,8 +4,8 @@
 
 use super::number::{NumFormat, decimal_from_f64, show_date};
 use super::{
-    CellStyle, CellValue, MAX_CELL_CHARS, MAX_COLS, MAX_GRID_CELLS, MAX_ROWS, Sheet, SheetCell,
-    cell_at,
+    Budget, CellStyle, CellValue, MAX_CELL_CHARS, MAX_COLS, MAX_GRID_CELLS, MAX_ROWS, Sheet,
+    SheetCell, cell_at,
 };
 use crate::model::Warning;
 use crate::read::{Locator, Merge, RawCell, RawRow, RawTable, ReadError, is_blank};
@@ -13,6 +13,7 @@ use crate::read::{Locator, Merge, RawCell, RawRow, RawTable, ReadError, is_blank
 /// Lays `sheet` out as a raw table; `None` when it has no non-empty cell.
 pub(super) fn build(
     sheet: Sheet,
+    budget: &mut Budget,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<RawTable>, ReadError> {
     let Sheet {
@@ -56,9 +57,11 @@ pub(super) fn build(
             rows.len()
         )));
     }
-    if rows.len().saturating_mul(width) > MAX_GRID_CELLS {
+    budget.grid = budget.grid.saturating_add(rows.len().saturating_mul(width));
+    if budget.grid > MAX_GRID_CELLS {
         return Err(too_big(format!(
-            "the table would span {} rows × {width} columns, over the limit of {MAX_GRID_CELLS} positions",
+            "the table would span {} rows × {width} columns, and the workbook's tables more \
+             than {MAX_GRID_CELLS} positions together",
             rows.len()
         )));
     }
@@ -298,7 +301,7 @@ mod tests {
             vec![(1, 1, 2, 3), (4, 1, 4, 1)],
         );
         let mut w = Vec::new();
-        let t = build(s, &mut w).unwrap().unwrap();
+        let t = build(s, &mut Budget::default(), &mut w).unwrap().unwrap();
         assert_eq!(t.first_col, 1);
         let rows: Vec<u32> = t.rows.iter().map(|r| r.source_row).collect();
         assert_eq!(rows, [2, 5]);
@@ -324,7 +327,7 @@ mod tests {
             vec![(0, 0, 0, 1), (1, 0, 1, 1)],
         );
         let mut w = Vec::new();
-        let t = build(s, &mut w).unwrap().unwrap();
+        let t = build(s, &mut Budget::default(), &mut w).unwrap().unwrap();
         assert_eq!(
             t.merges,
             [Merge {
@@ -346,7 +349,7 @@ mod tests {
             vec![(0, 0, 1, 1), (1, 1, 2, 2)],
         );
         let mut w = Vec::new();
-        let t = build(s, &mut w).unwrap().unwrap();
+        let t = build(s, &mut Budget::default(), &mut w).unwrap().unwrap();
         assert_eq!(t.merges.len(), 1);
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].code, "merge-ignored");
@@ -361,7 +364,9 @@ mod tests {
         );
         s.hidden_rows = vec![(3, 3)];
         s.hidden_cols = vec![(0, 3)];
-        let t = build(s, &mut Vec::new()).unwrap().unwrap();
+        let t = build(s, &mut Budget::default(), &mut Vec::new())
+            .unwrap()
+            .unwrap();
         assert_eq!(t.hidden_cols, [0, 1]);
         let hidden: Vec<bool> = t.rows.iter().map(|r| r.hidden).collect();
         assert_eq!(hidden, [false, true]);
@@ -370,6 +375,10 @@ mod tests {
     #[test]
     fn blank_sheet_is_no_table() {
         let s = sheet(vec![text(0, 0, " \u{3000}")], Vec::new());
-        assert!(build(s, &mut Vec::new()).unwrap().is_none());
+        assert!(
+            build(s, &mut Budget::default(), &mut Vec::new())
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -9,8 +9,8 @@
 //! would make calamine lay out more than [`MAX_RANGE_CELLS`] positions.
 
 use super::{
-    CellStyle, CellValue, Extent, MAX_GRID_CELLS, NumFormat, Sheet, SheetCell, check_extents,
-    damaged, encrypted,
+    Budget, CellStyle, CellValue, Extent, NumFormat, Sheet, SheetCell, check_extents, damaged,
+    encrypted,
 };
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
@@ -119,16 +119,15 @@ struct BiffSheet {
 }
 
 impl BiffSheet {
-    fn cell(&mut self, row: u32, col: u32, xf: u16, cells: &mut usize) -> Result<(), ReadError> {
-        *cells += 1;
-        if *cells > MAX_GRID_CELLS {
-            return Err(ReadError::at(
-                format!("sheet '{}'", self.name),
-                format!(
-                    "more than {MAX_GRID_CELLS} cells of the workbook hold values; this is no budget table"
-                ),
-            ));
-        }
+    /// Files a cell with a value and `text_bytes` bytes of text.
+    fn cell(
+        &mut self,
+        (row, col): (u32, u32),
+        xf: u16,
+        text_bytes: usize,
+        budget: &mut Budget,
+    ) -> Result<(), ReadError> {
+        budget.cells(&self.name, (row, col), text_bytes, 1)?;
         self.xf.insert((row, col), xf);
         self.extent = Some(match self.extent {
             None => ((row, col), (row, col)),
@@ -170,7 +169,10 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
     let mut current: Option<BiffSheet> = None;
     let mut nested = 0usize;
     let mut in_globals = false;
-    let mut cells = 0usize;
+    let mut budget = Budget::default();
+    let mut sst: Vec<Vec<u8>> = Vec::new();
+    let mut sst_open = false;
+    let mut sst_lens: Option<Vec<usize>> = None;
     while let Some((typ, at)) = records.next().map_err(|e| bad(&e))? {
         let d = records.data.as_slice();
         if nested > 0 {
@@ -180,6 +182,19 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
                 _ => {}
             }
             continue;
+        }
+        // The shared strings: an SST record and the CONTINUE records after it.
+        match typ {
+            0x00FC if in_globals => {
+                sst = vec![d.to_vec()];
+                sst_open = true;
+                continue;
+            }
+            0x003C if sst_open => {
+                sst.push(d.to_vec());
+                continue;
+            }
+            _ => sst_open = false,
         }
         match typ {
             // BOF: the globals, a worksheet, or a chart inside a sheet.
@@ -236,7 +251,8 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
             }
             _ => {
                 if let Some(sheet) = current.as_mut() {
-                    sheet_record(sheet, typ, d, &mut cells)?;
+                    let lens = sst_lens.get_or_insert_with(|| shared_string_bytes(&sst));
+                    sheet_record(sheet, typ, d, lens, &mut budget)?;
                 }
             }
         }
@@ -270,7 +286,8 @@ fn sheet_record(
     sheet: &mut BiffSheet,
     typ: u16,
     d: &[u8],
-    cells: &mut usize,
+    sst: &[usize],
+    budget: &mut Budget,
 ) -> Result<(), ReadError> {
     let pos = || {
         Some((
@@ -326,10 +343,26 @@ fn sheet_record(
                 }
             }
         }
-        // NUMBER, RK, LABEL, LABELSST, RSTRING, BOOLERR, FORMULA.
-        0x0203 | 0x027E | 0x0204 | 0x00FD | 0x00D6 | 0x0205 | 0x0006 => {
+        // LABELSST: a shared string, copied into the cell by calamine.
+        0x00FD => {
             if let Some((row, col, xf)) = pos() {
-                sheet.cell(row, col, xf, cells)?;
+                let bytes = u32_at(d, 6)
+                    .and_then(|i| sst.get(usize::try_from(i).ok()?))
+                    .copied()
+                    .unwrap_or(0);
+                sheet.cell((row, col), xf, bytes, budget)?;
+            }
+        }
+        // LABEL, RSTRING: text within the record.
+        0x0204 | 0x00D6 => {
+            if let Some((row, col, xf)) = pos() {
+                sheet.cell((row, col), xf, d.len(), budget)?;
+            }
+        }
+        // NUMBER, RK, BOOLERR, FORMULA.
+        0x0203 | 0x027E | 0x0205 | 0x0006 => {
+            if let Some((row, col, xf)) = pos() {
+                sheet.cell((row, col), xf, 0, budget)?;
             }
         }
         // MULRK: several RK cells in one row.
@@ -339,13 +372,132 @@ fn sheet_record(
                 for (i, rk) in body.chunks_exact(6).enumerate() {
                     let xf = u16_at(rk, 0).unwrap_or(0);
                     let col = u32::from(first) + i as u32;
-                    sheet.cell(u32::from(row), col, xf, cells)?;
+                    sheet.cell((u32::from(row), col), xf, 0, budget)?;
                 }
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// The UTF-8 size, at most, of each string of the shared string table
+/// (an SST record's data and its CONTINUE records'): 3 bytes for each
+/// UTF-16 unit. A string's characters may run on into the next record,
+/// which then opens with a fresh flags byte.
+fn shared_string_bytes(segments: &[Vec<u8>]) -> Vec<usize> {
+    let mut r = Segments {
+        segments,
+        seg: 0,
+        pos: 0,
+    };
+    let mut out = Vec::new();
+    let (Some(_total), Some(unique)) = (r.u32(), r.u32()) else {
+        return out;
+    };
+    let available: usize = segments.iter().map(Vec::len).sum();
+    // Every string takes three bytes at least: a count and a flags byte.
+    let unique = (unique as usize).min(available / 3);
+    for _ in 0..unique {
+        let (Some(count), Some(flags)) = (r.u16(), r.u8()) else {
+            break;
+        };
+        let runs = if flags & 0x08 != 0 { r.u16() } else { Some(0) };
+        let ext = if flags & 0x04 != 0 { r.u32() } else { Some(0) };
+        let (Some(runs), Some(ext)) = (runs, ext) else {
+            break;
+        };
+        let mut wide = flags & 0x01 != 0;
+        let mut left = usize::from(count);
+        while left > 0 {
+            if r.at_segment_end() {
+                if !r.next_segment() {
+                    break;
+                }
+                match r.u8() {
+                    Some(f) => wide = f & 0x01 != 0,
+                    None => break,
+                }
+            }
+            let unit = if wide { 2 } else { 1 };
+            let take = left.min(r.left_in_segment() / unit);
+            if take == 0 {
+                break;
+            }
+            r.pos += take * unit;
+            left -= take;
+        }
+        r.skip(4 * usize::from(runs));
+        r.skip(ext as usize);
+        out.push(3 * usize::from(count));
+    }
+    out
+}
+
+/// A reader over the data of an SST record and its CONTINUE records.
+struct Segments<'a> {
+    segments: &'a [Vec<u8>],
+    seg: usize,
+    pos: usize,
+}
+
+impl Segments<'_> {
+    fn current(&self) -> &[u8] {
+        self.segments.get(self.seg).map_or(&[], Vec::as_slice)
+    }
+
+    fn left_in_segment(&self) -> usize {
+        self.current().len().saturating_sub(self.pos)
+    }
+
+    fn at_segment_end(&self) -> bool {
+        self.left_in_segment() == 0
+    }
+
+    fn next_segment(&mut self) -> bool {
+        if self.seg + 1 < self.segments.len() {
+            self.seg += 1;
+            self.pos = 0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// One byte, moving to the next segment at the end of one.
+    fn u8(&mut self) -> Option<u8> {
+        if self.at_segment_end() && !self.next_segment() {
+            return None;
+        }
+        let b = *self.current().get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes([self.u8()?, self.u8()?]))
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes([
+            self.u8()?,
+            self.u8()?,
+            self.u8()?,
+            self.u8()?,
+        ]))
+    }
+
+    /// Skips `n` bytes across segments.
+    fn skip(&mut self, mut n: usize) {
+        while n > 0 {
+            if self.at_segment_end() && !self.next_segment() {
+                return;
+            }
+            let take = n.min(self.left_in_segment());
+            self.pos += take;
+            n -= take;
+        }
+    }
 }
 
 /// BIFF records read one at a time from the workbook stream.
@@ -503,6 +655,25 @@ mod tests {
         assert_eq!(biff_string(&d, 0, true, false).as_deref(), Some("元万"));
         // cut off
         assert_eq!(biff_string(&[5, 0, 0, b'a'], 0, true, true), None);
+    }
+
+    #[test]
+    fn shared_string_sizes_follow_continue_records() {
+        // Two strings: "ab" compressed, then "元万字" wide, cut after its
+        // first character into a CONTINUE record that opens with a fresh
+        // flags byte.
+        let mut sst = vec![0u8; 8];
+        sst[4] = 2;
+        sst.extend([2, 0, 0, b'a', b'b']);
+        sst.extend([3, 0, 1]);
+        sst.extend("元".encode_utf16().flat_map(u16::to_le_bytes));
+        let mut cont = vec![1u8];
+        cont.extend("万字".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(shared_string_bytes(&[sst.clone(), cont]), [6, 9]);
+        // A count far over what the data holds stops at the data.
+        let mut lying = sst;
+        lying[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(shared_string_bytes(&[lying]).len() <= 3);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! decimals) and headers without merges.
 
 use super::package::Package;
-use super::{CellValue, MAX_GRID_CELLS, Sheet, SheetCell, damaged};
+use super::{Budget, CellValue, Sheet, SheetCell, damaged};
 use crate::model::{Format, Warning};
 use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsb};
@@ -17,6 +17,7 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| damaged(format, e))?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
+    let mut budget = Budget::default();
     for meta in metas {
         let name = meta.name;
         if meta.typ != SheetType::WorkSheet {
@@ -36,24 +37,21 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
         let mut reader = wb.worksheet_cells_reader(&name).map_err(sheet_error)?;
         let mut cells = Vec::new();
         while let Some(cell) = reader.next_cell().map_err(sheet_error)? {
-            let Some(value) = CellValue::from_data_ref(cell.get_value()) else {
+            let data = cell.get_value();
+            if matches!(data, calamine::DataRef::Empty) {
+                continue;
+            }
+            let (row, col) = cell.get_position();
+            budget.cells(&name, (row, col), CellValue::text_len(data), 1)?;
+            let Some(value) = CellValue::from_data_ref(data) else {
                 continue;
             };
-            let (row, col) = cell.get_position();
             cells.push(SheetCell {
                 row,
                 col,
                 value,
                 style: 0,
             });
-            if cells.len() > MAX_GRID_CELLS {
-                return Err(ReadError::at(
-                    format!("sheet '{name}'"),
-                    format!(
-                        "more than {MAX_GRID_CELLS} cells hold values; this is no budget table"
-                    ),
-                ));
-            }
         }
         drop(reader);
         sheets.push(Sheet {

@@ -2,7 +2,7 @@
 //! columns from the sheet XML, which calamine does not report.
 
 use super::package::{Package, attr, damaged_part, is_true};
-use super::{CellStyle, CellValue, MAX_GRID_CELLS, Sheet, SheetCell, damaged, encrypted};
+use super::{Budget, CellStyle, CellValue, Sheet, SheetCell, damaged, encrypted};
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
@@ -22,6 +22,7 @@ pub(super) fn load(
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| error(format, None, e))?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
+    let mut budget = Budget::default();
     for meta in metas {
         let name = meta.name;
         if meta.typ != SheetType::WorkSheet {
@@ -47,24 +48,21 @@ pub(super) fn load(
             .next_cell_with_style_id()
             .map_err(|e| error(format, Some(&name), e))?
         {
-            let Some(value) = CellValue::from_data_ref(cell.get_value()) else {
+            let data = cell.get_value();
+            if matches!(data, calamine::DataRef::Empty) {
+                continue;
+            }
+            let (row, col) = cell.get_position();
+            budget.cells(&name, (row, col), CellValue::text_len(data), 1)?;
+            let Some(value) = CellValue::from_data_ref(data) else {
                 continue;
             };
-            let (row, col) = cell.get_position();
             cells.push(SheetCell {
                 row,
                 col,
                 value,
                 style,
             });
-            if cells.len() > MAX_GRID_CELLS {
-                return Err(ReadError::at(
-                    format!("sheet '{name}'"),
-                    format!(
-                        "more than {MAX_GRID_CELLS} cells hold values; this is no budget table"
-                    ),
-                ));
-            }
         }
         drop(reader);
         let layout = layouts.get(&name).cloned().unwrap_or_default();
