@@ -736,6 +736,33 @@ fn an_xls_declaring_impossible_dimensions_is_refused() {
 }
 
 #[test]
+fn an_xls_with_a_password_is_refused_as_encrypted() {
+    // features.xls with a FILEPASS record (RC4) after the globals' BOF,
+    // as Excel writes a password-protected workbook.
+    let bytes = std::fs::read(fixture("features.xls")).unwrap();
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).unwrap();
+    let mut stream = Vec::new();
+    std::io::Read::read_to_end(&mut cfb.open_stream("/Workbook").unwrap(), &mut stream).unwrap();
+    let bof_len = 4 + u16::from_le_bytes([stream[2], stream[3]]) as usize;
+    let mut filepass = vec![0x2F, 0x00, 54, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00];
+    filepass.resize(4 + 54, 0xA5);
+    let mut edited = stream[..bof_len].to_vec();
+    edited.extend(filepass);
+    edited.extend(&stream[bof_len..]);
+    cfb.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&edited)
+        .unwrap();
+    cfb.flush().unwrap();
+    let bytes = cfb.into_inner().into_inner();
+    let err = read_error(&bytes, "locked.xls");
+    assert!(
+        err.contains("the workbook is encrypted (password-protected)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn convert_from_the_command_line() {
     let out = std::env::temp_dir().join(format!("gongkai-sheet-cli-{}", std::process::id()));
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
