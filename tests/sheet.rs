@@ -110,6 +110,30 @@ fn seed_workbooks_give_the_expected_cells() {
 }
 
 #[test]
+fn an_xlsb_with_short_cell_records_loses_nothing() {
+    // SheetJS writes every cell after the first of a row in the short
+    // form, which calamine alone skips.
+    let doc = read_fixture("budget.xlsb");
+    assert_eq!(doc.tables.len(), 1);
+    assert_eq!(doc.source.format, Format::Xlsb);
+    assert_matches_expected(&doc.tables[0], &expected("seed.json"), "budget.xlsb");
+    // The same cells as the xlsx it was written from, read by calamine.
+    assert_eq!(
+        model_cells(&doc),
+        source_cells(&corpus("seed/budget.xlsx")),
+        "budget.xlsb"
+    );
+}
+
+#[test]
+fn an_xlsm_reads_like_an_xlsx() {
+    let bytes = std::fs::read(fixture("features.xlsx")).unwrap();
+    let doc = gongkai::read_bytes(&bytes, "features.xlsm", &ReadOptions::default()).unwrap();
+    assert_eq!(doc.source.format, Format::Xlsm);
+    assert_same_tables(&doc, &read_fixture("features.xlsx"), "xlsm");
+}
+
+#[test]
 fn two_level_header_carries_the_funding_group() {
     let rel = "seed/budget-2level.xlsx";
     let doc = read(rel);

@@ -32,7 +32,7 @@
 //! | xlsx, xlsm | calamine | calamine | calamine | calamine | sheet XML |
 //! | xls | calamine | BIFF records | BIFF records | calamine | BIFF records |
 //! | ods | calamine | shown text in content.xml | — | content.xml | content.xml |
-//! | xlsb | calamine | — | — | — | — |
+//! | xlsb | calamine (after rewriting the cell records it skips) | — | — | — | — |
 //!
 //! **Hostile input.** Before calamine reads a zip package, every member's
 //! declared size is checked against [`MAX_MEMBER_BYTES`] and their sum

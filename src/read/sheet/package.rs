@@ -74,6 +74,15 @@ impl<'a> Package<'a> {
         })
     }
 
+    /// The names of the members that are files (not folders).
+    pub(super) fn names(&self) -> Vec<String> {
+        self.zip
+            .file_names_raw()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .filter(|n| !n.ends_with('/'))
+            .collect()
+    }
+
     /// The uncompressed size member `name` declares, if there is one.
     pub(super) fn declared_size(&mut self, name: &str) -> Option<u64> {
         let index = self.find(name)?;
