@@ -244,9 +244,17 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
                     0
                 },
             }),
-            0x0085 if in_globals => {
-                if let (Some(offset), Some(name)) = (u32_at(d, 0), sheet_name(d, biff8)) {
-                    bound.push((u64::from(offset), name));
+            0x0085 if in_globals => match (u32_at(d, 0), sheet_name(d, biff8)) {
+                (Some(offset), Some(name)) => bound.push((u64::from(offset), name)),
+                // calamine slices the record blindly.
+                _ => return Err(bad(&"a BOUNDSHEET record is cut short")),
+            },
+            // LBL (a defined name): calamine slices it blindly by its counts.
+            0x0018 if in_globals => {
+                let name_len = usize::from(d.get(3).copied().unwrap_or(0));
+                let formula_len = usize::from(u16_at(d, 4).unwrap_or(u16::MAX));
+                if d.len() < 14 + name_len || formula_len > d.len() - 14 {
+                    return Err(bad(&"a defined name (LBL record) is cut short"));
                 }
             }
             _ => {
@@ -259,6 +267,17 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
     }
     if let Some(s) = current.take() {
         sheets.push(s);
+    }
+    // calamine reads each sheet from the offset its BOUNDSHEET record gives
+    // (and panics on one past the end of the stream).
+    if let Some((offset, name)) = bound.first() {
+        return Err(ReadError::at(
+            format!("sheet '{name}'"),
+            format!(
+                "the workbook says the sheet starts at byte {offset} of its stream, where no \
+                 sheet starts; the .xls workbook is damaged"
+            ),
+        ));
     }
     let palette = xfs
         .iter()

@@ -22,6 +22,7 @@ use std::io::{Cursor, Write};
 pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Sheet>, ReadError> {
     let format = Format::Xlsb;
     let mut package = Package::open(bytes, format)?;
+    check_workbook(&mut package)?;
     let rewritten = full_cell_records(&mut package)?;
     drop(package);
     let bytes = rewritten.as_deref().unwrap_or(bytes);
@@ -73,6 +74,67 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
         });
     }
     Ok(sheets)
+}
+
+/// `BrtWbProp`: workbook properties (calamine reads their first byte).
+const WORKBOOK_PROPERTIES: u16 = 0x0099;
+/// `BrtBundleSh`: one sheet of the workbook.
+const SHEET_ENTRY: u16 = 0x009C;
+/// A `strRelID` that is absent.
+const NO_RELATIONSHIP: u32 = 0xFFFF_FFFF;
+
+/// Refuses a workbook part that calamine would panic on: a sheet entry
+/// cut short or naming a relationship the workbook does not have, empty
+/// workbook properties.
+fn check_workbook(package: &mut Package<'_>) -> Result<(), ReadError> {
+    let ids: std::collections::HashSet<String> = package
+        .read("xl/_rels/workbook.bin.rels")?
+        .map(|x| super::xlsx::relationships(&x))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    let Some(workbook) = package.read("xl/workbook.bin")? else {
+        return Ok(());
+    };
+    for record in Records::new(&workbook) {
+        let Ok((typ, body)) = record else { break };
+        let sound = match typ {
+            WORKBOOK_PROPERTIES => !body.is_empty(),
+            SHEET_ENTRY => sheet_entry_relationship(body).is_some_and(|rel| match rel {
+                None => true,
+                Some(id) => ids.contains(&id),
+            }),
+            _ => true,
+        };
+        if !sound {
+            return Err(ReadError::Other(
+                "the .xlsb workbook is damaged: its part xl/workbook.bin lists a sheet it \
+                 cannot point to"
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The relationship id a `BrtBundleSh` names (`Some(None)` for none);
+/// `None` when the record is cut short.
+fn sheet_entry_relationship(body: &[u8]) -> Option<Option<String>> {
+    let count = u32::from_le_bytes(body.get(8..12)?.try_into().ok()?);
+    if count == NO_RELATIONSHIP {
+        return Some(None);
+    }
+    let end = usize::try_from(count)
+        .ok()?
+        .checked_mul(2)?
+        .checked_add(12)?;
+    let units: Vec<u16> = body
+        .get(12..end)?
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    Some(Some(String::from_utf16_lossy(&units)))
 }
 
 /// `BrtRowHdr`: a new row starts.

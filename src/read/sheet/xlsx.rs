@@ -217,7 +217,7 @@ fn check_shared_strings(package: &mut Package<'_>, part: &str) -> Result<(), Rea
 }
 
 /// `(Id, Type, Target)` of every relationship in a `.rels` part.
-fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
+pub(super) fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut out = Vec::new();
