@@ -760,6 +760,23 @@ fn an_xls_declaring_impossible_dimensions_is_refused() {
 }
 
 #[test]
+fn an_xls_whose_sheet_offset_points_nowhere_is_damaged() {
+    // calamine slices the stream at this offset (and panics past its end).
+    let mut bytes = std::fs::read(fixture("features.xls")).unwrap();
+    // The first BOUNDSHEET record: type 0x0085, its length, the offset.
+    let at = bytes
+        .windows(6)
+        .position(|w| w[0] == 0x85 && w[1] == 0x00 && w[3] == 0x00 && (8..64).contains(&w[2]))
+        .expect("a BOUNDSHEET record");
+    bytes[at + 4..at + 8].copy_from_slice(&0x00FF_FFFFu32.to_le_bytes());
+    let err = read_error(&bytes, "offset.xls");
+    assert!(
+        err.contains("sheet '数据': the workbook says the sheet starts at byte 16777215"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_xls_with_a_password_is_refused_as_encrypted() {
     // features.xls with a FILEPASS record (RC4) after the globals' BOF,
     // as Excel writes a password-protected workbook.

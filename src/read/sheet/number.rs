@@ -311,6 +311,22 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_shown_as_dates() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType::*};
+        let iso = NumFormat::parse("yyyy-mm-dd");
+        let cn = NumFormat::parse("yyyy\"年\"m\"月\"d\"日\"");
+        let day = ExcelDateTime::new(45658.0, DateTime, false);
+        assert_eq!(show_date(&day, &iso), "2025-01-01");
+        assert_eq!(show_date(&day, &cn), "2025年1月1日");
+        let moment = ExcelDateTime::new(45658.75, DateTime, false);
+        assert_eq!(show_date(&moment, &iso), "2025-01-01 18:00:00");
+        let time = ExcelDateTime::new(0.5, DateTime, false);
+        assert_eq!(show_date(&time, &iso), "12:00:00");
+        let span = ExcelDateTime::new(1.25, TimeDelta, false);
+        assert_eq!(show_date(&span, &iso), "30:00:00");
+    }
+
+    #[test]
     fn shown_text_gives_a_format() {
         let f = format_of_shown("3,593.00", false);
         assert_eq!(f.decimals, Some(2));

@@ -17,7 +17,7 @@ pub(super) fn load(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let mut package = Package::open(bytes, format)?;
-    let layouts = sheet_layouts(&mut package)?;
+    let layouts = sheet_layouts(&mut package, format)?;
     drop(package);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| error(format, None, e))?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
@@ -124,7 +124,10 @@ struct Layout {
 /// sheet list, its relationships to the sheet parts, then each sheet's
 /// `<col hidden>` and `<row hidden>`. A package without these parts gives
 /// no layouts; calamine then reports what is missing.
-fn sheet_layouts(package: &mut Package<'_>) -> Result<HashMap<String, Layout>, ReadError> {
+fn sheet_layouts(
+    package: &mut Package<'_>,
+    format: Format,
+) -> Result<HashMap<String, Layout>, ReadError> {
     let mut out = HashMap::new();
     let workbook = package
         .read("_rels/.rels")?
@@ -174,7 +177,7 @@ fn sheet_layouts(package: &mut Package<'_>) -> Result<HashMap<String, Layout>, R
     }
     for (name, id) in sheets {
         if let Some(part) = targets.get(&id) {
-            out.insert(name, layout(package, part)?);
+            out.insert(name, layout(package, part, format)?);
         }
     }
     Ok(out)
@@ -255,7 +258,7 @@ fn resolve(dir: &str, target: &str) -> String {
 }
 
 /// Reads the hidden rows and columns of one sheet part, streaming.
-fn layout(package: &mut Package<'_>, part: &str) -> Result<Layout, ReadError> {
+fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layout, ReadError> {
     let mut out = Layout::default();
     let Some(r) = package.reader(part)? else {
         return Ok(out);
@@ -290,7 +293,7 @@ fn layout(package: &mut Package<'_>, part: &str) -> Result<Layout, ReadError> {
             },
             Ok(Event::Eof) => break,
             Err(quick_xml::Error::Io(e)) => {
-                return Err(damaged_part(Format::Xlsx, part, &e));
+                return Err(damaged_part(format, part, &e));
             }
             // Malformed XML: calamine reports it when it reads the cells.
             Err(_) => break,
