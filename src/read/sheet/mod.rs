@@ -1,7 +1,7 @@
 //! Spreadsheets: xlsx, xlsm, xlsb, xls and ods, through calamine.
 //!
 //! **One document, several tables.** A workbook becomes one
-//! [`RawDocument`] holding one [`RawTable`] per non-empty sheet, in workbook
+//! [`RawDocument`] holding one [`RawTable`](crate::read::RawTable) per non-empty sheet, in workbook
 //! order (the model holds several tables per document, so a workbook with
 //! 三公经费 and 基本支出 sheets converts into one output with two tables).
 //! An empty sheet is skipped with an `empty-sheet` warning; a workbook
@@ -31,17 +31,22 @@
 //! |---|---|---|---|---|---|
 //! | xlsx, xlsm | calamine | calamine | calamine | calamine | sheet XML |
 //! | xls | calamine | BIFF records | BIFF records | calamine | BIFF records |
-//! | ods | calamine | shown text in content.xml | — | content.xml | content.xml |
+//! | ods | calamine | shown text in content.xml | content.xml cell styles | content.xml | content.xml |
 //! | xlsb | calamine (after rewriting the cell records it skips) | — | — | — | — |
 //!
 //! **Hostile input.** Before calamine reads a zip package, every member's
 //! declared size is checked against [`MAX_MEMBER_BYTES`] and their sum
 //! against [`MAX_PACKAGE_BYTES`] (a zip bomb is refused without inflating
 //! it), and the zip reader stops any member that inflates past its declared
-//! size. xls and ods are scanned for the extent of their cells before
-//! calamine lays them out densely ([`MAX_RANGE_CELLS`]); grids are bounded
-//! by [`MAX_ROWS`], [`MAX_COLS`] and [`MAX_GRID_CELLS`], cells by
-//! [`MAX_CELL_CHARS`].
+//! size. What calamine would allocate from counts in the file is checked
+//! first: an xlsx shared-string count, xls DIMENSIONS records, the extent
+//! of xls and ods cells ([`MAX_RANGE_CELLS`]), repeated ods rows and
+//! columns. Cells and their text are counted per workbook as they are read
+//! ([`MAX_GRID_CELLS`], [`MAX_TEXT_BYTES`], [`MAX_CELL_CHARS`]), so a
+//! shared string shown by a million cells is refused before it is copied;
+//! grids are bounded by [`MAX_ROWS`], [`MAX_COLS`] and [`MAX_GRID_CELLS`].
+//! xls and xlsb records that calamine slices without checking are checked
+//! first, and a panic inside calamine still becomes an error.
 
 mod number;
 mod ods;

@@ -69,8 +69,8 @@ pub(super) fn build(
 
     let grid_merges = grid_merges(&name, &merges, &rows, first_col, last_col, &cells, warnings);
 
-    let is_hidden =
-        |ranges: &[(u32, u32)], x: u32| ranges.iter().any(|&(a, b)| (a..=b).contains(&x));
+    let hidden_rows = disjoint(hidden_rows);
+    let hidden_cols = disjoint(hidden_cols);
     let mut grid: Vec<RawRow> = rows
         .iter()
         .map(|&r| RawRow {
@@ -82,12 +82,12 @@ pub(super) fn build(
     let default_style = CellStyle::default();
     for cell in cells {
         let style = palette.get(cell.style).unwrap_or(&default_style);
-        let raw = raw_cell(&name, &cell, style, warnings)?;
-        if let Some(slot) = grid_row(cell.row)
-            .and_then(|r| grid.get_mut(r))
-            .and_then(|row| row.cells.get_mut((cell.col - first_col) as usize))
+        let slot = (grid_row(cell.row), (cell.col - first_col) as usize);
+        let raw = raw_cell(&name, cell, style, warnings)?;
+        if let (Some(r), c) = slot
+            && let Some(place) = grid.get_mut(r).and_then(|row| row.cells.get_mut(c))
         {
-            *slot = raw;
+            *place = raw;
         }
     }
 
@@ -104,10 +104,29 @@ pub(super) fn build(
     }))
 }
 
+/// Inclusive ranges sorted and joined where they overlap or touch.
+fn disjoint(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (a, b) in ranges {
+        match out.last_mut() {
+            Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+            _ => out.push((a, b.max(a))),
+        }
+    }
+    out
+}
+
+/// Whether `x` lies in one of the sorted, disjoint `ranges`.
+fn is_hidden(ranges: &[(u32, u32)], x: u32) -> bool {
+    let i = ranges.partition_point(|&(a, _)| a <= x);
+    i > 0 && ranges.get(i - 1).is_some_and(|&(_, b)| x <= b)
+}
+
 /// One grid cell: its shown text, its exact number, its style.
 fn raw_cell(
     sheet: &str,
-    cell: &SheetCell,
+    cell: SheetCell,
     style: &CellStyle,
     warnings: &mut Vec<Warning>,
 ) -> Result<RawCell, ReadError> {
@@ -118,7 +137,7 @@ fn raw_cell(
         ..RawCell::default()
     };
     let at = || cell_at(sheet, cell.row, cell.col);
-    match &cell.value {
+    match cell.value {
         CellValue::Text(t) => {
             let chars = t.chars().count();
             if chars > MAX_CELL_CHARS {
@@ -130,9 +149,9 @@ fn raw_cell(
                     ),
                 ));
             }
-            raw.text = t.clone();
+            raw.text = t;
         }
-        CellValue::Float(f) => match decimal_from_f64(*f) {
+        CellValue::Float(f) => match decimal_from_f64(f) {
             Some(d) => (raw.number, raw.text) = number(d, &style.format),
             None => {
                 raw.text = f.to_string();
@@ -143,9 +162,9 @@ fn raw_cell(
                 ));
             }
         },
-        CellValue::Int(i) => (raw.number, raw.text) = number((*i).into(), &style.format),
-        CellValue::Bool(b) => raw.text = if *b { "TRUE" } else { "FALSE" }.to_string(),
-        CellValue::Date(dt) => raw.text = show_date(dt, &style.format),
+        CellValue::Int(i) => (raw.number, raw.text) = number(i.into(), &style.format),
+        CellValue::Bool(b) => raw.text = if b { "TRUE" } else { "FALSE" }.to_string(),
+        CellValue::Date(dt) => raw.text = show_date(&dt, &style.format),
         CellValue::Error(e) => {
             raw.text = e.clone();
             warnings.push(Warning::new(
@@ -370,6 +389,16 @@ mod tests {
         assert_eq!(t.hidden_cols, [0, 1]);
         let hidden: Vec<bool> = t.rows.iter().map(|r| r.hidden).collect();
         assert_eq!(hidden, [false, true]);
+    }
+
+    #[test]
+    fn hidden_ranges_are_looked_up_sorted() {
+        let r = disjoint(vec![(10, 12), (3, 3), (4, 5), (11, 20), (30, 30)]);
+        assert_eq!(r, [(3, 5), (10, 20), (30, 30)]);
+        let hidden: Vec<u32> = (0..32).filter(|&x| is_hidden(&r, x)).collect();
+        let want: Vec<u32> = (3..=5).chain(10..=20).chain([30]).collect();
+        assert_eq!(hidden, want);
+        assert!(!is_hidden(&[], 0));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! The pass runs first and also guards calamine: it refuses encrypted
 //! workbooks (a FILEPASS record), DIMENSIONS records beyond what an xls
 //! can hold (calamine reserves memory from them) and sheets whose cells
-//! would make calamine lay out more than [`MAX_RANGE_CELLS`] positions.
+//! would make calamine lay out more than [`MAX_RANGE_CELLS`](super::MAX_RANGE_CELLS) positions.
 
 use super::{
     Budget, CellStyle, CellValue, Extent, NumFormat, Sheet, SheetCell, check_extents, damaged,
