@@ -713,6 +713,27 @@ fn edited_features(part: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
 }
 
 #[test]
+fn a_formula_saved_without_its_value_is_reported() {
+    // As files written by libraries (never opened in Excel) have them.
+    let bytes = edited_features("xl/worksheets/sheet1.xml", |x| {
+        x.replace("<v>2469</v>", "").replace("<v>469</v>", "")
+    });
+    let doc = gongkai::read_bytes(&bytes, "uncalculated.xlsx", &ReadOptions::default()).unwrap();
+    let w = doc
+        .warnings
+        .iter()
+        .find(|w| w.code == "formula-without-value")
+        .expect("a formula-without-value warning");
+    assert_eq!(w.at.as_deref(), Some("sheet '数据', cell D6"));
+    assert!(
+        w.message
+            .starts_with("2 formula cell(s) were saved without their value"),
+        "{w}"
+    );
+    assert_eq!(doc.tables[0].rows[0].cells[3].value, Value::Empty);
+}
+
+#[test]
 fn a_shared_string_count_the_part_cannot_hold_is_refused() {
     // calamine reserves room for uniqueCount strings before reading one.
     let bytes = edited_features("xl/sharedStrings.xml", |x| {

@@ -17,7 +17,7 @@ pub(super) fn load(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let mut package = Package::open(bytes, format)?;
-    let layouts = sheet_layouts(&mut package, format)?;
+    let mut layouts = sheet_layouts(&mut package, format)?;
     drop(package);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| error(format, None, e))?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
@@ -65,7 +65,21 @@ pub(super) fn load(
             });
         }
         drop(reader);
-        let layout = layouts.get(&name).cloned().unwrap_or_default();
+        let layout = layouts.remove(&name).unwrap_or_default();
+        if let (n @ 1.., first) = layout.uncached {
+            let at = first.map_or_else(
+                || format!("sheet '{name}'"),
+                |cell| format!("sheet '{name}', cell {cell}"),
+            );
+            warnings.push(Warning::new(
+                "formula-without-value",
+                Some(at),
+                format!(
+                    "{n} formula cell(s) were saved without their value (the workbook was never \
+                     recalculated) and are read as empty; open it in Excel or WPS and save it again"
+                ),
+            ));
+        }
         sheets.push(Sheet {
             name,
             hidden: meta.visible != SheetVisible::Visible,
@@ -112,11 +126,14 @@ pub(super) fn style(s: &calamine::Style) -> CellStyle {
     }
 }
 
-/// Hidden rows and columns of one sheet.
+/// Hidden rows and columns of one sheet, and its formulas without a
+/// cached value (calamine reads those as empty).
 #[derive(Debug, Clone, Default)]
 struct Layout {
     hidden_rows: Vec<(u32, u32)>,
     hidden_cols: Vec<(u32, u32)>,
+    /// Formula cells saved without a value, and the first one's reference.
+    uncached: (usize, Option<String>),
 }
 
 /// Hidden rows and columns of every sheet, by sheet name, read from the
@@ -266,8 +283,31 @@ fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layou
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(r));
     let mut buf = Vec::new();
     let mut next_row: u32 = 0;
+    // The open <c>: its reference, whether it has a formula, a value.
+    let mut cell: Option<(Option<String>, bool, bool)> = None;
     loop {
         match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "c" => {
+                cell = Some((attr(&e, "r"), false, false));
+            }
+            Ok(Event::Start(e) | Event::Empty(e))
+                if cell.is_some() && matches!(e.local_name().as_ref(), "f" | "v" | "is") =>
+            {
+                if let Some((_, formula, value)) = cell.as_mut() {
+                    match e.local_name().as_ref() {
+                        "f" => *formula = true,
+                        _ => *value = true,
+                    }
+                }
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "c" => {
+                if let Some((reference, true, false)) = cell.take() {
+                    out.uncached.0 += 1;
+                    if out.uncached.1.is_none() {
+                        out.uncached.1 = reference;
+                    }
+                }
+            }
             Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
                 "row" => {
                     let row = attr(&e, "r")
