@@ -472,7 +472,7 @@ fn two_renders_give_the_same_bytes() {
         assert_eq!(
             (t.year(), t.month(), t.day(), t.hour()),
             (2025, 3, 1, 8),
-            "{}",
+            "{:?}",
             f.name()
         );
     }

@@ -431,6 +431,15 @@ fn is_placeholder(text: &str) -> bool {
         })
 }
 
+/// Spreadsheet error values: a formula that failed, not a value. They do
+/// not decide a column's kind, and stay text where they stand.
+fn is_error_value(text: &str) -> bool {
+    matches!(
+        text.trim(),
+        "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!" | "#DATA!"
+    )
+}
+
 /// Header words of a column that holds codes kept as text.
 fn is_code_header(name: &str) -> bool {
     let n = name.trim();
@@ -475,7 +484,7 @@ fn column_kind(grid: &Grid, body: &[usize], c: usize, column: &Column) -> Column
             None => match parse_number(&cell.text) {
                 Some(Parsed::Amount(_)) => amounts += 1,
                 Some(Parsed::Percent(_)) => percents += 1,
-                None if is_placeholder(&cell.text) => {}
+                None if is_placeholder(&cell.text) || is_error_value(&cell.text) => {}
                 None => texts += 1,
             },
         }
@@ -545,10 +554,24 @@ fn body_cell(
             Value::Percent(d)
         }
         (ColumnKind::Amount | ColumnKind::Percent, _) => {
-            if !is_placeholder(&text) {
+            let at = grid.at(r, c);
+            if is_error_value(&text) {
+                // Readers that see error values (spreadsheets) report them
+                // at the cell already.
+                let reported = warnings
+                    .iter()
+                    .any(|w| w.code == "error-value" && w.at.as_deref() == Some(at.as_str()));
+                if !reported {
+                    warnings.push(Warning::new(
+                        "error-value",
+                        Some(at),
+                        format!("'{text}' (a failed formula) in an amount column is kept as text"),
+                    ));
+                }
+            } else if !is_placeholder(&text) {
                 warnings.push(Warning::new(
                     "not-an-amount",
-                    Some(grid.at(r, c)),
+                    Some(at),
                     format!("'{text}' in an amount column is kept as text"),
                 ));
             }

@@ -22,6 +22,7 @@ use crate::model::{Align, Warning};
 use crate::normalize::{is_note_start, looks_like_meta};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use quick_xml_041 as quick_xml;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 

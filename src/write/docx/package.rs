@@ -8,6 +8,7 @@ use crate::write::WriteError;
 use docx_rs::XMLDocx;
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 use quick_xml::{Reader, Writer};
+use quick_xml_041 as quick_xml;
 use std::io::{Cursor, Write};
 
 /// Earliest year a zip entry can carry (the DOS date format starts there).

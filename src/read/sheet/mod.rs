@@ -1,0 +1,374 @@
+//! Spreadsheets: xlsx, xlsm, xlsb, xls and ods, through calamine.
+//!
+//! **One document, several tables.** A workbook becomes one
+//! [`RawDocument`] holding one [`RawTable`](crate::read::RawTable) per non-empty sheet, in workbook
+//! order (the model holds several tables per document, so a workbook with
+//! 三公经费 and 基本支出 sheets converts into one output with two tables).
+//! An empty sheet is skipped with an `empty-sheet` warning; a workbook
+//! whose every sheet is empty is a "no table" error. Hidden sheets are read
+//! like the others and reported with a `hidden-sheet` warning; hidden rows
+//! and columns are kept and marked hidden.
+//!
+//! **The grid.** Each table's grid is bounded by the sheet's non-empty
+//! cells, not by its declared dimension (templates declare `A1:IS21` for
+//! formatting alone): leading and trailing empty rows and columns are
+//! trimmed and empty rows inside are dropped (their sheet row numbers stay
+//! on the kept rows as `source_row`), so a blank spacer row does not split
+//! a table from its notes. Columns are never dropped, so grid column `c`
+//! is sheet column `first_col + c`. Title, meta and note rows stay in the
+//! grid for the normaliser to recognise. Merged regions become
+//! [`Merge`](crate::read::Merge)s in grid coordinates.
+//!
+//! **Values.** Numbers go through [`number`]: exact decimals, scale and
+//! percent from the cell's number format, and the shown text beside them;
+//! formulas give their cached values; error values (`#DIV/0!`) are kept as
+//! text and reported as `error-value` warnings; dates are shown as
+//! `YYYY-MM-DD` (or 年月日 when the format writes 年).
+//!
+//! **What each format gives.**
+//!
+//! | | values | number formats | bold, indent, alignment | merges | hidden rows/cols |
+//! |---|---|---|---|---|---|
+//! | xlsx, xlsm | calamine | calamine | calamine | calamine | sheet XML |
+//! | xls | calamine | BIFF records | BIFF records | calamine | BIFF records |
+//! | ods | calamine | shown text in content.xml | content.xml cell styles | content.xml | content.xml |
+//! | xlsb | calamine (after rewriting the cell records it skips) | — | — | — | — |
+//!
+//! **Hostile input.** Before calamine reads a zip package, every member's
+//! declared size is checked against [`MAX_MEMBER_BYTES`] and their sum
+//! against [`MAX_PACKAGE_BYTES`] (a zip bomb is refused without inflating
+//! it), and the zip reader stops any member that inflates past its declared
+//! size. What calamine would allocate from counts in the file is checked
+//! first: an xlsx shared-string count, xls DIMENSIONS records, the extent
+//! of xls and ods cells ([`MAX_RANGE_CELLS`]), repeated ods rows and
+//! columns. Cells and their text are counted per workbook as they are read
+//! ([`MAX_GRID_CELLS`], [`MAX_TEXT_BYTES`], [`MAX_CELL_CHARS`]), so a
+//! shared string shown by a million cells is refused before it is copied;
+//! grids are bounded by [`MAX_ROWS`], [`MAX_COLS`] and [`MAX_GRID_CELLS`].
+//! xls and xlsb records that calamine slices without checking are checked
+//! first, and a panic inside calamine still becomes an error.
+
+mod number;
+mod ods;
+mod package;
+mod table;
+mod xls;
+mod xlsb;
+mod xlsx;
+
+use super::{RawDocument, ReadError};
+use crate::model::{Align, Format, Warning};
+use number::NumFormat;
+
+/// Most grid rows a sheet may have after empty rows are dropped. Budget
+/// tables run to a few thousand rows; xls itself stops at 65,536.
+pub const MAX_ROWS: usize = 65_536;
+
+/// Most grid columns a sheet may have. Budget tables have tens; xls
+/// stops at 256, and a table wider than this is no table a person reads.
+pub const MAX_COLS: usize = 1_024;
+
+/// Most positions (rows × columns) of all the grids of one workbook
+/// together, and so most cells with values: about 100 MB of grid for the
+/// normaliser at most, a hundred times the largest budget workbook seen.
+pub const MAX_GRID_CELLS: usize = 1_000_000;
+
+/// Most bytes of text the cells of one workbook may hold together. A
+/// shared string is stored once but copied into every cell that shows it,
+/// so a small file can name a long string a million times; this bounds
+/// the copies.
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Most positions calamine may lay out densely for the sheets of one xls
+/// or ods workbook (it builds a rectangle from the first to the last cell
+/// of each sheet, 32 bytes a position): 128 MB.
+pub const MAX_RANGE_CELLS: u64 = 4_000_000;
+
+// A sheet that fits the grid must fit calamine's layout too.
+const _: () = assert!(MAX_RANGE_CELLS >= MAX_GRID_CELLS as u64);
+
+/// Longest cell text, in characters: Excel's own limit. A longer cell was
+/// not written by Excel or WPS.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Largest uncompressed size of one zip member (a sheet's XML, the shared
+/// strings). A 65,536-row budget table is under 30 MB of XML.
+pub const MAX_MEMBER_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Largest uncompressed size of all members of a zip package together.
+pub const MAX_PACKAGE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Reads a workbook into one raw table per non-empty sheet.
+pub fn read(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
+    let mut warnings = Vec::new();
+    // calamine parses hostile bytes; the checks above it refuse what we
+    // know to be dangerous, and a panic inside it becomes an error rather
+    // than the end of a batch.
+    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        Format::Xlsx | Format::Xlsm => xlsx::load(bytes, format, &mut warnings),
+        Format::Xls => xls::load(bytes, &mut warnings),
+        Format::Ods => ods::load(bytes, &mut warnings),
+        Format::Xlsb => xlsb::load(bytes, &mut warnings),
+        other => Err(ReadError::Other(format!(
+            "{other} is not a spreadsheet format"
+        ))),
+    }));
+    let sheets = match loaded {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(ReadError::Other(format!(
+                "the .{format} workbook is damaged: reading it failed inside the spreadsheet library"
+            )));
+        }
+    };
+    let count = sheets.len();
+    let mut budget = Budget::default();
+    let mut tables = Vec::new();
+    let mut empty = Vec::new();
+    for sheet in sheets {
+        let name = sheet.name.clone();
+        if sheet.hidden {
+            warnings.push(Warning::new(
+                "hidden-sheet",
+                Some(format!("sheet '{name}'")),
+                "the sheet is hidden in the workbook; it is read like the others",
+            ));
+        }
+        match table::build(sheet, &mut budget, &mut warnings)? {
+            Some(t) => tables.push(t),
+            None => empty.push(name),
+        }
+    }
+    if tables.is_empty() {
+        return Err(ReadError::NoTable(match (count, empty.first()) {
+            (0, _) => "the workbook has no worksheet".to_string(),
+            (1, Some(name)) => format!("the workbook's only sheet, '{name}', is empty"),
+            _ => format!("all {count} sheets of the workbook are empty"),
+        }));
+    }
+    for name in empty {
+        warnings.push(Warning::new(
+            "empty-sheet",
+            Some(format!("sheet '{name}'")),
+            "the sheet is empty; skipped",
+        ));
+    }
+    Ok(RawDocument { tables, warnings })
+}
+
+/// One sheet as a format module found it, in absolute sheet coordinates
+/// (zero-based), before it is laid out as a grid.
+#[derive(Debug, Default)]
+struct Sheet {
+    /// The sheet's name.
+    name: String,
+    /// Hidden (or very hidden) in the workbook.
+    hidden: bool,
+    /// Non-empty cells, in any order.
+    cells: Vec<SheetCell>,
+    /// Styles the cells point into; index 0 is the default style.
+    palette: Vec<CellStyle>,
+    /// Merged regions: (first row, first column, last row, last column).
+    merges: Vec<(u32, u32, u32, u32)>,
+    /// Hidden rows, as inclusive ranges.
+    hidden_rows: Vec<(u32, u32)>,
+    /// Hidden columns, as inclusive ranges.
+    hidden_cols: Vec<(u32, u32)>,
+}
+
+/// The first and last non-empty (row, column) of a sheet.
+type Extent = ((u32, u32), (u32, u32));
+
+/// A cell with a value.
+#[derive(Debug)]
+struct SheetCell {
+    row: u32,
+    col: u32,
+    value: CellValue,
+    /// Index into the sheet's palette.
+    style: usize,
+}
+
+/// A cell value as calamine gives it, owned.
+#[derive(Debug)]
+enum CellValue {
+    Float(f64),
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Date(calamine::ExcelDateTime),
+    /// An error value such as `#DIV/0!`.
+    Error(String),
+}
+
+impl CellValue {
+    /// Converts a calamine value; `None` for an empty cell.
+    fn from_data(data: &calamine::Data) -> Option<CellValue> {
+        use calamine::Data;
+        Some(match data {
+            Data::Empty => return None,
+            Data::Int(i) => CellValue::Int(*i),
+            Data::Float(f) => CellValue::Float(*f),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                CellValue::Text(s.clone())
+            }
+            Data::Bool(b) => CellValue::Bool(*b),
+            Data::DateTime(dt) => CellValue::Date(*dt),
+            Data::Error(e) => CellValue::Error(e.to_string()),
+        })
+    }
+
+    /// Bytes of text a borrowed calamine value holds.
+    fn text_len(data: &calamine::DataRef<'_>) -> usize {
+        use calamine::DataRef;
+        match data {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+            DataRef::SharedString(s) => s.len(),
+            _ => 0,
+        }
+    }
+
+    /// Converts a borrowed calamine value; `None` for an empty cell.
+    fn from_data_ref(data: &calamine::DataRef<'_>) -> Option<CellValue> {
+        use calamine::DataRef;
+        Some(match data {
+            DataRef::Empty => return None,
+            DataRef::Int(i) => CellValue::Int(*i),
+            DataRef::Float(f) => CellValue::Float(*f),
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                CellValue::Text(s.clone())
+            }
+            DataRef::SharedString(s) => CellValue::Text((*s).to_string()),
+            DataRef::Bool(b) => CellValue::Bool(*b),
+            DataRef::DateTime(dt) => CellValue::Date(*dt),
+            DataRef::Error(e) => CellValue::Error(e.to_string()),
+        })
+    }
+}
+
+/// What a cell's style says that the model keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct CellStyle {
+    format: NumFormat,
+    bold: bool,
+    indent: u8,
+    align: Align,
+}
+
+/// What a workbook has used of the limits so far, across its sheets.
+#[derive(Debug, Default)]
+struct Budget {
+    cells: usize,
+    text: u64,
+    grid: usize,
+}
+
+impl Budget {
+    /// Counts `repeat` cells from (`row`, `col`) of `sheet` holding
+    /// `text_bytes` bytes of text each; refuses what is over the limits
+    /// before the text is copied.
+    fn cells(
+        &mut self,
+        sheet: &str,
+        (row, col): (u32, u32),
+        text_bytes: usize,
+        repeat: u64,
+    ) -> Result<(), ReadError> {
+        // UTF-8 takes at most 4 bytes a character.
+        if text_bytes > 4 * MAX_CELL_CHARS {
+            return Err(ReadError::at(
+                cell_at(sheet, row, col),
+                format!(
+                    "the cell holds {text_bytes} bytes of text, more than the {MAX_CELL_CHARS} \
+                     characters Excel allows; the file was not written by Excel or WPS"
+                ),
+            ));
+        }
+        self.cells = self
+            .cells
+            .saturating_add(usize::try_from(repeat).unwrap_or(usize::MAX));
+        if self.cells > MAX_GRID_CELLS {
+            return Err(ReadError::at(
+                format!("sheet '{sheet}'"),
+                format!(
+                    "more than {MAX_GRID_CELLS} cells of the workbook hold values; this is no \
+                     budget table (damaged or generated file?)"
+                ),
+            ));
+        }
+        self.text = self
+            .text
+            .saturating_add((text_bytes as u64).saturating_mul(repeat));
+        if self.text > MAX_TEXT_BYTES {
+            return Err(ReadError::at(
+                cell_at(sheet, row, col),
+                format!(
+                    "the workbook's cells hold more than {MAX_TEXT_BYTES} bytes of text together \
+                     (one long text repeated in many cells?); this is no budget table"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Where a cell is, as messages name it: `sheet '基本支出', cell B7`.
+fn cell_at(sheet: &str, row: u32, col: u32) -> String {
+    format!(
+        "sheet '{sheet}', cell {}{}",
+        crate::model::column_letters(col),
+        u64::from(row) + 1
+    )
+}
+
+/// The message for a workbook calamine cannot open.
+fn damaged(format: Format, e: impl std::fmt::Display) -> ReadError {
+    ReadError::Other(format!(
+        "the .{format} workbook is damaged or truncated and cannot be read: {e}"
+    ))
+}
+
+/// The message for an encrypted workbook (the same advice as
+/// [`crate::read::detect`] gives for an OOXML one).
+fn encrypted() -> ReadError {
+    ReadError::Unsupported(
+        "the workbook is encrypted (password-protected); remove the password in Excel or WPS and save again"
+            .into(),
+    )
+}
+
+/// Refuses a workbook whose sheets calamine would lay out in more than
+/// [`MAX_RANGE_CELLS`] positions. `extents` are each sheet's first and
+/// last non-empty (row, column).
+fn check_extents(extents: &[(String, Option<Extent>)]) -> Result<(), ReadError> {
+    let mut total: u64 = 0;
+    for (name, extent) in extents {
+        let Some(((r0, c0), (r1, c1))) = extent else {
+            continue;
+        };
+        let rows = u64::from(r1.saturating_sub(*r0)) + 1;
+        let cols = u64::from(c1.saturating_sub(*c0)) + 1;
+        total = total.saturating_add(rows.saturating_mul(cols));
+        if total > MAX_RANGE_CELLS {
+            return Err(ReadError::at(
+                format!("sheet '{name}'"),
+                format!(
+                    "the cells span {rows} rows × {cols} columns (from {} to {}); the workbook's \
+                     sheets together may span at most {MAX_RANGE_CELLS} positions",
+                    cell_ref(*r0, *c0),
+                    cell_ref(*r1, *c1)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A1-style reference of a zero-based position.
+fn cell_ref(row: u32, col: u32) -> String {
+    format!(
+        "{}{}",
+        crate::model::column_letters(col),
+        u64::from(row) + 1
+    )
+}

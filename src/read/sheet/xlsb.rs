@@ -1,0 +1,378 @@
+//! xlsb (Excel binary workbook): values from calamine's cell reader.
+//! calamine reads no styles, merges or hidden rows from xlsb, so amounts
+//! come without their format's scale (the normaliser still gives them two
+//! decimals) and headers without merges.
+//!
+//! calamine 0.38 also skips two kinds of cell record without a word: the
+//! short forms (`BrtShortRk`, `BrtShortSt` …, [MS-XLSB] 2.5.10: the cell
+//! without its column, which is the previous cell's plus one), which
+//! SheetJS and Aspose write for every cell after the first of a row, and
+//! formulas whose cached value is an error (`BrtFmlaError`). Before
+//! calamine reads a workbook holding either, its sheet parts are rewritten
+//! with the full forms (`BrtCellRk`, `BrtCellError` …), so no cell is lost.
+
+use super::package::Package;
+use super::{Budget, CellValue, MAX_MEMBER_BYTES, Sheet, SheetCell, damaged};
+use crate::model::{Format, Warning};
+use crate::read::ReadError;
+use calamine::{Reader, SheetType, SheetVisible, Xlsb};
+use std::io::{Cursor, Write};
+
+/// Reads every worksheet of an xlsb workbook.
+pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Sheet>, ReadError> {
+    let format = Format::Xlsb;
+    let mut package = Package::open(bytes, format)?;
+    check_workbook(&mut package)?;
+    let rewritten = full_cell_records(&mut package)?;
+    drop(package);
+    let bytes = rewritten.as_deref().unwrap_or(bytes);
+    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| damaged(format, e))?;
+    let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    let mut budget = Budget::default();
+    for meta in metas {
+        let name = meta.name;
+        if meta.typ != SheetType::WorkSheet {
+            warnings.push(Warning::new(
+                "skipped-sheet",
+                Some(format!("sheet '{name}'")),
+                format!("a {:?} holds no cells; skipped", meta.typ).to_lowercase(),
+            ));
+            continue;
+        }
+        let sheet_error = |e: calamine::XlsbError| {
+            ReadError::at(
+                format!("sheet '{name}'"),
+                format!("the sheet cannot be read: {e}"),
+            )
+        };
+        let mut reader = wb.worksheet_cells_reader(&name).map_err(sheet_error)?;
+        let mut cells = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(sheet_error)? {
+            let data = cell.get_value();
+            if matches!(data, calamine::DataRef::Empty) {
+                continue;
+            }
+            let (row, col) = cell.get_position();
+            budget.cells(&name, (row, col), CellValue::text_len(data), 1)?;
+            let Some(value) = CellValue::from_data_ref(data) else {
+                continue;
+            };
+            cells.push(SheetCell {
+                row,
+                col,
+                value,
+                style: 0,
+            });
+        }
+        drop(reader);
+        sheets.push(Sheet {
+            name,
+            hidden: meta.visible != SheetVisible::Visible,
+            cells,
+            ..Sheet::default()
+        });
+    }
+    Ok(sheets)
+}
+
+/// `BrtWbProp`: workbook properties (calamine reads their first byte).
+const WORKBOOK_PROPERTIES: u16 = 0x0099;
+/// `BrtBundleSh`: one sheet of the workbook.
+const SHEET_ENTRY: u16 = 0x009C;
+/// A `strRelID` that is absent.
+const NO_RELATIONSHIP: u32 = 0xFFFF_FFFF;
+
+/// Refuses a workbook part that calamine would panic on: a sheet entry
+/// cut short or naming a relationship the workbook does not have, empty
+/// workbook properties.
+fn check_workbook(package: &mut Package<'_>) -> Result<(), ReadError> {
+    let ids: std::collections::HashSet<String> = package
+        .read("xl/_rels/workbook.bin.rels")?
+        .map(|x| super::xlsx::relationships(&x))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    let Some(workbook) = package.read("xl/workbook.bin")? else {
+        return Ok(());
+    };
+    for record in Records::new(&workbook) {
+        let Ok((typ, body)) = record else { break };
+        let sound = match typ {
+            WORKBOOK_PROPERTIES => !body.is_empty(),
+            SHEET_ENTRY => sheet_entry_relationship(body).is_some_and(|rel| match rel {
+                None => true,
+                Some(id) => ids.contains(&id),
+            }),
+            _ => true,
+        };
+        if !sound {
+            return Err(ReadError::Other(
+                "the .xlsb workbook is damaged: its part xl/workbook.bin lists a sheet it \
+                 cannot point to"
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The relationship id a `BrtBundleSh` names (`Some(None)` for none);
+/// `None` when the record is cut short.
+fn sheet_entry_relationship(body: &[u8]) -> Option<Option<String>> {
+    let count = u32::from_le_bytes(body.get(8..12)?.try_into().ok()?);
+    if count == NO_RELATIONSHIP {
+        return Some(None);
+    }
+    let end = usize::try_from(count)
+        .ok()?
+        .checked_mul(2)?
+        .checked_add(12)?;
+    let units: Vec<u16> = body
+        .get(12..end)?
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    Some(Some(String::from_utf16_lossy(&units)))
+}
+
+/// `BrtRowHdr`: a new row starts.
+const ROW_HEADER: u16 = 0x0000;
+/// `BrtCellBlank` … `BrtFmlaError`: full cell records, column first.
+const FULL_CELLS: std::ops::RangeInclusive<u16> = 0x0001..=0x000B;
+/// `BrtShortBlank` … `BrtShortIsst`: cells without their column.
+const SHORT_CELLS: std::ops::RangeInclusive<u16> = 0x000C..=0x0012;
+/// What a short record becomes: `BrtShortBlank` → `BrtCellBlank` and so on.
+const SHORT_TO_FULL: u16 = 0x000B;
+/// `BrtFmlaError`, and the `BrtCellError` it becomes.
+const FORMULA_ERROR: u16 = 0x000B;
+const CELL_ERROR: u16 = 0x0003;
+/// Bytes of a `Cell` (column, style) and of the error code after it.
+const CELL_BYTES: usize = 8;
+
+/// The package with its worksheet parts rewritten to full cell records,
+/// or `None` when no part needs it.
+fn full_cell_records(package: &mut Package<'_>) -> Result<Option<Vec<u8>>, ReadError> {
+    let names = package.names();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::with_capacity(names.len());
+    let mut changed = false;
+    for name in names {
+        let Some(data) = package.read(&name)? else {
+            continue;
+        };
+        let is_sheet = name.starts_with("xl/worksheets/") && name.ends_with(".bin");
+        let data = match is_sheet.then(|| rewrite_sheet(&data)).flatten() {
+            Some(rewritten) => {
+                changed = true;
+                rewritten
+            }
+            None => data,
+        };
+        parts.push((name, data));
+    }
+    if !changed {
+        return Ok(None);
+    }
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(false);
+    let failed = |e: &dyn std::fmt::Display| {
+        ReadError::Other(format!(
+            "the .xlsb workbook could not be prepared for reading: {e}"
+        ))
+    };
+    for (name, data) in parts {
+        out.start_file(name, options).map_err(|e| failed(&e))?;
+        out.write_all(&data).map_err(|e| failed(&e))?;
+    }
+    let bytes = out.finish().map_err(|e| failed(&e))?.into_inner();
+    Ok(Some(bytes))
+}
+
+/// A sheet part with short cells and formula errors in their full forms;
+/// `None` when it has neither (or cannot be walked: calamine then reports
+/// the damage).
+fn rewrite_sheet(data: &[u8]) -> Option<Vec<u8>> {
+    let needs = Records::new(data)
+        .any(|r| r.is_ok_and(|(typ, _)| SHORT_CELLS.contains(&typ) || typ == FORMULA_ERROR));
+    if !needs {
+        return None;
+    }
+    let mut out = Vec::with_capacity(data.len() + data.len() / 4);
+    let mut col: Option<u32> = None;
+    for record in Records::new(data) {
+        let (typ, body) = record.ok()?;
+        match typ {
+            ROW_HEADER => {
+                col = None;
+                write_record(&mut out, typ, body);
+            }
+            FORMULA_ERROR => {
+                col = body
+                    .get(..4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+                write_record(&mut out, CELL_ERROR, body.get(..CELL_BYTES + 1)?);
+            }
+            t if FULL_CELLS.contains(&t) => {
+                col = body
+                    .get(..4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+                write_record(&mut out, typ, body);
+            }
+            t if SHORT_CELLS.contains(&t) => {
+                let c = col.map_or(0, |c| c.saturating_add(1));
+                col = Some(c);
+                let mut full = Vec::with_capacity(body.len() + 4);
+                full.extend(c.to_le_bytes());
+                full.extend(body);
+                write_record(&mut out, t - SHORT_TO_FULL, &full);
+            }
+            _ => write_record(&mut out, typ, body),
+        }
+    }
+    Some(out)
+}
+
+/// BIFF12 records: a type of one or two bytes and a size of one to four,
+/// seven bits each.
+struct Records<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Records<'a> {
+    fn new(data: &'a [u8]) -> Records<'a> {
+        Records { data, pos: 0 }
+    }
+
+    fn byte(&mut self) -> Result<u8, ()> {
+        let b = *self.data.get(self.pos).ok_or(())?;
+        self.pos += 1;
+        Ok(b)
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<(u16, &'a [u8]), ()>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.data.len() {
+            return None;
+        }
+        let mut read = || -> Result<(u16, &'a [u8]), ()> {
+            let b0 = self.byte()?;
+            let mut typ = u16::from(b0 & 0x7F);
+            if b0 & 0x80 != 0 {
+                typ |= u16::from(self.byte()? & 0x7F) << 7;
+            }
+            let mut size = 0usize;
+            for shift in [0, 7, 14, 21] {
+                let b = self.byte()?;
+                size |= usize::from(b & 0x7F) << shift;
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+            let body = self.data.get(self.pos..self.pos + size).ok_or(())?;
+            self.pos += size;
+            Ok((typ, body))
+        };
+        let record = read();
+        if record.is_err() {
+            self.pos = self.data.len();
+        }
+        Some(record)
+    }
+}
+
+/// Appends one BIFF12 record.
+fn write_record(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
+    if typ < 0x80 {
+        out.push(typ as u8);
+    } else {
+        out.push((typ & 0x7F) as u8 | 0x80);
+        out.push(((typ >> 7) & 0x7F) as u8);
+    }
+    let mut size = body.len();
+    loop {
+        let b = (size & 0x7F) as u8;
+        size >>= 7;
+        if size == 0 {
+            out.push(b);
+            break;
+        }
+        out.push(b | 0x80);
+    }
+    out.extend_from_slice(body);
+}
+
+// A rewritten sheet part grows by 4 bytes a short cell at most, so a part
+// within the member limit stays far below what the zip writer handles
+// without zip64.
+const _: () = assert!(MAX_MEMBER_BYTES < u32::MAX as u64 / 2);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(typ: u16, body: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_record(&mut out, typ, body);
+        out
+    }
+
+    #[test]
+    fn short_cells_get_their_columns() {
+        let style = [0u8, 0, 0, 0];
+        let mut sheet = record(ROW_HEADER, &[0; 17]);
+        // A full BrtCellRk at column 2, then two BrtShortRk.
+        let mut full = 2u32.to_le_bytes().to_vec();
+        full.extend(style);
+        full.extend(7u32.to_le_bytes());
+        sheet.extend(record(0x0002, &full));
+        let mut short = style.to_vec();
+        short.extend(9u32.to_le_bytes());
+        sheet.extend(record(0x000D, &short));
+        sheet.extend(record(0x000D, &short));
+        // A new row: a short cell first is column 0.
+        sheet.extend(record(ROW_HEADER, &[0; 17]));
+        sheet.extend(record(0x000D, &short));
+        let out = rewrite_sheet(&sheet).unwrap_or_default();
+        let cells: Vec<(u16, u32)> = Records::new(&out)
+            .filter_map(Result::ok)
+            .filter(|(t, _)| *t != ROW_HEADER)
+            .map(|(t, b)| (t, u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            .collect();
+        assert_eq!(cells, [(0x0002, 2), (0x0002, 3), (0x0002, 4), (0x0002, 0)]);
+    }
+
+    #[test]
+    fn formula_errors_become_error_cells() {
+        let mut body = 5u32.to_le_bytes().to_vec();
+        body.extend([0, 0, 0, 0, 0x07, 0, 0]); // style, #DIV/0!, flags
+        body.extend([1, 2, 3]); // formula
+        let out = rewrite_sheet(&record(FORMULA_ERROR, &body)).unwrap_or_default();
+        let records: Vec<(u16, Vec<u8>)> = Records::new(&out)
+            .filter_map(Result::ok)
+            .map(|(t, b)| (t, b.to_vec()))
+            .collect();
+        assert_eq!(records, [(CELL_ERROR, body[..9].to_vec())]);
+    }
+
+    #[test]
+    fn records_round_trip_and_stop_at_damage() {
+        let long = vec![7u8; 300];
+        let mut data = record(0x0190, &long);
+        data.extend(record(0x0001, &[1, 2]));
+        let got: Vec<(u16, usize)> = Records::new(&data)
+            .filter_map(Result::ok)
+            .map(|(t, b)| (t, b.len()))
+            .collect();
+        assert_eq!(got, [(0x0190, 300), (0x0001, 2)]);
+        assert!(rewrite_sheet(&data).is_none());
+        let cut = &data[..10];
+        assert!(Records::new(cut).any(|r| r.is_err()));
+    }
+}

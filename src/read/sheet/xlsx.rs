@@ -1,0 +1,384 @@
+//! xlsx and xlsm: values, styles and merges from calamine; hidden rows and
+//! columns from the sheet XML, which calamine does not report.
+
+use super::package::{Package, attr, damaged_part, is_true};
+use super::{Budget, CellStyle, CellValue, Sheet, SheetCell, damaged, encrypted};
+use crate::model::{Align, Format, Warning};
+use crate::read::ReadError;
+use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
+use quick_xml::events::Event;
+use std::collections::HashMap;
+use std::io::{BufReader, Cursor};
+
+/// Reads every worksheet of an xlsx or xlsm workbook.
+pub(super) fn load(
+    bytes: &[u8],
+    format: Format,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<Sheet>, ReadError> {
+    let mut package = Package::open(bytes, format)?;
+    let mut layouts = sheet_layouts(&mut package, format)?;
+    drop(package);
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| error(format, None, e))?;
+    let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    let mut budget = Budget::default();
+    for meta in metas {
+        let name = meta.name;
+        if meta.typ != SheetType::WorkSheet {
+            warnings.push(Warning::new(
+                "skipped-sheet",
+                Some(format!("sheet '{name}'")),
+                format!("a {:?} holds no cells; skipped", meta.typ).to_lowercase(),
+            ));
+            continue;
+        }
+        let merges = wb
+            .merge_cells_by_sheet_name(&name)
+            .map_err(|e| error(format, Some(&name), e))?
+            .into_iter()
+            .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
+            .collect();
+        let mut reader = wb
+            .worksheet_cells_reader(&name)
+            .map_err(|e| error(format, Some(&name), e))?;
+        let palette: Vec<CellStyle> = reader.styles().iter().map(style).collect();
+        let mut cells = Vec::new();
+        while let Some((cell, style)) = reader
+            .next_cell_with_style_id()
+            .map_err(|e| error(format, Some(&name), e))?
+        {
+            let data = cell.get_value();
+            if matches!(data, calamine::DataRef::Empty) {
+                continue;
+            }
+            let (row, col) = cell.get_position();
+            budget.cells(&name, (row, col), CellValue::text_len(data), 1)?;
+            let Some(value) = CellValue::from_data_ref(data) else {
+                continue;
+            };
+            cells.push(SheetCell {
+                row,
+                col,
+                value,
+                style,
+            });
+        }
+        drop(reader);
+        let layout = layouts.remove(&name).unwrap_or_default();
+        if let (n @ 1.., first) = layout.uncached {
+            let at = first.map_or_else(
+                || format!("sheet '{name}'"),
+                |cell| format!("sheet '{name}', cell {cell}"),
+            );
+            warnings.push(Warning::new(
+                "formula-without-value",
+                Some(at),
+                format!(
+                    "{n} formula cell(s) were saved without their value (the workbook was never \
+                     recalculated) and are read as empty; open it in Excel or WPS and save it again"
+                ),
+            ));
+        }
+        sheets.push(Sheet {
+            name,
+            hidden: meta.visible != SheetVisible::Visible,
+            cells,
+            palette,
+            merges,
+            hidden_rows: layout.hidden_rows,
+            hidden_cols: layout.hidden_cols,
+        });
+    }
+    Ok(sheets)
+}
+
+/// Maps a calamine error: a password is an encrypted workbook, the rest is
+/// damage, named with the sheet where one is known.
+fn error(format: Format, sheet: Option<&str>, e: XlsxError) -> ReadError {
+    match (e, sheet) {
+        (XlsxError::Password, _) => encrypted(),
+        (e, Some(name)) => ReadError::at(
+            format!("sheet '{name}'"),
+            format!("the sheet cannot be read: {e}"),
+        ),
+        (e, None) => damaged(format, e),
+    }
+}
+
+/// What the model keeps of a calamine style.
+pub(super) fn style(s: &calamine::Style) -> CellStyle {
+    use calamine::HorizontalAlignment as H;
+    let align = s.alignment.as_ref();
+    CellStyle {
+        format: s
+            .number_format
+            .as_ref()
+            .map(|f| super::NumFormat::parse(&f.format_code))
+            .unwrap_or_default(),
+        bold: s.font.as_ref().is_some_and(calamine::Font::is_bold),
+        indent: align.and_then(|a| a.indent).unwrap_or(0),
+        align: match align.map(|a| a.horizontal) {
+            Some(H::Center | H::CenterContinuous) => Align::Center,
+            Some(H::Right) => Align::Right,
+            _ => Align::Left,
+        },
+    }
+}
+
+/// Hidden rows and columns of one sheet, and its formulas without a
+/// cached value (calamine reads those as empty).
+#[derive(Debug, Clone, Default)]
+struct Layout {
+    hidden_rows: Vec<(u32, u32)>,
+    hidden_cols: Vec<(u32, u32)>,
+    /// Formula cells saved without a value, and the first one's reference.
+    uncached: (usize, Option<String>),
+}
+
+/// Hidden rows and columns of every sheet, by sheet name, read from the
+/// sheet XML: the workbook part (from the package relationships), its
+/// sheet list, its relationships to the sheet parts, then each sheet's
+/// `<col hidden>` and `<row hidden>`. A package without these parts gives
+/// no layouts; calamine then reports what is missing.
+fn sheet_layouts(
+    package: &mut Package<'_>,
+    format: Format,
+) -> Result<HashMap<String, Layout>, ReadError> {
+    let mut out = HashMap::new();
+    let workbook = package
+        .read("_rels/.rels")?
+        .and_then(|x| {
+            relationships(&x)
+                .into_iter()
+                .find(|(_, ty, _)| ty.ends_with("/officeDocument"))
+                .map(|(_, _, target)| resolve("", &target))
+        })
+        .unwrap_or_else(|| "xl/workbook.xml".to_string());
+    let dir = workbook.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let rels_name = format!(
+        "{dir}/_rels/{}.rels",
+        workbook.rsplit('/').next().unwrap_or("")
+    );
+    let Some(rels) = package.read(&rels_name)? else {
+        return Ok(out);
+    };
+    let rels = relationships(&rels);
+    if let Some((_, _, target)) = rels
+        .iter()
+        .find(|(_, ty, _)| ty.ends_with("/sharedStrings"))
+    {
+        check_shared_strings(package, &resolve(&dir, target))?;
+    }
+    let targets: HashMap<String, String> = rels
+        .into_iter()
+        .map(|(id, _, target)| (id, resolve(&dir, &target)))
+        .collect();
+    let Some(wb) = package.read(&workbook)? else {
+        return Ok(out);
+    };
+    let mut reader = quick_xml::Reader::from_reader(wb.as_slice());
+    let mut buf = Vec::new();
+    let mut sheets = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
+                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
+                    sheets.push((name, id));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    for (name, id) in sheets {
+        if let Some(part) = targets.get(&id) {
+            out.insert(name, layout(package, part, format)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Fewest bytes a shared string takes in the XML (`<si/>`).
+const MIN_SHARED_STRING_BYTES: u64 = 5;
+
+/// Refuses a shared-string table whose `uniqueCount` is more than its part
+/// could hold: calamine reserves memory for that many strings up front.
+fn check_shared_strings(package: &mut Package<'_>, part: &str) -> Result<(), ReadError> {
+    let size = package.declared_size(part).unwrap_or(0);
+    let Some(r) = package.reader(part)? else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(r));
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                let count = attr(&e, "uniqueCount").and_then(|v| v.trim().parse::<u64>().ok());
+                if let Some(count) = count
+                    && count > size / MIN_SHARED_STRING_BYTES + 1
+                {
+                    return Err(ReadError::at(
+                        format!("zip part '{part}'"),
+                        format!(
+                            "declares {count} shared strings, more than its {size} bytes can hold; \
+                             the workbook is damaged"
+                        ),
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// `(Id, Type, Target)` of every relationship in a `.rels` part.
+pub(super) fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
+                if let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) {
+                    out.push((id, attr(&e, "Type").unwrap_or_default(), target));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    out
+}
+
+/// A relationship target as a package part name.
+fn resolve(dir: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for p in target.split('/') {
+        match p {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Reads the hidden rows and columns of one sheet part, streaming.
+fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layout, ReadError> {
+    let mut out = Layout::default();
+    let Some(r) = package.reader(part)? else {
+        return Ok(out);
+    };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(r));
+    let mut buf = Vec::new();
+    let mut next_row: u32 = 0;
+    // The open <c>: its reference, whether it has a formula, a value.
+    let mut cell: Option<(Option<String>, bool, bool)> = None;
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "c" => {
+                cell = Some((attr(&e, "r"), false, false));
+            }
+            Ok(Event::Start(e) | Event::Empty(e))
+                if cell.is_some() && matches!(e.local_name().as_ref(), "f" | "v" | "is") =>
+            {
+                if let Some((_, formula, value)) = cell.as_mut() {
+                    match e.local_name().as_ref() {
+                        "f" => *formula = true,
+                        _ => *value = true,
+                    }
+                }
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "c" => {
+                if let Some((reference, true, false)) = cell.take() {
+                    out.uncached.0 += 1;
+                    if out.uncached.1.is_none() {
+                        out.uncached.1 = reference;
+                    }
+                }
+            }
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                "row" => {
+                    let row = attr(&e, "r")
+                        .and_then(|r| r.parse::<u32>().ok())
+                        .map_or(next_row, |r| r.saturating_sub(1));
+                    next_row = row.saturating_add(1);
+                    if is_true(attr(&e, "hidden").as_deref()) {
+                        push_range(&mut out.hidden_rows, row, row);
+                    }
+                }
+                "col" if is_true(attr(&e, "hidden").as_deref()) => {
+                    let min = attr(&e, "min").and_then(|v| v.parse::<u32>().ok());
+                    let max = attr(&e, "max").and_then(|v| v.parse::<u32>().ok());
+                    if let (Some(min), Some(max)) = (min, max) {
+                        push_range(
+                            &mut out.hidden_cols,
+                            min.saturating_sub(1),
+                            max.saturating_sub(1),
+                        );
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) => break,
+            Err(quick_xml::Error::Io(e)) => {
+                return Err(damaged_part(format, part, &e));
+            }
+            // Malformed XML: calamine reports it when it reads the cells.
+            Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(out)
+}
+
+/// Appends an inclusive range, joining it to the last one when adjacent.
+fn push_range(ranges: &mut Vec<(u32, u32)>, a: u32, b: u32) {
+    if let Some(last) = ranges.last_mut()
+        && last.1.checked_add(1) == Some(a)
+    {
+        last.1 = b.max(last.1);
+        return;
+    }
+    ranges.push((a, b.max(a)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relationship_targets_resolve() {
+        assert_eq!(
+            resolve("xl", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(resolve("xl", "/xl/worksheets/s.xml"), "xl/worksheets/s.xml");
+        assert_eq!(
+            resolve("xl/sub", "../worksheets/s.xml"),
+            "xl/worksheets/s.xml"
+        );
+        assert_eq!(resolve("", "xl/workbook.xml"), "xl/workbook.xml");
+    }
+
+    #[test]
+    fn ranges_join() {
+        let mut r = Vec::new();
+        push_range(&mut r, 3, 3);
+        push_range(&mut r, 4, 4);
+        push_range(&mut r, 9, 10);
+        assert_eq!(r, vec![(3, 4), (9, 10)]);
+    }
+}
