@@ -115,7 +115,26 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
         return read::json::read(bytes);
     }
     let raw = read::read_raw(bytes, format)?;
-    normalize::normalize(raw, source)
+    let mut doc = normalize::normalize(raw, source)?;
+    if options.from.is_none()
+        && let Some(named) = read::format_of_extension(name)
+        && named != format
+        && !(named.is_spreadsheet() && format.is_spreadsheet())
+    {
+        let ext = std::path::Path::new(name)
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        doc.warnings.insert(
+            0,
+            model::Warning::new(
+                "format-mismatch",
+                None,
+                format!("the file is named .{ext} but its content is {format}; read as {format}"),
+            ),
+        );
+    }
+    Ok(doc)
 }
 
 /// Reads a table file.

@@ -8,8 +8,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Convert Chinese government budget tables (txt, csv, md, json) into
-/// public-disclosure versions.
+/// Convert Chinese government budget tables (txt, csv, md, xlsx, xls, ods,
+/// docx) into public-disclosure versions (pdf, docx, md, json).
 #[derive(Parser)]
 #[command(name = "gongkai", version, about, long_about = None)]
 struct Cli {
@@ -65,8 +65,8 @@ struct ConvertArgs {
     /// Output folder (created if missing).
     #[arg(long, short)]
     out: PathBuf,
-    /// Output formats, comma-separated: pdf, docx, md, json.
-    #[arg(long, value_delimiter = ',', default_value = "md,json")]
+    /// Output formats, comma-separated: pdf, docx, md, json (default: all).
+    #[arg(long, value_delimiter = ',')]
     to: Vec<OutputFormat>,
     #[command(flatten)]
     input: InputArgs,
@@ -518,7 +518,14 @@ fn check(files: &[PathBuf], strict: bool, input: &InputArgs) -> anyhow::Result<E
 }
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
-    let mut formats = args.to.clone();
+    let mut formats = if args.to.is_empty() {
+        OutputFormat::ALL
+            .into_iter()
+            .filter(|f| f.is_supported())
+            .collect()
+    } else {
+        args.to.clone()
+    };
     formats.sort();
     formats.dedup();
     if let Some(f) = formats.iter().find(|f| !f.is_supported()) {

@@ -15,6 +15,19 @@ fn temp(name: &str) -> PathBuf {
     dir
 }
 
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 fn options(root: &Path, out: &Path) -> BatchOptions {
     BatchOptions {
         root: root.to_path_buf(),
@@ -236,4 +249,143 @@ fn symlinks_out_of_the_tree_are_not_followed() {
             .contains("symlink out of the input folder")
     );
     assert!(!m.files.iter().any(|f| f.path.starts_with("外部/")));
+}
+
+/// Files of the corpus's department tree that hold no table.
+const NOT_TABLES: [(&str, &str); 4] = [
+    (
+        "广州开发区民营经济和企业服务局/~$2025年项目支出绩效目标表.xlsx",
+        "lock file",
+    ),
+    ("区卫生健康局 2025年 部门预算/logo.png", "image"),
+    ("红山街道办事处/扫描件.png", "image"),
+    ("区农业农村局/README.txt", "no table found"),
+];
+
+#[test]
+fn the_corpus_department_tree_converts_to_every_format() {
+    let root = temp("corpus");
+    copy_tree(&corpus("departments"), &root);
+    let out = temp("corpus-out");
+    let run_cli = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .arg("batch")
+            .arg(&root)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .output()
+            .unwrap()
+    };
+    let first = run_cli();
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let m: Manifest =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let formats = OutputFormat::ALL
+        .into_iter()
+        .filter(|f| f.is_supported())
+        .count();
+    assert_eq!(formats, 4, "pdf, docx, md and json all exist");
+    for f in &m.files {
+        match NOT_TABLES.iter().find(|(p, _)| *p == f.path) {
+            Some((_, why)) => {
+                assert_eq!(f.status, Status::Skipped, "{}", f.path);
+                assert!(f.reason.as_deref().unwrap_or("").contains(why), "{f:?}");
+            }
+            None => {
+                assert_eq!(f.status, Status::Converted, "{f:?}");
+                assert_eq!(f.outputs.len(), formats, "{}", f.path);
+            }
+        }
+    }
+    assert_eq!(m.summary.converted, 12);
+    assert_eq!(m.summary.skipped, 4);
+    assert!(
+        out.join("区卫生健康局 2025年 部门预算/部门支出总表 (终稿).pdf")
+            .is_file()
+    );
+    assert!(
+        out.join("广州开发区民营经济和企业服务局/2025年项目支出绩效目标表.xlsx.pdf")
+            .is_file()
+    );
+    assert!(
+        out.join("广州开发区民营经济和企业服务局/2025年项目支出绩效目标表.docx.pdf")
+            .is_file()
+    );
+
+    // A second run converts nothing and says so.
+    let second = run_cli();
+    assert_eq!(second.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        said.contains("nothing to convert: 12 input(s) unchanged"),
+        "{said}"
+    );
+
+    // Changing one input reconverts only it.
+    let changed = root.join("红山街道办事处/项目支出绩效目标表.txt");
+    let text = std::fs::read_to_string(&changed)
+        .unwrap()
+        .replace("64.80", "64.90");
+    std::fs::write(&changed, text).unwrap();
+    let third = run_cli();
+    assert_eq!(third.status.code(), Some(0));
+    let m: Manifest =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m.summary.converted, 1);
+    assert_eq!(
+        record(&m, "红山街道办事处/项目支出绩效目标表.txt").status,
+        Status::Converted
+    );
+    assert_eq!(m.summary.unchanged, 11);
+}
+
+#[test]
+fn with_the_bad_corpus_in_the_tree_good_files_convert_and_bad_ones_fail() {
+    let root = temp("corpus-bad");
+    copy_tree(&corpus("departments"), &root);
+    copy_tree(&corpus("bad"), &root.join("坏文件"));
+    let out = temp("corpus-bad-out");
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .arg("batch")
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(1));
+    let m: Manifest =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        m.summary.converted, 14,
+        "the 12 good files, bad_totals.xlsx and the docx named .xlsx"
+    );
+    let renamed = record(&m, "坏文件/docx_named_as.xlsx");
+    assert!(renamed.warnings.iter().any(|w| w.code == "format-mismatch"
+        && w.message.contains("named .xlsx but its content is docx")));
+    for (name, needle) in [
+        ("empty_sheet.xlsx", "is empty"),
+        ("encrypted.xlsx", "encrypted"),
+        ("legacy.doc", "save it as .docx"),
+        ("no_table.docx", "no table found"),
+        ("ragged.txt", "line 8"),
+        ("random.txt", "not readable as text"),
+        ("truncated.xlsx", "truncated"),
+        ("x.xlsx", "empty"),
+        ("zipbomb.xlsx", "zip bomb"),
+    ] {
+        let r = record(&m, &format!("坏文件/{name}"));
+        let said = r.error.clone().or(r.reason.clone()).unwrap_or_default();
+        assert!(said.contains(needle), "{name}: {r:?}");
+        assert_ne!(r.status, Status::Converted, "{name}");
+    }
+    let bad_totals = record(&m, "坏文件/bad_totals.xlsx");
+    assert!(bad_totals.warnings.iter().any(|w| w.code == "row-sum"));
+    assert!(bad_totals.warnings.iter().any(|w| w.code == "column-total"));
 }

@@ -250,6 +250,20 @@ pub fn detect(bytes: &[u8], name: &str) -> Result<Format, ReadError> {
     })
 }
 
+/// The format a file name's extension claims, for the binary formats whose
+/// content identifies them (a .txt may hold CSV without anyone minding).
+pub(crate) fn format_of_extension(name: &str) -> Option<Format> {
+    Some(match extension(name).as_str() {
+        "xlsx" => Format::Xlsx,
+        "xlsm" => Format::Xlsm,
+        "xlsb" => Format::Xlsb,
+        "xls" | "et" => Format::Xls,
+        "ods" => Format::Ods,
+        "docx" => Format::Docx,
+        _ => return None,
+    })
+}
+
 fn extension(name: &str) -> String {
     std::path::Path::new(name)
         .extension()
