@@ -451,14 +451,34 @@ fn is_code_header(name: &str) -> bool {
 
 /// Header words of a money column, for columns with no values to judge by.
 fn is_amount_header(name: &str) -> bool {
-    const TEXT_WORDS: &[&str] = &[
-        "名称", "目标", "指标", "说明", "备注", "内容", "科目", "单位",
-    ];
+    // 单位 and 科目 name text columns only at the end ("预算单位",
+    // "支出功能分类科目"); inside a header they qualify money
+    // ("事业单位经营收入", "对下级单位补助支出").
+    let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    if name.ends_with("单位") || name.ends_with("科目") || name == "项目" {
+        return false;
+    }
+    const TEXT_WORDS: &[&str] = &["名称", "目标", "指标", "说明", "备注", "内容"];
     const AMOUNT_WORDS: &[&str] = &[
         "合计", "总计", "小计", "金额", "拨款", "资金", "经费", "支出", "收入", "预算", "决算",
         "结转", "结余", "费", "数",
     ];
     !TEXT_WORDS.iter().any(|w| name.contains(w)) && AMOUNT_WORDS.iter().any(|w| name.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_amount_header;
+
+    #[test]
+    fn amount_headers_of_empty_columns() {
+        for h in ["财政专户拨款", "其他资金", "事业单位\n经营收入", "对下级单位补助支出", "项目支出", "合计"] {
+            assert!(is_amount_header(h), "{h}");
+        }
+        for h in ["项目", "预算单位", "支出功能分类科目", "单位名称", "绩效目标", "备注"] {
+            assert!(!is_amount_header(h), "{h}");
+        }
+    }
 }
 
 fn column_kind(grid: &Grid, body: &[usize], c: usize, column: &Column) -> ColumnKind {
