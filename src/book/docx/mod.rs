@@ -30,7 +30,11 @@ use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, Profile};
 use crate::write::docx::{self as wd, Page, package};
 use crate::{RenderOptions, Rendered, WriteError};
 use std::fmt::Write as _;
-use unicode_width::UnicodeWidthChar;
+
+mod estimate;
+mod parts;
+
+use estimate::{Flow, lines_of, single_line, table_flow, units};
 
 /// Running text is set at least this large (小四): the profile's body size
 /// is chosen for table cells, which may be smaller.
@@ -79,16 +83,6 @@ const FIRST_LINE_CHARS: u32 = 200;
 /// Height of the empty paragraph that carries a section break after a
 /// table, in twips (1 pt): small enough never to push a page over.
 const CARRIER_LINE_TWIPS: u32 = 20;
-
-/// Single-spaced line height as a multiple of the font size, for the page
-/// estimate: Noto Sans/Serif CJK, which LibreOffice puts in for 宋体 and
-/// 黑体 where they are missing, have ascent + descent = 1.448 em. Word
-/// recomputes the numbers itself, so the estimate follows LibreOffice.
-const CELL_LINE_FACTOR: f32 = 1.45;
-
-/// Height a table row adds beyond its lines, for the page estimate: the
-/// 0.5-pt border, in twips.
-const ROW_BORDER_TWIPS: u32 = 10;
 
 /// The namespaces of document.xml (w14 for docx-rs's paragraph ids).
 const DOCUMENT_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="w14""#;
@@ -280,6 +274,18 @@ enum Item {
     Raw(String),
 }
 
+impl Section {
+    fn new(orientation: Orientation, numbers_start: bool, text_pages: bool) -> Section {
+        Section {
+            orientation,
+            numbers_start,
+            text_pages,
+            items: Vec::new(),
+            flows: Vec::new(),
+        }
+    }
+}
+
 /// A run of pages in one orientation.
 struct Section {
     orientation: Orientation,
@@ -288,25 +294,8 @@ struct Section {
     /// Text pages get the wider text margins.
     text_pages: bool,
     items: Vec<Item>,
-}
-
-/// What the page estimate needs to know of a body element.
-enum Flow {
-    /// A paragraph: its lines, line height and space around it (twips).
-    Lines {
-        lines: u32,
-        line: u32,
-        space: u32,
-        keep_next: bool,
-        page_break_before: bool,
-    },
-    /// A table: header row heights then body rows (twips).
-    Table {
-        header: Vec<u32>,
-        rows: Vec<RowHeight>,
-    },
-    /// A 目录 entry's heading: its page is the page of what follows.
-    Anchor(usize),
+    /// What the page estimate needs to know of the items.
+    flows: Vec<Flow>,
 }
 
 struct Writer<'a> {
@@ -318,8 +307,6 @@ struct Writer<'a> {
     next_mark: usize,
     /// Tables written so far (for warning locations).
     table_no: usize,
-    /// Per section, what the page estimate needs.
-    flows: Vec<Vec<Flow>>,
 }
 
 impl<'a> Writer<'a> {
@@ -331,7 +318,6 @@ impl<'a> Writer<'a> {
             warnings: Vec::new(),
             next_mark: 0,
             table_no: 0,
-            flows: Vec::new(),
         }
     }
 
@@ -422,14 +408,7 @@ impl<'a> Writer<'a> {
             match part {
                 Part::Chapter(c) => {
                     let mut section = pending_text.take().unwrap_or_else(|| {
-                        let s = Section {
-                            orientation: Orientation::Portrait,
-                            numbers_start: first_numbered,
-                            text_pages: true,
-                            items: Vec::new(),
-                        };
-                        self.flows.push(Vec::new());
-                        s
+                        Section::new(Orientation::Portrait, first_numbered, true)
                     });
                     first_numbered = false;
                     let title = format!("{n}、{}", strip_outline_number(&c.title));
@@ -440,13 +419,8 @@ impl<'a> Writer<'a> {
                     if let Some(s) = pending_text.take() {
                         sections.push(s);
                     }
-                    let mut section = Section {
-                        orientation: self.profile.page.orientation,
-                        numbers_start: first_numbered,
-                        text_pages: false,
-                        items: Vec::new(),
-                    };
-                    self.flows.push(Vec::new());
+                    let mut section =
+                        Section::new(self.profile.page.orientation, first_numbered, false);
                     first_numbered = false;
                     self.table_group(&mut section, &format!("{n}、{title}"), tables)?;
                     sections.push(section);
@@ -456,7 +430,17 @@ impl<'a> Writer<'a> {
         if let Some(s) = pending_text.take() {
             sections.push(s);
         }
-        let pages = self.estimate(&sections);
+        // The numbered sections follow the cover and the 目录.
+        let numbered: Vec<(u32, &[Flow])> = sections
+            .iter()
+            .skip(2)
+            .map(|s| {
+                let page = self.page_of(s);
+                let height = (page.height as i32 - page.top - page.bottom).max(1) as u32;
+                (height, s.flows.as_slice())
+            })
+            .collect();
+        let pages = estimate::pages(&numbered, self.book.toc().len());
         let toc = self.toc_section(&pages);
         if let Some(slot) = sections.get_mut(1) {
             *slot = toc;
@@ -541,20 +525,13 @@ impl<'a> Writer<'a> {
         }
         items.push(center(spacing(date_before, small_line), date_runs));
         Section {
-            orientation: Orientation::Portrait,
-            numbers_start: false,
-            text_pages: true,
             items,
+            ..Section::new(Orientation::Portrait, false, true)
         }
     }
 
     fn toc_section_placeholder(&self) -> Section {
-        Section {
-            orientation: Orientation::Portrait,
-            numbers_start: false,
-            text_pages: true,
-            items: Vec::new(),
-        }
+        Section::new(Orientation::Portrait, false, true)
     }
 
     /// The 目录: its heading, then the TOC field with one pre-rendered
@@ -609,44 +586,19 @@ impl<'a> Writer<'a> {
             }));
         }
         Section {
-            orientation: Orientation::Portrait,
-            numbers_start: false,
-            text_pages: true,
             items,
+            ..Section::new(Orientation::Portrait, false, true)
         }
     }
 
-    fn flow(&mut self, f: Flow) {
-        if let Some(last) = self.flows.last_mut() {
-            last.push(f);
-        }
-    }
-
-    /// Estimated lines of `text` at `spec` in `width` twips, the first
-    /// line indented by `indent_units` half-ems.
-    fn lines_of(text: &str, spec: &FontSpec, width: u32, indent_units: usize) -> u32 {
-        let full = (width as f32 / (spec.size_pt * 10.0)).max(1.0);
-        let wrapped = (full - LINE_END_WASTE_UNITS).max(1.0);
-        text.split('\n')
-            .enumerate()
-            .map(|(i, l)| {
-                let u = units(l) + if i == 0 { indent_units as f32 } else { 0.0 };
-                if u <= full {
-                    1
-                } else {
-                    (u / wrapped).ceil() as u32
-                }
-            })
-            .sum()
-    }
-
-    fn text_flow(&mut self, text: &str, spec: &FontSpec, indent_units: usize, space: u32) {
+    /// A paragraph of running text for the page estimate.
+    fn text_flow(&self, section: &mut Section, text: &str, spec: &FontSpec, indent_units: usize) {
         let width = self.text_page().text_width;
-        let lines = Self::lines_of(text, spec, width, indent_units);
-        self.flow(Flow::Lines {
+        let lines = lines_of(text, spec, width, indent_units as f32);
+        section.flows.push(Flow::Lines {
             lines,
             line: line_twips(spec),
-            space,
+            space: 0,
             keep_next: false,
             page_break_before: false,
         });
@@ -660,11 +612,11 @@ impl<'a> Writer<'a> {
     ) -> Result<(), WriteError> {
         let (p, mark) = self.heading("Heading1", title, false);
         section.items.push(Item::Para(p));
-        self.flow(Flow::Anchor(mark));
+        section.flows.push(Flow::Anchor(mark));
         let h1 = self.look.h1.clone();
         let width = self.text_page().text_width;
-        let lines = Self::lines_of(title, &h1, width, 0);
-        self.flow(Flow::Lines {
+        let lines = lines_of(title, &h1, width, 0 as f32);
+        section.flows.push(Flow::Lines {
             lines,
             line: line_twips(&h1),
             space: H1_SPACE_BEFORE + HEADING_SPACE,
@@ -683,8 +635,8 @@ impl<'a> Writer<'a> {
                         ppr: PPr::style(style),
                         content: runs,
                     }));
-                    let lines = Self::lines_of(t, &text, width, indent);
-                    self.flow(Flow::Lines {
+                    let lines = lines_of(t, &text, width, indent as f32);
+                    section.flows.push(Flow::Lines {
                         lines,
                         line: line_twips(&text),
                         space: HEADING_SPACE,
@@ -699,7 +651,7 @@ impl<'a> Writer<'a> {
                         content,
                     }));
                     let plain: String = spans.iter().map(|s| s.text.as_str()).collect();
-                    self.text_flow(&plain, &text, indent, 0);
+                    self.text_flow(section, &plain, &text, indent);
                 }
                 Block::List {
                     ordered,
@@ -721,7 +673,7 @@ impl<'a> Writer<'a> {
                         let plain: String = std::iter::once(prefix.as_str())
                             .chain(item.iter().map(|s| s.text.as_str()))
                             .collect();
-                        self.text_flow(&plain, &text, indent, 0);
+                        self.text_flow(section, &plain, &text, indent);
                     }
                 }
                 Block::Table(t) => {
@@ -732,8 +684,8 @@ impl<'a> Writer<'a> {
                             ppr: PPr::style("Caption"),
                             content: runs,
                         }));
-                        let lines = Self::lines_of(caption, &text, width, 0);
-                        self.flow(Flow::Lines {
+                        let lines = lines_of(caption, &text, width, 0 as f32);
+                        section.flows.push(Flow::Lines {
                             lines,
                             line: line_twips(&text),
                             space: HEADING_SPACE,
@@ -760,20 +712,21 @@ impl<'a> Writer<'a> {
             .map_err(|e| WriteError::Other(format!("table {}: {e}", self.table_no)))?;
         section.items.push(Item::Raw(xml));
         let body = self.profile.fonts.body.clone();
-        let meta_line = pt_twips(body.size_pt * CELL_LINE_FACTOR) + 60;
+        let meta_line = single_line(&body) + 60;
         let meta_lines = t.meta.len().div_ceil(2) as u32;
-        self.flow(Flow::Lines {
+        section.flows.push(Flow::Lines {
             lines: meta_lines,
             line: meta_line,
             space: 0,
             keep_next: true,
             page_break_before: false,
         });
-        let (header, rows) = row_heights(t, width, &self.profile.fonts);
-        self.flow(Flow::Table { header, rows });
+        section
+            .flows
+            .push(table_flow(t, width, &self.profile.fonts));
         for note in &t.notes {
-            let lines = Self::lines_of(note, &body, width, 0);
-            self.flow(Flow::Lines {
+            let lines = lines_of(note, &body, width, 0 as f32);
+            section.flows.push(Flow::Lines {
                 lines,
                 line: meta_line,
                 space: 0,
@@ -794,10 +747,10 @@ impl<'a> Writer<'a> {
     ) -> Result<(), WriteError> {
         let (p, mark) = self.heading("Heading1", title, false);
         section.items.push(Item::Para(p));
-        self.flow(Flow::Anchor(mark));
+        section.flows.push(Flow::Anchor(mark));
         let h1 = self.look.h1.clone();
         let h2 = self.look.h2.clone();
-        self.flow(Flow::Lines {
+        section.flows.push(Flow::Lines {
             lines: 1,
             line: line_twips(&h1),
             space: HEADING_SPACE,
@@ -810,18 +763,18 @@ impl<'a> Writer<'a> {
             let text = format!("{}. {}", k + 1, t.title);
             let (p, mark) = self.heading("Heading2", &text, k > 0);
             section.items.push(Item::Para(p));
-            self.flow(Flow::Lines {
+            section.flows.push(Flow::Lines {
                 lines: 0,
                 line: 0,
                 space: 0,
                 keep_next: true,
                 page_break_before: k > 0,
             });
-            self.flow(Flow::Anchor(mark));
-            let lines = Self::lines_of(&text, &h2, width, 0);
-            self.flow(Flow::Lines {
+            section.flows.push(Flow::Anchor(mark));
+            let lines = lines_of(&text, &h2, width, 0 as f32);
+            section.flows.push(Flow::Lines {
                 lines,
-                line: pt_twips(h2.size_pt * CELL_LINE_FACTOR),
+                line: single_line(&h2),
                 space: TITLE_SPACE_AFTER,
                 keep_next: true,
                 page_break_before: false,
@@ -831,85 +784,6 @@ impl<'a> Writer<'a> {
             self.table_body(section, &table, width)?;
         }
         Ok(())
-    }
-
-    /// The page of every 目录 entry, estimated from line counts and row
-    /// heights (the applications recompute them from the PAGEREF fields).
-    fn estimate(&self, sections: &[Section]) -> Vec<Option<u32>> {
-        let mut pages = vec![None; self.book.toc().len()];
-        // Numbered sections are sections[2..], flows in the same order.
-        let mut page = 0u32;
-        for (section, flows) in sections.iter().skip(2).zip(&self.flows) {
-            let geometry = self.page_of(section);
-            let height = (geometry.height as i32 - geometry.top - geometry.bottom).max(1) as u32;
-            page += 1;
-            let mut used = 0u32;
-            let mut anchors: Vec<usize> = Vec::new();
-            let mut iter = flows.iter().peekable();
-            while let Some(f) = iter.next() {
-                match f {
-                    Flow::Anchor(i) => anchors.push(*i),
-                    Flow::Lines {
-                        lines,
-                        line,
-                        space,
-                        keep_next,
-                        page_break_before,
-                    } => {
-                        if *page_break_before && used > 0 {
-                            page += 1;
-                            used = 0;
-                        }
-                        let mut need = lines * line + space;
-                        if *keep_next && let Some(Flow::Lines { line: next, .. }) = iter.peek() {
-                            need += next;
-                        }
-                        if used > 0 && used + need > height {
-                            page += 1;
-                            used = 0;
-                        }
-                        for a in anchors.drain(..) {
-                            if let Some(slot) = pages.get_mut(a) {
-                                *slot = Some(page);
-                            }
-                        }
-                        used += lines * line + space;
-                        while used > height {
-                            page += 1;
-                            used -= height;
-                        }
-                    }
-                    Flow::Table { header, rows } => {
-                        let head: u32 = header.iter().sum();
-                        let first = rows.first().map_or(0, |r| r.line);
-                        if used > 0 && used + head + first > height {
-                            page += 1;
-                            used = 0;
-                        }
-                        used += head;
-                        for r in rows {
-                            // Rows may split across pages at a line; the
-                            // header rows repeat on every page.
-                            let mut rest = r.height;
-                            while used + rest > height {
-                                let room = height.saturating_sub(used);
-                                if used <= head || room >= r.line.max(1) {
-                                    // Fill this page with what fits.
-                                    rest -= room.min(rest);
-                                }
-                                page += 1;
-                                used = head;
-                                if rest == 0 {
-                                    break;
-                                }
-                            }
-                            used += rest;
-                        }
-                    }
-                }
-            }
-        }
-        pages
     }
 
     fn sect_pr(&self, s: &Section) -> String {
@@ -994,293 +868,4 @@ impl<'a> Writer<'a> {
         format!(r#"{XML_DECL}<w:document {DOCUMENT_NS}><w:body>{body}</w:body></w:document>"#)
             .into_bytes()
     }
-
-    fn styles(&self) -> Vec<u8> {
-        let look = &self.look;
-        let body = &self.profile.fonts.body;
-        let text = &look.text;
-        let text_width = self.text_page().text_width;
-        let char_twips = pt_twips(text.size_pt);
-        let first_line = char_twips * FIRST_LINE_CHARS / 100;
-        let line = line_twips(text);
-        let mut s = format!(
-            r#"{XML_DECL}<w:styles {W_NS}><w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/><w:lang w:val="en-US" w:eastAsia="{lang}" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>"#,
-            fonts = rfonts(&body.family),
-            sz = hp(body.size_pt),
-            lang = wd::LANGUAGE,
-        );
-        s.push_str(r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>"#);
-        s.push_str(r#"<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>"#);
-        let _ = write!(
-            s,
-            r#"<w:style w:type="paragraph" w:styleId="BodyText"><w:name w:val="Body Text"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/><w:ind w:firstLineChars="{FIRST_LINE_CHARS}" w:firstLine="{first_line}"/><w:jc w:val="both"/></w:pPr><w:rPr>{rpr}</w:rPr></w:style>"#,
-            rpr = rpr_of(text, false, false)
-        );
-        let heading = |id: &str,
-                       name: &str,
-                       level: u8,
-                       spec: &FontSpec,
-                       bold: bool,
-                       ppr: &str|
-         -> String {
-            format!(
-                r#"<w:style w:type="paragraph" w:styleId="{id}"><w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>{ppr}<w:outlineLvl w:val="{level}"/></w:pPr><w:rPr>{rpr}</w:rPr></w:style>"#,
-                rpr = rpr_of(spec, bold, false)
-            )
-        };
-        s.push_str(&heading(
-            "Heading1",
-            "heading 1",
-            0,
-            &look.h1,
-            bold_face(&look.h1),
-            &format!(
-                r#"<w:spacing w:before="{H1_SPACE_BEFORE}" w:after="{HEADING_SPACE}" w:line="{}" w:lineRule="exact"/>"#,
-                line_twips(&look.h1)
-            ),
-        ));
-        s.push_str(&heading(
-            "Heading2",
-            "heading 2",
-            1,
-            &look.h2,
-            // Bold, as the single-document writer sets table titles.
-            true,
-            &format!(
-                r#"<w:spacing w:before="0" w:after="{TITLE_SPACE_AFTER}"/><w:jc w:val="center"/>"#
-            ),
-        ));
-        let sub = format!(
-            r#"<w:spacing w:before="{HEADING_SPACE}" w:after="0" w:line="{line}" w:lineRule="exact"/><w:ind w:firstLineChars="{FIRST_LINE_CHARS}" w:firstLine="{first_line}"/>"#
-        );
-        s.push_str(&heading(
-            "Heading3",
-            "heading 3",
-            2,
-            &look.h3,
-            bold_face(&look.h3),
-            &sub,
-        ));
-        s.push_str(&heading("Heading4", "heading 4", 3, text, true, &sub));
-        let toc_line = line_twips(text);
-        let _ = write!(
-            s,
-            r#"<w:style w:type="paragraph" w:styleId="TOC1"><w:name w:val="toc 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs><w:spacing w:before="0" w:after="0" w:line="{toc_line}" w:lineRule="exact"/></w:pPr><w:rPr>{rpr}</w:rPr></w:style>"#,
-            rpr = rpr_of(text, false, false)
-        );
-        let _ = write!(
-            s,
-            r#"<w:style w:type="paragraph" w:styleId="TOC2"><w:name w:val="toc 2"/><w:basedOn w:val="TOC1"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:pPr><w:ind w:leftChars="{FIRST_LINE_CHARS}" w:left="{first_line}"/></w:pPr></w:style>"#
-        );
-        let _ = write!(
-            s,
-            r#"<w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/><w:basedOn w:val="Normal"/><w:next w:val="TOC1"/><w:uiPriority w:val="39"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="{TOC_HEADING_SPACE_AFTER}"/><w:jc w:val="center"/></w:pPr><w:rPr>{rpr}</w:rPr></w:style>"#,
-            rpr = rpr_of(&look.h2, bold_face(&look.h2), false)
-        );
-        let _ = write!(
-            s,
-            r#"<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="{HEADING_SPACE}" w:after="{TITLE_SPACE_AFTER}"/><w:jc w:val="center"/></w:pPr><w:rPr>{rpr}</w:rPr></w:style>"#,
-            rpr = rpr_of(text, true, false)
-        );
-        s.push_str("</w:styles>");
-        s.into_bytes()
-    }
-
-    fn footer(&self) -> Vec<u8> {
-        let text = &self.look.text;
-        let rpr = rpr_of(text, false, false);
-        let run = |t: &str| {
-            format!(
-                r#"<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#,
-                esc(t)
-            )
-        };
-        let page = format!(
-            r#"<w:fldSimple w:instr=" PAGE "><w:r><w:rPr>{rpr}</w:rPr><w:t>1</w:t></w:r></w:fldSimple>"#
-        );
-        let mut p = String::from(r#"<w:p><w:pPr><w:jc w:val="center"/></w:pPr>"#);
-        if let Some(t) = &self.profile.footer_text {
-            p.push_str(&run(&format!("{t}    ")));
-        }
-        match self.profile.page_number {
-            PageNumberStyle::Chinese => {
-                p.push_str(&run("第 "));
-                p.push_str(&page);
-                p.push_str(&run(" 页"));
-            }
-            PageNumberStyle::Dash => {
-                p.push_str(&run("— "));
-                p.push_str(&page);
-                p.push_str(&run(" —"));
-            }
-            PageNumberStyle::None => {}
-        }
-        p.push_str("</w:p>");
-        format!(r#"{XML_DECL}<w:ftr {DOCUMENT_NS}>{p}</w:ftr>"#).into_bytes()
-    }
-
-    fn header(&self, text: &str) -> Vec<u8> {
-        let rpr = rpr_of(&self.profile.fonts.body, false, false);
-        format!(
-            r#"{XML_DECL}<w:hdr {DOCUMENT_NS}><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p></w:hdr>"#,
-            esc(text)
-        )
-        .into_bytes()
-    }
-
-    fn package(&self, document: Vec<u8>, when: crate::time::Civil) -> Vec<(String, Vec<u8>)> {
-        const CT_WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
-        const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-        let footer = self.has_footer();
-        let header = self.profile.header_text.clone();
-        let mut types = format!(
-            r#"{XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="{CT_WML}.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="{CT_WML}.styles+xml"/><Override PartName="/word/settings.xml" ContentType="{CT_WML}.settings+xml"/><Override PartName="/word/fontTable.xml" ContentType="{CT_WML}.fontTable+xml"/>"#
-        );
-        if footer {
-            let _ = write!(
-                types,
-                r#"<Override PartName="/word/footer1.xml" ContentType="{CT_WML}.footer+xml"/>"#
-            );
-        }
-        if header.is_some() {
-            let _ = write!(
-                types,
-                r#"<Override PartName="/word/header1.xml" ContentType="{CT_WML}.header+xml"/>"#
-            );
-        }
-        types.push_str(r#"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#);
-        let rels = format!(
-            r#"{XML_DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/></Relationships>"#
-        );
-        let mut doc_rels = format!(
-            r#"{XML_DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/><Relationship Id="rIdSettings" Type="{REL}/settings" Target="settings.xml"/><Relationship Id="rIdFontTable" Type="{REL}/fontTable" Target="fontTable.xml"/>"#
-        );
-        if footer {
-            let _ = write!(
-                doc_rels,
-                r#"<Relationship Id="{FOOTER_RID}" Type="{REL}/footer" Target="footer1.xml"/>"#
-            );
-        }
-        if header.is_some() {
-            let _ = write!(
-                doc_rels,
-                r#"<Relationship Id="{HEADER_RID}" Type="{REL}/header" Target="header1.xml"/>"#
-            );
-        }
-        doc_rels.push_str("</Relationships>");
-        let app = format!(
-            r#"{XML_DECL}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>gongkai</Application></Properties>"#
-        );
-        let settings = format!(
-            r#"{XML_DECL}<w:settings {W_NS}><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/><w:updateFields w:val="true"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"#
-        );
-        let fonts_ = &self.profile.fonts;
-        let families: Vec<package::FontEntry> =
-            [&fonts_.title, &fonts_.header, &fonts_.body, &fonts_.numbers]
-                .into_iter()
-                .map(|f| package::FontEntry {
-                    name: f.family.clone(),
-                    serif: matches!(f.bundled, FontFace::Serif | FontFace::SerifBold),
-                })
-                .collect();
-        let font_table = package::add_fonts(
-            format!("{XML_DECL}<w:fonts {W_NS}></w:fonts>").as_bytes(),
-            &families,
-        );
-        let core = package::core_properties(
-            Some(&self.book.title),
-            Some(&self.book.department)
-                .filter(|d| !d.is_empty())
-                .map(String::as_str),
-            when,
-        );
-        let mut parts: Vec<(String, Vec<u8>)> = vec![
-            ("[Content_Types].xml".into(), types.into_bytes()),
-            ("_rels/.rels".into(), rels.into_bytes()),
-            ("docProps/app.xml".into(), app.into_bytes()),
-            ("docProps/core.xml".into(), core),
-            ("word/_rels/document.xml.rels".into(), doc_rels.into_bytes()),
-            ("word/document.xml".into(), document),
-            ("word/styles.xml".into(), self.styles()),
-            ("word/settings.xml".into(), settings.into_bytes()),
-            ("word/fontTable.xml".into(), font_table),
-        ];
-        if footer {
-            parts.push(("word/footer1.xml".into(), self.footer()));
-        }
-        if let Some(h) = header {
-            parts.push(("word/header1.xml".into(), self.header(&h)));
-        }
-        parts
-    }
-}
-
-/// A table row for the page estimate.
-struct RowHeight {
-    /// Its whole height.
-    height: u32,
-    /// One line of it: a row splits across pages only between lines.
-    line: u32,
-}
-
-/// Width of a Latin letter or digit in half-ems for the page estimate:
-/// the fonts that stand in for 宋体 (DejaVu Sans, Noto CJK's Latin) set
-/// digits at about 0.6 em, not the half em of a monospaced grid.
-const LATIN_UNITS: f32 = 1.2;
-
-/// Room lost at the end of a wrapped line, in half-ems, for the page
-/// estimate: a Latin word or a mark that may not start a line moves to
-/// the next line whole.
-const LINE_END_WASTE_UNITS: f32 = 1.5;
-
-/// Width of a text in half-ems (a CJK character is 2).
-fn units(s: &str) -> f32 {
-    s.chars()
-        .map(|c| match c.width().unwrap_or(0) {
-            0 => 0.0,
-            1 => LATIN_UNITS,
-            w => w as f32,
-        })
-        .sum()
-}
-
-/// Estimated heights of a table's header rows and body rows, in twips,
-/// from the column widths the writer gives the table.
-fn row_heights(t: &Table, width: u32, fonts: &crate::profile::Fonts) -> (Vec<u32>, Vec<RowHeight>) {
-    let widths = wd::column_widths(t, width, &fonts.body);
-    let line = |spec: &FontSpec| pt_twips(spec.size_pt * CELL_LINE_FACTOR);
-    let cell_lines = |text: &str, col: usize, spec: &FontSpec| -> u32 {
-        let w = widths.get(col).copied().unwrap_or(width);
-        Writer::lines_of(text, spec, w.saturating_sub(2 * wd::CELL_PADDING), 0)
-    };
-    let grid = crate::grid::resolve(t);
-    let mut header = vec![line(&fonts.header) + ROW_BORDER_TWIPS; grid.header.depth];
-    for h in &grid.header.cells {
-        if h.rows == 1
-            && let Some(slot) = header.get_mut(h.row)
-        {
-            let lines = cell_lines(&h.text, h.col, &fonts.header);
-            *slot = (*slot).max(lines * line(&fonts.header) + ROW_BORDER_TWIPS);
-        }
-    }
-    let rows = t
-        .rows
-        .iter()
-        .map(|r| {
-            let lines = r
-                .cells
-                .iter()
-                .enumerate()
-                .map(|(c, cell)| {
-                    cell_lines(&crate::write::docx::display(&cell.value), c, &fonts.body)
-                })
-                .max()
-                .unwrap_or(1);
-            RowHeight {
-                height: lines * line(&fonts.body) + ROW_BORDER_TWIPS,
-                line: line(&fonts.body),
-            }
-        })
-        .collect();
-    (header, rows)
 }
