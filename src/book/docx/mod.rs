@@ -80,6 +80,13 @@ const TOC_HEADING_SPACE_AFTER: u32 = 480;
 /// (w:firstLineChars): two characters, as Chinese paragraphs are set.
 const FIRST_LINE_CHARS: u32 = 200;
 
+/// The first-line indent in half-ems, for the page estimate.
+const FIRST_LINE_UNITS: f32 = FIRST_LINE_CHARS as f32 / 50.0;
+
+/// Space after a meta line and before a note, in twips, as the
+/// single-document writer sets them (for the page estimate).
+const TABLE_LINE_SPACE: u32 = 60;
+
 /// Height of the empty paragraph that carries a section break after a
 /// table, in twips (1 pt): small enough never to push a page over.
 const CARRIER_LINE_TWIPS: u32 = 20;
@@ -592,9 +599,9 @@ impl<'a> Writer<'a> {
     }
 
     /// A paragraph of running text for the page estimate.
-    fn text_flow(&self, section: &mut Section, text: &str, spec: &FontSpec, indent_units: usize) {
+    fn text_flow(&self, section: &mut Section, text: &str, spec: &FontSpec, indent_units: f32) {
         let width = self.text_page().text_width;
-        let lines = lines_of(text, spec, width, indent_units as f32);
+        let lines = lines_of(text, spec, width, indent_units);
         section.flows.push(Flow::Lines {
             lines,
             line: line_twips(spec),
@@ -615,7 +622,7 @@ impl<'a> Writer<'a> {
         section.flows.push(Flow::Anchor(mark));
         let h1 = self.look.h1.clone();
         let width = self.text_page().text_width;
-        let lines = lines_of(title, &h1, width, 0 as f32);
+        let lines = lines_of(title, &h1, width, 0.0);
         section.flows.push(Flow::Lines {
             lines,
             line: line_twips(&h1),
@@ -624,7 +631,7 @@ impl<'a> Writer<'a> {
             page_break_before: false,
         });
         let text = self.look.text.clone();
-        let indent = 4; // two characters, in half-ems
+        let indent = FIRST_LINE_UNITS;
         let at = format!("chapter '{title}'");
         for block in blocks {
             match block {
@@ -635,7 +642,7 @@ impl<'a> Writer<'a> {
                         ppr: PPr::style(style),
                         content: runs,
                     }));
-                    let lines = lines_of(t, &text, width, indent as f32);
+                    let lines = lines_of(t, &text, width, indent);
                     section.flows.push(Flow::Lines {
                         lines,
                         line: line_twips(&text),
@@ -684,7 +691,7 @@ impl<'a> Writer<'a> {
                             ppr: PPr::style("Caption"),
                             content: runs,
                         }));
-                        let lines = lines_of(caption, &text, width, 0 as f32);
+                        let lines = lines_of(caption, &text, width, 0.0);
                         section.flows.push(Flow::Lines {
                             lines,
                             line: line_twips(&text),
@@ -712,7 +719,7 @@ impl<'a> Writer<'a> {
             .map_err(|e| WriteError::Other(format!("table {}: {e}", self.table_no)))?;
         section.items.push(Item::Raw(xml));
         let body = self.profile.fonts.body.clone();
-        let meta_line = single_line(&body) + 60;
+        let meta_line = single_line(&body) + TABLE_LINE_SPACE;
         let meta_lines = t.meta.len().div_ceil(2) as u32;
         section.flows.push(Flow::Lines {
             lines: meta_lines,
@@ -725,7 +732,7 @@ impl<'a> Writer<'a> {
             .flows
             .push(table_flow(t, width, &self.profile.fonts));
         for note in &t.notes {
-            let lines = lines_of(note, &body, width, 0 as f32);
+            let lines = lines_of(note, &body, width, 0.0);
             section.flows.push(Flow::Lines {
                 lines,
                 line: meta_line,
@@ -751,9 +758,9 @@ impl<'a> Writer<'a> {
         let h1 = self.look.h1.clone();
         let h2 = self.look.h2.clone();
         section.flows.push(Flow::Lines {
-            lines: 1,
+            lines: lines_of(title, &h1, self.table_page().text_width, 0.0),
             line: line_twips(&h1),
-            space: HEADING_SPACE,
+            space: H1_SPACE_BEFORE + HEADING_SPACE,
             keep_next: true,
             page_break_before: false,
         });
@@ -771,7 +778,7 @@ impl<'a> Writer<'a> {
                 page_break_before: k > 0,
             });
             section.flows.push(Flow::Anchor(mark));
-            let lines = lines_of(&text, &h2, width, 0 as f32);
+            let lines = lines_of(&text, &h2, width, 0.0);
             section.flows.push(Flow::Lines {
                 lines,
                 line: single_line(&h2),
@@ -779,9 +786,9 @@ impl<'a> Writer<'a> {
                 keep_next: true,
                 page_break_before: false,
             });
-            let mut table = t.table.clone();
-            table.title = None;
-            self.table_body(section, &table, width)?;
+            // The fragment leaves out the table's own title: the heading
+            // above stands for it.
+            self.table_body(section, &t.table, width)?;
         }
         Ok(())
     }
