@@ -8,8 +8,11 @@
 //! is the field `TOC \o "1-2" \h \z \u` with its result already written:
 //! one line per entry of [`Book::toc`], a hyperlink to a bookmark at the
 //! heading, dot leaders to a right tab, and the page number as a `PAGEREF`
-//! field to that bookmark, so Word, WPS and LibreOffice compute the numbers
-//! themselves; the cached numbers are our estimate ([`estimate`]).
+//! field to that bookmark. Word recomputes the numbers when it updates the
+//! fields (settings.xml asks it to on opening); LibreOffice shows the
+//! cached result of a TOC field as it stands, so the cached numbers come
+//! from an estimate of the layout (module `estimate`) made for the fonts
+//! LibreOffice puts in where 宋体 and 黑体 are missing.
 //!
 //! Sections switch between portrait and landscape. Page numbers start at 1
 //! on the first page after the 目录 and run on through the later sections;
@@ -18,7 +21,7 @@
 //! and the 目录 too) and SECTIONPAGES (one section only) do not give.
 //!
 //! The tables are the single-document writer's tables
-//! ([`crate::write::docx`]): the same widths, fonts, borders and repeated
+//! (`write::docx`): the same widths, fonts, borders and repeated
 //! header rows. document.xml, styles.xml and the rest of the package are
 //! written here, zipped with fixed times: the same book gives the same
 //! bytes.
