@@ -1,11 +1,11 @@
 //! Where the headings of the book fall: a rough layout of line counts
 //! and row heights that gives the page numbers cached in the 目录.
 //!
-//! Word, WPS and LibreOffice compute the page numbers of PAGEREF fields
-//! themselves, but LibreOffice shows the cached result of a TOC field as
-//! it stands, so the cache should be right for the fonts LibreOffice puts
-//! in where 宋体 and 黑体 are missing (Noto CJK, DejaVu Sans). The numbers
-//! are an estimate, nothing more: Word replaces them when it updates the
+//! LibreOffice 7.4 computes PAGEREF fields that stand on their own, but
+//! shows the cached result of a TOC field as it stands, PAGEREFs and all;
+//! so the cache should be right for the fonts LibreOffice puts in where
+//! 宋体 and 黑体 are missing (Noto CJK, DejaVu Sans). The numbers are an
+//! estimate, nothing more: Word replaces them when it updates the
 //! fields (the package asks it to on opening).
 
 use crate::model::Table;
