@@ -8,6 +8,7 @@
 
 pub mod chapter;
 pub mod checks;
+pub mod docx;
 pub mod markdown;
 
 use crate::model::{Table, Warning};
@@ -270,17 +271,22 @@ fn chapter_rank(title: &str) -> Option<usize> {
 
 /// Whether this build writes the book in `format`.
 pub fn writes(format: crate::OutputFormat) -> bool {
-    matches!(format, crate::OutputFormat::Markdown)
+    match format {
+        crate::OutputFormat::Markdown => true,
+        crate::OutputFormat::Docx => crate::write::OutputFormat::Docx.is_supported(),
+        _ => false,
+    }
 }
 
 /// Renders the book in `format`.
 pub fn render(
     book: &Book,
     format: crate::OutputFormat,
-    _options: &crate::RenderOptions,
+    options: &crate::RenderOptions,
 ) -> Result<crate::Rendered, crate::WriteError> {
     match format {
         crate::OutputFormat::Markdown => Ok(markdown::write(book).into()),
+        crate::OutputFormat::Docx => docx::write(book, options),
         other => Err(crate::WriteError::NotYetSupported(other)),
     }
 }

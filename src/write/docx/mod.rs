@@ -11,7 +11,7 @@
 //! of [`RenderOptions::created`], and the zip gets fixed entry times, so the
 //! same document gives the same bytes.
 
-mod package;
+pub(crate) mod package;
 mod widths;
 
 use super::{RenderOptions, Rendered, WriteError};
@@ -19,10 +19,10 @@ use crate::grid::{self, Slot};
 use crate::model::{Align, ColumnKind, Document, Meta, RowKind, Table, Value, Warning};
 use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, Profile};
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin,
-    PageNum, PageOrientationType, Paragraph, Run, RunFonts, Tab, TabValueType, Table as DocxTable,
-    TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType,
-    TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, BorderType, BreakType, BuildXML, Docx, Footer, Header, LineSpacing, NumPages,
+    PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Tab, TabValueType,
+    Table as DocxTable, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders,
+    TableCell, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
 /// Whether this build writes DOCX.
@@ -49,7 +49,60 @@ const LINE_SPACE_AFTER: u32 = 60;
 const EAST_ASIAN_LANGUAGE: &str = "zh-CN";
 
 /// Header and footer distance from the page edge, in twips (8 mm).
-const HEADER_FOOTER_TWIPS: i32 = 454;
+pub(crate) const HEADER_FOOTER_TWIPS: i32 = 454;
+
+/// The language tag of the documents' CJK text.
+pub(crate) const LANGUAGE: &str = EAST_ASIAN_LANGUAGE;
+
+/// A table as a piece of a larger Word body (the disclosure book's table
+/// pages and chapter tables): the meta lines (kept with the table), the
+/// table with its header rows marked `w:tblHeader`, the notes — what
+/// [`write`] writes for the table, without the title, which the caller
+/// sets as a heading of its own. Paragraph ids continue docx-rs's
+/// per-thread counter: call [`reset_paragraph_ids`] before the first
+/// fragment of a document and after the last.
+pub(crate) fn table_fragment(
+    profile: &Profile,
+    table: &Table,
+    table_no: usize,
+    text_width: u32,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<u8>, WriteError> {
+    let ctx = Ctx { profile, table_no };
+    let mut out = Vec::new();
+    for p in meta_paragraphs(&ctx, table, text_width, warnings) {
+        out.extend(p.keep_next(true).build());
+    }
+    let (t, depth) = table_xml(&ctx, table, text_width, warnings);
+    out.extend(package::mark_header_rows(&t.build(), &[depth])?);
+    for p in note_paragraphs(&ctx, table, warnings) {
+        out.extend(p.build());
+    }
+    Ok(out)
+}
+
+/// Space between a cell border and its text, left and right, in twips.
+pub(crate) const CELL_PADDING: u32 = CELL_PADDING_TWIPS;
+
+pub(crate) use widths::display;
+
+/// The column widths in twips the writer gives `table` at `text_width`.
+pub(crate) fn column_widths(table: &Table, text_width: u32, body: &FontSpec) -> Vec<u32> {
+    widths::column_twips(table, text_width, twips_per_unit(body), CELL_PADDING_TWIPS)
+}
+
+/// Twips per half-em unit of the width measure at the body font size.
+fn twips_per_unit(body: &FontSpec) -> f64 {
+    f64::from(body.size_pt.max(1.0)) * 10.0
+}
+
+/// Puts docx-rs's per-thread paragraph-id counter back where a finished
+/// [`Docx::build`] leaves it, so paragraphs made outside a `Docx` (book
+/// fragments) do not shift the ids of the next document on this thread.
+pub(crate) fn reset_paragraph_ids() {
+    // Building resets the counter first; an empty document makes no ids.
+    let _ = Docx::new().build();
+}
 
 /// Renders the document as DOCX.
 pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
@@ -88,7 +141,10 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
             profile,
             table_no: ti + 1,
         };
-        let mut paras = intro(&ctx, table, page.text_width, &mut warnings);
+        let mut paras: Vec<Paragraph> = title_paragraph(&ctx, table, &mut warnings)
+            .into_iter()
+            .chain(meta_paragraphs(&ctx, table, page.text_width, &mut warnings))
+            .collect();
         if ti > 0 {
             // A new page for each table; the reader splits tables there.
             match paras.first_mut() {
@@ -102,16 +158,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
         let (t, depth) = table_xml(&ctx, table, page.text_width, &mut warnings);
         docx = docx.add_table(t);
         header_rows.push(depth);
-        for note in &table.notes {
-            let p = Paragraph::new()
-                .line_spacing(LineSpacing::new().before(LINE_SPACE_AFTER).after(0))
-                .add_run(text_run(
-                    note,
-                    &profile.fonts.body,
-                    false,
-                    &mut warnings,
-                    &format!("table {}, notes", ti + 1),
-                ));
+        for p in note_paragraphs(&ctx, table, &mut warnings) {
             docx = docx.add_paragraph(p);
         }
     }
@@ -139,33 +186,45 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
 }
 
 /// Page geometry in twips.
-struct Page {
-    width: u32,
-    height: u32,
-    top: i32,
-    bottom: i32,
-    left: i32,
-    right: i32,
-    text_width: u32,
+pub(crate) struct Page {
+    /// Paper width.
+    pub(crate) width: u32,
+    /// Paper height.
+    pub(crate) height: u32,
+    /// Top margin.
+    pub(crate) top: i32,
+    /// Bottom margin.
+    pub(crate) bottom: i32,
+    /// Left margin.
+    pub(crate) left: i32,
+    /// Right margin.
+    pub(crate) right: i32,
+    /// Width between the margins.
+    pub(crate) text_width: u32,
 }
 
-fn mm(v: f32) -> i32 {
+/// Millimetres to twips.
+pub(crate) fn mm(v: f32) -> i32 {
     (v.max(0.0) * TWIPS_PER_MM).round() as i32
 }
 
 impl Page {
     fn from(profile: &Profile) -> Page {
-        let (w, h) = profile.page.size_mm();
-        let (left, right) = (
-            mm(profile.page.margin_left_mm),
-            mm(profile.page.margin_right_mm),
-        );
+        Page::oriented(&profile.page, profile.page.orientation)
+    }
+
+    /// The profile's paper and margins in `orientation`.
+    pub(crate) fn oriented(page: &crate::profile::Page, orientation: Orientation) -> Page {
+        let mut p = page.clone();
+        p.orientation = orientation;
+        let (w, h) = p.size_mm();
+        let (left, right) = (mm(p.margin_left_mm), mm(p.margin_right_mm));
         let width = mm(w) as u32;
         Page {
             width,
             height: mm(h) as u32,
-            top: mm(profile.page.margin_top_mm),
-            bottom: mm(profile.page.margin_bottom_mm),
+            top: mm(p.margin_top_mm),
+            bottom: mm(p.margin_bottom_mm),
             left,
             right,
             text_width: width.saturating_sub((left + right) as u32).max(1),
@@ -190,7 +249,7 @@ struct Ctx<'a> {
 }
 
 /// Font sizes in docx are half-points.
-fn half_points(pt: f32) -> usize {
+pub(crate) fn half_points(pt: f32) -> usize {
     (pt.clamp(1.0, 800.0) * 2.0).round() as usize
 }
 
@@ -207,7 +266,7 @@ fn fonts(spec: &FontSpec) -> RunFonts {
 }
 
 /// Characters XML 1.0 cannot carry.
-fn xml_safe(text: &str, warnings: &mut Vec<Warning>, at: &str) -> String {
+pub(crate) fn xml_safe(text: &str, warnings: &mut Vec<Warning>, at: &str) -> String {
     let bad = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
     if !text.chars().any(bad) {
         return text.to_string();
@@ -268,19 +327,33 @@ fn is_unit_key(m: &Meta) -> bool {
     matches!(m.key.as_deref(), Some("单位" | "金额单位" | "计量单位"))
 }
 
-/// The title and meta paragraphs above a table.
-fn intro(ctx: &Ctx, table: &Table, text_width: u32, warnings: &mut Vec<Warning>) -> Vec<Paragraph> {
-    let fonts_ = &ctx.profile.fonts;
+/// The centred title paragraph above a table, in the title font.
+fn title_paragraph(ctx: &Ctx, table: &Table, warnings: &mut Vec<Warning>) -> Option<Paragraph> {
     let at = format!("table {}, title", ctx.table_no);
+    table.title.as_ref().map(|title| {
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().before(0).after(TITLE_SPACE_AFTER))
+            .add_run(text_run(
+                title,
+                &ctx.profile.fonts.title,
+                true,
+                warnings,
+                &at,
+            ))
+    })
+}
+
+/// The meta paragraphs above a table: 部门名称 on the left and 单位 at
+/// the right margin share a line.
+fn meta_paragraphs(
+    ctx: &Ctx,
+    table: &Table,
+    text_width: u32,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Paragraph> {
+    let fonts_ = &ctx.profile.fonts;
     let mut out = Vec::new();
-    if let Some(title) = &table.title {
-        out.push(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .line_spacing(LineSpacing::new().before(0).after(TITLE_SPACE_AFTER))
-                .add_run(text_run(title, &fonts_.title, true, warnings, &at)),
-        );
-    }
     let at = format!("table {}, meta", ctx.table_no);
     let mut i = 0;
     while i < table.meta.len() {
@@ -317,6 +390,26 @@ fn intro(ctx: &Ctx, table: &Table, text_width: u32, warnings: &mut Vec<Warning>)
         i += 1;
     }
     out
+}
+
+/// The notes below a table, one paragraph each.
+fn note_paragraphs(ctx: &Ctx, table: &Table, warnings: &mut Vec<Warning>) -> Vec<Paragraph> {
+    let at = format!("table {}, notes", ctx.table_no);
+    table
+        .notes
+        .iter()
+        .map(|note| {
+            Paragraph::new()
+                .line_spacing(LineSpacing::new().before(LINE_SPACE_AFTER).after(0))
+                .add_run(text_run(
+                    note,
+                    &ctx.profile.fonts.body,
+                    false,
+                    warnings,
+                    &at,
+                ))
+        })
+        .collect()
 }
 
 fn borders() -> TableBorders {
@@ -359,8 +452,7 @@ fn table_xml(
     warnings: &mut Vec<Warning>,
 ) -> (DocxTable, usize) {
     let fonts_ = &ctx.profile.fonts;
-    let twips_per_unit = f64::from(fonts_.body.size_pt.max(1.0)) * 10.0;
-    let widths = widths::column_twips(table, text_width, twips_per_unit, CELL_PADDING_TWIPS);
+    let widths = column_widths(table, text_width, &fonts_.body);
     let resolved = grid::resolve(table);
     let layout = &resolved.header;
     let mut rows = Vec::new();

@@ -172,7 +172,8 @@ pub fn add_fonts(table: &[u8], fonts: &[FontEntry]) -> Vec<u8> {
     out
 }
 
-fn escape(s: &str) -> String {
+/// Escapes text for XML content and attribute values.
+pub fn escape(s: &str) -> String {
     quick_xml::escape::escape(s).into_owned()
 }
 
@@ -236,10 +237,6 @@ pub fn pack(mut xml: XMLDocx, parts: Finished, when: Civil) -> Result<Vec<u8>, W
     xml.styles = parts.styles;
     xml.font_table = parts.font_table;
     let (document, core) = (parts.document, parts.core);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_time(when))
-        .unix_permissions(0o644);
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), xml.content_type),
         ("_rels/.rels".into(), xml.rels),
@@ -268,6 +265,16 @@ pub fn pack(mut xml: XMLDocx, parts: Finished, when: Civil) -> Result<Vec<u8>, W
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels.clone()));
         }
     }
+    pack_parts(parts, when)
+}
+
+/// Zips package parts in the order given, with fixed entry times and
+/// permissions.
+pub fn pack_parts(parts: Vec<(String, Vec<u8>)>, when: Civil) -> Result<Vec<u8>, WriteError> {
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip_time(when))
+        .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let zip_error =
         |e: zip::result::ZipError| WriteError::Other(format!("cannot pack the docx: {e}"));
