@@ -35,7 +35,11 @@ fn xlsx_copy(seed: &[u8], i: usize) -> Vec<u8> {
         f.read_to_end(&mut data).expect("inflate");
         if name == "xl/worksheets/sheet1.xml" {
             let mut s = String::from_utf8(data).expect("utf-8");
-            s = s.replacen("</t></is></c></row>", &format!("-{i}</t></is></c></row>"), 1);
+            s = s.replacen(
+                "</t></is></c></row>",
+                &format!("-{i}</t></is></c></row>"),
+                1,
+            );
             s = s.replace("<v>3593</v>", &format!("<v>{}</v>", 3593 + i));
             s = s.replace("<v>3000</v>", &format!("<v>{}</v>", 3000 + i));
             data = s.into_bytes();
@@ -71,7 +75,8 @@ fn docx_copy(seed: &gongkai::Document, i: usize) -> Vec<u8> {
 }
 
 fn make_tree(dir: &Path) -> Vec<PathBuf> {
-    let seed_xlsx = std::fs::read(root().join("tests/fixtures/corpus/seed/budget.xlsx")).expect("seed");
+    let seed_xlsx =
+        std::fs::read(root().join("tests/fixtures/corpus/seed/budget.xlsx")).expect("seed");
     let seed_doc = gongkai::read_path(
         &root().join("tests/fixtures/corpus/seed/budget.docx"),
         &gongkai::ReadOptions::default(),
@@ -128,7 +133,10 @@ fn main() {
     let n = files.len();
     let bin = env!("CARGO_BIN_EXE_gongkai");
     println!("tree: {n} files ({COPIES} xlsx + {COPIES} docx) in {DEPARTMENTS} folders");
-    println!("{:<16} {:>4} {:>9} {:>10} {:>12}", "to", "jobs", "seconds", "files/s", "peak RSS MB");
+    println!(
+        "{:<16} {:>4} {:>9} {:>10} {:>12}",
+        "to", "jobs", "seconds", "files/s", "peak RSS MB"
+    );
     let mut rates = Vec::new();
     for to in ["pdf", "docx", "md", "json", "pdf,docx,md,json"] {
         for jobs in [1, 2] {
@@ -155,8 +163,14 @@ fn main() {
         }
     }
     for to in ["pdf", "pdf,docx,md,json"] {
-        let r1 = rates.iter().find(|r| r.0 == to && r.1 == 1).map_or(1.0, |r| r.2);
-        let r2 = rates.iter().find(|r| r.0 == to && r.1 == 2).map_or(1.0, |r| r.2);
+        let r1 = rates
+            .iter()
+            .find(|r| r.0 == to && r.1 == 1)
+            .map_or(1.0, |r| r.2);
+        let r2 = rates
+            .iter()
+            .find(|r| r.0 == to && r.1 == 2)
+            .map_or(1.0, |r| r.2);
         println!("{to}: --jobs 2 / --jobs 1 = {:.2}×", r2 / r1);
     }
     let soffice = which("soffice");
@@ -167,20 +181,26 @@ fn main() {
             std::fs::create_dir_all(&out).expect("mkdir");
             let profile = work.join("soffice-profile");
             let mut cmd = Command::new(soffice);
-            cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
-                .arg("--headless")
-                .arg("--convert-to")
-                .arg("pdf")
-                .arg("--outdir")
-                .arg(&out)
-                .args(&files);
+            cmd.arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
+            .arg("--headless")
+            .arg("--convert-to")
+            .arg("pdf")
+            .arg("--outdir")
+            .arg(&out)
+            .args(&files);
             let (secs, rss) = measure(cmd);
             let rate = n as f64 / secs;
             println!(
                 "soffice --convert-to pdf, one call: {secs:.1} s, {rate:.1} files/s, peak RSS {} MB",
                 rss.map_or("n/a".to_string(), |r| format!("{r:.0}"))
             );
-            let ours = rates.iter().find(|r| r.0 == "pdf" && r.1 == 2).map_or(0.0, |r| r.2);
+            let ours = rates
+                .iter()
+                .find(|r| r.0 == "pdf" && r.1 == 2)
+                .map_or(0.0, |r| r.2);
             println!("gongkai pdf --jobs 2 / soffice = {:.0}×", ours / rate);
         }
         Some(_) => println!("soffice: skipped (GONGKAI_BENCH_SOFFICE=0)"),

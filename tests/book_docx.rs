@@ -3,6 +3,7 @@
 //! numbers from the first page after the 目录, repeated header rows, the
 //! same bytes for the same book, and tables our reader finds again.
 
+use quick_xml_041 as quick_xml;
 mod common;
 
 use common::canonical;

@@ -466,21 +466,6 @@ fn is_amount_header(name: &str) -> bool {
     !TEXT_WORDS.iter().any(|w| name.contains(w)) && AMOUNT_WORDS.iter().any(|w| name.contains(w))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_amount_header;
-
-    #[test]
-    fn amount_headers_of_empty_columns() {
-        for h in ["财政专户拨款", "其他资金", "事业单位\n经营收入", "对下级单位补助支出", "项目支出", "合计"] {
-            assert!(is_amount_header(h), "{h}");
-        }
-        for h in ["项目", "预算单位", "支出功能分类科目", "单位名称", "绩效目标", "备注"] {
-            assert!(!is_amount_header(h), "{h}");
-        }
-    }
-}
-
 fn column_kind(grid: &Grid, body: &[usize], c: usize, column: &Column) -> ColumnKind {
     if column.path.iter().any(|p| is_code_header(p)) {
         return ColumnKind::Code;
@@ -637,4 +622,33 @@ fn title_and_meta(lines: &[RawLine]) -> (Option<String>, Vec<Meta>) {
         meta.extend(lines::parse_meta(&l.text, l.align));
     }
     (title_idx.map(|i| lines[i].text.trim().to_string()), meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_amount_header;
+
+    #[test]
+    fn amount_headers_of_empty_columns() {
+        for h in [
+            "财政专户拨款",
+            "其他资金",
+            "事业单位\n经营收入",
+            "对下级单位补助支出",
+            "项目支出",
+            "合计",
+        ] {
+            assert!(is_amount_header(h), "{h}");
+        }
+        for h in [
+            "项目",
+            "预算单位",
+            "支出功能分类科目",
+            "单位名称",
+            "绩效目标",
+            "备注",
+        ] {
+            assert!(!is_amount_header(h), "{h}");
+        }
+    }
 }
