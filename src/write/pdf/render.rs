@@ -88,11 +88,39 @@ pub fn render(layout: &DocumentLayout, fonts: &FontBook, info: &Info) -> Result<
     let id = Object::String(info.id.to_vec(), StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     tidy_info(&mut lo);
-    lo.compress();
+    compress_streams(&mut lo);
     let mut out = Vec::new();
     lo.save_to(&mut out)
         .map_err(|e| format!("cannot serialise the PDF: {e}"))?;
     Ok(out)
+}
+
+/// zlib level for the PDF's streams. lopdf's own `compress` uses level 9,
+/// whose match search took a quarter of a seed PDF's time. Measured on the
+/// 200-file batch bench (CPU for 200 PDFs, seed PDF size): level 9 2.42 s
+/// and 102.7 KB, level 6 2.02 s and 103.0 KB, level 1 1.67 s and 122.4 KB.
+/// Level 1 buys a third more PDFs per second for a fifth more bytes.
+const DEFLATE_LEVEL: u32 = 1;
+
+/// Deflates every stream that may be compressed and is not yet.
+fn compress_streams(lo: &mut lopdf::Document) {
+    use std::io::Write;
+    let level = flate2::Compression::new(DEFLATE_LEVEL);
+    for object in lo.objects.values_mut() {
+        if let Object::Stream(stream) = object
+            && stream.allows_compression
+            && stream.dict.get(b"Filter").is_err()
+        {
+            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), level);
+            if enc.write_all(&stream.content).is_ok()
+                && let Ok(packed) = enc.finish()
+                && packed.len() + 19 < stream.content.len()
+            {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(packed);
+            }
+        }
+    }
 }
 
 /// printpdf writes an empty /GTS_PDFXVersion (readers then call the file
