@@ -12,21 +12,17 @@ const PII: [&str; 3] = [
     "lixiaoming@example.gov.cn",
 ];
 
-/// The text a reader sees in an output: PDFs through pdftotext, DOCX as the
+/// The text a reader sees in an output: PDFs through their ToUnicode maps
+/// (lopdf, and pdftotext where installed), DOCX as the
 /// XML of the document part, the rest as UTF-8.
 fn visible_text(format: OutputFormat, bytes: &[u8]) -> String {
     match format {
         OutputFormat::Pdf => {
-            let dir = std::env::temp_dir().join(format!("gongkai-pii-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let pdf = dir.join("out.pdf");
-            std::fs::write(&pdf, bytes).unwrap();
-            let out = std::process::Command::new("pdftotext")
-                .arg(&pdf)
-                .arg("-")
-                .output()
-                .expect("pdftotext (poppler-utils; .ci/run installs it)");
-            String::from_utf8_lossy(&out.stdout).into_owned()
+            let mut text = common::pdf::text(bytes);
+            if let Some(t) = common::pdf::poppler_text(bytes) {
+                text.push_str(&t);
+            }
+            text
         }
         OutputFormat::Docx => {
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();

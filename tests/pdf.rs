@@ -1,8 +1,8 @@
-//! The PDF public version, checked from the outside with poppler-utils
-//! (pdffonts, pdftotext, pdfinfo; .ci/run installs them): embedded subset
-//! fonts, every character of every cell extractable, document info, the
-//! same bytes for the same input whatever the process did before, every
-//! readable corpus file rendered.
+//! The PDF public version, checked from the outside: the file read back
+//! with lopdf (and, where poppler-utils is installed, with pdftotext too):
+//! embedded subset fonts with ToUnicode maps, every character of every cell
+//! extractable, document info, the same bytes for the same input whatever
+//! the process did before, every readable corpus file rendered.
 
 mod common;
 
@@ -30,31 +30,6 @@ fn tmp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gongkai-pdf-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// Runs a poppler tool on `bytes`; the tools are a test requirement.
-fn poppler(tool: &str, args: &[&str], bytes: &[u8], name: &str) -> String {
-    // Tests run in parallel: every call gets its own file.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = tmp_dir("poppler");
-    let file = dir.join(format!("{name}-{n}.pdf"));
-    std::fs::write(&file, bytes).unwrap();
-    let mut cmd = Command::new(tool);
-    cmd.args(args).arg(&file);
-    if tool == "pdftotext" {
-        cmd.arg("-");
-    }
-    let out = cmd.output().unwrap_or_else(|e| {
-        panic!("{tool} is needed by this test (apt-get install poppler-utils): {e}")
-    });
-    let _ = std::fs::remove_file(&file);
-    assert!(
-        out.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Every character a public version must show: title, meta lines,
@@ -97,46 +72,37 @@ fn multiset(text: &str) -> BTreeMap<char, usize> {
     m
 }
 
-/// Asserts that pdftotext gives back every character of the document at
-/// least as often as the document has it.
+/// Asserts that the PDF's text (read back through its ToUnicode maps by
+/// lopdf, and by pdftotext where installed) has every character of the
+/// document at least as often as the document has it.
 fn assert_all_characters_extract(doc: &Document, bytes: &[u8], ctx: &str) {
-    let text = poppler("pdftotext", &["-enc", "UTF-8"], bytes, "text");
-    let got = multiset(&text);
-    for (ch, n) in expected_chars(doc) {
-        let have = got.get(&ch).copied().unwrap_or(0);
-        assert!(
-            have >= n,
-            "{ctx}: {ch:?} (U+{:04X}) {n} times in the cells, {have} in the PDF text",
-            ch as u32
-        );
+    let mut readers = vec![("lopdf", common::pdf::text(bytes))];
+    if let Some(t) = common::pdf::poppler_text(bytes) {
+        readers.push(("pdftotext", t));
+    }
+    for (reader, text) in readers {
+        let got = multiset(&text);
+        for (ch, n) in expected_chars(doc) {
+            let have = got.get(&ch).copied().unwrap_or(0);
+            assert!(
+                have >= n,
+                "{ctx}: {ch:?} (U+{:04X}) {n} times in the cells, {have} in the text {reader} reads",
+                ch as u32
+            );
+        }
     }
 }
 
-/// Asserts that pdffonts lists only embedded, subset fonts with a
-/// ToUnicode map.
+/// Asserts that every font is embedded as a subset (six-capital tag) with a
+/// ToUnicode map; returns the base font names.
 fn assert_subset_fonts(bytes: &[u8], ctx: &str) -> Vec<String> {
-    let out = poppler("pdffonts", &[], bytes, "fonts");
-    let rows: Vec<&str> = out
-        .lines()
-        .skip(2)
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    assert!(!rows.is_empty(), "{ctx}: no fonts: {out}");
-    let mut names = Vec::new();
-    for row in rows {
-        let cols: Vec<&str> = row.split_whitespace().collect();
-        let name = cols[0];
-        // name type… encoding emb sub uni object ID
-        let n = cols.len();
-        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "{ctx}: {row}");
-        let (tag, _) = name.split_once('+').expect("subset tag");
-        assert!(
-            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
-            "{ctx}: {name}"
-        );
-        names.push(name.to_string());
+    let fonts = common::pdf::fonts(bytes);
+    assert!(!fonts.is_empty(), "{ctx}: no fonts");
+    for f in &fonts {
+        assert!(f.embedded && f.is_subset() && f.to_unicode, "{ctx}: {f:?}");
+        assert_eq!(f.subtype, "Type0", "{ctx}: {f:?}");
     }
-    names
+    fonts.into_iter().map(|f| f.base_font).collect()
 }
 
 #[test]
@@ -152,33 +118,25 @@ fn seed_pdf_has_subset_fonts_every_character_and_document_info() {
     let fonts = assert_subset_fonts(&bytes, "seed");
     assert_eq!(fonts.len(), 2, "{fonts:?}");
     assert_all_characters_extract(&doc, &bytes, "seed");
-    let info = poppler("pdfinfo", &[], &bytes, "info");
+    let info = common::pdf::info(&bytes);
+    assert_eq!(info.title, "项目支出绩效目标表（含转移支付项目）");
+    assert_eq!(info.author, "广州开发区民营经济和企业服务局（部门）");
+    assert!(info.subject.starts_with("预算信息公开"), "{info:?}");
     assert!(
-        info.contains("Title:           项目支出绩效目标表（含转移支付项目）"),
-        "{info}"
+        info.creation_date.starts_with("D:20250301080000"),
+        "{info:?}"
     );
-    assert!(
-        info.contains("Author:          广州开发区民营经济和企业服务局（部门）"),
-        "{info}"
-    );
-    assert!(info.contains("Subject:         预算信息公开"), "{info}");
-    assert!(
-        info.contains("CreationDate:    Sat Mar  1 08:00:00 2025"),
-        "{info}"
-    );
-    assert!(!info.contains("PDF subtype"), "{info}");
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
+    let lo = common::pdf::load(&bytes);
+    let info_dict = lo
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .and_then(|id| lo.get_dictionary(id))
         .unwrap();
-    let text: String = poppler("pdftotext", &["-enc", "UTF-8"], &bytes, "pages")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    assert!(pages >= 2, "{info}");
+    assert!(!info_dict.has(b"GTS_PDFXVersion"), "not a PDF/X file");
+    let pages = info.pages;
+    let text = common::pdf::compact(&common::pdf::text(&bytes));
+    assert!(pages >= 2, "{info:?}");
     for n in 1..=pages {
         assert!(text.contains(&format!("第{n}页共{pages}页")), "{text}");
     }
@@ -253,7 +211,7 @@ fn rare_characters_are_drawn_from_the_fallback_face() {
     let fonts = assert_subset_fonts(&out.bytes, "v07");
     assert!(fonts.iter().any(|f| f.ends_with("+HanaMinB")), "{fonts:?}");
     assert_all_characters_extract(&doc, &out.bytes, "v07");
-    let text = poppler("pdftotext", &["-enc", "UTF-8"], &out.bytes, "v07");
+    let text = common::pdf::text(&out.bytes);
     for ch in ['䶮', '\u{2003E}', '堃', '喆', '珺', '≥', '１'] {
         assert!(text.contains(ch), "{ch}");
     }
@@ -346,7 +304,7 @@ fn an_empty_table_shows_its_header_and_note() {
     let out = render(&doc, OutputFormat::Pdf, &options()).unwrap();
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     assert_all_characters_extract(&doc, &out.bytes, "empty");
-    let text = poppler("pdftotext", &["-enc", "UTF-8"], &out.bytes, "empty");
+    let text = common::pdf::text(&out.bytes);
     // "合计" on one line: an empty amount column is not one character wide.
     assert!(text.contains("合计"), "{text}");
 }

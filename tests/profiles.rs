@@ -8,18 +8,6 @@ use common::*;
 use gongkai::profile::Profile;
 use gongkai::{OutputFormat, RenderOptions, render};
 
-fn pdftotext(pdf: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("gongkai-profile-{}.pdf", std::process::id()));
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils; .ci/run installs it)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn docx_part(docx: &[u8], prefix: &str) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     let mut text = String::new();
@@ -43,11 +31,11 @@ fn both_bundled_profiles_render_the_seed_to_pdf_and_docx() {
         let options = RenderOptions::default().with_profile(profile);
         let pdf = render(&doc, OutputFormat::Pdf, &options).unwrap();
         assert!(pdf.warnings.is_empty(), "{name}: {:?}", pdf.warnings);
-        let text: String = pdftotext(&pdf.bytes)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        assert!(text.contains(page_mark), "{name}: no '{page_mark}' in the PDF");
+        let text = common::pdf::compact(&common::pdf::text(&pdf.bytes));
+        assert!(
+            text.contains(page_mark),
+            "{name}: no '{page_mark}' in the PDF"
+        );
         assert!(text.contains("3,593.00"), "{name}");
         let docx = render(&doc, OutputFormat::Docx, &options).unwrap();
         let document = docx_part(&docx.bytes, "word/document.xml");
@@ -74,10 +62,7 @@ fn bad_profiles_are_errors_naming_the_key_or_file() {
     std::fs::write(&unknown, "[page]\nsize = \"A4\"\nmargin_lft_mm = 10\n").unwrap();
     let missing = dir.join("missing.toml");
     std::fs::write(&missing, "[fonts.title]\nfile = \"方正小标宋.ttf\"\n").unwrap();
-    for (profile, needle) in [
-        (&unknown, "margin_lft_mm"),
-        (&missing, "fonts.title.file"),
-    ] {
+    for (profile, needle) in [(&unknown, "margin_lft_mm"), (&missing, "fonts.title.file")] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
             .arg("convert")
             .arg(corpus("seed/budget.txt"))
@@ -92,7 +77,14 @@ fn bad_profiles_are_errors_naming_the_key_or_file() {
         assert!(err.contains(needle), "{err}");
     }
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(["convert", "x.txt", "--out", "/tmp", "--template", "nonesuch"])
+        .args([
+            "convert",
+            "x.txt",
+            "--out",
+            "/tmp",
+            "--template",
+            "nonesuch",
+        ])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("bundled: default, gbt9704"));

@@ -2,6 +2,8 @@
 //! corpus's expected JSON, and "same tables" for round trips.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use gongkai::grid::header_layout;
 use gongkai::model::{Document, Table, Value};
 use serde_json::Value as Json;
