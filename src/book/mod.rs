@@ -270,17 +270,21 @@ fn chapter_rank(title: &str) -> Option<usize> {
 
 /// Whether this build writes the book in `format`.
 pub fn writes(format: crate::OutputFormat) -> bool {
-    matches!(format, crate::OutputFormat::Markdown)
+    matches!(
+        format,
+        crate::OutputFormat::Markdown | crate::OutputFormat::Pdf
+    )
 }
 
 /// Renders the book in `format`.
 pub fn render(
     book: &Book,
     format: crate::OutputFormat,
-    _options: &crate::RenderOptions,
+    options: &crate::RenderOptions,
 ) -> Result<crate::Rendered, crate::WriteError> {
     match format {
         crate::OutputFormat::Markdown => Ok(markdown::write(book).into()),
+        crate::OutputFormat::Pdf => crate::write::pdf::book::write(book, options),
         other => Err(crate::WriteError::NotYetSupported(other)),
     }
 }
