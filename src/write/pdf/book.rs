@@ -4,9 +4,9 @@
 //! their pages, page labels that match the printed numbers — and the
 //! document information.
 
+use super::fonts;
 use super::layout::book::{BookLayout, PageKind, layout_book};
 use super::render::{self, Bookmark, Label, Link, Navigation};
-use super::{fonts, layout};
 use crate::book::Book;
 use crate::write::{RenderOptions, Rendered, WriteError};
 use sha2::{Digest, Sha256};
@@ -102,11 +102,4 @@ fn info(book: &Book, options: &RenderOptions) -> render::Info {
         created: options.created,
         id,
     }
-}
-
-/// The layout alone, for tests and tools that check pages without a PDF.
-pub fn layout(book: &Book, options: &RenderOptions) -> Result<BookLayout, WriteError> {
-    let fonts = fonts::FontBook::new(&options.profile.fonts)
-        .map_err(|e| WriteError::Other(e.to_string()))?;
-    Ok(layout::book::layout_book(book, &options.profile, &fonts))
 }

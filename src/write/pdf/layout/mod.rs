@@ -150,7 +150,8 @@ pub struct GlyphRun {
     /// What it belongs to.
     pub kind: RunKind,
     /// Body row (index into the table's rows) for body runs; header row for
-    /// header runs.
+    /// header runs; the block of its chapter for a book's running text and
+    /// sub-headings.
     pub row: Option<usize>,
     /// Column for header and body runs.
     pub col: Option<usize>,
