@@ -68,12 +68,28 @@ const KEEP_WITH_NEXT_LINES: f32 = 2.0;
 /// a single line at the top of the next one: it moves or gives a line.
 const MIN_LINES_AT_BREAK: usize = 2;
 
+/// The bullet of an unnumbered list: a full circle, set small (the CJK
+/// fonts' U+2022 is a dot hardly bigger than a full stop).
+const BULLET: &str = "●";
+
+/// Size of the bullet as a share of the text's.
+const BULLET_SCALE: f32 = 0.4;
+
+/// Height of the middle of the ideographic em box above the baseline, in
+/// ems (the box runs from 0.12 below to 0.88 above it): where a bullet's
+/// centre goes.
+const IDEOGRAPHIC_CENTRE: f32 = 0.38;
+
 /// Space between a list's marker and its text, in ems.
 const LIST_MARKER_GAP_EM: f32 = 0.5;
 
 /// A table in running text starts on a new page unless this many lines of
 /// running text are left for its title, header and first row.
 const TABLE_KEEP_LINES: f32 = 5.0;
+
+/// Space above a table in running text, in lines, beyond the paragraph
+/// gap: its rules need air.
+const TABLE_GAP_LINES: f32 = 0.5;
 
 /// The cover title is this many times the profile's title size, made
 /// smaller (down to the title size) when a piece would not fit a line.
@@ -93,6 +109,10 @@ const COVER_TITLE_LINE_HEIGHT: f32 = 1.5;
 /// Line pitch of the 目录: two lines of running text apart, so each entry
 /// is easy to follow to its number.
 const CONTENTS_LINE_HEIGHT: f32 = 2.0;
+
+/// The 目录's lines close up to this pitch (in lines of running text)
+/// before a last line or two spill onto a page of their own.
+const MIN_CONTENTS_LINE_HEIGHT: f32 = 1.5;
 
 /// Indent of a table's line in the 目录, in ems.
 const CONTENTS_INDENT_EM: f32 = 2.0;
@@ -328,10 +348,13 @@ impl Body<'_> {
             let left = lines.len() - i;
             let mut take = left.min(fit);
             if take < left && !self.at_top() {
-                if i == 0 && take < MIN_LINES_AT_BREAK.min(left) {
+                // Give lines back so enough go over …
+                if left - take < MIN_LINES_AT_BREAK {
+                    take = take.saturating_sub(MIN_LINES_AT_BREAK - (left - take));
+                }
+                // … and move the whole paragraph when too few stay.
+                if i == 0 && take < MIN_LINES_AT_BREAK {
                     take = 0;
-                } else if left - take < MIN_LINES_AT_BREAK && take > MIN_LINES_AT_BREAK {
-                    take = left.saturating_sub(MIN_LINES_AT_BREAK);
                 }
             }
             if take == 0 {
@@ -421,14 +444,17 @@ impl Body<'_> {
     fn list(&mut self, ordered: bool, start: u64, items: &[Vec<Span>], at: &str) {
         let geo = self.text_geo;
         let size = self.ty.text;
+        // Numbers at the text's size; a bullet smaller, centred on the
+        // line's ideographs.
+        let marker_size = if ordered { size } else { size * BULLET_SCALE };
         let markers: Vec<Shaped> = (0..items.len())
             .map(|k| {
                 let marker = if ordered {
                     format!("{}.", start.saturating_add(k as u64))
                 } else {
-                    "•".to_string()
+                    BULLET.to_string()
                 };
-                shape(&marker, Role::Body, size, self.fonts)
+                shape(&marker, Role::Body, marker_size, self.fonts)
             })
             .collect();
         let marker_w = markers.iter().map(Shaped::max_width).fold(0.0, f32::max);
@@ -454,7 +480,8 @@ impl Body<'_> {
             if let (Some(line), Some(page)) = (marker_line.first(), self.pages.get_mut(page_index))
             {
                 let x = geo.area.x + text_x - LIST_MARKER_GAP_EM * size - line.width;
-                let baseline = top + (self.ty.line - size) / 2.0 + super::ASCENT * size;
+                let baseline = top + (self.ty.line - size) / 2.0 + super::ASCENT * size
+                    - IDEOGRAPHIC_CENTRE * (size - marker_size);
                 let p = Placement {
                     row: self.block,
                     ..Placement::area(geo.area, x, line.width, HAlign::Left, RunKind::Text)
@@ -469,6 +496,9 @@ impl Body<'_> {
     fn inline_table(&mut self, table: &Table, at: &str) {
         let geo = self.text_geo;
         self.ensure(TABLE_KEEP_LINES * self.ty.line);
+        if !self.at_top() {
+            self.y += TABLE_GAP_LINES * self.ty.line;
+        }
         let index = self.tables;
         self.tables += 1;
         let Some(page) = self.pages.pop() else {
@@ -728,7 +758,7 @@ fn contents_pages(
 ) -> (Vec<PageLayout>, Vec<Option<(usize, Rect)>>) {
     let area = geo.area;
     let size = ty.text;
-    let pitch = size * CONTENTS_LINE_HEIGHT;
+    let mut pitch = size * CONTENTS_LINE_HEIGHT;
     let mut pages = vec![PageLayout::empty(geo, 0)];
     let mut y = geo.content_top;
 
@@ -762,17 +792,31 @@ fn contents_pages(
     let dot_w = dot.max_width();
     let leader_pitch = LEADER_PITCH_EM * size;
 
+    let shaped: Vec<(Shaped, Vec<Line>, f32, f32)> = entries
+        .iter()
+        .map(|e| {
+            let (role, indent) = if e.depth == 0 {
+                (Role::Header, 0.0)
+            } else {
+                (Role::Body, CONTENTS_INDENT_EM * size * f32::from(e.depth))
+            };
+            let shaped = shape(&e.title, role, size, fonts);
+            missing.check(&shaped, &format!("目录, '{}'", e.title));
+            let title_w = (leaders_end - gap - LEADER_MIN_EM * size - area.x - indent).max(size);
+            let lines = shaped.break_lines(title_w);
+            (shaped, lines, indent, title_w)
+        })
+        .collect();
+    // A 目录 a little too long for its page closes up to stay on it.
+    let count: usize = shaped.iter().map(|(_, l, _, _)| l.len()).sum();
+    let room = geo.content_bottom - y;
+    if count as f32 * pitch > room && count as f32 * size * MIN_CONTENTS_LINE_HEIGHT <= room {
+        pitch = room / count as f32;
+    }
+
     let mut out = Vec::with_capacity(entries.len());
-    for (e, number) in entries.iter().zip(&numbers) {
-        let (role, indent) = if e.depth == 0 {
-            (Role::Header, 0.0)
-        } else {
-            (Role::Body, CONTENTS_INDENT_EM * size * f32::from(e.depth))
-        };
-        let shaped = shape(&e.title, role, size, fonts);
-        missing.check(&shaped, &format!("目录, '{}'", e.title));
-        let title_w = (leaders_end - gap - LEADER_MIN_EM * size - area.x - indent).max(size);
-        let lines = shaped.break_lines(title_w);
+    for (number, (shaped, lines, indent, title_w)) in numbers.iter().zip(&shaped) {
+        let (indent, title_w) = (*indent, *title_w);
         let h = lines.len() as f32 * pitch;
         if y + h > geo.content_bottom + 0.01 && y > geo.content_top + 0.01 {
             pages.push(PageLayout::empty(geo, 0));
@@ -795,7 +839,7 @@ fn contents_pages(
             let top = y + k as f32 * pitch;
             push_line(
                 &mut page.items,
-                &shaped,
+                shaped,
                 line,
                 area.x + indent,
                 baseline_of(top),
@@ -1104,6 +1148,7 @@ mod tests {
             assert!(body.len() > 8, "{name}: {} pages", body.len());
             let fonts = FontBook::new(&profile.fonts).unwrap();
             let size = Type::new(&fonts).text;
+            let mut split = 0;
             for (bi, block) in chapter.blocks.iter().enumerate() {
                 let Block::Paragraph(spans) = block else {
                     continue;
@@ -1140,7 +1185,7 @@ mod tests {
                     assert!((l.3 - area.right()).abs() < 0.5, "{name}: {l:?}");
                 }
                 // A break leaves two lines or more on each side.
-                if lines.len() >= 4 {
+                if lines.len() >= 2 {
                     let mut counts = std::collections::BTreeMap::new();
                     for l in &lines {
                         *counts.entry(l.0).or_insert(0) += 1;
@@ -1149,8 +1194,12 @@ mod tests {
                         counts.len() == 1 || counts.values().all(|&c| c >= MIN_LINES_AT_BREAK),
                         "{name}: block {bi}: {counts:?}"
                     );
+                    if counts.len() > 1 {
+                        split += 1;
+                    }
                 }
             }
+            assert!(split >= 3, "{name}: only {split} paragraphs cross a page");
         }
     }
 
