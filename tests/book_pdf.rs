@@ -176,6 +176,41 @@ fn outline(bytes: &[u8]) -> Vec<(usize, String, u32)> {
     out
 }
 
+/// The link annotations of every page: (page, target page), both
+/// physical from 1, in the order the page lists them.
+fn links(bytes: &[u8]) -> Vec<(u32, u32)> {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let pages = doc.get_pages();
+    let page_no: BTreeMap<lopdf::ObjectId, u32> =
+        pages.iter().map(|(n, id)| (*id, *n)).collect();
+    let mut out = Vec::new();
+    for (n, id) in &pages {
+        let Ok(annots) = doc.get_dictionary(*id).unwrap().get(b"Annots") else {
+            continue;
+        };
+        for a in annots.as_array().unwrap() {
+            let a = match a {
+                lopdf::Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
+                other => other.as_dict().unwrap(),
+            };
+            assert_eq!(a.get(b"Subtype").unwrap().as_name().unwrap(), b"Link");
+            let border = a.get(b"Border").unwrap().as_array().unwrap();
+            assert_eq!(border.last().unwrap().as_float().unwrap(), 0.0, "no frame");
+            let dest = a
+                .get(b"A")
+                .unwrap()
+                .as_dict()
+                .unwrap()
+                .get(b"D")
+                .unwrap()
+                .as_array()
+                .unwrap();
+            out.push((*n, page_no[&dest[0].as_reference().unwrap()]));
+        }
+    }
+    out
+}
+
 /// Width and height of every page's MediaBox.
 fn page_sizes(bytes: &[u8]) -> Vec<(f32, f32)> {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
@@ -250,6 +285,16 @@ fn check_book(b: &Book, bytes: &[u8], profile: &str) {
         .map(|((d, t), p)| (usize::from(*d), t.clone(), *p as u32))
         .collect();
     assert_eq!(marks, want, "{profile}");
+
+    // Each 目录 line is a link to the same page, and nothing else links.
+    let jumps = links(bytes);
+    assert!(
+        jumps.iter().all(|(from, _)| (*from as usize) > 1 && (*from as usize) <= first_body),
+        "{profile}: {jumps:?}"
+    );
+    let targets: Vec<u32> = jumps.iter().map(|(_, to)| *to).collect();
+    let starts_u32: Vec<u32> = starts.iter().map(|s| *s as u32).collect();
+    assert_eq!(targets, starts_u32, "{profile}");
 
     // Text pages portrait, table pages (from a table's first page to the
     // next entry's) landscape, cover and 目录 portrait.

@@ -1270,6 +1270,28 @@ mod tests {
     }
 
     #[test]
+    fn a_character_no_font_has_is_a_warning_naming_the_paragraph() {
+        let book = book_of(vec![Part::Chapter(Chapter {
+            title: "说明".into(),
+            blocks: vec![
+                Block::Paragraph(plain("第一段。")),
+                Block::Paragraph(plain("第二段\u{E000}。")),
+            ],
+            source: "x.md".into(),
+        })]);
+        let laid = lay(&book, &Profile::default());
+        let w: Vec<String> = laid.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("chapter '说明' (x.md), paragraph 2"), "{w:?}");
+        assert!(w[0].contains("U+E000"), "{w:?}");
+        // An empty box stands in its place.
+        assert!(laid.pages.iter().any(|p| p
+            .items
+            .iter()
+            .any(|i| matches!(i, Item::MissingGlyph { .. }))));
+    }
+
+    #[test]
     fn same_book_same_layout() {
         let book = sample();
         let profile = Profile::default();
