@@ -181,8 +181,7 @@ fn outline(bytes: &[u8]) -> Vec<(usize, String, u32)> {
 fn links(bytes: &[u8]) -> Vec<(u32, u32)> {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
     let pages = doc.get_pages();
-    let page_no: BTreeMap<lopdf::ObjectId, u32> =
-        pages.iter().map(|(n, id)| (*id, *n)).collect();
+    let page_no: BTreeMap<lopdf::ObjectId, u32> = pages.iter().map(|(n, id)| (*id, *n)).collect();
     let mut out = Vec::new();
     for (n, id) in &pages {
         let Ok(annots) = doc.get_dictionary(*id).unwrap().get(b"Annots") else {
@@ -289,7 +288,9 @@ fn check_book(b: &Book, bytes: &[u8], profile: &str) {
     // Each 目录 line is a link to the same page, and nothing else links.
     let jumps = links(bytes);
     assert!(
-        jumps.iter().all(|(from, _)| (*from as usize) > 1 && (*from as usize) <= first_body),
+        jumps
+            .iter()
+            .all(|(from, _)| (*from as usize) > 1 && (*from as usize) <= first_body),
         "{profile}: {jumps:?}"
     );
     let targets: Vec<u32> = jumps.iter().map(|(_, to)| *to).collect();

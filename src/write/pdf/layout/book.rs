@@ -270,7 +270,7 @@ impl Body<'_> {
             match block {
                 Block::Heading { level, text } => {
                     let next_is_table = matches!(chapter.blocks.get(bi + 1), Some(Block::Table(_)));
-                    self.subheading(*level, text, &at, next_is_table);
+                    self.subheading(*level, text, &at, next_is_table, bi == 0);
                 }
                 Block::Paragraph(spans) => {
                     paragraphs += 1;
@@ -289,7 +289,14 @@ impl Body<'_> {
 
     /// A heading inside a chapter: sans bold, indented like a paragraph,
     /// kept on a page with the start of what follows.
-    fn subheading(&mut self, level: u8, text: &str, at: &str, next_is_table: bool) {
+    fn subheading(
+        &mut self,
+        level: u8,
+        text: &str,
+        at: &str,
+        next_is_table: bool,
+        under_title: bool,
+    ) {
         let geo = self.text_geo;
         let size = if level <= 2 {
             self.ty.text * SUBHEADING_SCALE
@@ -302,7 +309,9 @@ impl Body<'_> {
         let indent = PARAGRAPH_INDENT_EM * self.ty.text;
         let lines = shaped.break_lines_indented(geo.area.w - indent, geo.area.w);
         let pitch = size * TEXT_LINE_HEIGHT;
-        let before = if self.at_top() {
+        // No space above it at the top of a page, nor right under the
+        // chapter's title, which has its own.
+        let before = if self.at_top() || under_title {
             0.0
         } else {
             SUBHEADING_GAP_LINES * self.ty.line
@@ -1285,10 +1294,11 @@ mod tests {
         assert!(w[0].contains("chapter '说明' (x.md), paragraph 2"), "{w:?}");
         assert!(w[0].contains("U+E000"), "{w:?}");
         // An empty box stands in its place.
-        assert!(laid.pages.iter().any(|p| p
-            .items
-            .iter()
-            .any(|i| matches!(i, Item::MissingGlyph { .. }))));
+        assert!(laid.pages.iter().any(|p| {
+            p.items
+                .iter()
+                .any(|i| matches!(i, Item::MissingGlyph { .. }))
+        }));
     }
 
     #[test]
