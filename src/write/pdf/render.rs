@@ -299,8 +299,8 @@ fn outline_level(
                 Object::Null,
             ]),
         );
-        if i > 0 {
-            d.set("Prev", Object::Reference(ids[i - 1]));
+        if let Some(prev) = i.checked_sub(1).and_then(|p| ids.get(p)) {
+            d.set("Prev", Object::Reference(*prev));
         }
         if let Some(next) = ids.get(i + 1) {
             d.set("Next", Object::Reference(*next));

@@ -205,7 +205,8 @@ pub struct PageLayout {
     pub height: f32,
     /// The text area (page minus margins).
     pub area: Rect,
-    /// Index of the table the page belongs to.
+    /// Index of the table the page belongs to (in a book, of the table
+    /// on it or the number of tables laid out before it).
     pub table: usize,
     /// What is drawn, in drawing order.
     pub items: Vec<Item>,
