@@ -271,11 +271,10 @@ fn chapter_rank(title: &str) -> Option<usize> {
 
 /// Whether this build writes the book in `format`.
 pub fn writes(format: crate::OutputFormat) -> bool {
-    match format {
-        crate::OutputFormat::Markdown => true,
-        crate::OutputFormat::Docx => crate::write::OutputFormat::Docx.is_supported(),
-        _ => false,
-    }
+    matches!(
+        format,
+        crate::OutputFormat::Markdown | crate::OutputFormat::Pdf | crate::OutputFormat::Docx
+    )
 }
 
 /// Renders the book in `format`.
@@ -287,6 +286,7 @@ pub fn render(
     match format {
         crate::OutputFormat::Markdown => Ok(markdown::write(book).into()),
         crate::OutputFormat::Docx => docx::write(book, options),
+        crate::OutputFormat::Pdf => crate::write::pdf::book::write(book, options),
         other => Err(crate::WriteError::NotYetSupported(other)),
     }
 }

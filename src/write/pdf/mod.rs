@@ -6,6 +6,7 @@
 //! makes no layout decisions. The same input and options give the same
 //! bytes, whatever else the process rendered before.
 
+pub mod book;
 pub mod fonts;
 pub mod layout;
 pub mod render;

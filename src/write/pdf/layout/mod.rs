@@ -8,6 +8,7 @@
 //! then its notes. Page numbers and the profile's header/footer texts are
 //! placed last, when the page count is known.
 
+pub mod book;
 mod columns;
 mod paginate;
 mod rows;
@@ -75,7 +76,6 @@ pub struct Rect {
 
 impl Rect {
     /// Right edge.
-    #[cfg(test)]
     pub fn right(&self) -> f32 {
         self.x + self.w
     }
@@ -112,6 +112,14 @@ pub enum RunKind {
     Note,
     /// Page number, header or footer text.
     Furniture,
+    /// A book's cover: its title, department and date.
+    Cover,
+    /// A line of a book's 目录: its heading, titles, leaders, numbers.
+    Contents,
+    /// A chapter or sub-heading of a book, or the table group's heading.
+    Heading,
+    /// Running text of a book's chapter: paragraphs and list items.
+    Text,
 }
 
 /// Characters of one face on one baseline.
@@ -127,8 +135,14 @@ pub struct GlyphRun {
     pub face: FaceId,
     /// The characters.
     pub text: String,
-    /// Advance width of the whole run.
+    /// Advance width of the whole run (extra spacing included, but not
+    /// after its last character).
     pub width: f32,
+    /// Extra space after every character, in points (a justified line's
+    /// share of its slack); 0 for most runs.
+    pub spacing: f32,
+    /// Drawn slanted (emphasis; no italic face is bundled).
+    pub slant: bool,
     /// The box the run must stay inside (its cell, or the text area).
     pub bounds: Rect,
     /// Whether the run begins a line.
@@ -136,7 +150,8 @@ pub struct GlyphRun {
     /// What it belongs to.
     pub kind: RunKind,
     /// Body row (index into the table's rows) for body runs; header row for
-    /// header runs.
+    /// header runs; the block of its chapter for a book's running text and
+    /// sub-headings.
     pub row: Option<usize>,
     /// Column for header and body runs.
     pub col: Option<usize>,
@@ -190,7 +205,8 @@ pub struct PageLayout {
     pub height: f32,
     /// The text area (page minus margins).
     pub area: Rect,
-    /// Index of the table the page belongs to.
+    /// Index of the table the page belongs to (in a book, of the table
+    /// on it or the number of tables laid out before it).
     pub table: usize,
     /// What is drawn, in drawing order.
     pub items: Vec<Item>,
@@ -241,7 +257,24 @@ const MIN_AREA: f32 = 72.0;
 
 impl Geometry {
     fn new(profile: &Profile, fonts: &FontBook) -> Geometry {
-        let (w_mm, h_mm) = profile.page.size_mm();
+        Geometry::oriented(profile, fonts, profile.page.orientation, 0.0)
+    }
+
+    /// The profile's page turned to `orientation`, its left and right
+    /// margins at least `min_side_mm`.
+    pub(crate) fn oriented(
+        profile: &Profile,
+        fonts: &FontBook,
+        orientation: crate::profile::Orientation,
+        min_side_mm: f32,
+    ) -> Geometry {
+        let page = crate::profile::Page {
+            orientation,
+            margin_left_mm: profile.page.margin_left_mm.max(min_side_mm),
+            margin_right_mm: profile.page.margin_right_mm.max(min_side_mm),
+            ..profile.page.clone()
+        };
+        let (w_mm, h_mm) = page.size_mm();
         let (width, height) = (w_mm * PT_PER_MM, h_mm * PT_PER_MM);
         let mm = |v: f32| {
             if v.is_finite() {
@@ -250,10 +283,10 @@ impl Geometry {
                 0.0
             }
         };
-        let mut left = mm(profile.page.margin_left_mm);
-        let mut right = mm(profile.page.margin_right_mm);
-        let mut top = mm(profile.page.margin_top_mm);
-        let mut bottom = mm(profile.page.margin_bottom_mm);
+        let mut left = mm(page.margin_left_mm);
+        let mut right = mm(page.margin_right_mm);
+        let mut top = mm(page.margin_top_mm);
+        let mut bottom = mm(page.margin_bottom_mm);
         if width - left - right < MIN_AREA {
             (left, right) = ((width - MIN_AREA) / 2.0, (width - MIN_AREA) / 2.0);
         }
@@ -335,7 +368,7 @@ pub(crate) struct Placement {
 
 impl Placement {
     /// Text straight in the text area (title, meta lines, notes).
-    fn area(area: Rect, x: f32, w: f32, align: HAlign, kind: RunKind) -> Placement {
+    pub(crate) fn area(area: Rect, x: f32, w: f32, align: HAlign, kind: RunKind) -> Placement {
         Placement {
             bounds: area,
             inner_x: x,
@@ -357,7 +390,26 @@ pub(crate) fn push_lines(
     first_top: f32,
     p: &Placement,
 ) {
-    let line_h = shaped.size * LINE_HEIGHT;
+    push_lines_spaced(
+        items,
+        shaped,
+        lines,
+        first_top,
+        shaped.size * LINE_HEIGHT,
+        p,
+    );
+}
+
+/// Places already broken lines of `shaped` `line_h` apart, the first line
+/// box's top at `first_top`; the baseline sits in the middle of the box.
+pub(crate) fn push_lines_spaced(
+    items: &mut Vec<Item>,
+    shaped: &Shaped,
+    lines: &[text::Line],
+    first_top: f32,
+    line_h: f32,
+    p: &Placement,
+) {
     for (i, line) in lines.iter().enumerate() {
         let top = first_top + i as f32 * line_h;
         let baseline = top + (line_h - shaped.size) / 2.0 + ASCENT * shaped.size;
@@ -366,17 +418,19 @@ pub(crate) fn push_lines(
             HAlign::Center => p.inner_x + ((p.inner_w - line.width) / 2.0).max(0.0),
             HAlign::Right => p.inner_x + (p.inner_w - line.width).max(0.0),
         };
-        push_line(items, shaped, line, x, baseline, p);
+        push_line(items, shaped, line, x, baseline, 0.0, p);
     }
 }
 
-/// Places one line with its left end at `x`, split into runs by face.
-fn push_line(
+/// Places one line with its left end at `x`, split into runs by face (and
+/// slant), `spacing` points of extra space after every character.
+pub(crate) fn push_line(
     items: &mut Vec<Item>,
     shaped: &Shaped,
     line: &text::Line,
     x: f32,
     baseline: f32,
+    spacing: f32,
     p: &Placement,
 ) {
     let mut cx = x;
@@ -385,10 +439,11 @@ fn push_line(
     let mut i = 0;
     while i < glyphs.len() {
         let face = glyphs[i].face;
+        let slant = glyphs[i].slant;
         let mut j = i;
         let mut width = 0.0;
-        while j < glyphs.len() && glyphs[j].face == face {
-            width += glyphs[j].advance;
+        while j < glyphs.len() && glyphs[j].face == face && glyphs[j].slant == slant {
+            width += glyphs[j].advance + spacing;
             j += 1;
         }
         match face {
@@ -400,7 +455,9 @@ fn push_line(
                     size: shaped.size,
                     face,
                     text,
-                    width,
+                    width: width - spacing,
+                    spacing,
+                    slant,
                     bounds: p.bounds,
                     starts_line: first,
                     kind: p.kind,
@@ -425,7 +482,7 @@ fn push_line(
                             },
                         });
                     }
-                    gx += g.advance;
+                    gx += g.advance + spacing;
                 }
             }
         }
@@ -485,6 +542,7 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
             fonts,
             table,
             index: ti,
+            label: None,
             first_page: pages.len(),
             missing: &mut missing,
             warnings: &mut warnings,
@@ -496,15 +554,9 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
     if pages.is_empty() {
         pages.push(PageLayout::empty(&geo, 0));
     }
-    furniture(&mut pages, &geo, profile, fonts);
-    for page in &mut pages {
-        // Shading under rules under text, whatever order they were made in.
-        page.items.sort_by_key(|item| match item {
-            Item::Fill { .. } => 0,
-            Item::Frame { .. } | Item::MissingGlyph { .. } => 1,
-            Item::Text(_) => 2,
-        });
-    }
+    let numbers: Vec<Option<usize>> = (1..=pages.len()).map(Some).collect();
+    furniture(&mut pages, &numbers, profile, fonts);
+    stack_items(&mut pages);
     let mut all = missing.warnings;
     all.append(&mut warnings);
     DocumentLayout {
@@ -514,12 +566,25 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
     }
 }
 
+/// Shading under rules under text, whatever order they were made in.
+pub(crate) fn stack_items(pages: &mut [PageLayout]) {
+    for page in pages {
+        page.items.sort_by_key(|item| match item {
+            Item::Fill { .. } => 0,
+            Item::Frame { .. } | Item::MissingGlyph { .. } => 1,
+            Item::Text(_) => 2,
+        });
+    }
+}
+
 /// What laying out one table needs.
 pub(crate) struct TableCtx<'a> {
     pub geo: &'a Geometry,
     pub fonts: &'a FontBook,
     pub table: &'a Table,
     pub index: usize,
+    /// How warnings name the table; "table N" when `None`.
+    pub label: Option<String>,
     /// Document index of the table's first page.
     pub first_page: usize,
     pub missing: &'a mut Missing,
@@ -529,15 +594,30 @@ pub(crate) struct TableCtx<'a> {
 impl TableCtx<'_> {
     /// "table 2" (one-based), for warnings.
     pub fn name(&self) -> String {
-        format!("table {}", self.index + 1)
+        match &self.label {
+            Some(label) => label.clone(),
+            None => format!("table {}", self.index + 1),
+        }
     }
 }
 
 /// Lays out one table: the title block, then the grid, then the notes.
 fn layout_table(ctx: &mut TableCtx<'_>) -> (Vec<PageLayout>, Vec<RowFragment>) {
+    let page = PageLayout::empty(ctx.geo, ctx.index);
+    let y = ctx.geo.content_top;
+    let (pages, fragments, _) = layout_table_on(ctx, page, y);
+    (pages, fragments)
+}
+
+/// Lays out one table from `y` on `page` (a book's table under its
+/// group's heading, or a chapter's table in the running text); returns its
+/// pages, where its rows went and where its last page's content ends.
+pub(crate) fn layout_table_on(
+    ctx: &mut TableCtx<'_>,
+    mut page: PageLayout,
+    mut y: f32,
+) -> (Vec<PageLayout>, Vec<RowFragment>, f32) {
     let geo = *ctx.geo;
-    let mut page = PageLayout::empty(&geo, ctx.index);
-    let mut y = geo.content_top;
     let width = geo.content_width();
     let x = geo.area.x;
 
@@ -580,7 +660,7 @@ fn layout_table(ctx: &mut TableCtx<'_>) -> (Vec<PageLayout>, Vec<RowFragment>) {
             y += line_h;
         }
     }
-    (pages, fragments)
+    (pages, fragments, y)
 }
 
 /// Whether a meta line is the unit line (单位：万元).
@@ -656,25 +736,32 @@ fn meta_lines(ctx: &mut TableCtx<'_>, items: &mut Vec<Item>, mut y: f32) -> f32 
 
 /// Page numbers and the profile's running header and footer texts, inside
 /// the text area: the running header above the content, the footer below
-/// it.
-fn furniture(pages: &mut [PageLayout], geo: &Geometry, profile: &Profile, fonts: &FontBook) {
+/// it. `numbers[i]` is page `i`'s number; pages without one (a book's cover
+/// and 目录) get no furniture. The total is the number of numbered pages.
+pub(crate) fn furniture(
+    pages: &mut [PageLayout],
+    numbers: &[Option<usize>],
+    profile: &Profile,
+    fonts: &FontBook,
+) {
     let size = fonts.size(Role::Body);
     let line_h = size * LINE_HEIGHT;
-    let total = pages.len();
-    let width = geo.area.w;
-    let x = geo.area.x;
-    let footer_top = geo.area.bottom() - line_h;
-    for (i, page) in pages.iter_mut().enumerate() {
-        let n = i + 1;
+    let total = numbers.iter().filter(|n| n.is_some()).count();
+    for (page, n) in pages.iter_mut().zip(numbers) {
+        let Some(n) = *n else { continue };
+        let area = page.area;
+        let width = area.w;
+        let x = area.x;
+        let footer_top = area.bottom() - line_h;
         if let Some(head) = &profile.header_text {
             let shaped = shape(head, Role::Body, size, fonts);
             let lines = shaped.break_lines(width);
-            let p = Placement::area(geo.area, x, width, HAlign::Center, RunKind::Furniture);
+            let p = Placement::area(area, x, width, HAlign::Center, RunKind::Furniture);
             push_lines(
                 &mut page.items,
                 &shaped,
                 &lines[..lines.len().min(1)],
-                geo.area.y,
+                area.y,
                 &p,
             );
         }
@@ -694,7 +781,7 @@ fn furniture(pages: &mut [PageLayout], geo: &Geometry, profile: &Profile, fonts:
         if let Some((text, align)) = &number {
             let shaped = shape(text, Role::Body, size, fonts);
             let lines = shaped.break_lines(width);
-            let p = Placement::area(geo.area, x, width, *align, RunKind::Furniture);
+            let p = Placement::area(area, x, width, *align, RunKind::Furniture);
             push_lines(
                 &mut page.items,
                 &shaped,
@@ -717,7 +804,7 @@ fn furniture(pages: &mut [PageLayout], geo: &Geometry, profile: &Profile, fonts:
             } else {
                 x
             };
-            let p = Placement::area(geo.area, lx, avail, align, RunKind::Furniture);
+            let p = Placement::area(area, lx, avail, align, RunKind::Furniture);
             push_lines(
                 &mut page.items,
                 &shaped,

@@ -44,6 +44,8 @@ pub struct Glyph {
     pub face: Option<FaceId>,
     /// Advance in points.
     pub advance: f32,
+    /// Drawn slanted (emphasis where no italic face is bundled).
+    pub slant: bool,
 }
 
 /// A piece of text in one role and size, every character measured, with
@@ -70,15 +72,64 @@ const TAB_SPACES: f32 = 4.0;
 
 /// Measures `text` in a role at `size` points.
 pub fn shape(text: &str, role: Role, size: f32, fonts: &FontBook) -> Shaped {
+    shape_pieces(&[Piece::plain(text, role)], size, fonts)
+}
+
+/// A piece of a mixed text: its characters, the role whose faces draw
+/// them, and whether they are slanted.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece<'a> {
+    /// The characters.
+    pub text: &'a str,
+    /// Whose faces draw them.
+    pub role: Role,
+    /// Slanted.
+    pub slant: bool,
+}
+
+impl<'a> Piece<'a> {
+    /// Upright text in one role.
+    pub fn plain(text: &'a str, role: Role) -> Piece<'a> {
+        Piece {
+            text,
+            role,
+            slant: false,
+        }
+    }
+}
+
+/// Measures pieces of text in different roles (a paragraph's bold and
+/// plain spans) as one text at `size` points: break opportunities come
+/// from the whole text, so a line may break between pieces only where it
+/// could break in the joined text.
+pub fn shape_pieces(pieces: &[Piece<'_>], size: f32, fonts: &FontBook) -> Shaped {
+    let text: String = pieces.iter().map(|p| p.text).collect();
+    let text = text.as_str();
+    let role = pieces.first().map_or(Role::Body, |p| p.role);
+    // The piece of each byte offset's character.
+    let mut piece_of = Vec::with_capacity(pieces.len());
+    let mut end = 0;
+    for p in pieces {
+        end += p.text.len();
+        piece_of.push((end, p.role, p.slant));
+    }
     let mut glyphs = Vec::with_capacity(text.len());
     let mut offsets = Vec::with_capacity(text.len());
+    let mut current = 0;
     for (i, ch) in text.char_indices() {
         offsets.push(i);
+        while piece_of.get(current).is_some_and(|(e, _, _)| i >= *e) {
+            current += 1;
+        }
+        let (role, slant) = piece_of
+            .get(current)
+            .map_or((role, false), |(_, r, s)| (*r, *s));
         let glyph = match ch {
             '\n' | '\r' => Glyph {
                 ch,
                 face: None,
                 advance: 0.0,
+                slant,
             },
             '\t' => {
                 let space = fonts.lookup(role, ' ');
@@ -86,23 +137,27 @@ pub fn shape(text: &str, role: Role, size: f32, fonts: &FontBook) -> Shaped {
                     ch: ' ',
                     face: space.map(|s| s.0),
                     advance: space.map_or(0.25, |s| s.1) * size * TAB_SPACES,
+                    slant,
                 }
             }
             c if c.is_control() => Glyph {
                 ch: c,
                 face: None,
                 advance: 0.0,
+                slant,
             },
             c => match fonts.lookup(role, c) {
                 Some((face, adv)) => Glyph {
                     ch: c,
                     face: Some(face),
                     advance: adv * size,
+                    slant,
                 },
                 None => Glyph {
                     ch: c,
                     face: None,
                     advance: MISSING_GLYPH_EM * size,
+                    slant,
                 },
             },
         };
@@ -249,20 +304,28 @@ impl Shaped {
     /// line is cut between characters, still keeping the kinsoku rules
     /// where the line has room to give.
     pub fn break_lines(&self, width: f32) -> Vec<Line> {
-        let mut lines = Vec::new();
+        self.break_lines_indented(width, width)
+    }
+
+    /// Like [`Shaped::break_lines`], the first line `first` points wide and
+    /// the others `width` (a paragraph's first-line indent, or a list
+    /// item's marker).
+    pub fn break_lines_indented(&self, first: f32, width: f32) -> Vec<Line> {
+        let mut lines: Vec<Line> = Vec::new();
         let mut line_start = 0;
         // End of the last segment that fits on the current line.
         let mut fit_end = 0;
+        let measure = |lines: &Vec<Line>| if lines.is_empty() { first } else { width };
         for (seg_start, seg_end, mandatory) in self.segments() {
             let candidate = self.trimmed(line_start, seg_end);
-            if candidate.width > width + WIDTH_EPSILON && fit_end > line_start {
+            if candidate.width > measure(&lines) + WIDTH_EPSILON && fit_end > line_start {
                 // The segment does not fit: the line ends before it.
                 lines.push(self.trimmed(line_start, fit_end));
                 line_start = seg_start;
             }
             // A single piece wider than the line: cut it.
-            while self.trimmed(line_start, seg_end).width > width + WIDTH_EPSILON {
-                let cut = self.emergency_cut(line_start, seg_end, width);
+            while self.trimmed(line_start, seg_end).width > measure(&lines) + WIDTH_EPSILON {
+                let cut = self.emergency_cut(line_start, seg_end, measure(&lines));
                 lines.push(self.trimmed(line_start, cut));
                 line_start = cut;
             }
