@@ -14,6 +14,9 @@ pub struct Need {
     pub max: f32,
     /// Amount and percent columns: no wider than needed.
     pub fixed: bool,
+    /// Width of the column's header on one line, padding included: room a
+    /// fixed column is given first when the table has width to spare.
+    pub header: f32,
 }
 
 /// A cell spanning several columns: those columns together need `min`.
@@ -92,20 +95,27 @@ pub fn widths(needs: &[Need], spans: &[SpanNeed], avail: f32, em: f32) -> Vec<f3
         .map(|i| if flexible[i] { max[i] - w[i] } else { 0.0 })
         .collect();
     budget = grow(&mut w, &max, &want, budget);
-    // Phase 3: the table fills the text width; the spare goes to the
-    // flexible columns in proportion to their width, or to all columns when
-    // every one is fixed.
+    // Phase 3: with width to spare, fixed columns first get their header
+    // on one line ("对下级单位补助支出" rather than three stacked lines), then
+    // the table fills the text width, every column growing in proportion to
+    // its width so no single text column takes all the slack.
     if budget > EPS {
-        let any_flexible = flexible.iter().any(|f| *f);
-        let weights: Vec<f32> = (0..n)
+        let head_caps: Vec<f32> = (0..n)
             .map(|i| {
-                if flexible[i] || !any_flexible {
-                    w[i].max(EPS)
+                if flexible[i] {
+                    w[i]
                 } else {
-                    0.0
+                    needs[i].header.max(w[i])
                 }
             })
             .collect();
+        let fixed_ones: Vec<f32> = (0..n)
+            .map(|i| if flexible[i] { 0.0 } else { 1.0 })
+            .collect();
+        budget = grow(&mut w, &head_caps, &fixed_ones, budget);
+    }
+    if budget > EPS {
+        let weights: Vec<f32> = w.iter().map(|x| x.max(EPS)).collect();
         let caps = vec![f32::INFINITY; n];
         grow(&mut w, &caps, &weights, budget);
     }
@@ -148,6 +158,7 @@ mod tests {
             min,
             max,
             fixed: false,
+            header: min,
         }
     }
     fn amount(w: f32) -> Need {
@@ -155,6 +166,7 @@ mod tests {
             min: w,
             max: w,
             fixed: true,
+            header: w,
         }
     }
 
@@ -176,10 +188,25 @@ mod tests {
     }
 
     #[test]
+    fn spare_width_first_puts_amount_headers_on_one_line() {
+        let mut long_header = amount(50.0);
+        long_header.header = 110.0;
+        let needs = [text(20.0, 150.0), long_header, amount(50.0)];
+        let w = widths(&needs, &[], 400.0, 10.0);
+        assert!(w[1] >= 110.0, "{w:?}");
+        assert!((w.iter().sum::<f32>() - 400.0).abs() < 0.01, "{w:?}");
+        // Without spare width nothing changes: amounts stay at their numbers.
+        let tight = [text(20.0, 3000.0), long_header, amount(50.0)];
+        let w = widths(&tight, &[], 400.0, 10.0);
+        assert_eq!((w[1], w[2]), (50.0, 50.0), "{w:?}");
+    }
+
+    #[test]
     fn short_tables_fill_the_width_and_never_exceed_it() {
         let w = widths(&[text(10.0, 60.0), amount(40.0)], &[], 500.0, 10.0);
         assert!((w.iter().sum::<f32>() - 500.0).abs() < 0.01);
-        assert_eq!(w[1], 40.0);
+        // The slack is shared in proportion: the text column keeps its lead.
+        assert!(w[1] >= 40.0 && w[0] > w[1], "{w:?}");
         let w = widths(&[amount(300.0), amount(300.0)], &[], 500.0, 10.0);
         assert!(w.iter().sum::<f32>() <= 500.01, "{w:?}");
         let w = widths(

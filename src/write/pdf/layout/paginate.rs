@@ -417,8 +417,8 @@ fn draw_lines(
     };
     let placement = Placement {
         bounds: rect,
-        inner_x: rect.x + CELL_PAD_X,
-        inner_w: (rect.w - 2.0 * CELL_PAD_X).max(0.0),
+        inner_x: rect.x + CELL_PAD_X + cell.indent,
+        inner_w: (rect.w - 2.0 * CELL_PAD_X - cell.indent).max(0.0),
         align: cell.align,
         kind,
         row,

@@ -30,6 +30,9 @@ pub struct GridCell {
     /// Break into lines of even length (centred header labels: "一般公/
     /// 共预算", not "一般公共预/算").
     pub balance: bool,
+    /// Space before the text on every line, in points: the hierarchy
+    /// indent of a row label (类 ⊃ 款 ⊃ 项, unit ⊃ project).
+    pub indent: f32,
 }
 
 impl GridCell {
@@ -45,7 +48,7 @@ impl GridCell {
 
     /// Breaks the text for a cell `width` points wide (padding included).
     pub fn break_for(&mut self, width: f32) {
-        let inner = (width - 2.0 * CELL_PAD_X).max(0.0);
+        let inner = (width - 2.0 * CELL_PAD_X - self.indent).max(0.0);
         self.lines = match &self.text {
             Some(t) if !t.is_blank() => {
                 let lines = t.break_lines(inner);
@@ -139,10 +142,24 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
             align: HAlign::Center,
             lines: Vec::new(),
             balance: true,
+            indent: 0.0,
         });
     }
     let mut body = Vec::new();
     let mut kinds = Vec::new();
+    // Row labels are indented by their depth when the table has one.
+    let label_col = table.label_column();
+    let deepest = table.rows.iter().map(|r| r.level).max().unwrap_or(0);
+    let indent_of = |r: usize, c: usize| -> f32 {
+        let Some(row) = table.rows.get(r) else {
+            return 0.0;
+        };
+        if Some(c) != label_col || deepest < 2 || row.kind == RowKind::Total {
+            return 0.0;
+        }
+        let steps = row.level.saturating_sub(1).min(MAX_INDENT_STEPS);
+        f32::from(steps) * body_size * INDENT_EMS
+    };
     for (r, slots) in resolved.body.iter().enumerate() {
         let row = table.rows.get(r);
         let kind = row.map_or(RowKind::Item, |row| row.kind);
@@ -183,6 +200,7 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
                 align,
                 lines: Vec::new(),
                 balance: false,
+                indent: indent_of(r, c),
             });
         }
     }
@@ -193,6 +211,14 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
         kinds,
     }
 }
+
+/// Deepest hierarchy step shown by indentation; deeper rows line up with
+/// it rather than creep across the column.
+const MAX_INDENT_STEPS: u8 = 3;
+
+/// Indentation per hierarchy step, in ems of the body size: one character,
+/// as clerks indent 款 under 类 by hand.
+const INDENT_EMS: f32 = 1.0;
 
 /// "table 1, row 5 (source row 9), column '绩效目标'", for warnings.
 pub fn cell_place(ctx: &TableCtx<'_>, row: usize, col: usize) -> String {
@@ -233,6 +259,7 @@ pub fn needs(cells: &Cells, kinds: &[ColumnKind]) -> (Vec<Need>, Vec<SpanNeed>) 
             min: pad,
             max: pad,
             fixed: matches!(k, ColumnKind::Amount | ColumnKind::Percent),
+            header: pad,
         })
         .collect();
     let mut header_max = vec![0.0f32; n];
@@ -246,8 +273,8 @@ pub fn needs(cells: &Cells, kinds: &[ColumnKind]) -> (Vec<Need>, Vec<SpanNeed>) 
         .chain(cells.body.iter().map(|c| (false, c)))
     {
         let Some(text) = &cell.text else { continue };
-        let min = text.min_width() + pad;
-        let max = text.max_width() + pad;
+        let min = text.min_width() + pad + cell.indent;
+        let max = text.max_width() + pad + cell.indent;
         if cell.cols == 1 {
             let Some(need) = needs.get_mut(cell.col) else {
                 continue;
@@ -286,6 +313,7 @@ pub fn needs(cells: &Cells, kinds: &[ColumnKind]) -> (Vec<Need>, Vec<SpanNeed>) 
             need.min = w;
             need.max = w;
         }
+        need.header = *head;
     }
     (needs, spans)
 }
