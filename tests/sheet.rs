@@ -355,7 +355,7 @@ fn a_workbook_cut_short_is_damaged() {
         let cut = &bytes[..bytes.len() - 200];
         let err = read_error(cut, rel);
         assert!(
-            err.contains("workbook is damaged or truncated: its zip directory cannot be read"),
+            err.contains("file is damaged or truncated: its zip directory cannot be read"),
             "{rel}: {err}"
         );
     }
@@ -665,7 +665,7 @@ fn a_part_that_inflates_past_its_declared_size_is_stopped() {
     let err = read_error(&bytes, "lying.xlsx");
     assert!(
         err.contains(
-            "the .xlsx workbook is damaged: part 'xl/worksheets/sheet1.xml' cannot be inflated"
+            "the .xlsx file is damaged: part 'xl/worksheets/sheet1.xml' cannot be inflated"
         ),
         "{err}"
     );

@@ -1,9 +1,9 @@
 //! Word documents (.docx): paragraphs and tables of the main document part.
 //!
-//! The package is opened with the zip crate and every part we read is
-//! checked against [`MAX_PART_BYTES`] (declared size first, then the bytes
-//! actually inflated), so a zip bomb or a truncated file is an error before
-//! any large allocation. `word/document.xml` is then read as a stream of XML
+//! The package is opened through [`crate::read::package`], which checks
+//! every part's declared size before anything is inflated and bounds what
+//! is read, so a zip bomb or a truncated file is an error before any large
+//! allocation. `word/document.xml` is then read as a stream of XML
 //! events (quick-xml), not through docx-rs's reader: that reader drops
 //! `w:tblHeader`, `w:noBreakHyphen` and `w:softHyphen`, and panics on
 //! some damaged packages (it unwraps the inflation of every part), while a
@@ -17,24 +17,14 @@
 //! are its notes. Each Word table becomes one raw grid with gridSpan and
 //! vMerge turned into [`Merge`]s and leading `w:tblHeader` rows counted.
 
+use super::package::Package;
 use super::{Locator, Merge, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError, is_blank};
-use crate::model::{Align, Warning};
+use crate::model::{Align, Format, Warning};
 use crate::normalize::{is_note_start, looks_like_meta};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml_041 as quick_xml;
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
-
-/// Largest uncompressed size of one package part we inflate (the main
-/// document, its styles). A Word file with a 10,000-row table has a
-/// document.xml of about 20 MB; anything beyond this is a zip bomb.
-pub const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Most entries a package may list. Word writes about 15; a package with
-/// tens of thousands is hostile (each entry costs memory in the archive's
-/// directory).
-const MAX_ZIP_ENTRIES: usize = 10_000;
 
 /// Deepest nesting of tables inside table cells we follow; Word itself
 /// stops at 63 levels, and real budget tables nest none.
@@ -57,9 +47,9 @@ const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 
 /// Reads a Word document.
 pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
-    let mut package = Package::open(bytes)?;
-    let main = package.main_part_name()?;
-    let xml = package.part(&main)?.ok_or_else(|| {
+    let mut package = Package::open(bytes, Format::Docx)?;
+    let main = main_part_name(&mut package)?;
+    let xml = package.read(&main)?.ok_or_else(|| {
         ReadError::Other(format!("not a valid .docx: the package has no '{main}'"))
     })?;
     let styles_name = match main.rfind('/') {
@@ -69,7 +59,7 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
     // Styles only refine alignment and emphasis: a damaged styles part is
     // a warning, not a reason to refuse the document.
     let mut warnings = Vec::new();
-    let styles = match package.part(&styles_name) {
+    let styles = match package.read(&styles_name) {
         Ok(Some(s)) => match Styles::parse(&to_utf8(s)) {
             Ok(st) => st,
             Err(e) => {
@@ -99,106 +89,26 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
     Ok(doc)
 }
 
-// ---------------------------------------------------------------------------
-// The zip package.
-
-struct Package<'a> {
-    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
-}
-
-impl<'a> Package<'a> {
-    fn open(bytes: &'a [u8]) -> Result<Package<'a>, ReadError> {
-        let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-            ReadError::Other(format!(
-                "not a readable .docx: the zip archive is damaged or truncated ({e})"
-            ))
-        })?;
-        if archive.len() > MAX_ZIP_ENTRIES {
-            return Err(ReadError::Other(format!(
-                "not a plausible .docx: the zip archive lists {} entries, over the limit of {MAX_ZIP_ENTRIES}",
-                archive.len()
-            )));
-        }
-        Ok(Package { archive })
-    }
-
-    /// Inflates one part, refusing parts that declare or inflate to more
-    /// than [`MAX_PART_BYTES`]; `None` when the package has no such part.
-    fn part(&mut self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
-        let at = || format!("part '{name}'");
-        let mut file = match self.archive.by_name(name) {
-            Ok(f) => f,
-            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-            Err(e) => {
-                return Err(ReadError::at(
-                    at(),
-                    format!("cannot open it in the zip archive ({e})"),
-                ));
-            }
-        };
-        if file.encrypted() {
-            return Err(ReadError::Unsupported(
-                "the document is encrypted (password-protected); remove the password in Word or WPS and save again"
-                    .into(),
-            ));
-        }
-        let declared = file.size();
-        if declared > MAX_PART_BYTES {
-            return Err(ReadError::at(
-                at(),
-                format!(
-                    "declares {declared} bytes uncompressed, over the limit of {MAX_PART_BYTES} bytes (a zip bomb?)"
-                ),
-            ));
-        }
-        let mut buf = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        (&mut file)
-            .take(declared + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| {
-                ReadError::at(
-                    at(),
-                    format!("cannot inflate it: {e} (damaged or truncated file)"),
-                )
-            })?;
-        if buf.len() as u64 != declared {
-            return Err(ReadError::at(
-                at(),
-                format!(
-                    "inflates to {}{} bytes but declares {declared} (damaged file or zip bomb)",
-                    buf.len(),
-                    if buf.len() as u64 > declared {
-                        " or more"
-                    } else {
-                        ""
-                    }
-                ),
-            ));
-        }
-        Ok(Some(buf))
-    }
-
-    /// The main document part named by the package relationships.
-    fn main_part_name(&mut self) -> Result<String, ReadError> {
-        let Some(rels) = self.part("_rels/.rels")? else {
-            return Ok(DEFAULT_DOCUMENT_PART.to_string());
-        };
-        let rels = to_utf8(rels);
-        let mut reader = Reader::from_reader(rels.as_bytes());
-        loop {
-            match reader.read_event() {
-                Ok(Event::Start(e) | Event::Empty(e)) if local(&e) == b"Relationship" => {
-                    let is_main = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
-                    if let (true, Some(target)) = (is_main, attr(&e, b"Target")) {
-                        let target = target.trim_start_matches('/').to_string();
-                        if !target.is_empty() && self.archive.index_for_name(&target).is_some() {
-                            return Ok(target);
-                        }
+/// The main document part named by the package relationships.
+fn main_part_name(package: &mut Package<'_>) -> Result<String, ReadError> {
+    let Some(rels) = package.read("_rels/.rels")? else {
+        return Ok(DEFAULT_DOCUMENT_PART.to_string());
+    };
+    let rels = to_utf8(rels);
+    let mut reader = Reader::from_reader(rels.as_bytes());
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if local(&e) == b"Relationship" => {
+                let is_main = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                if let (true, Some(target)) = (is_main, attr(&e, b"Target")) {
+                    let target = target.trim_start_matches('/').to_string();
+                    if !target.is_empty() && package.has(&target) {
+                        return Ok(target);
                     }
                 }
-                Ok(Event::Eof) | Err(_) => return Ok(DEFAULT_DOCUMENT_PART.to_string()),
-                _ => {}
             }
+            Ok(Event::Eof) | Err(_) => return Ok(DEFAULT_DOCUMENT_PART.to_string()),
+            _ => {}
         }
     }
 }

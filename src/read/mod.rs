@@ -9,6 +9,7 @@
 pub(crate) mod docx;
 pub(crate) mod json;
 pub(crate) mod markdown;
+pub(crate) mod package;
 pub(crate) mod sheet;
 pub(crate) mod text;
 

@@ -36,7 +36,7 @@
 //!
 //! **Hostile input.** Before calamine reads a zip package, every member's
 //! declared size is checked against [`MAX_MEMBER_BYTES`] and their sum
-//! against [`MAX_PACKAGE_BYTES`] (a zip bomb is refused without inflating
+//! against [`crate::read::package::MAX_PACKAGE_BYTES`] (a zip bomb is refused without inflating
 //! it), and the zip reader stops any member that inflates past its declared
 //! size. What calamine would allocate from counts in the file is checked
 //! first: an xlsx shared-string count, xls DIMENSIONS records, the extent
@@ -91,12 +91,7 @@ const _: () = assert!(MAX_RANGE_CELLS >= MAX_GRID_CELLS as u64);
 /// not written by Excel or WPS.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
-/// Largest uncompressed size of one zip member (a sheet's XML, the shared
-/// strings). A 65,536-row budget table is under 30 MB of XML.
-pub const MAX_MEMBER_BYTES: u64 = 100 * 1024 * 1024;
-
-/// Largest uncompressed size of all members of a zip package together.
-pub const MAX_PACKAGE_BYTES: u64 = 200 * 1024 * 1024;
+pub use crate::read::package::MAX_MEMBER_BYTES;
 
 /// Reads a workbook into one raw table per non-empty sheet.
 pub fn read(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
