@@ -322,20 +322,13 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
         eprintln!("gongkai: batch needs ROOT and --out");
         return Ok(ExitCode::from(2));
     };
-    let mut formats = if args.to.is_empty() {
-        OutputFormat::ALL
-            .into_iter()
-            .filter(|f| f.is_supported())
-            .collect()
-    } else {
-        args.to.clone()
+    let formats = match select_formats(&args.to, OutputFormat::is_supported) {
+        Ok(f) => f,
+        Err(f) => {
+            eprintln!("gongkai: {f} output is not supported yet");
+            return Ok(ExitCode::from(2));
+        }
     };
-    formats.sort();
-    formats.dedup();
-    if let Some(f) = formats.iter().find(|f| !f.is_supported()) {
-        eprintln!("gongkai: {f} output is not supported yet");
-        return Ok(ExitCode::from(2));
-    }
     let template = args.template.clone().unwrap_or_else(|| "default".into());
     let profile = load_profile(Some(&template))?;
     let jobs = args
@@ -409,20 +402,13 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
 
 fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     let profile = load_profile(args.template.as_deref())?;
-    let mut formats: Vec<OutputFormat> = if args.to.is_empty() {
-        OutputFormat::ALL
-            .into_iter()
-            .filter(|f| gongkai::book::writes(*f))
-            .collect()
-    } else {
-        args.to.clone()
+    let formats = match select_formats(&args.to, gongkai::book::writes) {
+        Ok(f) => f,
+        Err(f) => {
+            eprintln!("gongkai: the book is not written as {f}");
+            return Ok(ExitCode::from(2));
+        }
     };
-    formats.sort();
-    formats.dedup();
-    if let Some(f) = formats.iter().find(|f| !gongkai::book::writes(**f)) {
-        eprintln!("gongkai: the book is not written as {f} (yet)");
-        return Ok(ExitCode::from(2));
-    }
     let created = gongkai::time::source_date_epoch()
         .unwrap_or_else(|| gongkai::book::newest_input_time(&args.folder));
     let options = gongkai::book::BookOptions {
@@ -517,21 +503,36 @@ fn check(files: &[PathBuf], strict: bool, input: &InputArgs) -> anyhow::Result<E
     })
 }
 
-fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
-    let mut formats = if args.to.is_empty() {
+/// The formats asked for (every one `writes` can write when none is
+/// named), sorted and deduplicated; `Err` names the first it cannot write.
+fn select_formats(
+    asked: &[OutputFormat],
+    writes: impl Fn(OutputFormat) -> bool,
+) -> Result<Vec<OutputFormat>, OutputFormat> {
+    let mut formats: Vec<OutputFormat> = if asked.is_empty() {
         OutputFormat::ALL
             .into_iter()
-            .filter(|f| f.is_supported())
+            .filter(|f| writes(*f))
             .collect()
     } else {
-        args.to.clone()
+        asked.to_vec()
     };
     formats.sort();
     formats.dedup();
-    if let Some(f) = formats.iter().find(|f| !f.is_supported()) {
-        eprintln!("gongkai: {f} output is not supported yet");
-        return Ok(ExitCode::from(2));
+    match formats.iter().find(|f| !writes(**f)) {
+        Some(f) => Err(*f),
+        None => Ok(formats),
     }
+}
+
+fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    let formats = match select_formats(&args.to, OutputFormat::is_supported) {
+        Ok(f) => f,
+        Err(f) => {
+            eprintln!("gongkai: {f} output is not supported yet");
+            return Ok(ExitCode::from(2));
+        }
+    };
     std::fs::create_dir_all(&args.out).map_err(|e| {
         anyhow::anyhow!(
             "{}: cannot create the output folder: {e}",
