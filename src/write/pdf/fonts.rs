@@ -9,10 +9,10 @@
 
 use crate::profile::{FontFace, FontSpec, Fonts};
 use printpdf::{AzulParsedFont, ParsedFont};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, RwLock};
 use thiserror::Error;
 
 /// Noto Serif SC Regular: body text, amounts, meta lines, notes.
@@ -78,6 +78,11 @@ pub struct Face {
     pub resource_id: String,
     font: ParsedFont,
     units_per_em: f32,
+    /// Glyph and advance of every character asked about so far: a cmap
+    /// lookup is a search through the font's tables, and a document asks
+    /// for the same few hundred characters thousands of times (measuring,
+    /// then rendering). Shared by every document of the process.
+    glyphs: RwLock<HashMap<char, Option<(u16, f32)>>>,
 }
 
 impl Face {
@@ -97,22 +102,39 @@ impl Face {
             resource_id: resource_id.to_string(),
             font,
             units_per_em,
+            glyphs: RwLock::new(HashMap::new()),
         })
     }
 
-    /// The glyph for `ch`, or `None` when the face lacks it (glyph 0 is
-    /// .notdef, i.e. missing).
-    pub fn glyph(&self, ch: char) -> Option<u16> {
-        match self.font.lookup_glyph_index(ch as u32) {
-            Some(0) | None => None,
-            Some(g) => Some(g),
+    /// Glyph and advance (in ems) of `ch`, `None` when the face lacks it
+    /// (glyph 0 is .notdef, i.e. missing).
+    fn glyph_info(&self, ch: char) -> Option<(u16, f32)> {
+        if let Ok(known) = self.glyphs.read()
+            && let Some(info) = known.get(&ch)
+        {
+            return *info;
         }
+        let info = match self.font.lookup_glyph_index(ch as u32) {
+            Some(0) | None => None,
+            Some(g) => Some((
+                g,
+                f32::from(self.font.get_horizontal_advance(g)) / self.units_per_em,
+            )),
+        };
+        if let Ok(mut known) = self.glyphs.write() {
+            known.insert(ch, info);
+        }
+        info
+    }
+
+    /// The glyph for `ch`, or `None` when the face lacks it.
+    pub fn glyph(&self, ch: char) -> Option<u16> {
+        self.glyph_info(ch).map(|(g, _)| g)
     }
 
     /// Advance width of `ch` in ems, `None` when the face lacks it.
     pub fn advance_em(&self, ch: char) -> Option<f32> {
-        let gid = self.glyph(ch)?;
-        Some(f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em)
+        self.glyph_info(ch).map(|(_, a)| a)
     }
 
     /// The printpdf face, for the renderer.
@@ -276,6 +298,7 @@ fn user_face(path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
             resource_id: resource_id.to_string(),
             font: face.font.clone(),
             units_per_em: face.units_per_em,
+            glyphs: RwLock::new(HashMap::new()),
         }));
     }
     let bytes = std::fs::read(path).map_err(|e| FontError::Read {

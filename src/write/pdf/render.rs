@@ -7,7 +7,7 @@ use super::fonts::FontBook;
 use super::layout::{DocumentLayout, Item, PageLayout, Rect};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Color, ColorArray, Destination, FontId, LinkAnnotation, Mm,
+    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, FontId, LinkAnnotation, Mm,
     OffsetDateTime, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions,
     Pt, Rgb, TextItem, TextMatrix,
 };
@@ -434,8 +434,20 @@ fn page_ops(page: &PageLayout, fonts: &FontBook) -> Vec<Op> {
                     TextMatrix::Translate(Pt(run.x), Pt(h - run.baseline))
                 };
                 ops.push(Op::SetTextMatrix { matrix });
+                // Glyph ids straight from the font book, each with its text
+                // for the ToUnicode map: printpdf need not look every
+                // character up in the font's cmap again.
+                let glyphs = run
+                    .text
+                    .chars()
+                    .map(|ch| Codepoint {
+                        gid: face.glyph(ch).unwrap_or(0),
+                        offset: 0.0,
+                        cid: Some(ch.to_string()),
+                    })
+                    .collect();
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(run.text.clone())],
+                    items: vec![TextItem::GlyphIds(glyphs)],
                 });
             }
         }
