@@ -12,39 +12,71 @@ use printpdf::{AzulParsedFont, ParsedFont};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
 use thiserror::Error;
 
-/// Noto Serif SC Regular: body text, amounts, meta lines, notes.
-static SERIF_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular.ttf");
-/// Noto Sans SC Bold: title, header rows, totals.
-static SANS_BOLD_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold.ttf");
+/// Noto Serif SC Regular cut down to the common characters (GB2312 and the
+/// symbol blocks of budget tables): body text, amounts, meta lines, notes.
+/// printpdf's subsetter reads every glyph record of the face it subsets,
+/// so a document's PDF costs in proportion to the face's glyph count; the
+/// common cut has 8,000 glyphs where the full face has 30,000.
+static SERIF_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular-common.ttf");
+/// Noto Sans SC Bold, common characters: title, header rows, totals.
+static SANS_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold-common.ttf");
+/// The whole Noto Serif SC Regular (all of CJK Unified Ideographs and
+/// Extension A), gzip-compressed: inflated the first time a document needs
+/// a character the common cut lacks.
+static SERIF_FULL_GZ: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular.ttf.gz");
+/// The whole Noto Sans SC Bold, gzip-compressed, inflated on demand.
+static SANS_FULL_GZ: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold.ttf.gz");
 /// HanaMinB cut down to CJK Extension B, gzip-compressed: inflated only when
 /// a document needs one of its characters.
 static EXTB_GZ: &[u8] = include_bytes!("../../../fonts/HanaMinB-ExtB.ttf.gz");
 
-/// The inflated Ext-B face is about 22 MB; refuse anything much larger so a
-/// damaged build cannot make us allocate without bound.
+/// The largest inflated bundled face is about 22 MB; refuse anything much
+/// larger so a damaged build cannot make us allocate without bound.
 const MAX_INFLATED_FONT: u64 = 64 << 20;
 
-static SERIF: LazyLock<Result<Arc<Face>, FontError>> = LazyLock::new(|| {
-    Face::parse(SERIF_BYTES.to_vec(), "NotoSerifSC-Regular.ttf", "SERIFR").map(Arc::new)
+/// A bundled face, parsed on first use and shared by every thread.
+type Bundled = LazyLock<Option<Arc<Face>>>;
+
+static SERIF_COMMON: Bundled = LazyLock::new(|| {
+    Face::parse(
+        SERIF_COMMON_BYTES.to_vec(),
+        "NotoSerifSC-Regular-common.ttf",
+        "SERIFC",
+    )
+    .ok()
+    .map(Arc::new)
 });
 
-static SANS_BOLD: LazyLock<Result<Arc<Face>, FontError>> = LazyLock::new(|| {
-    Face::parse(SANS_BOLD_BYTES.to_vec(), "NotoSansSC-Bold.ttf", "SANSBD").map(Arc::new)
+static SANS_COMMON: Bundled = LazyLock::new(|| {
+    Face::parse(
+        SANS_COMMON_BYTES.to_vec(),
+        "NotoSansSC-Bold-common.ttf",
+        "SANSBC",
+    )
+    .ok()
+    .map(Arc::new)
 });
 
-static EXTB: LazyLock<Option<Arc<Face>>> = LazyLock::new(|| {
+static SERIF_FULL: Bundled =
+    LazyLock::new(|| inflate_face(SERIF_FULL_GZ, "NotoSerifSC-Regular.ttf", "SERIFR"));
+
+static SANS_FULL: Bundled =
+    LazyLock::new(|| inflate_face(SANS_FULL_GZ, "NotoSansSC-Bold.ttf", "SANSBD"));
+
+static EXTB: Bundled = LazyLock::new(|| inflate_face(EXTB_GZ, "HanaMinB-ExtB.ttf", "EXTBFB"));
+
+/// Inflates and parses a gzip-compressed bundled face.
+fn inflate_face(gz: &[u8], label: &str, resource_id: &str) -> Option<Arc<Face>> {
     let mut bytes = Vec::new();
-    let inflated = flate2::read::GzDecoder::new(EXTB_GZ)
+    flate2::read::GzDecoder::new(gz)
         .take(MAX_INFLATED_FONT)
-        .read_to_end(&mut bytes);
-    inflated.ok()?;
-    Face::parse(bytes, "HanaMinB-ExtB.ttf", "EXTBFB")
-        .ok()
-        .map(Arc::new)
-});
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Face::parse(bytes, label, resource_id).ok().map(Arc::new)
+}
 
 /// Font files named by profiles, parsed once per process.
 static USER_FACES: LazyLock<Mutex<BTreeMap<PathBuf, Arc<Face>>>> =
@@ -184,15 +216,20 @@ impl Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FaceId(pub usize);
 
+/// A face of a [`FontBook`]: parsed already, or a bundled face parsed the
+/// first time a lookup reaches it.
+#[derive(Debug)]
+enum Slot {
+    Ready(Arc<Face>),
+    Lazy(&'static Bundled),
+}
+
 /// The faces of one document and each role's fallback chain.
 #[derive(Debug)]
 pub struct FontBook {
-    /// Eagerly known faces; the Ext-B fallback comes after them, loaded on
-    /// first use.
-    faces: Vec<Arc<Face>>,
+    faces: Vec<Slot>,
     chains: [Vec<FaceId>; 4],
     sizes: [f32; 4],
-    fallback: OnceLock<Option<Arc<Face>>>,
 }
 
 /// Smallest and largest font sizes a profile may ask for, in points:
@@ -200,15 +237,34 @@ pub struct FontBook {
 /// line.
 const FONT_SIZE_RANGE: (f32, f32) = (4.0, 72.0);
 
+/// Positions of the bundled faces in every font book.
+const SERIF_COMMON_ID: FaceId = FaceId(0);
+const SANS_COMMON_ID: FaceId = FaceId(1);
+const SERIF_FULL_ID: FaceId = FaceId(2);
+const SANS_FULL_ID: FaceId = FaceId(3);
+const EXTB_ID: FaceId = FaceId(4);
+
 impl FontBook {
-    /// The font book for a profile's fonts: each role's own file first
-    /// (loaded once per process), then the bundled faces.
+    /// The font book for a profile's fonts. Each role's chain: its own file
+    /// (loaded once per process), the role's bundled face (common cut, then
+    /// whole), the other bundled face (the same two), the Ext-B fallback.
     pub fn new(fonts: &Fonts) -> Result<FontBook, FontError> {
-        let serif = SERIF.clone()?;
-        let sans_bold = SANS_BOLD.clone()?;
-        let mut faces = vec![serif, sans_bold];
-        let serif_id = FaceId(0);
-        let sans_id = FaceId(1);
+        let parse_error = |name: &str| FontError::Parse {
+            name: name.to_string(),
+        };
+        let serif = SERIF_COMMON
+            .clone()
+            .ok_or_else(|| parse_error("NotoSerifSC-Regular-common.ttf"))?;
+        let sans = SANS_COMMON
+            .clone()
+            .ok_or_else(|| parse_error("NotoSansSC-Bold-common.ttf"))?;
+        let mut faces = vec![
+            Slot::Ready(serif),
+            Slot::Ready(sans),
+            Slot::Lazy(&SERIF_FULL),
+            Slot::Lazy(&SANS_FULL),
+            Slot::Lazy(&EXTB),
+        ];
         let mut user_ids: BTreeMap<PathBuf, FaceId> = BTreeMap::new();
         let mut chains: [Vec<FaceId>; 4] = Default::default();
         let mut sizes = [0.0; 4];
@@ -222,19 +278,20 @@ impl FontBook {
                         let resource = format!("USERF{}", (b'A' + user_ids.len() as u8) as char);
                         let face = user_face(path, &resource)?;
                         let id = FaceId(faces.len());
-                        faces.push(face);
+                        faces.push(Slot::Ready(face));
                         user_ids.insert(path.clone(), id);
                         id
                     }
                 };
                 chain.push(id);
             }
-            let (first, second) = match spec.bundled {
-                FontFace::Serif | FontFace::SerifBold => (serif_id, sans_id),
-                FontFace::Sans | FontFace::SansBold => (sans_id, serif_id),
-            };
-            chain.push(first);
-            chain.push(second);
+            let serif_first = [SERIF_COMMON_ID, SERIF_FULL_ID, SANS_COMMON_ID, SANS_FULL_ID];
+            let sans_first = [SANS_COMMON_ID, SANS_FULL_ID, SERIF_COMMON_ID, SERIF_FULL_ID];
+            chain.extend(match spec.bundled {
+                FontFace::Serif | FontFace::SerifBold => serif_first,
+                FontFace::Sans | FontFace::SansBold => sans_first,
+            });
+            chain.push(EXTB_ID);
             let size = if spec.size_pt.is_finite() {
                 spec.size_pt
             } else {
@@ -246,7 +303,6 @@ impl FontBook {
             faces,
             chains,
             sizes,
-            fallback: OnceLock::new(),
         })
     }
 
@@ -255,33 +311,20 @@ impl FontBook {
         self.sizes[role.index()]
     }
 
-    fn fallback_id(&self) -> FaceId {
-        FaceId(self.faces.len())
-    }
-
-    fn fallback(&self) -> Option<&Arc<Face>> {
-        self.fallback.get_or_init(|| EXTB.clone()).as_ref()
-    }
-
-    /// The face with the given id.
+    /// The face with the given id (parsing a bundled one on first use).
     pub fn face(&self, id: FaceId) -> Option<&Face> {
-        match self.faces.get(id.0) {
-            Some(f) => Some(f),
-            None if id == self.fallback_id() => self.fallback().map(|f| &**f),
-            None => None,
+        match self.faces.get(id.0)? {
+            Slot::Ready(face) => Some(face),
+            Slot::Lazy(face) => LazyLock::force(face).as_deref(),
         }
     }
 
     /// The first face of the role's chain that has `ch`, with its advance
     /// in ems; `None` when no configured face has it.
     pub fn lookup(&self, role: Role, ch: char) -> Option<(FaceId, f32)> {
-        for id in &self.chains[role.index()] {
-            if let Some(adv) = self.faces.get(id.0).and_then(|f| f.advance_em(ch)) {
-                return Some((*id, adv));
-            }
-        }
-        let adv = self.fallback()?.advance_em(ch)?;
-        Some((self.fallback_id(), adv))
+        self.chains[role.index()]
+            .iter()
+            .find_map(|id| Some((*id, self.face(*id)?.advance_em(ch)?)))
     }
 }
 
@@ -318,15 +361,29 @@ mod tests {
     #[test]
     fn bundled_faces_cover_the_corpus_rare_characters() {
         let book = FontBook::new(&Fonts::default()).unwrap();
-        for ch in [
-            '国', '堃', '喆', '珺', '\u{4DAE}', '，', '％', '１', 'A', '9',
-        ] {
+        // Common characters from the common cut of the serif…
+        for ch in ['国', '，', '％', '１', 'A', '9', '≥', '“'] {
             let (id, adv) = book.lookup(Role::Body, ch).unwrap();
-            assert_eq!(id, FaceId(0), "{ch} should come from the serif face");
+            assert_eq!(
+                id, SERIF_COMMON_ID,
+                "{ch} should come from the common serif"
+            );
             assert!(adv > 0.2 && adv <= 1.0, "{ch}: {adv}");
         }
+        // …rarer ones from the whole serif, with the same advance a common
+        // character has in either.
+        for ch in ['堃', '喆', '珺', '\u{4DAE}'] {
+            let (id, adv) = book.lookup(Role::Body, ch).unwrap();
+            assert_eq!(id, SERIF_FULL_ID, "{ch} should come from the whole serif");
+            assert!(adv > 0.2 && adv <= 1.0, "{ch}: {adv}");
+        }
+        let full = book.face(SERIF_FULL_ID).unwrap();
+        let common = book.face(SERIF_COMMON_ID).unwrap();
+        assert_eq!(full.advance_em('国'), common.advance_em('国'));
         let (id, _) = book.lookup(Role::Header, '国').unwrap();
-        assert_eq!(id, FaceId(1));
+        assert_eq!(id, SANS_COMMON_ID);
+        let (id, _) = book.lookup(Role::Header, '堃').unwrap();
+        assert_eq!(id, SANS_FULL_ID, "bold stays bold for rare characters");
         // U+2003E (Ext-B) is in neither Noto face: the fallback draws it.
         let (id, _) = book.lookup(Role::Body, '\u{2003E}').unwrap();
         assert_eq!(book.face(id).unwrap().label, "HanaMinB-ExtB.ttf");
@@ -347,14 +404,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gongkai-fonts-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("own.ttf");
-        std::fs::write(&path, SANS_BOLD_BYTES).unwrap();
+        std::fs::write(&path, SANS_COMMON_BYTES).unwrap();
         let mut fonts = Fonts::default();
         fonts.body.file = Some(path.clone());
         let book = FontBook::new(&fonts).unwrap();
         let (id, _) = book.lookup(Role::Body, '国').unwrap();
         assert_eq!(book.face(id).unwrap().resource_id, "USERFA");
         let (id, _) = book.lookup(Role::Numbers, '1').unwrap();
-        assert_eq!(id, FaceId(0));
+        assert_eq!(id, SERIF_COMMON_ID);
         let not_a_font = dir.join("bad.ttf");
         std::fs::write(&not_a_font, b"not a font").unwrap();
         fonts.body.file = Some(not_a_font.clone());
