@@ -8,8 +8,6 @@ mod common;
 
 use gongkai::book::chapter::Block;
 use gongkai::book::{self, Book, BookOptions, Part};
-use gongkai::model::Value;
-use gongkai::normalize::amount::{format_amount, format_percent};
 use gongkai::profile::Profile;
 use gongkai::{OutputFormat, RenderOptions};
 use std::collections::BTreeMap;
@@ -397,30 +395,8 @@ fn expected_chars(b: &Book) -> BTreeMap<char, usize> {
     for (_, t) in b.toc() {
         text.push_str(&t);
     }
-    let table = |t: &gongkai::model::Table, text: &mut String| {
-        for m in &t.meta {
-            text.push_str(&m.text);
-        }
-        let layout = gongkai::grid::header_layout(
-            &t.columns.iter().map(|c| c.path.clone()).collect::<Vec<_>>(),
-        );
-        for h in &layout.cells {
-            text.push_str(&h.text);
-        }
-        for r in &t.rows {
-            for c in &r.cells {
-                match &c.value {
-                    Value::Empty => {}
-                    Value::Text(s) => text.push_str(s),
-                    Value::Amount(d) => text.push_str(&format_amount(*d)),
-                    Value::Percent(d) => text.push_str(&format_percent(*d)),
-                }
-            }
-        }
-        for n in &t.notes {
-            text.push_str(n);
-        }
-    };
+    let table =
+        |t: &gongkai::model::Table, text: &mut String| text.push_str(&common::shown_text(t));
     for part in &b.parts {
         match part {
             Part::Chapter(c) => {

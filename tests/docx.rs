@@ -105,31 +105,7 @@ fn merged_docx_gives_the_seed_cells_under_a_two_level_header() {
     let doc = read(rel);
     assert_eq!(doc.tables.len(), 1);
     let table = &doc.tables[0];
-    // seed.json describes the flat header; the merged file has the same
-    // leaves under a second header row with 资金来源 over three of them.
-    let mut exp = expected("seed.json");
-    exp["header_rows"] = Json::from(2);
-    exp["column_groups"] = serde_json::json!([
-        {"label": "资金来源", "header_row": 0, "first_col": 2, "last_col": 4}
-    ]);
-    assert_matches_expected(table, &exp, rel);
-    let paths: Vec<Vec<&str>> = table
-        .columns
-        .iter()
-        .map(|c| c.path.iter().map(String::as_str).collect())
-        .collect();
-    assert_eq!(
-        paths,
-        vec![
-            vec!["项目名称（资金使用单位）"],
-            vec!["总计"],
-            vec!["资金来源", "财政拨款"],
-            vec!["资金来源", "财政专户拨款"],
-            vec!["资金来源", "其他资金"],
-            vec!["绩效目标"],
-            vec!["绩效指标"],
-        ]
-    );
+    assert_two_level_seed(table, rel);
     assert_eq!(table.origin.header_rows, vec![1, 2]);
 }
 

@@ -7,8 +7,7 @@
 mod common;
 
 use common::*;
-use gongkai::model::{Document, Value};
-use gongkai::normalize::amount::{format_amount, format_percent};
+use gongkai::model::Document;
 use gongkai::profile::Profile;
 use gongkai::{OutputFormat, ReadError, RenderOptions, render};
 use std::collections::BTreeMap;
@@ -38,28 +37,7 @@ fn expected_chars(doc: &Document) -> BTreeMap<char, usize> {
     let mut text = String::new();
     for t in &doc.tables {
         text.push_str(t.title.as_deref().unwrap_or(""));
-        for m in &t.meta {
-            text.push_str(&m.text);
-        }
-        let layout = gongkai::grid::header_layout(
-            &t.columns.iter().map(|c| c.path.clone()).collect::<Vec<_>>(),
-        );
-        for h in &layout.cells {
-            text.push_str(&h.text);
-        }
-        for r in &t.rows {
-            for c in &r.cells {
-                match &c.value {
-                    Value::Empty => {}
-                    Value::Text(s) => text.push_str(s),
-                    Value::Amount(d) => text.push_str(&format_amount(*d)),
-                    Value::Percent(d) => text.push_str(&format_percent(*d)),
-                }
-            }
-        }
-        for n in &t.notes {
-            text.push_str(n);
-        }
+        text.push_str(&shown_text(t));
     }
     multiset(&text)
 }

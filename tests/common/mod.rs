@@ -156,3 +156,61 @@ pub fn assert_same_tables(a: &Document, b: &Document, ctx: &str) {
         assert_eq!(content(x), content(y), "{ctx}: table {i}");
     }
 }
+
+/// Asserts that a two-level version of the seed (资金来源 over 财政拨款,
+/// 财政专户拨款, 其他资金) holds the seed's cells and header paths.
+pub fn assert_two_level_seed(table: &Table, ctx: &str) {
+    let mut exp = expected("seed.json");
+    exp["header_rows"] = Json::from(2);
+    exp["column_groups"] = serde_json::json!([
+        {"label": "资金来源", "header_row": 0, "first_col": 2, "last_col": 4}
+    ]);
+    assert_matches_expected(table, &exp, ctx);
+    let paths: Vec<Vec<&str>> = table
+        .columns
+        .iter()
+        .map(|c| c.path.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            vec!["项目名称（资金使用单位）"],
+            vec!["总计"],
+            vec!["资金来源", "财政拨款"],
+            vec!["资金来源", "财政专户拨款"],
+            vec!["资金来源", "其他资金"],
+            vec!["绩效目标"],
+            vec!["绩效指标"],
+        ],
+        "{ctx}"
+    );
+}
+
+/// Every character a public version of a table shows: meta lines, header
+/// labels, cells (amounts as formatted), notes; the title is left to the
+/// caller (a book numbers it).
+pub fn shown_text(t: &Table) -> String {
+    use gongkai::normalize::amount::{format_amount, format_percent};
+    let mut text = String::new();
+    for m in &t.meta {
+        text.push_str(&m.text);
+    }
+    let layout = header_layout(&t.columns.iter().map(|c| c.path.clone()).collect::<Vec<_>>());
+    for h in &layout.cells {
+        text.push_str(&h.text);
+    }
+    for r in &t.rows {
+        for c in &r.cells {
+            match &c.value {
+                Value::Empty => {}
+                Value::Text(s) => text.push_str(s),
+                Value::Amount(d) => text.push_str(&format_amount(*d)),
+                Value::Percent(d) => text.push_str(&format_percent(*d)),
+            }
+        }
+    }
+    for n in &t.notes {
+        text.push_str(n);
+    }
+    text
+}
