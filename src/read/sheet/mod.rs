@@ -184,6 +184,43 @@ struct SheetCell {
     style: usize,
 }
 
+impl SheetCell {
+    /// The cell calamine's streaming reader gives at `cell`, counted against
+    /// the workbook's budget before its text is copied; `None` for an
+    /// empty cell.
+    fn counted(
+        budget: &mut Budget,
+        sheet: &str,
+        cell: &calamine::Cell<calamine::DataRef<'_>>,
+        style: usize,
+    ) -> Result<Option<SheetCell>, ReadError> {
+        let data = cell.get_value();
+        if matches!(data, calamine::DataRef::Empty) {
+            return Ok(None);
+        }
+        let (row, col) = cell.get_position();
+        budget.cells(sheet, (row, col), CellValue::text_len(data), 1)?;
+        Ok(CellValue::from_data_ref(data).map(|value| SheetCell {
+            row,
+            col,
+            value,
+            style,
+        }))
+    }
+}
+
+/// Appends an inclusive range of rows or columns, joining it to the last
+/// one when adjacent.
+fn push_range(ranges: &mut Vec<(u32, u32)>, a: u32, b: u32) {
+    if let Some(last) = ranges.last_mut()
+        && last.1.checked_add(1) == Some(a)
+    {
+        last.1 = b.max(last.1);
+        return;
+    }
+    ranges.push((a, b.max(a)));
+}
+
 /// A cell value as calamine gives it, owned.
 #[derive(Debug)]
 enum CellValue {

@@ -10,7 +10,7 @@
 
 use super::{
     Budget, CellStyle, CellValue, Extent, NumFormat, Sheet, SheetCell, check_extents, damaged,
-    encrypted,
+    encrypted, push_range,
 };
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
@@ -646,17 +646,6 @@ fn builtin_format(id: u16) -> Option<&'static str> {
         49 => "@",
         _ => return None,
     })
-}
-
-/// Appends an inclusive range, joining it to the last one when adjacent.
-fn push_range(ranges: &mut Vec<(u32, u32)>, a: u32, b: u32) {
-    if let Some(last) = ranges.last_mut()
-        && last.1.checked_add(1) == Some(a)
-    {
-        last.1 = b.max(last.1);
-        return;
-    }
-    ranges.push((a, b.max(a)));
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! with the full forms (`BrtCellRk`, `BrtCellError` …), so no cell is lost.
 
 use super::package::Package;
-use super::{Budget, CellValue, MAX_MEMBER_BYTES, Sheet, SheetCell, damaged};
+use super::{Budget, MAX_MEMBER_BYTES, Sheet, SheetCell, damaged};
 use crate::model::{Format, Warning};
 use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsb};
@@ -49,21 +49,9 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
         let mut reader = wb.worksheet_cells_reader(&name).map_err(sheet_error)?;
         let mut cells = Vec::new();
         while let Some(cell) = reader.next_cell().map_err(sheet_error)? {
-            let data = cell.get_value();
-            if matches!(data, calamine::DataRef::Empty) {
-                continue;
+            if let Some(c) = SheetCell::counted(&mut budget, &name, &cell, 0)? {
+                cells.push(c);
             }
-            let (row, col) = cell.get_position();
-            budget.cells(&name, (row, col), CellValue::text_len(data), 1)?;
-            let Some(value) = CellValue::from_data_ref(data) else {
-                continue;
-            };
-            cells.push(SheetCell {
-                row,
-                col,
-                value,
-                style: 0,
-            });
         }
         drop(reader);
         sheets.push(Sheet {

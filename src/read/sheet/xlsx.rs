@@ -2,7 +2,7 @@
 //! columns from the sheet XML, which calamine does not report.
 
 use super::package::{Package, attr, damaged_part, is_true};
-use super::{Budget, CellStyle, CellValue, Sheet, SheetCell, damaged, encrypted};
+use super::{Budget, CellStyle, Sheet, SheetCell, damaged, encrypted, push_range};
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
@@ -48,21 +48,9 @@ pub(super) fn load(
             .next_cell_with_style_id()
             .map_err(|e| error(format, Some(&name), e))?
         {
-            let data = cell.get_value();
-            if matches!(data, calamine::DataRef::Empty) {
-                continue;
+            if let Some(c) = SheetCell::counted(&mut budget, &name, &cell, style)? {
+                cells.push(c);
             }
-            let (row, col) = cell.get_position();
-            budget.cells(&name, (row, col), CellValue::text_len(data), 1)?;
-            let Some(value) = CellValue::from_data_ref(data) else {
-                continue;
-            };
-            cells.push(SheetCell {
-                row,
-                col,
-                value,
-                style,
-            });
         }
         drop(reader);
         let layout = layouts.remove(&name).unwrap_or_default();
@@ -342,17 +330,6 @@ fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layou
         buf.clear();
     }
     Ok(out)
-}
-
-/// Appends an inclusive range, joining it to the last one when adjacent.
-fn push_range(ranges: &mut Vec<(u32, u32)>, a: u32, b: u32) {
-    if let Some(last) = ranges.last_mut()
-        && last.1.checked_add(1) == Some(a)
-    {
-        last.1 = b.max(last.1);
-        return;
-    }
-    ranges.push((a, b.max(a)));
 }
 
 #[cfg(test)]
