@@ -601,6 +601,32 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// A one-line styled paragraph kept with what follows (a sub-heading, a
+    /// table caption), with its lines for the page estimate.
+    fn kept_paragraph(
+        &mut self,
+        section: &mut Section,
+        style: &'static str,
+        text: &str,
+        spec: &FontSpec,
+        at: &str,
+        indent_units: f32,
+    ) {
+        let content = self.runs(text, "", at);
+        section.items.push(Item::Para(Para {
+            ppr: PPr::style(style),
+            content,
+        }));
+        let width = self.text_page().text_width;
+        section.flows.push(Flow::Lines {
+            lines: lines_of(text, spec, width, indent_units),
+            line: line_twips(spec),
+            space: HEADING_SPACE,
+            keep_next: true,
+            page_break_before: false,
+        });
+    }
+
     /// A paragraph of running text for the page estimate.
     fn text_flow(&self, section: &mut Section, text: &str, spec: &FontSpec, indent_units: f32) {
         let width = self.text_page().text_width;
@@ -640,19 +666,7 @@ impl<'a> Writer<'a> {
             match block {
                 Block::Heading { level, text: t } => {
                     let style = if *level <= 2 { "Heading3" } else { "Heading4" };
-                    let runs = self.runs(t, "", &at);
-                    section.items.push(Item::Para(Para {
-                        ppr: PPr::style(style),
-                        content: runs,
-                    }));
-                    let lines = lines_of(t, &text, width, indent);
-                    section.flows.push(Flow::Lines {
-                        lines,
-                        line: line_twips(&text),
-                        space: HEADING_SPACE,
-                        keep_next: true,
-                        page_break_before: false,
-                    });
+                    self.kept_paragraph(section, style, t, &text, &at, indent);
                 }
                 Block::Paragraph(spans) => {
                     let content = self.spans(spans, &at);
@@ -689,19 +703,7 @@ impl<'a> Writer<'a> {
                 Block::Table(t) => {
                     self.table_no += 1;
                     if let Some(caption) = &t.title {
-                        let runs = self.runs(caption, "", &at);
-                        section.items.push(Item::Para(Para {
-                            ppr: PPr::style("Caption"),
-                            content: runs,
-                        }));
-                        let lines = lines_of(caption, &text, width, 0.0);
-                        section.flows.push(Flow::Lines {
-                            lines,
-                            line: line_twips(&text),
-                            space: HEADING_SPACE,
-                            keep_next: true,
-                            page_break_before: false,
-                        });
+                        self.kept_paragraph(section, "Caption", caption, &text, &at, 0.0);
                     }
                     self.table_body(section, t, width)?;
                 }

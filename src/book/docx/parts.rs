@@ -8,7 +8,7 @@ use super::{
     TITLE_SPACE_AFTER, TOC_HEADING_SPACE_AFTER, W_NS, Writer, XML_DECL, bold_face, esc, hp,
     line_twips, pt_twips, rfonts, rpr_of,
 };
-use crate::profile::{FontFace, FontSpec, PageNumberStyle};
+use crate::profile::{FontSpec, PageNumberStyle};
 use crate::write::docx::{self as wd, package};
 use std::fmt::Write as _;
 
@@ -201,15 +201,7 @@ impl Writer<'_> {
         let settings = format!(
             r#"{XML_DECL}<w:settings {W_NS}><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/><w:updateFields w:val="true"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"#
         );
-        let fonts_ = &self.profile.fonts;
-        let families: Vec<package::FontEntry> =
-            [&fonts_.title, &fonts_.header, &fonts_.body, &fonts_.numbers]
-                .into_iter()
-                .map(|f| package::FontEntry {
-                    name: f.family.clone(),
-                    serif: matches!(f.bundled, FontFace::Serif | FontFace::SerifBold),
-                })
-                .collect();
+        let families = package::FontEntry::of_profile(&self.profile.fonts);
         let font_table = package::add_fonts(
             format!("{XML_DECL}<w:fonts {W_NS}></w:fonts>").as_bytes(),
             &families,

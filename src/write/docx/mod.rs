@@ -17,7 +17,7 @@ mod widths;
 use super::{RenderOptions, Rendered, WriteError};
 use crate::grid::{self, Slot};
 use crate::model::{Align, ColumnKind, Document, Meta, RowKind, Table, Value, Warning};
-use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, Profile};
+use crate::profile::{FontSpec, Orientation, PageNumberStyle, Profile};
 use docx_rs::{
     AlignmentType, BorderType, BreakType, BuildXML, Docx, Footer, Header, LineSpacing, NumPages,
     PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Tab, TabValueType,
@@ -166,15 +166,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
     let document = package::mark_header_rows(&xml.document, &header_rows)?;
     let when = crate::time::civil_from_unix(options.created);
     let core = package::core_properties(doc.title(), doc.department(), when);
-    let fonts_ = &profile.fonts;
-    let families: Vec<package::FontEntry> =
-        [&fonts_.title, &fonts_.header, &fonts_.body, &fonts_.numbers]
-            .into_iter()
-            .map(|f| package::FontEntry {
-                name: f.family.clone(),
-                serif: matches!(f.bundled, FontFace::Serif | FontFace::SerifBold),
-            })
-            .collect();
+    let families = package::FontEntry::of_profile(&profile.fonts);
     let finished = package::Finished {
         document,
         core,

@@ -127,6 +127,20 @@ pub struct FontEntry {
     pub serif: bool,
 }
 
+impl FontEntry {
+    /// The families a profile's four roles name, for the font table.
+    pub fn of_profile(fonts: &crate::profile::Fonts) -> Vec<FontEntry> {
+        use crate::profile::FontFace;
+        [&fonts.title, &fonts.header, &fonts.body, &fonts.numbers]
+            .into_iter()
+            .map(|f| FontEntry {
+                name: f.family.clone(),
+                serif: matches!(f.bundled, FontFace::Serif | FontFace::SerifBold),
+            })
+            .collect()
+    }
+}
+
 /// Latin names of the Chinese families profiles name most.
 fn alt_name(name: &str) -> Option<&'static str> {
     Some(match name {
