@@ -242,28 +242,45 @@ impl Body<'_> {
         }
     }
 
+    /// Sets a part's heading (一、部门主要职能, 五、部门预算表) in the bold
+    /// sans across the text area from `top`; returns the height it took.
+    fn part_heading(
+        &mut self,
+        items: &mut Vec<super::Item>,
+        geo: &Geometry,
+        text: &str,
+        at: &str,
+        align: HAlign,
+        top: f32,
+    ) -> f32 {
+        let size = self.ty.text * CHAPTER_HEADING_SCALE;
+        let shaped = shape(text, Role::Header, size, self.fonts);
+        self.missing.check(&shaped, at);
+        let lines = shaped.break_lines(geo.area.w);
+        let pitch = size * LINE_HEIGHT;
+        let p = Placement::area(geo.area, geo.area.x, geo.area.w, align, RunKind::Heading);
+        super::push_lines_spaced(items, &shaped, &lines, top, pitch, &p);
+        lines.len() as f32 * pitch
+    }
+
     /// Lays out a chapter from a new page.
     fn chapter(&mut self, chapter: &Chapter, title: &str) {
         let geo = self.text_geo;
         self.new_page(&geo, PageKind::Chapter);
         let at = format!("chapter '{}' ({})", chapter.title, chapter.source);
-        let size = self.ty.text * CHAPTER_HEADING_SCALE;
-        let shaped = shape(title, Role::Header, size, self.fonts);
-        self.missing.check(&shaped, &format!("{at}, title"));
-        let lines = shaped.break_lines(geo.area.w);
-        let pitch = size * LINE_HEIGHT;
-        let p = Placement::area(
-            geo.area,
-            geo.area.x,
-            geo.area.w,
+        let mut items = Vec::new();
+        let height = self.part_heading(
+            &mut items,
+            &geo,
+            title,
+            &format!("{at}, title"),
             HAlign::Center,
-            RunKind::Heading,
+            self.y,
         );
-        let top = self.y;
         if let Some(page) = self.page() {
-            super::push_lines_spaced(&mut page.items, &shaped, &lines, top, pitch, &p);
+            page.items.extend(items);
         }
-        self.y += lines.len() as f32 * pitch + CHAPTER_HEADING_GAP_LINES * self.ty.line;
+        self.y += height + CHAPTER_HEADING_GAP_LINES * self.ty.line;
         let mut paragraphs = 0;
         for (bi, block) in chapter.blocks.iter().enumerate() {
             self.block = Some(bi);
@@ -542,20 +559,9 @@ impl Body<'_> {
         let mut page = PageLayout::empty(geo, index);
         let mut y = geo.content_top;
         if let Some(heading) = heading {
-            let size = self.ty.text * CHAPTER_HEADING_SCALE;
-            let shaped = shape(heading, Role::Header, size, self.fonts);
-            self.missing.check(&shaped, &format!("heading '{heading}'"));
-            let lines = shaped.break_lines(geo.area.w);
-            let pitch = size * LINE_HEIGHT;
-            let p = Placement::area(
-                geo.area,
-                geo.area.x,
-                geo.area.w,
-                HAlign::Left,
-                RunKind::Heading,
-            );
-            super::push_lines_spaced(&mut page.items, &shaped, &lines, y, pitch, &p);
-            y += lines.len() as f32 * pitch + SUBHEADING_GAP_LINES * self.ty.line;
+            let at = format!("heading '{heading}'");
+            let height = self.part_heading(&mut page.items, geo, heading, &at, HAlign::Left, y);
+            y += height + SUBHEADING_GAP_LINES * self.ty.line;
         }
         let first_page = self.pages.len();
         let mut ctx = TableCtx {
