@@ -234,7 +234,7 @@ fn blocks(table: &Table) -> Vec<Block> {
             })
             .collect();
     }
-    Block {
+    vec![Block {
         label_col: table.label_column(),
         amount_cols: (0..cols.len())
             .filter(|&c| cols[c].kind == ColumnKind::Amount)
@@ -245,14 +245,7 @@ fn blocks(table: &Table) -> Vec<Block> {
             .iter()
             .map(|r| r.kind == RowKind::Total)
             .collect(),
-    }
-    .into_vec()
-}
-
-impl Block {
-    fn into_vec(self) -> Vec<Block> {
-        vec![self]
-    }
+    }]
 }
 
 /// Levels of a side-by-side block from its own labels: totals 0, outline

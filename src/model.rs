@@ -384,15 +384,6 @@ impl Cell {
             ..Cell::default()
         }
     }
-
-    /// The text a reader shows for this cell: the raw text when there is
-    /// one, else the canonical form of the value.
-    pub fn source_text(&self) -> String {
-        match &self.raw {
-            Some(r) => r.clone(),
-            None => self.value.canonical(),
-        }
-    }
 }
 
 impl Value {

@@ -306,13 +306,8 @@ fn spans_vertical_merges_and_skipped_grid_columns() {
     .concat();
     let doc = read_docx_bytes(&package(&body)).unwrap();
     let t = &doc.tables[0];
-    let paths: Vec<Vec<&str>> = t
-        .columns
-        .iter()
-        .map(|c| c.path.iter().map(String::as_str).collect())
-        .collect();
     assert_eq!(
-        paths,
+        column_paths(t),
         vec![
             vec!["项目"],
             vec!["金额", "资金"],

@@ -528,7 +528,7 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
             })
             .chain(std::iter::once(folder_name.clone()))
             .chain(names.iter().map(|p| file_stem(p)))
-            .chain(tables_titles(&parts))
+            .chain(chapter_texts(&parts))
             .find_map(|s| find_year(&s))
     });
     let civil = crate::time::civil_from_unix(options.created);
@@ -550,7 +550,8 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
     })
 }
 
-fn tables_titles(parts: &[Part]) -> Vec<String> {
+/// The plain text of every chapter, where a year may be named.
+fn chapter_texts(parts: &[Part]) -> Vec<String> {
     parts
         .iter()
         .filter_map(|p| match p {

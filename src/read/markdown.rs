@@ -33,10 +33,7 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
     for (event, range) in parser {
         match event {
             Event::Start(Tag::Table(_)) => {
-                table = Some(TableBuilder {
-                    source_row: line_of(range.start),
-                    ..TableBuilder::default()
-                });
+                table = Some(TableBuilder::default());
             }
             Event::End(TagEnd::Table) => {
                 if let Some(t) = table.take() {
@@ -149,7 +146,6 @@ fn is_br(html: &str) -> bool {
 
 #[derive(Default)]
 struct TableBuilder {
-    source_row: u32,
     rows: Vec<(u32, Vec<RawCell>)>,
     head_rows: usize,
 }
@@ -176,7 +172,6 @@ impl TableBuilder {
             prev.after.extend(lines);
             lines = rest;
         }
-        let _ = self.source_row;
         let mut rows = self.rows.into_iter();
         let mut grid: Vec<RawRow> = Vec::new();
         let mut merges: Vec<Merge> = Vec::new();

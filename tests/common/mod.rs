@@ -157,6 +157,15 @@ pub fn assert_same_tables(a: &Document, b: &Document, ctx: &str) {
     }
 }
 
+/// Every column's header path.
+pub fn column_paths(table: &Table) -> Vec<Vec<&str>> {
+    table
+        .columns
+        .iter()
+        .map(|c| c.path.iter().map(String::as_str).collect())
+        .collect()
+}
+
 /// Asserts that a two-level version of the seed (资金来源 over 财政拨款,
 /// 财政专户拨款, 其他资金) holds the seed's cells and header paths.
 pub fn assert_two_level_seed(table: &Table, ctx: &str) {
@@ -166,13 +175,8 @@ pub fn assert_two_level_seed(table: &Table, ctx: &str) {
         {"label": "资金来源", "header_row": 0, "first_col": 2, "last_col": 4}
     ]);
     assert_matches_expected(table, &exp, ctx);
-    let paths: Vec<Vec<&str>> = table
-        .columns
-        .iter()
-        .map(|c| c.path.iter().map(String::as_str).collect())
-        .collect();
     assert_eq!(
-        paths,
+        column_paths(table),
         vec![
             vec!["项目名称（资金使用单位）"],
             vec!["总计"],
