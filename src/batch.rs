@@ -359,27 +359,18 @@ pub fn shard_of(rel: &str, count: u32) -> u32 {
 /// Output stems: the input's stem, or its whole file name where two inputs
 /// of one folder share a stem (预算.xlsx and 预算.docx → 预算.xlsx.pdf, …).
 fn output_stems(cands: &[Candidate]) -> BTreeMap<String, String> {
-    let mut by_key: BTreeMap<(String, String), Vec<&Candidate>> = BTreeMap::new();
+    let mut by_dir: BTreeMap<String, Vec<&Candidate>> = BTreeMap::new();
     for c in cands.iter().filter(|c| c.skip.is_none()) {
-        let p = Path::new(&c.rel);
-        let dir = p.parent().map(rel_string).unwrap_or_default();
-        let stem = p
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
+        let dir = Path::new(&c.rel)
+            .parent()
+            .map(rel_string)
             .unwrap_or_default();
-        by_key.entry((dir, stem)).or_default().push(c);
+        by_dir.entry(dir).or_default().push(c);
     }
     let mut out = BTreeMap::new();
-    for ((dir, stem), group) in by_key {
-        for c in &group {
-            let name = if group.len() > 1 {
-                Path::new(&c.rel)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| stem.clone())
-            } else {
-                stem.clone()
-            };
+    for (dir, group) in by_dir {
+        let paths: Vec<&Path> = group.iter().map(|c| Path::new(c.rel.as_str())).collect();
+        for (c, name) in group.iter().zip(crate::output_stems(&paths)) {
             let full = if dir.is_empty() {
                 name
             } else {

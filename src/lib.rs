@@ -220,3 +220,45 @@ pub fn convert(
         outputs,
     })
 }
+
+/// Names for the outputs of inputs that write into one folder: each input's
+/// stem, or its whole file name where two inputs share a stem (预算.xlsx and
+/// 预算.docx → 预算.xlsx.pdf and 预算.docx.pdf, never one over the other).
+pub fn output_stems(files: &[&Path]) -> Vec<String> {
+    let stem = |f: &Path| {
+        f.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into())
+    };
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in files {
+        *counts.entry(stem(f)).or_default() += 1;
+    }
+    files
+        .iter()
+        .map(|f| {
+            let s = stem(f);
+            match f.file_name() {
+                Some(name) if counts.get(&s).copied().unwrap_or(0) > 1 => {
+                    name.to_string_lossy().into_owned()
+                }
+                _ => s,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_stems_keep_extensions_only_where_stems_meet() {
+        let files = [
+            Path::new("a/预算.xlsx"),
+            Path::new("b/预算.docx"),
+            Path::new("a/收入.txt"),
+        ];
+        assert_eq!(output_stems(&files), vec!["预算.xlsx", "预算.docx", "收入"]);
+    }
+}

@@ -539,7 +539,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             args.out.display()
         )
     })?;
-    let names = output_stems(&args.files);
+    let names = gongkai::output_stems(&args.files.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     let inputs: Vec<PathBuf> = args
         .files
         .iter()
@@ -617,28 +617,4 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Output names: the input's stem, or its whole file name where two inputs
-/// share a stem (budget.txt and budget.csv → budget.txt.md, budget.csv.md).
-fn output_stems(files: &[PathBuf]) -> Vec<String> {
-    let stem = |f: &PathBuf| {
-        f.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into())
-    };
-    files
-        .iter()
-        .map(|f| {
-            let s = stem(f);
-            let shared = files.iter().filter(|g| stem(g) == s).count() > 1;
-            if shared {
-                f.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or(s)
-            } else {
-                s
-            }
-        })
-        .collect()
 }
