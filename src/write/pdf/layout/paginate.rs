@@ -31,30 +31,59 @@ const SHRINK_STEP: f32 = 0.9;
 /// 10 pt, 5 pt); past it long pieces are cut between characters instead.
 const MIN_SCALE: f32 = 0.5;
 
+/// A table that would leave at most this many rows alone on a page of
+/// their own is set smaller to save that page.
+const FIT_WIDOW_ROWS: usize = 2;
+
+/// The steps by which such a table's type is tried smaller: at most 10 %,
+/// which a reader does not notice beside the table's other pages.
+const FIT_STEPS: [f32; 2] = [0.95, 0.9];
+
+/// What a laid-out grid is: its pages, where its rows went, and where the
+/// table ends on its last page.
+type Grid = (Vec<PageLayout>, Vec<RowFragment>, f32);
+
 /// Lays out the grid of `ctx.table` from `y` on `page`; returns the table's
 /// pages, where its rows went, and where the table ends on the last page.
-pub fn table_grid(
-    ctx: &mut TableCtx<'_>,
-    page: PageLayout,
-    y: f32,
-) -> (Vec<PageLayout>, Vec<RowFragment>, f32) {
-    let geo = *ctx.geo;
+/// The type is set smaller when the columns would not fit the page width,
+/// and up to 10 % smaller when that saves a last page holding only a row or
+/// two.
+pub fn table_grid(ctx: &mut TableCtx<'_>, page: PageLayout, y: f32) -> Grid {
     let resolved = grid::resolve(ctx.table);
-    let kinds: Vec<ColumnKind> = ctx.table.columns.iter().map(|c| c.kind).collect();
-    let avail = geo.content_width();
+    let scale = width_scale(ctx, &resolved);
+    let first = grid_at(ctx, &resolved, page.clone(), y, scale);
+    let last_page = first.1.iter().map(|f| f.page).max();
+    let alone = first.1.iter().filter(|f| Some(f.page) == last_page).count();
+    if first.0.len() > 1 && alone <= FIT_WIDOW_ROWS {
+        for step in FIT_STEPS {
+            if scale * step < MIN_SCALE {
+                break;
+            }
+            let tight = grid_at(ctx, &resolved, page.clone(), y, scale * step);
+            if tight.0.len() < first.0.len() {
+                return tight;
+            }
+        }
+    }
+    first
+}
 
-    // Shrink the type until the columns' minimum widths fit the page.
+/// The share of the profile's type sizes at which the columns' minimum
+/// widths fit the page (1.0 when they fit as they are); warns when the
+/// table had to be set smaller.
+fn width_scale(ctx: &mut TableCtx<'_>, resolved: &grid::ResolvedTable<'_>) -> f32 {
+    let kinds: Vec<ColumnKind> = ctx.table.columns.iter().map(|c| c.kind).collect();
+    let avail = ctx.geo.content_width();
     let mut scale = 1.0;
-    let (mut cells, widths) = loop {
-        let cells = rows::build(ctx, &resolved, scale);
-        let (needs, spans) = rows::needs(&cells, &kinds);
+    loop {
+        let cells = rows::build(ctx, resolved, scale);
+        let (needs, _) = rows::needs(&cells, &kinds);
         let total_min: f32 = needs.iter().map(|n| n.min).sum();
         if total_min <= avail || scale * SHRINK_STEP < MIN_SCALE {
-            let em = ctx.fonts.size(Role::Body) * scale;
-            break (cells, columns::widths(&needs, &spans, avail, em));
+            break;
         }
         scale *= SHRINK_STEP;
-    };
+    }
     if scale < 1.0 {
         ctx.warnings.push(Warning::new(
             "table-too-wide",
@@ -65,6 +94,25 @@ pub fn table_grid(
             ),
         ));
     }
+    scale
+}
+
+/// Lays out the grid with the type at `scale` of the profile's sizes.
+fn grid_at(
+    ctx: &mut TableCtx<'_>,
+    resolved: &grid::ResolvedTable<'_>,
+    page: PageLayout,
+    y: f32,
+    scale: f32,
+) -> Grid {
+    let geo = *ctx.geo;
+    let kinds: Vec<ColumnKind> = ctx.table.columns.iter().map(|c| c.kind).collect();
+    let mut cells = rows::build(ctx, resolved, scale);
+    let widths = {
+        let (needs, spans) = rows::needs(&cells, &kinds);
+        let em = ctx.fonts.size(Role::Body) * scale;
+        columns::widths(&needs, &spans, geo.content_width(), em)
+    };
     let nrows = ctx.table.rows.len();
     let (header_h, mut body_h) = rows::heights(&mut cells, &widths, nrows);
     let header_total: f32 = header_h.iter().sum();

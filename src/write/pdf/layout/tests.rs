@@ -346,3 +346,49 @@ fn absurd_profiles_still_finish_inside_the_page() {
         assert!(page.area.y >= 0.0 && page.area.bottom() <= page.height + 0.01);
     }
 }
+
+/// A table that would leave its last row or two alone on a page is set up
+/// to 10 % smaller to save that page: with single-line rows (about 20 to a
+/// page), no row count strands one or two rows on a last page, the type
+/// never goes below 90 %, and some row counts are saved that way.
+#[test]
+fn a_table_is_set_a_little_smaller_rather_than_strand_a_row() {
+    let profile = Profile::default();
+    let body = profile.fonts.body.size_pt;
+    let mut text = String::from("支出表\n单位：万元\n科目编码\t科目名称\t合计\n");
+    let mut squeezed = 0;
+    let mut two_pages = 0;
+    for n in 1..=60 {
+        text.push_str(&format!("{}\t科目{n}\t{n}.00\n", 200 + n));
+        let doc = read_bytes(text.as_bytes(), "t.txt", &ReadOptions::default()).unwrap();
+        let layout = lay(&doc, &profile);
+        check(&doc, &layout, &format!("{n} rows"));
+        let body_runs: Vec<&GlyphRun> = layout
+            .pages
+            .iter()
+            .flat_map(runs)
+            .filter(|r| r.kind == RunKind::Body)
+            .collect();
+        let smallest = body_runs.iter().map(|r| r.size).fold(body, f32::min);
+        assert!(smallest >= body * 0.9 - 1e-3, "{n} rows: {smallest} pt");
+        if smallest < body - 1e-3 {
+            squeezed += 1;
+        }
+        if let Some(last) = layout.pages.last()
+            && layout.pages.len() > 1
+        {
+            two_pages += 1;
+            let rows: std::collections::BTreeSet<usize> = runs(last)
+                .filter(|r| r.kind == RunKind::Body)
+                .filter_map(|r| r.row)
+                .collect();
+            assert!(
+                rows.len() > 2,
+                "{n} rows: {} alone on the last page",
+                rows.len()
+            );
+        }
+    }
+    assert!(squeezed > 0, "no row count needed the squeeze");
+    assert!(two_pages > 0, "60 rows never took two pages");
+}
