@@ -508,14 +508,11 @@ fn convert_inner(
 ) -> Result<(), String> {
     let meta = std::fs::metadata(&cand.abs).map_err(|e| format!("cannot read: {e}"))?;
     record.size = meta.len();
-    if meta.len() > crate::read::MAX_INPUT_BYTES {
-        return Err(crate::ReadError::TooLarge {
-            size: meta.len(),
-            limit: crate::read::MAX_INPUT_BYTES,
-        }
-        .to_string());
-    }
-    let bytes = std::fs::read(&cand.abs).map_err(|e| format!("cannot read: {e}"))?;
+    let limits = opts.profile.limits;
+    let bytes = crate::read_input_file(&cand.abs, &limits).map_err(|e| match e {
+        crate::InputFileError::Io(e) => format!("cannot read: {e}"),
+        crate::InputFileError::Read(e) => e.to_string(),
+    })?;
     let sha = crate::sha256_hex(&bytes);
     record.sha256 = Some(sha.clone());
     if !opts.force
@@ -530,7 +527,8 @@ fn convert_inner(
         return Ok(());
     }
     let name = cand.rel.clone();
-    let doc = match crate::read_bytes(&bytes, &name, &crate::ReadOptions::default()) {
+    let read_options = crate::ReadOptions::default().with_limits(limits);
+    let doc = match crate::read_bytes(&bytes, &name, &read_options) {
         Ok(doc) => doc,
         Err(crate::ReadError::NoTable(why)) => {
             record.status = Status::Skipped;

@@ -24,6 +24,7 @@ pub mod book;
 pub mod check;
 pub mod disclose;
 pub mod grid;
+pub mod limits;
 pub mod model;
 pub mod normalize;
 pub mod profile;
@@ -31,6 +32,7 @@ pub mod read;
 pub mod time;
 pub mod write;
 
+pub use limits::{LimitError, Limits};
 pub use model::{Document, Format};
 pub use read::ReadError;
 pub use write::{OutputFormat, RenderOptions, Rendered, WriteError, render};
@@ -44,12 +46,20 @@ use thiserror::Error;
 pub struct ReadOptions {
     /// Read as this format whatever the content and name say.
     pub from: Option<Format>,
+    /// How much of anything one document may hold.
+    pub limits: Limits,
 }
 
 impl ReadOptions {
     /// Forces the input format.
     pub fn with_from(mut self, format: Format) -> Self {
         self.from = Some(format);
+        self
+    }
+
+    /// Uses these limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 }
@@ -94,17 +104,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Reads a table file from memory; `name` (a file name or path) is used for
 /// the extension hint and the provenance.
 pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Document, ReadError> {
+    let limits = &options.limits;
     let size = bytes.len() as u64;
-    if size > read::MAX_INPUT_BYTES {
-        return Err(ReadError::TooLarge {
-            size,
-            limit: read::MAX_INPUT_BYTES,
-        });
-    }
+    limits.check_u64(limits::Limit::InputBytes, size)?;
     let format = match options.from {
         Some(f) => f,
         None => read::detect(bytes, name)?,
     };
+    if read::is_text_format(format) {
+        limits.check_u64(limits::Limit::TextInputBytes, size)?;
+    }
     let source = model::Source {
         path: name.to_string(),
         sha256: sha256_hex(bytes),
@@ -112,10 +121,12 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
         format,
     };
     if format == Format::Json {
-        return read::json::read(bytes);
+        return read::json::read(bytes, limits);
     }
-    let raw = read::read_raw(bytes, format)?;
+    let raw = read::read_raw(bytes, format, limits)?;
+    read::check_raw(&raw, limits)?;
     let mut doc = normalize::normalize(raw, source)?;
+    read::check_header_depth(&doc, limits)?;
     if options.from.is_none()
         && let Some(named) = read::format_of_extension(name)
         && named != format
@@ -137,25 +148,87 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
     Ok(doc)
 }
 
-/// Reads a table file.
+/// Reads a table file. Only regular files are read (a FIFO, a device or a
+/// folder is refused before anything is read from it), and no more bytes
+/// than the limits allow are read.
 pub fn read_path(path: &Path, options: &ReadOptions) -> Result<Document, Error> {
     let name = path.to_string_lossy().into_owned();
-    let io = |source| Error::Io {
-        path: name.clone(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > read::MAX_INPUT_BYTES {
-        return Err(Error::Read {
-            path: name,
-            source: ReadError::TooLarge {
-                size: meta.len(),
-                limit: read::MAX_INPUT_BYTES,
-            },
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = read_input_file(path, &options.limits).map_err(|e| match e {
+        InputFileError::Io(source) => Error::Io {
+            path: name.clone(),
+            source,
+        },
+        InputFileError::Read(source) => Error::Read {
+            path: name.clone(),
+            source,
+        },
+    })?;
     read_bytes(&bytes, &name, options).map_err(|source| Error::Read { path: name, source })
+}
+
+/// Why [`read_input_file`] refused.
+#[derive(Debug)]
+pub(crate) enum InputFileError {
+    /// The file system said no.
+    Io(std::io::Error),
+    /// Not a regular file, or over a limit.
+    Read(ReadError),
+}
+
+/// The bytes of an input file: refuses anything but a regular file before
+/// opening it (a FIFO would block, a device never end), and a file over the
+/// size limit for what its name says it is (text formats have the lower
+/// limit) before reading it; reads at most the limit even when the file
+/// grows meanwhile.
+pub(crate) fn read_input_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, InputFileError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(InputFileError::Io)?;
+    if !meta.is_file() {
+        return Err(InputFileError::Read(ReadError::NotRegularFile(
+            file_kind(&meta).to_string(),
+        )));
+    }
+    let text_named = read::has_text_extension(&path.to_string_lossy());
+    let (limit, max) = if text_named {
+        (limits::Limit::TextInputBytes, limits.text_input_bytes)
+    } else {
+        (limits::Limit::InputBytes, limits.input_bytes)
+    };
+    limits
+        .check_u64(limit, meta.len())
+        .map_err(|e| InputFileError::Read(e.into()))?;
+    let file = std::fs::File::open(path).map_err(InputFileError::Io)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(InputFileError::Io)?;
+    limits
+        .check_u64(limit, bytes.len() as u64)
+        .map_err(|e| InputFileError::Read(e.into()))?;
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for messages.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    }
 }
 
 /// Writes `bytes` to `path` atomically: into a temporary file in the same

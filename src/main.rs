@@ -55,6 +55,34 @@ struct InputArgs {
     /// (text, csv, markdown, json, xlsx, xls, ods, docx).
     #[arg(long, value_parser = parse_format)]
     from: Option<Format>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Args, Clone, Default)]
+struct LimitArgs {
+    /// Raise (or lower) limits: key=value,... e.g. rows=200000,pages=10000
+    /// (keys and defaults: README, "Limits"). Applied over a profile's
+    /// [limits].
+    #[arg(long, value_name = "KEY=N,...", value_parser = parse_limits)]
+    limits: Option<String>,
+}
+
+impl LimitArgs {
+    /// `base` with the flag's values applied.
+    fn over(&self, base: gongkai::Limits) -> gongkai::Limits {
+        let mut l = base;
+        if let Some(spec) = &self.limits {
+            // Checked by parse_limits already.
+            let _ = l.apply_overrides(spec);
+        }
+        l
+    }
+}
+
+fn parse_limits(s: &str) -> Result<String, String> {
+    gongkai::Limits::default().apply_overrides(s)?;
+    Ok(s.to_string())
 }
 
 #[derive(Args)]
@@ -105,6 +133,8 @@ struct BatchArgs {
     /// Convert every input, even those unchanged since the last run.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
     #[arg(long, short)]
     template: Option<String>,
@@ -134,6 +164,8 @@ struct BookArgs {
     /// Treat check findings as errors (exit 1, nothing written).
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {
@@ -172,14 +204,53 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 fn main() -> ExitCode {
+    quiet_panics();
     let cli = Cli::parse();
-    match dispatch(cli) {
-        Ok(code) => code,
-        Err(e) => {
+    match std::panic::catch_unwind(|| dispatch(cli)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             eprintln!("gongkai: {e:#}");
             ExitCode::from(1)
         }
+        Err(_) => {
+            let what = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|p| p.clone())
+                .unwrap_or_else(|| "unknown panic".into());
+            eprintln!("gongkai: internal error (a bug in gongkai; please report it): {what}");
+            ExitCode::from(101)
+        }
     }
+}
+
+/// The last panic's message and place, for the one line main prints.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Panics print nothing by themselves: one caught inside a dependency
+/// (a damaged .xls) becomes the error of its file, and one not caught is
+/// reported by `main` in one line. `RUST_BACKTRACE` set (not 0) restores the
+/// standard report with its backtrace.
+fn quiet_panics() {
+    if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let line = format!("{}{place}", message.replace('\n', " "));
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(line);
+        }
+    }));
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -208,7 +279,10 @@ fn load_profile(template: Option<&str>) -> anyhow::Result<gongkai::profile::Prof
 }
 
 fn read_options(input: &InputArgs) -> ReadOptions {
-    ReadOptions { from: input.from }
+    ReadOptions {
+        from: input.from,
+        limits: input.limits.over(gongkai::Limits::default()),
+    }
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.
@@ -224,7 +298,11 @@ fn print_stdout(s: &str) -> anyhow::Result<ExitCode> {
 fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
     let result = if file.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+        let most = input.limits.over(gongkai::Limits::default()).input_bytes;
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), most + 1),
+            &mut bytes,
+        )?;
         gongkai::read_bytes(&bytes, "-", &read_options(input)).map_err(|source| {
             gongkai::Error::Read {
                 path: "-".into(),
@@ -330,7 +408,8 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let template = args.template.clone().unwrap_or_else(|| "default".into());
-    let profile = load_profile(Some(&template))?;
+    let mut profile = load_profile(Some(&template))?;
+    profile.limits = args.limits.over(profile.limits);
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -413,6 +492,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| gongkai::book::newest_input_time(&args.folder));
     let options = gongkai::book::BookOptions {
         created,
+        limits: args.limits.over(profile.limits),
         ..Default::default()
     };
     let mut book = match gongkai::book::build(&args.folder, &options) {
@@ -545,8 +625,9 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter_map(|f| f.canonicalize().ok())
         .collect();
-    let options = read_options(&args.input);
-    let profile = load_profile(args.template.as_deref())?;
+    let mut profile = load_profile(args.template.as_deref())?;
+    profile.limits = args.input.limits.over(profile.limits);
+    let options = read_options(&args.input).with_limits(profile.limits);
     let mut failed = false;
     for (file, stem) in args.files.iter().zip(&names) {
         let doc = match gongkai::read_path(file, &options) {

@@ -13,6 +13,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("gbt9704", include_str!("../templates/gbt9704.toml")),
 ];
 
+/// Largest font file a profile may name, in bytes (64 MiB): CJK fonts run
+/// to 20–30 MB, collections of them a little more.
+pub const MAX_FONT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Why a profile could not be used.
 #[derive(Debug, Error)]
 pub enum ProfileError {
@@ -122,12 +126,25 @@ impl Profile {
                     Some(b) if file.is_relative() => b.join(file),
                     _ => file.clone(),
                 };
-                std::fs::File::open(&resolved).map_err(|source| ProfileError::FontFile {
+                let font_error = |source| ProfileError::FontFile {
                     origin: origin.clone(),
                     role,
                     path: resolved.display().to_string(),
                     source,
-                })?;
+                };
+                let meta = std::fs::metadata(&resolved).map_err(font_error)?;
+                if !meta.is_file() {
+                    return Err(font_error(std::io::Error::other(
+                        "not a regular file (a font is a .ttf, .otf or .ttc file)",
+                    )));
+                }
+                if meta.len() > MAX_FONT_FILE_BYTES {
+                    return Err(font_error(std::io::Error::other(format!(
+                        "{} bytes, over the limit of {MAX_FONT_FILE_BYTES} bytes for a font file",
+                        meta.len()
+                    ))));
+                }
+                std::fs::File::open(&resolved).map_err(font_error)?;
                 spec.file = Some(resolved);
             }
         }
@@ -154,6 +171,8 @@ pub struct Profile {
     pub footer_text: Option<String>,
     /// What public versions leave out or mask.
     pub disclosure: Disclosure,
+    /// How much one document may hold (`[limits]`; see [`crate::limits`]).
+    pub limits: crate::limits::Limits,
 }
 
 impl Default for Profile {
@@ -166,6 +185,7 @@ impl Default for Profile {
             header_text: None,
             footer_text: None,
             disclosure: Disclosure::default(),
+            limits: crate::limits::Limits::default(),
         }
     }
 }

@@ -332,6 +332,8 @@ pub struct BookOptions {
     pub created: i64,
     /// The heading of the table group.
     pub tables_title: String,
+    /// How much each file of the book may hold.
+    pub limits: crate::Limits,
 }
 
 impl Default for BookOptions {
@@ -339,6 +341,7 @@ impl Default for BookOptions {
         BookOptions {
             created: crate::time::FALLBACK_EPOCH,
             tables_title: "部门预算表".into(),
+            limits: crate::Limits::default(),
         }
     }
 }
@@ -408,6 +411,20 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
         .collect();
     names.sort();
     let forced_chapters = config.chapters.clone().unwrap_or_default();
+    for entry in &forced_chapters {
+        let inside = names
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == *entry));
+        if !inside {
+            return Err(BookError::Config {
+                path: folder.join(BOOK_TOML).display().to_string(),
+                message: format!(
+                    "chapters: '{entry}' is not a file of the folder; chapters are named by \
+                     their file name in the folder itself (e.g. \"01_部门概况.md\")"
+                ),
+            });
+        }
+    }
     let mut warnings = Vec::new();
     let mut chapters: Vec<(usize, Chapter)> = Vec::new();
     let mut tables: Vec<(String, BookTable)> = Vec::new(); // (file name, table)
@@ -426,7 +443,10 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
             if is_md && (forced_chapters.contains(&name) || chapter_rank(&stem).is_some()) {
                 None
             } else {
-                Some(crate::read_path(path, &crate::ReadOptions::default()))
+                Some(crate::read_path(
+                    path,
+                    &crate::ReadOptions::default().with_limits(options.limits),
+                ))
             };
         match as_table {
             Some(Ok(doc)) => {
@@ -457,14 +477,14 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
                 source: crate::ReadError::NoTable(_),
                 ..
             })) if is_md => {
-                chapters.push(read_chapter(path, &name, &stem, &mut warnings));
+                chapters.push(read_chapter(path, &name, &stem, options, &mut warnings));
             }
             Some(Err(e)) => warnings.push(Warning::new(
                 "unreadable",
                 Some(name.clone()),
                 format!("left out of the book: {e}"),
             )),
-            None => chapters.push(read_chapter(path, &name, &stem, &mut warnings)),
+            None => chapters.push(read_chapter(path, &name, &stem, options, &mut warnings)),
         }
     }
     if chapters.is_empty() && tables.is_empty() {
@@ -565,10 +585,14 @@ fn read_chapter(
     path: &Path,
     name: &str,
     stem: &str,
+    options: &BookOptions,
     warnings: &mut Vec<Warning>,
 ) -> (usize, Chapter) {
-    let text = std::fs::read(path)
-        .map_err(|e| e.to_string())
+    let text = crate::read_input_file(path, &options.limits)
+        .map_err(|e| match e {
+            crate::InputFileError::Io(e) => e.to_string(),
+            crate::InputFileError::Read(e) => e.to_string(),
+        })
         .and_then(|b| {
             crate::read::text::decode(&b)
                 .map(|(t, _)| t)

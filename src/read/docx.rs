@@ -19,16 +19,13 @@
 
 use super::package::Package;
 use super::{Locator, Merge, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError, is_blank};
+use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Warning};
 use crate::normalize::{is_note_start, looks_like_meta};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml_041 as quick_xml;
 use std::collections::HashMap;
-
-/// Deepest nesting of tables inside table cells we follow; Word itself
-/// stops at 63 levels, and real budget tables nest none.
-const MAX_TABLE_NESTING: usize = 16;
 
 /// Most grid positions (rows × columns, after spans) of all tables of one
 /// document: a bound on memory for hostile files, far above any budget
@@ -46,7 +43,7 @@ const TWIPS_PER_INDENT_STEP: i64 = 210;
 const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 
 /// Reads a Word document.
-pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<RawDocument, ReadError> {
     let mut package = Package::open(bytes, Format::Docx)?;
     let main = main_part_name(&mut package)?;
     let xml = package.read(&main)?.ok_or_else(|| {
@@ -82,6 +79,7 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
         warnings: &mut warnings,
         paragraphs: 0,
         part: &main,
+        limits: *limits,
     };
     let blocks = walker.document()?;
     let mut doc = layout(blocks)?;
@@ -359,6 +357,10 @@ struct Walker<'x, 's, 'w> {
     warnings: &'w mut Vec<Warning>,
     paragraphs: u32,
     part: &'s str,
+    /// Among them the deepest nesting of tables inside table cells
+    /// followed ([`Limits::nesting`]); Word itself stops at 63 levels, and
+    /// real budget tables nest none.
+    limits: Limits,
 }
 
 /// Run properties that matter here.
@@ -439,9 +441,8 @@ impl<'x> Walker<'x, '_, '_> {
                         out.push(Block::Para(p));
                     }
                     b"tbl" => {
-                        if nesting >= MAX_TABLE_NESTING {
-                            return Err(self
-                                .err(format!("tables nested more than {MAX_TABLE_NESTING} deep")));
+                        if let Err(e) = self.limits.check(Limit::Nesting, nesting) {
+                            return Err(self.err(format!("a table inside a table cell: {e}")));
                         }
                         let t = self.table(nesting + 1)?;
                         out.push(Block::Table(t));

@@ -1,11 +1,16 @@
 //! gongkai's own JSON model, read back (for example to render an archived
-//! model again). A different schema version fails loudly.
+//! model again). A different schema version fails loudly, and the model is
+//! validated before anything uses it: non-empty header paths within
+//! [`Limits::header_depth`], column, row, table and cell counts within the
+//! limits, rows no wider than the columns, spans inside the table. Each
+//! error names the JSON path of what is wrong (`tables[0].columns[1].path`).
 
 use super::ReadError;
-use crate::model::{Document, SCHEMA_VERSION};
+use crate::limits::{Limit, Limits};
+use crate::model::{Document, SCHEMA_VERSION, Value};
 
 /// Reads a model JSON file.
-pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ReadError::at(format!("line {}", e.line()), format!("not JSON: {e}")))?;
     match value.get("schema").and_then(serde_json::Value::as_u64) {
@@ -21,5 +26,85 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
             ));
         }
     }
-    serde_json::from_value(value).map_err(|e| ReadError::Other(format!("not a gongkai model: {e}")))
+    let doc: Document = serde_json::from_value(value)
+        .map_err(|e| ReadError::Other(format!("not a gongkai model: {e}")))?;
+    validate(&doc, limits)?;
+    Ok(doc)
+}
+
+/// Checks what the writers and checks rely on and serde cannot express.
+fn validate(doc: &Document, limits: &Limits) -> Result<(), ReadError> {
+    let limit = |at: String, limit: Limit, found: usize| {
+        limits
+            .check(limit, found)
+            .map_err(|e| ReadError::at(at, e.to_string()))
+    };
+    limit("tables".into(), Limit::Tables, doc.tables.len())?;
+    let mut cells = 0usize;
+    for (t, table) in doc.tables.iter().enumerate() {
+        let ncols = table.columns.len();
+        let nrows = table.rows.len();
+        limit(format!("tables[{t}].columns"), Limit::Columns, ncols)?;
+        limit(format!("tables[{t}].rows"), Limit::Rows, nrows)?;
+        for (c, col) in table.columns.iter().enumerate() {
+            let at = format!("tables[{t}].columns[{c}].path");
+            if col.path.is_empty() {
+                return Err(ReadError::at(
+                    at,
+                    "a column's header path is empty; it holds at least the column's name",
+                ));
+            }
+            limit(at.clone(), Limit::HeaderDepth, col.path.len())?;
+            for (i, label) in col.path.iter().enumerate() {
+                limit(
+                    format!("{at}[{i}]"),
+                    Limit::CellChars,
+                    label.chars().count(),
+                )?;
+            }
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let at = format!("tables[{t}].rows[{r}].cells");
+            if row.cells.len() > ncols {
+                return Err(ReadError::at(
+                    at,
+                    format!(
+                        "the row has {} cells but the table {ncols} columns",
+                        row.cells.len()
+                    ),
+                ));
+            }
+            cells = cells.saturating_add(row.cells.len());
+            limit(at.clone(), Limit::Cells, cells)?;
+            for (c, cell) in row.cells.iter().enumerate() {
+                let at = format!("{at}[{c}]");
+                if let Value::Text(s) = &cell.value
+                    && s.len() > limits.cell_chars
+                {
+                    limit(at.clone(), Limit::CellChars, s.chars().count())?;
+                }
+                let rows = cell.row_span.get() as usize;
+                let cols = cell.col_span.get() as usize;
+                if rows > nrows - r {
+                    return Err(ReadError::at(
+                        format!("{at}.row_span"),
+                        format!(
+                            "a row span of {rows} reaches past the table's last row ({} row(s) from here)",
+                            nrows - r
+                        ),
+                    ));
+                }
+                if cols > ncols - c {
+                    return Err(ReadError::at(
+                        format!("{at}.col_span"),
+                        format!(
+                            "a column span of {cols} reaches past the table's last column ({} column(s) from here)",
+                            ncols - c
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -13,12 +13,14 @@ pub(crate) mod package;
 pub(crate) mod sheet;
 pub(crate) mod text;
 
-use crate::model::{Align, Format, Warning};
+use crate::limits::{Limit, LimitError, Limits};
+use crate::model::{Align, Document, Format, Warning};
 use rust_decimal::Decimal;
 use thiserror::Error;
 
-/// Largest input file gongkai reads, in bytes. Budget tables are small; a
-/// file beyond this is a mistake or an attack.
+/// Largest input file gongkai reads by default, in bytes
+/// ([`Limits::input_bytes`]). Budget tables are small; a file beyond this
+/// is a mistake or an attack.
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Why a file could not be read.
@@ -35,6 +37,12 @@ pub enum ReadError {
         /// The limit.
         limit: u64,
     },
+    /// A limit of [`Limits`] was reached.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    /// A FIFO, a device or a folder.
+    #[error("not a regular file: this is {0}")]
+    NotRegularFile(String),
     /// Bytes that decode to no sensible text.
     #[error("not readable as text: {0}")]
     NotText(String),
@@ -342,7 +350,11 @@ fn detect_ole(bytes: &[u8]) -> Result<Format, ReadError> {
 }
 
 /// Reads `bytes` of the given format into raw tables.
-pub(crate) fn read_raw(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
+pub(crate) fn read_raw(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<RawDocument, ReadError> {
     match format {
         Format::Text => text::read(bytes, text::Delimiter::Detect),
         Format::Csv => text::read(bytes, text::Delimiter::Comma),
@@ -351,10 +363,97 @@ pub(crate) fn read_raw(bytes: &[u8], format: Format) -> Result<RawDocument, Read
             "model JSON is read whole, not as a raw grid".into(),
         )),
         Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods => {
-            sheet::read(bytes, format)
+            sheet::read(bytes, format, limits)
         }
-        Format::Docx => docx::read(bytes),
+        Format::Docx => docx::read(bytes, limits),
     }
+}
+
+/// The formats read as text, which have [`Limits::text_input_bytes`].
+pub(crate) fn is_text_format(format: Format) -> bool {
+    matches!(
+        format,
+        Format::Text | Format::Csv | Format::Markdown | Format::Json
+    )
+}
+
+/// Whether a file name says it holds one of the text formats.
+pub(crate) fn has_text_extension(name: &str) -> bool {
+    matches!(
+        extension(name).as_str(),
+        "txt" | "tsv" | "csv" | "md" | "markdown" | "json"
+    )
+}
+
+/// Checks a reader's grid against the limits before the normaliser and
+/// the writers work on it: tables per document, rows and columns per
+/// table, cells of the document, characters per cell. The location of
+/// the first cell over a limit is named.
+pub(crate) fn check_raw(raw: &RawDocument, limits: &Limits) -> Result<(), ReadError> {
+    limits.check(Limit::Tables, raw.tables.len())?;
+    let mut cells = 0usize;
+    for (i, t) in raw.tables.iter().enumerate() {
+        let at = |what: String| match &t.sheet {
+            Some(s) => format!("sheet '{s}', {what}"),
+            None if raw.tables.len() > 1 => format!("table {}, {what}", i + 1),
+            None => what,
+        };
+        let place = |r: &RawRow| match t.locator {
+            Locator::Line => format!("line {}", r.source_row),
+            Locator::Cell => format!("row {}", r.source_row),
+            Locator::TableRow => format!("table row {}", r.source_row),
+        };
+        let limited = |e: LimitError, what: String| ReadError::at(at(what), e.to_string());
+        if let Err(e) = limits.check(Limit::Rows, t.rows.len()) {
+            return Err(limited(e, "the table".into()));
+        }
+        for r in &t.rows {
+            if let Err(e) = limits.check(Limit::Columns, r.cells.len()) {
+                return Err(limited(e, place(r)));
+            }
+            cells = cells.saturating_add(r.cells.len());
+            if let Err(e) = limits.check(Limit::Cells, cells) {
+                return Err(limited(e, place(r)));
+            }
+            for (c, cell) in r.cells.iter().enumerate() {
+                // Bytes bound characters from above: count only long texts.
+                if cell.text.len() > limits.cell_chars {
+                    let chars = cell.text.chars().count();
+                    if let Err(e) = limits.check(Limit::CellChars, chars) {
+                        return Err(limited(e, format!("{}, column {}", place(r), c + 1)));
+                    }
+                }
+            }
+        }
+        for line in t.before.iter().chain(&t.after) {
+            if line.text.len() > limits.cell_chars {
+                let chars = line.text.chars().count();
+                if let Err(e) = limits.check(Limit::CellChars, chars) {
+                    return Err(limited(e, format!("line {}", line.source_row)));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks the header paths of a read document against
+/// [`Limits::header_depth`] and [`Limits::columns`].
+pub(crate) fn check_header_depth(doc: &Document, limits: &Limits) -> Result<(), ReadError> {
+    for (t, table) in doc.tables.iter().enumerate() {
+        if let Err(e) = limits.check(Limit::Columns, table.columns.len()) {
+            return Err(ReadError::at(format!("table {}", t + 1), e.to_string()));
+        }
+        for (c, col) in table.columns.iter().enumerate() {
+            if let Err(e) = limits.check(Limit::HeaderDepth, col.path.len()) {
+                return Err(ReadError::at(
+                    format!("table {}, column {}", t + 1, c + 1),
+                    e.to_string(),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

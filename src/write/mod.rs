@@ -155,15 +155,24 @@ pub fn render(
     format: OutputFormat,
     options: &RenderOptions,
 ) -> Result<Rendered, WriteError> {
-    match format {
-        OutputFormat::Markdown => Ok(markdown::write(doc).into()),
+    let rendered = match format {
+        OutputFormat::Markdown => markdown::write(doc).into(),
         OutputFormat::Json => {
             let mut bytes = serde_json::to_vec_pretty(doc)
                 .map_err(|e| WriteError::Other(format!("cannot serialise the model: {e}")))?;
             bytes.push(b'\n');
-            Ok(bytes.into())
+            bytes.into()
         }
-        OutputFormat::Pdf => pdf::write(doc, options),
-        OutputFormat::Docx => docx::write(doc, options),
-    }
+        OutputFormat::Pdf => pdf::write(doc, options)?,
+        OutputFormat::Docx => docx::write(doc, options)?,
+    };
+    options
+        .profile
+        .limits
+        .check_u64(
+            crate::limits::Limit::OutputBytes,
+            rendered.bytes.len() as u64,
+        )
+        .map_err(|e| WriteError::Other(e.to_string()))?;
+    Ok(rendered)
 }

@@ -57,6 +57,7 @@ mod xlsb;
 mod xlsx;
 
 use super::{RawDocument, ReadError};
+use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Warning};
 use number::NumFormat;
 
@@ -93,26 +94,56 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 
 pub use crate::read::package::MAX_MEMBER_BYTES;
 
+/// Checks the workbook's list of sheets before any sheet is read: at most
+/// [`Limits::tables`] sheets, and no sheet listed twice (a damaged or
+/// hostile workbook.xml can list one part a thousand times, and each entry
+/// would be read and rendered again).
+fn check_sheet_list(metas: &[calamine::Sheet], limits: &Limits) -> Result<(), ReadError> {
+    limits
+        .check(Limit::Tables, metas.len())
+        .map_err(|e| ReadError::at("the workbook's list of sheets", e.to_string()))?;
+    let mut seen = std::collections::HashSet::new();
+    for m in metas {
+        if !seen.insert(m.name.as_str()) {
+            let times = metas.iter().filter(|o| o.name == m.name).count();
+            return Err(ReadError::at(
+                "the workbook's list of sheets",
+                format!(
+                    "sheet '{}' is listed {times} times; a workbook names each sheet once (damaged?)",
+                    m.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads a workbook into one raw table per non-empty sheet.
-pub fn read(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
+pub fn read(bytes: &[u8], format: Format, limits: &Limits) -> Result<RawDocument, ReadError> {
     let mut warnings = Vec::new();
     // calamine parses hostile bytes; the checks above it refuse what we
     // know to be dangerous, and a panic inside it becomes an error rather
     // than the end of a batch.
     let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-        Format::Xlsx | Format::Xlsm => xlsx::load(bytes, format, &mut warnings),
-        Format::Xls => xls::load(bytes, &mut warnings),
-        Format::Ods => ods::load(bytes, &mut warnings),
-        Format::Xlsb => xlsb::load(bytes, &mut warnings),
+        Format::Xlsx | Format::Xlsm => xlsx::load(bytes, format, limits, &mut warnings),
+        Format::Xls => xls::load(bytes, limits, &mut warnings),
+        Format::Ods => ods::load(bytes, limits, &mut warnings),
+        Format::Xlsb => xlsb::load(bytes, limits, &mut warnings),
         other => Err(ReadError::Other(format!(
             "{other} is not a spreadsheet format"
         ))),
     }));
     let sheets = match loaded {
         Ok(result) => result?,
-        Err(_) => {
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .map(|m| format!(" ({})", m.replace('\n', " ")))
+                .unwrap_or_default();
             return Err(ReadError::Other(format!(
-                "the .{format} workbook is damaged: reading it failed inside the spreadsheet library"
+                "the .{format} workbook is damaged: reading it failed inside the spreadsheet library{why}"
             )));
         }
     };

@@ -8,6 +8,7 @@ use super::package::{Package, attr, damaged_part};
 use super::{
     Budget, CellStyle, CellValue, Extent, Sheet, SheetCell, check_extents, damaged, encrypted,
 };
+use crate::limits::Limits;
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
 use calamine::{Ods, OdsError, Reader, SheetVisible};
@@ -20,7 +21,11 @@ use std::io::{BufReader, Cursor};
 const INDENT_STEP_PT: f64 = 10.5;
 
 /// Reads every sheet of an ods workbook.
-pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Sheet>, ReadError> {
+pub(super) fn load(
+    bytes: &[u8],
+    limits: &Limits,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<Sheet>, ReadError> {
     let format = Format::Ods;
     let mut package = Package::open(bytes, format)?;
     let content = scan(&mut package)?;
@@ -36,6 +41,7 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
         e => damaged(format, e),
     })?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
+    super::check_sheet_list(&metas, limits)?;
     let mut by_name: HashMap<String, OdsTable> = content
         .tables
         .into_iter()
@@ -264,11 +270,29 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                         )
                     });
                     let style = attr(&e, "style-name").and_then(|s| style_names.get(&s).copied());
+                    let mut spaces = 0u64;
                     let text = if empty {
                         String::new()
                     } else {
-                        cell_text(&mut reader, &mut buf).map_err(io_error)?
+                        cell_text(&mut reader, &mut buf, &mut spaces).map_err(io_error)?
                     };
+                    // calamine writes out every space a <text:s text:c="N"/>
+                    // asks for: refuse a count no cell can hold before it
+                    // gets to allocate them.
+                    if spaces > super::MAX_CELL_CHARS as u64 {
+                        return Err(ReadError::at(
+                            format!(
+                                "content.xml, sheet '{}', row {}",
+                                table.as_ref().map_or("", |t| t.name.as_str()),
+                                row.saturating_add(1)
+                            ),
+                            format!(
+                                "a cell asks for {spaces} spaces (<text:s text:c=\"…\"/>), over the \
+                                 limit of {} characters in a cell: the workbook is damaged or hostile",
+                                super::MAX_CELL_CHARS
+                            ),
+                        ));
+                    }
                     let text_bytes = text.len();
                     let info = (value_type.is_some() || !text.is_empty()).then(|| {
                         let numeric = matches!(
@@ -389,9 +413,12 @@ fn end_row(
 
 /// The text of a cell element, read up to its end tag: paragraphs joined
 /// by line breaks, `<text:s>` as spaces; annotations (comments) skipped.
+/// `spaces` adds up the spaces every `<text:s>` of the cell asks for
+/// (annotations included), uncapped, for the caller to check.
 fn cell_text<R: std::io::BufRead>(
     reader: &mut quick_xml::Reader<R>,
     buf: &mut Vec<u8>,
+    spaces: &mut u64,
 ) -> Result<String, quick_xml::Error> {
     let mut text = String::new();
     let mut depth = 0usize;
@@ -399,7 +426,13 @@ fn cell_text<R: std::io::BufRead>(
     let mut paragraphs = 0usize;
     loop {
         buf.clear();
-        match reader.read_event_into(buf)? {
+        let event = reader.read_event_into(buf)?;
+        if let Event::Start(e) | Event::Empty(e) = &event
+            && e.local_name().as_ref() == "s"
+        {
+            *spaces = spaces.saturating_add(declared(e, "c"));
+        }
+        match event {
             Event::Start(e) => {
                 depth += 1;
                 match e.local_name().as_ref() {
@@ -466,6 +499,17 @@ fn qualified_attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
 }
 
 /// A repeat or span count attribute: at least 1.
+/// A count attribute as declared, for guards: digits beyond `u64` read as
+/// `u64::MAX`, no attribute or no number as 1.
+fn declared(e: &BytesStart<'_>, key: &str) -> u64 {
+    match attr(e, key) {
+        Some(v) if !v.trim().is_empty() && v.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            v.trim().parse::<u64>().unwrap_or(u64::MAX)
+        }
+        _ => 1,
+    }
+}
+
 fn count(e: &BytesStart<'_>, key: &str) -> u32 {
     attr(e, key)
         .and_then(|v| v.trim().parse::<u32>().ok())

@@ -12,6 +12,7 @@ use super::{
     Budget, CellStyle, CellValue, Extent, NumFormat, Sheet, SheetCell, check_extents, damaged,
     encrypted, push_range,
 };
+use crate::limits::Limits;
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
 use calamine::{Reader, SheetVisible, Xls, XlsError};
@@ -26,7 +27,11 @@ const XLS_MAX_COLS: u32 = 256;
 const BOLD_WEIGHT: u16 = 600;
 
 /// Reads every worksheet of an xls workbook.
-pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Sheet>, ReadError> {
+pub(super) fn load(
+    bytes: &[u8],
+    limits: &Limits,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<Sheet>, ReadError> {
     let format = Format::Xls;
     let biff = scan(bytes)?;
     let extents: Vec<_> = biff
@@ -40,6 +45,7 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
         e => damaged(format, e),
     })?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
+    super::check_sheet_list(&metas, limits)?;
     let mut by_name: HashMap<String, BiffSheet> = biff
         .sheets
         .into_iter()

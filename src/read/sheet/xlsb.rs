@@ -13,13 +13,18 @@
 
 use super::package::Package;
 use super::{Budget, MAX_MEMBER_BYTES, Sheet, SheetCell, damaged};
+use crate::limits::Limits;
 use crate::model::{Format, Warning};
 use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsb};
 use std::io::{Cursor, Write};
 
 /// Reads every worksheet of an xlsb workbook.
-pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Sheet>, ReadError> {
+pub(super) fn load(
+    bytes: &[u8],
+    limits: &Limits,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<Sheet>, ReadError> {
     let format = Format::Xlsb;
     let mut package = Package::open(bytes, format)?;
     check_workbook(&mut package)?;
@@ -28,6 +33,7 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
     let bytes = rewritten.as_deref().unwrap_or(bytes);
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| damaged(format, e))?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
+    super::check_sheet_list(&metas, limits)?;
     let mut sheets = Vec::new();
     let mut budget = Budget::default();
     for meta in metas {

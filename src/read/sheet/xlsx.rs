@@ -3,6 +3,7 @@
 
 use super::package::{Package, attr, damaged_part, is_true};
 use super::{Budget, CellStyle, Sheet, SheetCell, damaged, encrypted, push_range};
+use crate::limits::Limits;
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
@@ -14,6 +15,7 @@ use std::io::{BufReader, Cursor};
 pub(super) fn load(
     bytes: &[u8],
     format: Format,
+    limits: &Limits,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let mut package = Package::open(bytes, format)?;
@@ -21,6 +23,7 @@ pub(super) fn load(
     drop(package);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| error(format, None, e))?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
+    super::check_sheet_list(&metas, limits)?;
     let mut sheets = Vec::new();
     let mut budget = Budget::default();
     for meta in metas {

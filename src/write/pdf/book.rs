@@ -16,6 +16,12 @@ pub fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteErro
     let fonts = fonts::FontBook::new(&options.profile.fonts)
         .map_err(|e| WriteError::Other(e.to_string()))?;
     let laid = layout_book(book, &options.profile, &fonts);
+    if let Some(w) = laid.warnings.iter().find(|w| {
+        w.code == crate::write::pdf::layout::book::PAGE_LIMIT_CODE
+            || w.code == crate::write::pdf::layout::paginate::HEADER_TOO_TALL
+    }) {
+        return Err(WriteError::Other(w.to_string()));
+    }
     let nav = navigation(&laid);
     let info = info(book, options);
     let bytes =

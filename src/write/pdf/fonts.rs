@@ -344,14 +344,33 @@ fn user_face(path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
             glyphs: RwLock::new(HashMap::new()),
         }));
     }
-    let bytes = std::fs::read(path).map_err(|e| FontError::Read {
+    let bytes = read_font_file(path).map_err(|message| FontError::Read {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message,
     })?;
     let label = path.display().to_string();
     let face = Arc::new(Face::parse(bytes, &label, resource_id)?);
     cache.insert(path.to_path_buf(), face.clone());
     Ok(face)
+}
+
+/// A font file's bytes: a regular file of at most
+/// [`MAX_FONT_FILE_BYTES`](crate::profile::MAX_FONT_FILE_BYTES), so a
+/// profile naming a FIFO or /dev/zero is an error, not a hang.
+fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
+    let max = crate::profile::MAX_FONT_FILE_BYTES;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(format!("over the limit of {max} bytes for a font file"));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

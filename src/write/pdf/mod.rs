@@ -23,6 +23,9 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
     let fonts = fonts::FontBook::new(&options.profile.fonts)
         .map_err(|e| WriteError::Other(e.to_string()))?;
     let laid = layout::layout_document(doc, &options.profile, &fonts);
+    if let Some((table, e)) = laid.over_limit {
+        return Err(WriteError::Other(format!("{table}: {e}")));
+    }
     let info = info(doc, options);
     let bytes = render::render(&laid, &fonts, &info).map_err(WriteError::Other)?;
     Ok(Rendered {

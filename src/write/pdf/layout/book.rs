@@ -544,6 +544,12 @@ impl Body<'_> {
         };
         let y = self.y;
         let (pages, _, end) = layout_table_on(&mut ctx, page, y);
+        page_limit(
+            &mut self.warnings,
+            &geo,
+            &format!("{at}, table"),
+            pages.len(),
+        );
         for p in pages {
             self.pages.push(p);
             self.kinds.push(PageKind::Chapter);
@@ -574,7 +580,9 @@ impl Body<'_> {
             missing: &mut self.missing,
             warnings: &mut self.warnings,
         };
+        let name = ctx.name();
         let (pages, _, _) = layout_table_on(&mut ctx, page, y);
+        page_limit(&mut self.warnings, geo, &name, pages.len());
         for p in pages {
             self.pages.push(p);
             self.kinds.push(PageKind::Tables);
@@ -595,6 +603,26 @@ fn shape_spans(spans: &[Span], size: f32, fonts: &FontBook) -> Shaped {
         })
         .collect();
     shape_pieces(&pieces, size, fonts)
+}
+
+/// The code of the warning that marks a book table over
+/// [`crate::Limits::pages_per_table`]; the PDF writer refuses the book.
+pub(crate) const PAGE_LIMIT_CODE: &str = "page-limit";
+
+/// Records a table that took more pages than the limit (its layout stopped
+/// there, so the pages are incomplete).
+fn page_limit(warnings: &mut Vec<Warning>, geo: &Geometry, name: &str, pages: usize) {
+    let limits = crate::Limits {
+        pages_per_table: geo.max_table_pages,
+        ..crate::Limits::default()
+    };
+    if let Err(e) = limits.check(crate::limits::Limit::PagesPerTable, pages) {
+        warnings.push(Warning::new(
+            PAGE_LIMIT_CODE,
+            Some(name.to_string()),
+            e.to_string(),
+        ));
+    }
 }
 
 /// Lays out the whole book.

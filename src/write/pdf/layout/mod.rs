@@ -10,13 +10,14 @@
 
 pub mod book;
 mod columns;
-mod paginate;
+pub(crate) mod paginate;
 mod rows;
 #[cfg(test)]
 mod tests;
 pub mod text;
 
 use super::fonts::{FaceId, FontBook, Role};
+use crate::limits::Limit;
 use crate::model::{Document, Table, Warning, is_department_key};
 use crate::profile::{PageNumberStyle, Profile};
 use std::collections::BTreeSet;
@@ -236,6 +237,10 @@ pub struct DocumentLayout {
     pub fragments: Vec<RowFragment>,
     /// What could not be drawn as asked (missing glyphs, shrunk tables).
     pub warnings: Vec<Warning>,
+    /// Why the layout stopped (a page limit reached, header rows taller
+    /// than a page), with the table; the pages are then incomplete and
+    /// must not be written.
+    pub over_limit: Option<(String, String)>,
 }
 
 /// Page geometry from the profile, in points.
@@ -249,6 +254,10 @@ pub(crate) struct Geometry {
     pub content_top: f32,
     /// Bottom of the content above the footer.
     pub content_bottom: f32,
+    /// Most pages one table may take ([`crate::Limits::pages_per_table`]):
+    /// pagination stops one page past it, so a hostile table costs no
+    /// more than that.
+    pub max_table_pages: usize,
 }
 
 /// Smallest text area a profile may leave, in points: room for a handful
@@ -320,6 +329,7 @@ impl Geometry {
             area,
             content_top,
             content_bottom,
+            max_table_pages: profile.limits.pages_per_table,
         }
     }
 
@@ -548,6 +558,24 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
             warnings: &mut warnings,
         };
         let (mut tpages, mut tfrags) = layout_table(&mut ctx);
+        let name = ctx.name();
+        let limits = &profile.limits;
+        let over = limits
+            .check(Limit::PagesPerTable, tpages.len())
+            .and_then(|()| limits.check(Limit::Pages, pages.len() + tpages.len()))
+            .map_err(|e| e.to_string());
+        let too_tall = warnings
+            .iter()
+            .find(|w| w.code == paginate::HEADER_TOO_TALL)
+            .map(|w| w.message.clone());
+        if let Some(why) = over.err().or(too_tall) {
+            return DocumentLayout {
+                pages: Vec::new(),
+                fragments: Vec::new(),
+                warnings: Vec::new(),
+                over_limit: Some((name, why)),
+            };
+        }
         pages.append(&mut tpages);
         fragments.append(&mut tfrags);
     }
@@ -563,6 +591,7 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
         pages,
         fragments,
         warnings: all,
+        over_limit: None,
     }
 }
 

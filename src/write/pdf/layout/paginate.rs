@@ -39,6 +39,17 @@ const FIT_WIDOW_ROWS: usize = 2;
 /// which a reader does not notice beside the table's other pages.
 const FIT_STEPS: [f32; 2] = [0.95, 0.9];
 
+/// Header rows taller than this share of a page's content height are
+/// drawn once, at the top of the table, and not repeated on the pages it
+/// continues on (with a `header-not-repeated` warning): repeated, they
+/// would leave a sliver of each page for the body and multiply the pages
+/// (a 2.6 KB text became 837 pages). Typesetters do the same.
+const MAX_REPEATED_HEADER_SHARE: f32 = 0.5;
+
+/// The code of the warning that marks header rows taller than a whole
+/// page; the PDF writers refuse such a table (its header would be cut off).
+pub(crate) const HEADER_TOO_TALL: &str = "header-too-tall";
+
 /// What a laid-out grid is: its pages, where its rows went, and where the
 /// table ends on its last page.
 type Grid = (Vec<PageLayout>, Vec<RowFragment>, f32);
@@ -116,7 +127,35 @@ fn grid_at(
     let nrows = ctx.table.rows.len();
     let (header_h, mut body_h) = rows::heights(&mut cells, &widths, nrows);
     let header_total: f32 = header_h.iter().sum();
-    let page_body = (geo.content_bottom - geo.content_top - header_total).max(0.0);
+    let page_h = geo.content_bottom - geo.content_top;
+    let repeat_header = header_total <= page_h * MAX_REPEATED_HEADER_SHARE;
+    let name = ctx.name();
+    let warned = |w: &Warning| w.code == "header-not-repeated" && w.at.as_deref() == Some(&name);
+    if header_total > page_h && !ctx.warnings.iter().any(|w| w.code == HEADER_TOO_TALL) {
+        ctx.warnings.push(Warning::new(
+            HEADER_TOO_TALL,
+            Some(name.clone()),
+            format!(
+                "the header rows are {:.0} mm tall, taller than the page ({:.0} mm of room): \
+                 a PDF page cannot show them (are a header cell's contents meant to be body rows?)",
+                header_total / super::PT_PER_MM,
+                page_h / super::PT_PER_MM
+            ),
+        ));
+    } else if !repeat_header && !ctx.warnings.iter().any(warned) {
+        ctx.warnings.push(Warning::new(
+            "header-not-repeated",
+            Some(name.clone()),
+            format!(
+                "the header rows are {:.0} mm tall, more than half the page; they are printed once, \
+                 above the table's first rows, and not repeated on the pages after",
+                header_total / super::PT_PER_MM
+            ),
+        ));
+    }
+    // The body's room on a continuation page.
+    let repeated_h = if repeat_header { header_total } else { 0.0 };
+    let page_body = (page_h - repeated_h).max(0.0);
 
     // Groups of rows tied by row spans; a group too tall for a page loses
     // its row spans (each row then breaks on its own).
@@ -151,11 +190,14 @@ fn grid_at(
         }
     }
 
+    let max_pages = geo.max_table_pages;
     let mut p = Paginator {
         ctx,
         cells: &cells,
+        by_row: &by_row,
         xs: &xs,
         header_h: &header_h,
+        repeat_header,
         pages: Vec::new(),
         page,
         y,
@@ -168,9 +210,14 @@ fn grid_at(
     }
     p.header();
     for (a, b) in blocks {
+        // Past the page limit the table is refused (by the caller, which
+        // sees the page count); laying out the rest would only cost memory.
+        if p.pages.len() > max_pages {
+            break;
+        }
         let h: f32 = body_h[a..b].iter().sum();
         let space = geo.content_bottom - p.y;
-        let fresh = p.y <= geo.content_top + header_total + 0.01;
+        let fresh = p.y <= geo.content_top + repeated_h + 0.01;
         if h <= space + 0.01 {
             p.block(a, b, &body_h, space);
         } else if b - a > 1 || (h <= page_body && h <= page_body * KEEP_WHOLE_SHARE) {
@@ -218,8 +265,12 @@ fn blocks(cells: &Cells, nrows: usize) -> Vec<(usize, usize)> {
 struct Paginator<'a, 'b> {
     ctx: &'a mut TableCtx<'b>,
     cells: &'a Cells,
+    /// Indices into `cells.body` of each row's cells.
+    by_row: &'a [Vec<usize>],
     xs: &'a [f32],
     header_h: &'a [f32],
+    /// Whether each new page of the table starts with the header rows.
+    repeat_header: bool,
     pages: Vec<PageLayout>,
     page: PageLayout,
     y: f32,
@@ -242,7 +293,9 @@ impl Paginator<'_, '_> {
 
     fn new_page(&mut self) {
         self.new_page_plain();
-        self.header();
+        if self.repeat_header {
+            self.header();
+        }
     }
 
     fn span_rect(&self, col: usize, cols: usize, y: f32, h: f32) -> Rect {
@@ -315,7 +368,11 @@ impl Paginator<'_, '_> {
                 space_left: space - (row_top[r - a] - top),
             });
         }
-        for cell in self.cells.body.iter().filter(|c| c.row >= a && c.row < b) {
+        // Row by row through the index: scanning every body cell for each
+        // block made long tables quadratic.
+        let (cells, by_row) = (self.cells, self.by_row);
+        let ids = by_row.get(a..b).unwrap_or_default().iter().flatten();
+        for cell in ids.filter_map(|&i| cells.body.get(i)) {
             let y = row_top[cell.row - a];
             let end = (cell.row + cell.rows).min(b);
             let h = row_top[end - a] - y;

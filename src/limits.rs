@@ -1,0 +1,313 @@
+//! Limits: how much of anything gongkai reads or writes for one document.
+//!
+//! Every limit is checked before the work it bounds, and a refusal names
+//! the limit's key, its value and how to raise it ([`LimitError`]). The
+//! defaults fit every real budget document with a wide margin (the largest
+//! seen: a few thousand rows, 30 columns, 40 tables, 300 pages); a profile's
+//! `[limits]` table or the `--limits key=value,...` flag raises them.
+//!
+//! One [`Limits`] travels with the options ([`crate::ReadOptions`] and the
+//! profile of [`crate::RenderOptions`]); nothing is global.
+
+use serde::Deserialize;
+use std::fmt;
+use thiserror::Error;
+
+/// The limits for one document. Each field is a key of a profile's
+/// `[limits]` table and of `--limits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest spreadsheet or Word file, in bytes (256 MiB). Their parts
+    /// are also bounded one by one when unpacked.
+    pub input_bytes: u64,
+    /// Largest text, CSV, Markdown or model JSON file, in bytes (32 MiB):
+    /// text has no compression, so this bounds the work directly; a budget
+    /// table as text is tens of kilobytes.
+    pub text_input_bytes: u64,
+    /// Most rows of one table (65,536, what an .xls holds).
+    pub rows: usize,
+    /// Most columns of one table (1,024).
+    pub columns: usize,
+    /// Most cells (rows × columns) of all the tables of one document
+    /// together (2,000,000).
+    pub cells: usize,
+    /// Most characters in one cell (32,767, Excel's own limit).
+    pub cell_chars: usize,
+    /// Most levels of a column's header path (16; budget tables have 1–3).
+    pub header_depth: usize,
+    /// Most tables (sheets, Word tables) of one document (256).
+    pub tables: usize,
+    /// Deepest nesting of Word tables inside table cells (4; budget tables
+    /// nest none).
+    pub nesting: usize,
+    /// Most PDF pages of one table (2,000).
+    pub pages_per_table: usize,
+    /// Most PDF pages of one document (5,000).
+    pub pages: usize,
+    /// Largest single output file, in bytes (512 MiB).
+    pub output_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            input_bytes: 256 * 1024 * 1024,
+            text_input_bytes: 32 * 1024 * 1024,
+            rows: 65_536,
+            columns: 1_024,
+            cells: 2_000_000,
+            cell_chars: 32_767,
+            header_depth: 16,
+            tables: 256,
+            nesting: 4,
+            pages_per_table: 2_000,
+            pages: 5_000,
+            output_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// Which limit a refusal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::input_bytes`].
+    InputBytes,
+    /// [`Limits::text_input_bytes`].
+    TextInputBytes,
+    /// [`Limits::rows`].
+    Rows,
+    /// [`Limits::columns`].
+    Columns,
+    /// [`Limits::cells`].
+    Cells,
+    /// [`Limits::cell_chars`].
+    CellChars,
+    /// [`Limits::header_depth`].
+    HeaderDepth,
+    /// [`Limits::tables`].
+    Tables,
+    /// [`Limits::nesting`].
+    Nesting,
+    /// [`Limits::pages_per_table`].
+    PagesPerTable,
+    /// [`Limits::pages`].
+    Pages,
+    /// [`Limits::output_bytes`].
+    OutputBytes,
+}
+
+impl Limit {
+    /// Every limit, in the order of [`Limits`]' fields.
+    pub const ALL: [Limit; 12] = [
+        Limit::InputBytes,
+        Limit::TextInputBytes,
+        Limit::Rows,
+        Limit::Columns,
+        Limit::Cells,
+        Limit::CellChars,
+        Limit::HeaderDepth,
+        Limit::Tables,
+        Limit::Nesting,
+        Limit::PagesPerTable,
+        Limit::Pages,
+        Limit::OutputBytes,
+    ];
+
+    /// The key in `[limits]` and `--limits`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Limit::InputBytes => "input_bytes",
+            Limit::TextInputBytes => "text_input_bytes",
+            Limit::Rows => "rows",
+            Limit::Columns => "columns",
+            Limit::Cells => "cells",
+            Limit::CellChars => "cell_chars",
+            Limit::HeaderDepth => "header_depth",
+            Limit::Tables => "tables",
+            Limit::Nesting => "nesting",
+            Limit::PagesPerTable => "pages_per_table",
+            Limit::Pages => "pages",
+            Limit::OutputBytes => "output_bytes",
+        }
+    }
+
+    /// What the limit counts, for messages.
+    fn what(self) -> &'static str {
+        match self {
+            Limit::InputBytes => "bytes in the file",
+            Limit::TextInputBytes => "bytes in the text file",
+            Limit::Rows => "rows in one table",
+            Limit::Columns => "columns in one table",
+            Limit::Cells => "cells in the document",
+            Limit::CellChars => "characters in one cell",
+            Limit::HeaderDepth => "levels in a header path",
+            Limit::Tables => "tables in the document",
+            Limit::Nesting => "levels of tables nested in table cells",
+            Limit::PagesPerTable => "PDF pages for one table",
+            Limit::Pages => "PDF pages for the document",
+            Limit::OutputBytes => "bytes in one output",
+        }
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// A limit was reached: names it, the value found (at least), the limit
+/// and how to raise it.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+#[error(
+    "{found} {what}, over the limit {key} = {max} (raise it with --limits {key}=N or \
+     [limits] {key} = N in a profile)",
+    what = limit.what(),
+    key = limit.key()
+)]
+pub struct LimitError {
+    /// Which limit.
+    pub limit: Limit,
+    /// What was found (the count at which reading stopped, at least).
+    pub found: u64,
+    /// The limit's value.
+    pub max: u64,
+}
+
+impl LimitError {
+    /// A refusal of `limit` with `found` against `max`.
+    pub fn new(limit: Limit, found: u64, max: u64) -> LimitError {
+        LimitError { limit, found, max }
+    }
+}
+
+impl Limits {
+    /// The value of one limit.
+    pub fn get(&self, limit: Limit) -> u64 {
+        match limit {
+            Limit::InputBytes => self.input_bytes,
+            Limit::TextInputBytes => self.text_input_bytes,
+            Limit::Rows => self.rows as u64,
+            Limit::Columns => self.columns as u64,
+            Limit::Cells => self.cells as u64,
+            Limit::CellChars => self.cell_chars as u64,
+            Limit::HeaderDepth => self.header_depth as u64,
+            Limit::Tables => self.tables as u64,
+            Limit::Nesting => self.nesting as u64,
+            Limit::PagesPerTable => self.pages_per_table as u64,
+            Limit::Pages => self.pages as u64,
+            Limit::OutputBytes => self.output_bytes,
+        }
+    }
+
+    /// Sets one limit.
+    pub fn set(&mut self, limit: Limit, value: u64) {
+        let n = usize::try_from(value).unwrap_or(usize::MAX);
+        match limit {
+            Limit::InputBytes => self.input_bytes = value,
+            Limit::TextInputBytes => self.text_input_bytes = value,
+            Limit::Rows => self.rows = n,
+            Limit::Columns => self.columns = n,
+            Limit::Cells => self.cells = n,
+            Limit::CellChars => self.cell_chars = n,
+            Limit::HeaderDepth => self.header_depth = n,
+            Limit::Tables => self.tables = n,
+            Limit::Nesting => self.nesting = n,
+            Limit::PagesPerTable => self.pages_per_table = n,
+            Limit::Pages => self.pages = n,
+            Limit::OutputBytes => self.output_bytes = value,
+        }
+    }
+
+    /// `Err` naming the limit when `found` is over it.
+    pub fn check(&self, limit: Limit, found: usize) -> Result<(), LimitError> {
+        self.check_u64(limit, found as u64)
+    }
+
+    /// [`Limits::check`] for byte counts.
+    pub fn check_u64(&self, limit: Limit, found: u64) -> Result<(), LimitError> {
+        let max = self.get(limit);
+        if found > max {
+            Err(LimitError::new(limit, found, max))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Applies `key=value,...` (the `--limits` flag) over these limits.
+    /// Values are whole numbers and may carry a K, M or G suffix (×1024).
+    pub fn apply_overrides(&mut self, spec: &str) -> Result<(), String> {
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (key, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("'{item}': a limit is key=value, e.g. rows=200000"))?;
+            let key = key.trim();
+            let limit = Limit::ALL
+                .into_iter()
+                .find(|l| l.key() == key)
+                .ok_or_else(|| {
+                    let keys: Vec<&str> = Limit::ALL.iter().map(|l| l.key()).collect();
+                    format!("unknown limit '{key}' (limits: {})", keys.join(", "))
+                })?;
+            let value = parse_size(value.trim())
+                .ok_or_else(|| format!("{key}: '{}' is not a whole number", value.trim()))?;
+            self.set(limit, value);
+        }
+        Ok(())
+    }
+}
+
+/// `123`, `64K`, `32M`, `1G` (binary multiples).
+fn parse_size(s: &str) -> Option<u64> {
+    let (digits, factor) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    digits
+        .replace('_', "")
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_parse_and_name_unknown_keys() {
+        let mut l = Limits::default();
+        l.apply_overrides("rows=200000, text_input_bytes=64M")
+            .unwrap();
+        assert_eq!(l.rows, 200_000);
+        assert_eq!(l.text_input_bytes, 64 << 20);
+        let err = l.apply_overrides("rowz=1").unwrap_err();
+        assert!(err.contains("unknown limit 'rowz'") && err.contains("pages_per_table"));
+        assert!(l.apply_overrides("rows=lots").is_err());
+        assert!(l.apply_overrides("rows").is_err());
+    }
+
+    #[test]
+    fn a_refusal_names_key_value_and_how_to_raise_it() {
+        let l = Limits::default();
+        assert!(l.check(Limit::Rows, 65_536).is_ok());
+        let err = l.check(Limit::Rows, 70_000).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "70000 rows in one table, over the limit rows = 65536 (raise it with --limits \
+             rows=N or [limits] rows = N in a profile)"
+        );
+    }
+
+    #[test]
+    fn every_key_round_trips() {
+        let mut l = Limits::default();
+        for (i, limit) in Limit::ALL.into_iter().enumerate() {
+            l.set(limit, 1000 + i as u64);
+            assert_eq!(l.get(limit), 1000 + i as u64, "{limit}");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Regression tests for the inputs a fuzzing campaign found breaking
+//! gongkai (issue 16; reproducers in tests/fixtures/fuzz, copied from
+//! ../shared/fuzz-findings). Each runs the real binary on the reproducer
+//! for all four outputs: exit 0 with sane output or exit 1 with one line
+//! of error naming the limit or the damage — never a panic, an abort, a
+//! backtrace or a hang. Time and memory are measured by
+//! scripts/fuzz_findings.sh, not here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz")
+        .join(name)
+}
+
+fn out_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("gongkai-fuzz-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn gongkai(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("the gongkai binary runs")
+}
+
+fn convert(input: &Path, tag: &str, extra: &[&str]) -> (Output, PathBuf) {
+    let out = out_dir(tag);
+    let mut args: Vec<&std::ffi::OsStr> = vec!["convert".as_ref(), input.as_os_str()];
+    args.push("--out".as_ref());
+    args.push(out.as_os_str());
+    args.extend(extra.iter().map(|s| std::ffi::OsStr::new(*s)));
+    (gongkai(&args), out)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Exit 1 with exactly one line on stderr that contains every `needle`.
+fn assert_refused(o: &Output, needles: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "exit code; stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "one line of error: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "{n:?} not in: {err}");
+    }
+}
+
+#[test]
+fn f01_json_empty_header_path_is_an_error_naming_the_json_path() {
+    let (o, _) = convert(&fixture("F01_json_empty_path_panic.json"), "f01", &[]);
+    assert_refused(&o, &["tables[0].columns[1].path", "empty"]);
+    let inspect = gongkai(&[
+        "inspect".as_ref(),
+        fixture("F01_json_empty_path_panic.json").as_os_str(),
+    ]);
+    assert_eq!(inspect.status.code(), Some(1), "inspect refuses it too");
+}
+
+#[test]
+fn f02_json_deep_header_path_is_refused_by_header_depth() {
+    let (o, _) = convert(&fixture("F02_json_deep_header_path.json"), "f02", &[]);
+    assert_refused(
+        &o,
+        &[
+            "tables[0].columns[2].path",
+            "10000",
+            "header_depth = 16",
+            "--limits header_depth=",
+        ],
+    );
+}
+
+#[test]
+fn f03_ods_huge_space_run_is_refused_before_calamine_allocates() {
+    let (o, _) = convert(&fixture("F03_ods_text_s_1e9.ods"), "f03", &[]);
+    assert_refused(&o, &["content.xml", "1000000000 spaces"]);
+}
+
+#[test]
+fn f04_xls_library_panics_are_one_line_without_backtrace() {
+    for name in ["F04a_xls_formula_panic.xls", "F04b_xls_utils_panic.xls"] {
+        let (o, _) = convert(&fixture(name), "f04", &[]);
+        assert_refused(&o, &["the .xls workbook is damaged"]);
+        assert!(!stderr(&o).contains("stack backtrace"), "{name}");
+    }
+}
+
+#[test]
+fn f05_a_thousand_sheet_entries_are_refused_by_the_tables_limit() {
+    let (o, _) = convert(&fixture("F05_xlsx_1000_sheet_entries.xlsx"), "f05", &[]);
+    assert_refused(&o, &["1000 tables", "tables = 256"]);
+    // Raised past 1,000, the same part listed again is still damage.
+    let (o, _) = convert(
+        &fixture("F05_xlsx_1000_sheet_entries.xlsx"),
+        "f05b",
+        &["--limits", "tables=5000"],
+    );
+    assert_refused(&o, &["listed 1000 times"]);
+}
+
+#[test]
+fn f06_deeply_nested_docx_tables_are_refused_by_the_nesting_limit() {
+    let (o, _) = convert(&fixture("F06_docx_nested_tables_16x.docx"), "f06", &[]);
+    assert_refused(&o, &["nesting = 4"]);
+}
+
+#[test]
+fn f07a_page_tall_header_is_refused_by_cell_chars_and_then_by_pages() {
+    let input = fixture("F07a_txt_pdf_memory_blowup_utf16.txt");
+    let (o, _) = convert(&input, "f07a", &[]);
+    assert_refused(&o, &["50000 characters in one cell", "cell_chars = 32767"]);
+    // With the cell limit raised, the PDF stops at the page limit instead
+    // of growing for ever.
+    let (o, _) = convert(
+        &input,
+        "f07a2",
+        &[
+            "--to",
+            "pdf",
+            "--limits",
+            "cell_chars=100000,pages_per_table=50",
+        ],
+    );
+    assert_refused(&o, &["pages_per_table = 50"]);
+}
+
+#[test]
+fn f07b_header_taller_than_a_page_is_refused_in_one_line() {
+    // The 1,000-character header cell sets as a column one character wide:
+    // header rows taller than the page, which no PDF page can show.
+    let (o, _) = convert(&fixture("F07b_txt_pdf_837_pages_min.txt"), "f07b", &[]);
+    assert_refused(&o, &["pdf: table 1", "taller than the page"]);
+    // Without the PDF the file converts.
+    let (o, out) = convert(
+        &fixture("F07b_txt_pdf_837_pages_min.txt"),
+        "f07b-md",
+        &["--to", "md,json,docx"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("F07b_txt_pdf_837_pages_min.docx").is_file());
+}
+
+#[test]
+fn special_files_are_refused_before_reading() {
+    let dir = out_dir("special");
+    std::fs::create_dir_all(dir.join("folder.txt")).unwrap();
+    let (o, _) = convert(&dir.join("folder.txt"), "dir", &[]);
+    assert_refused(&o, &["not a regular file", "folder"]);
+    #[cfg(unix)]
+    {
+        let (o, _) = convert(Path::new("/dev/zero"), "zero", &[]);
+        assert_refused(&o, &["not a regular file", "device"]);
+        let fifo = dir.join("pipe.txt");
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let o = gongkai(&["inspect".as_ref(), fifo.as_os_str()]);
+            assert_refused(&o, &["not a regular file", "FIFO"]);
+        } else {
+            eprintln!("mkfifo not available: FIFO case skipped");
+        }
+        let profile = dir.join("zero-font.toml");
+        std::fs::write(&profile, "[fonts.body]\nfile = \"/dev/zero\"\n").unwrap();
+        let (o, _) = convert(
+            &fixture("F07b_txt_pdf_837_pages_min.txt"),
+            "zerofont",
+            &["--to", "md", "--template", profile.to_str().unwrap()],
+        );
+        assert_refused(&o, &["fonts.body.file", "not a regular file"]);
+    }
+}
+
+#[test]
+fn a_limit_lowered_on_the_command_line_refuses_with_its_name() {
+    let text = "支出表\n项目\t金额\n办公费\t1.00\n印刷费\t2.00\n合计\t3.00\n";
+    let dir = out_dir("limits");
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("t.txt");
+    std::fs::write(&input, text).unwrap();
+    let (o, _) = convert(&input, "rows", &["--limits", "rows=2"]);
+    assert_refused(&o, &["rows = 2", "--limits rows="]);
+    let (o, _) = convert(&input, "bytes", &["--limits", "text_input_bytes=10"]);
+    assert_refused(&o, &["text_input_bytes = 10"]);
+    let (o, _) = convert(&input, "ok", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = gongkai(&[
+        "convert".as_ref(),
+        input.as_os_str(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+        "--limits".as_ref(),
+        "rowz=1".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "an unknown key is a usage error");
+    assert!(stderr(&o).contains("unknown limit 'rowz'"));
+}
+
+#[test]
+fn a_profile_limits_table_raises_and_lowers_limits() {
+    let dir = out_dir("profile-limits");
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("t.txt");
+    std::fs::write(&input, "支出表\n项目\t金额\n办公费\t1.00\n印刷费\t2.00\n").unwrap();
+    let profile = dir.join("p.toml");
+    std::fs::write(&profile, "[limits]\nrows = 1\n").unwrap();
+    let (o, _) = convert(&input, "p", &["--template", profile.to_str().unwrap()]);
+    assert_refused(&o, &["rows = 1"]);
+    // The flag goes over the profile.
+    let (o, _) = convert(
+        &input,
+        "p2",
+        &[
+            "--template",
+            profile.to_str().unwrap(),
+            "--limits",
+            "rows=10",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
