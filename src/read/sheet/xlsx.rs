@@ -3,7 +3,7 @@
 
 use super::package::{Package, attr, damaged_part, is_true};
 use super::{Budget, CellStyle, Sheet, SheetCell, damaged, encrypted, push_range};
-use crate::limits::Limits;
+use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
@@ -47,11 +47,23 @@ pub(super) fn load(
             .map_err(|e| error(format, Some(&name), e))?;
         let palette: Vec<CellStyle> = reader.styles().iter().map(style).collect();
         let mut cells = Vec::new();
+        // Rows that hold values, counted as the cells stream by (row by
+        // row), so a sheet over the row limit stops here, not after every
+        // cell of it was read.
+        let (mut rows, mut last_row) = (0usize, None);
         while let Some((cell, style)) = reader
             .next_cell_with_style_id()
             .map_err(|e| error(format, Some(&name), e))?
         {
             if let Some(c) = SheetCell::counted(&mut budget, &name, &cell, style)? {
+                let row = cell.get_position().0;
+                if last_row != Some(row) {
+                    last_row = Some(row);
+                    rows += 1;
+                    limits.check(Limit::Rows, rows).map_err(|e| {
+                        ReadError::at(format!("sheet '{name}', row {}", row + 1), e.to_string())
+                    })?;
+                }
                 cells.push(c);
             }
         }
