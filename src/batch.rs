@@ -120,7 +120,8 @@ pub enum Status {
 /// One output file of an input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutputRecord {
-    /// Path relative to the output folder, with forward slashes.
+    /// Path relative to the output folder, with forward slashes, in the
+    /// lossless form of [`crate::path_text`].
     pub path: String,
     /// Format.
     pub format: String,
@@ -133,7 +134,10 @@ pub struct OutputRecord {
 /// The manifest entry of one input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileRecord {
-    /// Path relative to the input folder, with forward slashes.
+    /// Path relative to the input folder, with forward slashes, in the
+    /// lossless form of [`crate::path_text`]: a name that is not UTF-8 is
+    /// written with `\xHH` for each byte that is not (`a\xff.txt`), and a
+    /// backslash as `\\`.
     pub path: String,
     /// SHA-256 of the input (absent when it could not be read).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,14 +237,20 @@ pub struct Outcome {
 /// An input found by the walk.
 struct Candidate {
     abs: PathBuf,
+    /// The path relative to the root, as the file system names it.
+    rel_path: PathBuf,
+    /// The same as text ([`crate::path_text`]: lossless).
     rel: String,
     skip: Option<String>,
     failed: Option<String>,
 }
 
+/// A relative path as the manifest writes it: components joined with `/`,
+/// each in the lossless form of [`crate::path_text`] (`a\xff.txt` for a
+/// name that is not UTF-8).
 fn rel_string(p: &Path) -> String {
     p.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| crate::path_text(Path::new(c.as_os_str())))
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -309,6 +319,7 @@ fn walk(root: &Path, out: &Path) -> Result<Vec<Candidate>, BatchError> {
                 found.push(Candidate {
                     abs: path.clone(),
                     rel: rel_string(&rel),
+                    rel_path: rel,
                     skip: None,
                     failed: Some(format!("cannot read: {err}")),
                 });
@@ -316,7 +327,8 @@ fn walk(root: &Path, out: &Path) -> Result<Vec<Candidate>, BatchError> {
             }
         };
         let path = entry.path().to_path_buf();
-        let rel = rel_string(path.strip_prefix(&root_abs).unwrap_or(&path));
+        let rel_path = path.strip_prefix(&root_abs).unwrap_or(&path).to_path_buf();
+        let rel = rel_string(&rel_path);
         let ft = entry.file_type();
         if ft.is_dir() {
             continue;
@@ -340,6 +352,7 @@ fn walk(root: &Path, out: &Path) -> Result<Vec<Candidate>, BatchError> {
         found.push(Candidate {
             abs: path,
             rel,
+            rel_path,
             skip,
             failed: None,
         });
@@ -356,27 +369,25 @@ pub fn shard_of(rel: &str, count: u32) -> u32 {
     (u64::from_be_bytes(first) % u64::from(count.max(1))) as u32
 }
 
-/// Output stems: the input's stem, or its whole file name where two inputs
-/// of one folder share a stem (预算.xlsx and 预算.docx → 预算.xlsx.pdf, …).
-fn output_stems(cands: &[Candidate]) -> BTreeMap<String, String> {
-    let mut by_dir: BTreeMap<String, Vec<&Candidate>> = BTreeMap::new();
+/// Output stems, relative to the output folder: the input's folder and
+/// its name by [`crate::output_stems`] (the stem, or the whole file name
+/// where two inputs of one folder share a stem: 预算.xlsx and 预算.docx →
+/// 预算.xlsx.pdf, …). Names keep their bytes, so no two inputs meet.
+fn output_stems(cands: &[Candidate]) -> BTreeMap<String, PathBuf> {
+    let mut by_dir: BTreeMap<PathBuf, Vec<&Candidate>> = BTreeMap::new();
     for c in cands.iter().filter(|c| c.skip.is_none()) {
-        let dir = Path::new(&c.rel)
+        let dir = c
+            .rel_path
             .parent()
-            .map(rel_string)
+            .map(Path::to_path_buf)
             .unwrap_or_default();
         by_dir.entry(dir).or_default().push(c);
     }
     let mut out = BTreeMap::new();
     for (dir, group) in by_dir {
-        let paths: Vec<&Path> = group.iter().map(|c| Path::new(c.rel.as_str())).collect();
+        let paths: Vec<&Path> = group.iter().map(|c| c.rel_path.as_path()).collect();
         for (c, name) in group.iter().zip(crate::output_stems(&paths)) {
-            let full = if dir.is_empty() {
-                name
-            } else {
-                format!("{dir}/{name}")
-            };
-            out.insert(c.rel.clone(), full);
+            out.insert(c.rel.clone(), dir.join(name));
         }
     }
     out
@@ -428,10 +439,11 @@ fn still_valid(prev: &FileRecord, sha: &str, out: &Path) -> bool {
     matches!(prev.status, Status::Converted | Status::Unchanged)
         && prev.sha256.as_deref() == Some(sha)
         && !prev.outputs.is_empty()
-        && prev
-            .outputs
-            .iter()
-            .all(|o| std::fs::metadata(out.join(&o.path)).is_ok_and(|m| m.len() == o.size))
+        && prev.outputs.iter().all(|o| {
+            crate::path_from_text(&o.path)
+                .and_then(|p| std::fs::metadata(out.join(p)).ok())
+                .is_some_and(|m| m.len() == o.size)
+        })
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -446,7 +458,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// reported as an internal error for this file).
 fn convert_one(
     cand: &Candidate,
-    stem: &str,
+    stem: &Path,
     opts: &BatchOptions,
     previous: Option<&FileRecord>,
     options_unchanged: bool,
@@ -500,7 +512,7 @@ fn isolate(record: &mut FileRecord, work: impl FnOnce(&mut FileRecord) -> Result
 
 fn convert_inner(
     cand: &Candidate,
-    stem: &str,
+    stem: &Path,
     opts: &BatchOptions,
     previous: Option<&FileRecord>,
     options_unchanged: bool,
@@ -541,15 +553,17 @@ fn convert_inner(
     record.warnings.extend(doc.warnings.iter().cloned());
     let options = RenderOptions::default()
         .with_profile(opts.profile.clone())
-        .dated_from(&cand.abs);
+        .dated_for(&doc);
     let converted = crate::convert(doc, &opts.formats, &options)
         .map_err(|(format, e)| format!("{format}: {e}"))?;
     record.warnings.extend(converted.findings);
     record.warnings.extend(converted.disclosure);
     for (format, out) in converted.outputs {
         record.warnings.extend(out.warnings);
-        let rel = format!("{stem}.{}", format.extension());
-        let target = opts.out.join(&rel);
+        let name = crate::output_file_name(stem.file_name().unwrap_or_default(), format);
+        let rel_path = stem.with_file_name(name);
+        let rel = rel_string(&rel_path);
+        let target = opts.out.join(&rel_path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
@@ -605,7 +619,9 @@ pub fn run(opts: &BatchOptions, progress: &dyn Progress) -> Result<Outcome, Batc
         .unwrap_or_default();
     progress.start(mine.len());
     let one = |c: &&Candidate| {
-        let stem = stems.get(&c.rel).map_or(c.rel.as_str(), String::as_str);
+        let stem = stems
+            .get(&c.rel)
+            .map_or(c.rel_path.as_path(), PathBuf::as_path);
         let previous = prev_by_path.get(c.rel.as_str()).copied();
         let record = convert_one(c, stem, opts, previous, options_unchanged);
         progress.file_done(&record);

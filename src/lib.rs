@@ -27,6 +27,7 @@ pub mod grid;
 pub mod limits;
 pub mod model;
 pub mod normalize;
+pub mod plausible;
 pub mod profile;
 pub mod read;
 pub mod time;
@@ -121,12 +122,15 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
         format,
     };
     if format == Format::Json {
-        return read::json::read(bytes, limits);
+        let doc = read::json::read(bytes, limits)?;
+        plausible::check(&doc)?;
+        return Ok(doc);
     }
     let raw = read::read_raw(bytes, format, limits)?;
     read::check_raw(&raw, limits)?;
     let mut doc = normalize::normalize(raw, source)?;
     read::check_header_depth(&doc, limits)?;
+    plausible::check(&doc)?;
     if options.from.is_none()
         && let Some(named) = read::format_of_extension(name)
         && named != format
@@ -152,7 +156,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
 /// folder is refused before anything is read from it), and no more bytes
 /// than the limits allow are read.
 pub fn read_path(path: &Path, options: &ReadOptions) -> Result<Document, Error> {
-    let name = path.to_string_lossy().into_owned();
+    let name = path_text(path);
     let bytes = read_input_file(path, &options.limits).map_err(|e| match e {
         InputFileError::Io(source) => Error::Io {
             path: name.clone(),
@@ -240,13 +244,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+    // A short name whatever the target's length (a legal 250-byte name
+    // must not fail for a suffix): `.gk-` and 16 hex digits of a hash of
+    // the target's name, the process and a counter, then `.tmp`.
+    let mut h = Sha256::new();
+    h.update(path.file_name().map_or(&[][..], os_bytes));
+    h.update(std::process::id().to_le_bytes());
+    h.update(n.to_le_bytes());
+    let tmp = dir.join(format!(".gk-{}.tmp", &hex::encode(h.finalize())[..16]));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -294,31 +301,145 @@ pub fn convert(
     })
 }
 
-/// Names for the outputs of inputs that write into one folder: each input's
-/// stem, or its whole file name where two inputs share a stem (预算.xlsx and
-/// 预算.docx → 预算.xlsx.pdf and 预算.docx.pdf, never one over the other).
-pub fn output_stems(files: &[&Path]) -> Vec<String> {
+/// The bytes of a name (on Unix, exactly the file system's bytes).
+#[cfg(unix)]
+fn os_bytes(s: &std::ffi::OsStr) -> &[u8] {
+    std::os::unix::ffi::OsStrExt::as_bytes(s)
+}
+
+/// The bytes of a name (off Unix, its WTF-8 form).
+#[cfg(not(unix))]
+fn os_bytes(s: &std::ffi::OsStr) -> &[u8] {
+    s.as_encoded_bytes()
+}
+
+/// A path as text that names it losslessly, for manifests, provenance and
+/// messages: UTF-8 as it is, except that on Unix a backslash is written
+/// `\\` and each byte that is not part of valid UTF-8 is written `\xHH`
+/// (`a\xff.txt`). [`path_from_text`] turns it back into the path.
+pub fn path_text(p: &Path) -> String {
+    #[cfg(unix)]
+    {
+        let mut out = String::new();
+        for chunk in os_bytes(p.as_os_str()).utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c == '\\' {
+                    out.push_str("\\\\");
+                } else {
+                    out.push(c);
+                }
+            }
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().into_owned()
+    }
+}
+
+/// The path [`path_text`] wrote; `None` when `text` is not such a form.
+pub fn path_from_text(text: &str) -> Option<std::path::PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let mut bytes = Vec::with_capacity(text.len());
+        let mut rest = text.as_bytes();
+        while let Some((&b, tail)) = rest.split_first() {
+            if b != b'\\' {
+                bytes.push(b);
+                rest = tail;
+                continue;
+            }
+            match tail {
+                [b'\\', t @ ..] => {
+                    bytes.push(b'\\');
+                    rest = t;
+                }
+                [b'x', h, l, t @ ..] => {
+                    let hex = std::str::from_utf8(&[*h, *l]).ok()?.to_string();
+                    bytes.push(u8::from_str_radix(&hex, 16).ok()?);
+                    rest = t;
+                }
+                _ => return None,
+            }
+        }
+        Some(std::ffi::OsString::from_vec(bytes).into())
+    }
+    #[cfg(not(unix))]
+    {
+        Some(text.into())
+    }
+}
+
+/// The key two output names meet under: their bytes, lower-cased (ASCII
+/// always, all of Unicode where they are UTF-8), since file systems that
+/// ignore case (macOS, Windows) would put both in one file.
+fn fold_key(name: &std::ffi::OsStr) -> Vec<u8> {
+    match name.to_str() {
+        Some(s) => s.to_lowercase().into_bytes(),
+        None => os_bytes(name).to_ascii_lowercase(),
+    }
+}
+
+/// Names for the outputs of inputs that write into one folder, one per
+/// input and never two alike (not even when the file system ignores
+/// case): each input's stem; its whole file name where two inputs share a
+/// stem (预算.xlsx and 预算.docx → 预算.xlsx.pdf and 预算.docx.pdf); and
+/// where even those meet (x/预算.xlsx and y/预算.xlsx), the file name with
+/// `~` and 8 hex digits of the SHA-256 of the input's path. Names keep
+/// their bytes: a name that is not UTF-8 stays as it is.
+pub fn output_stems(files: &[&Path]) -> Vec<std::ffi::OsString> {
+    use std::collections::HashMap;
+    use std::ffi::OsString;
     let stem = |f: &Path| {
         f.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into())
+            .map_or_else(|| OsString::from("output"), OsString::from)
     };
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for f in files {
-        *counts.entry(stem(f)).or_default() += 1;
-    }
+    let count = |names: &[OsString]| {
+        let mut counts: HashMap<Vec<u8>, usize> = HashMap::new();
+        for n in names {
+            *counts.entry(fold_key(n)).or_default() += 1;
+        }
+        counts
+    };
+    let stems: Vec<OsString> = files.iter().map(|f| stem(f)).collect();
+    let counts = count(&stems);
+    let names: Vec<OsString> = files
+        .iter()
+        .zip(stems)
+        .map(|(f, s)| match f.file_name() {
+            Some(name) if counts.get(&fold_key(&s)).copied().unwrap_or(0) > 1 => name.into(),
+            _ => s,
+        })
+        .collect();
+    let counts = count(&names);
     files
         .iter()
-        .map(|f| {
-            let s = stem(f);
-            match f.file_name() {
-                Some(name) if counts.get(&s).copied().unwrap_or(0) > 1 => {
-                    name.to_string_lossy().into_owned()
-                }
-                _ => s,
+        .zip(names)
+        .map(|(f, n)| {
+            if counts.get(&fold_key(&n)).copied().unwrap_or(0) > 1 {
+                let mut n = n;
+                let hash = sha256_hex(os_bytes(f.as_os_str()));
+                n.push(format!("~{}", &hash[..8]));
+                n
+            } else {
+                n
             }
         })
         .collect()
+}
+
+/// The file name of an output: the stem from [`output_stems`], a point and
+/// the format's extension.
+pub fn output_file_name(stem: &std::ffi::OsStr, format: OutputFormat) -> std::ffi::OsString {
+    let mut name = stem.to_os_string();
+    name.push(".");
+    name.push(format.extension());
+    name
 }
 
 #[cfg(test)]
@@ -333,5 +454,45 @@ mod tests {
             Path::new("a/收入.txt"),
         ];
         assert_eq!(output_stems(&files), vec!["预算.xlsx", "预算.docx", "收入"]);
+    }
+
+    #[test]
+    fn output_stems_never_meet() {
+        let files = [
+            Path::new("x/预算.xlsx"),
+            Path::new("y/预算.xlsx"),
+            Path::new("y/Budget.txt"),
+            Path::new("z/budget.TXT"),
+        ];
+        let stems = output_stems(&files);
+        let keys: std::collections::BTreeSet<Vec<u8>> = stems.iter().map(|s| fold_key(s)).collect();
+        assert_eq!(keys.len(), 4, "{stems:?}");
+        assert!(
+            stems[0].to_string_lossy().starts_with("预算.xlsx~"),
+            "{stems:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn path_text_is_lossless() {
+        use std::os::unix::ffi::OsStrExt;
+        let names: [&[u8]; 6] = [
+            br"a\xff.txt",
+            br"a\\b",
+            b"a\xff.txt",
+            b"a\xfe.txt",
+            "预算\\".as_bytes(),
+            b"\xe9\xa2",
+        ];
+        for bytes in names {
+            let p = Path::new(std::ffi::OsStr::from_bytes(bytes));
+            let text = path_text(p);
+            assert_eq!(path_from_text(&text).as_deref(), Some(p), "{text}");
+        }
+        let p = |b: &[u8]| path_text(Path::new(std::ffi::OsStr::from_bytes(b)));
+        assert_eq!(p(b"a\xff.txt"), r"a\xff.txt");
+        assert_eq!(p(br"a\xff.txt"), r"a\\xff.txt");
+        assert_eq!(path_from_text(r"a\q"), None);
     }
 }

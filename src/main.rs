@@ -400,6 +400,9 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
         eprintln!("gongkai: batch needs ROOT and --out");
         return Ok(ExitCode::from(2));
     };
+    if let Some(code) = repeated_format(&args.to) {
+        return Ok(code);
+    }
     let formats = match select_formats(&args.to, OutputFormat::is_supported) {
         Ok(f) => f,
         Err(f) => {
@@ -410,6 +413,12 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
     let template = args.template.clone().unwrap_or_else(|| "default".into());
     let mut profile = load_profile(Some(&template))?;
     profile.limits = args.limits.over(profile.limits);
+    if args.jobs == Some(0) {
+        eprintln!(
+            "gongkai: --jobs 0: a batch needs at least 1 worker (leave --jobs out for one per core)"
+        );
+        return Ok(ExitCode::from(2));
+    }
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -481,6 +490,9 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
 
 fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     let profile = load_profile(args.template.as_deref())?;
+    if let Some(code) = repeated_format(&args.to) {
+        return Ok(code);
+    }
     let formats = match select_formats(&args.to, gongkai::book::writes) {
         Ok(f) => f,
         Err(f) => {
@@ -488,10 +500,8 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let created = gongkai::time::source_date_epoch()
-        .unwrap_or_else(|| gongkai::book::newest_input_time(&args.folder));
     let options = gongkai::book::BookOptions {
-        created,
+        created: gongkai::time::source_date_epoch(),
         limits: args.limits.over(profile.limits),
         ..Default::default()
     };
@@ -523,7 +533,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     })?;
     let render_options = RenderOptions::default()
         .with_profile(profile)
-        .with_created(created);
+        .with_created(gongkai::book::epoch(&book, &options));
     let mut failed = false;
     let stem = gongkai::book::file_stem_for(&book);
     for format in formats {
@@ -583,6 +593,16 @@ fn check(files: &[PathBuf], strict: bool, input: &InputArgs) -> anyhow::Result<E
     })
 }
 
+/// A usage error (exit 2) when `--to` names a format twice (`--to md,md`).
+fn repeated_format(asked: &[OutputFormat]) -> Option<ExitCode> {
+    let (_, f) = asked
+        .iter()
+        .enumerate()
+        .find(|(i, f)| asked[..*i].contains(f))?;
+    eprintln!("gongkai: --to names {f} more than once; name each format once");
+    Some(ExitCode::from(2))
+}
+
 /// The formats asked for (every one `writes` can write when none is
 /// named), sorted and deduplicated; `Err` names the first it cannot write.
 fn select_formats(
@@ -606,6 +626,9 @@ fn select_formats(
 }
 
 fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    if let Some(code) = repeated_format(&args.to) {
+        return Ok(code);
+    }
     let formats = match select_formats(&args.to, OutputFormat::is_supported) {
         Ok(f) => f,
         Err(f) => {
@@ -640,7 +663,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         };
         let render_options = RenderOptions::default()
             .with_profile(profile.clone())
-            .dated_from(file);
+            .dated_for(&doc);
         let warnings = doc.warnings.clone();
         let converted = match gongkai::convert(doc, &formats, &render_options) {
             Ok(c) => c,
@@ -671,7 +694,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             for w in &out.warnings {
                 eprintln!("{}: warning: {format}: {w}", file.display());
             }
-            let target = args.out.join(format!("{stem}.{}", format.extension()));
+            let target = args.out.join(gongkai::output_file_name(stem, *format));
             if target.canonicalize().is_ok_and(|t| inputs.contains(&t)) {
                 eprintln!(
                     "{}: not writing {}: it is one of the inputs",

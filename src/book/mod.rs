@@ -306,17 +306,19 @@ pub fn file_stem_for(book: &Book) -> String {
         .collect()
 }
 
-/// The newest modification time of the files in a folder (Unix seconds),
-/// which dates the book; the fallback epoch when none can be read.
-pub fn newest_input_time(folder: &Path) -> i64 {
-    std::fs::read_dir(folder)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter_map(|e| e.metadata().ok()?.modified().ok())
-        .filter_map(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .filter_map(|d| i64::try_from(d.as_secs()).ok())
-        .max()
+/// The time the book's outputs carry, by the date rule of [`crate::time`]:
+/// the caller's time (`SOURCE_DATE_EPOCH` as the CLI passes it), else the
+/// cover date (`book.toml` `date`, or the first date in the tables' titles
+/// and meta lines; a month is dated on its 1st), else 1 January of the
+/// book's year, else the fallback epoch. Never a file's modification time.
+pub fn epoch(book: &Book, options: &BookOptions) -> i64 {
+    options
+        .created
+        .or_else(|| {
+            let year = book.year.as_deref().map(|y| format!("{y}年"));
+            crate::time::best_date([book.date.as_str()].into_iter().chain(year.as_deref()))
+                .map(|d| d.unix())
+        })
         .unwrap_or(crate::time::FALLBACK_EPOCH)
 }
 
@@ -328,8 +330,9 @@ const UNKNOWN_CHAPTER_RANK: usize = 8;
 /// Options for making a book.
 #[derive(Debug, Clone)]
 pub struct BookOptions {
-    /// The time the book is dated (Unix seconds; from the inputs).
-    pub created: i64,
+    /// The time the book is dated (Unix seconds), e.g. `SOURCE_DATE_EPOCH`;
+    /// `None` dates it by what the book states (see [`epoch`]).
+    pub created: Option<i64>,
     /// The heading of the table group.
     pub tables_title: String,
     /// How much each file of the book may hold.
@@ -339,7 +342,7 @@ pub struct BookOptions {
 impl Default for BookOptions {
     fn default() -> Self {
         BookOptions {
-            created: crate::time::FALLBACK_EPOCH,
+            created: None,
             tables_title: "部门预算表".into(),
             limits: crate::Limits::default(),
         }
@@ -551,11 +554,28 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
             .chain(chapter_texts(&parts))
             .find_map(|s| find_year(&s))
     });
-    let civil = crate::time::civil_from_unix(options.created);
-    let date = config
-        .date
-        .clone()
-        .unwrap_or_else(|| format!("{}年{}月", civil.year, civil.month));
+    // The cover date: book.toml's, else the caller's time, else the date
+    // the tables state, else the year; none when nothing is known (never a
+    // file's modification time).
+    let stated = || {
+        crate::time::best_date(all_tables.iter().flat_map(|t| {
+            t.title
+                .iter()
+                .map(String::as_str)
+                .chain(t.meta.iter().map(|m| m.text.as_str()))
+        }))
+        .filter(|d| d.month.is_some())
+    };
+    let date = config.date.clone().unwrap_or_else(|| {
+        match options.created.map(crate::time::civil_from_unix) {
+            Some(c) => format!("{}年{}月", c.year, c.month),
+            None => match (stated(), &year) {
+                (Some(d), _) => format!("{}年{}月", d.year, d.month.unwrap_or(1)),
+                (None, Some(y)) => format!("{y}年"),
+                (None, None) => String::new(),
+            },
+        }
+    });
     let title = config.title.clone().unwrap_or_else(|| match &year {
         Some(y) => format!("{department}{y}年部门预算"),
         None => format!("{department}部门预算"),

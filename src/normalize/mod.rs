@@ -420,7 +420,7 @@ fn header_columns(grid: &Grid, h0: usize, h_end: usize, width: usize) -> Vec<Col
 }
 
 /// Placeholders that stand for "nothing" in an amount column.
-fn is_placeholder(text: &str) -> bool {
+pub(crate) fn is_placeholder(text: &str) -> bool {
     let t = text.trim();
     !t.is_empty()
         && t.chars().all(|c| {

@@ -91,8 +91,9 @@ pub struct RenderOptions {
     /// Page, fonts and typography.
     pub profile: Profile,
     /// The time the outputs carry (creation/modification dates), as Unix
-    /// seconds: taken from the input, never from the clock, so the same
-    /// input gives the same bytes.
+    /// seconds: by the date rule of [`crate::time`], never from the clock
+    /// or a file's modification time, so the same input gives the same
+    /// bytes.
     pub created: i64,
 }
 
@@ -118,15 +119,12 @@ impl RenderOptions {
         self
     }
 
-    /// Dates the outputs from an input file: `SOURCE_DATE_EPOCH` when set,
-    /// else the file's modification time, else the fallback epoch.
-    pub fn dated_from(self, input: &std::path::Path) -> Self {
-        let secs = crate::time::source_date_epoch().or_else(|| {
-            let modified = std::fs::metadata(input).ok()?.modified().ok()?;
-            let d = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
-            i64::try_from(d.as_secs()).ok()
-        });
-        self.with_created(secs.unwrap_or(crate::time::FALLBACK_EPOCH))
+    /// Dates the outputs by the date rule ([`crate::time`]):
+    /// `SOURCE_DATE_EPOCH`, else the date the document states (a cover
+    /// sheet's date, the budget year), else the fallback epoch — never a
+    /// file's modification time.
+    pub fn dated_for(self, doc: &Document) -> Self {
+        self.with_created(crate::time::document_epoch(doc))
     }
 }
 
