@@ -44,9 +44,20 @@ use thiserror::Error;
 pub struct ReadOptions {
     /// Read as this format whatever the content and name say.
     pub from: Option<Format>,
+    /// Keep text the source hides (Word's hidden runs, `w:vanish`) as part
+    /// of the cells and paragraphs; by default it is left out, with a
+    /// warning saying where. Spreadsheets mark their hidden rows, columns
+    /// and sheets either way (see [`disclose`]).
+    pub keep_hidden: bool,
 }
 
 impl ReadOptions {
+    /// Keeps hidden text (for archive copies).
+    pub fn with_keep_hidden(mut self, keep: bool) -> Self {
+        self.keep_hidden = keep;
+        self
+    }
+
     /// Forces the input format.
     pub fn with_from(mut self, format: Format) -> Self {
         self.from = Some(format);
@@ -114,7 +125,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
     if format == Format::Json {
         return read::json::read(bytes);
     }
-    let raw = read::read_raw(bytes, format)?;
+    let raw = read::read_raw(bytes, format, options)?;
     let mut doc = normalize::normalize(raw, source)?;
     if options.from.is_none()
         && let Some(named) = read::format_of_extension(name)
@@ -193,21 +204,25 @@ pub struct Converted {
     pub doc: Document,
     /// Check findings (sums, totals, indicators, empty tables).
     pub findings: Vec<model::Warning>,
-    /// What the disclosure policy masked or left out (never the values).
+    /// What the disclosure policy masked or left out, and where hidden rows
+    /// were kept out of a total (never the values).
     pub disclosure: Vec<model::Warning>,
     /// Each output, in the order asked for.
     pub outputs: Vec<(OutputFormat, Rendered)>,
 }
 
-/// The per-document pipeline every command shares: check the numbers,
-/// apply the disclosure policy of the profile, render each format.
+/// The per-document pipeline every command shares: apply the disclosure
+/// policy of the profile (hidden content, internal columns, personal
+/// data), check the numbers of what is published, render each format.
 pub fn convert(
     mut doc: Document,
     formats: &[OutputFormat],
     options: &RenderOptions,
 ) -> Result<Converted, (OutputFormat, WriteError)> {
+    let notices = check::hidden_notices(&doc);
+    let mut disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
+    disclosure.extend(notices);
     let findings = check::check(&doc);
-    let disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
     let mut outputs = Vec::with_capacity(formats.len());
     for &format in formats {
         let rendered = render(&doc, format, options).map_err(|e| (format, e))?;

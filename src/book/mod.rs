@@ -185,6 +185,18 @@ impl Book {
                     }
                 }
                 Part::Tables { tables, .. } => {
+                    if policy.omits_hidden() {
+                        tables.retain(|t| {
+                            if t.table.hidden {
+                                report.push(Warning::new(
+                                    "hidden-left-out",
+                                    Some(format!("table '{}' ({})", t.title, t.source)),
+                                    "hidden sheet left out",
+                                ));
+                            }
+                            !t.table.hidden
+                        });
+                    }
                     for t in tables {
                         let at = format!("table '{}' ({})", t.title, t.source);
                         mask(&mut t.title, &at, &mut report);
@@ -332,6 +344,10 @@ pub struct BookOptions {
     pub created: i64,
     /// The heading of the table group.
     pub tables_title: String,
+    /// Read Word's hidden text into the tables (`--keep-hidden`); hidden
+    /// sheets, rows and columns are read either way and left out by
+    /// [`Book::disclose`] unless its policy keeps them.
+    pub keep_hidden: bool,
 }
 
 impl Default for BookOptions {
@@ -339,6 +355,7 @@ impl Default for BookOptions {
         BookOptions {
             created: crate::time::FALLBACK_EPOCH,
             tables_title: "部门预算表".into(),
+            keep_hidden: false,
         }
     }
 }
@@ -426,7 +443,10 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
             if is_md && (forced_chapters.contains(&name) || chapter_rank(&stem).is_some()) {
                 None
             } else {
-                Some(crate::read_path(path, &crate::ReadOptions::default()))
+                Some(crate::read_path(
+                    path,
+                    &crate::ReadOptions::default().with_keep_hidden(options.keep_hidden),
+                ))
             };
         match as_table {
             Some(Ok(doc)) => {

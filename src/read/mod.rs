@@ -99,6 +99,11 @@ pub struct RawTable {
     pub merges: Vec<Merge>,
     /// Grid columns hidden in the source.
     pub hidden_cols: Vec<usize>,
+    /// Grid cells (row, column) holding a formula saved without its value
+    /// (read as empty).
+    pub uncached: Vec<(usize, usize)>,
+    /// The sheet is hidden in the workbook.
+    pub hidden: bool,
     /// Zero-based source column of grid column 0.
     pub first_col: u32,
     /// How many grid rows the source itself marks as header rows (Word's
@@ -342,7 +347,11 @@ fn detect_ole(bytes: &[u8]) -> Result<Format, ReadError> {
 }
 
 /// Reads `bytes` of the given format into raw tables.
-pub(crate) fn read_raw(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
+pub(crate) fn read_raw(
+    bytes: &[u8],
+    format: Format,
+    options: &crate::ReadOptions,
+) -> Result<RawDocument, ReadError> {
     match format {
         Format::Text => text::read(bytes, text::Delimiter::Detect),
         Format::Csv => text::read(bytes, text::Delimiter::Comma),
@@ -353,7 +362,7 @@ pub(crate) fn read_raw(bytes: &[u8], format: Format) -> Result<RawDocument, Read
         Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods => {
             sheet::read(bytes, format)
         }
-        Format::Docx => docx::read(bytes),
+        Format::Docx => docx::read(bytes, options.keep_hidden),
     }
 }
 

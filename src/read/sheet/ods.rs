@@ -111,6 +111,7 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
             merges: table.merges,
             hidden_rows: table.hidden_rows,
             hidden_cols: table.hidden_cols,
+            ..Sheet::default()
         });
     }
     Ok(sheets)

@@ -93,6 +93,7 @@ pub(super) fn load(bytes: &[u8], warnings: &mut Vec<Warning>) -> Result<Vec<Shee
             merges,
             hidden_rows: info.hidden_rows,
             hidden_cols: info.hidden_cols,
+            ..Sheet::default()
         });
     }
     Ok(sheets)
@@ -219,6 +220,11 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
                 in_globals = false;
                 if let Some(s) = current.take() {
                     sheets.push(s);
+                    // Every sheet read: what follows is padding (xlwt pads
+                    // the stream to a whole sector).
+                    if bound.is_empty() {
+                        break;
+                    }
                 }
             }
             0x002F if in_globals => return Err(encrypted()),
