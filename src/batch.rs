@@ -539,7 +539,9 @@ fn convert_inner(
         return Ok(());
     }
     let name = cand.rel.clone();
-    let read_options = crate::ReadOptions::default().with_limits(limits);
+    let read_options = crate::ReadOptions::default()
+        .with_limits(limits)
+        .with_keep_hidden(!opts.profile.disclosure.omits_hidden());
     let doc = match crate::read_bytes(&bytes, &name, &read_options) {
         Ok(doc) => doc,
         Err(crate::ReadError::NoTable(why)) => {

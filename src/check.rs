@@ -14,6 +14,12 @@
 //! - Performance indicators: a level-2 code must extend its level-1 code,
 //!   and one code must not carry two names in a table.
 //! - An empty table needs a note saying why.
+//!
+//! Checks run on what is published: hidden sheets are not checked and
+//! hidden rows and columns are left out first, so a 合计 that the author
+//! kept free of a hidden reserve line is consistent. [`hidden_notices`]
+//! says where counting the hidden rows would change a total (a notice,
+//! never a finding, and without the hidden amounts).
 
 use crate::model::{Cell, ColumnKind, Document, Row, RowKind, Table, Value, Warning};
 use crate::normalize::amount::format_amount;
@@ -38,7 +44,66 @@ pub fn check_table(table: &Table, name: &str) -> Vec<Warning> {
 }
 
 fn check_table_into(table: &Table, name: String, out: &mut Vec<Warning>) {
-    let name = name.as_str();
+    if table.hidden {
+        return;
+    }
+    if has_hidden(table) {
+        check_view(&crate::disclose::published_view(table), &name, out);
+    } else {
+        check_view(table, &name, out);
+    }
+}
+
+fn has_hidden(table: &Table) -> bool {
+    table.rows.iter().any(|r| r.hidden)
+        || table
+            .columns
+            .iter()
+            .any(|c| c.hidden || c.formulas_without_values)
+}
+
+/// Notices for the tables whose totals the hidden rows would change: the
+/// published rows add up, counting the hidden ones would not. They name the
+/// table only, never a hidden row or its amounts.
+pub fn hidden_notices(doc: &Document) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (i, table) in doc.tables.iter().enumerate() {
+        if table.hidden || !table.rows.iter().any(|r| r.hidden) {
+            continue;
+        }
+        let name = table_name(table, i);
+        let is_sum = |w: &Warning| matches!(w.code.as_str(), "row-sum" | "column-total");
+        let mut published = Vec::new();
+        check_view(&crate::disclose::published_view(table), &name, &mut published);
+        let mut all = Vec::new();
+        let mut unhidden = table.clone();
+        for row in &mut unhidden.rows {
+            row.hidden = false;
+        }
+        check_view(&crate::disclose::published_view(&unhidden), &name, &mut all);
+        let new = all
+            .iter()
+            .filter(|w| is_sum(w))
+            .filter(|w| !published.iter().any(|p| p.code == w.code && p.at == w.at))
+            .count();
+        if new > 0 {
+            let hidden = table.rows.iter().filter(|r| r.hidden).count();
+            out.push(Warning::new(
+                "hidden-not-in-total",
+                Some(name),
+                format!(
+                    "the published rows add up; counting the {hidden} hidden {} would change \
+                     {new} total(s), so the author kept {} out of the totals",
+                    if hidden == 1 { "row" } else { "rows" },
+                    if hidden == 1 { "it" } else { "them" },
+                ),
+            ));
+        }
+    }
+    out
+}
+
+fn check_view(table: &Table, name: &str, out: &mut Vec<Warning>) {
     if table.rows.is_empty() {
         let explained = table
             .notes

@@ -1,21 +1,47 @@
-//! The public-disclosure policy: masks personal data (ID numbers, mobile
-//! numbers, e-mail addresses, bank card numbers) in every text of a
-//! document, and leaves out hidden or internal rows and columns. Every
-//! masking is reported — where and what kind, never the value.
+//! The public-disclosure policy: leaves out what the author hid (hidden
+//! sheets, rows, columns; Word's hidden text is left out by the reader),
+//! internal columns named by the profile and columns of formulas saved
+//! without values, and masks personal data (ID numbers, mobile numbers,
+//! e-mail addresses, bank card numbers) in every text of a document. Every
+//! masking and every omission is reported — where and how many, never the
+//! value.
+//!
+//! With `hidden = "keep"` (an archive copy) nothing is left out and the
+//! `hidden` flags stay in the model.
 
-use crate::model::{Cell, Document, Table, Value, Warning};
+use crate::model::{Cell, Document, Span, Table, Value, Warning, column_letters};
 use crate::profile::{Disclosure, PersonalData};
 
 /// Applies the policy to `doc`; returns one report entry per masking or
-/// dropped row/column.
+/// omission.
 pub fn apply(doc: &mut Document, policy: &Disclosure) -> Vec<Warning> {
     let mut report = Vec::new();
-    for (i, table) in doc.tables.iter_mut().enumerate() {
+    let tables = std::mem::take(&mut doc.tables);
+    for (i, mut table) in tables.into_iter().enumerate() {
         let name = match &table.title {
             Some(t) => format!("table {} '{t}'", i + 1),
             None => format!("table {}", i + 1),
         };
-        report.extend(apply_table(table, policy, &name));
+        if table.hidden && policy.omits_hidden() {
+            // The reader's notes about the sheet go with it.
+            if let Some(sheet) = &table.origin.sheet {
+                let at = format!("sheet '{sheet}'");
+                doc.warnings.retain(|w| {
+                    w.at.as_deref().is_none_or(|a| {
+                        a != at && !a.starts_with(&format!("{at},"))
+                    })
+                });
+            }
+            let rows = table.rows.len();
+            report.push(Warning::new(
+                "hidden-left-out",
+                Some(place(&table, &name)),
+                format!("hidden sheet left out ({rows} {})", plural(rows, "row", "rows")),
+            ));
+            continue;
+        }
+        report.extend(apply_table(&mut table, policy, &name));
+        doc.tables.push(table);
     }
     report
 }
@@ -23,11 +49,67 @@ pub fn apply(doc: &mut Document, policy: &Disclosure) -> Vec<Warning> {
 /// Applies the policy to one table; `name` is how the report names it.
 pub fn apply_table(table: &mut Table, policy: &Disclosure, name: &str) -> Vec<Warning> {
     let mut report = Vec::new();
-    drop_rows_and_columns(table, policy, name, &mut report);
+    if policy.omits_hidden() {
+        drop_rows_and_columns(table, policy, name, &mut report);
+    }
     if policy.mask_personal_data && !policy.mask.is_empty() {
         mask_table(table, &policy.mask, name, &mut report);
     }
     report
+}
+
+/// The table as published with hidden content left out: no hidden rows or
+/// columns, no columns of formulas saved without values (what the checks
+/// look at).
+pub fn published_view(table: &Table) -> Table {
+    let mut t = table.clone();
+    let drop_col: Vec<bool> = t
+        .columns
+        .iter()
+        .map(|c| c.hidden || c.formulas_without_values)
+        .collect();
+    if drop_col.iter().any(|d| *d) {
+        drop_columns(&mut t, &drop_col);
+    }
+    let drop_row: Vec<bool> = t.rows.iter().map(|r| r.hidden).collect();
+    if drop_row.iter().any(|d| *d) {
+        drop_rows(&mut t, &drop_row);
+    }
+    t
+}
+
+/// How the hidden-content report names a table: its sheet, else `name`.
+fn place(table: &Table, name: &str) -> String {
+    match &table.origin.sheet {
+        Some(sheet) => format!("sheet '{sheet}'"),
+        None => name.to_string(),
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Consecutive numbers as ranges: [7, 8, 9, 12] → "7–9, 12", each shown by
+/// `show`.
+fn ranges(mut xs: Vec<u32>, show: impl Fn(u32) -> String) -> String {
+    xs.sort_unstable();
+    xs.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < xs.len() {
+        let mut j = i;
+        while j + 1 < xs.len() && xs[j + 1] == xs[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i {
+            format!("{}–{}", show(xs[i]), show(xs[j]))
+        } else {
+            show(xs[i])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
 }
 
 fn drop_rows_and_columns(
@@ -36,48 +118,152 @@ fn drop_rows_and_columns(
     name: &str,
     report: &mut Vec<Warning>,
 ) {
+    let mut hidden_cols: Vec<u32> = Vec::new();
+    let mut hidden_unknown = 0;
     let drop_col: Vec<bool> = table
         .columns
         .iter()
-        .map(|c| (policy.drop_hidden_columns && c.hidden) || policy.drop_columns.contains(&c.name))
-        .collect();
-    for (c, col) in table.columns.iter().enumerate() {
-        if drop_col[c] {
-            report.push(Warning::new(
-                "dropped-column",
-                Some(format!("{name}, column '{}'", col.name)),
-                if col.hidden {
-                    "left out: hidden in the source"
-                } else {
-                    "left out: an internal column named in the profile"
-                },
-            ));
-        }
-    }
-    if drop_col.iter().any(|d| *d) {
-        keep_columns(&mut table.columns, &drop_col);
-        for row in &mut table.rows {
-            keep_columns(&mut row.cells, &drop_col);
-            for cell in &mut row.cells {
-                cell.col_span = crate::model::Span::ONE;
+        .enumerate()
+        .map(|(c, col)| {
+            if col.hidden {
+                match col.source_col {
+                    Some(s) => hidden_cols.push(s),
+                    None => hidden_unknown += 1,
+                }
+                return true;
             }
-        }
+            if policy.is_internal_column(&col.path) || policy.is_internal_column(&[col.name.clone()])
+            {
+                report.push(Warning::new(
+                    "dropped-column",
+                    Some(format!("{name}, column '{}'", col.name)),
+                    "left out: an internal column named in the profile",
+                ));
+                return true;
+            }
+            if col.formulas_without_values {
+                let letters = col.source_col.map_or_else(
+                    || format!("column {}", c + 1),
+                    |s| format!("column {}", column_letters(s)),
+                );
+                report.push(Warning::new(
+                    "formula-column-left-out",
+                    Some(format!("{}, {letters} '{}'", place(table, name), col.name)),
+                    "left out: every cell of the column is a formula saved without its value \
+                     (open the workbook in Excel or WPS and save it again to publish it)",
+                ));
+                return true;
+            }
+            false
+        })
+        .collect();
+    let drop_row: Vec<bool> = table.rows.iter().map(|r| r.hidden).collect();
+    let hidden_rows: Vec<u32> = table
+        .rows
+        .iter()
+        .filter(|r| r.hidden)
+        .map(|r| r.source_row.unwrap_or(0))
+        .collect();
+    if drop_col.iter().any(|d| *d) {
+        drop_columns(table, &drop_col);
     }
-    if policy.drop_hidden_rows {
-        let before = table.rows.len();
-        table.rows.retain(|r| !r.hidden);
-        let dropped = before - table.rows.len();
-        if dropped > 0 {
-            report.push(Warning::new(
-                "dropped-rows",
-                Some(name.to_string()),
-                format!("left out {dropped} row(s) hidden in the source"),
-            ));
-        }
+    if drop_row.iter().any(|d| *d) {
+        drop_rows(table, &drop_row);
+    }
+    let mut parts = Vec::new();
+    if !hidden_rows.is_empty() {
+        let n = hidden_rows.len();
+        let known: Vec<u32> = hidden_rows.iter().copied().filter(|&r| r > 0).collect();
+        let at = if known.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} {})",
+                plural(known.len(), "source row", "source rows"),
+                ranges(known, |r| r.to_string())
+            )
+        };
+        parts.push(format!("{n} hidden {}{at}", plural(n, "row", "rows")));
+    }
+    let ncols = hidden_cols.len() + hidden_unknown;
+    if ncols > 0 {
+        let at = if hidden_cols.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", ranges(hidden_cols, column_letters))
+        };
+        parts.push(format!(
+            "{ncols} hidden {}{at}",
+            plural(ncols, "column", "columns")
+        ));
+    }
+    if !parts.is_empty() {
+        report.push(Warning::new(
+            "hidden-left-out",
+            Some(place(table, name)),
+            format!("{} left out", parts.join(", ")),
+        ));
     }
 }
 
-fn keep_columns<T>(v: &mut Vec<T>, drop: &[bool]) {
+/// Removes the columns marked in `drop`: spans shrink by the columns they
+/// lose, and a merged cell that starts in a dropped column but covers kept
+/// ones moves to the first kept one.
+fn drop_columns(table: &mut Table, drop: &[bool]) {
+    for row in &mut table.rows {
+        let n = row.cells.len();
+        // Right to left: a moved cell lands on a covered (empty) cell that
+        // was already looked at.
+        for c in (0..n).rev() {
+            let span = row.cells[c].col_span.get() as usize;
+            let end = (c + span).min(n);
+            let kept = (c..end).filter(|&k| !drop.get(k).copied().unwrap_or(false)).count();
+            if kept == 0 {
+                continue;
+            }
+            let first_kept = (c..end)
+                .find(|&k| !drop.get(k).copied().unwrap_or(false))
+                .unwrap_or(c);
+            if first_kept != c {
+                let moved = std::mem::take(&mut row.cells[c]);
+                row.cells[first_kept] = moved;
+            }
+            row.cells[first_kept].col_span = Span::new(kept as u32).unwrap_or(Span::ONE);
+        }
+        keep_where(&mut row.cells, drop);
+    }
+    keep_where(&mut table.columns, drop);
+}
+
+/// Removes the rows marked in `drop`, shrinking row spans the same way.
+fn drop_rows(table: &mut Table, drop: &[bool]) {
+    let n = table.rows.len();
+    let width = table.columns.len();
+    for r in (0..n).rev() {
+        for c in 0..width {
+            let Some(span) = table.rows[r].cells.get(c).map(|x| x.row_span.get() as usize) else {
+                continue;
+            };
+            let end = (r + span).min(n);
+            let kept = (r..end).filter(|&k| !drop[k]).count();
+            let Some(first_kept) = (r..end).find(|&k| !drop[k]) else {
+                continue;
+            };
+            if first_kept != r {
+                let moved = std::mem::take(&mut table.rows[r].cells[c]);
+                if let Some(slot) = table.rows[first_kept].cells.get_mut(c) {
+                    *slot = moved;
+                }
+            }
+            if let Some(cell) = table.rows[first_kept].cells.get_mut(c) {
+                cell.row_span = Span::new(kept as u32).unwrap_or(Span::ONE);
+            }
+        }
+    }
+    keep_where(&mut table.rows, drop);
+}
+
+fn keep_where<T>(v: &mut Vec<T>, drop: &[bool]) {
     let mut c = 0;
     v.retain(|_| {
         c += 1;

@@ -49,9 +49,20 @@ pub struct ReadOptions {
     pub from: Option<Format>,
     /// How much of anything one document may hold.
     pub limits: Limits,
+    /// Keep text the source hides (Word's hidden runs, `w:vanish`) as part
+    /// of the cells and paragraphs; by default it is left out, with a
+    /// warning saying where. Spreadsheets mark their hidden rows, columns
+    /// and sheets either way (see [`disclose`]).
+    pub keep_hidden: bool,
 }
 
 impl ReadOptions {
+    /// Keeps hidden text (for archive copies).
+    pub fn with_keep_hidden(mut self, keep: bool) -> Self {
+        self.keep_hidden = keep;
+        self
+    }
+
     /// Forces the input format.
     pub fn with_from(mut self, format: Format) -> Self {
         self.from = Some(format);
@@ -126,7 +137,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
         plausible::check(&doc)?;
         return Ok(doc);
     }
-    let raw = read::read_raw(bytes, format, limits)?;
+    let raw = read::read_raw(bytes, format, limits, options.keep_hidden)?;
     read::check_raw(&raw, limits)?;
     let mut doc = normalize::normalize(raw, source)?;
     read::check_header_depth(&doc, limits)?;
@@ -273,21 +284,25 @@ pub struct Converted {
     pub doc: Document,
     /// Check findings (sums, totals, indicators, empty tables).
     pub findings: Vec<model::Warning>,
-    /// What the disclosure policy masked or left out (never the values).
+    /// What the disclosure policy masked or left out, and where hidden rows
+    /// were kept out of a total (never the values).
     pub disclosure: Vec<model::Warning>,
     /// Each output, in the order asked for.
     pub outputs: Vec<(OutputFormat, Rendered)>,
 }
 
-/// The per-document pipeline every command shares: check the numbers,
-/// apply the disclosure policy of the profile, render each format.
+/// The per-document pipeline every command shares: apply the disclosure
+/// policy of the profile (hidden content, internal columns, personal
+/// data), check the numbers of what is published, render each format.
 pub fn convert(
     mut doc: Document,
     formats: &[OutputFormat],
     options: &RenderOptions,
 ) -> Result<Converted, (OutputFormat, WriteError)> {
+    let notices = check::hidden_notices(&doc);
+    let mut disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
+    disclosure.extend(notices);
     let findings = check::check(&doc);
-    let disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
     let mut outputs = Vec::with_capacity(formats.len());
     for &format in formats {
         let rendered = render(&doc, format, options).map_err(|e| (format, e))?;

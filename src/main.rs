@@ -105,6 +105,11 @@ struct ConvertArgs {
     /// and the exit code is 1.
     #[arg(long)]
     strict: bool,
+    /// Keep hidden rows, columns, sheets and Word text, and internal
+    /// columns, in the outputs (an archive copy, never a public one); the
+    /// JSON keeps the `hidden` flags. Same as `[disclosure] hidden = "keep"`.
+    #[arg(long)]
+    keep_hidden: bool,
     /// Print nothing but errors and warnings.
     #[arg(long, short)]
     quiet: bool,
@@ -141,6 +146,11 @@ struct BatchArgs {
     /// Print only failures and the summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Keep hidden rows, columns, sheets and Word text, and internal
+    /// columns, in the outputs (an archive copy, never a public one); the
+    /// JSON keeps the `hidden` flags. Same as `[disclosure] hidden = "keep"`.
+    #[arg(long)]
+    keep_hidden: bool,
     /// Join the manifest parts of a sharded run in this folder into
     /// manifest.json, and do nothing else.
     #[arg(long, value_name = "OUT", conflicts_with_all = ["root", "shard", "force"])]
@@ -166,6 +176,11 @@ struct BookArgs {
     strict: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    /// Keep hidden rows, columns, sheets and Word text, and internal
+    /// columns, in the outputs (an archive copy, never a public one); the
+    /// JSON keeps the `hidden` flags. Same as `[disclosure] hidden = "keep"`.
+    #[arg(long)]
+    keep_hidden: bool,
 }
 
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {
@@ -271,17 +286,27 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn load_profile(template: Option<&str>) -> anyhow::Result<gongkai::profile::Profile> {
-    Ok(match template {
+/// The profile named (or the default); `keep_hidden` (`--keep-hidden`)
+/// switches its hidden policy to keep.
+fn load_profile(
+    template: Option<&str>,
+    keep_hidden: bool,
+) -> anyhow::Result<gongkai::profile::Profile> {
+    let mut profile = match template {
         Some(t) => gongkai::profile::Profile::load(t)?,
         None => gongkai::profile::Profile::default(),
-    })
+    };
+    if keep_hidden {
+        profile.disclosure.hidden = gongkai::profile::HiddenPolicy::Keep;
+    }
+    Ok(profile)
 }
 
 fn read_options(input: &InputArgs) -> ReadOptions {
     ReadOptions {
         from: input.from,
         limits: input.limits.over(gongkai::Limits::default()),
+        ..ReadOptions::default()
     }
 }
 
@@ -411,7 +436,7 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let template = args.template.clone().unwrap_or_else(|| "default".into());
-    let mut profile = load_profile(Some(&template))?;
+    let mut profile = load_profile(Some(&template), args.keep_hidden)?;
     profile.limits = args.limits.over(profile.limits);
     if args.jobs == Some(0) {
         eprintln!(
@@ -489,7 +514,7 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
-    let profile = load_profile(args.template.as_deref())?;
+    let profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
     if let Some(code) = repeated_format(&args.to) {
         return Ok(code);
     }
@@ -503,6 +528,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     let options = gongkai::book::BookOptions {
         created: gongkai::time::source_date_epoch(),
         limits: args.limits.over(profile.limits),
+        keep_hidden: !profile.disclosure.omits_hidden(),
         ..Default::default()
     };
     let mut book = match gongkai::book::build(&args.folder, &options) {
@@ -513,8 +539,9 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let folder = args.folder.display().to_string();
-    let findings = gongkai::book::checks::check(&book);
+    // Checks see what is published.
     let disclosure = book.disclose(&profile.disclosure);
+    let findings = gongkai::book::checks::check(&book);
     for w in book.warnings.iter().chain(&findings).chain(&disclosure) {
         eprintln!("{folder}: warning: {w}");
     }
@@ -573,9 +600,21 @@ fn check(files: &[PathBuf], strict: bool, input: &InputArgs) -> anyhow::Result<E
                 continue;
             }
         };
+        // The published view: what the default policy leaves out is not
+        // checked (hidden rows of a total are a notice, not a finding).
+        let mut doc = doc;
+        let notices = gongkai::check::hidden_notices(&doc);
+        let policy = gongkai::profile::Disclosure {
+            mask_personal_data: false,
+            ..Default::default()
+        };
+        gongkai::disclose::apply(&mut doc, &policy);
         let findings = gongkai::check::check(&doc);
         total += findings.len();
         let level = if strict { "error" } else { "warning" };
+        for n in &notices {
+            println!("{}: notice: {n} [{}]", file.display(), n.code);
+        }
         for f in &findings {
             println!("{}: {level}: {f} [{}]", file.display(), f.code);
         }
@@ -648,9 +687,11 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter_map(|f| f.canonicalize().ok())
         .collect();
-    let mut profile = load_profile(args.template.as_deref())?;
+    let mut profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
     profile.limits = args.input.limits.over(profile.limits);
-    let options = read_options(&args.input).with_limits(profile.limits);
+    let options = read_options(&args.input)
+        .with_limits(profile.limits)
+        .with_keep_hidden(!profile.disclosure.omits_hidden());
     let mut failed = false;
     for (file, stem) in args.files.iter().zip(&names) {
         let doc = match gongkai::read_path(file, &options) {

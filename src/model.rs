@@ -139,6 +139,10 @@ pub struct Table {
     pub notes: Vec<String>,
     /// Where in the source file the table was.
     pub origin: Origin,
+    /// The sheet is hidden in the workbook (kept only when hidden content
+    /// is kept; public versions leave the table out).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub hidden: bool,
 }
 
 impl Table {
@@ -262,9 +266,15 @@ pub struct Column {
     pub path: Vec<String>,
     /// What the column holds.
     pub kind: ColumnKind,
-    /// Hidden in the source (kept; a public version may drop it).
+    /// Hidden in the source (public versions leave it out unless hidden
+    /// content is kept).
     #[serde(default, skip_serializing_if = "is_default")]
     pub hidden: bool,
+    /// Every body cell is a formula saved without its value (the workbook
+    /// was never recalculated), so the column shows nothing; public
+    /// versions leave it out.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub formulas_without_values: bool,
     /// Zero-based column index in the source grid (sheet column, field
     /// number), for tracing values back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -312,7 +322,8 @@ pub struct Row {
     pub level: u8,
     /// One cell per column.
     pub cells: Vec<Cell>,
-    /// Hidden in the source (kept; a public version may drop it).
+    /// Hidden in the source (public versions leave it out unless hidden
+    /// content is kept).
     #[serde(default, skip_serializing_if = "is_default")]
     pub hidden: bool,
     /// One-based row (sheet row, text line, Word table row) in the source.

@@ -340,29 +340,165 @@ pub enum FontFace {
 
 /// The public-disclosure policy.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(try_from = "DisclosureRepr")]
 pub struct Disclosure {
     /// Mask personal data (the kinds in `mask`) in every output.
     pub mask_personal_data: bool,
     /// Which kinds of personal data to mask.
     pub mask: Vec<PersonalData>,
-    /// Leave out rows hidden in the source.
-    pub drop_hidden_rows: bool,
-    /// Leave out columns hidden in the source.
-    pub drop_hidden_columns: bool,
-    /// Leave out columns with these names (internal columns such as 备注).
-    pub drop_columns: Vec<String>,
+    /// What happens to rows, columns, sheets and Word text hidden in the
+    /// source: left out of the public outputs (the default) or kept.
+    pub hidden: HiddenPolicy,
+    /// Internal columns left out of the public outputs: a column whose
+    /// header (any level) is one of these names, compared without spaces
+    /// and with full-width brackets read as half-width (TOML key
+    /// `internal_columns`, formerly `drop_columns`).
+    pub internal_columns: Vec<String>,
+    /// A column whose header (any level) contains one of these is internal
+    /// too (内部 catches 内部备注, 内部说明, 备注（内部） …).
+    pub internal_if_contains: Vec<String>,
 }
+
+/// The usual names of internal columns in finance offices' workbooks.
+pub const INTERNAL_COLUMNS: &[&str] = &[
+    "内部备注",
+    "备注（内部）",
+    "测算",
+    "测算过程",
+    "校验",
+    "校验列",
+    "校验结果",
+    "辅助列",
+    "审核意见",
+];
 
 impl Default for Disclosure {
     fn default() -> Self {
         Disclosure {
             mask_personal_data: true,
             mask: PersonalData::ALL.to_vec(),
-            drop_hidden_rows: false,
-            drop_hidden_columns: false,
-            drop_columns: Vec::new(),
+            hidden: HiddenPolicy::Omit,
+            internal_columns: INTERNAL_COLUMNS.iter().map(|s| s.to_string()).collect(),
+            internal_if_contains: vec!["内部".to_string()],
         }
+    }
+}
+
+impl Disclosure {
+    /// The policy with hidden content kept (`--keep-hidden`, for archives).
+    pub fn with_hidden(mut self, hidden: HiddenPolicy) -> Self {
+        self.hidden = hidden;
+        self
+    }
+
+    /// Whether hidden content is left out.
+    pub fn omits_hidden(&self) -> bool {
+        self.hidden == HiddenPolicy::Omit
+    }
+
+    /// Whether a column with this header path is internal by the policy.
+    pub fn is_internal_column(&self, path: &[String]) -> bool {
+        let norm = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| match c {
+                    '（' => '(',
+                    '）' => ')',
+                    '【' | '［' => '[',
+                    '】' | '］' => ']',
+                    c => c,
+                })
+                .collect()
+        };
+        path.iter().any(|p| {
+            let p = norm(p);
+            !p.is_empty()
+                && (self.internal_columns.iter().any(|n| norm(n) == p)
+                    || self
+                        .internal_if_contains
+                        .iter()
+                        .any(|n| !n.is_empty() && p.contains(&norm(n))))
+        })
+    }
+}
+
+/// What public outputs do with content hidden in the source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HiddenPolicy {
+    /// Hidden rows, columns, sheets and Word text are left out, and the
+    /// run reports where and how many.
+    #[default]
+    Omit,
+    /// Everything is kept (an archive copy); the JSON keeps the `hidden`
+    /// flags.
+    Keep,
+}
+
+/// The TOML form of [`Disclosure`]: the keys of older profiles are read
+/// and turned into the current ones or refused with the replacement named.
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DisclosureRepr {
+    mask_personal_data: bool,
+    mask: Vec<PersonalData>,
+    hidden: Option<HiddenPolicy>,
+    #[serde(alias = "drop_columns")]
+    internal_columns: Vec<String>,
+    internal_if_contains: Vec<String>,
+    drop_hidden_rows: Option<bool>,
+    drop_hidden_columns: Option<bool>,
+}
+
+impl Default for DisclosureRepr {
+    fn default() -> Self {
+        let d = Disclosure::default();
+        DisclosureRepr {
+            mask_personal_data: d.mask_personal_data,
+            mask: d.mask,
+            hidden: None,
+            internal_columns: d.internal_columns,
+            internal_if_contains: d.internal_if_contains,
+            drop_hidden_rows: None,
+            drop_hidden_columns: None,
+        }
+    }
+}
+
+impl TryFrom<DisclosureRepr> for Disclosure {
+    type Error = String;
+    fn try_from(r: DisclosureRepr) -> Result<Disclosure, String> {
+        // drop_hidden_rows/drop_hidden_columns = true asked for what is now
+        // the default; false kept hidden content, which is now asked for
+        // by name only, so an old profile never publishes it silently.
+        for (key, v) in [
+            ("drop_hidden_rows", r.drop_hidden_rows),
+            ("drop_hidden_columns", r.drop_hidden_columns),
+        ] {
+            match (v, r.hidden) {
+                (Some(false), _) => {
+                    return Err(format!(
+                        "disclosure.{key} = false: this key was replaced by disclosure.hidden; \
+                         write hidden = \"keep\" to keep hidden rows, columns and sheets in the \
+                         outputs (archives only), or remove the key to leave them out"
+                    ));
+                }
+                (Some(true), Some(HiddenPolicy::Keep)) => {
+                    return Err(format!(
+                        "disclosure.{key} = true contradicts disclosure.hidden = \"keep\"; \
+                         remove {key} (it was replaced by hidden)"
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(Disclosure {
+            mask_personal_data: r.mask_personal_data,
+            mask: r.mask,
+            hidden: r.hidden.unwrap_or_default(),
+            internal_columns: r.internal_columns,
+            internal_if_contains: r.internal_if_contains,
+        })
     }
 }
 
@@ -435,5 +571,45 @@ mod tests {
         assert!(e.to_string().contains("page_number"), "{e}");
         let e = Profile::load("nonesuch").unwrap_err();
         assert!(e.to_string().contains("bundled: default, gbt9704"), "{e}");
+    }
+
+    #[test]
+    fn hidden_policy_and_old_keys() {
+        let p = Profile::parse("[disclosure]\nhidden = \"keep\"\n", "x.toml", None).unwrap();
+        assert_eq!(p.disclosure.hidden, HiddenPolicy::Keep);
+        assert_eq!(Profile::default().disclosure.hidden, HiddenPolicy::Omit);
+        // The old keys: true is today's default, false is refused with
+        // the replacement named.
+        let p = Profile::parse(
+            "[disclosure]\ndrop_hidden_rows = true\ndrop_hidden_columns = true\n",
+            "x.toml",
+            None,
+        )
+        .unwrap();
+        assert_eq!(p.disclosure.hidden, HiddenPolicy::Omit);
+        let e = Profile::parse("[disclosure]\ndrop_hidden_rows = false\n", "x.toml", None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("drop_hidden_rows") && e.contains("hidden = \"keep\""), "{e}");
+        let e = Profile::parse("[disclosure]\nhidden = \"show\"\n", "x.toml", None).unwrap_err();
+        assert!(e.to_string().contains("hidden"), "{e}");
+        let p = Profile::parse("[disclosure]\ndrop_columns = [\"说明\"]\n", "x.toml", None).unwrap();
+        assert_eq!(p.disclosure.internal_columns, ["说明"]);
+    }
+
+    #[test]
+    fn internal_columns_match_by_name_or_marker() {
+        let d = Disclosure::default();
+        let yes = |p: &[&str]| {
+            d.is_internal_column(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        };
+        assert!(yes(&["内部备注"]));
+        assert!(yes(&["备注(内部)"]));
+        assert!(yes(&["备注 （内部）"]));
+        assert!(yes(&["测算"]));
+        assert!(yes(&["内部测算", "金额"]));
+        assert!(!yes(&["备注"]));
+        assert!(!yes(&["测算依据及说明"]));
+        assert!(!yes(&["资金来源", "财政拨款"]));
     }
 }

@@ -185,6 +185,18 @@ impl Book {
                     }
                 }
                 Part::Tables { tables, .. } => {
+                    if policy.omits_hidden() {
+                        tables.retain(|t| {
+                            if t.table.hidden {
+                                report.push(Warning::new(
+                                    "hidden-left-out",
+                                    Some(format!("table '{}' ({})", t.title, t.source)),
+                                    "hidden sheet left out",
+                                ));
+                            }
+                            !t.table.hidden
+                        });
+                    }
                     for t in tables {
                         let at = format!("table '{}' ({})", t.title, t.source);
                         mask(&mut t.title, &at, &mut report);
@@ -337,6 +349,10 @@ pub struct BookOptions {
     pub tables_title: String,
     /// How much each file of the book may hold.
     pub limits: crate::Limits,
+    /// Read Word's hidden text into the tables (`--keep-hidden`); hidden
+    /// sheets, rows and columns are read either way and left out by
+    /// [`Book::disclose`] unless its policy keeps them.
+    pub keep_hidden: bool,
 }
 
 impl Default for BookOptions {
@@ -345,6 +361,7 @@ impl Default for BookOptions {
             created: None,
             tables_title: "部门预算表".into(),
             limits: crate::Limits::default(),
+            keep_hidden: false,
         }
     }
 }
@@ -448,7 +465,9 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
             } else {
                 Some(crate::read_path(
                     path,
-                    &crate::ReadOptions::default().with_limits(options.limits),
+                    &crate::ReadOptions::default()
+                        .with_limits(options.limits)
+                        .with_keep_hidden(options.keep_hidden),
                 ))
             };
         match as_table {

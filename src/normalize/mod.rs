@@ -268,6 +268,20 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
     for &c in &(0..width).collect::<Vec<_>>() {
         columns[c].kind = column_kind(grid, &body, c, &columns[c]);
     }
+    // A column whose body holds formulas saved without values and nothing
+    // else shows nothing the source computed.
+    let uncached_cells: std::collections::HashSet<(usize, usize)> =
+        rt.uncached.iter().copied().collect();
+    for (c, column) in columns.iter_mut().enumerate() {
+        if !rt.uncached.iter().any(|&(_, uc)| uc == c) {
+            continue;
+        }
+        let uncached = |r: usize| uncached_cells.contains(&(r, c));
+        column.formulas_without_values = body.iter().any(|&r| uncached(r))
+            && body
+                .iter()
+                .all(|&r| uncached(r) || grid.cell(r, c).is_none_or(RawCell::is_blank));
+    }
     let mut rows_out = Vec::with_capacity(body.len());
     let mut indents = Vec::with_capacity(body.len());
     let label_col = columns.iter().position(|c| c.kind == ColumnKind::Text);
@@ -313,6 +327,7 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             sheet: rt.sheet.clone(),
             header_rows: (h0..h_end).map(|r| rt.rows[r].source_row).collect(),
         },
+        hidden: rt.hidden,
     };
     rows::classify(&mut table, &indents);
     indicators::annotate(&mut table);
@@ -413,6 +428,7 @@ fn header_columns(grid: &Grid, h0: usize, h_end: usize, width: usize) -> Vec<Col
                 path,
                 kind: ColumnKind::Text,
                 hidden: false,
+                formulas_without_values: false,
                 source_col: None,
             }
         })

@@ -42,8 +42,12 @@ const TWIPS_PER_INDENT_STEP: i64 = 210;
 /// The main document part when the package relationships do not say.
 const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 
-/// Reads a Word document.
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<RawDocument, ReadError> {
+/// Reads a Word document. Hidden text (`w:vanish` on a run, its
+/// character style or its paragraph style) is left out of cells and
+/// paragraphs unless `keep_hidden`, with a `hidden-text` warning naming the
+/// paragraph or table row; a table row whose every filled cell holds only
+/// hidden text is read whole and marked hidden, like a hidden sheet row.
+pub fn read(bytes: &[u8], limits: &Limits, keep_hidden: bool) -> Result<RawDocument, ReadError> {
     let mut package = Package::open(bytes, Format::Docx)?;
     let main = main_part_name(&mut package)?;
     let xml = package.read(&main)?.ok_or_else(|| {
@@ -78,8 +82,10 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<RawDocument, ReadError> {
         styles: &styles,
         warnings: &mut warnings,
         paragraphs: 0,
+        tables: 0,
         part: &main,
         limits: *limits,
+        keep_hidden,
     };
     let blocks = walker.document()?;
     let mut doc = layout(blocks)?;
@@ -184,6 +190,8 @@ struct StyleDef {
     bold: Option<bool>,
     size_half_pt: Option<i64>,
     outline: Option<i64>,
+    /// Hidden text (w:vanish in the style's run properties).
+    vanish: Option<bool>,
 }
 
 /// Paragraph and character styles: what they say about alignment, bold,
@@ -235,6 +243,7 @@ impl Styles {
                                 b"outlineLvl" if in_ppr => def.outline = int_val(&e, b"val"),
                                 b"b" if in_rpr => def.bold = Some(on_off(&e)),
                                 b"sz" if in_rpr => def.size_half_pt = int_val(&e, b"val"),
+                                b"vanish" if in_rpr => def.vanish = Some(on_off(&e)),
                                 _ => {}
                             }
                         }
@@ -313,6 +322,32 @@ struct Para {
     break_after: bool,
     /// One-based paragraph number in the body (0 inside tables).
     number: u32,
+    /// The paragraph mark is hidden.
+    mark_hidden: bool,
+    /// All of the text, hidden runs included (`text` leaves them out
+    /// unless hidden text is kept).
+    full: String,
+    /// Some non-blank text is hidden.
+    any_hidden: bool,
+    /// Some non-blank text is not hidden.
+    any_visible: bool,
+}
+
+impl Para {
+    /// Adds text of a run that is or is not hidden.
+    fn push(&mut self, s: &str, hidden: bool, keep_hidden: bool) {
+        self.full.push_str(s);
+        if !hidden || keep_hidden {
+            self.text.push_str(s);
+        }
+        if !is_blank(s) {
+            if hidden {
+                self.any_hidden = true;
+            } else {
+                self.any_visible = true;
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -356,11 +391,15 @@ struct Walker<'x, 's, 'w> {
     styles: &'s Styles,
     warnings: &'w mut Vec<Warning>,
     paragraphs: u32,
+    /// Top-level tables seen so far.
+    tables: u32,
     part: &'s str,
     /// Among them the deepest nesting of tables inside table cells
     /// followed ([`Limits::nesting`]); Word itself stops at 63 levels, and
     /// real budget tables nest none.
     limits: Limits,
+    /// Keep hidden text in cells and paragraphs.
+    keep_hidden: bool,
 }
 
 /// Run properties that matter here.
@@ -369,6 +408,7 @@ struct RunProps {
     bold: Option<bool>,
     size_half_pt: Option<i64>,
     style: Option<String>,
+    vanish: Option<bool>,
 }
 
 impl<'x> Walker<'x, '_, '_> {
@@ -474,6 +514,8 @@ impl<'x> Walker<'x, '_, '_> {
 
     fn paragraph(&mut self, in_body: bool) -> Result<Para, ReadError> {
         let mut p = Para::default();
+        let styles = self.styles;
+        let keep = self.keep_hidden;
         if in_body {
             self.paragraphs += 1;
             p.number = self.paragraphs;
@@ -524,6 +566,9 @@ impl<'x> Walker<'x, '_, '_> {
                     // A paragraph nested in a text box that was not skipped:
                     // its text continues on a new line.
                     b"p" => {
+                        if !p.full.is_empty() {
+                            p.full.push('\n');
+                        }
                         if !p.text.is_empty() {
                             p.text.push('\n');
                         }
@@ -553,43 +598,46 @@ impl<'x> Walker<'x, '_, '_> {
                         _ => None,
                     };
                     if let Some(c) = ch {
-                        p.text.push(c);
-                        if !c.is_whitespace() {
+                        let hidden = run_hidden(styles, &run, style.as_deref());
+                        p.push(c.encode_utf8(&mut [0; 4]), hidden, keep);
+                        if !c.is_whitespace() && (keep || !hidden) {
                             run_has_text = true;
                         }
                     }
                 }
                 Event::Text(t) if in_text => {
                     let s = t.xml10_content().map_err(|e| self.err(e))?;
-                    if !is_blank(&s) {
+                    let hidden = run_hidden(styles, &run, style.as_deref());
+                    if !is_blank(&s) && (keep || !hidden) {
                         run_has_text = true;
                     }
-                    p.text.push_str(&s);
+                    p.push(&s, hidden, keep);
                 }
                 Event::CData(t) if in_text => {
                     let s = t.decode().map_err(|e| self.err(e))?;
-                    if !is_blank(&s) {
+                    let hidden = run_hidden(styles, &run, style.as_deref());
+                    if !is_blank(&s) && (keep || !hidden) {
                         run_has_text = true;
                     }
-                    p.text.push_str(&s);
+                    p.push(&s, hidden, keep);
                 }
                 Event::GeneralRef(r) if in_text => {
-                    match r.resolve_char_ref() {
-                        Ok(Some(c)) => p.text.push(c),
+                    let s = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c.to_string(),
                         _ => {
                             let name = r.decode().map_err(|e| self.err(e))?;
                             match quick_xml::escape::resolve_predefined_entity(&name) {
-                                Some(s) => p.text.push_str(s),
+                                Some(s) => s.to_string(),
                                 // Unknown entities are kept as written.
-                                None => {
-                                    p.text.push('&');
-                                    p.text.push_str(&name);
-                                    p.text.push(';');
-                                }
+                                None => format!("&{name};"),
                             }
                         }
+                    };
+                    let hidden = run_hidden(styles, &run, style.as_deref());
+                    if keep || !hidden {
+                        run_has_text = true;
                     }
-                    run_has_text = true;
+                    p.push(&s, hidden, keep);
                 }
                 Event::End(e) => {
                     match e.local_name().as_ref() {
@@ -642,6 +690,17 @@ impl<'x> Walker<'x, '_, '_> {
             .filter(|l| (0..9).contains(l))
             .map(|l| l as u8 + 1)
             .or_else(|| self.styles.heading(style.as_deref()));
+        if in_body && p.any_hidden && !keep {
+            self.warnings.push(Warning::new(
+                "hidden-text",
+                Some(format!("paragraph {}", p.number)),
+                if p.any_visible {
+                    "text hidden in Word (w:vanish) left out of the paragraph"
+                } else {
+                    "a paragraph hidden in Word (w:vanish) left out"
+                },
+            ));
+        }
         Ok(p)
     }
 
@@ -655,7 +714,11 @@ impl<'x> Walker<'x, '_, '_> {
         loop {
             match self.next()? {
                 Event::Start(e) => match local(&e) {
-                    b"rPr" | b"tabs" | b"pPrChange" | b"sectPr" | b"numPr" => {
+                    b"rPr" => {
+                        let mark = self.run_props()?;
+                        p.mark_hidden = mark.vanish.unwrap_or(false);
+                    }
+                    b"tabs" | b"pPrChange" | b"sectPr" | b"numPr" => {
                         self.skip(&e)?;
                         // A section break ends the page after this paragraph.
                         if local(&e) == b"sectPr" {
@@ -787,11 +850,36 @@ impl<'x> Walker<'x, '_, '_> {
                 },
                 Event::End(_) => {
                     if depth == 0 {
+                        self.mark_hidden_rows(&mut t, nesting);
                         return Ok(t);
                     }
                     depth -= 1;
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Marks the rows whose text is all hidden as hidden rows, and reports
+    /// hidden text left out of the other rows' cells.
+    fn mark_hidden_rows(&mut self, t: &mut XTable, nesting: usize) {
+        if nesting == 1 {
+            self.tables += 1;
+        }
+        for (ri, row) in t.rows.iter_mut().enumerate() {
+            let states: Vec<(bool, bool)> =
+                row.cells.iter().map(|c| hidden_state(&c.blocks)).collect();
+            let any_hidden = states.iter().any(|s| s.0);
+            let any_visible = states.iter().any(|s| s.1);
+            if any_hidden && !any_visible {
+                row.hidden = true;
+            } else if any_hidden && !self.keep_hidden && nesting == 1 {
+                let cells = states.iter().filter(|s| s.0).count();
+                self.warnings.push(Warning::new(
+                    "hidden-text",
+                    Some(format!("Word table {}, row {}", self.tables, ri + 1)),
+                    format!("text hidden in Word (w:vanish) left out of {cells} cell(s)"),
+                ));
             }
         }
     }
@@ -895,11 +983,22 @@ fn row_prop(e: &BytesStart<'_>, row: &mut XRow) {
     }
 }
 
+/// Whether text of `run` in a paragraph of style `para_style` is hidden:
+/// the run's own w:vanish, else its character style's, else the paragraph
+/// style's.
+fn run_hidden(styles: &Styles, run: &RunProps, para_style: Option<&str>) -> bool {
+    run.vanish
+        .or_else(|| styles.find(run.style.as_deref(), |d| d.vanish))
+        .or_else(|| styles.find(para_style, |d| d.vanish))
+        .unwrap_or(false)
+}
+
 fn run_prop(e: &BytesStart<'_>, props: &mut RunProps) {
     match local(e) {
         b"b" => props.bold = Some(on_off(e)),
         b"sz" => props.size_half_pt = int_val(e, b"val"),
         b"rStyle" => props.style = val(e),
+        b"vanish" | b"specVanish" => props.vanish = Some(on_off(e)),
         _ => {}
     }
 }
@@ -940,17 +1039,17 @@ fn symbol_font_char(b: u8) -> Option<char> {
 /// Text of a cell: its paragraphs joined by line breaks (blank paragraphs
 /// at the start and end are spacing, not content), a nested table as
 /// tab-separated lines.
-fn cell_text(blocks: &[Block]) -> String {
+fn cell_text(blocks: &[Block], full: bool) -> String {
     let mut lines: Vec<String> = Vec::new();
     for b in blocks {
         match b {
-            Block::Para(p) => lines.push(p.text.clone()),
+            Block::Para(p) => lines.push(if full { &p.full } else { &p.text }.clone()),
             Block::Table(t) => {
                 for row in &t.rows {
                     let cells: Vec<String> = row
                         .cells
                         .iter()
-                        .map(|c| cell_text(&c.blocks).replace('\n', " "))
+                        .map(|c| cell_text(&c.blocks, full || row.hidden).replace('\n', " "))
                         .collect();
                     lines.push(cells.join("\t"));
                 }
@@ -965,6 +1064,25 @@ fn cell_text(blocks: &[Block]) -> String {
     }
 }
 
+/// Whether the blocks hold hidden text, and whether they hold visible
+/// text.
+fn hidden_state(blocks: &[Block]) -> (bool, bool) {
+    let mut state = (false, false);
+    for b in blocks {
+        let (h, v) = match b {
+            Block::Para(p) => (p.any_hidden, p.any_visible),
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .map(|c| hidden_state(&c.blocks))
+                .fold((false, false), |a, b| (a.0 || b.0, a.1 || b.1)),
+        };
+        state = (state.0 || h, state.1 || v);
+    }
+    state
+}
+
 fn cell_paras(blocks: &[Block]) -> impl Iterator<Item = &Para> {
     blocks.iter().filter_map(|b| match b {
         Block::Para(p) if !is_blank(&p.text) => Some(p),
@@ -972,8 +1090,10 @@ fn cell_paras(blocks: &[Block]) -> impl Iterator<Item = &Para> {
     })
 }
 
-fn raw_cell(cell: &XCell) -> RawCell {
-    let text = cell_text(&cell.blocks);
+/// A Word cell as a raw cell; `full` takes its hidden text too (the cells
+/// of a hidden row, which the disclosure step leaves out whole).
+fn raw_cell(cell: &XCell, full: bool) -> RawCell {
+    let text = cell_text(&cell.blocks, full);
     let first = cell_paras(&cell.blocks).next();
     RawCell {
         bold: first.is_some() && cell_paras(&cell.blocks).all(|p| p.bold),
@@ -1003,7 +1123,7 @@ fn grid(t: &XTable, budget: &mut usize) -> Result<RawTable, ReadError> {
         let mut last_hmerge: Option<usize> = None;
         for xc in &xr.cells {
             let span = xc.span.max(1);
-            let raw = raw_cell(xc);
+            let raw = raw_cell(xc, xr.hidden);
             // Legacy w:hMerge: a continuing cell widens the merge on its left.
             if xc.hmerge == Some(false)
                 && raw.is_blank()

@@ -107,6 +107,11 @@ pub struct RawTable {
     pub merges: Vec<Merge>,
     /// Grid columns hidden in the source.
     pub hidden_cols: Vec<usize>,
+    /// Grid cells (row, column) holding a formula saved without its value
+    /// (read as empty).
+    pub uncached: Vec<(usize, usize)>,
+    /// The sheet is hidden in the workbook.
+    pub hidden: bool,
     /// Zero-based source column of grid column 0.
     pub first_col: u32,
     /// How many grid rows the source itself marks as header rows (Word's
@@ -354,6 +359,7 @@ pub(crate) fn read_raw(
     bytes: &[u8],
     format: Format,
     limits: &Limits,
+    keep_hidden: bool,
 ) -> Result<RawDocument, ReadError> {
     match format {
         Format::Text => text::read(bytes, text::Delimiter::Detect),
@@ -365,7 +371,7 @@ pub(crate) fn read_raw(
         Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods => {
             sheet::read(bytes, format, limits)
         }
-        Format::Docx => docx::read(bytes, limits),
+        Format::Docx => docx::read(bytes, limits, keep_hidden),
     }
 }
 

@@ -6,8 +6,9 @@
 //! 三公经费 and 基本支出 sheets converts into one output with two tables).
 //! An empty sheet is skipped with an `empty-sheet` warning; a workbook
 //! whose every sheet is empty is a "no table" error. Hidden sheets are read
-//! like the others and reported with a `hidden-sheet` warning; hidden rows
-//! and columns are kept and marked hidden.
+//! like the others, marked hidden and reported with a `hidden-sheet`
+//! warning; hidden rows and columns are kept and marked hidden. The
+//! disclosure step ([`crate::disclose`]) leaves them out of public outputs.
 //!
 //! **The grid.** Each table's grid is bounded by the sheet's non-empty
 //! cells, not by its declared dimension (templates declare `A1:IS21` for
@@ -157,7 +158,8 @@ pub fn read(bytes: &[u8], format: Format, limits: &Limits) -> Result<RawDocument
             warnings.push(Warning::new(
                 "hidden-sheet",
                 Some(format!("sheet '{name}'")),
-                "the sheet is hidden in the workbook; it is read like the others",
+                "the sheet is hidden in the workbook; it is read and marked hidden (public \
+                 outputs leave it out)",
             ));
         }
         match table::build(sheet, &mut budget, &mut warnings)? {
@@ -200,6 +202,8 @@ struct Sheet {
     hidden_rows: Vec<(u32, u32)>,
     /// Hidden columns, as inclusive ranges.
     hidden_cols: Vec<(u32, u32)>,
+    /// Cells (row, column) holding a formula saved without its value.
+    uncached: Vec<(u32, u32)>,
 }
 
 /// The first and last non-empty (row, column) of a sheet.

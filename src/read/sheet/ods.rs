@@ -117,6 +117,7 @@ pub(super) fn load(
             merges: table.merges,
             hidden_rows: table.hidden_rows,
             hidden_cols: table.hidden_cols,
+            ..Sheet::default()
         });
     }
     Ok(sheets)

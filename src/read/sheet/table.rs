@@ -18,12 +18,13 @@ pub(super) fn build(
 ) -> Result<Option<RawTable>, ReadError> {
     let Sheet {
         name,
+        hidden,
         cells,
         palette,
         merges,
         hidden_rows,
         hidden_cols,
-        ..
+        uncached,
     } = sheet;
     let mut cells: Vec<SheetCell> = cells
         .into_iter()
@@ -100,6 +101,12 @@ pub(super) fn build(
             .filter(|&c| is_hidden(&hidden_cols, first_col + c as u32))
             .collect(),
         first_col,
+        uncached: uncached
+            .iter()
+            .filter(|&&(_, c)| (first_col..=last_col).contains(&c))
+            .filter_map(|&(r, c)| Some((grid_row(r)?, (c - first_col) as usize)))
+            .collect(),
+        hidden,
         ..RawTable::default()
     }))
 }

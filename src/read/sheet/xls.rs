@@ -99,6 +99,7 @@ pub(super) fn load(
             merges,
             hidden_rows: info.hidden_rows,
             hidden_cols: info.hidden_cols,
+            ..Sheet::default()
         });
     }
     Ok(sheets)
@@ -225,6 +226,11 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
                 in_globals = false;
                 if let Some(s) = current.take() {
                     sheets.push(s);
+                    // Every sheet read: what follows is padding (xlwt pads
+                    // the stream to a whole sector).
+                    if bound.is_empty() {
+                        break;
+                    }
                 }
             }
             0x002F if in_globals => return Err(encrypted()),

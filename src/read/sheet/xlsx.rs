@@ -91,6 +91,7 @@ pub(super) fn load(
             merges,
             hidden_rows: layout.hidden_rows,
             hidden_cols: layout.hidden_cols,
+            uncached: layout.uncached_cells,
         });
     }
     Ok(sheets)
@@ -137,6 +138,23 @@ struct Layout {
     hidden_cols: Vec<(u32, u32)>,
     /// Formula cells saved without a value, and the first one's reference.
     uncached: (usize, Option<String>),
+    /// Where those cells are: (row, column), zero-based.
+    uncached_cells: Vec<(u32, u32)>,
+}
+
+/// Zero-based (row, column) of an A1 reference such as "H5".
+fn parse_ref(r: &str) -> Option<(u32, u32)> {
+    let split = r.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = r.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let col = letters
+        .bytes()
+        .fold(0u32, |a, b| a * 26 + u32::from(b - b'A') + 1)
+        - 1;
+    let row = digits.parse::<u32>().ok()?.checked_sub(1)?;
+    Some((row, col))
 }
 
 /// Hidden rows and columns of every sheet, by sheet name, read from the
@@ -288,10 +306,22 @@ fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layou
     let mut next_row: u32 = 0;
     // The open <c>: its reference, whether it has a formula, a value.
     let mut cell: Option<(Option<String>, bool, bool)> = None;
+    // Inside a <v>: an empty one (`<v></v>`, as openpyxl writes for a
+    // formula) is no value.
+    let mut in_v = false;
     loop {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) if e.local_name().as_ref() == "c" => {
                 cell = Some((attr(&e, "r"), false, false));
+            }
+            Ok(Event::Start(e)) if cell.is_some() && e.local_name().as_ref() == "v" => {
+                in_v = true;
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "v" => in_v = false,
+            Ok(Event::Text(t)) if in_v && !t.is_empty() => {
+                if let Some((_, _, value)) = cell.as_mut() {
+                    *value = true;
+                }
             }
             Ok(Event::Start(e) | Event::Empty(e))
                 if cell.is_some() && matches!(e.local_name().as_ref(), "f" | "v" | "is") =>
@@ -299,13 +329,20 @@ fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layou
                 if let Some((_, formula, value)) = cell.as_mut() {
                     match e.local_name().as_ref() {
                         "f" => *formula = true,
-                        _ => *value = true,
+                        "is" => *value = true,
+                        // <v/>: no value.
+                        _ => {}
                     }
                 }
             }
             Ok(Event::End(e)) if e.local_name().as_ref() == "c" => {
                 if let Some((reference, true, false)) = cell.take() {
                     out.uncached.0 += 1;
+                    if let Some(at) = reference.as_deref().and_then(parse_ref)
+                        && out.uncached_cells.len() < super::MAX_GRID_CELLS
+                    {
+                        out.uncached_cells.push(at);
+                    }
                     if out.uncached.1.is_none() {
                         out.uncached.1 = reference;
                     }
@@ -363,6 +400,16 @@ mod tests {
             "xl/worksheets/s.xml"
         );
         assert_eq!(resolve("", "xl/workbook.xml"), "xl/workbook.xml");
+    }
+
+    #[test]
+    fn references_parse() {
+        assert_eq!(parse_ref("A1"), Some((0, 0)));
+        assert_eq!(parse_ref("H5"), Some((4, 7)));
+        assert_eq!(parse_ref("AA10"), Some((9, 26)));
+        assert_eq!(parse_ref("A0"), None);
+        assert_eq!(parse_ref("5"), None);
+        assert_eq!(parse_ref("a1"), None);
     }
 
     #[test]
