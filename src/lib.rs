@@ -191,8 +191,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub struct Converted {
     /// The public version of the document that was rendered.
     pub doc: Document,
-    /// Check findings (sums, totals, indicators, empty tables).
-    pub findings: Vec<model::Warning>,
+    /// Check findings (sums, totals, identities, indicators, empty
+    /// tables …), after the profile's `[checks]`.
+    pub findings: Vec<check::Finding>,
     /// What the disclosure policy masked or left out (never the values).
     pub disclosure: Vec<model::Warning>,
     /// Each output, in the order asked for.
@@ -206,7 +207,7 @@ pub fn convert(
     formats: &[OutputFormat],
     options: &RenderOptions,
 ) -> Result<Converted, (OutputFormat, WriteError)> {
-    let findings = check::check(&doc);
+    let findings = check::check_with(&doc, &options.profile.checks);
     let disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
     let mut outputs = Vec::with_capacity(formats.len());
     for &format in formats {

@@ -91,6 +91,12 @@ impl Profile {
                 })
             }
         };
+        if let Some(message) = profile.checks.unknown_rule() {
+            return Err(ProfileError::Invalid {
+                origin: origin.clone(),
+                message,
+            });
+        }
         let p = &profile.page;
         for (key, v) in [
             ("page.margin_top_mm", p.margin_top_mm),
@@ -154,6 +160,9 @@ pub struct Profile {
     pub footer_text: Option<String>,
     /// What public versions leave out or mask.
     pub disclosure: Disclosure,
+    /// Rules switched off or given another severity, and what a whole
+    /// disclosure must contain.
+    pub checks: crate::check::Config,
 }
 
 impl Default for Profile {
@@ -166,6 +175,7 @@ impl Default for Profile {
             header_text: None,
             footer_text: None,
             disclosure: Disclosure::default(),
+            checks: crate::check::Config::default(),
         }
     }
 }
