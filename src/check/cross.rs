@@ -142,15 +142,19 @@ fn agree(a: Option<Fact>, b: Option<Fact>, out: &mut Vec<Finding>) {
     };
     let place = Place::table(&format!("'{}' and '{}'", a.table.title, b.table.title));
     let ten_thousand = Decimal::from(10_000);
+    // The same digits under different 单位 lines, or digits 10,000 apart
+    // under the same one: a 单位 line (or the figures' unit) is wrong.
     let slip = !a.value.is_zero()
-        && (a.value == b.value * ten_thousand || b.value == a.value * ten_thousand);
+        && ((!same_unit && a.value == b.value)
+            || (same_unit
+                && (a.value == b.value * ten_thousand || b.value == a.value * ten_thousand)));
     if slip {
         out.push(
             Finding::new(
                 "cross.unit",
                 place,
                 format!(
-                    "{} {} in '{}' and {} {} in '{}' differ by a factor of 10,000: one of the 单位 lines ({} / {}) is wrong",
+                    "{} {} in '{}' and {} {} in '{}' agree only if one of the 单位 lines ({} / {}) is wrong",
                     a.what,
                     shown(&a, ua),
                     a.table.title,
