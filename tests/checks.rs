@@ -438,3 +438,107 @@ fn each_mistake_fires_its_rule_with_place_and_values() {
         }
     }
 }
+
+fn gongkai(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_writes_json_and_csv_and_strict_fails_by_severity() {
+    let dir = fixture();
+    let d = dir.as_os_str();
+    let out = gongkai(&["check".as_ref(), "--format".as_ref(), "json".as_ref(), d]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = json.as_array().unwrap();
+    assert_eq!(items.len(), 9);
+    assert_eq!(items[0]["rule"], "text.empty-statement-fund");
+    assert_eq!(items[0]["severity"], "error");
+    assert_eq!(items[0]["input"], dir.display().to_string());
+    assert_eq!(items[7]["place"]["paragraph"], 11);
+    assert_eq!(items[7]["found"], "887.36万元");
+
+    let out = gongkai(&["check".as_ref(), "--format=csv".as_ref(), d]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 10, "{csv}");
+    assert!(lines[0].starts_with("input,rule,severity,"));
+    assert!(
+        lines[8].contains(",text.amount,error,部门预算编制说明.md,"),
+        "{}",
+        lines[8]
+    );
+    assert!(
+        lines[8].contains(",2025年部门预算编制说明,11,46,887.36万元,"),
+        "{}",
+        lines[8]
+    );
+
+    // Errors fail --strict; a book with warnings only fails --strict=warning.
+    let out = gongkai(&["check".as_ref(), "--strict".as_ref(), d]);
+    assert_eq!(out.status.code(), Some(1));
+    let warned = corrected("strict");
+    edit(&warned, EXPLAINED, "\n3.“", "\n4.“");
+    let w = warned.as_os_str();
+    let out = gongkai(&["check".as_ref(), "--strict".as_ref(), w]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(": warning: file 部门预算编制说明.md, chapter '2025年部门预算编制说明', paragraph 7, character 0: the numbering skips: 4 follows 2 (expected 3)"), "{text}");
+    assert!(text.trim_end().ends_with("[text.numbering]"), "{text}");
+    let out = gongkai(&["check".as_ref(), "--strict=warning".as_ref(), w]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_profile_silences_a_rule_or_changes_its_severity() {
+    let dir = corrected("profile");
+    edit(&dir, EXPLAINED, "\n3.“", "\n4.“");
+    edit(&dir, EXPLAINED, "”1,623.18万元", "”1,632.18万元");
+    let profile = dir.join("checks.toml");
+    std::fs::write(
+        &profile,
+        "[checks]\noff = [\"text.numbering\"]\nseverity = { \"text.amount\" = \"notice\" }\n",
+    )
+    .unwrap();
+    let out = gongkai(&[
+        "check".as_ref(),
+        "--strict=warning".as_ref(),
+        "--template".as_ref(),
+        profile.as_os_str(),
+        dir.as_os_str(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("text.numbering"), "{text}");
+    assert!(
+        text.contains(": notice: ") && text.contains("[text.amount]"),
+        "{text}"
+    );
+
+    std::fs::write(&profile, "[checks]\noff = [\"text.numbers\"]\n").unwrap();
+    let out = gongkai(&[
+        "check".as_ref(),
+        "--template".as_ref(),
+        profile.as_os_str(),
+        dir.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("checks.off: 'text.numbers' is not a rule id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_rule_list_in_the_readme_is_the_rule_list_of_the_code() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for rule in gongkai::check::RULES {
+        let line = format!("| `{}` | {} |", rule.id, rule.severity);
+        assert!(readme.contains(&line), "README lacks {line:?}");
+    }
+}
