@@ -372,30 +372,70 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "toc-order",
+        // Without book.toml's order the tables come in the national order
+        // (基本支出, 三公 before 政府性基金, 国有资本经营), not the 目录's.
+        file: "book.toml",
+        from: "order = [",
+        to: "chapters = [",
+        want: &[
+            ("toc.entry", "chapter '目录', paragraph 13", None, None),
+            ("toc.entry", "chapter '目录', paragraph 14", None, None),
+        ],
+    },
+    Case {
+        name: "toc-title",
+        file: "目录.md",
+        from: "三、名词解释",
+        to: "三、名词说明",
+        want: &[(
+            "toc.entry",
+            "chapter '目录', paragraph 3",
+            Some("三、名词说明"),
+            None,
+        )],
+    },
+    Case {
         name: "missing-table",
         file: SPENDING,
         from: "",
         to: "",
-        want: &[("complete.table", "", Some("missing"), Some("支出总表"))],
+        want: &[
+            ("complete.table", "", Some("missing"), Some("支出总表")),
+            // The 目录 still lists it.
+            (
+                "toc.entry",
+                "chapter '目录', paragraph 8",
+                Some("3．2025年部门支出预算总表"),
+                None,
+            ),
+        ],
     },
     Case {
         name: "missing-conditional",
         file: STATE_CAPITAL,
         from: "",
         to: "",
-        want: &[(
-            "complete.empty-statement",
-            "",
-            Some("missing"),
-            Some("国有资本经营预算支出表"),
-        )],
+        want: &[
+            (
+                "complete.empty-statement",
+                "",
+                Some("missing"),
+                Some("国有资本经营预算支出表"),
+            ),
+            // The 目录 still lists it.
+            ("toc.entry", "chapter '目录', paragraph 12", None, None),
+        ],
     },
     Case {
         name: "missing-chapter",
-        file: OTHER,
-        from: "## 四、绩效目标设置情况",
-        to: "## 四、项目情况",
-        want: &[("complete.chapter", "", Some("missing"), Some("绩效目标"))],
+        file: EXPLAINED,
+        from: "",
+        to: "",
+        want: &[
+            ("complete.chapter", "", Some("missing"), Some("编制说明")),
+            ("toc.entry", "chapter '目录', paragraph 4", None, None),
+        ],
     },
 ];
 
@@ -405,6 +445,7 @@ fn each_mistake_fires_its_rule_with_place_and_values() {
         let dir = corrected(case.name);
         if case.from.is_empty() {
             std::fs::remove_file(dir.join(case.file)).unwrap();
+            edit(&dir, "book.toml", &format!("    \"{}\",\n", case.file), "");
         } else {
             edit(&dir, case.file, case.from, case.to);
         }

@@ -28,11 +28,23 @@ pub fn disclosure(book: &Book) -> Disclosure<'_> {
             super::Part::Tables { .. } => None,
         })
         .collect();
+    let mut outline = Vec::new();
+    for p in &book.parts {
+        match p {
+            super::Part::Chapter(c) => outline.push(c.title.clone()),
+            super::Part::Tables { title, tables } => {
+                outline.push(title.clone());
+                outline.extend(tables.iter().map(|t| t.title.clone()));
+            }
+        }
+    }
     Disclosure {
         tables,
         chapters,
         year: book.year.clone(),
         whole: true,
+        outline,
+        department: Some(book.department.clone()).filter(|d| !d.is_empty()),
     }
 }
 

@@ -26,6 +26,7 @@ mod finding;
 mod identity;
 mod prose;
 mod tables;
+mod toc;
 mod years;
 
 pub use config::Config;
@@ -90,6 +91,11 @@ pub struct Disclosure<'a> {
     /// Whether this is a whole disclosure, so that missing tables and
     /// chapters are findings.
     pub whole: bool,
+    /// The titles of the parts in reading order (chapters, table group
+    /// headings, tables), which a 目录 lists.
+    pub outline: Vec<String>,
+    /// The department, when known.
+    pub department: Option<String>,
 }
 
 /// Distinct standard tables a document must hold to be checked as a whole
@@ -124,9 +130,11 @@ impl<'a> Disclosure<'a> {
         let year = years::budget_year(tables.iter().map(|t| t.title.as_str()));
         Disclosure {
             whole: ranks.len() >= WHOLE_DOCUMENT_MIN_TABLES,
+            outline: tables.iter().map(|t| t.title.clone()).collect(),
             tables,
             chapters: Vec::new(),
             year,
+            department: doc.department().map(str::to_string),
         }
     }
 }
@@ -164,6 +172,7 @@ pub fn run(d: &Disclosure, config: &Config) -> Vec<Finding> {
     }
     years::check(d, &mut out);
     prose::check(d, &mut out);
+    toc::check(d, &mut out);
     config.apply(out)
 }
 
