@@ -558,7 +558,12 @@ fn convert_inner(
         .dated_for(&doc);
     let converted = crate::convert(doc, &opts.formats, &options)
         .map_err(|(format, e)| format!("{format}: {e}"))?;
-    record.warnings.extend(converted.findings);
+    record.warnings.extend(
+        converted
+            .findings
+            .iter()
+            .map(crate::check::Finding::to_warning),
+    );
     record.warnings.extend(converted.disclosure);
     for (format, out) in converted.outputs {
         record.warnings.extend(out.warnings);

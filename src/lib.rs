@@ -282,8 +282,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub struct Converted {
     /// The public version of the document that was rendered.
     pub doc: Document,
-    /// Check findings (sums, totals, indicators, empty tables).
-    pub findings: Vec<model::Warning>,
+    /// Check findings (sums, totals, identities, indicators, empty
+    /// tables …) on what is published, after the profile's `[checks]`.
+    pub findings: Vec<check::Finding>,
     /// What the disclosure policy masked or left out, and where hidden rows
     /// were kept out of a total (never the values).
     pub disclosure: Vec<model::Warning>,
@@ -302,7 +303,7 @@ pub fn convert(
     let notices = check::hidden_notices(&doc);
     let mut disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
     disclosure.extend(notices);
-    let findings = check::check(&doc);
+    let findings = check::check_with(&doc, &options.profile.checks);
     let mut outputs = Vec::with_capacity(formats.len());
     for &format in formats {
         let rendered = render(&doc, format, options).map_err(|e| (format, e))?;

@@ -34,19 +34,32 @@ enum Command {
     /// Make a department's disclosure book (cover, 目录, chapters, tables)
     /// from its folder: table files plus chapters written as Markdown.
     Book(BookArgs),
-    /// Check the numbers and indicators of table files.
-    Check {
-        /// Input files.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Treat findings as errors (exit 1 when there are any).
-        #[arg(long)]
-        strict: bool,
-        #[command(flatten)]
-        input: InputArgs,
-    },
+    /// Check table files, and department folders as whole books: sums,
+    /// identities, totals between tables, required tables and chapters,
+    /// years, units and the prose against the tables.
+    Check(CheckArgs),
     /// Print the JSON Schema of the model.
     Schema,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Input files, or department folders (checked as books).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Fail on findings: `--strict` on errors, `--strict=warning` also on
+    /// warnings, `--strict=notice` on any finding.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "error", value_name = "LEVEL")]
+    strict: Option<gongkai::check::Severity>,
+    /// Output: text (one line per finding), json or csv.
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "csv"])]
+    format: String,
+    /// Profile whose `[checks]` table switches rules off or changes their
+    /// severity: a bundled name or a .toml file.
+    #[arg(long, short)]
+    template: Option<String>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 #[derive(Args)]
@@ -101,10 +114,10 @@ struct ConvertArgs {
     /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
     #[arg(long, short)]
     template: Option<String>,
-    /// Treat check findings as errors: a file with findings is not written
-    /// and the exit code is 1.
-    #[arg(long)]
-    strict: bool,
+    /// Fail on findings (the file is not written, exit 1): `--strict` on errors, `--strict=warning` also on
+    /// warnings, `--strict=notice` on any finding.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "error", value_name = "LEVEL")]
+    strict: Option<gongkai::check::Severity>,
     /// Keep hidden rows, columns, sheets and Word text, and internal
     /// columns, in the outputs (an archive copy, never a public one); the
     /// JSON keeps the `hidden` flags. Same as `[disclosure] hidden = "keep"`.
@@ -171,9 +184,10 @@ struct BookArgs {
     /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
     #[arg(long, short)]
     template: Option<String>,
-    /// Treat check findings as errors (exit 1, nothing written).
-    #[arg(long)]
-    strict: bool,
+    /// Fail on findings (nothing written, exit 1): `--strict` on errors, `--strict=warning` also on
+    /// warnings, `--strict=notice` on any finding.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "error", value_name = "LEVEL")]
+    strict: Option<gongkai::check::Severity>,
     #[command(flatten)]
     limits: LimitArgs,
     /// Keep hidden rows, columns, sheets and Word text, and internal
@@ -274,11 +288,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inspect { file, input } => inspect(&file, &input),
         Command::Batch(args) => batch(args),
         Command::Book(args) => book(args),
-        Command::Check {
-            files,
-            strict,
-            input,
-        } => check(&files, strict, &input),
+        Command::Check(args) => check(&args),
         Command::Schema => {
             let schema = schemars::schema_for!(gongkai::Document);
             print_stdout(&(serde_json::to_string_pretty(&schema)? + "\n"))
@@ -541,14 +551,22 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     let folder = args.folder.display().to_string();
     // Checks see what is published.
     let disclosure = book.disclose(&profile.disclosure);
-    let findings = gongkai::book::checks::check(&book);
-    for w in book.warnings.iter().chain(&findings).chain(&disclosure) {
+    let findings = gongkai::book::checks::check_with(&book, &profile.checks);
+    for w in &book.warnings {
         eprintln!("{folder}: warning: {w}");
     }
-    if args.strict && !findings.is_empty() {
+    for f in &findings {
+        eprintln!("{folder}: {}: {f} [{}]", f.severity, f.rule);
+    }
+    for w in &disclosure {
+        eprintln!("{folder}: warning: {w}");
+    }
+    if let Some(level) = args.strict
+        && gongkai::check::fails(&findings, level)
+    {
         eprintln!(
-            "{folder}: {} finding(s) and --strict: not written",
-            findings.len()
+            "{folder}: {} finding(s) at {level} or worse and --strict={level}: not written",
+            findings.iter().filter(|f| f.severity >= level).count()
         );
         return Ok(ExitCode::from(1));
     }
@@ -588,43 +606,83 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn check(files: &[PathBuf], strict: bool, input: &InputArgs) -> anyhow::Result<ExitCode> {
+fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let profile = load_profile(args.template.as_deref(), false)?;
+    let config = &profile.checks;
     let mut failed = false;
-    let mut total = 0;
-    for file in files {
-        let doc = match gongkai::read_path(file, &read_options(input)) {
-            Ok(doc) => doc,
-            Err(e) => {
-                eprintln!("{e}");
-                failed = true;
-                continue;
+    let mut all: Vec<(String, gongkai::check::Finding)> = Vec::new();
+    let mut ok: Vec<String> = Vec::new();
+    for file in &args.files {
+        let name = file.display().to_string();
+        let findings = if file.is_dir() {
+            match gongkai::book::build(file, &gongkai::book::BookOptions::default()) {
+                Ok(book) => gongkai::book::checks::check_with(&book, config),
+                Err(e) => {
+                    eprintln!("gongkai: {e}");
+                    failed = true;
+                    continue;
+                }
+            }
+        } else {
+            match gongkai::read_path(file, &read_options(&args.input)) {
+                Ok(mut doc) => {
+                    // The published view: what the default policy leaves out
+                    // is not checked (hidden rows of a total are a notice,
+                    // not a finding).
+                    for n in gongkai::check::hidden_notices(&doc) {
+                        eprintln!("{name}: notice: {n} [{}]", n.code);
+                    }
+                    let policy = gongkai::profile::Disclosure {
+                        mask_personal_data: false,
+                        ..profile.disclosure.clone()
+                    };
+                    gongkai::disclose::apply(&mut doc, &policy);
+                    gongkai::check::check_with(&doc, config)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    failed = true;
+                    continue;
+                }
             }
         };
-        // The published view: what the default policy leaves out is not
-        // checked (hidden rows of a total are a notice, not a finding).
-        let mut doc = doc;
-        let notices = gongkai::check::hidden_notices(&doc);
-        let policy = gongkai::profile::Disclosure {
-            mask_personal_data: false,
-            ..Default::default()
-        };
-        gongkai::disclose::apply(&mut doc, &policy);
-        let findings = gongkai::check::check(&doc);
-        total += findings.len();
-        let level = if strict { "error" } else { "warning" };
-        for n in &notices {
-            println!("{}: notice: {n} [{}]", file.display(), n.code);
-        }
-        for f in &findings {
-            println!("{}: {level}: {f} [{}]", file.display(), f.code);
-        }
         if findings.is_empty() {
-            println!("{}: ok", file.display());
+            ok.push(name.clone());
         }
+        all.extend(findings.into_iter().map(|f| (name.clone(), f)));
     }
-    if strict && total > 0 {
+    if let Some(level) = args.strict
+        && all.iter().any(|(_, f)| f.severity >= level)
+    {
         failed = true;
     }
+    let text = match args.format.as_str() {
+        "json" => {
+            let items: Vec<serde_json::Value> = all
+                .iter()
+                .map(|(file, f)| {
+                    let mut v = serde_json::to_value(f).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("input".into(), serde_json::Value::String(file.clone()));
+                    }
+                    v
+                })
+                .collect();
+            serde_json::to_string_pretty(&items)? + "\n"
+        }
+        "csv" => gongkai::check::to_csv(all.iter().map(|(file, f)| (file.as_str(), f))),
+        _ => {
+            let mut out = String::new();
+            for (file, f) in &all {
+                out.push_str(&format!("{file}: {}: {f} [{}]\n", f.severity, f.rule));
+            }
+            for file in &ok {
+                out.push_str(&format!("{file}: ok\n"));
+            }
+            out
+        }
+    };
+    print_stdout(&text)?;
     Ok(if failed {
         ExitCode::from(1)
     } else {
@@ -714,18 +772,26 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        for w in warnings
-            .iter()
-            .chain(&converted.findings)
-            .chain(&converted.disclosure)
-        {
+        for w in &warnings {
             eprintln!("{}: warning: {w}", file.display());
         }
-        if args.strict && !converted.findings.is_empty() {
+        for f in &converted.findings {
+            eprintln!("{}: {}: {f} [{}]", file.display(), f.severity, f.rule);
+        }
+        for w in &converted.disclosure {
+            eprintln!("{}: warning: {w}", file.display());
+        }
+        if let Some(level) = args.strict
+            && gongkai::check::fails(&converted.findings, level)
+        {
             eprintln!(
-                "{}: {} finding(s) and --strict: not written",
+                "{}: {} finding(s) at {level} or worse and --strict={level}: not written",
                 file.display(),
-                converted.findings.len()
+                converted
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity >= level)
+                    .count()
             );
             failed = true;
             continue;

@@ -95,6 +95,12 @@ impl Profile {
                 })
             }
         };
+        if let Some(message) = profile.checks.unknown_rule() {
+            return Err(ProfileError::Invalid {
+                origin: origin.clone(),
+                message,
+            });
+        }
         let p = &profile.page;
         for (key, v) in [
             ("page.margin_top_mm", p.margin_top_mm),
@@ -173,6 +179,9 @@ pub struct Profile {
     pub disclosure: Disclosure,
     /// How much one document may hold (`[limits]`; see [`crate::limits`]).
     pub limits: crate::limits::Limits,
+    /// Rules switched off or given another severity, and what a whole
+    /// disclosure must contain.
+    pub checks: crate::check::Config,
 }
 
 impl Default for Profile {
@@ -186,6 +195,7 @@ impl Default for Profile {
             footer_text: None,
             disclosure: Disclosure::default(),
             limits: crate::limits::Limits::default(),
+            checks: crate::check::Config::default(),
         }
     }
 }

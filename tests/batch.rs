@@ -386,6 +386,6 @@ fn with_the_bad_corpus_in_the_tree_good_files_convert_and_bad_ones_fail() {
         assert_ne!(r.status, Status::Converted, "{name}");
     }
     let bad_totals = record(&m, "坏文件/bad_totals.xlsx");
-    assert!(bad_totals.warnings.iter().any(|w| w.code == "row-sum"));
-    assert!(bad_totals.warnings.iter().any(|w| w.code == "column-total"));
+    assert!(bad_totals.warnings.iter().any(|w| w.code == "sum.row"));
+    assert!(bad_totals.warnings.iter().any(|w| w.code == "sum.column"));
 }

@@ -79,7 +79,7 @@ fn the_sample_books_totals_agree_and_a_wrong_one_is_found() {
     let findings = book::checks::check(&b);
     let sums: Vec<_> = findings
         .iter()
-        .filter(|f| f.code != "indicator-level" && f.code != "indicator-code")
+        .filter(|f| f.rule != "indicator.level" && f.rule != "indicator.code")
         .collect();
     assert!(sums.is_empty(), "{sums:#?}");
 

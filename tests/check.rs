@@ -9,16 +9,14 @@ use gongkai::check::check;
 fn seed_has_the_indicator_findings_and_no_sum_findings() {
     for rel in ["seed/budget.txt", "seed/budget.csv", "seed/budget.md"] {
         let findings = check(&read(rel));
-        let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+        let codes: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
         assert!(
-            !codes
-                .iter()
-                .any(|c| *c == "row-sum" || *c == "column-total"),
+            !codes.iter().any(|c| *c == "sum.row" || *c == "sum.column"),
             "{rel}: {findings:?}"
         );
         let level: Vec<_> = findings
             .iter()
-            .filter(|f| f.code == "indicator-level")
+            .filter(|f| f.rule == "indicator.level")
             .collect();
         assert_eq!(level.len(), 1, "{rel}: {findings:?}");
         assert!(level[0].to_string().contains("办公设备购置"));
@@ -103,7 +101,7 @@ fn an_empty_table_needs_a_note() {
     let doc = gongkai::read_bytes(text.as_bytes(), "e.txt", &Default::default()).unwrap();
     let findings = check(&doc);
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0].code, "empty-table");
+    assert_eq!(findings[0].rule, "table.empty-without-note");
     let noted = format!("{text}本部门无政府性基金预算支出，故本表为空表。\n");
     let doc = gongkai::read_bytes(noted.as_bytes(), "e.txt", &Default::default()).unwrap();
     assert!(check(&doc).is_empty());

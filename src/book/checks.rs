@@ -1,173 +1,94 @@
-//! Checks over a whole book: every table's own checks, and the totals that
-//! must agree between tables (收支总表's 本年支出合计 and 支出总表's 合计, the
-//! 一般公共预算 amounts of 收支总表, 财政拨款收支总表 and 一般公共预算支出表 …).
+//! Checks over a whole book: the book seen as a [`Disclosure`] (its
+//! tables, named by their title in the book and their file, and its text
+//! chapters), checked by every rule of [`crate::check`] — each table's
+//! own checks, the totals shared between tables, completeness, years and
+//! the prose against the tables.
 
-use super::{Book, BookTable, standard_rank};
-use crate::model::{Cell, RowKind, Warning};
-use crate::normalize::amount::format_amount;
-use rust_decimal::Decimal;
+use super::Book;
+use super::chapter::Block;
+use crate::check::{Chapter, Config, Disclosure, Finding, Paragraph, ParagraphKind, TableView};
 
-/// Findings of every table (named by the table's title in the book) and
-/// of the totals shared between tables.
-pub fn check(book: &Book) -> Vec<Warning> {
-    let mut out = Vec::new();
-    for (i, t) in book.tables().enumerate() {
-        let name = format!("table {} '{}' ({})", i + 1, t.title, t.source);
-        out.extend(crate::check::check_table(&t.table, &name));
-    }
-    cross_table(book, &mut out);
-    out
-}
-
-fn compact(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// The amount next to a label: the first amount cell to the right of the
-/// first text cell whose compact text satisfies `matches`.
-fn labelled(t: &BookTable, matches: impl Fn(&str) -> bool) -> Option<Decimal> {
-    for row in &t.table.rows {
-        for (c, cell) in row.cells.iter().enumerate() {
-            if cell.text().is_some_and(|x| matches(&compact(x))) {
-                return row.cells[c + 1..]
-                    .iter()
-                    .take_while(|n| n.text().is_none())
-                    .find_map(Cell::amount);
+/// The book as the checks see it.
+pub fn disclosure(book: &Book) -> Disclosure<'_> {
+    let tables = book
+        .tables()
+        .enumerate()
+        .map(|(i, t)| TableView {
+            name: format!("table {} '{}' ({})", i + 1, t.title, t.source),
+            title: t.title.clone(),
+            table: &t.table,
+            file: None,
+        })
+        .collect();
+    let chapters = book
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            super::Part::Chapter(c) => Some(chapter(c)),
+            super::Part::Tables { .. } => None,
+        })
+        .collect();
+    let mut outline = Vec::new();
+    for p in &book.parts {
+        match p {
+            super::Part::Chapter(c) => outline.push(c.title.clone()),
+            super::Part::Tables { title, tables } => {
+                outline.push(title.clone());
+                outline.extend(tables.iter().map(|t| t.title.clone()));
             }
         }
     }
-    None
-}
-
-/// The value of the first total row in the first column whose name
-/// satisfies `matches`.
-fn total_in(t: &BookTable, matches: impl Fn(&str) -> bool) -> Option<Decimal> {
-    let col = t
-        .table
-        .columns
-        .iter()
-        .position(|c| matches(&compact(&c.name)))?;
-    t.table
-        .rows
-        .iter()
-        .find(|r| r.kind == RowKind::Total)
-        .and_then(|r| r.cells.get(col))
-        .and_then(Cell::amount)
-}
-
-fn by_rank(book: &Book, rank: usize) -> Option<&BookTable> {
-    book.tables()
-        .find(|t| standard_rank(&t.title).or_else(|| standard_rank(&t.source)) == Some(rank))
-}
-
-struct Fact<'a> {
-    table: &'a BookTable,
-    what: &'static str,
-    value: Decimal,
-}
-
-fn agree(a: Option<Fact>, b: Option<Fact>, out: &mut Vec<Warning>) {
-    let (Some(a), Some(b)) = (a, b) else { return };
-    if a.value != b.value {
-        out.push(Warning::new(
-            "cross-table",
-            Some(format!("'{}' and '{}'", a.table.title, b.table.title)),
-            format!(
-                "{} {} in '{}' ≠ {} {} in '{}' (difference {})",
-                a.what,
-                format_amount(a.value),
-                a.table.title,
-                b.what,
-                format_amount(b.value),
-                b.table.title,
-                format_amount(a.value - b.value)
-            ),
-        ));
+    Disclosure {
+        tables,
+        chapters,
+        year: book.year.clone(),
+        whole: true,
+        outline,
+        department: Some(book.department.clone()).filter(|d| !d.is_empty()),
     }
 }
 
-fn fact<'a>(
-    table: Option<&'a BookTable>,
-    what: &'static str,
-    value: impl Fn(&'a BookTable) -> Option<Decimal>,
-) -> Option<Fact<'a>> {
-    let table = table?;
-    value(table).map(|value| Fact { table, what, value })
+fn chapter(c: &super::chapter::Chapter) -> Chapter {
+    let text = |spans: &[super::chapter::Span]| spans.iter().map(|s| s.text.as_str()).collect();
+    let mut paragraphs = Vec::new();
+    for b in &c.blocks {
+        match b {
+            Block::Heading { text, .. } => paragraphs.push(Paragraph {
+                text: text.clone(),
+                kind: ParagraphKind::Heading,
+            }),
+            Block::Paragraph(spans) => paragraphs.push(Paragraph {
+                text: text(spans),
+                kind: ParagraphKind::Paragraph,
+            }),
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
+                for (k, item) in items.iter().enumerate() {
+                    paragraphs.push(Paragraph {
+                        text: text(item),
+                        kind: ParagraphKind::ListItem(ordered.then(|| start + k as u64)),
+                    });
+                }
+            }
+            Block::Table(_) => {}
+        }
+    }
+    Chapter {
+        title: c.title.clone(),
+        file: c.source.clone(),
+        paragraphs,
+    }
 }
 
-fn cross_table(book: &Book, out: &mut Vec<Warning>) {
-    let summary = by_rank(book, 1);
-    let income = by_rank(book, 2);
-    let spending = by_rank(book, 3);
-    let fiscal = by_rank(book, 4);
-    let general = by_rank(book, 5);
+/// Every finding of the book with the default configuration.
+pub fn check(book: &Book) -> Vec<Finding> {
+    check_with(book, &Config::default())
+}
 
-    // Both halves of a 收支总表 end in the same grand total.
-    for t in [summary, fiscal] {
-        agree(
-            fact(t, "收入总计", |t| {
-                labelled(t, |l| l.ends_with("收入总计"))
-            }),
-            fact(t, "支出总计", |t| {
-                labelled(t, |l| l.ends_with("支出总计"))
-            }),
-            out,
-        );
-    }
-    let this_year_income = |t: &BookTable| {
-        labelled(t, |l| l == "本年收入合计" || l == "本年收入")
-            .or_else(|| labelled(t, |l| l.ends_with("收入总计")))
-    };
-    let this_year_spending = |t: &BookTable| {
-        labelled(t, |l| l == "本年支出合计" || l == "本年支出")
-            .or_else(|| labelled(t, |l| l.ends_with("支出总计")))
-    };
-    agree(
-        fact(summary, "本年收入合计", this_year_income),
-        fact(income, "合计", |t| {
-            total_in(t, |c| c == "合计" || c == "总计")
-        }),
-        out,
-    );
-    agree(
-        fact(summary, "本年支出合计", this_year_spending),
-        fact(spending, "合计", |t| {
-            total_in(t, |c| c == "合计" || c == "总计")
-        }),
-        out,
-    );
-    // 一般公共预算: the income line of the summary, the 财政拨款 summary and
-    // the 一般公共预算支出表's total.
-    let general_income = |t: &BookTable| {
-        labelled(t, |l| {
-            l.contains("一般公共预算") && (l.contains("收入") || l.contains("拨款"))
-        })
-    };
-    agree(
-        fact(summary, "一般公共预算拨款收入", general_income),
-        fact(fiscal, "一般公共预算拨款", general_income),
-        out,
-    );
-    agree(
-        fact(fiscal, "一般公共预算支出", |t| {
-            total_in(t, |c| c.contains("一般公共预算")).or_else(|| {
-                let col = t
-                    .table
-                    .columns
-                    .iter()
-                    .position(|c| compact(&c.name).contains("一般公共预算"))?;
-                t.table
-                    .rows
-                    .iter()
-                    .rev()
-                    .find(|r| r.kind == RowKind::Total)
-                    .and_then(|r| r.cells.get(col))
-                    .and_then(Cell::amount)
-            })
-        }),
-        fact(general, "合计", |t| {
-            total_in(t, |c| c == "合计" || c == "总计")
-        }),
-        out,
-    );
+/// Every finding of the book with a profile's `[checks]`.
+pub fn check_with(book: &Book, config: &Config) -> Vec<Finding> {
+    crate::check::run(&disclosure(book), config)
 }

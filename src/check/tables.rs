@@ -1,7 +1,6 @@
-//! Validation of a document's numbers and indicators, in exact decimal
-//! arithmetic. Findings are [`Warning`]s naming the table, row label,
-//! column and both numbers with their difference; `--strict` makes them
-//! errors.
+//! The checks inside one table, in exact decimal arithmetic: findings
+//! name the table, row label, column and both numbers with their
+//! difference.
 //!
 //! - Row sums: a 总计/合计 column equals the sum of the columns it totals
 //!   (the amount columns after it in the same header group; a sub-group
@@ -21,29 +20,21 @@
 //! says where counting the hidden rows would change a total (a notice,
 //! never a finding, and without the hidden amounts).
 
+use super::finding::{Finding, Place};
 use crate::model::{Cell, ColumnKind, Document, Row, RowKind, Table, Value, Warning};
 use crate::normalize::amount::format_amount;
 use crate::normalize::is_total_label;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// Checks a document; findings come in table and row order.
-pub fn check(doc: &Document) -> Vec<Warning> {
-    let mut out = Vec::new();
-    for (i, table) in doc.tables.iter().enumerate() {
-        check_table_into(table, table_name(table, i), &mut out);
-    }
-    out
-}
-
 /// Checks one table; `name` is how findings name it ("table 1 '部门收支总表'").
-pub fn check_table(table: &Table, name: &str) -> Vec<Warning> {
+pub fn check_table(table: &Table, name: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     check_table_into(table, name.to_string(), &mut out);
     out
 }
 
-fn check_table_into(table: &Table, name: String, out: &mut Vec<Warning>) {
+fn check_table_into(table: &Table, name: String, out: &mut Vec<Finding>) {
     if table.hidden {
         return;
     }
@@ -72,7 +63,7 @@ pub fn hidden_notices(doc: &Document) -> Vec<Warning> {
             continue;
         }
         let name = table_name(table, i);
-        let is_sum = |w: &Warning| matches!(w.code.as_str(), "row-sum" | "column-total");
+        let is_sum = |f: &Finding| matches!(f.rule.as_str(), "sum.row" | "sum.column");
         let mut published = Vec::new();
         check_view(&crate::disclose::published_view(table), &name, &mut published);
         let mut all = Vec::new();
@@ -83,8 +74,8 @@ pub fn hidden_notices(doc: &Document) -> Vec<Warning> {
         check_view(&crate::disclose::published_view(&unhidden), &name, &mut all);
         let new = all
             .iter()
-            .filter(|w| is_sum(w))
-            .filter(|w| !published.iter().any(|p| p.code == w.code && p.at == w.at))
+            .filter(|f| is_sum(f))
+            .filter(|f| !published.iter().any(|p| p.rule == f.rule && p.place == f.place))
             .count();
         if new > 0 {
             let hidden = table.rows.iter().filter(|r| r.hidden).count();
@@ -103,16 +94,16 @@ pub fn hidden_notices(doc: &Document) -> Vec<Warning> {
     out
 }
 
-fn check_view(table: &Table, name: &str, out: &mut Vec<Warning>) {
+fn check_view(table: &Table, name: &str, out: &mut Vec<Finding>) {
     if table.rows.is_empty() {
         let explained = table
             .notes
             .iter()
             .any(|n| n.contains('无') || n.contains("空表"));
         if !explained {
-            out.push(Warning::new(
-                "empty-table",
-                Some(name.to_string()),
+            out.push(Finding::new(
+                "table.empty-without-note",
+                Place::table(name),
                 "the table has no rows and no note saying why (e.g. 本部门无…，故本表为空表)",
             ));
         }
@@ -125,22 +116,37 @@ fn check_view(table: &Table, name: &str, out: &mut Vec<Warning>) {
     indicators(table, name, out);
 }
 
-fn table_name(table: &Table, index: usize) -> String {
+/// How findings name a table of a document: "table 2 '部门收入总表'".
+pub fn table_name(table: &Table, index: usize) -> String {
     match table.title.as_deref().or(table.origin.sheet.as_deref()) {
         Some(t) => format!("table {} '{t}'", index + 1),
         None => format!("table {}", index + 1),
     }
 }
 
-fn row_place(table: &Table, row: &Row, label_col: Option<usize>) -> String {
+/// The place of a cell: the table, the row's label (from `label_col`,
+/// else the table's label column, else the first text cell), the column.
+pub fn cell_place(
+    name: &str,
+    table: &Table,
+    row: &Row,
+    label_col: Option<usize>,
+    column: Option<usize>,
+) -> Place {
     let label = label_col
         .and_then(|c| row.cells.get(c))
         .and_then(Cell::text)
         .or_else(|| table.row_label(row))
+        .or_else(|| row.cells.iter().find_map(Cell::text))
         .unwrap_or("");
-    match row.source_row {
-        Some(r) => format!("row '{label}' (source row {r})"),
-        None => format!("row '{label}'"),
+    Place {
+        table: Some(name.to_string()),
+        row: Some(label.to_string()),
+        source_row: row.source_row,
+        column: column
+            .and_then(|c| table.columns.get(c))
+            .map(|c| c.name.clone()),
+        ..Place::default()
     }
 }
 
@@ -217,7 +223,7 @@ fn sum_groups(table: &Table) -> Vec<(usize, Vec<usize>)> {
     groups
 }
 
-fn row_sums(table: &Table, name: &str, out: &mut Vec<Warning>) {
+fn row_sums(table: &Table, name: &str, out: &mut Vec<Finding>) {
     let groups = sum_groups(table);
     let label_col = table.label_column();
     for row in &table.rows {
@@ -237,22 +243,21 @@ fn row_sums(table: &Table, name: &str, out: &mut Vec<Warning>) {
                     .iter()
                     .map(|&c| table.columns[c].name.as_str())
                     .collect();
-                out.push(Warning::new(
-                    "row-sum",
-                    Some(format!(
-                        "{name}, {}, column '{}'",
-                        row_place(table, row, label_col),
-                        table.columns[*t].name
-                    )),
-                    format!(
-                        "{} {} ≠ {} = {} (difference {})",
-                        table.columns[*t].name,
-                        format_amount(total),
-                        term_names.join(" + "),
-                        format_amount(sum),
-                        format_amount(total - sum)
-                    ),
-                ));
+                out.push(
+                    Finding::new(
+                        "sum.row",
+                        cell_place(name, table, row, label_col, Some(*t)),
+                        format!(
+                            "{} {} ≠ {} = {} (difference {})",
+                            table.columns[*t].name,
+                            format_amount(total),
+                            term_names.join(" + "),
+                            format_amount(sum),
+                            format_amount(total - sum)
+                        ),
+                    )
+                    .values(format_amount(total), format_amount(sum)),
+                );
             }
         }
     }
@@ -344,7 +349,7 @@ fn block_levels(table: &Table, label_col: usize) -> (Vec<u8>, Vec<bool>) {
     (levels, totals)
 }
 
-fn column_totals(table: &Table, block: &Block, name: &str, out: &mut Vec<Warning>) {
+fn column_totals(table: &Table, block: &Block, name: &str, out: &mut Vec<Finding>) {
     let rows = &table.rows;
     // Rows of this block that hold anything.
     let live: Vec<usize> = (0..rows.len())
@@ -418,43 +423,43 @@ fn column_totals(table: &Table, block: &Block, name: &str, out: &mut Vec<Warning
                     .map(|&k| addend(rows[k].cells.get(c)))
                     .sum::<Option<Decimal>>()
             };
-            let place = || {
-                format!(
-                    "{name}, {}, column '{}'",
-                    row_place(table, &rows[i], block.label_col),
-                    table.columns[c].name
-                )
-            };
+            let place = || cell_place(name, table, &rows[i], block.label_col, Some(c));
             if let Some(s) = sum(&direct)
                 && s != value
             {
-                out.push(Warning::new(
-                    "column-total",
-                    Some(place()),
-                    format!(
-                        "{} ≠ sum of its {} {what} {} (difference {})",
-                        format_amount(value),
-                        direct.len(),
-                        format_amount(s),
-                        format_amount(value - s)
-                    ),
-                ));
+                out.push(
+                    Finding::new(
+                        "sum.column",
+                        place(),
+                        format!(
+                            "{} ≠ sum of its {} {what} {} (difference {})",
+                            format_amount(value),
+                            direct.len(),
+                            format_amount(s),
+                            format_amount(value - s)
+                        ),
+                    )
+                    .values(format_amount(value), format_amount(s)),
+                );
             }
             if leaves.len() > direct.len()
                 && let Some(s) = sum(&leaves)
                 && s != value
             {
-                out.push(Warning::new(
-                    "column-total",
-                    Some(place()),
-                    format!(
-                        "{} ≠ sum of its {} item rows {} (difference {})",
-                        format_amount(value),
-                        leaves.len(),
-                        format_amount(s),
-                        format_amount(value - s)
-                    ),
-                ));
+                out.push(
+                    Finding::new(
+                        "sum.column",
+                        place(),
+                        format!(
+                            "{} ≠ sum of its {} item rows {} (difference {})",
+                            format_amount(value),
+                            leaves.len(),
+                            format_amount(s),
+                            format_amount(value - s)
+                        ),
+                    )
+                    .values(format_amount(value), format_amount(s)),
+                );
             }
         }
     }
@@ -474,7 +479,7 @@ fn leaf_rows(scope: &[usize], levels: &[u8]) -> Vec<usize> {
         .collect()
 }
 
-fn indicators(table: &Table, name: &str, out: &mut Vec<Warning>) {
+fn indicators(table: &Table, name: &str, out: &mut Vec<Finding>) {
     let label_col = table.label_column();
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in &table.rows {
@@ -484,19 +489,17 @@ fn indicators(table: &Table, name: &str, out: &mut Vec<Warning>) {
                     continue;
                 };
                 if !l2.code.starts_with(&l1.code) || l2.code.len() <= l1.code.len() {
-                    out.push(Warning::new(
-                        "indicator-level",
-                        Some(format!(
-                            "{name}, {}, column '{}', indicator {}",
-                            row_place(table, row, label_col),
-                            table.columns.get(c).map_or("", |col| col.name.as_str()),
-                            ind.seq
-                        )),
-                        format!(
-                            "level-2 indicator {}-{} does not belong to level-1 indicator {}-{}",
-                            l2.code, l2.name, l1.code, l1.name
-                        ),
-                    ));
+                    out.push(
+                        Finding::new(
+                            "indicator.level",
+                            cell_place(name, table, row, label_col, Some(c)),
+                            format!(
+                                "indicator {}: level-2 indicator {}-{} does not belong to level-1 indicator {}-{}",
+                                ind.seq, l2.code, l2.name, l1.code, l1.name
+                            ),
+                        )
+                        .values(format!("{}-{}", l2.code, l2.name), format!("{}…", l1.code)),
+                    );
                 }
                 let seen = names.entry(l2.code.clone()).or_default();
                 if !seen.contains(&l2.name) {
@@ -507,9 +510,9 @@ fn indicators(table: &Table, name: &str, out: &mut Vec<Warning>) {
     }
     for (code, seen) in names {
         if seen.len() > 1 {
-            out.push(Warning::new(
-                "indicator-code",
-                Some(name.to_string()),
+            out.push(Finding::new(
+                "indicator.code",
+                Place::table(name),
                 format!(
                     "level-2 indicator code {code} carries different names: {}",
                     seen.join(", ")

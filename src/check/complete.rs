@@ -1,0 +1,137 @@
+//! Completeness of a whole disclosure: the tables and chapters the
+//! profile requires (`complete.table`, `complete.chapter`), and the
+//! conditional tables (政府性基金, 国有资本经营) that, missing or empty,
+//! need an empty-table statement (`complete.empty-statement`).
+
+use super::config::Config;
+use super::finding::{Finding, Place};
+use super::{Disclosure, ParagraphKind, TableView, fold};
+use crate::book::standard_rank;
+
+/// Whether a table answers to a profile entry: by standard rank when the
+/// entry is a standard name, else by words in its title; `A|B` is either.
+fn answers(t: &TableView, entry: &str) -> bool {
+    entry.split('|').any(|alt| {
+        let alt = fold(alt);
+        match standard_rank(&alt) {
+            Some(rank) => {
+                standard_rank(&t.title).or_else(|| t.file.as_deref().and_then(standard_rank))
+                    == Some(rank)
+            }
+            None => fold(&t.title).contains(&alt),
+        }
+    })
+}
+
+/// Whether a text is an empty-table statement (本部门无…，故本表为空表).
+pub fn is_empty_statement(text: &str) -> bool {
+    let t = fold(text);
+    t.contains("空表") || (t.contains('无') && (t.contains("本表") || t.contains("安排")))
+}
+
+/// The fund an empty-table statement names, if one.
+pub fn fund_named(text: &str) -> Option<&'static str> {
+    let t = fold(text);
+    ["政府性基金", "国有资本经营"]
+        .into_iter()
+        .find(|f| t.contains(f))
+}
+
+/// Whether any text of the disclosure (a note of any table, a paragraph)
+/// is an empty-table statement naming `fund`.
+fn statement_anywhere(d: &Disclosure, fund: &str) -> bool {
+    let notes = d
+        .tables
+        .iter()
+        .flat_map(|t| t.table.notes.iter().map(String::as_str));
+    let prose = d
+        .chapters
+        .iter()
+        .flat_map(|c| c.paragraphs.iter().map(|p| p.text.as_str()));
+    notes
+        .chain(prose)
+        .any(|x| is_empty_statement(x) && fold(x).contains(fund))
+}
+
+fn fund_of(entry: &str) -> Option<&'static str> {
+    fund_named(entry)
+}
+
+/// Adds the completeness findings of a whole disclosure.
+pub fn check(d: &Disclosure, config: &Config, out: &mut Vec<Finding>) {
+    for entry in &config.required_tables {
+        if !d.tables.iter().any(|t| answers(t, entry)) {
+            out.push(
+                Finding::new(
+                    "complete.table",
+                    Place::default(),
+                    format!("the disclosure has no {entry} (required by the profile's checks.required_tables)"),
+                )
+                .values("missing", entry.clone()),
+            );
+        }
+    }
+    for entry in &config.conditional_tables {
+        let table = d.tables.iter().find(|t| answers(t, entry));
+        let fund = fund_of(entry).unwrap_or("");
+        match table {
+            Some(t) if !t.table.rows.is_empty() => {}
+            Some(t) => {
+                // An empty table without a note is `table.empty-without-note`.
+                if t.table.notes.is_empty() && !statement_anywhere(d, fund) {
+                    continue;
+                }
+            }
+            None => {
+                if !fund.is_empty() && statement_anywhere(d, fund) {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        "complete.empty-statement",
+                        Place::default(),
+                        format!(
+                            "the disclosure has no {entry} and no statement saying why (e.g. 本部门无{}预算，故本表为空表)",
+                            if fund.is_empty() { "…" } else { fund }
+                        ),
+                    )
+                    .values("missing", entry.clone()),
+                );
+            }
+        }
+    }
+    if d.chapters.is_empty() {
+        // Documents without prose (one workbook of tables): the chapters
+        // live elsewhere, nothing to say.
+        return;
+    }
+    for entry in &config.required_chapters {
+        let alts: Vec<String> = entry.split('|').map(fold).collect();
+        let has = |s: &str| {
+            let s = fold(s);
+            alts.iter().any(|a| s.contains(a.as_str()))
+        };
+        let in_chapters = d.chapters.iter().any(|c| {
+            has(&c.title)
+                || c.paragraphs
+                    .iter()
+                    .any(|p| p.kind == ParagraphKind::Heading && has(&p.text))
+        });
+        let in_tables = d
+            .tables
+            .iter()
+            .any(|t| has(&t.title) || t.table.notes.iter().any(|n| has(n)));
+        if !in_chapters && !in_tables {
+            out.push(
+                Finding::new(
+                    "complete.chapter",
+                    Place::default(),
+                    format!(
+                        "the disclosure has no chapter or heading on {entry} (required by the profile's checks.required_chapters)"
+                    ),
+                )
+                .values("missing", entry.clone()),
+            );
+        }
+    }
+}

@@ -1,0 +1,585 @@
+//! Checks of whole disclosures: rule ids, severities, places and values.
+//!
+//! The fixture tests/fixtures/checks/putuo-2025 is the 2025 budget book of
+//! 上海市普陀区财政局 typed in by hand from the published text
+//! (../shared/realdata/pdftotext-derived/上海市普陀区财政局部门25年预算.layout.txt):
+//! its nine tables as tab-separated text, its 编制说明 and 其他相关情况说明 as
+//! Markdown, with the published mistakes. Each test below copies it, changes
+//! what the test is about, and checks the findings.
+
+use gongkai::book::{self, BookOptions};
+use gongkai::check::{Finding, Severity};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks/putuo-2025")
+}
+
+fn copy_of(dir: &Path, name: &str) -> PathBuf {
+    let to = std::env::temp_dir().join(format!("gongkai-checks-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&to);
+    std::fs::create_dir_all(&to).unwrap();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    to
+}
+
+fn findings(dir: &Path) -> Vec<Finding> {
+    let b = book::build(dir, &BookOptions::default()).unwrap();
+    book::checks::check(&b)
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file}: {from:?} not found");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+const EXPLAINED: &str = "部门预算编制说明.md";
+const OTHER: &str = "其他相关情况说明.md";
+const STATE_CAPITAL: &str = "07 国有资本经营预算支出功能分类预算表.txt";
+const SANGONG: &str = "09 部门三公经费和机关运行经费预算表.txt";
+const SPENDING: &str = "03 部门支出预算总表.txt";
+
+/// The items 7–11 printed a second time at the end of the 编制说明.
+const REPEATED_ITEMS: &str = "\n7.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”887.36万元，主要用于缴纳职业年金支出。\n\n8.“社会保障和就业支出（类）行政事业单位养老支出（款）其它行政事业单位养老支出（项）”0.96万元，主要用于缴纳养老支出。\n\n9.“卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）”78.21万元，主要用于局本级和所属单位在职人员基本医疗保险费。\n\n10.“住房保障支出（类）住房改革支出（款）住房公积金（项）”204.91万元，主要用于缴纳在职人员住房公积金。\n\n11.“住房保障支出（类）住房改革支出（款）购房补贴（项）”268.77万元，主要用于购房补贴支出。\n";
+
+/// The published book with its three mistakes corrected.
+fn corrected(name: &str) -> PathBuf {
+    let dir = copy_of(&fixture(), name);
+    let path = dir.join(EXPLAINED);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut = text.rfind(REPEATED_ITEMS).expect("the repeated items");
+    let text = text[..cut].to_string() + "\n";
+    std::fs::write(&path, text.replace("887.36万元", "87.36万元")).unwrap();
+    edit(
+        &dir,
+        STATE_CAPITAL,
+        "无政府性基金预算",
+        "无国有资本经营预算",
+    );
+    dir
+}
+
+fn summary(f: &[Finding]) -> Vec<(String, String)> {
+    f.iter()
+        .map(|f| (f.rule.clone(), f.place.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_published_putuo_book_has_its_mistakes_found_and_nothing_else() {
+    let f = findings(&fixture());
+    let rules: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(
+        rules,
+        vec![
+            // The 国有资本经营 table's note says 本部门2025年无政府性基金预算…
+            // (page 15 of the PDF): copied from the 政府性基金 table.
+            "text.empty-statement-fund",
+            // Items 7–11 of the 编制说明 are printed twice (page 5); the
+            // second run starts again at 7 after 11.
+            "text.repeated",
+            "text.numbering",
+            "text.repeated",
+            "text.repeated",
+            "text.repeated",
+            "text.repeated",
+            // Item 7 says 职业年金 887.36万元; the tables say 873,617.00元
+            // (87.36万元) — in both printings of the item.
+            "text.amount",
+            "text.amount",
+        ],
+        "{:#?}",
+        summary(&f)
+    );
+    let fund = &f[0];
+    assert_eq!(fund.severity, Severity::Error);
+    assert!(
+        fund.place
+            .table
+            .as_deref()
+            .unwrap()
+            .contains("国有资本经营预算支出功能分类预算表")
+    );
+    assert_eq!(fund.found.as_deref(), Some("政府性基金"));
+    assert_eq!(fund.expected.as_deref(), Some("国有资本经营"));
+
+    let first_repeat = &f[1];
+    assert_eq!(
+        first_repeat.place.chapter.as_deref(),
+        Some("2025年部门预算编制说明")
+    );
+    assert_eq!(first_repeat.place.file.as_deref(), Some(EXPLAINED));
+    assert_eq!(first_repeat.place.paragraph, Some(16));
+    assert!(first_repeat.message.contains("repeats paragraph 11"));
+    assert!(f[2].message.contains("7 follows 11"), "{}", f[2].message);
+
+    let amount = &f[7];
+    assert_eq!(amount.severity, Severity::Error);
+    assert_eq!(amount.place.paragraph, Some(11));
+    // The character offset of "887.36" in the item.
+    let item =
+        "7.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”";
+    assert_eq!(amount.place.offset, Some(item.chars().count()));
+    assert_eq!(amount.found.as_deref(), Some("887.36万元"));
+    let expected = amount.expected.as_deref().unwrap();
+    assert!(
+        expected.contains("row '机关事业单位职业年金缴费支出'")
+            && expected.contains("column '合计'")
+            && expected.ends_with("= 873,617.00元"),
+        "{expected}"
+    );
+    assert!(
+        amount.message.contains("(difference 800万元)")
+            || amount.message.contains("difference 799.9983万元"),
+        "{}",
+        amount.message
+    );
+    assert_eq!(f[8].place.paragraph, Some(16));
+}
+
+#[test]
+fn the_corrected_putuo_book_has_no_findings() {
+    let dir = corrected("clean");
+    let f = findings(&dir);
+    assert!(f.is_empty(), "{:#?}", summary(&f));
+}
+
+/// One mistake put into the corrected book, and the findings it must give:
+/// (rule, a part of the place, found, expected) — found/expected `None`
+/// when not compared.
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    from: &'static str,
+    to: &'static str,
+    want: &'static [(
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+    )],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "amount",
+        file: EXPLAINED,
+        from: "”1,623.18万元",
+        to: "”1,632.18万元",
+        want: &[(
+            "text.amount",
+            "paragraph 5, character 29",
+            Some("1,632.18万元"),
+            None,
+        )],
+    },
+    Case {
+        name: "unit-slip",
+        file: EXPLAINED,
+        from: "”0.96万元",
+        to: "”9,620万元",
+        want: &[("text.unit-slip", "paragraph 12", Some("9,620万元"), None)],
+    },
+    Case {
+        name: "total-named",
+        file: OTHER,
+        from: "机关运行经费预算为229.43万元",
+        to: "机关运行经费预算为292.43万元",
+        want: &[(
+            "text.amount",
+            "chapter '其他相关情况说明', paragraph 7",
+            Some("292.43万元"),
+            None,
+        )],
+    },
+    Case {
+        name: "repeated",
+        file: EXPLAINED,
+        from: "财政拨款支出主要内容如下：",
+        to: "财政拨款收入支出增加的主要原因是人员经费增加、信息化系统日常维护费和中介机构服务费增加项目经费支出。\n\n财政拨款支出主要内容如下：",
+        want: &[(
+            "text.repeated",
+            "paragraph 4",
+            Some("paragraph 4"),
+            Some("paragraph 3"),
+        )],
+    },
+    Case {
+        name: "numbering",
+        file: EXPLAINED,
+        from: "\n3.“",
+        to: "\n4.“",
+        want: &[
+            ("text.numbering", "paragraph 7", Some("4"), Some("3")),
+            ("text.numbering", "paragraph 8", Some("4"), Some("5")),
+        ],
+    },
+    Case {
+        name: "fund",
+        file: "06 政府性基金预算支出功能分类预算表.txt",
+        from: "无政府性基金预算",
+        to: "无国有资本经营预算",
+        want: &[(
+            "text.empty-statement-fund",
+            "政府性基金预算支出功能分类预算表",
+            Some("国有资本经营"),
+            Some("政府性基金"),
+        )],
+    },
+    Case {
+        name: "no-note",
+        file: "06 政府性基金预算支出功能分类预算表.txt",
+        from: "注:本部门2025年无政府性基金预算财政拨款安排的预算，故本表为空表。",
+        to: "",
+        want: &[(
+            "table.empty-without-note",
+            "政府性基金预算支出功能分类预算表",
+            None,
+            None,
+        )],
+    },
+    Case {
+        name: "year",
+        file: SANGONG,
+        from: "2025年部门“三公”",
+        to: "2024年部门“三公”",
+        want: &[("year.mismatch", "三公", Some("2024年"), Some("2025年"))],
+    },
+    Case {
+        name: "heading-year",
+        file: OTHER,
+        from: "## 一、2025年",
+        to: "## 一、2024年",
+        want: &[(
+            "year.mismatch",
+            "chapter '其他相关情况说明', paragraph 1, character 2",
+            Some("2024年"),
+            Some("2025年"),
+        )],
+    },
+    Case {
+        name: "sangong",
+        file: SANGONG,
+        from: "0.95\t\t\t\t\t0.95",
+        to: "0.95\t\t\t\t\t0.85",
+        want: &[
+            (
+                "identity.sangong",
+                "column '合计'",
+                Some("0.95"),
+                Some("0.85"),
+            ),
+            // The prose says 公务接待费0.95万元.
+            ("text.amount", "paragraph 5", Some("0.95万元"), None),
+        ],
+    },
+    Case {
+        name: "sangong-car",
+        file: SANGONG,
+        from: "0.95\t\t\t\t\t0.95",
+        to: "0.95\t\t0.10\t\t\t0.95",
+        want: &[
+            // 合计 0.95 ≠ 0 + 0.10 + 0.95, and 小计 0.10 ≠ 购置费 + 运行费.
+            (
+                "identity.sangong",
+                "column '合计'",
+                Some("0.95"),
+                Some("1.05"),
+            ),
+            (
+                "identity.sangong-car",
+                "column '小计'",
+                Some("0.10"),
+                Some("0.00"),
+            ),
+            // The prose's 公务车购置及运行费0万元 is 0.10万元 written to
+            // whole 万元, so it is no finding.
+        ],
+    },
+    Case {
+        name: "basic",
+        file: "08 一般公共预算基本支出部门预算经济分类预算表.txt",
+        from: "30201\t办公费\t170,000.00\t0.00\t170,000.00",
+        to: "30201\t办公费\t170,000.00\t0.00\t160,000.00",
+        want: &[
+            // 商品和服务支出's 公用经费 is no longer the sum of its items.
+            (
+                "sum.column",
+                "row '商品和服务支出'",
+                Some("2,204,335.00"),
+                Some("2,194,335.00"),
+            ),
+            (
+                "identity.basic",
+                "row '办公费'",
+                Some("170,000.00"),
+                Some("160,000.00"),
+            ),
+        ],
+    },
+    Case {
+        name: "cross",
+        file: SPENDING,
+        from: "\t合计\t31,214,205.80\t25,121,091.00\t6,093,114.80",
+        to: "\t合计\t31,214,205.00\t25,121,091.00\t6,093,114.80",
+        want: &[
+            (
+                "sum.row",
+                "row '合计'",
+                Some("31,214,205.00"),
+                Some("31,214,205.80"),
+            ),
+            (
+                "sum.column",
+                "row '合计'",
+                Some("31,214,205.00"),
+                Some("31,214,205.80"),
+            ),
+            (
+                "cross.total",
+                "'2025年部门财务收支预算总表' and '2025年部门支出预算总表'",
+                Some("31,214,205.80"),
+                Some("31,214,205.00"),
+            ),
+        ],
+    },
+    Case {
+        name: "unit",
+        file: SPENDING,
+        from: "单位：元",
+        to: "单位：万元",
+        want: &[
+            (
+                "unit.magnitude",
+                "2025年部门支出预算总表",
+                Some("31,214,205.80"),
+                Some("万元"),
+            ),
+            (
+                "cross.unit",
+                "'2025年部门财务收支预算总表' and '2025年部门支出预算总表'",
+                Some("31,214,205.80元"),
+                Some("31,214,205.80万元"),
+            ),
+        ],
+    },
+    Case {
+        name: "toc-order",
+        // Without book.toml's order the tables come in the national order
+        // (基本支出, 三公 before 政府性基金, 国有资本经营), not the 目录's.
+        file: "book.toml",
+        from: "order = [",
+        to: "chapters = [",
+        want: &[
+            ("toc.entry", "chapter '目录', paragraph 13", None, None),
+            ("toc.entry", "chapter '目录', paragraph 14", None, None),
+        ],
+    },
+    Case {
+        name: "toc-title",
+        file: "目录.md",
+        from: "三、名词解释",
+        to: "三、名词说明",
+        want: &[(
+            "toc.entry",
+            "chapter '目录', paragraph 3",
+            Some("三、名词说明"),
+            None,
+        )],
+    },
+    Case {
+        name: "missing-table",
+        file: SPENDING,
+        from: "",
+        to: "",
+        want: &[
+            ("complete.table", "", Some("missing"), Some("支出总表")),
+            // The 目录 still lists it.
+            (
+                "toc.entry",
+                "chapter '目录', paragraph 8",
+                Some("3．2025年部门支出预算总表"),
+                None,
+            ),
+        ],
+    },
+    Case {
+        name: "missing-conditional",
+        file: STATE_CAPITAL,
+        from: "",
+        to: "",
+        want: &[
+            (
+                "complete.empty-statement",
+                "",
+                Some("missing"),
+                Some("国有资本经营预算支出表"),
+            ),
+            // The 目录 still lists it.
+            ("toc.entry", "chapter '目录', paragraph 12", None, None),
+        ],
+    },
+    Case {
+        name: "missing-chapter",
+        file: EXPLAINED,
+        from: "",
+        to: "",
+        want: &[
+            ("complete.chapter", "", Some("missing"), Some("编制说明")),
+            ("toc.entry", "chapter '目录', paragraph 4", None, None),
+        ],
+    },
+];
+
+#[test]
+fn each_mistake_fires_its_rule_with_place_and_values() {
+    for case in CASES {
+        let dir = corrected(case.name);
+        if case.from.is_empty() {
+            std::fs::remove_file(dir.join(case.file)).unwrap();
+            edit(&dir, "book.toml", &format!("    \"{}\",\n", case.file), "");
+        } else {
+            edit(&dir, case.file, case.from, case.to);
+        }
+        let f = findings(&dir);
+        let got: Vec<&str> = f.iter().map(|f| f.rule.as_str()).collect();
+        let want: Vec<&str> = case.want.iter().map(|w| w.0).collect();
+        assert_eq!(got, want, "{}: {:#?}", case.name, f);
+        for (finding, (rule, place, found, expected)) in f.iter().zip(case.want) {
+            let at = finding.place.to_string();
+            assert!(
+                at.contains(place),
+                "{}: {rule}: place {at:?} lacks {place:?}",
+                case.name
+            );
+            if let Some(v) = found {
+                assert_eq!(
+                    finding.found.as_deref(),
+                    Some(*v),
+                    "{}: {rule}: {finding}",
+                    case.name
+                );
+            }
+            if let Some(v) = expected {
+                assert_eq!(
+                    finding.expected.as_deref(),
+                    Some(*v),
+                    "{}: {rule}: {finding}",
+                    case.name
+                );
+            }
+        }
+    }
+}
+
+fn gongkai(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn check_writes_json_and_csv_and_strict_fails_by_severity() {
+    let dir = fixture();
+    let d = dir.as_os_str();
+    let out = gongkai(&["check".as_ref(), "--format".as_ref(), "json".as_ref(), d]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = json.as_array().unwrap();
+    assert_eq!(items.len(), 9);
+    assert_eq!(items[0]["rule"], "text.empty-statement-fund");
+    assert_eq!(items[0]["severity"], "error");
+    assert_eq!(items[0]["input"], dir.display().to_string());
+    assert_eq!(items[7]["place"]["paragraph"], 11);
+    assert_eq!(items[7]["found"], "887.36万元");
+
+    let out = gongkai(&["check".as_ref(), "--format=csv".as_ref(), d]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 10, "{csv}");
+    assert!(lines[0].starts_with("input,rule,severity,"));
+    assert!(
+        lines[8].contains(",text.amount,error,部门预算编制说明.md,"),
+        "{}",
+        lines[8]
+    );
+    assert!(
+        lines[8].contains(",2025年部门预算编制说明,11,46,887.36万元,"),
+        "{}",
+        lines[8]
+    );
+
+    // Errors fail --strict; a book with warnings only fails --strict=warning.
+    let out = gongkai(&["check".as_ref(), "--strict".as_ref(), d]);
+    assert_eq!(out.status.code(), Some(1));
+    let warned = corrected("strict");
+    edit(&warned, EXPLAINED, "\n3.“", "\n4.“");
+    let w = warned.as_os_str();
+    let out = gongkai(&["check".as_ref(), "--strict".as_ref(), w]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(": warning: file 部门预算编制说明.md, chapter '2025年部门预算编制说明', paragraph 7, character 0: the numbering skips: 4 follows 2 (expected 3)"), "{text}");
+    assert!(text.trim_end().ends_with("[text.numbering]"), "{text}");
+    let out = gongkai(&["check".as_ref(), "--strict=warning".as_ref(), w]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_profile_silences_a_rule_or_changes_its_severity() {
+    let dir = corrected("profile");
+    edit(&dir, EXPLAINED, "\n3.“", "\n4.“");
+    edit(&dir, EXPLAINED, "”1,623.18万元", "”1,632.18万元");
+    let profile = dir.join("checks.toml");
+    std::fs::write(
+        &profile,
+        "[checks]\noff = [\"text.numbering\"]\nseverity = { \"text.amount\" = \"notice\" }\n",
+    )
+    .unwrap();
+    let out = gongkai(&[
+        "check".as_ref(),
+        "--strict=warning".as_ref(),
+        "--template".as_ref(),
+        profile.as_os_str(),
+        dir.as_os_str(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("text.numbering"), "{text}");
+    assert!(
+        text.contains(": notice: ") && text.contains("[text.amount]"),
+        "{text}"
+    );
+
+    std::fs::write(&profile, "[checks]\noff = [\"text.numbers\"]\n").unwrap();
+    let out = gongkai(&[
+        "check".as_ref(),
+        "--template".as_ref(),
+        profile.as_os_str(),
+        dir.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("checks.off: 'text.numbers' is not a rule id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_rule_list_in_the_readme_is_the_rule_list_of_the_code() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for rule in gongkai::check::RULES {
+        let line = format!("| `{}` | {} |", rule.id, rule.severity);
+        assert!(readme.contains(&line), "README lacks {line:?}");
+    }
+}
