@@ -314,11 +314,27 @@ fn add_cid_sets(lo: &mut lopdf::Document) {
 }
 
 /// PDF/A: every annotation prints (flag 3, value 4) and is not hidden.
+/// printpdf writes them inline in the pages' /Annots; a referenced one
+/// is flagged too.
 fn flag_annotations(lo: &mut lopdf::Document) {
+    let mut referenced = Vec::new();
     for object in lo.objects.values_mut() {
-        if let Object::Dictionary(d) = object
-            && d.get(b"Type").and_then(Object::as_name).ok() == Some(b"Annot")
-        {
+        let Object::Dictionary(page) = object else {
+            continue;
+        };
+        let Ok(Object::Array(annots)) = page.get_mut(b"Annots") else {
+            continue;
+        };
+        for a in annots.iter_mut() {
+            match a {
+                Object::Dictionary(d) => d.set("F", Object::Integer(4)),
+                Object::Reference(id) => referenced.push(*id),
+                _ => {}
+            }
+        }
+    }
+    for id in referenced {
+        if let Ok(Object::Dictionary(d)) = lo.get_object_mut(id) {
             d.set("F", Object::Integer(4));
         }
     }
