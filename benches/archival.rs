@@ -32,7 +32,8 @@ fn main() {
         }
         let wall = t0.elapsed().as_secs_f64();
         println!(
-            "{format:>4}: {docs} seed documents in {wall:.2} s = {:.2} ms each; {size} bytes",
+            "{:>4}: {docs} seed documents in {wall:.2} s = {:.2} ms each; {size} bytes",
+            format.name(),
             wall * 1e3 / docs as f64
         );
     }
