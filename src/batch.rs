@@ -394,7 +394,7 @@ fn output_stems(cands: &[Candidate]) -> BTreeMap<String, PathBuf> {
 }
 
 fn fingerprint(formats: &[OutputFormat], template: &str, profile: &Profile) -> RecordedOptions {
-    let to: Vec<String> = formats.iter().map(|f| f.extension().to_string()).collect();
+    let to: Vec<String> = formats.iter().map(|f| f.name().to_string()).collect();
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(to.join(",").as_bytes());
@@ -578,7 +578,7 @@ fn convert_inner(
             .map_err(|e| format!("{}: {e}", target.display()))?;
         record.outputs.push(OutputRecord {
             path: rel,
-            format: format.extension().to_string(),
+            format: format.name().to_string(),
             sha256: crate::sha256_hex(&out.bytes),
             size: out.bytes.len() as u64,
         });

@@ -106,7 +106,8 @@ struct ConvertArgs {
     /// Output folder (created if missing).
     #[arg(long, short)]
     out: PathBuf,
-    /// Output formats, comma-separated: pdf, docx, md, json (default: all).
+    /// Output formats, comma-separated: pdf, pdfa (PDF/A-2u), ofd, docx, md,
+    /// json (default: pdf, docx, md and json).
     #[arg(long, value_delimiter = ',')]
     to: Vec<OutputFormat>,
     #[command(flatten)]
@@ -136,8 +137,8 @@ struct BatchArgs {
     /// Output folder (the tree is mirrored under it).
     #[arg(long, short, required_unless_present = "merge_manifests")]
     out: Option<PathBuf>,
-    /// Output formats, comma-separated: pdf, docx, md, json (default: all
-    /// this build writes).
+    /// Output formats, comma-separated: pdf, pdfa (PDF/A-2u), ofd, docx, md,
+    /// json (default: pdf, docx, md and json).
     #[arg(long, value_delimiter = ',')]
     to: Vec<OutputFormat>,
     /// Worker threads (default: one per core).
@@ -177,8 +178,8 @@ struct BookArgs {
     /// Output folder.
     #[arg(long, short)]
     out: PathBuf,
-    /// Output formats, comma-separated: pdf, docx, md (default: all this
-    /// build writes).
+    /// Output formats, comma-separated: pdf, pdfa (PDF/A-2u), ofd, docx, md
+    /// (default: pdf, docx and md).
     #[arg(long, value_delimiter = ',')]
     to: Vec<OutputFormat>,
     /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.

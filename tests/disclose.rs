@@ -17,7 +17,7 @@ const PII: [&str; 3] = [
 /// XML of the document part, the rest as UTF-8.
 fn visible_text(format: OutputFormat, bytes: &[u8]) -> String {
     match format {
-        OutputFormat::Pdf => {
+        OutputFormat::Pdf | OutputFormat::PdfA => {
             let mut text = common::pdf::text(bytes);
             if let Some(t) = common::pdf::poppler_text(bytes) {
                 text.push_str(&t);
@@ -31,6 +31,13 @@ fn visible_text(format: OutputFormat, bytes: &[u8]) -> String {
                 .unwrap();
             xml
         }
+        // Every XML part: the pages' TextCodes and the DocInfo.
+        OutputFormat::Ofd => common::ofd::parts(bytes)
+            .iter()
+            .filter(|(name, _)| name.ends_with(".xml"))
+            .flat_map(|(_, xml)| common::ofd::elements(xml))
+            .map(|e| e.text)
+            .collect(),
         OutputFormat::Markdown | OutputFormat::Json => String::from_utf8(bytes.to_vec()).unwrap(),
     }
 }
@@ -44,6 +51,7 @@ fn personal_data_never_reaches_an_output() {
     }
     let formats: Vec<OutputFormat> = OutputFormat::ALL
         .into_iter()
+        .chain(OutputFormat::ARCHIVAL)
         .filter(|f| f.is_supported())
         .collect();
     assert!(formats.len() >= 2);

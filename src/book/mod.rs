@@ -285,7 +285,11 @@ fn chapter_rank(title: &str) -> Option<usize> {
 pub fn writes(format: crate::OutputFormat) -> bool {
     matches!(
         format,
-        crate::OutputFormat::Markdown | crate::OutputFormat::Pdf | crate::OutputFormat::Docx
+        crate::OutputFormat::Markdown
+            | crate::OutputFormat::Pdf
+            | crate::OutputFormat::PdfA
+            | crate::OutputFormat::Ofd
+            | crate::OutputFormat::Docx
     )
 }
 
@@ -299,6 +303,8 @@ pub fn render(
         crate::OutputFormat::Markdown => Ok(markdown::write(book).into()),
         crate::OutputFormat::Docx => docx::write(book, options),
         crate::OutputFormat::Pdf => crate::write::pdf::book::write(book, options),
+        crate::OutputFormat::PdfA => crate::write::pdf::book::write_pdfa(book, options),
+        crate::OutputFormat::Ofd => crate::write::ofd::write_book(book, options),
         other => Err(crate::WriteError::NotYetSupported(other)),
     }
 }

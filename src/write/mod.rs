@@ -3,6 +3,7 @@
 
 pub(crate) mod docx;
 pub(crate) mod markdown;
+pub(crate) mod ofd;
 pub(crate) mod pdf;
 
 use crate::model::{Document, Warning};
@@ -22,10 +23,17 @@ pub enum OutputFormat {
     Pdf,
     /// DOCX public version.
     Docx,
+    /// PDF/A-2u (ISO 19005-2), the PDF public version made for archives.
+    PdfA,
+    /// OFD (GB/T 33190-2016), the national fixed-layout format, from the
+    /// same layout as the PDF.
+    Ofd,
 }
 
 impl OutputFormat {
-    /// Every output format, in the order they are written.
+    /// The formats written when none is named, in the order they are
+    /// written; the archival ones ([`OutputFormat::ARCHIVAL`]) only when
+    /// asked for.
     pub const ALL: [OutputFormat; 4] = [
         OutputFormat::Pdf,
         OutputFormat::Docx,
@@ -33,13 +41,27 @@ impl OutputFormat {
         OutputFormat::Json,
     ];
 
-    /// File extension of the format.
-    pub fn extension(self) -> &'static str {
+    /// The archival formats.
+    pub const ARCHIVAL: [OutputFormat; 2] = [OutputFormat::PdfA, OutputFormat::Ofd];
+
+    /// The format's name, as `--to` takes it and the manifest records it.
+    pub fn name(self) -> &'static str {
         match self {
             OutputFormat::Markdown => "md",
             OutputFormat::Json => "json",
             OutputFormat::Pdf => "pdf",
             OutputFormat::Docx => "docx",
+            OutputFormat::PdfA => "pdfa",
+            OutputFormat::Ofd => "ofd",
+        }
+    }
+
+    /// File extension of the format: the name, but `pdfa.pdf` for PDF/A,
+    /// so it sits beside the PDF and still opens as one.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::PdfA => "pdfa.pdf",
+            other => other.name(),
         }
     }
 
@@ -47,7 +69,8 @@ impl OutputFormat {
     pub fn is_supported(self) -> bool {
         match self {
             OutputFormat::Markdown | OutputFormat::Json => true,
-            OutputFormat::Pdf => pdf::SUPPORTED,
+            OutputFormat::Pdf | OutputFormat::PdfA => pdf::SUPPORTED,
+            OutputFormat::Ofd => ofd::SUPPORTED,
             OutputFormat::Docx => docx::SUPPORTED,
         }
     }
@@ -55,7 +78,7 @@ impl OutputFormat {
 
 impl fmt::Display for OutputFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.extension())
+        f.write_str(self.name())
     }
 }
 
@@ -67,8 +90,10 @@ impl FromStr for OutputFormat {
             "json" => Ok(OutputFormat::Json),
             "pdf" => Ok(OutputFormat::Pdf),
             "docx" => Ok(OutputFormat::Docx),
+            "pdfa" | "pdf/a" | "pdf/a-2u" => Ok(OutputFormat::PdfA),
+            "ofd" => Ok(OutputFormat::Ofd),
             other => Err(format!(
-                "unknown output format '{other}' (expected pdf, docx, md or json)"
+                "unknown output format '{other}' (expected pdf, pdfa, ofd, docx, md or json)"
             )),
         }
     }
@@ -162,6 +187,8 @@ pub fn render(
             bytes.into()
         }
         OutputFormat::Pdf => pdf::write(doc, options)?,
+        OutputFormat::PdfA => pdf::write_pdfa(doc, options)?,
+        OutputFormat::Ofd => ofd::write(doc, options)?,
         OutputFormat::Docx => docx::write(doc, options)?,
     };
     options

@@ -13,6 +13,16 @@ use sha2::{Digest, Sha256};
 
 /// Renders the book as PDF.
 pub fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
+    write_as(book, options, false)
+}
+
+/// Renders the book as PDF/A-2u: the same pages as [`write`], with what
+/// [`super::pdfa`] adds.
+pub fn write_pdfa(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
+    write_as(book, options, true)
+}
+
+fn write_as(book: &Book, options: &RenderOptions, pdfa: bool) -> Result<Rendered, WriteError> {
     let fonts = fonts::FontBook::new(&options.profile.fonts)
         .map_err(|e| WriteError::Other(e.to_string()))?;
     let laid = layout_book(book, &options.profile, &fonts);
@@ -23,7 +33,11 @@ pub fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteErro
         return Err(WriteError::Other(w.to_string()));
     }
     let nav = navigation(&laid);
-    let info = info(book, options);
+    let mut info = info(book, options);
+    if pdfa {
+        info.pdfa = true;
+        info.id = super::pdfa::archival_id(&info.id);
+    }
     let bytes =
         render::render_pages(&laid.pages, &fonts, &info, &nav).map_err(WriteError::Other)?;
     Ok(Rendered {
@@ -81,7 +95,7 @@ pub fn navigation(laid: &BookLayout) -> Navigation {
 
 /// Title (the book's), author (the department), subject, dates and the
 /// document id, all from the book.
-fn info(book: &Book, options: &RenderOptions) -> render::Info {
+pub(crate) fn info(book: &Book, options: &RenderOptions) -> render::Info {
     // The trailer /ID names this book's content rendered with these
     // options: its Markdown form holds every word and number of it.
     let mut h = Sha256::new();
@@ -107,5 +121,6 @@ fn info(book: &Book, options: &RenderOptions) -> render::Info {
         subject: format!("预算信息公开：{}", parts.join("；")),
         created: options.created,
         id,
+        pdfa: false,
     }
 }

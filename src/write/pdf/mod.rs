@@ -9,6 +9,7 @@
 pub mod book;
 pub mod fonts;
 pub mod layout;
+pub mod pdfa;
 pub mod render;
 
 use super::{RenderOptions, Rendered, WriteError};
@@ -20,13 +21,27 @@ pub const SUPPORTED: bool = true;
 
 /// Renders the document as PDF.
 pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
+    write_as(doc, options, false)
+}
+
+/// Renders the document as PDF/A-2u: the same pages as [`write`], with
+/// what [`pdfa`] adds.
+pub fn write_pdfa(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
+    write_as(doc, options, true)
+}
+
+fn write_as(doc: &Document, options: &RenderOptions, pdfa: bool) -> Result<Rendered, WriteError> {
     let fonts = fonts::FontBook::new(&options.profile.fonts)
         .map_err(|e| WriteError::Other(e.to_string()))?;
     let laid = layout::layout_document(doc, &options.profile, &fonts);
     if let Some((table, e)) = laid.over_limit {
         return Err(WriteError::Other(format!("{table}: {e}")));
     }
-    let info = info(doc, options);
+    let mut info = info(doc, options);
+    if pdfa {
+        info.pdfa = true;
+        info.id = pdfa::archival_id(&info.id);
+    }
     let bytes = render::render(&laid, &fonts, &info).map_err(WriteError::Other)?;
     Ok(Rendered {
         bytes,
@@ -35,7 +50,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
 }
 
 /// Title, author, subject, dates and the document id, all from the input.
-fn info(doc: &Document, options: &RenderOptions) -> render::Info {
+pub(crate) fn info(doc: &Document, options: &RenderOptions) -> render::Info {
     let file = std::path::Path::new(&doc.source.path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -71,5 +86,6 @@ fn info(doc: &Document, options: &RenderOptions) -> render::Info {
         subject,
         created: options.created,
         id,
+        pdfa: false,
     }
 }

@@ -26,6 +26,8 @@ pub struct Info {
     pub created: i64,
     /// Sixteen bytes naming the document in the trailer /ID.
     pub id: [u8; 16],
+    /// Written as PDF/A-2u ([`super::pdfa`]).
+    pub pdfa: bool,
 }
 
 /// A jump from a rectangle on one page to the top of another (a 目录
@@ -178,6 +180,9 @@ pub fn render_pages(
     }
     if !nav.labels.is_empty() {
         write_labels(&mut lo, &nav.labels)?;
+    }
+    if info.pdfa {
+        super::pdfa::conform(&mut lo, info)?;
     }
     compress_streams(&mut lo);
     let mut out = Vec::new();
