@@ -108,8 +108,7 @@ fn the_wps_workbook_says_it_is_from_wps() {
     let bytes = std::fs::read(fixture("wps_hidden.xlsx")).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut app = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("docProps/app.xml").unwrap(), &mut app)
-        .unwrap();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/app.xml").unwrap(), &mut app).unwrap();
     assert!(app.contains("<Application>WPS 表格</Application>"), "{app}");
 }
 
@@ -121,7 +120,10 @@ fn no_hidden_string_reaches_a_public_output() {
         for (format, out) in &converted.outputs {
             let text = visible_text(*format, &out.bytes);
             for s in secrets(name) {
-                assert!(!text.contains(s), "{name}: the {format} output contains {s}");
+                assert!(
+                    !text.contains(s),
+                    "{name}: the {format} output contains {s}"
+                );
             }
             // What is public is there.
             for s in ["一般公共服务支出", "人大事务", "教育支出"] {
@@ -193,7 +195,10 @@ fn checks_see_what_is_published() {
                 .find(|w| w.code == "hidden-not-in-total")
                 .unwrap_or_else(|| panic!("{name}: no notice in {:#?}", converted.disclosure));
             assert!(notice.message.contains("1 hidden row"), "{notice}");
-            assert!(!notice.message.contains("500"), "no hidden amount: {notice}");
+            assert!(
+                !notice.message.contains("500"),
+                "no hidden amount: {notice}"
+            );
         }
         // Counting the hidden row really would break the total: the
         // notice is not said of every table.
@@ -205,7 +210,9 @@ fn checks_see_what_is_published() {
         }
         let findings = gongkai::check::check(&doc);
         assert!(
-            findings.iter().any(|f| f.message.contains("difference -500.00")),
+            findings
+                .iter()
+                .any(|f| f.message.contains("difference -500.00")),
             "{name}: {findings:#?}"
         );
         assert!(gongkai::check::hidden_notices(&doc).is_empty());
@@ -219,7 +226,10 @@ fn keep_keeps_everything_with_its_flag() {
         for (format, out) in &converted.outputs {
             let text = visible_text(*format, &out.bytes);
             for s in secrets(name) {
-                assert!(text.contains(s), "{name}: the kept {format} output lacks {s}");
+                assert!(
+                    text.contains(s),
+                    "{name}: the kept {format} output lacks {s}"
+                );
             }
             if *format == OutputFormat::Json {
                 let doc: Document = serde_json::from_slice(&out.bytes).unwrap();
@@ -295,10 +305,19 @@ fn the_command_line_reports_and_keeps_on_request() {
     let input = fixture("wps_hidden.xlsx");
     let input = input.to_str().unwrap();
     let public = dir.join("public");
-    let (ok, _, err) = run(&["convert", input, "-o", public.to_str().unwrap(), "--to", "json"]);
+    let (ok, _, err) = run(&[
+        "convert",
+        input,
+        "-o",
+        public.to_str().unwrap(),
+        "--to",
+        "json",
+    ]);
     assert!(ok, "{err}");
     assert!(
-        err.contains("sheet '部门支出预算表': 1 hidden row (source row 8), 3 hidden columns (G–I) left out"),
+        err.contains(
+            "sheet '部门支出预算表': 1 hidden row (source row 8), 3 hidden columns (G–I) left out"
+        ),
         "{err}"
     );
     let json = std::fs::read_to_string(public.join("wps_hidden.json")).unwrap();
@@ -321,7 +340,10 @@ fn the_command_line_reports_and_keeps_on_request() {
     // check: no false sum finding, the notice instead.
     let (ok, out, err) = run(&["check", "--strict", input]);
     assert!(ok, "{out}{err}");
-    assert!(out.contains("notice:") && out.contains("[hidden-not-in-total]"), "{out}");
+    assert!(
+        out.contains("notice:") && out.contains("[hidden-not-in-total]"),
+        "{out}"
+    );
     assert!(!out.contains('≠'), "{out}");
     assert!(out.contains(": ok"), "{out}");
 }
