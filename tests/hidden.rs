@@ -4,7 +4,7 @@
 //! values. The run says what it left out (place and count, never the
 //! content), the checks see what is published, and `hidden = "keep"`
 //! keeps everything with its flags. Fixtures: tests/fixtures/hidden/,
-//! made by tests/fixtures/gen/hidden.py.
+//! made by tests/fixtures/gen/hidden.py (and hidden_xlsb.js, SheetJS).
 
 mod common;
 
@@ -36,7 +36,7 @@ fn secrets(name: &str) -> &'static [&'static str] {
             "机动经费",
             "777",
         ],
-        "hidden.xls" | "hidden.ods" => &[
+        "hidden.xls" | "hidden.ods" | "hidden.xlsb" => &[
             "勿公开",
             "编外人员58人",
             "预备费",
@@ -50,7 +50,13 @@ fn secrets(name: &str) -> &'static [&'static str] {
     }
 }
 
-const FIXTURES: [&str; 4] = ["wps_hidden.xlsx", "hidden.xls", "hidden.ods", "hidden.docx"];
+const FIXTURES: [&str; 5] = [
+    "wps_hidden.xlsx",
+    "hidden.xls",
+    "hidden.ods",
+    "hidden.xlsb",
+    "hidden.docx",
+];
 
 /// The text a reader sees in an output: PDFs through their ToUnicode maps
 /// (and pdftotext where installed), whitespace removed so that a string
@@ -157,7 +163,7 @@ fn the_report_lists_what_was_left_out() {
     ] {
         assert!(xlsx.iter().any(|l| l.contains(want)), "{want}: {xlsx:#?}");
     }
-    for name in ["hidden.xls", "hidden.ods"] {
+    for name in ["hidden.xls", "hidden.ods", "hidden.xlsb"] {
         let r = report(&convert(name, false));
         for want in [
             "sheet '部门支出预算表': 1 hidden row (source row 8), 1 hidden column (F) left out",
@@ -396,5 +402,115 @@ fn batch_and_book_report_what_was_left_out() {
     let md = std::fs::read_to_string(&books[0]).unwrap();
     for s in secrets("wps_hidden.xlsx") {
         assert!(!md.contains(s), "the book contains {s}");
+    }
+}
+
+/// A Word package of `body` with a character style `Secret` and a
+/// paragraph style `HiddenPara`, both hidden (w:vanish).
+fn styled_docx(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
+    );
+    let styles = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:type="character" w:styleId="Secret"><w:name w:val="Secret"/><w:rPr><w:vanish/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="HiddenPara"><w:name w:val="Hidden Para"/><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#;
+    let parts: [(&str, &str); 4] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", &document),
+        ("word/styles.xml", styles),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, text) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn word_text_hidden_through_a_style_is_hidden_too() {
+    let visible = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let styled_run =
+        |t: &str| format!(r#"<w:r><w:rPr><w:rStyle w:val="Secret"/></w:rPr><w:t>{t}</w:t></w:r>"#);
+    let hidden_para = |t: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="HiddenPara"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#
+        )
+    };
+    let tc = |p: String| format!("<w:tc>{p}</w:tc>");
+    let body = [
+        visible("项目支出表"),
+        hidden_para("隐藏段落"),
+        visible("单位：万元"),
+        "<w:tbl>".to_string(),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(visible("项目")),
+            tc(visible("金额"))
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(visible("合计")),
+            tc(visible("100.00"))
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(format!(
+                "<w:p><w:r><w:t>办公费</w:t></w:r>{}</w:p>",
+                styled_run("内部甲")
+            )),
+            tc(visible("100.00"))
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(hidden_para("秘密项")),
+            tc(hidden_para("200.00"))
+        ),
+        "</w:tbl>".to_string(),
+    ]
+    .concat();
+    let bytes = styled_docx(&body);
+    for keep in [false, true] {
+        let read = ReadOptions::default().with_keep_hidden(keep);
+        let doc = gongkai::read_bytes(&bytes, "styled.docx", &read).unwrap();
+        let t = &doc.tables[0];
+        let rows: Vec<(Option<&str>, bool)> = t
+            .rows
+            .iter()
+            .map(|r| (r.cells[0].text(), r.hidden))
+            .collect();
+        let label = if keep {
+            "办公费内部甲"
+        } else {
+            "办公费"
+        };
+        assert_eq!(
+            rows,
+            [
+                (Some("合计"), false),
+                (Some(label), false),
+                (Some("秘密项"), true)
+            ],
+            "keep {keep}"
+        );
+        let mut profile = Profile::default();
+        if keep {
+            profile.disclosure.hidden = HiddenPolicy::Keep;
+        }
+        let options = RenderOptions::default().with_profile(profile);
+        let converted = gongkai::convert(doc, &[OutputFormat::Markdown], &options).unwrap();
+        let md = String::from_utf8(converted.outputs[0].1.bytes.clone()).unwrap();
+        for s in ["隐藏段落", "内部甲", "秘密项", "200.00"] {
+            assert_eq!(md.contains(s), keep, "keep {keep}: {s} in {md}");
+        }
+        assert!(md.contains("办公费"), "{md}");
+        assert!(converted.findings.is_empty(), "{:#?}", converted.findings);
     }
 }
