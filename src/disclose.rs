@@ -27,16 +27,18 @@ pub fn apply(doc: &mut Document, policy: &Disclosure) -> Vec<Warning> {
             if let Some(sheet) = &table.origin.sheet {
                 let at = format!("sheet '{sheet}'");
                 doc.warnings.retain(|w| {
-                    w.at.as_deref().is_none_or(|a| {
-                        a != at && !a.starts_with(&format!("{at},"))
-                    })
+                    w.at.as_deref()
+                        .is_none_or(|a| a != at && !a.starts_with(&format!("{at},")))
                 });
             }
             let rows = table.rows.len();
             report.push(Warning::new(
                 "hidden-left-out",
                 Some(place(&table, &name)),
-                format!("hidden sheet left out ({rows} {})", plural(rows, "row", "rows")),
+                format!(
+                    "hidden sheet left out ({rows} {})",
+                    plural(rows, "row", "rows")
+                ),
             ));
             continue;
         }
@@ -132,7 +134,8 @@ fn drop_rows_and_columns(
                 }
                 return true;
             }
-            if policy.is_internal_column(&col.path) || policy.is_internal_column(&[col.name.clone()])
+            if policy.is_internal_column(&col.path)
+                || policy.is_internal_column(std::slice::from_ref(&col.name))
             {
                 report.push(Warning::new(
                     "dropped-column",
@@ -217,7 +220,9 @@ fn drop_columns(table: &mut Table, drop: &[bool]) {
         for c in (0..n).rev() {
             let span = row.cells[c].col_span.get() as usize;
             let end = (c + span).min(n);
-            let kept = (c..end).filter(|&k| !drop.get(k).copied().unwrap_or(false)).count();
+            let kept = (c..end)
+                .filter(|&k| !drop.get(k).copied().unwrap_or(false))
+                .count();
             if kept == 0 {
                 continue;
             }
@@ -241,7 +246,11 @@ fn drop_rows(table: &mut Table, drop: &[bool]) {
     let width = table.columns.len();
     for r in (0..n).rev() {
         for c in 0..width {
-            let Some(span) = table.rows[r].cells.get(c).map(|x| x.row_span.get() as usize) else {
+            let Some(span) = table.rows[r]
+                .cells
+                .get(c)
+                .map(|x| x.row_span.get() as usize)
+            else {
                 continue;
             };
             let end = (r + span).min(n);
@@ -650,6 +659,95 @@ mod tests {
             assert_eq!(t, s);
             assert!(f.is_empty(), "{s}");
         }
+    }
+
+    fn table(widths: usize, rows: usize) -> Table {
+        use crate::model::{Column, ColumnKind, Origin, Row, RowKind};
+        Table {
+            title: None,
+            meta: Vec::new(),
+            unit: None,
+            columns: (0..widths)
+                .map(|c| Column {
+                    name: format!("c{c}"),
+                    path: vec![format!("c{c}")],
+                    kind: ColumnKind::Text,
+                    hidden: false,
+                    formulas_without_values: false,
+                    source_col: Some(c as u32),
+                })
+                .collect(),
+            rows: (0..rows)
+                .map(|r| Row {
+                    kind: RowKind::Item,
+                    level: 1,
+                    cells: (0..widths)
+                        .map(|c| Cell::new(Value::Text(format!("r{r}c{c}"))))
+                        .collect(),
+                    hidden: false,
+                    source_row: Some(r as u32 + 1),
+                })
+                .collect(),
+            notes: Vec::new(),
+            origin: Origin::default(),
+            hidden: false,
+        }
+    }
+
+    fn texts(t: &Table) -> Vec<Vec<String>> {
+        t.rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.value.canonical()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn spans_shrink_over_what_is_left_out() {
+        // A cell spanning c0..c3 with c1 hidden spans three columns after.
+        let mut t = table(4, 3);
+        t.rows[0].cells[0].col_span = Span::new(4).unwrap();
+        for c in 1..4 {
+            t.rows[0].cells[c] = Cell::default();
+        }
+        t.columns[1].hidden = true;
+        // A cell spanning rows 1..2 whose first row is hidden moves down.
+        t.rows[1].cells[3].row_span = Span::new(2).unwrap();
+        t.rows[2].cells[3] = Cell::default();
+        t.rows[1].hidden = true;
+        let report = apply_table(&mut t, &Disclosure::default(), "table 1");
+        assert_eq!(t.columns.len(), 3);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells[0].col_span.get(), 3);
+        assert_eq!(texts(&t)[1], ["r2c0", "r2c2", "r1c3"]);
+        assert_eq!(t.rows[1].cells[2].row_span.get(), 1);
+        let lines: Vec<String> = report.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            lines,
+            ["table 1: 1 hidden row (source row 2), 1 hidden column (B) left out"]
+        );
+        // A merged cell starting in a hidden column moves right.
+        let mut t = table(3, 1);
+        t.rows[0].cells[0].col_span = Span::new(2).unwrap();
+        t.rows[0].cells[1] = Cell::default();
+        t.columns[0].hidden = true;
+        apply_table(&mut t, &Disclosure::default(), "table 1");
+        assert_eq!(texts(&t)[0], ["r0c0", "r0c2"]);
+        assert_eq!(t.rows[0].cells[0].col_span.get(), 1);
+    }
+
+    #[test]
+    fn keep_leaves_everything_and_ranges_read_well() {
+        let mut t = table(3, 2);
+        t.columns[2].hidden = true;
+        t.rows[0].hidden = true;
+        let keep = Disclosure::default().with_hidden(crate::profile::HiddenPolicy::Keep);
+        assert!(apply_table(&mut t, &keep, "table 1").is_empty());
+        assert_eq!((t.columns.len(), t.rows.len()), (3, 2));
+        assert_eq!(
+            ranges(vec![9, 7, 8, 12, 3], |x| x.to_string()),
+            "3, 7–9, 12"
+        );
+        assert_eq!(ranges(vec![6, 7, 8], column_letters), "G–I");
     }
 
     #[test]

@@ -6,6 +6,12 @@
 //!
 //! Amounts are [`Decimal`]s and serialise as strings (`"3593.00"`), never as
 //! floating point numbers.
+//!
+//! Changes within schema 1 (additions only, left out of the JSON when
+//! false, so older model files still read): `Table.hidden` (a hidden
+//! sheet) and `Column.formulas_without_values`. Public outputs carry no
+//! `hidden` flag at all, since hidden content is left out of them; an
+//! archive copy (`hidden = "keep"`) keeps the flags.
 
 use rust_decimal::Decimal;
 use schemars::JsonSchema;

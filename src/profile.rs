@@ -600,19 +600,22 @@ mod tests {
         let e = Profile::parse("[disclosure]\ndrop_hidden_rows = false\n", "x.toml", None)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("drop_hidden_rows") && e.contains("hidden = \"keep\""), "{e}");
+        assert!(
+            e.contains("drop_hidden_rows") && e.contains("hidden = \"keep\""),
+            "{e}"
+        );
         let e = Profile::parse("[disclosure]\nhidden = \"show\"\n", "x.toml", None).unwrap_err();
         assert!(e.to_string().contains("hidden"), "{e}");
-        let p = Profile::parse("[disclosure]\ndrop_columns = [\"说明\"]\n", "x.toml", None).unwrap();
+        let p =
+            Profile::parse("[disclosure]\ndrop_columns = [\"说明\"]\n", "x.toml", None).unwrap();
         assert_eq!(p.disclosure.internal_columns, ["说明"]);
     }
 
     #[test]
     fn internal_columns_match_by_name_or_marker() {
         let d = Disclosure::default();
-        let yes = |p: &[&str]| {
-            d.is_internal_column(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-        };
+        let yes =
+            |p: &[&str]| d.is_internal_column(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert!(yes(&["内部备注"]));
         assert!(yes(&["备注(内部)"]));
         assert!(yes(&["备注 （内部）"]));

@@ -98,7 +98,7 @@ fn masking_can_be_switched_off_and_columns_dropped() {
     let doc = read("variants/v08_项目支出绩效目标表_含个人信息.txt");
     let mut profile = gongkai::profile::Profile::default();
     profile.disclosure.mask_personal_data = false;
-    profile.disclosure.drop_columns = vec!["绩效指标".into()];
+    profile.disclosure.internal_columns = vec!["绩效指标".into()];
     let options = RenderOptions::default().with_profile(profile);
     let converted = gongkai::convert(doc, &[OutputFormat::Markdown], &options).unwrap();
     let md = String::from_utf8(converted.outputs[0].1.bytes.clone()).unwrap();

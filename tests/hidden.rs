@@ -4,7 +4,7 @@
 //! values. The run says what it left out (place and count, never the
 //! content), the checks see what is published, and `hidden = "keep"`
 //! keeps everything with its flags. Fixtures: tests/fixtures/hidden/,
-//! made by tests/fixtures/gen/hidden.py.
+//! made by tests/fixtures/gen/hidden.py (and hidden_xlsb.js, SheetJS).
 
 mod common;
 
@@ -36,7 +36,7 @@ fn secrets(name: &str) -> &'static [&'static str] {
             "机动经费",
             "777",
         ],
-        "hidden.xls" | "hidden.ods" => &[
+        "hidden.xls" | "hidden.ods" | "hidden.xlsb" => &[
             "勿公开",
             "编外人员58人",
             "预备费",
@@ -50,7 +50,13 @@ fn secrets(name: &str) -> &'static [&'static str] {
     }
 }
 
-const FIXTURES: [&str; 4] = ["wps_hidden.xlsx", "hidden.xls", "hidden.ods", "hidden.docx"];
+const FIXTURES: [&str; 5] = [
+    "wps_hidden.xlsx",
+    "hidden.xls",
+    "hidden.ods",
+    "hidden.xlsb",
+    "hidden.docx",
+];
 
 /// The text a reader sees in an output: PDFs through their ToUnicode maps
 /// (and pdftotext where installed), whitespace removed so that a string
@@ -108,8 +114,7 @@ fn the_wps_workbook_says_it_is_from_wps() {
     let bytes = std::fs::read(fixture("wps_hidden.xlsx")).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut app = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("docProps/app.xml").unwrap(), &mut app)
-        .unwrap();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/app.xml").unwrap(), &mut app).unwrap();
     assert!(app.contains("<Application>WPS 表格</Application>"), "{app}");
 }
 
@@ -121,7 +126,10 @@ fn no_hidden_string_reaches_a_public_output() {
         for (format, out) in &converted.outputs {
             let text = visible_text(*format, &out.bytes);
             for s in secrets(name) {
-                assert!(!text.contains(s), "{name}: the {format} output contains {s}");
+                assert!(
+                    !text.contains(s),
+                    "{name}: the {format} output contains {s}"
+                );
             }
             // What is public is there.
             for s in ["一般公共服务支出", "人大事务", "教育支出"] {
@@ -155,7 +163,7 @@ fn the_report_lists_what_was_left_out() {
     ] {
         assert!(xlsx.iter().any(|l| l.contains(want)), "{want}: {xlsx:#?}");
     }
-    for name in ["hidden.xls", "hidden.ods"] {
+    for name in ["hidden.xls", "hidden.ods", "hidden.xlsb"] {
         let r = report(&convert(name, false));
         for want in [
             "sheet '部门支出预算表': 1 hidden row (source row 8), 1 hidden column (F) left out",
@@ -193,7 +201,10 @@ fn checks_see_what_is_published() {
                 .find(|w| w.code == "hidden-not-in-total")
                 .unwrap_or_else(|| panic!("{name}: no notice in {:#?}", converted.disclosure));
             assert!(notice.message.contains("1 hidden row"), "{notice}");
-            assert!(!notice.message.contains("500"), "no hidden amount: {notice}");
+            assert!(
+                !notice.message.contains("500"),
+                "no hidden amount: {notice}"
+            );
         }
         // Counting the hidden row really would break the total: the
         // notice is not said of every table.
@@ -205,7 +216,9 @@ fn checks_see_what_is_published() {
         }
         let findings = gongkai::check::check(&doc);
         assert!(
-            findings.iter().any(|f| f.message.contains("difference -500.00")),
+            findings
+                .iter()
+                .any(|f| f.message.contains("difference -500.00")),
             "{name}: {findings:#?}"
         );
         assert!(gongkai::check::hidden_notices(&doc).is_empty());
@@ -219,7 +232,10 @@ fn keep_keeps_everything_with_its_flag() {
         for (format, out) in &converted.outputs {
             let text = visible_text(*format, &out.bytes);
             for s in secrets(name) {
-                assert!(text.contains(s), "{name}: the kept {format} output lacks {s}");
+                assert!(
+                    text.contains(s),
+                    "{name}: the kept {format} output lacks {s}"
+                );
             }
             if *format == OutputFormat::Json {
                 let doc: Document = serde_json::from_slice(&out.bytes).unwrap();
@@ -295,10 +311,19 @@ fn the_command_line_reports_and_keeps_on_request() {
     let input = fixture("wps_hidden.xlsx");
     let input = input.to_str().unwrap();
     let public = dir.join("public");
-    let (ok, _, err) = run(&["convert", input, "-o", public.to_str().unwrap(), "--to", "json"]);
+    let (ok, _, err) = run(&[
+        "convert",
+        input,
+        "-o",
+        public.to_str().unwrap(),
+        "--to",
+        "json",
+    ]);
     assert!(ok, "{err}");
     assert!(
-        err.contains("sheet '部门支出预算表': 1 hidden row (source row 8), 3 hidden columns (G–I) left out"),
+        err.contains(
+            "sheet '部门支出预算表': 1 hidden row (source row 8), 3 hidden columns (G–I) left out"
+        ),
         "{err}"
     );
     let json = std::fs::read_to_string(public.join("wps_hidden.json")).unwrap();
@@ -321,7 +346,10 @@ fn the_command_line_reports_and_keeps_on_request() {
     // check: no false sum finding, the notice instead.
     let (ok, out, err) = run(&["check", "--strict", input]);
     assert!(ok, "{out}{err}");
-    assert!(out.contains("notice:") && out.contains("[hidden-not-in-total]"), "{out}");
+    assert!(
+        out.contains("notice:") && out.contains("[hidden-not-in-total]"),
+        "{out}"
+    );
     assert!(!out.contains('≠'), "{out}");
     assert!(out.contains(": ok"), "{out}");
 }
@@ -374,5 +402,115 @@ fn batch_and_book_report_what_was_left_out() {
     let md = std::fs::read_to_string(&books[0]).unwrap();
     for s in secrets("wps_hidden.xlsx") {
         assert!(!md.contains(s), "the book contains {s}");
+    }
+}
+
+/// A Word package of `body` with a character style `Secret` and a
+/// paragraph style `HiddenPara`, both hidden (w:vanish).
+fn styled_docx(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
+    );
+    let styles = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:type="character" w:styleId="Secret"><w:name w:val="Secret"/><w:rPr><w:vanish/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="HiddenPara"><w:name w:val="Hidden Para"/><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#;
+    let parts: [(&str, &str); 4] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", &document),
+        ("word/styles.xml", styles),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, text) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn word_text_hidden_through_a_style_is_hidden_too() {
+    let visible = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let styled_run =
+        |t: &str| format!(r#"<w:r><w:rPr><w:rStyle w:val="Secret"/></w:rPr><w:t>{t}</w:t></w:r>"#);
+    let hidden_para = |t: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="HiddenPara"/></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#
+        )
+    };
+    let tc = |p: String| format!("<w:tc>{p}</w:tc>");
+    let body = [
+        visible("项目支出表"),
+        hidden_para("隐藏段落"),
+        visible("单位：万元"),
+        "<w:tbl>".to_string(),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(visible("项目")),
+            tc(visible("金额"))
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(visible("合计")),
+            tc(visible("100.00"))
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(format!(
+                "<w:p><w:r><w:t>办公费</w:t></w:r>{}</w:p>",
+                styled_run("内部甲")
+            )),
+            tc(visible("100.00"))
+        ),
+        format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(hidden_para("秘密项")),
+            tc(hidden_para("200.00"))
+        ),
+        "</w:tbl>".to_string(),
+    ]
+    .concat();
+    let bytes = styled_docx(&body);
+    for keep in [false, true] {
+        let read = ReadOptions::default().with_keep_hidden(keep);
+        let doc = gongkai::read_bytes(&bytes, "styled.docx", &read).unwrap();
+        let t = &doc.tables[0];
+        let rows: Vec<(Option<&str>, bool)> = t
+            .rows
+            .iter()
+            .map(|r| (r.cells[0].text(), r.hidden))
+            .collect();
+        let label = if keep {
+            "办公费内部甲"
+        } else {
+            "办公费"
+        };
+        assert_eq!(
+            rows,
+            [
+                (Some("合计"), false),
+                (Some(label), false),
+                (Some("秘密项"), true)
+            ],
+            "keep {keep}"
+        );
+        let mut profile = Profile::default();
+        if keep {
+            profile.disclosure.hidden = HiddenPolicy::Keep;
+        }
+        let options = RenderOptions::default().with_profile(profile);
+        let converted = gongkai::convert(doc, &[OutputFormat::Markdown], &options).unwrap();
+        let md = String::from_utf8(converted.outputs[0].1.bytes.clone()).unwrap();
+        for s in ["隐藏段落", "内部甲", "秘密项", "200.00"] {
+            assert_eq!(md.contains(s), keep, "keep {keep}: {s} in {md}");
+        }
+        assert!(md.contains("办公费"), "{md}");
+        assert!(converted.findings.is_empty(), "{:#?}", converted.findings);
     }
 }

@@ -65,7 +65,11 @@ pub fn hidden_notices(doc: &Document) -> Vec<Warning> {
         let name = table_name(table, i);
         let is_sum = |f: &Finding| matches!(f.rule.as_str(), "sum.row" | "sum.column");
         let mut published = Vec::new();
-        check_view(&crate::disclose::published_view(table), &name, &mut published);
+        check_view(
+            &crate::disclose::published_view(table),
+            &name,
+            &mut published,
+        );
         let mut all = Vec::new();
         let mut unhidden = table.clone();
         for row in &mut unhidden.rows {

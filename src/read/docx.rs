@@ -322,8 +322,6 @@ struct Para {
     break_after: bool,
     /// One-based paragraph number in the body (0 inside tables).
     number: u32,
-    /// The paragraph mark is hidden.
-    mark_hidden: bool,
     /// All of the text, hidden runs included (`text` leaves them out
     /// unless hidden text is kept).
     full: String,
@@ -714,11 +712,7 @@ impl<'x> Walker<'x, '_, '_> {
         loop {
             match self.next()? {
                 Event::Start(e) => match local(&e) {
-                    b"rPr" => {
-                        let mark = self.run_props()?;
-                        p.mark_hidden = mark.vanish.unwrap_or(false);
-                    }
-                    b"tabs" | b"pPrChange" | b"sectPr" | b"numPr" => {
+                    b"rPr" | b"tabs" | b"pPrChange" | b"sectPr" | b"numPr" => {
                         self.skip(&e)?;
                         // A section break ends the page after this paragraph.
                         if local(&e) == b"sectPr" {

@@ -33,7 +33,7 @@
 //! | xlsx, xlsm | calamine | calamine | calamine | calamine | sheet XML |
 //! | xls | calamine | BIFF records | BIFF records | calamine | BIFF records |
 //! | ods | calamine | shown text in content.xml | content.xml cell styles | content.xml | content.xml |
-//! | xlsb | calamine (after rewriting the cell records it skips) | — | — | — | — |
+//! | xlsb | calamine (after rewriting the cell records it skips) | — | — | — | BrtRowHdr, BrtColInfo |
 //!
 //! **Hostile input.** Before calamine reads a zip package, every member's
 //! declared size is checked against [`MAX_MEMBER_BYTES`] and their sum

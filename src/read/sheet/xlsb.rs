@@ -1,7 +1,8 @@
 //! xlsb (Excel binary workbook): values from calamine's cell reader.
 //! calamine reads no styles, merges or hidden rows from xlsb, so amounts
 //! come without their format's scale (the normaliser still gives them two
-//! decimals) and headers without merges.
+//! decimals) and headers without merges. Hidden rows and columns are read
+//! here from the sheet parts' `BrtRowHdr` and `BrtColInfo` records.
 //!
 //! calamine 0.38 also skips two kinds of cell record without a word: the
 //! short forms (`BrtShortRk`, `BrtShortSt` …, [MS-XLSB] 2.5.10: the cell
@@ -28,6 +29,7 @@ pub(super) fn load(
     let format = Format::Xlsb;
     let mut package = Package::open(bytes, format)?;
     check_workbook(&mut package)?;
+    let mut hidden = hidden_rows_and_columns(&mut package)?;
     let rewritten = full_cell_records(&mut package)?;
     drop(package);
     let bytes = rewritten.as_deref().unwrap_or(bytes);
@@ -60,10 +62,13 @@ pub(super) fn load(
             }
         }
         drop(reader);
+        let (hidden_rows, hidden_cols) = hidden.remove(&name).unwrap_or_default();
         sheets.push(Sheet {
             name,
             hidden: meta.visible != SheetVisible::Visible,
             cells,
+            hidden_rows,
+            hidden_cols,
             ..Sheet::default()
         });
     }
@@ -110,6 +115,104 @@ fn check_workbook(package: &mut Package<'_>) -> Result<(), ReadError> {
         }
     }
     Ok(())
+}
+
+/// `BrtColInfo`: the width and flags of a range of columns.
+const COLUMN_INFO: u16 = 0x003C;
+
+/// Hidden rows and columns of one sheet, as inclusive ranges.
+type HiddenRanges = (Vec<(u32, u32)>, Vec<(u32, u32)>);
+
+/// Hidden rows (`BrtRowHdr` with fDyZero) and columns (`BrtColInfo` with
+/// fHidden) of every sheet, by sheet name ([MS-XLSB] 2.4.726, 2.4.323).
+fn hidden_rows_and_columns(
+    package: &mut Package<'_>,
+) -> Result<std::collections::HashMap<String, HiddenRanges>, ReadError> {
+    let mut out = std::collections::HashMap::new();
+    let targets: std::collections::HashMap<String, String> = package
+        .read("xl/_rels/workbook.bin.rels")?
+        .map(|x| super::xlsx::relationships(&x))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, _, target)| (id, super::xlsx::resolve("xl", &target)))
+        .collect();
+    let Some(workbook) = package.read("xl/workbook.bin")? else {
+        return Ok(out);
+    };
+    let mut entries = Vec::new();
+    for record in Records::new(&workbook) {
+        let Ok((typ, body)) = record else { break };
+        if typ == SHEET_ENTRY
+            && let Some((Some(id), name)) = sheet_entry(body)
+            && let Some(part) = targets.get(&id)
+        {
+            entries.push((name, part.clone()));
+        }
+    }
+    for (name, part) in entries {
+        let Some(data) = package.read(&part)? else {
+            continue;
+        };
+        out.insert(name, hidden_in_sheet(&data));
+    }
+    Ok(out)
+}
+
+/// The hidden rows and columns of one sheet part.
+fn hidden_in_sheet(data: &[u8]) -> HiddenRanges {
+    let u32_at = |b: &[u8], i: usize| {
+        b.get(i..i + 4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    };
+    let (mut rows, mut cols) = (Vec::new(), Vec::new());
+    for record in Records::new(data) {
+        let Ok((typ, body)) = record else { break };
+        match typ {
+            // rw (4), ixfe (4), miyRw (2), flags: fDyZero is bit 4 of the
+            // second flag byte.
+            ROW_HEADER => {
+                if let (Some(row), Some(flags)) = (u32_at(body, 0), body.get(11))
+                    && flags & 0x10 != 0
+                {
+                    super::push_range(&mut rows, row, row);
+                }
+            }
+            // colFirst (4), colLast (4), coldx (4), ixfe (4), flags:
+            // fHidden is bit 0.
+            COLUMN_INFO => {
+                if let (Some(first), Some(last), Some(flags)) =
+                    (u32_at(body, 0), u32_at(body, 4), body.get(16))
+                    && flags & 0x01 != 0
+                    && first <= last
+                {
+                    cols.push((first, last));
+                }
+            }
+            _ => {}
+        }
+    }
+    (rows, cols)
+}
+
+/// A `BrtBundleSh`'s relationship id and sheet name; `None` when cut short.
+fn sheet_entry(body: &[u8]) -> Option<(Option<String>, String)> {
+    let rel = sheet_entry_relationship(body)?;
+    let rel_units = match &rel {
+        Some(id) => id.encode_utf16().count(),
+        None => 0,
+    };
+    let at = 12 + rel_units * 2;
+    let count = u32::from_le_bytes(body.get(at..at + 4)?.try_into().ok()?);
+    let end = usize::try_from(count)
+        .ok()?
+        .checked_mul(2)?
+        .checked_add(at + 4)?;
+    let units: Vec<u16> = body
+        .get(at + 4..end)?
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    Some((rel, String::from_utf16_lossy(&units)))
 }
 
 /// The relationship id a `BrtBundleSh` names (`Some(None)` for none);
@@ -353,6 +456,50 @@ mod tests {
             .map(|(t, b)| (t, b.to_vec()))
             .collect();
         assert_eq!(records, [(CELL_ERROR, body[..9].to_vec())]);
+    }
+
+    #[test]
+    fn hidden_rows_and_columns_are_read_from_their_flags() {
+        let row = |r: u32, flags: u8| {
+            let mut b = r.to_le_bytes().to_vec();
+            b.extend([0; 6]);
+            b.extend([0, flags]);
+            b.extend([0; 5]);
+            record(0x0000, &b)
+        };
+        let col = |a: u32, z: u32, flags: u8| {
+            let mut b = a.to_le_bytes().to_vec();
+            b.extend(z.to_le_bytes());
+            b.extend([0; 8]);
+            b.extend([flags, 0]);
+            record(0x003C, &b)
+        };
+        let mut sheet = Vec::new();
+        sheet.extend(col(2, 4, 0x01));
+        sheet.extend(col(6, 6, 0x02));
+        sheet.extend(row(0, 0x00));
+        sheet.extend(row(7, 0x10));
+        sheet.extend(row(8, 0x10));
+        sheet.extend(row(9, 0x08));
+        assert_eq!(hidden_in_sheet(&sheet), (vec![(7, 8)], vec![(2, 4)]));
+    }
+
+    #[test]
+    fn sheet_entries_give_their_names() {
+        let wide = |s: &str| {
+            let units: Vec<u16> = s.encode_utf16().collect();
+            let mut b = (units.len() as u32).to_le_bytes().to_vec();
+            b.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+            b
+        };
+        let mut body = vec![0; 8];
+        body.extend(wide("rId2"));
+        body.extend(wide("预算表"));
+        assert_eq!(
+            sheet_entry(&body),
+            Some((Some("rId2".to_string()), "预算表".to_string()))
+        );
+        assert_eq!(sheet_entry(&body[..body.len() - 1]), None);
     }
 
     #[test]

@@ -278,7 +278,7 @@ pub(super) fn relationships(xml: &[u8]) -> Vec<(String, String, String)> {
 }
 
 /// A relationship target as a package part name.
-fn resolve(dir: &str, target: &str) -> String {
+pub(super) fn resolve(dir: &str, target: &str) -> String {
     if let Some(abs) = target.strip_prefix('/') {
         return abs.to_string();
     }
