@@ -15,7 +15,7 @@
 //! parts (`toc.entry`).
 
 use super::complete::{fund_named, is_empty_statement};
-use super::cross::{by_rank, last_digit, strip_outline, written_as, yuan_factor};
+use super::cross::{by_rank, comparable, last_digit, strip_outline, written_as, yuan_factor};
 use super::finding::{Finding, Place};
 use super::tables::cell_place;
 use super::years::excerpt;
@@ -477,7 +477,7 @@ fn compare(
     out: &mut Vec<Finding>,
 ) {
     let Some(unit) = a.unit else { return };
-    if targets.is_empty() {
+    if targets.is_empty() || !comparable(a.value) || targets.iter().any(|t| !comparable(t.value)) {
         return;
     }
     let factor = yuan_factor(unit);
@@ -716,6 +716,14 @@ mod tests {
             ]
         );
         assert_eq!(a[0].value.to_string(), "3121.42");
+    }
+
+    #[test]
+    fn huge_figures_are_read_and_not_compared() {
+        let a = amounts("收入预算99999999999999999999999999万元");
+        assert_eq!(a.len(), 1);
+        assert!(!comparable(a[0].value));
+        assert!(amounts("收入预算999999999999999999999999999999999万元").is_empty());
     }
 
     #[test]
