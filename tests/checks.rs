@@ -722,3 +722,32 @@ fn the_official_templates_have_only_real_findings() {
         assert!(f[0].place.to_string().contains("三公"), "{name}: {}", f[0]);
     }
 }
+
+#[test]
+fn a_change_against_last_year_is_checked_where_the_table_gives_last_year() {
+    // The sample book's 三公 table has 2024年预算数 and 增减额 rows, so
+    // "比2024年减少2.70万元" is checked against 增减额 (-2.70).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/departments/广州开发区民营经济和企业服务局");
+    let dir = copy_of(&root, "yoy");
+    edit(
+        &dir,
+        "其他相关情况说明.md",
+        "比2024年减少2.70万元",
+        "比2024年减少2.60万元",
+    );
+    let f: Vec<Finding> = findings(&dir)
+        .into_iter()
+        .filter(|f| !f.rule.starts_with("indicator."))
+        .collect();
+    assert_eq!(f.len(), 1, "{:#?}", summary(&f));
+    assert_eq!(f[0].rule, "text.amount");
+    assert_eq!(f[0].found.as_deref(), Some("2.60万元"));
+    let expected = f[0].expected.as_deref().unwrap();
+    assert!(
+        expected.contains("row '增减额'") && expected.ends_with("= -2.70万元"),
+        "{expected}"
+    );
+    // The Putuo book's "比2024年预算增加107.62万元" has no 2024 figures to
+    // compare with and gives no finding (see the published-book test).
+}
