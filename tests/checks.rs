@@ -583,3 +583,171 @@ fn the_rule_list_in_the_readme_is_the_rule_list_of_the_code() {
         assert!(readme.contains(&line), "README lacks {line:?}");
     }
 }
+
+/// (rule, how many) of a list of findings, in order of first appearance.
+fn counts(f: &[Finding]) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for x in f {
+        match out.iter_mut().find(|(r, _)| *r == x.rule) {
+            Some((_, n)) => *n += 1,
+            None => out.push((x.rule.clone(), 1)),
+        }
+    }
+    out
+}
+
+fn owned(v: &[(&str, usize)]) -> Vec<(String, usize)> {
+    v.iter().map(|(r, n)| (r.to_string(), *n)).collect()
+}
+
+#[test]
+fn the_example_books_have_only_real_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/departments");
+    // Every department's performance-target table is a copy of the seed,
+    // whose 办公设备购置 row files 11-数量指标 under 2-效益指标 and uses code
+    // 12 for both 数量指标 and 质量指标: two real indicator findings.
+    let seed = [("indicator.level", 1), ("indicator.code", 1)];
+    let cases: [(&str, Vec<(&str, usize)>); 4] = [
+        // Only a performance-target table (the others are in 下属单位/,
+        // which a book does not read): seven required tables and both
+        // conditional ones are missing.
+        (
+            "区农业农村局",
+            [
+                &seed[..],
+                &[("complete.table", 7), ("complete.empty-statement", 2)],
+            ]
+            .concat(),
+        ),
+        // 收入总表 and 支出总表 only: five required tables missing, and no
+        // 国有资本经营 table or statement. (The 政府性基金 table is missing
+        // too, but the 收入总表's note says 政府性基金预算拨款收入栏为空，表示
+        // 本部门本年度无该项收入.)
+        (
+            "区卫生健康局 2025年 部门预算",
+            vec![("complete.table", 5), ("complete.empty-statement", 1)],
+        ),
+        // The full sample book: every table, chapter and prose figure
+        // agrees.
+        ("广州开发区民营经济和企业服务局", seed.to_vec()),
+        // An empty 政府性基金 table (with its note), a performance table
+        // twice and nothing else.
+        (
+            "红山街道办事处",
+            [
+                &seed[..],
+                &[("complete.table", 7), ("complete.empty-statement", 1)],
+            ]
+            .concat(),
+        ),
+    ];
+    for (dept, want) in cases {
+        let f = findings(&root.join(dept));
+        assert_eq!(counts(&f), owned(&want), "{dept}: {:#?}", summary(&f));
+    }
+}
+
+#[test]
+fn corpus_files_have_only_real_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+    let mut files = Vec::new();
+    let mut stack = vec![
+        root.join("seed"),
+        root.join("variants"),
+        root.join("departments"),
+    ];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut checked = 0;
+    for path in files {
+        let Ok(doc) = gongkai::read_path(&path, &gongkai::ReadOptions::default()) else {
+            continue; // images, lock files, prose: no table to check
+        };
+        checked += 1;
+        let f = gongkai::check::check(&doc);
+        let performance = doc
+            .tables
+            .iter()
+            .any(|t| t.title.as_deref().is_some_and(|t| t.contains("绩效目标")));
+        let seed_copy = performance
+            && doc.tables[0].rows.iter().any(|r| {
+                r.cells
+                    .iter()
+                    .any(|c| c.text().is_some_and(|t| t == "办公设备购置"))
+            });
+        // Copies of the seed carry its two real indicator findings (see
+        // above); every other corpus file is consistent.
+        let want: Vec<(&str, usize)> = if seed_copy {
+            vec![("indicator.level", 1), ("indicator.code", 1)]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(counts(&f), owned(&want), "{path:?}: {:#?}", summary(&f));
+    }
+    assert!(checked >= 25, "only {checked} corpus files read");
+}
+
+#[test]
+fn the_official_templates_have_only_real_findings() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata/tianbaoxitong");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} is not there", dir.display());
+        return;
+    }
+    for name in [
+        "department_budget_template.xlsx",
+        "unit_budget_template.xlsx",
+        "budget_template.xls",
+    ] {
+        let doc = gongkai::read_path(&dir.join(name), &gongkai::ReadOptions::default()).unwrap();
+        let f = gongkai::check::check(&doc);
+        // The unfilled templates hold all nine tables (so they are checked
+        // as whole disclosures: nothing is missing); only their 三公 sheet
+        // is an empty table without the note a published empty table needs.
+        assert_eq!(
+            counts(&f),
+            owned(&[("table.empty-without-note", 1)]),
+            "{name}: {:#?}",
+            summary(&f)
+        );
+        assert!(f[0].place.to_string().contains("三公"), "{name}: {}", f[0]);
+    }
+}
+
+#[test]
+fn a_change_against_last_year_is_checked_where_the_table_gives_last_year() {
+    // The sample book's 三公 table has 2024年预算数 and 增减额 rows, so
+    // "比2024年减少2.70万元" is checked against 增减额 (-2.70).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/departments/广州开发区民营经济和企业服务局");
+    let dir = copy_of(&root, "yoy");
+    edit(
+        &dir,
+        "其他相关情况说明.md",
+        "比2024年减少2.70万元",
+        "比2024年减少2.60万元",
+    );
+    let f: Vec<Finding> = findings(&dir)
+        .into_iter()
+        .filter(|f| !f.rule.starts_with("indicator."))
+        .collect();
+    assert_eq!(f.len(), 1, "{:#?}", summary(&f));
+    assert_eq!(f[0].rule, "text.amount");
+    assert_eq!(f[0].found.as_deref(), Some("2.60万元"));
+    let expected = f[0].expected.as_deref().unwrap();
+    assert!(
+        expected.contains("row '增减额'") && expected.ends_with("= -2.70万元"),
+        "{expected}"
+    );
+    // The Putuo book's "比2024年预算增加107.62万元" has no 2024 figures to
+    // compare with and gives no finding (see the published-book test).
+}

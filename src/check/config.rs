@@ -67,7 +67,7 @@ impl Config {
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
-            .filter(|f| !self.off.iter().any(|id| *id == f.rule))
+            .filter(|f| !self.off.contains(&f.rule))
             .map(|mut f| {
                 if let Some(s) = self.severity.get(&f.rule) {
                     f.severity = *s;

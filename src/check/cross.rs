@@ -95,6 +95,15 @@ fn fact<'b, 'a>(
     value(table).map(|value| Fact { table, what, value })
 }
 
+/// Amounts beyond this (1,000 万亿) are not compared across units: their
+/// products with the unit factors could leave the range of a decimal.
+pub const MAX_COMPARED_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// Whether an amount is small enough to compare across units.
+pub fn comparable(value: Decimal) -> bool {
+    value.abs() <= Decimal::from(MAX_COMPARED_AMOUNT)
+}
+
 /// One unit of the last decimal place a value is written with, in 元
 /// (0.01万元 = 100元 for "3,121.42" in 万元).
 pub fn last_digit(value: Decimal, factor: Decimal) -> Decimal {
@@ -114,6 +123,9 @@ pub fn written_as(written: Decimal, unit: Decimal, actual: Decimal) -> bool {
 
 fn agree(a: Option<Fact>, b: Option<Fact>, out: &mut Vec<Finding>) {
     let (Some(a), Some(b)) = (a, b) else { return };
+    if !comparable(a.value) || !comparable(b.value) {
+        return;
+    }
     let (ua, ub) = (a.table.table.unit, b.table.table.unit);
     let same_unit = ua == ub || ua.is_none() || ub.is_none();
     let (fa, fb) = if same_unit {

@@ -4,8 +4,9 @@
 //! （项）”1,623.18万元» → the row with that path in the 一般公共预算支出表,
 //! 支出总表 or 收入总表) or a total named just before the amount (收入预算,
 //! 支出预算, 财政拨款收入, 基本支出, “三公”经费, 机关运行经费 …).
-//! Year-on-year amounts (比2024年预算增加107.62万元) and percentages are
-//! not compared. A difference beyond the rounding of the stated figure is
+//! Year-on-year amounts (比2024年减少2.70万元) are compared only where a
+//! table gives the previous year (the 三公 table's 增减额 row); percentages
+//! are read but not compared. A difference beyond the rounding of the stated figure is
 //! `text.amount`; the right figure in the wrong unit is `text.unit-slip`.
 //!
 //! Also: paragraphs repeated in a chapter (`text.repeated`), numbered
@@ -15,7 +16,7 @@
 //! parts (`toc.entry`).
 
 use super::complete::{fund_named, is_empty_statement};
-use super::cross::{by_rank, last_digit, strip_outline, written_as, yuan_factor};
+use super::cross::{by_rank, comparable, last_digit, strip_outline, written_as, yuan_factor};
 use super::finding::{Finding, Place};
 use super::tables::cell_place;
 use super::years::excerpt;
@@ -129,6 +130,27 @@ pub fn subject_path(quoted: &str) -> Option<Vec<String>> {
         rest = &rest[pos + marker.len()..];
     }
     (!out.is_empty() && out.iter().all(|s| !s.is_empty())).then_some(out)
+}
+
+/// The sign of a year-on-year change named just before an amount
+/// ("比2024年减少", "较上年增加"): −1 for a decrease, 1 for an increase.
+fn change_sign(chars: &[char], offset: usize) -> Option<i8> {
+    let start = (0..offset)
+        .rev()
+        .find(|&p| is_clause_break(chars[p]))
+        .map_or(0, |p| p + 1);
+    let clause: String = chars[start..offset].iter().collect();
+    if !(clause.contains('比') || clause.contains('较')) {
+        return None;
+    }
+    let clause = clause.trim_end();
+    if clause.ends_with("减少") || clause.ends_with("下降") {
+        Some(-1)
+    } else if clause.ends_with("增加") || clause.ends_with("增长") {
+        Some(1)
+    } else {
+        None
+    }
 }
 
 /// What the words just before an amount name, if anything gongkai knows.
@@ -339,6 +361,7 @@ fn column_total_target<'b, 'a>(
 fn sangong_target<'b, 'a>(
     d: &'b Disclosure<'a>,
     year: Option<&str>,
+    change: bool,
     matches: impl Fn(&str, &[String]) -> bool,
 ) -> Option<Target<'b, 'a>> {
     let t = by_rank(d, 7)?;
@@ -362,12 +385,27 @@ fn sangong_target<'b, 'a>(
         .iter()
         .filter(|r| r.cells.iter().any(|c| c.amount().is_some()))
         .collect();
-    let row = year
-        .and_then(|y| {
-            with_amounts
-                .iter()
-                .find(|r| text_of(r).contains(&format!("{y}年")))
-                .copied()
+    let row = if change {
+        // The change against the previous year: the 增减额 row, when the
+        // table has the previous year's figures.
+        with_amounts
+            .iter()
+            .find(|r| text_of(r).contains("增减"))
+            .copied()
+    } else {
+        None
+    };
+    if change && row.is_none() {
+        return None;
+    }
+    let row = row
+        .or_else(|| {
+            year.and_then(|y| {
+                with_amounts
+                    .iter()
+                    .find(|r| text_of(r).contains(&format!("{y}年")))
+                    .copied()
+            })
         })
         .or_else(|| {
             with_amounts
@@ -392,7 +430,9 @@ fn sangong_target<'b, 'a>(
     })
 }
 
-fn total_targets<'b, 'a>(d: &'b Disclosure<'a>, what: &str) -> Vec<Target<'b, 'a>> {
+/// The cells a named total may be; with `change`, the cells of its change
+/// against the previous year (only the 三公 table has them).
+fn total_targets<'b, 'a>(d: &'b Disclosure<'a>, what: &str, change: bool) -> Vec<Target<'b, 'a>> {
     let summary = by_rank(d, 1);
     let spending = by_rank(d, 3);
     let fiscal = by_rank(d, 4);
@@ -400,6 +440,18 @@ fn total_targets<'b, 'a>(d: &'b Disclosure<'a>, what: &str) -> Vec<Target<'b, 'a
     let year = d.year.as_deref();
     let total_name = |n: &str, _: &[String]| n == "合计" || n == "总计";
     let car_group = |p: &[String]| p.iter().any(|x| x.contains("公务用车购置及运行"));
+    let is_sangong = matches!(
+        what,
+        "三公经费"
+            | "因公出国（境）费"
+            | "公务用车购置及运行费"
+            | "公务用车购置费"
+            | "公务用车运行费"
+            | "公务接待费"
+    );
+    if change && !is_sangong {
+        return Vec::new();
+    }
     let found: Vec<Option<Target>> = match what {
         "收入预算" => vec![
             labelled_target(summary, |l| l.ends_with("收入总计")),
@@ -426,26 +478,32 @@ fn total_targets<'b, 'a>(d: &'b Disclosure<'a>, what: &str) -> Vec<Target<'b, 'a
             column_total_target(spending, |n, _| n == "项目支出"),
             column_total_target(general, |n, _| n == "项目支出"),
         ],
-        "三公经费" => vec![sangong_target(d, year, |n, p| {
+        "三公经费" => vec![sangong_target(d, year, change, |n, p| {
             (n == "合计" || n == "小计") && !car_group(p)
         })],
-        "因公出国（境）费" => vec![sangong_target(d, year, |n, _| n.contains("因公出国"))],
-        "公务用车购置及运行费" => vec![sangong_target(d, year, |n, p| {
+        "因公出国（境）费" => vec![sangong_target(d, year, change, |n, _| {
+            n.contains("因公出国")
+        })],
+        "公务用车购置及运行费" => vec![sangong_target(d, year, change, |n, p| {
             n.contains("公务用车购置及运行") || (n == "小计" && car_group(p))
         })],
-        "公务用车购置费" => vec![sangong_target(d, year, |n, p| {
+        "公务用车购置费" => vec![sangong_target(d, year, change, |n, p| {
             n.contains("购置费")
                 && !n.contains("及运行")
                 && (n.contains("公务用车") || car_group(p))
         })],
-        "公务用车运行费" => vec![sangong_target(d, year, |n, p| {
+        "公务用车运行费" => vec![sangong_target(d, year, change, |n, p| {
             n.contains("运行")
                 && !n.contains("购置")
                 && !n.contains("机关运行")
                 && (n.contains("公务用车") || car_group(p))
         })],
-        "公务接待费" => vec![sangong_target(d, year, |n, _| n.contains("公务接待"))],
-        "机关运行经费" => vec![sangong_target(d, year, |n, _| n.contains("机关运行经费"))],
+        "公务接待费" => vec![sangong_target(d, year, change, |n, _| {
+            n.contains("公务接待")
+        })],
+        "机关运行经费" => vec![sangong_target(d, year, change, |n, _| {
+            n.contains("机关运行经费")
+        })],
         _ => Vec::new(),
     };
     found.into_iter().flatten().collect()
@@ -477,7 +535,7 @@ fn compare(
     out: &mut Vec<Finding>,
 ) {
     let Some(unit) = a.unit else { return };
-    if targets.is_empty() {
+    if targets.is_empty() || !comparable(a.value) || targets.iter().any(|t| !comparable(t.value)) {
         return;
     }
     let factor = yuan_factor(unit);
@@ -556,11 +614,35 @@ fn amounts_against_tables(d: &Disclosure, ch: &Chapter, out: &mut Vec<Finding>) 
             continue;
         }
         let chars: Vec<char> = p.text.chars().collect();
+        // The total named last in the sentence, which a change refers to
+        // ("“三公”经费预算28.50万元，比2024年减少2.70万元").
+        let mut last: Option<(usize, &'static str)> = None;
         for a in amounts(&p.text) {
+            let sentence = (0..a.offset)
+                .rev()
+                .find(|&k| matches!(chars[k], '。' | '；'))
+                .map_or(0, |k| k + 1);
             let targets = match named(&chars, a.offset) {
                 Some(Named::Subject(path)) => subject_targets(d, &path),
-                Some(Named::Total(what)) => total_targets(d, what),
-                None => continue,
+                Some(Named::Total(what)) => {
+                    last = Some((sentence, what));
+                    total_targets(d, what, false)
+                }
+                None => {
+                    let Some((_, what)) = last.filter(|(at, _)| *at == sentence) else {
+                        continue;
+                    };
+                    let Some(sign) = change_sign(&chars, a.offset) else {
+                        continue;
+                    };
+                    let targets = total_targets(d, what, true);
+                    let signed = TextAmount {
+                        value: a.value * Decimal::from(sign),
+                        ..a.clone()
+                    };
+                    compare(ch, i + 1, &chars, &signed, &targets, out);
+                    continue;
+                }
             };
             compare(ch, i + 1, &chars, &a, &targets, out);
         }
@@ -716,6 +798,14 @@ mod tests {
             ]
         );
         assert_eq!(a[0].value.to_string(), "3121.42");
+    }
+
+    #[test]
+    fn huge_figures_are_read_and_not_compared() {
+        let a = amounts("收入预算99999999999999999999999999万元");
+        assert_eq!(a.len(), 1);
+        assert!(!comparable(a[0].value));
+        assert!(amounts("收入预算999999999999999999999999999999999万元").is_empty());
     }
 
     #[test]
