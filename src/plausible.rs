@@ -6,6 +6,9 @@
 //!
 //! What it refuses, in the order it looks:
 //!
+//! 0. **A model that breaks its own shape** (a JSON input): a column whose
+//!    header path does not end in its name, a row without one cell per
+//!    column.
 //! 1. **Space-aligned text read as fields** (text and CSV inputs): cells
 //!    that hold runs of spaces between numbers or words, in a good part of
 //!    the rows — the columns of such a file are separated by spaces, and
@@ -50,6 +53,7 @@ pub fn check(doc: &Document) -> Result<(), ReadError> {
 
 fn check_table(format: Format, table: &Table) -> Result<(), ReadError> {
     let here = Place { format, table };
+    well_formed(&here)?;
     if matches!(format, Format::Text | Format::Csv) {
         space_aligned(&here)?;
         split_text(&here)?;
@@ -101,6 +105,36 @@ impl Place<'_> {
             }
         }
     }
+}
+
+/// The model's own promises, which a JSON model may break: every column
+/// has a header path ending in its name, every row one cell per column.
+fn well_formed(here: &Place) -> Result<(), ReadError> {
+    let t = here.table;
+    for (i, c) in t.columns.iter().enumerate() {
+        if c.path.last() != Some(&c.name) {
+            return Err(ReadError::at(
+                format!("table {}, column {}", t.origin.index + 1, i + 1),
+                format!(
+                    "the column '{}' has the header path {:?}, which does not end in its name",
+                    c.name, c.path
+                ),
+            ));
+        }
+    }
+    for r in &t.rows {
+        if r.cells.len() != t.columns.len() {
+            return Err(ReadError::at(
+                here.row(r.source_row),
+                format!(
+                    "a row of {} cells in a table of {} columns",
+                    r.cells.len(),
+                    t.columns.len()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The text a cell was read from: its source text, else its value.
