@@ -114,12 +114,16 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
     };
     if format == Format::Json {
         let doc = read::json::read(bytes)?;
-        plausible::check(&doc)?;
+        plausible::check(&doc, None)?;
         return Ok(doc);
     }
     let raw = read::read_raw(bytes, format)?;
     let mut doc = normalize::normalize(raw, source)?;
-    plausible::check(&doc)?;
+    let text = match format {
+        Format::Text | Format::Csv => read::text::decode(bytes).ok().map(|(t, _)| t),
+        _ => None,
+    };
+    plausible::check(&doc, text.as_deref())?;
     if options.from.is_none()
         && let Some(named) = read::format_of_extension(name)
         && named != format
