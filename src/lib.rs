@@ -134,14 +134,18 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
     };
     if format == Format::Json {
         let doc = read::json::read(bytes, limits)?;
-        plausible::check(&doc)?;
+        plausible::check(&doc, None)?;
         return Ok(doc);
     }
     let raw = read::read_raw(bytes, format, limits, options.keep_hidden)?;
     read::check_raw(&raw, limits)?;
     let mut doc = normalize::normalize(raw, source)?;
     read::check_header_depth(&doc, limits)?;
-    plausible::check(&doc)?;
+    let text = match format {
+        Format::Text | Format::Csv => read::text::decode(bytes).ok().map(|(t, _)| t),
+        _ => None,
+    };
+    plausible::check(&doc, text.as_deref())?;
     if options.from.is_none()
         && let Some(named) = read::format_of_extension(name)
         && named != format

@@ -7,11 +7,32 @@
 //! Amounts are [`Decimal`]s and serialise as strings (`"3593.00"`), never as
 //! floating point numbers.
 //!
-//! Changes within schema 1 (additions only, left out of the JSON when
-//! false, so older model files still read): `Table.hidden` (a hidden
-//! sheet) and `Column.formulas_without_values`. Public outputs carry no
-//! `hidden` flag at all, since hidden content is left out of them; an
-//! archive copy (`hidden = "keep"`) keeps the flags.
+//! ## Changelog
+//!
+//! Behaviour changes around the model, newest first.
+//!
+//! - **Issue 11 (never invent a number, same bytes everywhere, batch
+//!   names).** A document reaches the writers only after the plausibility
+//!   gate ([`crate::plausible`]): a header of number fragments, amounts or
+//!   prose split at thousands separators, an amount with more decimals than
+//!   its [`Cell::raw`] shows, a table whose rows mostly fail to parse,
+//!   space-aligned text read as fields, and a (JSON) model whose column
+//!   path does not end in its name are read errors naming the line or cell.
+//!   Outputs are dated by the date rule of [`crate::time`]
+//!   (`SOURCE_DATE_EPOCH`, the date the document states, its budget year,
+//!   2000-01-01), never by a file's modification time;
+//!   `RenderOptions::dated_from(path)` became
+//!   [`crate::RenderOptions::dated_for`]`(doc)`, `book::newest_input_time`
+//!   became [`crate::book::epoch`], and `BookOptions::created` is an
+//!   `Option`. [`Source::path`] and the batch manifest's paths name files
+//!   losslessly ([`crate::path_text`]: `a\xff.txt` for a byte that is not
+//!   UTF-8, `\\` for a backslash); [`crate::output_stems`] returns
+//!   `OsString`s that never meet, not even ignoring case.
+//! - **Issue 11 (hidden content).** Additions within schema 1, left out
+//!   of the JSON when false, so older model files still read:
+//!   `Table.hidden` (a hidden sheet) and `Column.formulas_without_values`.
+//!   Public outputs carry no `hidden` flag at all, since hidden content is
+//!   left out of them; an archive copy (`hidden = "keep"`) keeps the flags.
 
 use rust_decimal::Decimal;
 use schemars::JsonSchema;

@@ -6,6 +6,9 @@
 //!
 //! What it refuses, in the order it looks:
 //!
+//! 0. **A model that breaks its own shape** (a JSON input): a column whose
+//!    header path does not end in its name, a row without one cell per
+//!    column.
 //! 1. **Space-aligned text read as fields** (text and CSV inputs): cells
 //!    that hold runs of spaces between numbers or words, in a good part of
 //!    the rows — the columns of such a file are separated by spaces, and
@@ -41,15 +44,39 @@ use crate::read::ReadError;
 pub const MIN_ROWS_FOR_FAILURE_RATE: usize = 3;
 
 /// Runs the gate over a document; the first implausible place is the error.
-pub fn check(doc: &Document) -> Result<(), ReadError> {
+/// `text` is the decoded source of a text input: a split number counts
+/// (beyond a leading-zero group) only where its source line holds a comma
+/// between digit groups (`4,739`), so tab-separated `100<TAB>120` is two
+/// amounts.
+pub fn check(doc: &Document, text: Option<&str>) -> Result<(), ReadError> {
+    let lines: Vec<&str> = text.map(|t| t.lines().collect()).unwrap_or_default();
     for table in &doc.tables {
-        check_table(doc.source.format, table)?;
+        check_table(doc.source.format, table, &lines)?;
     }
     Ok(())
 }
 
-fn check_table(format: Format, table: &Table) -> Result<(), ReadError> {
-    let here = Place { format, table };
+/// Whether a line holds a digit, a comma and three digits (`4,739`).
+fn has_grouping_comma(line: &str) -> bool {
+    let b: Vec<char> = line
+        .chars()
+        .map(|c| if c == '，' { ',' } else { c })
+        .collect();
+    b.windows(5)
+        .any(|w| w[0].is_ascii_digit() && w[1] == ',' && w[2..].iter().all(char::is_ascii_digit))
+}
+
+fn check_table(format: Format, table: &Table, lines: &[&str]) -> Result<(), ReadError> {
+    let comma_on = |row: Option<u32>| {
+        row.and_then(|r| lines.get((r as usize).checked_sub(1)?))
+            .is_some_and(|l| has_grouping_comma(l))
+    };
+    let here = Place {
+        format,
+        table,
+        comma_on: &comma_on,
+    };
+    well_formed(&here)?;
     if matches!(format, Format::Text | Format::Csv) {
         space_aligned(&here)?;
         split_text(&here)?;
@@ -65,6 +92,8 @@ fn check_table(format: Format, table: &Table) -> Result<(), ReadError> {
 struct Place<'a> {
     format: Format,
     table: &'a Table,
+    /// Whether the source line of a row holds a comma between digit groups.
+    comma_on: &'a dyn Fn(Option<u32>) -> bool,
 }
 
 impl Place<'_> {
@@ -101,6 +130,36 @@ impl Place<'_> {
             }
         }
     }
+}
+
+/// The model's own promises, which a JSON model may break: every column
+/// has a header path ending in its name, every row one cell per column.
+fn well_formed(here: &Place) -> Result<(), ReadError> {
+    let t = here.table;
+    for (i, c) in t.columns.iter().enumerate() {
+        if c.path.last() != Some(&c.name) {
+            return Err(ReadError::at(
+                format!("table {}, column {}", t.origin.index + 1, i + 1),
+                format!(
+                    "the column '{}' has the header path {:?}, which does not end in its name",
+                    c.name, c.path
+                ),
+            ));
+        }
+    }
+    for r in &t.rows {
+        if r.cells.len() != t.columns.len() {
+            return Err(ReadError::at(
+                here.row(r.source_row),
+                format!(
+                    "a row of {} cells in a table of {} columns",
+                    r.cells.len(),
+                    t.columns.len()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The text a cell was read from: its source text, else its value.
@@ -211,6 +270,9 @@ fn starts_with_group(s: &str) -> Option<bool> {
 
 fn header_fragments(here: &Place) -> Result<(), ReadError> {
     let cols = &here.table.columns;
+    if !(here.comma_on)(here.header_line()) {
+        return Ok(());
+    }
     for i in 1..cols.len() {
         if starts_with_group(&cols[i].name).is_some() && ends_with_group(&cols[i - 1].name) {
             return Err(ReadError::at(
@@ -263,6 +325,9 @@ fn split_text(here: &Place) -> Result<(), ReadError> {
     let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
     let mut found: Vec<(Option<u32>, String, String)> = Vec::new();
     let mut look = |cells: &[String], line: Option<u32>| {
+        if !(here.comma_on)(line) {
+            return;
+        }
         for pair in cells.windows(2) {
             if ends_with_word_and_group(&pair[0]) && starts_with_group_and_text(&pair[1]) {
                 found.push((line, pair[0].clone(), pair[1].clone()));
@@ -309,6 +374,7 @@ fn split_amounts(here: &Place) -> Result<(), ReadError> {
         .rows
         .iter()
         .filter_map(|r| split_in_row(t, r).map(|(c, z)| (r, c, z)))
+        .filter(|(r, _, zero)| *zero || (here.comma_on)(r.source_row))
         .collect();
     let decisive = splits.iter().find(|s| s.2);
     let widespread = splits.len() >= 2 && splits.len() * 2 >= t.rows.len();

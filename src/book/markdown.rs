@@ -21,7 +21,10 @@ fn spans(out: &mut String, spans: &[Span]) {
 pub fn write(book: &Book) -> Vec<u8> {
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", escape(&book.title, Context::Heading)));
-    out.push_str(&format!("{}\n\n", escape(&book.date, Context::Paragraph)));
+    // A book that states no date and no year has none on its cover.
+    if !book.date.is_empty() {
+        out.push_str(&format!("{}\n\n", escape(&book.date, Context::Paragraph)));
+    }
     out.push_str("## 目录\n\n");
     for (i, part) in book.parts.iter().enumerate() {
         let n = chinese_number(i + 1);
