@@ -231,6 +231,11 @@ fn file_kind(meta: &std::fs::Metadata) -> &'static str {
     }
 }
 
+/// Most bytes of the output's name kept in its temporary file's name: with
+/// the dot, process id, counter and ".tmp" it stays under the 255 bytes a
+/// file name may have.
+const MAX_TEMP_STEM_BYTES: usize = 200;
+
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// folder, then renamed over the target, so an interrupted run never leaves
 /// a half-written file under the final name.
@@ -246,7 +251,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .unwrap_or_default();
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+    // File names stop at 255 bytes: a long (legal) name keeps only its
+    // first bytes in the temporary name, so the suffix never makes it fail.
+    let mut cut = name.len().min(MAX_TEMP_STEM_BYTES);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let tmp = dir.join(format!(".{}.{}-{n}.tmp", &name[..cut], std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
