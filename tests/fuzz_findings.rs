@@ -264,3 +264,24 @@ fn an_input_name_of_244_bytes_gives_every_output() {
         assert!(out.join(format!("{stem}.{ext}")).is_file(), "{ext}");
     }
 }
+
+#[test]
+fn jobs_zero_is_a_usage_error() {
+    let out = out_dir("jobs0");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/departments");
+    let o = gongkai(&[
+        "batch".as_ref(),
+        root.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--jobs".as_ref(),
+        "0".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--jobs 0 runs nothing"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing is written");
+}
