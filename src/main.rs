@@ -142,7 +142,7 @@ struct BatchArgs {
     #[arg(long, value_delimiter = ',')]
     to: Vec<OutputFormat>,
     /// Worker threads (default: one per core).
-    #[arg(long, short)]
+    #[arg(long, short, value_parser = parse_jobs)]
     jobs: Option<usize>,
     /// Convert only shard I of N (0-based): a deterministic split by path,
     /// for running one tree on N machines. Each shard writes its own
@@ -196,6 +196,14 @@ struct BookArgs {
     /// JSON keeps the `hidden` flags. Same as `[disclosure] hidden = "keep"`.
     #[arg(long)]
     keep_hidden: bool,
+}
+
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("--jobs 0 runs nothing; give at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{s}' is not a number of worker threads")),
+    }
 }
 
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {

@@ -225,3 +225,63 @@ fn a_profile_limits_table_raises_and_lowers_limits() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn a_book_chapter_outside_the_folder_is_an_error_naming_it() {
+    let dir = out_dir("book");
+    let folder = dir.join("dept");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(dir.join("outside.md"), "# 外面\n\n不在文件夹里。\n").unwrap();
+    std::fs::write(
+        folder.join("支出表.txt"),
+        "支出表\n项目\t金额\n办公费\t1.00\n合计\t1.00\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("book.toml"), "chapters = [\"../outside.md\"]\n").unwrap();
+    let err = gongkai::book::build(&folder, &gongkai::book::BookOptions::default())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("chapters: '../outside.md' is not a file of the folder"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_input_name_of_244_bytes_gives_every_output() {
+    let dir = out_dir("long-name");
+    std::fs::create_dir_all(&dir).unwrap();
+    // 240 bytes of stem plus ".txt": legal, and each output name is 244
+    // bytes or less, but a temporary name with a suffix would not be.
+    let stem = "预".repeat(80);
+    assert_eq!(stem.len(), 240);
+    let input = dir.join(format!("{stem}.txt"));
+    std::fs::write(&input, "支出表\n项目\t金额\n办公费\t1.00\n合计\t1.00\n").unwrap();
+    let (o, out) = convert(&input, "long-name-out", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for ext in ["pdf", "docx", "md", "json"] {
+        assert!(out.join(format!("{stem}.{ext}")).is_file(), "{ext}");
+    }
+}
+
+#[test]
+fn jobs_zero_is_a_usage_error() {
+    let out = out_dir("jobs0");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/departments");
+    let o = gongkai(&[
+        "batch".as_ref(),
+        root.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--jobs".as_ref(),
+        "0".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--jobs 0 runs nothing"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing is written");
+}

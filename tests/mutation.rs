@@ -90,7 +90,11 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -204,7 +208,11 @@ fn run(name: &str, bytes: &[u8], pdf: bool) -> Result<(Duration, usize, bool), S
         let Ok(doc) = gongkai::read_bytes(bytes, name, &ReadOptions::default()) else {
             return false;
         };
-        let mut formats = vec![OutputFormat::Markdown, OutputFormat::Json, OutputFormat::Docx];
+        let mut formats = vec![
+            OutputFormat::Markdown,
+            OutputFormat::Json,
+            OutputFormat::Docx,
+        ];
         if pdf {
             formats.push(OutputFormat::Pdf);
         }

@@ -345,7 +345,7 @@ impl Tally {
                         }
                     }
                 }
-                OutputFormat::Docx => {}
+                OutputFormat::Docx | OutputFormat::PdfA | OutputFormat::Ofd => {}
             }
         }
     }

@@ -162,8 +162,12 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
             docx = docx.add_paragraph(p);
         }
     }
-    let xml = docx.build();
-    let document = package::mark_header_rows(&xml.document, &header_rows)?;
+    let mut xml = docx.build();
+    // The unmarked document.xml is dropped as soon as the marked one is
+    // made, so a large table is held twice for no longer than that.
+    let unmarked = std::mem::take(&mut xml.document);
+    let document = package::mark_header_rows(&unmarked, &header_rows)?;
+    drop(unmarked);
     let when = crate::time::civil_from_unix(options.created);
     let core = package::core_properties(doc.title(), doc.department(), when);
     let families = package::FontEntry::of_profile(&profile.fonts);
