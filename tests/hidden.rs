@@ -64,7 +64,7 @@ const FIXTURES: [&str; 5] = [
 /// rest as UTF-8.
 fn visible_text(format: OutputFormat, bytes: &[u8]) -> String {
     match format {
-        OutputFormat::Pdf => {
+        OutputFormat::Pdf | OutputFormat::PdfA => {
             let mut text = common::pdf::text(bytes);
             if let Some(t) = common::pdf::poppler_text(bytes) {
                 text.push_str(&t);
@@ -78,6 +78,18 @@ fn visible_text(format: OutputFormat, bytes: &[u8]) -> String {
                 .unwrap();
             xml
         }
+        OutputFormat::Ofd => {
+            // Every XML part of the package (its pages' TextCodes, DocInfo).
+            let mut text = String::new();
+            for (name, data) in common::ofd::parts(bytes) {
+                if name.ends_with(".xml") {
+                    for e in common::ofd::elements(&data) {
+                        text.push_str(&e.text);
+                    }
+                }
+            }
+            common::pdf::compact(&text)
+        }
         OutputFormat::Markdown | OutputFormat::Json => String::from_utf8(bytes.to_vec()).unwrap(),
     }
 }
@@ -85,6 +97,7 @@ fn visible_text(format: OutputFormat, bytes: &[u8]) -> String {
 fn formats() -> Vec<OutputFormat> {
     OutputFormat::ALL
         .into_iter()
+        .chain(OutputFormat::ARCHIVAL)
         .filter(|f| f.is_supported())
         .collect()
 }
