@@ -32,7 +32,8 @@ enum Command {
     /// writes OUT/manifest.json. Re-runs convert only what changed.
     Batch(BatchArgs),
     /// Make a department's disclosure book (cover, 目录, chapters, tables)
-    /// from its folder: table files plus chapters written as Markdown.
+    /// from its folder (table files plus chapters written as Markdown) or
+    /// from one workbook holding the whole book (封面, 目录, prose sheets).
     Book(BookArgs),
     /// Check the numbers and indicators of table files.
     Check {
@@ -119,7 +120,7 @@ struct BatchArgs {
 
 #[derive(Args)]
 struct BookArgs {
-    /// The department folder.
+    /// The department folder, or a workbook holding the whole book.
     folder: PathBuf,
     /// Output folder.
     #[arg(long, short)]
@@ -128,10 +129,12 @@ struct BookArgs {
     /// build writes).
     #[arg(long, value_delimiter = ',')]
     to: Vec<OutputFormat>,
-    /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
+    /// Rendering profile: a bundled name (default, gbt9704, shanghai) or a
+    /// .toml file.
     #[arg(long, short)]
     template: Option<String>,
-    /// Treat check findings as errors (exit 1, nothing written).
+    /// Treat check findings and text left from a template as errors (exit
+    /// 1, nothing written).
     #[arg(long)]
     strict: bool,
 }
@@ -413,6 +416,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| gongkai::book::newest_input_time(&args.folder));
     let options = gongkai::book::BookOptions {
         created,
+        table_order: profile.book.table_order.clone(),
         ..Default::default()
     };
     let mut book = match gongkai::book::build(&args.folder, &options) {
@@ -428,9 +432,14 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     for w in book.warnings.iter().chain(&findings).chain(&disclosure) {
         eprintln!("{folder}: warning: {w}");
     }
-    if args.strict && !findings.is_empty() {
+    let unfilled = book
+        .warnings
+        .iter()
+        .filter(|w| w.code == gongkai::book::workbook::UNFILLED)
+        .count();
+    if args.strict && (!findings.is_empty() || unfilled > 0) {
         eprintln!(
-            "{folder}: {} finding(s) and --strict: not written",
+            "{folder}: {} finding(s), {unfilled} place(s) left from the template and --strict: not written",
             findings.len()
         );
         return Ok(ExitCode::from(1));
