@@ -1009,7 +1009,11 @@ mod tests {
                     profile.page.orientation == Orientation::Portrait,
                     "{ctx}: table page {i}"
                 ),
-                _ => assert!(portrait, "{ctx}: page {i} ({kind:?}) is not portrait"),
+                _ => assert_eq!(
+                    portrait,
+                    profile.page.text_orientation() == Orientation::Portrait,
+                    "{ctx}: page {i} ({kind:?})"
+                ),
             }
             for item in &page.items {
                 match item {
@@ -1072,8 +1076,14 @@ mod tests {
             let want = laid.numbers[e.page].unwrap().to_string();
             assert_eq!(number.text, want, "{ctx}: '{}'", e.title);
             let on_page = page_text(&laid.pages[e.page], &[RunKind::Heading, RunKind::Title]);
+            // Without numbered table titles a table's page shows its title
+            // alone.
+            let shown = match e.title.split_once(". ") {
+                Some((_, t)) if e.depth == 1 && !profile.book.number_table_titles => t,
+                _ => e.title.as_str(),
+            };
             assert!(
-                squeeze(&on_page).contains(&squeeze(&e.title)),
+                squeeze(&on_page).contains(&squeeze(shown)),
                 "{ctx}: '{}' is not on page {} ({on_page})",
                 e.title,
                 e.page
@@ -1118,6 +1128,45 @@ mod tests {
         let mut portrait = Profile::default();
         portrait.page.orientation = Orientation::Portrait;
         check(&book, &lay(&book, &portrait), &portrait, "portrait tables");
+    }
+
+    #[test]
+    fn the_shanghai_profile_turns_every_page_and_leaves_headers_white() {
+        let book = sample();
+        let fills = |laid: &BookLayout| {
+            laid.pages
+                .iter()
+                .flat_map(|p| &p.items)
+                .filter(|i| matches!(i, Item::Fill { .. }))
+                .count()
+        };
+        let default = lay(&book, &Profile::default());
+        assert!(fills(&default) > 0, "the default shades headers");
+        let shanghai = Profile::load("shanghai").unwrap();
+        let laid = lay(&book, &shanghai);
+        check(&book, &laid, &shanghai, "shanghai");
+        assert_eq!(fills(&laid), 0, "no shading in the Shanghai style");
+        assert!(
+            laid.pages.iter().all(|p| p.width > p.height),
+            "landscape throughout"
+        );
+        // The cover names the department after the profile's label.
+        let cover = squeeze(&page_text(&laid.pages[0], &[RunKind::Cover]));
+        assert!(
+            cover.contains(&format!("预算主管部门：{}", book.department)),
+            "{cover}"
+        );
+        // Table titles without their 目录 number.
+        let first = &book.tables().next().unwrap().title;
+        let numbered = format!("1.{}", squeeze(first));
+        let all: String = laid
+            .pages
+            .iter()
+            .skip(2)
+            .map(|p| squeeze(&page_text(p, &[RunKind::Title])))
+            .collect();
+        assert!(all.contains(&squeeze(first)), "{all}");
+        assert!(!all.contains(&numbered), "{all}");
     }
 
     #[test]
