@@ -374,3 +374,84 @@ fn a_template_left_partly_unfilled_is_reported_and_strict_fails() {
     ]);
     assert_eq!(run.status.code(), Some(1));
 }
+
+#[test]
+fn the_blank_official_templates_make_books_that_name_every_placeholder() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata/tianbaoxitong");
+    if !dir.exists() {
+        println!("skipped: {} is not there", dir.display());
+        return;
+    }
+    // (file, cover title, cover label, chapters, tables)
+    let cases = [
+        (
+            "department_budget_template.xlsx",
+            "上海市普陀区2026年区级部门预算",
+            "预算主管部门",
+            6,
+            9,
+        ),
+        (
+            "unit_budget_template.xlsx",
+            "上海市普陀区2026年区级单位预算",
+            "预算单位",
+            5,
+            9,
+        ),
+        (
+            "budget_template.xls",
+            "上海市普陀区2026年区级单位预算",
+            "预算单位",
+            5,
+            9,
+        ),
+    ];
+    for (file, title, label, chapters, tables) in cases {
+        let input = dir.join(file);
+        let b = gongkai::book::build(&input, &gongkai::book::BookOptions::default())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(b.title, title, "{file}");
+        assert!(
+            b.department_line
+                .as_deref()
+                .is_some_and(|l| l.starts_with(label)),
+            "{file}: {:?}",
+            b.department_line
+        );
+        // No date on these covers, and never the file's.
+        assert_eq!(b.date, "", "{file}");
+        let n_chapters = b
+            .parts
+            .iter()
+            .filter(|p| matches!(p, gongkai::book::Part::Chapter(_)))
+            .count();
+        assert_eq!(n_chapters, chapters, "{file}");
+        assert_eq!(b.tables().count(), tables, "{file}");
+        // The 目录 lines of the sheet, in its order, none lost.
+        let toc = b.toc();
+        assert_eq!(toc.len(), chapters + 1 + tables, "{file}: {toc:?}");
+        assert!(toc[0].1.starts_with("一、"), "{file}: {toc:?}");
+        let unfilled: Vec<&str> = b
+            .warnings
+            .iter()
+            .filter(|w| w.code == gongkai::book::workbook::UNFILLED)
+            .filter_map(|w| w.at.as_deref())
+            .collect();
+        assert!(
+            unfilled
+                .iter()
+                .any(|a| a.ends_with("sheet '封面', cell A9")),
+            "{file}: {unfilled:?}"
+        );
+        assert!(unfilled.len() >= 10, "{file}: {unfilled:?}");
+        let out = out_dir(&format!("blank-{file}"));
+        let run = gongkai(&[
+            "book",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--strict",
+        ]);
+        assert_eq!(run.status.code(), Some(1), "{file}");
+    }
+}
