@@ -472,6 +472,12 @@ fn book_workbook(names: &[PathBuf]) -> Option<&PathBuf> {
     if books.next().is_some() {
         return None;
     }
+    let size = std::fs::metadata(only).ok()?.len();
+    if size > crate::read::MAX_INPUT_BYTES {
+        // Too large to read: the folder's book is made as usual, and its
+        // reading reports the limit.
+        return None;
+    }
     let bytes = std::fs::read(only).ok()?;
     let name = only.to_string_lossy();
     let format = crate::read::detect(&bytes, &name).ok()?;
@@ -895,6 +901,55 @@ mod tests {
                 "项目支出绩效目标表（含转移支付项目）",
             ]
         );
+    }
+
+    #[test]
+    fn order_entries_name_files_and_sheets() {
+        // A folder's table file, and one of its sheets.
+        assert!(names_source("预算.xlsx", Some("基本支出"), "预算.xlsx"));
+        assert!(names_source(
+            "预算.xlsx",
+            Some("基本支出"),
+            "预算.xlsx#基本支出"
+        ));
+        assert!(!names_source(
+            "预算.xlsx",
+            Some("基本支出"),
+            "预算.xlsx#三公"
+        ));
+        assert!(!names_source("预算.xlsx", Some("基本支出"), "基本支出"));
+        // A workbook book's sheets: by reference, #sheet or name alone,
+        // trailing spaces of sheet names forgiven.
+        let src = "预算.xlsx#部门国有资本经营预算拨款表";
+        assert!(names_source(
+            src,
+            None,
+            "预算.xlsx#部门国有资本经营预算拨款表 "
+        ));
+        assert!(names_source(src, None, "#部门国有资本经营预算拨款表"));
+        assert!(names_source(src, None, "部门国有资本经营预算拨款表"));
+        assert!(!names_source(
+            src,
+            None,
+            "其他.xlsx#部门国有资本经营预算拨款表"
+        ));
+    }
+
+    #[test]
+    fn profile_orders_rank_kinds_and_titles() {
+        let national: Vec<String> = STANDARD_TABLE_ORDER.iter().map(|s| s.to_string()).collect();
+        let jb = "2025年部门一般公共预算基本支出部门预算经济分类预算表";
+        let fund = "2025年部门政府性基金预算支出功能分类预算表";
+        assert!(rank_in(&national, jb) < rank_in(&national, fund));
+        let shanghai: Vec<String> = ["政府性基金", "基本支出"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(rank_in(&shanghai, fund) < rank_in(&shanghai, jb));
+        // Text a title contains, and titles no entry names go last.
+        let custom = vec!["绩效".to_string()];
+        assert_eq!(rank_in(&custom, "项目支出绩效目标表"), 0);
+        assert_eq!(rank_in(&custom, "部门收支总表"), 1);
     }
 
     #[test]

@@ -293,6 +293,17 @@ pub(super) fn build(
         path: path.display().to_string(),
         source,
     };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > crate::read::MAX_INPUT_BYTES {
+        return Err(BookError::Read {
+            path: path.display().to_string(),
+            message: crate::ReadError::TooLarge {
+                size,
+                limit: crate::read::MAX_INPUT_BYTES,
+            }
+            .to_string(),
+        });
+    }
     let bytes = std::fs::read(path).map_err(io)?;
     let read_error = |e: crate::ReadError| BookError::Read {
         path: path.display().to_string(),
