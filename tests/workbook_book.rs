@@ -285,6 +285,10 @@ fn a_folder_with_the_workbook_makes_the_same_book() {
     let made = make(&dir, "folder", &[]);
     let from_file = make(&fixture("putuo-department-2025.xlsx"), "file", &[]);
     assert_eq!(made.md, from_file.md);
+    // The same workbook, the same bytes.
+    let again = make(&fixture("putuo-department-2025.xlsx"), "file-again", &[]);
+    assert!(again.pdf == from_file.pdf, "PDF differs between runs");
+    assert!(again.docx == from_file.docx, "DOCX differs between runs");
     assert!(made.stderr.contains("说明.txt"), "{}", made.stderr);
 }
 
