@@ -235,23 +235,19 @@ fn read_cover(sheet: &SheetText) -> Cover {
 /// A prose sheet as a chapter: its first line the title, each further line
 /// a paragraph. `source` is `file#sheet`.
 fn chapter_of(sheet: &SheetText, source: String) -> Chapter {
-    let lines = sheet.lines();
-    let (title, rest) = match lines.split_first() {
-        Some(((_, t), rest)) => (t.to_string(), rest),
-        None => (sheet.name.trim().to_string(), &lines[..]),
-    };
-    let blocks = rest
-        .iter()
-        .map(|(_, l)| {
+    let (heading, paragraphs) = sheet.heading_and_paragraphs();
+    let blocks = paragraphs
+        .into_iter()
+        .map(|text| {
             Block::Paragraph(vec![Span {
-                text: l.to_string(),
+                text,
                 bold: false,
                 italic: false,
             }])
         })
         .collect();
     Chapter {
-        title,
+        title: heading.unwrap_or_else(|| sheet.name.trim().to_string()),
         blocks,
         source,
     }

@@ -150,6 +150,20 @@ impl SheetText {
             })
             .collect()
     }
+
+    /// A sheet of prose as a heading (its first line, e.g. the merged A1
+    /// title) and paragraphs (every further line): what a text section of
+    /// a document, or a chapter of a book, is made of.
+    pub fn heading_and_paragraphs(&self) -> (Option<String>, Vec<String>) {
+        let lines = self.lines();
+        match lines.split_first() {
+            Some(((_, first), rest)) => (
+                Some(first.to_string()),
+                rest.iter().map(|(_, l)| l.to_string()).collect(),
+            ),
+            None => (None, Vec::new()),
+        }
+    }
 }
 
 fn sheet_text(sheet: &Sheet) -> SheetText {
