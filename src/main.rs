@@ -32,7 +32,8 @@ enum Command {
     /// writes OUT/manifest.json. Re-runs convert only what changed.
     Batch(BatchArgs),
     /// Make a department's disclosure book (cover, 目录, chapters, tables)
-    /// from its folder: table files plus chapters written as Markdown.
+    /// from its folder (table files plus chapters written as Markdown) or
+    /// from one workbook holding the whole book (封面, 目录, prose sheets).
     Book(BookArgs),
     /// Check table files, and department folders as whole books: sums,
     /// identities, totals between tables, required tables and chapters,
@@ -173,7 +174,7 @@ struct BatchArgs {
 
 #[derive(Args)]
 struct BookArgs {
-    /// The department folder.
+    /// The department folder, or a workbook holding the whole book.
     folder: PathBuf,
     /// Output folder.
     #[arg(long, short)]
@@ -182,11 +183,13 @@ struct BookArgs {
     /// (default: pdf, docx and md).
     #[arg(long, value_delimiter = ',')]
     to: Vec<OutputFormat>,
-    /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
+    /// Rendering profile: a bundled name (default, gbt9704, shanghai) or a
+    /// .toml file.
     #[arg(long, short)]
     template: Option<String>,
-    /// Fail on findings (nothing written, exit 1): `--strict` on errors, `--strict=warning` also on
-    /// warnings, `--strict=notice` on any finding.
+    /// Fail on findings and on text left from a template (nothing written,
+    /// exit 1): `--strict` on errors, `--strict=warning` also on warnings,
+    /// `--strict=notice` on any finding.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "error", value_name = "LEVEL")]
     strict: Option<gongkai::check::Severity>,
     #[command(flatten)]
@@ -548,6 +551,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
         created: gongkai::time::source_date_epoch(),
         limits: args.limits.over(profile.limits),
         keep_hidden: !profile.disclosure.omits_hidden(),
+        table_order: profile.book.table_order.clone(),
         ..Default::default()
     };
     let mut book = match gongkai::book::build(&args.folder, &options) {
@@ -570,11 +574,16 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     for w in &disclosure {
         eprintln!("{folder}: warning: {w}");
     }
+    let unfilled = book
+        .warnings
+        .iter()
+        .filter(|w| w.code == gongkai::book::workbook::UNFILLED)
+        .count();
     if let Some(level) = args.strict
-        && gongkai::check::fails(&findings, level)
+        && (gongkai::check::fails(&findings, level) || unfilled > 0)
     {
         eprintln!(
-            "{folder}: {} finding(s) at {level} or worse and --strict={level}: not written",
+            "{folder}: {} finding(s) at {level} or worse, {unfilled} place(s) left from the template and --strict={level}: not written",
             findings.iter().filter(|f| f.severity >= level).count()
         );
         return Ok(ExitCode::from(1));

@@ -197,10 +197,18 @@ impl Table {
         self.columns.iter().position(|c| c.kind == ColumnKind::Text)
     }
 
-    /// Text of a row's label cell, if any.
+    /// Text of a row's label cell, if any; when it is empty, the first
+    /// text before the amounts (a 合计 merged over the 类/款/项 code
+    /// columns stands in the first of them).
     pub fn row_label<'a>(&self, row: &'a Row) -> Option<&'a str> {
         let col = self.label_column()?;
-        row.cells.get(col).and_then(Cell::text)
+        row.cells.get(col).and_then(Cell::text).or_else(|| {
+            row.cells
+                .iter()
+                .zip(&self.columns)
+                .take_while(|(_, c)| c.kind != ColumnKind::Amount)
+                .find_map(|(cell, _)| cell.text().filter(|t| !t.trim().is_empty()))
+        })
     }
 }
 

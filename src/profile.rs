@@ -11,6 +11,7 @@ use thiserror::Error;
 pub const BUNDLED: &[(&str, &str)] = &[
     ("default", include_str!("../templates/default.toml")),
     ("gbt9704", include_str!("../templates/gbt9704.toml")),
+    ("shanghai", include_str!("../templates/shanghai.toml")),
 ];
 
 /// Largest font file a profile may name, in bytes (64 MiB): CJK fonts run
@@ -182,6 +183,110 @@ pub struct Profile {
     /// Rules switched off or given another severity, and what a whole
     /// disclosure must contain.
     pub checks: crate::check::Config,
+    /// How tables look: header shading and font, code and total alignment,
+    /// indentation by level.
+    pub table_style: TableStyle,
+    /// Conventions of the disclosure book: table order, numbered table
+    /// titles, the cover's department label.
+    pub book: BookStyle,
+}
+
+/// How tables look — the choices regional styles differ on.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TableStyle {
+    /// Shade the header rows (grey) — the national style; Shanghai's
+    /// published books leave them white.
+    pub header_shading: bool,
+    /// The font role of header rows: "header" (bold sans) or "body".
+    pub header_font: FontRole,
+    /// Alignment of code columns (类/款/项, 科目编码): "left" or "center".
+    pub code_align: CellAlign,
+    /// Indent row labels by their level (类 ⊃ 款 ⊃ 项).
+    pub indent_levels: bool,
+    /// Total rows (合计/总计) in bold.
+    pub total_bold: bool,
+    /// Total rows shaded.
+    pub total_shading: bool,
+    /// The label of a total row centred in its cell.
+    pub total_label_align: CellAlign,
+}
+
+impl Default for TableStyle {
+    fn default() -> Self {
+        TableStyle {
+            header_shading: true,
+            header_font: FontRole::Header,
+            code_align: CellAlign::Left,
+            indent_levels: true,
+            total_bold: true,
+            total_shading: true,
+            total_label_align: CellAlign::Left,
+        }
+    }
+}
+
+/// A font role a style may pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FontRole {
+    /// The header font (`fonts.header`).
+    Header,
+    /// The body font (`fonts.body`).
+    Body,
+}
+
+/// Horizontal alignment a style may pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CellAlign {
+    /// Flush left.
+    Left,
+    /// Centred.
+    Center,
+}
+
+/// Conventions of the disclosure book.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BookStyle {
+    /// The order of the tables: kinds of table (收支总表, 收入总表,
+    /// 支出总表, 财政拨款收支总表, 一般公共预算支出表, 基本支出, 三公,
+    /// 政府性基金, 国有资本经营, 绩效目标) or any text a title contains.
+    /// Tables matching none follow, by title. A workbook's 目录 sheet, or
+    /// book.toml's `order`, wins over this.
+    pub table_order: Vec<String>,
+    /// Table pages show the table's 目录 number in their title
+    /// ("1. 部门收支总表"); Shanghai's books print the title alone.
+    pub number_table_titles: bool,
+    /// The label before the department on the cover (预算主管部门, 编制部门,
+    /// 部门名称); empty: the department's name alone. A cover sheet's own
+    /// line wins.
+    pub cover_department_label: String,
+}
+
+impl Default for BookStyle {
+    fn default() -> Self {
+        BookStyle {
+            table_order: crate::book::STANDARD_TABLE_ORDER
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            number_table_titles: true,
+            cover_department_label: String::new(),
+        }
+    }
+}
+
+impl BookStyle {
+    /// The cover's department line for `department`.
+    pub fn cover_line(&self, department: &str) -> String {
+        if self.cover_department_label.is_empty() || department.is_empty() {
+            department.to_string()
+        } else {
+            format!("{}：{department}", self.cover_department_label)
+        }
+    }
 }
 
 impl Default for Profile {
@@ -196,6 +301,8 @@ impl Default for Profile {
             disclosure: Disclosure::default(),
             limits: crate::limits::Limits::default(),
             checks: crate::check::Config::default(),
+            table_style: TableStyle::default(),
+            book: BookStyle::default(),
         }
     }
 }
@@ -208,6 +315,9 @@ pub struct Page {
     pub size: PaperSize,
     /// Orientation of table pages.
     pub orientation: Orientation,
+    /// Which pages of a book take `orientation`: "tables" (the cover, 目录
+    /// and chapters stay portrait) or "all".
+    pub orientation_applies_to: OrientationScope,
     /// Top margin in millimetres.
     pub margin_top_mm: f32,
     /// Bottom margin in millimetres.
@@ -223,6 +333,7 @@ impl Default for Page {
         Page {
             size: PaperSize::A4,
             orientation: Orientation::Landscape,
+            orientation_applies_to: OrientationScope::Tables,
             margin_top_mm: 20.0,
             margin_bottom_mm: 18.0,
             margin_left_mm: 15.0,
@@ -262,6 +373,26 @@ pub enum Orientation {
     Portrait,
     /// Wide.
     Landscape,
+}
+
+/// Which pages of a book take the profile's orientation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrientationScope {
+    /// Table pages only; the cover, 目录 and chapters are portrait.
+    Tables,
+    /// Every page.
+    All,
+}
+
+impl Page {
+    /// The orientation of a book's text pages (cover, 目录, chapters).
+    pub fn text_orientation(&self) -> Orientation {
+        match self.orientation_applies_to {
+            OrientationScope::Tables => Orientation::Portrait,
+            OrientationScope::All => self.orientation,
+        }
+    }
 }
 
 /// Page-number styles.
@@ -563,6 +694,23 @@ mod tests {
         assert_eq!(g.page_number, PageNumberStyle::Dash);
         assert_eq!(g.fonts.title.size_pt, 22.0);
         assert_eq!(g.fonts.body.size_pt, 16.0);
+        let s = Profile::load("shanghai").unwrap();
+        assert_eq!(s.page.text_orientation(), Orientation::Landscape);
+        assert!(!s.table_style.header_shading);
+        assert_eq!(s.table_style.code_align, CellAlign::Center);
+        assert!(!s.book.number_table_titles);
+        let rank = |t: &str| crate::book::rank_in(&s.book.table_order, t);
+        assert!(
+            rank("2025年部门政府性基金预算支出功能分类预算表")
+                < rank("2025年部门一般公共预算基本支出部门预算经济分类预算表")
+        );
+        assert!(
+            rank("2025年部门国有资本经营预算支出功能分类预算表")
+                < rank("2025年部门“三公”经费和机关运行经费预算表")
+        );
+        assert_eq!(s.book.cover_line("某局"), "预算主管部门：某局");
+        assert_eq!(d.book.cover_line("某局"), "某局");
+        assert_eq!(d.page.text_orientation(), Orientation::Portrait);
     }
 
     #[test]
@@ -580,7 +728,11 @@ mod tests {
         let e = Profile::parse("page_number = \"roman\"\n", "x.toml", None).unwrap_err();
         assert!(e.to_string().contains("page_number"), "{e}");
         let e = Profile::load("nonesuch").unwrap_err();
-        assert!(e.to_string().contains("bundled: default, gbt9704"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("bundled: default, gbt9704, shanghai"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -22,29 +22,46 @@ pub fn write(book: &Book) -> Vec<u8> {
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", escape(&book.title, Context::Heading)));
     // A book that states no date and no year has none on its cover.
+    if let Some(line) = &book.department_line {
+        out.push_str(&format!("{}\n\n", escape(line, Context::Paragraph)));
+    }
     if !book.date.is_empty() {
         out.push_str(&format!("{}\n\n", escape(&book.date, Context::Paragraph)));
     }
     out.push_str("## 目录\n\n");
+    // The source's own 目录 lines when it has them (a workbook's 目录
+    // sheet), in the order of the parts.
+    let mut own = book.contents.iter().flatten().map(|(_, t)| t.as_str());
     for (i, part) in book.parts.iter().enumerate() {
         let n = chinese_number(i + 1);
         match part {
-            Part::Chapter(c) => out.push_str(&format!(
-                "- [{n}、{}](#part-{})\n",
-                escape(strip_outline_number(&c.title), Context::Cell),
-                i + 1
-            )),
-            Part::Tables { title, tables } => {
+            Part::Chapter(c) => {
+                let line = own.next().map_or_else(
+                    || format!("{n}、{}", strip_outline_number(&c.title)),
+                    str::to_string,
+                );
                 out.push_str(&format!(
-                    "- [{n}、{}](#part-{})\n",
-                    escape(title, Context::Cell),
+                    "- [{}](#part-{})\n",
+                    escape(&line, Context::Cell),
+                    i + 1
+                ))
+            }
+            Part::Tables { title, tables } => {
+                let line = own
+                    .next()
+                    .map_or_else(|| format!("{n}、{title}"), str::to_string);
+                out.push_str(&format!(
+                    "- [{}](#part-{})\n",
+                    escape(&line, Context::Cell),
                     i + 1
                 ));
                 for (k, t) in tables.iter().enumerate() {
+                    let line = own
+                        .next()
+                        .map_or_else(|| format!("{}. {}", k + 1, t.title), str::to_string);
                     out.push_str(&format!(
-                        "  - [{}. {}](#part-{}-{})\n",
-                        k + 1,
-                        escape(&t.title, Context::Cell),
+                        "  - [{}](#part-{}-{})\n",
+                        escape(&line, Context::Cell),
                         i + 1,
                         k + 1
                     ));
@@ -52,14 +69,22 @@ pub fn write(book: &Book) -> Vec<u8> {
             }
         }
     }
+    let numbered = book.contents.is_none();
     for (i, part) in book.parts.iter().enumerate() {
         let n = chinese_number(i + 1);
         match part {
             Part::Chapter(c) => {
+                let heading = if numbered {
+                    format!(
+                        "{n}、{}",
+                        escape(strip_outline_number(&c.title), Context::Heading)
+                    )
+                } else {
+                    escape(&c.title, Context::Heading)
+                };
                 out.push_str(&format!(
-                    "\n<a id=\"part-{}\"></a>\n\n## {n}、{}\n\n",
+                    "\n<a id=\"part-{}\"></a>\n\n## {heading}\n\n",
                     i + 1,
-                    escape(strip_outline_number(&c.title), Context::Heading)
                 ));
                 for block in &c.blocks {
                     match block {
@@ -104,12 +129,15 @@ pub fn write(book: &Book) -> Vec<u8> {
                     escape(title, Context::Heading)
                 ));
                 for (k, t) in tables.iter().enumerate() {
+                    let heading = if numbered {
+                        format!("{}. {}", k + 1, escape(&t.title, Context::Heading))
+                    } else {
+                        escape(&t.title, Context::Heading)
+                    };
                     out.push_str(&format!(
-                        "\n<a id=\"part-{}-{}\"></a>\n\n### {}. {}\n\n",
+                        "\n<a id=\"part-{}-{}\"></a>\n\n### {heading}\n\n",
                         i + 1,
                         k + 1,
-                        k + 1,
-                        escape(&t.title, Context::Heading)
                     ));
                     let mut table = t.table.clone();
                     table.title = None;

@@ -10,6 +10,7 @@ pub mod chapter;
 pub mod checks;
 pub mod docx;
 pub mod markdown;
+pub mod workbook;
 
 use crate::model::{Table, Warning};
 use chapter::Chapter;
@@ -50,6 +51,14 @@ pub enum BookError {
         /// The folder.
         path: String,
     },
+    /// The workbook a book is made from cannot be read.
+    #[error("{path}: {message}")]
+    Read {
+        /// The workbook.
+        path: String,
+        /// Why.
+        message: String,
+    },
 }
 
 /// `book.toml`.
@@ -60,8 +69,9 @@ struct BookToml {
     department: Option<String>,
     year: Option<String>,
     date: Option<String>,
-    /// Files in the order they appear; "tables" stands for the other
-    /// tables in the standard order.
+    /// Files (or sheets, `预算.xlsx#部门政府性基金拨款表`) in the order
+    /// they appear; "tables" stands for the other tables in the standard
+    /// order.
     order: Option<Vec<String>>,
     /// Markdown files that are chapters even if they read as tables.
     chapters: Option<Vec<String>>,
@@ -107,6 +117,16 @@ pub struct Book {
     pub parts: Vec<Part>,
     /// What was noticed on the way (duplicates, unreadable files, findings).
     pub warnings: Vec<Warning>,
+    /// The 目录 as the source gives it (a workbook's 目录 sheet): one
+    /// line per chapter, table group and table, in the order of the parts,
+    /// with the source's own numbering. `None`: the book numbers its parts.
+    pub contents: Option<Vec<(u8, String)>>,
+    /// The cover's title lines as the source gives them (a 封面 sheet);
+    /// empty: the cover is made from the title.
+    pub cover_lines: Vec<String>,
+    /// The cover's department line as the source gives it
+    /// (`预算主管部门：某局`); `None`: the profile's label and the department.
+    pub department_line: Option<String>,
 }
 
 impl Book {
@@ -121,6 +141,9 @@ impl Book {
     /// Headings of the 目录 in order: (depth, numbered title). Chapters and
     /// the table group are depth 0, tables depth 1.
     pub fn toc(&self) -> Vec<(u8, String)> {
+        if let Some(contents) = &self.contents {
+            return contents.clone();
+        }
         let mut out = Vec::new();
         for (i, part) in self.parts.iter().enumerate() {
             let n = chinese_number(i + 1);
@@ -264,6 +287,39 @@ pub fn standard_rank(title: &str) -> Option<usize> {
         .map(|(_, rank)| *rank)
 }
 
+/// The kinds of table [`standard_rank`] tells apart, in the national
+/// (and Guangdong) standard order; `book.table_order` in a profile lists
+/// these (or any other text a title contains) in its own order.
+pub const STANDARD_TABLE_ORDER: [&str; 10] = [
+    "收支总表",
+    "收入总表",
+    "支出总表",
+    "财政拨款收支总表",
+    "一般公共预算支出表",
+    "基本支出",
+    "三公",
+    "政府性基金",
+    "国有资本经营",
+    "绩效目标",
+];
+
+/// Where a table goes under `order` (a profile's `book.table_order`): the
+/// first entry naming its kind (see [`STANDARD_TABLE_ORDER`]), else the
+/// first entry its title contains; after all of them when none does.
+pub fn rank_in(order: &[String], title: &str) -> usize {
+    let kind = standard_rank(title).and_then(|r| STANDARD_TABLE_ORDER.get(r - 1));
+    let squeezed: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    order
+        .iter()
+        .position(|e| Some(&e.as_str()) == kind)
+        .or_else(|| {
+            order
+                .iter()
+                .position(|e| !e.is_empty() && squeezed.contains(e.as_str()))
+        })
+        .unwrap_or(order.len())
+}
+
 /// The standard position of a chapter: before the tables (职能, 机构设置,
 /// 名词解释, 编制说明) or after them (其他相关情况说明, 项目经费情况说明).
 fn chapter_rank(title: &str) -> Option<usize> {
@@ -359,6 +415,9 @@ pub struct BookOptions {
     /// sheets, rows and columns are read either way and left out by
     /// [`Book::disclose`] unless its policy keeps them.
     pub keep_hidden: bool,
+    /// The order of the tables: entries of [`STANDARD_TABLE_ORDER`] or
+    /// text their titles contain (a profile's `book.table_order`).
+    pub table_order: Vec<String>,
 }
 
 impl Default for BookOptions {
@@ -368,6 +427,7 @@ impl Default for BookOptions {
             tables_title: "部门预算表".into(),
             limits: crate::Limits::default(),
             keep_hidden: false,
+            table_order: STANDARD_TABLE_ORDER.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -422,9 +482,46 @@ fn clean_department(name: &str) -> String {
     n.to_string()
 }
 
-/// Reads a department folder into a book. Files that cannot be read are
+/// Whether a file is a workbook by its name.
+fn is_workbook_name(p: &Path) -> bool {
+    matches!(
+        crate::batch::extension_of(p).as_str(),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"
+    )
+}
+
+/// The one workbook of a folder that holds a whole book (a cover, a 目录
+/// or prose sheets beside its tables), if the folder has exactly one
+/// workbook and it is such a one.
+fn book_workbook<'a>(names: &'a [PathBuf], limits: &crate::Limits) -> Option<&'a PathBuf> {
+    let mut books = names
+        .iter()
+        .filter(|p| is_workbook_name(p) && crate::batch::skip_reason(p).is_none());
+    let only = books.next()?;
+    if books.next().is_some() {
+        return None;
+    }
+    // Too large or not a regular file: the folder's book is made as usual,
+    // and its reading reports why.
+    let bytes = crate::read_input_file(only, limits).ok()?;
+    let name = only.to_string_lossy();
+    let format = crate::read::detect(&bytes, &name).ok()?;
+    let wb = crate::read::sheet::read_workbook(&bytes, format, limits).ok()?;
+    wb.sheets.iter().any(|s| s.text_only).then_some(only)
+}
+
+/// Reads a department folder — or one workbook that holds the whole book
+/// (see [`workbook`]) — into a book. Files that cannot be read are
 /// warnings, not errors: the book is made of what can be read.
 pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
+    if folder.is_file() {
+        let dir = match folder.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let config = read_config(dir)?;
+        return workbook::build(folder, &config, dir, options);
+    }
     let config = read_config(folder)?;
     let mut names: Vec<PathBuf> = std::fs::read_dir(folder)
         .map_err(|source| BookError::Io {
@@ -436,6 +533,24 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
         .map(|e| e.path())
         .collect();
     names.sort();
+    if let Some(wb) = book_workbook(&names, &options.limits) {
+        let mut book = workbook::build(wb, &config, folder, options)?;
+        for other in names.iter().filter(|p| *p != wb) {
+            let name = other
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name == BOOK_TOML || crate::batch::skip_reason(other).is_some() {
+                continue;
+            }
+            book.warnings.push(Warning::new(
+                "not-in-book",
+                Some(name),
+                "the folder's book is its workbook; this file is not part of it",
+            ));
+        }
+        return Ok(book);
+    }
     let forced_chapters = config.chapters.clone().unwrap_or_default();
     for entry in &forced_chapters {
         let inside = names
@@ -520,11 +635,18 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
             path: folder.display().to_string(),
         });
     }
+    let order = &options.table_order;
+    let rank = |title: &str, file: &str| {
+        let r = rank_in(order, title);
+        if r < order.len() {
+            r
+        } else {
+            rank_in(order, file)
+        }
+    };
     tables.sort_by(|(fa, a), (fb, b)| {
-        let ra = standard_rank(&a.title).or_else(|| standard_rank(fa));
-        let rb = standard_rank(&b.title).or_else(|| standard_rank(fb));
-        ra.unwrap_or(usize::MAX)
-            .cmp(&rb.unwrap_or(usize::MAX))
+        rank(&a.title, fa)
+            .cmp(&rank(&b.title, fb))
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| fa.cmp(fb))
     });
@@ -612,6 +734,9 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
         date,
         parts,
         warnings,
+        contents: None,
+        cover_lines: Vec::new(),
+        department_line: None,
     })
 }
 
@@ -680,7 +805,10 @@ fn arrange(
                 pending_tables.extend(rest);
                 continue;
             }
-            if let Some(pos) = chapters.iter().position(|(_, c)| c.source == *entry) {
+            if let Some(pos) = chapters
+                .iter()
+                .position(|(_, c)| names_source(&c.source, None, entry))
+            {
                 if !pending_tables.is_empty() {
                     parts.push(group(std::mem::take(&mut pending_tables)));
                 }
@@ -690,7 +818,11 @@ fn arrange(
             let before = pending_tables.len();
             let mut i = 0;
             while i < tables.len() {
-                if tables[i].0 == *entry {
+                if names_source(
+                    &tables[i].0,
+                    tables[i].1.table.origin.sheet.as_deref(),
+                    entry,
+                ) {
                     pending_tables.push(tables.remove(i).1);
                 } else {
                     i += 1;
@@ -700,7 +832,8 @@ fn arrange(
                 return Err(BookError::Config {
                     path: toml_path,
                     message: format!(
-                        "order: '{entry}' is neither a chapter nor a table file of the folder (nor \"{TABLES_KEYWORD}\")"
+                        "order: '{entry}' is neither a chapter nor a table file or sheet of the \
+                         book (nor \"{TABLES_KEYWORD}\"); a sheet is named `file.xlsx#sheet`"
                     ),
                 });
             }
@@ -736,6 +869,28 @@ fn arrange(
         parts.push(group(tables.into_iter().map(|(_, t)| t).collect()));
     }
     Ok(parts)
+}
+
+/// Whether an `order` entry names a part that came from `source` (a file
+/// name, or `file#sheet` for a workbook's sheet) and, for a table, from
+/// `sheet`: the file, `file#sheet`, `#sheet`, or the sheet's name alone
+/// for a book made from one workbook. Sheet names are compared trimmed
+/// (templates have sheet names with trailing spaces).
+fn names_source(source: &str, sheet: Option<&str>, entry: &str) -> bool {
+    if source == entry {
+        return true;
+    }
+    let (file, own_sheet) = match source.split_once('#') {
+        Some((f, s)) => (f, Some(s)),
+        None => (source, sheet),
+    };
+    let Some(own_sheet) = own_sheet.or(sheet).map(str::trim) else {
+        return false;
+    };
+    match entry.split_once('#') {
+        Some((f, s)) => (f.is_empty() || f == file) && s.trim() == own_sheet,
+        None => source.contains('#') && entry.trim() == own_sheet,
+    }
 }
 
 /// What makes two tables the same for the book: their content, not their
@@ -800,6 +955,55 @@ mod tests {
                 "项目支出绩效目标表（含转移支付项目）",
             ]
         );
+    }
+
+    #[test]
+    fn order_entries_name_files_and_sheets() {
+        // A folder's table file, and one of its sheets.
+        assert!(names_source("预算.xlsx", Some("基本支出"), "预算.xlsx"));
+        assert!(names_source(
+            "预算.xlsx",
+            Some("基本支出"),
+            "预算.xlsx#基本支出"
+        ));
+        assert!(!names_source(
+            "预算.xlsx",
+            Some("基本支出"),
+            "预算.xlsx#三公"
+        ));
+        assert!(!names_source("预算.xlsx", Some("基本支出"), "基本支出"));
+        // A workbook book's sheets: by reference, #sheet or name alone,
+        // trailing spaces of sheet names forgiven.
+        let src = "预算.xlsx#部门国有资本经营预算拨款表";
+        assert!(names_source(
+            src,
+            None,
+            "预算.xlsx#部门国有资本经营预算拨款表 "
+        ));
+        assert!(names_source(src, None, "#部门国有资本经营预算拨款表"));
+        assert!(names_source(src, None, "部门国有资本经营预算拨款表"));
+        assert!(!names_source(
+            src,
+            None,
+            "其他.xlsx#部门国有资本经营预算拨款表"
+        ));
+    }
+
+    #[test]
+    fn profile_orders_rank_kinds_and_titles() {
+        let national: Vec<String> = STANDARD_TABLE_ORDER.iter().map(|s| s.to_string()).collect();
+        let jb = "2025年部门一般公共预算基本支出部门预算经济分类预算表";
+        let fund = "2025年部门政府性基金预算支出功能分类预算表";
+        assert!(rank_in(&national, jb) < rank_in(&national, fund));
+        let shanghai: Vec<String> = ["政府性基金", "基本支出"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(rank_in(&shanghai, fund) < rank_in(&shanghai, jb));
+        // Text a title contains, and titles no entry names go last.
+        let custom = vec!["绩效".to_string()];
+        assert_eq!(rank_in(&custom, "项目支出绩效目标表"), 0);
+        assert_eq!(rank_in(&custom, "部门收支总表"), 1);
     }
 
     #[test]

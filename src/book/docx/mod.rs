@@ -337,7 +337,7 @@ impl<'a> Writer<'a> {
         page.margin_right_mm = page.margin_right_mm.max(MIN_TEXT_SIDE_MARGIN_MM);
         page.margin_top_mm = page.margin_top_mm.max(MIN_TEXT_TOP_BOTTOM_MM);
         page.margin_bottom_mm = page.margin_bottom_mm.max(MIN_TEXT_TOP_BOTTOM_MM);
-        Page::oriented(&page, Orientation::Portrait)
+        Page::oriented(&page, self.profile.page.text_orientation())
     }
 
     fn table_page(&self) -> Page {
@@ -418,10 +418,16 @@ impl<'a> Writer<'a> {
             match part {
                 Part::Chapter(c) => {
                     let mut section = pending_text.take().unwrap_or_else(|| {
-                        Section::new(Orientation::Portrait, first_numbered, true)
+                        Section::new(self.profile.page.text_orientation(), first_numbered, true)
                     });
                     first_numbered = false;
-                    let title = format!("{n}、{}", strip_outline_number(&c.title));
+                    // A source's own 目录 numbers its lines; the chapter
+                    // shows its own title, as the source does.
+                    let title = if book.contents.is_some() {
+                        c.title.clone()
+                    } else {
+                        format!("{n}、{}", strip_outline_number(&c.title))
+                    };
                     self.chapter(&mut section, &title, &c.blocks)?;
                     pending_text = Some(section);
                 }
@@ -479,6 +485,7 @@ impl<'a> Writer<'a> {
         let longest = |t: &str| t.split('\n').map(units).fold(0.0f32, f32::max) / 2.0;
         let largest = look.cover.size_pt;
         let title_text = match book.title.strip_prefix(&book.department) {
+            _ if !book.cover_lines.is_empty() => book.cover_lines.join("\n"),
             Some(rest)
                 if !rest.trim().is_empty()
                     && !book.department.is_empty()
@@ -516,7 +523,10 @@ impl<'a> Writer<'a> {
         let title_rpr = rpr_of(&cover, bold_face(&cover), false);
         let line_rpr = rpr_of(&look.cover_line, false, false);
         let title_runs = self.runs(&title_text, &title_rpr, "cover title");
-        let dept = format!("编制部门：{}", book.department);
+        let dept = book
+            .department_line
+            .clone()
+            .unwrap_or_else(|| self.profile.book.cover_line(&book.department));
         let dept_runs = self.runs(&dept, &line_rpr, "cover");
         let date_runs = self.runs(&book.date, &line_rpr, "cover date");
         let center = |spacing: Option<String>, content: String| {
@@ -536,12 +546,12 @@ impl<'a> Writer<'a> {
         items.push(center(spacing(date_before, small_line), date_runs));
         Section {
             items,
-            ..Section::new(Orientation::Portrait, false, true)
+            ..Section::new(self.profile.page.text_orientation(), false, true)
         }
     }
 
     fn toc_section_placeholder(&self) -> Section {
-        Section::new(Orientation::Portrait, false, true)
+        Section::new(self.profile.page.text_orientation(), false, true)
     }
 
     /// The 目录: its heading, then the TOC field with one pre-rendered
@@ -597,7 +607,7 @@ impl<'a> Writer<'a> {
         }
         Section {
             items,
-            ..Section::new(Orientation::Portrait, false, true)
+            ..Section::new(self.profile.page.text_orientation(), false, true)
         }
     }
 
@@ -646,8 +656,17 @@ impl<'a> Writer<'a> {
         title: &str,
         blocks: &[Block],
     ) -> Result<(), WriteError> {
-        let (p, mark) = self.heading("Heading1", title, false);
+        // Every chapter from a new page, as in the PDF.
+        let new_page = !section.items.is_empty();
+        let (p, mark) = self.heading("Heading1", title, new_page);
         section.items.push(Item::Para(p));
+        section.flows.push(Flow::Lines {
+            lines: 0,
+            line: 0,
+            space: 0,
+            keep_next: true,
+            page_break_before: new_page,
+        });
         section.flows.push(Flow::Anchor(mark));
         let h1 = self.look.h1.clone();
         let width = self.text_page().text_width;
@@ -772,7 +791,11 @@ impl<'a> Writer<'a> {
         let width = self.table_page().text_width;
         for (k, t) in tables.iter().enumerate() {
             self.table_no += 1;
-            let text = format!("{}. {}", k + 1, t.title);
+            let text = if self.profile.book.number_table_titles {
+                format!("{}. {}", k + 1, t.title)
+            } else {
+                t.title.clone()
+            };
             let (p, mark) = self.heading("Heading2", &text, k > 0);
             section.items.push(Item::Para(p));
             section.flows.push(Flow::Lines {

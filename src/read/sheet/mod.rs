@@ -119,8 +119,122 @@ fn check_sheet_list(metas: &[calamine::Sheet], limits: &Limits) -> Result<(), Re
     Ok(())
 }
 
-/// Reads a workbook into one raw table per non-empty sheet.
+/// Reads a workbook into one raw table per sheet that holds a table.
+/// Sheets of text alone (a cover, a 目录, a sheet of prose) are not tables:
+/// they are left out with a `text-sheet` warning here, and
+/// [`read_workbook`] gives their text to whoever uses it (the book).
 pub fn read(bytes: &[u8], format: Format, limits: &Limits) -> Result<RawDocument, ReadError> {
+    read_workbook(bytes, format, limits).map(|w| w.tables)
+}
+
+/// A workbook read whole: the raw tables of its table sheets and the text
+/// of every sheet, in workbook order.
+#[derive(Debug, Default)]
+pub struct Workbook {
+    /// The sheets that hold tables, as [`read`] gives them.
+    pub tables: RawDocument,
+    /// Every non-empty sheet's text cells, in workbook order.
+    pub sheets: Vec<SheetText>,
+}
+
+/// The text cells of one sheet, top to bottom and left to right.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetText {
+    /// The sheet's name, as the workbook spells it (trailing spaces kept).
+    pub name: String,
+    /// Hidden in the workbook.
+    pub hidden: bool,
+    /// The cells holding text.
+    pub cells: Vec<TextCell>,
+    /// Whether the sheet holds text alone: no row has two filled cells, so
+    /// it is no table (a cover, a 目录, a sheet of prose).
+    pub text_only: bool,
+}
+
+/// A cell holding text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextCell {
+    /// A1 reference, e.g. `A3`.
+    pub cell: String,
+    /// The text, line breaks and leading spaces kept.
+    pub text: String,
+}
+
+impl SheetText {
+    /// The sheet's lines of text in reading order, each with the cell it
+    /// stands in: every cell split at its line breaks, spaces (also the
+    /// full-width ones) trimmed, empty lines dropped.
+    pub fn lines(&self) -> Vec<(&str, &str)> {
+        self.cells
+            .iter()
+            .flat_map(|c| {
+                c.text
+                    .split('\n')
+                    .map(|l| l.trim_matches(|ch: char| ch.is_whitespace()))
+                    .filter(|l| !l.is_empty())
+                    .map(move |l| (c.cell.as_str(), l))
+            })
+            .collect()
+    }
+
+    /// A sheet of prose as a heading (its first line, e.g. the merged A1
+    /// title) and paragraphs (every further line): what a text section of
+    /// a document, or a chapter of a book, is made of.
+    pub fn heading_and_paragraphs(&self) -> (Option<String>, Vec<String>) {
+        let lines = self.lines();
+        match lines.split_first() {
+            Some(((_, first), rest)) => (
+                Some(first.to_string()),
+                rest.iter().map(|(_, l)| l.to_string()).collect(),
+            ),
+            None => (None, Vec::new()),
+        }
+    }
+}
+
+fn sheet_text(sheet: &Sheet) -> SheetText {
+    let mut cells: Vec<&SheetCell> = sheet
+        .cells
+        .iter()
+        .filter(|c| match &c.value {
+            CellValue::Text(t) => !crate::read::is_blank(t),
+            _ => true,
+        })
+        .collect();
+    cells.sort_by_key(|c| (c.row, c.col));
+    let mut text_only = !cells.is_empty();
+    for pair in cells.windows(2) {
+        if pair[0].row == pair[1].row {
+            text_only = false;
+        }
+    }
+    if cells.iter().any(|c| !matches!(c.value, CellValue::Text(_))) {
+        text_only = false;
+    }
+    SheetText {
+        name: sheet.name.clone(),
+        hidden: sheet.hidden,
+        cells: cells
+            .iter()
+            .filter_map(|c| match &c.value {
+                CellValue::Text(t) => Some(TextCell {
+                    cell: cell_ref(c.row, c.col),
+                    text: t.replace("\r\n", "\n"),
+                }),
+                _ => None,
+            })
+            .collect(),
+        text_only,
+    }
+}
+
+/// Reads a workbook: the raw tables of its table sheets and the text of
+/// all its sheets.
+pub fn read_workbook(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Workbook, ReadError> {
     let mut warnings = Vec::new();
     // calamine parses hostile bytes; the checks above it refuse what we
     // know to be dangerous, and a panic inside it becomes an error rather
@@ -152,8 +266,25 @@ pub fn read(bytes: &[u8], format: Format, limits: &Limits) -> Result<RawDocument
     let mut budget = Budget::default();
     let mut tables = Vec::new();
     let mut empty = Vec::new();
+    let mut texts = Vec::new();
+    let mut text_sheets = 0;
     for sheet in sheets {
         let name = sheet.name.clone();
+        let text = sheet_text(&sheet);
+        if text.text_only {
+            text_sheets += 1;
+            warnings.push(Warning::new(
+                "text-sheet",
+                Some(format!("sheet '{name}'")),
+                "the sheet holds text, not a table; `gongkai book` makes it a chapter (or the \
+                 cover or 目录), convert leaves it out",
+            ));
+            texts.push(text);
+            continue;
+        }
+        if !text.cells.is_empty() || !sheet.cells.is_empty() {
+            texts.push(text);
+        }
         if sheet.hidden {
             warnings.push(Warning::new(
                 "hidden-sheet",
@@ -167,7 +298,7 @@ pub fn read(bytes: &[u8], format: Format, limits: &Limits) -> Result<RawDocument
             None => empty.push(name),
         }
     }
-    if tables.is_empty() {
+    if tables.is_empty() && text_sheets == 0 {
         return Err(ReadError::NoTable(match (count, empty.first()) {
             (0, _) => "the workbook has no worksheet".to_string(),
             (1, Some(name)) => format!("the workbook's only sheet, '{name}', is empty"),
@@ -181,7 +312,10 @@ pub fn read(bytes: &[u8], format: Format, limits: &Limits) -> Result<RawDocument
             "the sheet is empty; skipped",
         ));
     }
-    Ok(RawDocument { tables, warnings })
+    Ok(Workbook {
+        tables: RawDocument { tables, warnings },
+        sheets: texts,
+    })
 }
 
 /// One sheet as a format module found it, in absolute sheet coordinates

@@ -448,6 +448,12 @@ fn table_xml(
     warnings: &mut Vec<Warning>,
 ) -> (DocxTable, usize) {
     let fonts_ = &ctx.profile.fonts;
+    let style = &ctx.profile.table_style;
+    let header_font = match style.header_font {
+        crate::profile::FontRole::Header => &fonts_.header,
+        crate::profile::FontRole::Body => &fonts_.body,
+    };
+    let header_bold = style.header_font == crate::profile::FontRole::Header;
     let widths = column_widths(table, text_width, &fonts_.body);
     let resolved = grid::resolve(table);
     let layout = &resolved.header;
@@ -485,8 +491,8 @@ fn table_xml(
                 let at = format!("table {}, header", ctx.table_no);
                 cell = cell.add_paragraph(cell_paragraph(AlignmentType::Center).add_run(text_run(
                     &h.text,
-                    &fonts_.header,
-                    true,
+                    header_font,
+                    header_bold,
                     warnings,
                     &at,
                 )));
@@ -518,7 +524,8 @@ fn table_xml(
     }
     let label_col = table.label_column();
     for (r, row) in table.rows.iter().enumerate() {
-        let bold = row.kind == RowKind::Total;
+        let total = row.kind == RowKind::Total;
+        let bold = total && style.total_bold;
         let mut cells = Vec::new();
         let slots = resolved.body.get(r).map(Vec::as_slice).unwrap_or(&[]);
         let mut c = 0;
@@ -538,11 +545,19 @@ fn table_xml(
                         (_, ColumnKind::Amount | ColumnKind::Percent) => {
                             (AlignmentType::Right, &fonts_.numbers)
                         }
+                        _ if total
+                            && style.total_label_align == crate::profile::CellAlign::Center =>
+                        {
+                            (AlignmentType::Center, &fonts_.body)
+                        }
+                        // Codes are centred in Word tables whatever
+                        // `code_align` says: that is how the DOCX writer
+                        // has always set them.
                         (_, ColumnKind::Code) => (AlignmentType::Center, &fonts_.body),
                         _ => (AlignmentType::Left, &fonts_.body),
                     };
                     let mut p = cell_paragraph(align);
-                    if Some(c) == label_col && row.level > 1 {
+                    if style.indent_levels && Some(c) == label_col && row.level > 1 {
                         // The hierarchy as indentation, one character a level.
                         // leftChars for Word and WPS, twips for LibreOffice.
                         let steps = i32::from(row.level - 1);

@@ -15,7 +15,7 @@ use super::{
 use crate::book::chapter::{Block, Chapter, Span};
 use crate::book::{Book, Part};
 use crate::model::{Table, Warning};
-use crate::profile::{Orientation, Profile};
+use crate::profile::Profile;
 use crate::write::pdf::fonts::{FontBook, Role};
 
 /// Running text is set at least this size, in points (小四): the profile's
@@ -631,7 +631,7 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
     let text_geo = Geometry::oriented(
         profile,
         fonts,
-        Orientation::Portrait,
+        profile.page.text_orientation(),
         TEXT_MIN_SIDE_MARGIN_MM,
     );
     let table_geo = Geometry::oriented(profile, fonts, profile.page.orientation, 0.0);
@@ -665,7 +665,14 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
         match part {
             Part::Chapter(c) => {
                 let title = entry(0, body.pages.len(), c.title.clone());
-                body.chapter(c, &title);
+                // A source's own 目录 numbers its lines; the chapter's page
+                // shows the chapter's own title, as the source does.
+                let heading = if book.contents.is_some() {
+                    c.title.clone()
+                } else {
+                    title
+                };
+                body.chapter(c, &heading);
             }
             Part::Tables { title, tables } => {
                 let heading = entry(0, body.pages.len(), title.clone());
@@ -677,9 +684,15 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
                     table_number += 1;
                     let numbered = entry(1, body.pages.len(), format!("{}. {}", k + 1, t.title));
                     let mut table = t.table.clone();
-                    table.title = Some(numbered.clone());
+                    table.title = Some(if profile.book.number_table_titles {
+                        numbered.clone()
+                    } else {
+                        t.title.clone()
+                    });
                     let label = format!("table {table_number} '{}' ({})", t.title, t.source);
-                    let head = (k == 0).then_some(heading.as_str());
+                    // A source's own 目录 lists the group; its tables begin
+                    // at once, as in the source.
+                    let head = (k == 0 && book.contents.is_none()).then_some(heading.as_str());
                     body.group_table(&table_geo, &table, label, head);
                 }
             }
@@ -699,7 +712,18 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
         e.page += offset;
         e.contents_line = line.map(|(p, r)| (p + 1, r));
     }
-    let mut pages = vec![cover(book, &text_geo, ty, fonts, &mut missing)];
+    let department_line = book
+        .department_line
+        .clone()
+        .unwrap_or_else(|| profile.book.cover_line(&book.department));
+    let mut pages = vec![cover(
+        book,
+        &department_line,
+        &text_geo,
+        ty,
+        fonts,
+        &mut missing,
+    )];
     let mut kinds = vec![PageKind::Cover];
     kinds.extend(std::iter::repeat_n(PageKind::Contents, contents.len()));
     pages.extend(contents);
@@ -725,6 +749,7 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
 /// the department and the date near the foot.
 fn cover(
     book: &Book,
+    department_line: &str,
     geo: &Geometry,
     ty: Type,
     fonts: &FontBook,
@@ -733,6 +758,7 @@ fn cover(
     let mut page = PageLayout::empty(geo, 0);
     let area = geo.area;
     let pieces: Vec<&str> = match book.title.strip_prefix(book.department.as_str()) {
+        _ if !book.cover_lines.is_empty() => book.cover_lines.iter().map(String::as_str).collect(),
         Some(rest) if !book.department.is_empty() && !rest.trim().is_empty() => {
             vec![book.department.as_str(), rest.trim()]
         }
@@ -769,7 +795,7 @@ fn cover(
     let mut y = geo.height * COVER_FOOT_AT;
     for (text, role, size) in [
         (
-            book.department.as_str(),
+            department_line,
             Role::Header,
             ty.text * CHAPTER_HEADING_SCALE,
         ),
@@ -940,6 +966,7 @@ mod tests {
     use super::super::{GlyphRun, Item};
     use super::*;
     use crate::book::chapter::{Block, Chapter, Span};
+    use crate::profile::Orientation;
 
     fn sample() -> Book {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1010,7 +1037,11 @@ mod tests {
                     profile.page.orientation == Orientation::Portrait,
                     "{ctx}: table page {i}"
                 ),
-                _ => assert!(portrait, "{ctx}: page {i} ({kind:?}) is not portrait"),
+                _ => assert_eq!(
+                    portrait,
+                    profile.page.text_orientation() == Orientation::Portrait,
+                    "{ctx}: page {i} ({kind:?})"
+                ),
             }
             for item in &page.items {
                 match item {
@@ -1073,8 +1104,14 @@ mod tests {
             let want = laid.numbers[e.page].unwrap().to_string();
             assert_eq!(number.text, want, "{ctx}: '{}'", e.title);
             let on_page = page_text(&laid.pages[e.page], &[RunKind::Heading, RunKind::Title]);
+            // Without numbered table titles a table's page shows its title
+            // alone.
+            let shown = match e.title.split_once(". ") {
+                Some((_, t)) if e.depth == 1 && !profile.book.number_table_titles => t,
+                _ => e.title.as_str(),
+            };
             assert!(
-                squeeze(&on_page).contains(&squeeze(&e.title)),
+                squeeze(&on_page).contains(&squeeze(shown)),
                 "{ctx}: '{}' is not on page {} ({on_page})",
                 e.title,
                 e.page
@@ -1119,6 +1156,45 @@ mod tests {
         let mut portrait = Profile::default();
         portrait.page.orientation = Orientation::Portrait;
         check(&book, &lay(&book, &portrait), &portrait, "portrait tables");
+    }
+
+    #[test]
+    fn the_shanghai_profile_turns_every_page_and_leaves_headers_white() {
+        let book = sample();
+        let fills = |laid: &BookLayout| {
+            laid.pages
+                .iter()
+                .flat_map(|p| &p.items)
+                .filter(|i| matches!(i, Item::Fill { .. }))
+                .count()
+        };
+        let default = lay(&book, &Profile::default());
+        assert!(fills(&default) > 0, "the default shades headers");
+        let shanghai = Profile::load("shanghai").unwrap();
+        let laid = lay(&book, &shanghai);
+        check(&book, &laid, &shanghai, "shanghai");
+        assert_eq!(fills(&laid), 0, "no shading in the Shanghai style");
+        assert!(
+            laid.pages.iter().all(|p| p.width > p.height),
+            "landscape throughout"
+        );
+        // The cover names the department after the profile's label.
+        let cover = squeeze(&page_text(&laid.pages[0], &[RunKind::Cover]));
+        assert!(
+            cover.contains(&format!("预算主管部门：{}", book.department)),
+            "{cover}"
+        );
+        // Table titles without their 目录 number.
+        let first = &book.tables().next().unwrap().title;
+        let numbered = format!("1.{}", squeeze(first));
+        let all: String = laid
+            .pages
+            .iter()
+            .skip(2)
+            .map(|p| squeeze(&page_text(p, &[RunKind::Title])))
+            .collect();
+        assert!(all.contains(&squeeze(first)), "{all}");
+        assert!(!all.contains(&numbered), "{all}");
     }
 
     #[test]
@@ -1172,6 +1248,9 @@ mod tests {
             department: "某局".into(),
             year: Some("2025".into()),
             date: "2025年2月".into(),
+            contents: None,
+            cover_lines: Vec::new(),
+            department_line: None,
             parts,
             warnings: Vec::new(),
         }

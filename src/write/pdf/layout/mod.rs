@@ -258,6 +258,45 @@ pub(crate) struct Geometry {
     /// pagination stops one page past it, so a hostile table costs no
     /// more than that.
     pub max_table_pages: usize,
+    /// How tables look (the profile's `table_style`).
+    pub look: TableLook,
+}
+
+/// The profile's `table_style` as the table layout uses it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TableLook {
+    /// Header cells shaded.
+    pub header_shading: bool,
+    /// The font role of header cells.
+    pub header_role: Role,
+    /// Code columns centred.
+    pub code_center: bool,
+    /// Row labels indented by level.
+    pub indent_levels: bool,
+    /// Total rows bold.
+    pub total_bold: bool,
+    /// Total rows shaded.
+    pub total_shading: bool,
+    /// Total rows' labels centred.
+    pub total_label_center: bool,
+}
+
+impl TableLook {
+    fn of(style: &crate::profile::TableStyle) -> TableLook {
+        use crate::profile::{CellAlign, FontRole};
+        TableLook {
+            header_shading: style.header_shading,
+            header_role: match style.header_font {
+                FontRole::Header => Role::Header,
+                FontRole::Body => Role::Body,
+            },
+            code_center: style.code_align == CellAlign::Center,
+            indent_levels: style.indent_levels,
+            total_bold: style.total_bold,
+            total_shading: style.total_shading,
+            total_label_center: style.total_label_align == CellAlign::Center,
+        }
+    }
 }
 
 /// Smallest text area a profile may leave, in points: room for a handful
@@ -330,6 +369,7 @@ impl Geometry {
             content_top,
             content_bottom,
             max_table_pages: profile.limits.pages_per_table,
+            look: TableLook::of(&profile.table_style),
         }
     }
 

@@ -330,10 +330,12 @@ impl Paginator<'_, '_> {
             let y = top + offsets.get(cell.row).copied().unwrap_or(0.0);
             let h: f32 = self.header_h.iter().skip(cell.row).take(cell.rows).sum();
             let rect = self.span_rect(cell.col, cell.cols, y, h);
-            self.page.items.push(Item::Fill {
-                rect,
-                gray: HEADER_SHADE,
-            });
+            if self.ctx.geo.look.header_shading {
+                self.page.items.push(Item::Fill {
+                    rect,
+                    gray: HEADER_SHADE,
+                });
+            }
             draw_lines(
                 &mut self.page.items,
                 cell,
@@ -383,7 +385,9 @@ impl Paginator<'_, '_> {
     }
 
     fn cell_fragment(&mut self, cell: &GridCell, lines: &[Line], rect: Rect, center: bool) {
-        if self.cells.kinds.get(cell.row) == Some(&RowKind::Total) {
+        if self.ctx.geo.look.total_shading
+            && self.cells.kinds.get(cell.row) == Some(&RowKind::Total)
+        {
             self.page.items.push(Item::Fill {
                 rect,
                 gray: TOTAL_SHADE,

@@ -117,12 +117,14 @@ fn cell_text(value: &Value) -> Option<String> {
 pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -> Cells {
     let fonts = ctx.fonts;
     let table = ctx.table;
-    let header_size = fonts.size(Role::Header) * scale;
     let body_size = fonts.size(Role::Body) * scale;
     let number_size = fonts.size(Role::Numbers) * scale;
     let mut header = Vec::new();
+    let look = ctx.geo.look;
+    let header_role = look.header_role;
+    let header_size = fonts.size(header_role) * scale;
     for h in &resolved.header.cells {
-        let shaped = shape(&h.text, Role::Header, header_size, fonts);
+        let shaped = shape(&h.text, header_role, header_size, fonts);
         let name = table.columns.get(h.col).map_or("", |c| c.name.as_str());
         ctx.missing.check(
             &shaped,
@@ -154,7 +156,8 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
         let Some(row) = table.rows.get(r) else {
             return 0.0;
         };
-        if Some(c) != label_col || deepest < 2 || row.kind == RowKind::Total {
+        if !look.indent_levels || Some(c) != label_col || deepest < 2 || row.kind == RowKind::Total
+        {
             return 0.0;
         }
         let steps = row.level.saturating_sub(1).min(MAX_INDENT_STEPS);
@@ -165,6 +168,7 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
         let kind = row.map_or(RowKind::Item, |row| row.kind);
         kinds.push(kind);
         let total = kind == RowKind::Total;
+        let bold = total && look.total_bold;
         for (c, slot) in slots.iter().enumerate() {
             let Slot::Cell { cell, rows, cols } = slot else {
                 continue;
@@ -174,7 +178,7 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
                 .get(c)
                 .map_or(ColumnKind::Text, |col| col.kind);
             let numeric = matches!(cell.value, Value::Amount(_) | Value::Percent(_));
-            let (role, size) = match (total, numeric) {
+            let (role, size) = match (bold, numeric) {
                 // Totals in the bold sans, at the size of the text around them.
                 (true, true) => (Role::Header, number_size),
                 (true, false) => (Role::Header, body_size),
@@ -183,6 +187,8 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
             };
             let align = match (numeric, col_kind) {
                 (true, _) | (_, ColumnKind::Amount | ColumnKind::Percent) => HAlign::Right,
+                (false, _) if total && look.total_label_center => HAlign::Center,
+                (false, ColumnKind::Code) if look.code_center => HAlign::Center,
                 (false, ColumnKind::Code) => HAlign::Left,
                 (false, ColumnKind::Text) => HAlign::Left,
             };
