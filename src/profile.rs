@@ -103,6 +103,23 @@ impl Profile {
                 (0.0..=80.0).contains(&v),
             )?;
         }
+        let t = &profile.table;
+        for (key, v) in [
+            ("table.body_pt", t.body_pt),
+            ("table.header_pt", t.header_pt),
+        ] {
+            check(
+                &format!("{key} = {v}: a size is between 4 and 72 pt"),
+                (4.0..=72.0).contains(&v),
+            )?;
+        }
+        check(
+            &format!(
+                "table.min_scale = {}: the smallest share of the type sizes is between 0.3 and 1",
+                t.min_scale
+            ),
+            (0.3..=1.0).contains(&t.min_scale),
+        )?;
         let fonts = &mut profile.fonts;
         for (role, spec) in [
             ("title", &mut fonts.title),
@@ -154,6 +171,8 @@ pub struct Profile {
     pub footer_text: Option<String>,
     /// What public versions leave out or mask.
     pub disclosure: Disclosure,
+    /// How tables may grow and shrink their type to fit the page.
+    pub table: TableType,
 }
 
 impl Default for Profile {
@@ -166,6 +185,38 @@ impl Default for Profile {
             header_text: None,
             footer_text: None,
             disclosure: Disclosure::default(),
+            table: TableType::default(),
+        }
+    }
+}
+
+/// The type sizes of tables: how large they may grow when the page has
+/// room to spare, how small they may shrink when it has not.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TableType {
+    /// Body (and amount) size a table grows to, in points, when its
+    /// columns fit with room to spare; never below `fonts.body.size_pt`.
+    pub body_pt: f32,
+    /// Header size a table grows to, in points; never below
+    /// `fonts.header.size_pt`.
+    pub header_pt: f32,
+    /// Smallest share of the profile's sizes a wide table is set at
+    /// (0.3–1); below it the table goes to A3 (with `wide_to_a3`) or its
+    /// header labels, then its text cells wrap between characters.
+    pub min_scale: f32,
+    /// Set a table too wide for the page even at `min_scale` on A3 paper
+    /// of the same orientation.
+    pub wide_to_a3: bool,
+}
+
+impl Default for TableType {
+    fn default() -> Self {
+        TableType {
+            body_pt: 11.0,
+            header_pt: 12.0,
+            min_scale: 0.7,
+            wide_to_a3: false,
         }
     }
 }

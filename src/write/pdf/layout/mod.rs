@@ -9,7 +9,7 @@
 //! placed last, when the page count is known.
 
 pub mod book;
-mod columns;
+pub(crate) mod columns;
 mod paginate;
 mod rows;
 #[cfg(test)]
@@ -34,9 +34,9 @@ pub const LINE_HEIGHT: f32 = 1.3;
 /// below it.
 pub const ASCENT: f32 = 0.88;
 
-/// Horizontal padding inside a cell, in points (1.4 mm): amounts and
-/// text never touch the rules, unlike the published PDFs.
-pub const CELL_PAD_X: f32 = 4.0;
+/// Horizontal padding inside a cell, in points: the fitting routine's,
+/// which the DOCX writer shares.
+pub const CELL_PAD_X: f32 = crate::write::fit::CELL_PAD_X;
 
 /// Vertical padding inside a cell, in points.
 pub const CELL_PAD_Y: f32 = 2.5;
@@ -249,6 +249,8 @@ pub(crate) struct Geometry {
     pub content_top: f32,
     /// Bottom of the content above the footer.
     pub content_bottom: f32,
+    /// How tables may grow and shrink their type.
+    pub table: crate::profile::TableType,
 }
 
 /// Smallest text area a profile may leave, in points: room for a handful
@@ -320,6 +322,7 @@ impl Geometry {
             area,
             content_top,
             content_bottom,
+            table: profile.table,
         }
     }
 
