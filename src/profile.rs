@@ -202,12 +202,9 @@ pub struct TableType {
     /// `fonts.header.size_pt`.
     pub header_pt: f32,
     /// Smallest share of the profile's sizes a wide table is set at
-    /// (0.3–1); below it the table goes to A3 (with `wide_to_a3`) or its
-    /// header labels, then its text cells wrap between characters.
+    /// (0.3–1); below it the table's header labels, then its text cells
+    /// wrap between characters (amounts and codes never).
     pub min_scale: f32,
-    /// Set a table too wide for the page even at `min_scale` on A3 paper
-    /// of the same orientation.
-    pub wide_to_a3: bool,
 }
 
 impl Default for TableType {
@@ -216,7 +213,6 @@ impl Default for TableType {
             body_pt: 11.0,
             header_pt: 12.0,
             min_scale: 0.7,
-            wide_to_a3: false,
         }
     }
 }
@@ -448,6 +444,17 @@ mod tests {
         assert_eq!(g.page_number, PageNumberStyle::Dash);
         assert_eq!(g.fonts.title.size_pt, 22.0);
         assert_eq!(g.fonts.body.size_pt, 16.0);
+    }
+
+    #[test]
+    fn table_sizes_default_and_are_checked() {
+        let p = Profile::parse("[table]\nbody_pt = 12.0\n", "x.toml", None).unwrap();
+        assert_eq!((p.table.body_pt, p.table.header_pt), (12.0, 12.0));
+        assert_eq!(Profile::default().table.min_scale, 0.7);
+        let e = Profile::parse("[table]\nmin_scale = 0.1\n", "x.toml", None).unwrap_err();
+        assert!(e.to_string().contains("table.min_scale = 0.1"), "{e}");
+        let e = Profile::parse("[table]\nheader_pt = 90.0\n", "x.toml", None).unwrap_err();
+        assert!(e.to_string().contains("table.header_pt = 90"), "{e}");
     }
 
     #[test]

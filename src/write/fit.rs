@@ -346,15 +346,15 @@ impl Fitter {
         }
     }
 
-    /// The widths at the profile's sizes scaled by `s` (a PDF table set a
-    /// little smaller to save a page), keeping what `fit` cut.
+    /// The widths with the fitted sizes scaled by `s` (a PDF table set a
+    /// little smaller to save a page), keeping what `fit` cut. Not rounded
+    /// to half points: the DOCX, which cannot know its pages, never does
+    /// this, and rounding would make the step uneven.
     pub fn rescaled(&self, fit: &Fit, s: f32, avail: f32) -> Fit {
-        // To the nearest half point, but smaller than before.
-        let smaller = |pt: f32| ((pt * s * 2.0).round() / 2.0).min(pt - 0.5).max(1.0);
         let sizes = Sizes {
-            header: smaller(fit.sizes.header),
-            body: smaller(fit.sizes.body),
-            numbers: smaller(fit.sizes.numbers),
+            header: fit.sizes.header * s,
+            body: fit.sizes.body * s,
+            numbers: fit.sizes.numbers * s,
         };
         self.at(sizes, fit.cut, avail)
     }

@@ -86,7 +86,7 @@ fn warn_fit(ctx: &mut TableCtx<'_>, fitted: &Fit) {
         "table-too-wide",
         ctx.name(),
         format!(
-            "even at {:.0} % of the profile's sizes the columns do not fit the page width; {what} are broken between characters (lower [table] min_scale, set [table] wide_to_a3, or use a wider page)",
+            "even at {:.0} % of the profile's sizes the columns do not fit the page width; {what} are broken between characters (lower [table] min_scale, or use a wider page: [page] size = \"A3\")",
             fitted.scale * 100.0
         ),
     ));
