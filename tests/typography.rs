@@ -250,7 +250,7 @@ fn libreoffice_sets_the_docx_without_splitting_amounts_codes_or_short_labels() {
         let words: Vec<String> = poppler_words(&pdf)
             .unwrap_or_else(|| panic!("{name}: LibreOffice wrote no readable PDF"))
             .into_iter()
-            .map(|w| w.5)
+            .map(|w| w.text)
             .collect();
         let want: Vec<String> = doc.tables.iter().flat_map(unbreakable).collect();
         let lost = missing(&want, &words);

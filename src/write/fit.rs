@@ -406,6 +406,7 @@ impl Fitter {
             })
             .collect();
         let mut header_max = vec![0.0f32; n];
+        let mut deepest_indent = vec![0.0f32; n];
         let mut widest_number = 0.0f32;
         let mut spans = Vec::new();
         for m in &self.measured {
@@ -427,6 +428,9 @@ impl Fitter {
             };
             let min = piece + pad + indent;
             let max = m.max * size + pad + indent;
+            if let Some(d) = deepest_indent.get_mut(m.col) {
+                *d = d.max(indent);
+            }
             if m.cols == 1 {
                 let Some(need) = needs.get_mut(m.col) else {
                     continue;
@@ -450,12 +454,13 @@ impl Fitter {
                 });
             }
         }
-        // A text column keeps a few characters a line (科目名称 is not set
-        // one character a line) unless text cells may be cut.
+        // A text column keeps a few characters a line beside its deepest
+        // indent (科目名称 is not set one character a line) unless text
+        // cells may be cut.
         if cut != Cut::Text {
-            let readable = columns::READABLE_TEXT_EMS * sizes.body + pad;
-            for (need, kind) in needs.iter_mut().zip(&self.kinds) {
+            for ((need, kind), indent) in needs.iter_mut().zip(&self.kinds).zip(&deepest_indent) {
                 if *kind == ColumnKind::Text {
+                    let readable = columns::READABLE_TEXT_EMS * sizes.body + pad + indent;
                     need.min = need.min.max(need.max.min(readable));
                 }
             }

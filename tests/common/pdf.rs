@@ -379,9 +379,21 @@ pub fn text_runs(bytes: &[u8]) -> Vec<TextRun> {
     out
 }
 
-/// The words pdftotext -bbox finds in a PDF, with their pages, when
-/// poppler-utils is installed: (page from 0, xMin, yMin, xMax, yMax, word).
-pub fn poppler_words(pdf: &std::path::Path) -> Option<Vec<(usize, f32, f32, f32, f32, String)>> {
+/// A word pdftotext -bbox finds: its page (from 0), its box (PDF points,
+/// y going down) and its text.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// Page index.
+    pub page: usize,
+    /// xMin, yMin, xMax, yMax.
+    pub bbox: [f32; 4],
+    /// The characters.
+    pub text: String,
+}
+
+/// The words pdftotext -bbox finds in a PDF, when poppler-utils is
+/// installed.
+pub fn poppler_words(pdf: &std::path::Path) -> Option<Vec<Word>> {
     let out = std::process::Command::new("pdftotext")
         .args(["-bbox", "-enc", "UTF-8"])
         .arg(pdf)
@@ -423,14 +435,11 @@ pub fn poppler_words(pdf: &std::path::Path) -> Option<Vec<(usize, f32, f32, f32,
             .replace("&lt;", "<")
             .replace("&gt;", ">")
             .replace("&quot;", "\"");
-        words.push((
+        words.push(Word {
             page,
-            attr("xMin"),
-            attr("yMin"),
-            attr("xMax"),
-            attr("yMax"),
+            bbox: [attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")],
             text,
-        ));
+        });
     }
     Some(words)
 }
