@@ -114,6 +114,23 @@ impl Profile {
                 (0.0..=80.0).contains(&v),
             )?;
         }
+        let t = &profile.table;
+        for (key, v) in [
+            ("table.body_pt", t.body_pt),
+            ("table.header_pt", t.header_pt),
+        ] {
+            check(
+                &format!("{key} = {v}: a size is between 4 and 72 pt"),
+                (4.0..=72.0).contains(&v),
+            )?;
+        }
+        check(
+            &format!(
+                "table.min_scale = {}: the smallest share of the type sizes is between 0.3 and 1",
+                t.min_scale
+            ),
+            (0.3..=1.0).contains(&t.min_scale),
+        )?;
         let fonts = &mut profile.fonts;
         for (role, spec) in [
             ("title", &mut fonts.title),
@@ -189,6 +206,8 @@ pub struct Profile {
     /// Conventions of the disclosure book: table order, numbered table
     /// titles, the cover's department label.
     pub book: BookStyle,
+    /// How tables may grow and shrink their type to fit the page.
+    pub table: TableType,
 }
 
 /// How tables look — the choices regional styles differ on.
@@ -303,6 +322,34 @@ impl Default for Profile {
             checks: crate::check::Config::default(),
             table_style: TableStyle::default(),
             book: BookStyle::default(),
+            table: TableType::default(),
+        }
+    }
+}
+
+/// The type sizes of tables: how large they may grow when the page has
+/// room to spare, how small they may shrink when it has not.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TableType {
+    /// Body (and amount) size a table grows to, in points, when its
+    /// columns fit with room to spare; never below `fonts.body.size_pt`.
+    pub body_pt: f32,
+    /// Header size a table grows to, in points; never below
+    /// `fonts.header.size_pt`.
+    pub header_pt: f32,
+    /// Smallest share of the profile's sizes a wide table is set at
+    /// (0.3–1); below it the table's header labels, then its text cells
+    /// wrap between characters (amounts and codes never).
+    pub min_scale: f32,
+}
+
+impl Default for TableType {
+    fn default() -> Self {
+        TableType {
+            body_pt: 11.0,
+            header_pt: 12.0,
+            min_scale: 0.7,
         }
     }
 }
@@ -711,6 +758,17 @@ mod tests {
         assert_eq!(s.book.cover_line("某局"), "预算主管部门：某局");
         assert_eq!(d.book.cover_line("某局"), "某局");
         assert_eq!(d.page.text_orientation(), Orientation::Portrait);
+    }
+
+    #[test]
+    fn table_sizes_default_and_are_checked() {
+        let p = Profile::parse("[table]\nbody_pt = 12.0\n", "x.toml", None).unwrap();
+        assert_eq!((p.table.body_pt, p.table.header_pt), (12.0, 12.0));
+        assert_eq!(Profile::default().table.min_scale, 0.7);
+        let e = Profile::parse("[table]\nmin_scale = 0.1\n", "x.toml", None).unwrap_err();
+        assert!(e.to_string().contains("table.min_scale = 0.1"), "{e}");
+        let e = Profile::parse("[table]\nheader_pt = 90.0\n", "x.toml", None).unwrap_err();
+        assert!(e.to_string().contains("table.header_pt = 90"), "{e}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! where they go. Writers know nothing of input formats.
 
 pub(crate) mod docx;
+pub(crate) mod fit;
 pub(crate) mod markdown;
 pub(crate) mod ofd;
 pub(crate) mod pdf;

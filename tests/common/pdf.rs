@@ -270,3 +270,176 @@ fn walk(
         }
     }
 }
+
+/// What one text-showing operator of a page draws: where (PDF user space,
+/// y going up), at which size (the Tf size times the text matrix's scale)
+/// and which characters (through the font's ToUnicode map).
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    /// Page index, from 0.
+    pub page: usize,
+    /// Left end of the run.
+    pub x: f32,
+    /// Baseline.
+    pub y: f32,
+    /// Font size in points.
+    pub size: f32,
+    /// The characters.
+    pub text: String,
+}
+
+fn number(o: &Object) -> f32 {
+    match o {
+        Object::Integer(i) => *i as f32,
+        Object::Real(r) => *r,
+        _ => 0.0,
+    }
+}
+
+/// A TJ offset larger than this many thousandths of an em separates two
+/// runs (kerning is far smaller).
+const RUN_GAP: f32 = 100.0;
+
+/// Every text run of the document, page by page, in drawing order.
+pub fn text_runs(bytes: &[u8]) -> Vec<TextRun> {
+    let doc = load(bytes);
+    let mut out = Vec::new();
+    for (page, (_, &id)) in doc.get_pages().iter().enumerate() {
+        let fonts = doc.get_page_fonts(id).unwrap_or_default();
+        let encodings: std::collections::BTreeMap<Vec<u8>, lopdf::Encoding> = fonts
+            .iter()
+            .filter_map(|(name, f)| Some((name.clone(), f.get_font_encoding(&doc).ok()?)))
+            .collect();
+        let Ok(content) = doc.get_and_decode_page_content(id) else {
+            continue;
+        };
+        let (mut font, mut size) = (Vec::new(), 0.0f32);
+        let (mut x, mut y, mut scale) = (0.0f32, 0.0f32, 1.0f32);
+        for op in &content.operations {
+            let o = &op.operands;
+            match op.operator.as_str() {
+                "Tf" if o.len() == 2 => {
+                    font = o[0].as_name().map(<[u8]>::to_vec).unwrap_or_default();
+                    size = number(&o[1]);
+                }
+                "Tm" if o.len() == 6 => {
+                    let (a, b) = (number(&o[0]), number(&o[1]));
+                    scale = (a * a + b * b).sqrt();
+                    x = number(&o[4]);
+                    y = number(&o[5]);
+                }
+                "Td" | "TD" if o.len() == 2 => {
+                    x += number(&o[0]) * scale;
+                    y += number(&o[1]) * scale;
+                }
+                "BT" => (x, y, scale) = (0.0, 0.0, 1.0),
+                "Tj" | "TJ" | "'" | "\"" => {
+                    // A TJ array may carry several runs of one line (the
+                    // writer joins runs of a font on one baseline), apart
+                    // by large negative offsets: each becomes a run.
+                    let mut pieces: Vec<Vec<&[u8]>> = vec![Vec::new()];
+                    for obj in o {
+                        match obj {
+                            Object::String(s, _) => pieces.last_mut().unwrap().push(s),
+                            Object::Array(a) => {
+                                for i in a {
+                                    match i {
+                                        Object::String(s, _) => pieces.last_mut().unwrap().push(s),
+                                        other if number(other).abs() > RUN_GAP => {
+                                            pieces.push(Vec::new())
+                                        }
+                                        _ => {}
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    for strings in pieces.into_iter().filter(|p| !p.is_empty()) {
+                        let text: String = strings
+                            .iter()
+                            .filter_map(|s| {
+                                let enc = encodings.get(&font)?;
+                                Document::decode_text(enc, s).ok()
+                            })
+                            .collect();
+                        out.push(TextRun {
+                            page,
+                            x,
+                            y,
+                            size: size * scale,
+                            text,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A word pdftotext -bbox finds: its page (from 0), its box (PDF points,
+/// y going down) and its text.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// Page index.
+    pub page: usize,
+    /// xMin, yMin, xMax, yMax.
+    pub bbox: [f32; 4],
+    /// The characters.
+    pub text: String,
+}
+
+/// The words pdftotext -bbox finds in a PDF, when poppler-utils is
+/// installed.
+pub fn poppler_words(pdf: &std::path::Path) -> Option<Vec<Word>> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-bbox", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let html = String::from_utf8_lossy(&out.stdout);
+    let mut words = Vec::new();
+    let mut page = 0usize;
+    let mut seen_page = false;
+    for line in html.lines() {
+        let line = line.trim();
+        if line.starts_with("<page") {
+            if seen_page {
+                page += 1;
+            }
+            seen_page = true;
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("<word ") else {
+            continue;
+        };
+        let Some((attrs, tail)) = rest.split_once('>') else {
+            continue;
+        };
+        let text = tail.trim_end_matches("</word>");
+        let attr = |k: &str| -> f32 {
+            attrs
+                .split_whitespace()
+                .find_map(|a| a.strip_prefix(&format!("{k}=\"")))
+                .and_then(|v| v.trim_end_matches('"').parse().ok())
+                .unwrap_or(0.0)
+        };
+        let text = text
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"");
+        words.push(Word {
+            page,
+            bbox: [attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax")],
+            text,
+        });
+    }
+    Some(words)
+}

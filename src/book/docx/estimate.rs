@@ -9,8 +9,11 @@
 //! fields (the package asks it to on opening).
 
 use crate::model::Table;
-use crate::profile::{FontSpec, Fonts};
+use crate::profile::{FontSpec, Profile};
 use crate::write::docx as wd;
+use crate::write::fit;
+use crate::write::pdf::fonts::Role;
+use crate::write::pdf::layout::text::shape;
 use unicode_width::UnicodeWidthChar;
 
 /// Single-spaced line height as a multiple of the font size: Noto
@@ -103,33 +106,57 @@ pub fn single_line(spec: &FontSpec) -> u32 {
 }
 
 /// The heights of a table's header rows and body rows, from the column
-/// widths the DOCX writer gives the table at `width` twips.
-pub fn table_flow(t: &Table, width: u32, fonts: &Fonts) -> Flow {
-    let widths = wd::column_widths(t, width, &fonts.body);
+/// widths and type sizes the DOCX writer gives the table at `width` twips,
+/// its cells broken into lines with the same font metrics the fit used.
+pub fn table_flow(t: &Table, width: u32, profile: &Profile) -> Flow {
+    let book = fit::font_book(&profile.fonts).ok();
+    let fitted = book
+        .as_ref()
+        .map(|b| wd::fit_table_with(t, profile, b, width));
+    let n = t.columns.len().max(1) as u32;
+    let (widths, sizes) = match &fitted {
+        Some(f) => (f.twips.clone(), f.sizes),
+        None => (
+            vec![width / n; t.columns.len()],
+            fit::Sizes {
+                header: profile.fonts.header.size_pt,
+                body: profile.fonts.body.size_pt,
+                numbers: profile.fonts.numbers.size_pt,
+            },
+        ),
+    };
     let span = |col: usize, cols: usize| -> u32 {
         let w: u32 = widths.iter().skip(col).take(cols.max(1)).sum();
         if w == 0 { width } else { w }
     };
-    let cell_lines = |text: &str, col: usize, cols: usize, spec: &FontSpec| -> u32 {
-        lines_of(
-            text,
-            spec,
-            span(col, cols).saturating_sub(2 * wd::CELL_PADDING),
-            0.0,
-        )
+    let cell_lines = |text: &str, col: usize, cols: usize, role: Role, size: f32| -> u32 {
+        let inner = span(col, cols).saturating_sub(2 * wd::CELL_PADDING);
+        match &book {
+            Some(b) if !text.is_empty() => {
+                let lines = shape(text, role, size, b).break_lines(inner as f32 / 20.0);
+                (lines.len() as u32).max(1)
+            }
+            _ => {
+                let spec = FontSpec {
+                    size_pt: size,
+                    ..profile.fonts.body.clone()
+                };
+                lines_of(text, &spec, inner, 0.0)
+            }
+        }
     };
     let grid = crate::grid::resolve(t);
-    let head_line = single_line(&fonts.header);
+    let head_line = line_of(sizes.header);
     let mut header = vec![head_line + ROW_BORDER_TWIPS; grid.header.depth];
     for h in &grid.header.cells {
         if h.rows == 1
             && let Some(slot) = header.get_mut(h.row)
         {
-            let lines = cell_lines(&h.text, h.col, h.cols, &fonts.header);
+            let lines = cell_lines(&h.text, h.col, h.cols, Role::Header, sizes.header);
             *slot = (*slot).max(lines * head_line + ROW_BORDER_TWIPS);
         }
     }
-    let line = single_line(&fonts.body);
+    let line = line_of(sizes.body.max(sizes.numbers));
     let rows = t
         .rows
         .iter()
@@ -139,11 +166,14 @@ pub fn table_flow(t: &Table, width: u32, fonts: &Fonts) -> Flow {
                 .iter()
                 .enumerate()
                 .map(|(c, cell)| {
+                    let (role, numeric) = fit::body_role(r.kind, &cell.value);
+                    let size = if numeric { sizes.numbers } else { sizes.body };
                     cell_lines(
                         &wd::display(&cell.value),
                         c,
                         cell.col_span.get() as usize,
-                        &fonts.body,
+                        role,
+                        size,
                     )
                 })
                 .max()
@@ -155,6 +185,11 @@ pub fn table_flow(t: &Table, width: u32, fonts: &Fonts) -> Flow {
         })
         .collect();
     Flow::Table { header, rows }
+}
+
+/// Single-spaced line height at `size_pt`, in twips.
+fn line_of(size_pt: f32) -> u32 {
+    (size_pt.max(0.0) * SINGLE_LINE_FACTOR * 20.0).round() as u32
 }
 
 /// The page of every 目录 entry (`entries` of them), counting from 1 on

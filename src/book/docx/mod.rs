@@ -752,9 +752,7 @@ impl<'a> Writer<'a> {
             keep_next: true,
             page_break_before: false,
         });
-        section
-            .flows
-            .push(table_flow(t, width, &self.profile.fonts));
+        section.flows.push(table_flow(t, width, self.profile));
         for note in &t.notes {
             let lines = lines_of(note, &body, width, 0.0);
             section.flows.push(Flow::Lines {

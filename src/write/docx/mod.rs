@@ -31,9 +31,9 @@ pub const SUPPORTED: bool = true;
 /// Twips per millimetre (1440 per inch).
 const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
 
-/// Space between the cell border and its text, left and right, in twips
-/// (1.3 mm): enough that right-aligned amounts do not touch the border.
-const CELL_PADDING_TWIPS: u32 = 72;
+/// Space between the cell border and its text, left and right, in twips:
+/// the fitting routine's padding, so the widths it gives hold the text.
+const CELL_PADDING_TWIPS: u32 = (crate::write::fit::CELL_PAD_X * 20.0) as u32;
 
 /// Table border width in eighths of a point (0.5 pt, as printed tables).
 const BORDER_EIGHTHS: usize = 4;
@@ -73,7 +73,7 @@ pub(crate) fn table_fragment(
     for p in meta_paragraphs(&ctx, table, text_width, warnings) {
         out.extend(p.keep_next(true).build());
     }
-    let (t, depth) = table_xml(&ctx, table, text_width, warnings);
+    let (t, depth) = table_xml(&ctx, table, text_width, warnings)?;
     out.extend(package::mark_header_rows(&t.build(), &[depth])?);
     for p in note_paragraphs(&ctx, table, warnings) {
         out.extend(p.build());
@@ -86,14 +86,14 @@ pub(crate) const CELL_PADDING: u32 = CELL_PADDING_TWIPS;
 
 pub(crate) use widths::display;
 
-/// The column widths in twips the writer gives `table` at `text_width`.
-pub(crate) fn column_widths(table: &Table, text_width: u32, body: &FontSpec) -> Vec<u32> {
-    widths::column_twips(table, text_width, twips_per_unit(body), CELL_PADDING_TWIPS)
-}
+pub(crate) use widths::{Fitted, fit_table, fit_table_with};
 
-/// Twips per half-em unit of the width measure at the body font size.
-fn twips_per_unit(body: &FontSpec) -> f64 {
-    f64::from(body.size_pt.max(1.0)) * 10.0
+/// `spec` at another size.
+fn sized(spec: &FontSpec, size_pt: f32) -> FontSpec {
+    FontSpec {
+        size_pt,
+        ..spec.clone()
+    }
 }
 
 /// Puts docx-rs's per-thread paragraph-id counter back where a finished
@@ -155,7 +155,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
         for p in paras {
             docx = docx.add_paragraph(p);
         }
-        let (t, depth) = table_xml(&ctx, table, page.text_width, &mut warnings);
+        let (t, depth) = table_xml(&ctx, table, page.text_width, &mut warnings)?;
         docx = docx.add_table(t);
         header_rows.push(depth);
         for p in note_paragraphs(&ctx, table, &mut warnings) {
@@ -446,15 +446,23 @@ fn table_xml(
     table: &Table,
     text_width: u32,
     warnings: &mut Vec<Warning>,
-) -> (DocxTable, usize) {
+) -> Result<(DocxTable, usize), WriteError> {
     let fonts_ = &ctx.profile.fonts;
     let style = &ctx.profile.table_style;
-    let header_font = match style.header_font {
+    let Fitted {
+        twips: widths,
+        sizes,
+    } = fit_table(table, ctx.profile, text_width)
+        .map_err(|e| WriteError::Other(format!("table {}: {e}", ctx.table_no)))?;
+    // The fitted sizes: the same as the PDF's for this table and width.
+    let header_base = match style.header_font {
         crate::profile::FontRole::Header => &fonts_.header,
         crate::profile::FontRole::Body => &fonts_.body,
     };
+    let header_font = sized(header_base, sizes.header);
     let header_bold = style.header_font == crate::profile::FontRole::Header;
-    let widths = column_widths(table, text_width, &fonts_.body);
+    let body_font = sized(&fonts_.body, sizes.body);
+    let numbers_font = sized(&fonts_.numbers, sizes.numbers);
     let resolved = grid::resolve(table);
     let layout = &resolved.header;
     let mut rows = Vec::new();
@@ -491,7 +499,7 @@ fn table_xml(
                 let at = format!("table {}, header", ctx.table_no);
                 cell = cell.add_paragraph(cell_paragraph(AlignmentType::Center).add_run(text_run(
                     &h.text,
-                    header_font,
+                    &header_font,
                     header_bold,
                     warnings,
                     &at,
@@ -540,21 +548,21 @@ fn table_xml(
                     let kind = table.columns.get(c).map_or(ColumnKind::Text, |k| k.kind);
                     let (align, font) = match (&cell.value, kind) {
                         (Value::Amount(_) | Value::Percent(_), _) => {
-                            (AlignmentType::Right, &fonts_.numbers)
+                            (AlignmentType::Right, &numbers_font)
                         }
                         (_, ColumnKind::Amount | ColumnKind::Percent) => {
-                            (AlignmentType::Right, &fonts_.numbers)
+                            (AlignmentType::Right, &body_font)
                         }
                         _ if total
                             && style.total_label_align == crate::profile::CellAlign::Center =>
                         {
-                            (AlignmentType::Center, &fonts_.body)
+                            (AlignmentType::Center, &body_font)
                         }
                         // Codes are centred in Word tables whatever
                         // `code_align` says: that is how the DOCX writer
                         // has always set them.
-                        (_, ColumnKind::Code) => (AlignmentType::Center, &fonts_.body),
-                        _ => (AlignmentType::Left, &fonts_.body),
+                        (_, ColumnKind::Code) => (AlignmentType::Center, &body_font),
+                        _ => (AlignmentType::Left, &body_font),
                     };
                     let mut p = cell_paragraph(align);
                     if style.indent_levels && Some(c) == label_col && row.level > 1 {
@@ -626,7 +634,7 @@ fn table_xml(
                 .margin_top(0, WidthType::Dxa)
                 .margin_bottom(0, WidthType::Dxa),
         );
-    (t, layout.depth)
+    Ok((t, layout.depth))
 }
 
 /// Page numbers (and the profile's footer text) centred at the bottom.

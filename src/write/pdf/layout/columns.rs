@@ -14,8 +14,8 @@ pub struct Need {
     pub max: f32,
     /// Amount and percent columns: no wider than needed.
     pub fixed: bool,
-    /// Width of the column's header on one line, padding included: room a
-    /// fixed column is given first when the table has width to spare.
+    /// Width the column's header label needs to stay on one line, padding
+    /// included: spare width goes to it before text columns grow.
     pub header: f32,
 }
 
@@ -34,6 +34,11 @@ pub struct SpanNeed {
 /// shorter) before any column grows past it: about a dozen characters, so a
 /// project name column is not squeezed to a sliver by the long 绩效 columns.
 pub const SHORT_TEXT_EMS: f32 = 12.0;
+
+/// Before header labels get their line, every text column grows to this
+/// many ems (or its longest line if shorter): 科目名称 is never set one or
+/// two characters a line for the sake of a heading.
+pub const READABLE_TEXT_EMS: f32 = 4.0;
 
 const EPS: f32 = 1e-3;
 
@@ -75,51 +80,72 @@ pub fn widths(needs: &[Need], spans: &[SpanNeed], avail: f32, em: f32) -> Vec<f3
     let mut w = min.clone();
     let flexible: Vec<bool> = needs.iter().map(|c| !c.fixed).collect();
     let mut budget = avail - total_min;
-    // Phase 1: every flexible column towards min(max, a dozen characters).
-    let short_caps: Vec<f32> = (0..n)
-        .map(|i| {
-            if flexible[i] {
-                max[i].min(SHORT_TEXT_EMS * em).max(min[i])
-            } else {
-                min[i]
-            }
-        })
-        .collect();
     let ones: Vec<f32> = (0..n)
         .map(|i| if flexible[i] { 1.0 } else { 0.0 })
         .collect();
-    budget = grow(&mut w, &short_caps, &ones, budget);
-    // Phase 2: towards their longest line, in proportion to what they still
+    // Phase 1: every flexible column towards a few characters, so a name
+    // column is never a sliver of one character per line.
+    budget = grow(
+        &mut w,
+        &text_caps(&flexible, &min, &max, READABLE_TEXT_EMS * em),
+        &ones,
+        budget,
+    );
+    // Phase 2: header labels on one line ("对下级单位补助支出",
+    // "功能分类科目编码" rather than stacked lines), the columns that need
+    // least first, each wholly or not at all: half a label's room saves no
+    // line.
+    let mut order: Vec<usize> = (0..n).filter(|&i| needs[i].header > w[i] + EPS).collect();
+    order.sort_by(|&a, &b| (needs[a].header - w[a]).total_cmp(&(needs[b].header - w[b])));
+    for i in order {
+        let extra = needs[i].header - w[i];
+        if extra <= budget + EPS {
+            w[i] = needs[i].header;
+            max[i] = max[i].max(w[i]);
+            budget = (budget - extra).max(0.0);
+        }
+    }
+    // Phase 3: every flexible column towards min(max, a dozen characters).
+    budget = grow(
+        &mut w,
+        &text_caps(&flexible, &min, &max, SHORT_TEXT_EMS * em),
+        &ones,
+        budget,
+    );
+    // Phase 4: towards their longest line, in proportion to what they still
     // want.
     let want: Vec<f32> = (0..n)
-        .map(|i| if flexible[i] { max[i] - w[i] } else { 0.0 })
+        .map(|i| {
+            if flexible[i] {
+                (max[i] - w[i]).max(0.0)
+            } else {
+                0.0
+            }
+        })
         .collect();
     budget = grow(&mut w, &max, &want, budget);
-    // Phase 3: with width to spare, fixed columns first get their header
-    // on one line ("对下级单位补助支出" rather than three stacked lines), then
-    // the table fills the text width, every column growing in proportion to
-    // its width so no single text column takes all the slack.
-    if budget > EPS {
-        let head_caps: Vec<f32> = (0..n)
-            .map(|i| {
-                if flexible[i] {
-                    w[i]
-                } else {
-                    needs[i].header.max(w[i])
-                }
-            })
-            .collect();
-        let fixed_ones: Vec<f32> = (0..n)
-            .map(|i| if flexible[i] { 0.0 } else { 1.0 })
-            .collect();
-        budget = grow(&mut w, &head_caps, &fixed_ones, budget);
-    }
+    // Phase 5: the table fills the text width, every column growing in
+    // proportion to its width so no single text column takes all the slack.
     if budget > EPS {
         let weights: Vec<f32> = w.iter().map(|x| x.max(EPS)).collect();
         let caps = vec![f32::INFINITY; n];
         grow(&mut w, &caps, &weights, budget);
     }
     w
+}
+
+/// Flexible columns' longest line, but at most `cap`; fixed columns'
+/// minimum.
+fn text_caps(flexible: &[bool], min: &[f32], max: &[f32], cap: f32) -> Vec<f32> {
+    (0..flexible.len())
+        .map(|i| {
+            if flexible[i] {
+                max[i].min(cap).max(min[i])
+            } else {
+                min[i]
+            }
+        })
+        .collect()
 }
 
 /// Grows `w` towards `caps`, sharing `budget` in proportion to `weights`;
@@ -195,10 +221,16 @@ mod tests {
         let w = widths(&needs, &[], 400.0, 10.0);
         assert!(w[1] >= 110.0, "{w:?}");
         assert!((w.iter().sum::<f32>() - 400.0).abs() < 0.01, "{w:?}");
-        // Without spare width nothing changes: amounts stay at their numbers.
+        // Labels come before long text grows: the header gets its line
+        // even beside a column that wants 3000 points…
         let tight = [text(20.0, 3000.0), long_header, amount(50.0)];
         let w = widths(&tight, &[], 400.0, 10.0);
+        assert_eq!((w[1], w[2]), (110.0, 50.0), "{w:?}");
+        // …but not before the text column has a few characters, and half
+        // a label's room is not given at all.
+        let w = widths(&tight, &[], 150.0, 10.0);
         assert_eq!((w[1], w[2]), (50.0, 50.0), "{w:?}");
+        assert!((w[0] - 50.0).abs() < 0.01, "{w:?}");
     }
 
     #[test]

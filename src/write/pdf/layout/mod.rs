@@ -9,7 +9,7 @@
 //! placed last, when the page count is known.
 
 pub mod book;
-mod columns;
+pub(crate) mod columns;
 pub(crate) mod paginate;
 mod rows;
 #[cfg(test)]
@@ -35,9 +35,9 @@ pub const LINE_HEIGHT: f32 = 1.3;
 /// below it.
 pub const ASCENT: f32 = 0.88;
 
-/// Horizontal padding inside a cell, in points (1.4 mm): amounts and
-/// text never touch the rules, unlike the published PDFs.
-pub const CELL_PAD_X: f32 = 4.0;
+/// Horizontal padding inside a cell, in points: the fitting routine's,
+/// which the DOCX writer shares.
+pub const CELL_PAD_X: f32 = crate::write::fit::CELL_PAD_X;
 
 /// Vertical padding inside a cell, in points.
 pub const CELL_PAD_Y: f32 = 2.5;
@@ -260,6 +260,8 @@ pub(crate) struct Geometry {
     pub max_table_pages: usize,
     /// How tables look (the profile's `table_style`).
     pub look: TableLook,
+    /// How tables may grow and shrink their type.
+    pub table: crate::profile::TableType,
 }
 
 /// The profile's `table_style` as the table layout uses it.
@@ -370,6 +372,7 @@ impl Geometry {
             content_bottom,
             max_table_pages: profile.limits.pages_per_table,
             look: TableLook::of(&profile.table_style),
+            table: profile.table,
         }
     }
 

@@ -3,7 +3,6 @@
 //! when they fit in the space left, short rows moved to the next page
 //! rather than split, tall rows split between lines across pages.
 
-use super::columns;
 use super::rows::{self, Cells, GridCell};
 use super::text::Line;
 use super::{
@@ -11,8 +10,8 @@ use super::{
     RowFragment, RunKind, TOTAL_SHADE, TableCtx, push_lines,
 };
 use crate::grid;
-use crate::model::{ColumnKind, RowKind, Warning};
-use crate::write::pdf::fonts::Role;
+use crate::model::{RowKind, Warning};
+use crate::write::fit::{Cut, Fit, Fitter, HARD_MIN_SCALE};
 
 /// A row no taller than this share of a page's body area is moved whole to
 /// the next page instead of being split: splitting a few lines off a short
@@ -22,14 +21,6 @@ const KEEP_WHOLE_SHARE: f32 = 0.33;
 /// A split leaves at least this many lines of the row on the page it
 /// starts on; with less room the row starts on the next page.
 const MIN_SPLIT_LINES: usize = 2;
-
-/// Each step when a table's minimum widths exceed the page: shrink every
-/// font by 10 %.
-const SHRINK_STEP: f32 = 0.9;
-
-/// Never shrink a table's type below this share of the profile's sizes (at
-/// 10 pt, 5 pt); past it long pieces are cut between characters instead.
-const MIN_SCALE: f32 = 0.5;
 
 /// A table that would leave at most this many rows alone on a page of
 /// their own is set smaller to save that page.
@@ -61,16 +52,20 @@ type Grid = (Vec<PageLayout>, Vec<RowFragment>, f32);
 /// two.
 pub fn table_grid(ctx: &mut TableCtx<'_>, page: PageLayout, y: f32) -> Grid {
     let resolved = grid::resolve(ctx.table);
-    let scale = width_scale(ctx, &resolved);
-    let first = grid_at(ctx, &resolved, page.clone(), y, scale);
+    let avail = ctx.geo.content_width();
+    let fitter = Fitter::new(ctx.table, &resolved, ctx.fonts, &ctx.geo.table);
+    let fitted = fitter.fit(avail);
+    warn_fit(ctx, &fitted);
+    let first = grid_at(ctx, &resolved, page.clone(), y, &fitted);
     let last_page = first.1.iter().map(|f| f.page).max();
     let alone = first.1.iter().filter(|f| Some(f.page) == last_page).count();
     if first.0.len() > 1 && alone <= FIT_WIDOW_ROWS {
         for step in FIT_STEPS {
-            if scale * step < MIN_SCALE {
+            if fitted.scale * step < HARD_MIN_SCALE {
                 break;
             }
-            let tight = grid_at(ctx, &resolved, page.clone(), y, scale * step);
+            let smaller = fitter.rescaled(&fitted, step, avail);
+            let tight = grid_at(ctx, &resolved, page.clone(), y, &smaller);
             if tight.0.len() < first.0.len() {
                 return tight;
             }
@@ -79,51 +74,46 @@ pub fn table_grid(ctx: &mut TableCtx<'_>, page: PageLayout, y: f32) -> Grid {
     first
 }
 
-/// The share of the profile's type sizes at which the columns' minimum
-/// widths fit the page (1.0 when they fit as they are); warns when the
-/// table had to be set smaller.
-fn width_scale(ctx: &mut TableCtx<'_>, resolved: &grid::ResolvedTable<'_>) -> f32 {
-    let kinds: Vec<ColumnKind> = ctx.table.columns.iter().map(|c| c.kind).collect();
-    let avail = ctx.geo.content_width();
-    let mut scale = 1.0;
-    loop {
-        let cells = rows::build(ctx, resolved, scale);
-        let (needs, _) = rows::needs(&cells, &kinds);
-        let total_min: f32 = needs.iter().map(|n| n.min).sum();
-        if total_min <= avail || scale * SHRINK_STEP < MIN_SCALE {
-            break;
-        }
-        scale *= SHRINK_STEP;
-    }
-    if scale < 1.0 {
+/// Warns when a table had to be set smaller than the profile's sizes, or
+/// had to cut pieces between characters.
+fn warn_fit(ctx: &mut TableCtx<'_>, fitted: &Fit) {
+    if fitted.scale < 1.0 {
         ctx.warnings.push(Warning::new(
             "table-too-wide",
             ctx.name(),
             format!(
-                "the columns do not fit the page width; the table's type is set at {:.0} % of the profile's sizes",
-                scale * 100.0
+                "the columns do not fit the page width; the table's type is set at {:.0} % of the profile's sizes (the profile's [table] min_scale is {})",
+                fitted.scale * 100.0,
+                ctx.geo.table.min_scale
             ),
         ));
     }
-    scale
+    let what = match fitted.cut {
+        Cut::Nothing => return,
+        Cut::Headers => "header labels",
+        Cut::Text => "header labels and text cells",
+    };
+    ctx.warnings.push(Warning::new(
+        "table-too-wide",
+        ctx.name(),
+        format!(
+            "even at {:.0} % of the profile's sizes the columns do not fit the page width; {what} are broken between characters (lower [table] min_scale, or use a wider page: [page] size = \"A3\")",
+            fitted.scale * 100.0
+        ),
+    ));
 }
 
-/// Lays out the grid with the type at `scale` of the profile's sizes.
+/// Lays out the grid with the fitted sizes and widths.
 fn grid_at(
     ctx: &mut TableCtx<'_>,
     resolved: &grid::ResolvedTable<'_>,
     page: PageLayout,
     y: f32,
-    scale: f32,
+    fitted: &Fit,
 ) -> Grid {
     let geo = *ctx.geo;
-    let kinds: Vec<ColumnKind> = ctx.table.columns.iter().map(|c| c.kind).collect();
-    let mut cells = rows::build(ctx, resolved, scale);
-    let widths = {
-        let (needs, spans) = rows::needs(&cells, &kinds);
-        let em = ctx.fonts.size(Role::Body) * scale;
-        columns::widths(&needs, &spans, geo.content_width(), em)
-    };
+    let mut cells = rows::build(ctx, resolved, &fitted.sizes);
+    let widths = fitted.widths.clone();
     let nrows = ctx.table.rows.len();
     let (header_h, mut body_h) = rows::heights(&mut cells, &widths, nrows);
     let header_total: f32 = header_h.iter().sum();

@@ -2,12 +2,11 @@
 //! widths are known: header cells from the resolved header layout (with
 //! their spans), body cells from the resolved body grid.
 
-use super::columns::{Need, SpanNeed};
 use super::text::{Line, Shaped, shape};
 use super::{CELL_PAD_X, CELL_PAD_Y, HAlign, LINE_HEIGHT, TableCtx};
 use crate::grid::{ResolvedTable, Slot};
-use crate::model::{ColumnKind, RowKind, Value};
-use crate::normalize::amount::{format_amount, format_percent};
+use crate::model::{ColumnKind, RowKind};
+use crate::write::fit::{self, Sizes};
 use crate::write::pdf::fonts::Role;
 
 /// One cell placed on the grid, with its text measured.
@@ -102,27 +101,16 @@ pub struct Cells {
     pub kinds: Vec<RowKind>,
 }
 
-/// The text a body cell shows.
-fn cell_text(value: &Value) -> Option<String> {
-    match value {
-        Value::Empty => None,
-        Value::Text(t) => Some(t.clone()),
-        Value::Amount(d) => Some(format_amount(*d)),
-        Value::Percent(d) => Some(format_percent(*d)),
-    }
-}
-
-/// Builds the measured cells. `scale` shrinks every font (1.0 = the
-/// profile's sizes) when a table is too wide for the page.
-pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -> Cells {
+/// Builds the measured cells at the fitted `sizes`.
+pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, sizes: &Sizes) -> Cells {
     let fonts = ctx.fonts;
     let table = ctx.table;
-    let body_size = fonts.size(Role::Body) * scale;
-    let number_size = fonts.size(Role::Numbers) * scale;
+    let header_size = sizes.header;
+    let body_size = sizes.body;
+    let number_size = sizes.numbers;
     let mut header = Vec::new();
     let look = ctx.geo.look;
     let header_role = look.header_role;
-    let header_size = fonts.size(header_role) * scale;
     for h in &resolved.header.cells {
         let shaped = shape(&h.text, header_role, header_size, fonts);
         let name = table.columns.get(h.col).map_or("", |c| c.name.as_str());
@@ -150,18 +138,12 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
     let mut body = Vec::new();
     let mut kinds = Vec::new();
     // Row labels are indented by their depth when the table has one.
-    let label_col = table.label_column();
-    let deepest = table.rows.iter().map(|r| r.level).max().unwrap_or(0);
     let indent_of = |r: usize, c: usize| -> f32 {
-        let Some(row) = table.rows.get(r) else {
-            return 0.0;
-        };
-        if !look.indent_levels || Some(c) != label_col || deepest < 2 || row.kind == RowKind::Total
-        {
-            return 0.0;
+        if look.indent_levels {
+            fit::indent_ems(table, r, c) * body_size
+        } else {
+            0.0
         }
-        let steps = row.level.saturating_sub(1).min(MAX_INDENT_STEPS);
-        f32::from(steps) * body_size * INDENT_EMS
     };
     for (r, slots) in resolved.body.iter().enumerate() {
         let row = table.rows.get(r);
@@ -178,8 +160,10 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
                 .get(c)
                 .map_or(ColumnKind::Text, |col| col.kind);
             let numeric = matches!(cell.value, Value::Amount(_) | Value::Percent(_));
+            // Totals in the bold sans (when the profile's totals are bold),
+            // at the size of the text around them; fit::body_role measured
+            // them so, which is never narrower.
             let (role, size) = match (bold, numeric) {
-                // Totals in the bold sans, at the size of the text around them.
                 (true, true) => (Role::Header, number_size),
                 (true, false) => (Role::Header, body_size),
                 (false, true) => (Role::Numbers, number_size),
@@ -192,7 +176,7 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
                 (false, ColumnKind::Code) => HAlign::Left,
                 (false, ColumnKind::Text) => HAlign::Left,
             };
-            let text = cell_text(&cell.value).map(|t| {
+            let text = fit::cell_text(&cell.value).map(|t| {
                 let shaped = shape(&t, role, size, fonts);
                 ctx.missing.check(&shaped, &cell_place(ctx, r, c));
                 shaped
@@ -218,14 +202,6 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, scale: f32) -
     }
 }
 
-/// Deepest hierarchy step shown by indentation; deeper rows line up with
-/// it rather than creep across the column.
-const MAX_INDENT_STEPS: u8 = 3;
-
-/// Indentation per hierarchy step, in ems of the body size: one character,
-/// as clerks indent 款 under 类 by hand.
-const INDENT_EMS: f32 = 1.0;
-
 /// "table 1, row 5 (source row 9), column '绩效目标'", for warnings.
 pub fn cell_place(ctx: &TableCtx<'_>, row: usize, col: usize) -> String {
     let name = ctx
@@ -241,87 +217,6 @@ pub fn cell_place(ctx: &TableCtx<'_>, row: usize, col: usize) -> String {
         .map(|s| format!(" (source row {s})"))
         .unwrap_or_default();
     format!("{}, row {}{source}, column '{name}'", ctx.name(), row + 1)
-}
-
-/// An amount column's header may wrap to this many lines before the
-/// column grows for it: "财政专户拨款" over two lines, not six.
-const AMOUNT_HEADER_LINES: f32 = 2.0;
-
-/// An amount column is at least this many header characters wide (when its
-/// header is that long), so an empty column's "合计" is not set one
-/// character per line.
-const AMOUNT_HEADER_MIN_EMS: f32 = 4.0;
-
-/// Column needs from every cell that covers one column; spanning cells
-/// become span needs. Amount and percent columns are fixed: all as wide as
-/// the widest number of the table (so they line up), wider only where
-/// their header would otherwise need more than two lines.
-pub fn needs(cells: &Cells, kinds: &[ColumnKind]) -> (Vec<Need>, Vec<SpanNeed>) {
-    let n = kinds.len();
-    let pad = 2.0 * CELL_PAD_X;
-    let mut needs: Vec<Need> = kinds
-        .iter()
-        .map(|k| Need {
-            min: pad,
-            max: pad,
-            fixed: matches!(k, ColumnKind::Amount | ColumnKind::Percent),
-            header: pad,
-        })
-        .collect();
-    let mut header_max = vec![0.0f32; n];
-    let mut header_em = vec![0.0f32; n];
-    let mut widest_number = 0.0f32;
-    let mut spans = Vec::new();
-    for (is_header, cell) in cells
-        .header
-        .iter()
-        .map(|c| (true, c))
-        .chain(cells.body.iter().map(|c| (false, c)))
-    {
-        let Some(text) = &cell.text else { continue };
-        let min = text.min_width() + pad + cell.indent;
-        let max = text.max_width() + pad + cell.indent;
-        if cell.cols == 1 {
-            let Some(need) = needs.get_mut(cell.col) else {
-                continue;
-            };
-            need.min = need.min.max(min);
-            if is_header && let Some(h) = header_max.get_mut(cell.col) {
-                *h = h.max(max);
-                if let Some(em) = header_em.get_mut(cell.col) {
-                    *em = em.max(text.size);
-                }
-            }
-            if need.fixed && !is_header {
-                widest_number = widest_number.max(max);
-            }
-            if !(need.fixed && is_header) {
-                need.max = need.max.max(max);
-            }
-        } else if cell.col < n {
-            spans.push(SpanNeed {
-                col: cell.col,
-                cols: cell.cols,
-                min,
-            });
-        }
-    }
-    for ((need, head), em) in needs.iter_mut().zip(&header_max).zip(&header_em) {
-        if need.fixed {
-            let header_share = (head - pad) / AMOUNT_HEADER_LINES + pad;
-            let header_floor = head.min(AMOUNT_HEADER_MIN_EMS * em + pad);
-            let w = need
-                .min
-                .max(need.max)
-                .max(widest_number)
-                .max(header_share)
-                .max(header_floor);
-            need.min = w;
-            need.max = w;
-        }
-        need.header = *head;
-    }
-    (needs, spans)
 }
 
 /// Breaks every cell for the column widths and returns the header row

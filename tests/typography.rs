@@ -1,0 +1,271 @@
+//! Table typography on real pages (issue 14): amounts and codes never
+//! split across lines, in the PDF (read back with lopdf) and in the DOCX
+//! as LibreOffice sets it (soffice → PDF → pdftotext -bbox, with the
+//! bundled Noto faces standing in for 宋体 and 黑体); short header labels
+//! of tables up to eight columns on one line; the sample book's tables at
+//! readable sizes.
+
+mod common;
+
+use common::pdf::{poppler_words, text_runs};
+use gongkai::book::{self, BookOptions};
+use gongkai::model::{ColumnKind, Document, Table, Value};
+use gongkai::normalize::amount::{format_amount, format_percent};
+use gongkai::{OutputFormat, ReadOptions, RenderOptions, render};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The 17-column 部门支出总表 under a three-row merged header
+/// (tests/fixtures/gen/wide17.py).
+fn wide17() -> PathBuf {
+    root().join("tests/fixtures/typo/部门支出总表_17列.xlsx")
+}
+
+/// Every corpus file gongkai reads as tables, and the 17-column table.
+fn documents() -> Vec<(String, Document)> {
+    let mut files = Vec::new();
+    for dir in ["seed", "variants", "departments"] {
+        for e in walkdir::WalkDir::new(root().join("tests/fixtures/corpus").join(dir))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if e.file_type().is_file() {
+                files.push(e.into_path());
+            }
+        }
+    }
+    files.push(wide17());
+    let mut docs = Vec::new();
+    for f in files {
+        if let Ok(doc) = gongkai::read_path(&f, &ReadOptions::default())
+            && !doc.tables.is_empty()
+        {
+            docs.push((f.display().to_string(), doc));
+        }
+    }
+    assert!(
+        docs.len() >= 20,
+        "only {} corpus documents read",
+        docs.len()
+    );
+    docs
+}
+
+/// What must stay on one line: every amount and percentage, and every
+/// code of a code column, as the writers show them.
+fn unbreakable(table: &Table) -> Vec<String> {
+    let mut out = Vec::new();
+    for row in &table.rows {
+        for (c, cell) in row.cells.iter().enumerate() {
+            let kind = table.columns.get(c).map(|k| k.kind);
+            match (&cell.value, kind) {
+                (Value::Amount(d), _) => out.push(format_amount(*d)),
+                (Value::Percent(d), _) => out.push(format_percent(*d)),
+                (Value::Text(t), Some(ColumnKind::Code))
+                    if !t.trim().is_empty() && !t.trim().contains(char::is_whitespace) =>
+                {
+                    out.push(t.trim().to_string())
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Header labels that must stay on one line: in tables of up to eight
+/// columns, every leaf label of up to ten characters.
+fn short_labels(table: &Table) -> Vec<String> {
+    if table.columns.len() > 8 {
+        return Vec::new();
+    }
+    table
+        .columns
+        .iter()
+        .filter_map(|c| {
+            c.path
+                .last()
+                .map_or(Some(c.name.as_str()), |l| Some(l.as_str()))
+        })
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && l.chars().count() <= 10 && !l.contains(char::is_whitespace))
+        .map(str::to_string)
+        .collect()
+}
+
+fn counts<'a>(items: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, usize> {
+    let mut m = BTreeMap::new();
+    for i in items {
+        *m.entry(i).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Every string of `want` appears whole among `have` at least as often as
+/// `want` holds it; the strings that do not, for the message.
+fn missing(want: &[String], have: &[String]) -> Vec<String> {
+    let have = counts(have.iter().map(|s| s.trim()));
+    let want = counts(want.iter().map(String::as_str));
+    want.iter()
+        .filter(|(s, n)| have.get(*s).copied().unwrap_or(0) < **n)
+        .map(|(s, n)| format!("{s} (×{n}, whole ×{})", have.get(*s).copied().unwrap_or(0)))
+        .collect()
+}
+
+fn options() -> RenderOptions {
+    RenderOptions::default()
+}
+
+#[test]
+fn pdf_never_splits_an_amount_or_a_code_and_keeps_short_labels_whole() {
+    for (name, doc) in documents() {
+        let pdf = render(&doc, OutputFormat::Pdf, &options()).unwrap().bytes;
+        let runs: Vec<String> = text_runs(&pdf).into_iter().map(|r| r.text).collect();
+        let want: Vec<String> = doc.tables.iter().flat_map(unbreakable).collect();
+        let lost = missing(&want, &runs);
+        assert!(
+            lost.is_empty(),
+            "{name}: split in the PDF: {lost:?}; runs {:?}",
+            &runs[..runs.len().min(40)]
+        );
+        for t in &doc.tables {
+            let labels = short_labels(t);
+            let lost: Vec<&String> = labels
+                .iter()
+                .filter(|l| !runs.iter().any(|r| r.trim() == l.as_str()))
+                .collect();
+            assert!(
+                lost.is_empty(),
+                "{name}: header labels wrapped in the PDF: {lost:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_sample_books_tables_are_set_at_readable_sizes() {
+    let folder = root().join("examples/departments/广州开发区民营经济和企业服务局");
+    let b = book::build(&folder, &BookOptions::default()).unwrap();
+    let pdf = book::render(&b, OutputFormat::Pdf, &options())
+        .unwrap()
+        .bytes;
+    let runs = text_runs(&pdf);
+    let mut checked = 0;
+    for bt in b.tables().filter(|t| t.table.columns.len() <= 8) {
+        for amount in unbreakable(&bt.table) {
+            let sizes: Vec<f32> = runs
+                .iter()
+                .filter(|r| r.text.trim() == amount)
+                .map(|r| r.size)
+                .collect();
+            assert!(!sizes.is_empty(), "{}: {amount} not whole", bt.title);
+            // Where an amount also stands in a wider table the smallest
+            // size is that table's: the largest is this table's.
+            let best = sizes.iter().copied().fold(0.0, f32::max);
+            assert!(best >= 10.5 - 0.01, "{}: {amount} at {best} pt", bt.title);
+            checked += 1;
+        }
+        for label in short_labels(&bt.table) {
+            assert!(
+                runs.iter().any(|r| r.text.trim() == label),
+                "{}: header label {label} wraps",
+                bt.title
+            );
+        }
+    }
+    assert!(checked > 50, "only {checked} amounts checked");
+}
+
+/// A fontconfig file that adds the bundled faces and lets them stand in
+/// for 宋体 and 黑体, as Noto CJK does on most Linux desktops.
+fn fontconfig(dir: &Path) -> PathBuf {
+    let conf = dir.join("fonts.conf");
+    let fonts = root().join("fonts");
+    let text = format!(
+        r#"<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{}</dir>
+  <cachedir>{}</cachedir>
+  <alias binding="same"><family>宋体</family><prefer><family>Noto Serif SC</family></prefer></alias>
+  <alias binding="same"><family>黑体</family><prefer><family>Noto Sans SC</family></prefer></alias>
+</fontconfig>
+"#,
+        fonts.display(),
+        dir.join("fc-cache").display()
+    );
+    std::fs::write(&conf, text).unwrap();
+    conf
+}
+
+#[test]
+fn libreoffice_sets_the_docx_without_splitting_amounts_codes_or_short_labels() {
+    let soffice = ["soffice", "libreoffice"].into_iter().find(|s| {
+        Command::new(s)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(soffice) = soffice else {
+        println!("skipped: LibreOffice (soffice) is not installed");
+        return;
+    };
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        println!("skipped: pdftotext (poppler-utils) is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("gongkai-typo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    let docs = documents();
+    let mut inputs = Vec::new();
+    for (i, (_, doc)) in docs.iter().enumerate() {
+        let docx = render(doc, OutputFormat::Docx, &options()).unwrap().bytes;
+        let path = dir.join("in").join(format!("d{i:02}.docx"));
+        std::fs::write(&path, docx).unwrap();
+        inputs.push(path);
+    }
+    let conf = fontconfig(&dir);
+    let status = Command::new(soffice)
+        .env("FONTCONFIG_FILE", &conf)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.join("out"))
+        .args(&inputs)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "soffice failed: {status:?}");
+    for (i, (name, doc)) in docs.iter().enumerate() {
+        let pdf = dir.join("out").join(format!("d{i:02}.pdf"));
+        let words: Vec<String> = poppler_words(&pdf)
+            .unwrap_or_else(|| panic!("{name}: LibreOffice wrote no readable PDF"))
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        let want: Vec<String> = doc.tables.iter().flat_map(unbreakable).collect();
+        let lost = missing(&want, &words);
+        assert!(lost.is_empty(), "{name}: split in the DOCX: {lost:?}");
+        for t in &doc.tables {
+            let labels = short_labels(t);
+            let lost: Vec<&String> = labels
+                .iter()
+                .filter(|l| !words.iter().any(|w| w == *l))
+                .collect();
+            assert!(
+                lost.is_empty(),
+                "{name}: header labels wrapped in the DOCX: {lost:?}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
