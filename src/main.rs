@@ -648,7 +648,13 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                     // is not checked (hidden rows of a total are a notice,
                     // not a finding).
                     for n in gongkai::check::hidden_notices(&doc) {
-                        eprintln!("{name}: notice: {n} [{}]", n.code);
+                        // With the findings in text form; beside JSON or CSV
+                        // on standard error, so those stay machine-readable.
+                        if args.format == "text" {
+                            println!("{name}: notice: {n} [{}]", n.code);
+                        } else {
+                            eprintln!("{name}: notice: {n} [{}]", n.code);
+                        }
                     }
                     let policy = gongkai::profile::Disclosure {
                         mask_personal_data: false,

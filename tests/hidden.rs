@@ -133,7 +133,11 @@ fn the_wps_workbook_says_it_is_from_wps() {
 
 #[test]
 fn no_hidden_string_reaches_a_public_output() {
-    assert_eq!(formats().len(), 4, "pdf, docx, md and json are all written");
+    assert_eq!(
+        formats().len(),
+        6,
+        "pdf, docx, md, json, pdfa and ofd are all written"
+    );
     for name in FIXTURES {
         let converted = convert(name, false);
         for (format, out) in &converted.outputs {

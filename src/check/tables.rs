@@ -79,7 +79,11 @@ pub fn hidden_notices(doc: &Document) -> Vec<Warning> {
         let new = all
             .iter()
             .filter(|f| is_sum(f))
-            .filter(|f| !published.iter().any(|p| p.rule == f.rule && p.place == f.place))
+            .filter(|f| {
+                !published
+                    .iter()
+                    .any(|p| p.rule == f.rule && p.place == f.place)
+            })
             .count();
         if new > 0 {
             let hidden = table.rows.iter().filter(|r| r.hidden).count();
