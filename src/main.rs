@@ -52,7 +52,7 @@ enum Command {
 #[derive(Args)]
 struct InputArgs {
     /// Read the input as this format, whatever its name and content say
-    /// (text, csv, markdown, json, xlsx, xls, ods, docx).
+    /// (text, csv, fixed, markdown, json, xlsx, xls, ods, docx).
     #[arg(long, value_parser = parse_format)]
     from: Option<Format>,
 }
@@ -158,6 +158,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
     let f = match s.to_ascii_lowercase().as_str() {
         "text" | "txt" | "tsv" => Format::Text,
         "csv" => Format::Csv,
+        "fixed" | "fixed-width" | "aligned" => Format::Fixed,
         "md" | "markdown" => Format::Markdown,
         "json" => Format::Json,
         "xlsx" => Format::Xlsx,

@@ -1231,6 +1231,7 @@ fn layout(blocks: Vec<Block>) -> Result<RawDocument, ReadError> {
     Ok(RawDocument {
         tables,
         warnings: Vec::new(),
+        ..RawDocument::default()
     })
 }
 

@@ -148,7 +148,11 @@ pub fn read(bytes: &[u8], format: Format) -> Result<RawDocument, ReadError> {
             "the sheet is empty; skipped",
         ));
     }
-    Ok(RawDocument { tables, warnings })
+    Ok(RawDocument {
+        tables,
+        warnings,
+        ..RawDocument::default()
+    })
 }
 
 /// One sheet as a format module found it, in absolute sheet coordinates
