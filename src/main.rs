@@ -472,11 +472,30 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Reads one input; `-` is standard input (format from the content, named
+/// `stdin` in outputs and messages).
+fn read_input(file: &Path, options: &ReadOptions) -> Result<gongkai::Document, gongkai::Error> {
+    if file.as_os_str() != "-" {
+        return gongkai::read_path(file, options);
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|source| {
+        gongkai::Error::Io {
+            path: "stdin".into(),
+            source,
+        }
+    })?;
+    gongkai::read_bytes(&bytes, "stdin", options).map_err(|source| gongkai::Error::Read {
+        path: "stdin".into(),
+        source,
+    })
+}
+
 fn check(files: &[PathBuf], strict: bool, input: &InputArgs) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     let mut total = 0;
     for file in files {
-        let doc = match gongkai::read_path(file, &read_options(input)) {
+        let doc = match read_input(file, &read_options(input)) {
             Ok(doc) => doc,
             Err(e) => {
                 eprintln!("{e}");
@@ -550,7 +569,13 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let profile = load_profile(args.template.as_deref())?;
     let mut failed = false;
     for (file, stem) in args.files.iter().zip(&names) {
-        let doc = match gongkai::read_path(file, &options) {
+        let stdin_stem = "stdin".to_string();
+        let stem = if file.as_os_str() == "-" {
+            &stdin_stem
+        } else {
+            stem
+        };
+        let doc = match read_input(file, &options) {
             Ok(doc) => doc,
             Err(e) => {
                 eprintln!("{e}");

@@ -600,3 +600,60 @@ fn pdftotext_layout_of_published_books() {
         );
     }
 }
+
+/// `pdftotext -layout x.pdf - | gongkai check -` reads every published PDF
+/// of ../shared/realdata from standard input (skipped without pdftotext or
+/// the folder).
+#[test]
+fn check_reads_pdftotext_output_from_stdin() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let Some(root) = realdata() else {
+        println!("skipped: ../shared/realdata not found");
+        return;
+    };
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        println!("skipped: pdftotext (poppler-utils) not installed");
+        return;
+    }
+    let mut pdfs: Vec<PathBuf> = walk_pdfs(&root);
+    pdfs.sort();
+    assert!(pdfs.len() >= 9, "{pdfs:?}");
+    for pdf in &pdfs {
+        let text = Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        assert!(text.status.success(), "{pdf:?}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(["check", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&text.stdout).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{pdf:?}: {stderr}");
+        assert!(
+            !stderr.contains("no table found") && !stderr.contains("error"),
+            "{pdf:?}: {stderr}"
+        );
+    }
+}
+
+fn walk_pdfs(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk_pdfs(&p));
+        } else if p.extension().is_some_and(|x| x == "pdf") {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -416,15 +416,13 @@ fn prepare(text: &str) -> Vec<Line> {
         let cleaned: String = body.chars().filter(|&c| c != '\u{c}').collect();
         let (chunks, width) = chunk_line(&cleaned);
         let trimmed = cleaned.trim();
-        let kind = if chunks.is_empty() {
-            Kind::Blank
-        } else if trimmed.chars().filter(|c| !c.is_whitespace()).count() >= 3
+        let rule = trimmed.chars().filter(|c| !c.is_whitespace()).count() >= 3
             && trimmed
                 .chars()
-                .all(|c| c.is_whitespace() || is_rule_char(c))
-        {
-            Kind::Skip
-        } else if is_page_furniture(trimmed) {
+                .all(|c| c.is_whitespace() || is_rule_char(c));
+        let kind = if chunks.is_empty() {
+            Kind::Blank
+        } else if rule || is_page_furniture(trimmed) {
             Kind::Skip
         } else {
             Kind::Content
@@ -473,7 +471,7 @@ fn choose_measure(lines: &mut [Line]) {
         .filter(|l| l.kind == Kind::Content && l.chunks.iter().any(Chunk::is_amount))
         .collect();
     for w in amount_lines.windows(2) {
-        for m in 0..2 {
+        for (m, sc) in score.iter_mut().enumerate() {
             let edges = |l: &Line| -> Vec<usize> {
                 l.chunks
                     .iter()
@@ -483,7 +481,7 @@ fn choose_measure(lines: &mut [Line]) {
             };
             let (a, b) = (edges(w[0]), edges(w[1]));
             // pdftotext places glyphs on its grid with a column of jitter.
-            score[m] += a
+            *sc += a
                 .iter()
                 .filter(|&&e| b.iter().any(|&f| e.abs_diff(f) <= 1))
                 .count();
