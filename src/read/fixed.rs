@@ -500,15 +500,18 @@ fn choose_measure(lines: &mut [Line]) {
     }
 }
 
-/// Whether the text looks space-aligned: several lines cut into two or
-/// more chunks, some with amounts.
+/// Whether the text looks space-aligned: at least two lines hold fields
+/// separated by a run of two or more spaces (cheap; the reader decides
+/// the rest).
 pub fn looks_aligned(text: &str) -> bool {
-    let lines = prepare(text);
-    let multi = lines
-        .iter()
-        .filter(|l| l.kind == Kind::Content && l.chunks.len() >= 2 && !l.is_prose())
-        .count();
-    multi >= 2
+    text.lines()
+        .filter(|l| {
+            let t = l.trim();
+            !t.contains("……") && t.contains("  ")
+        })
+        .take(2)
+        .count()
+        >= 2
 }
 
 /// One table's lines, sorted.
