@@ -66,7 +66,7 @@ struct CheckArgs {
 #[derive(Args)]
 struct InputArgs {
     /// Read the input as this format, whatever its name and content say
-    /// (text, csv, markdown, json, xlsx, xls, ods, docx).
+    /// (text, csv, fixed, markdown, json, xlsx, xls, ods, docx).
     #[arg(long, value_parser = parse_format)]
     from: Option<Format>,
     #[command(flatten)]
@@ -231,6 +231,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
     let f = match s.to_ascii_lowercase().as_str() {
         "text" | "txt" | "tsv" => Format::Text,
         "csv" => Format::Csv,
+        "fixed" | "fixed-width" | "aligned" => Format::Fixed,
         "md" | "markdown" => Format::Markdown,
         "json" => Format::Json,
         "xlsx" => Format::Xlsx,
@@ -343,22 +344,7 @@ fn print_stdout(s: &str) -> anyhow::Result<ExitCode> {
 }
 
 fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
-    let result = if file.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        let most = input.limits.over(gongkai::Limits::default()).input_bytes;
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::io::stdin(), most + 1),
-            &mut bytes,
-        )?;
-        gongkai::read_bytes(&bytes, "-", &read_options(input)).map_err(|source| {
-            gongkai::Error::Read {
-                path: "-".into(),
-                source,
-            }
-        })
-    } else {
-        gongkai::read_path(file, &read_options(input))
-    };
+    let result = read_input(file, &read_options(input));
     match result {
         Ok(doc) => {
             for w in &doc.warnings {
@@ -624,6 +610,36 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Reads one input; `-` is standard input (format from the content, named
+/// `stdin` in outputs and messages).
+fn read_input(file: &Path, options: &ReadOptions) -> Result<gongkai::Document, gongkai::Error> {
+    if file.as_os_str() != "-" {
+        return gongkai::read_path(file, options);
+    }
+    // No more than the limit is read: a stream has no size to check first.
+    let most = options.limits.input_bytes;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin(), most.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|source| gongkai::Error::Io {
+        path: "stdin".into(),
+        source,
+    })?;
+    options
+        .limits
+        .check_u64(gongkai::limits::Limit::InputBytes, bytes.len() as u64)
+        .map_err(|e| gongkai::Error::Read {
+            path: "stdin".into(),
+            source: e.into(),
+        })?;
+    gongkai::read_bytes(&bytes, "stdin", options).map_err(|source| gongkai::Error::Read {
+        path: "stdin".into(),
+        source,
+    })
+}
+
 fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let profile = load_profile(args.template.as_deref(), false)?;
     let config = &profile.checks;
@@ -642,7 +658,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         } else {
-            match gongkai::read_path(file, &read_options(&args.input)) {
+            match read_input(file, &read_options(&args.input)) {
                 Ok(mut doc) => {
                     // The published view: what the default policy leaves out
                     // is not checked (hidden rows of a total are a notice,
@@ -776,7 +792,13 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         .with_keep_hidden(!profile.disclosure.omits_hidden());
     let mut failed = false;
     for (file, stem) in args.files.iter().zip(&names) {
-        let doc = match gongkai::read_path(file, &options) {
+        let stdin_stem = std::ffi::OsString::from("stdin");
+        let stem = if file.as_os_str() == "-" {
+            &stdin_stem
+        } else {
+            stem
+        };
+        let doc = match read_input(file, &options) {
             Ok(doc) => doc,
             Err(e) => {
                 eprintln!("{e}");

@@ -40,7 +40,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the serialised model. Bump it when the JSON shape changes.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// Version 2 added [`Document::blocks`] (prose between tables); version 1
+/// models are still read (they have no blocks).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Older schema versions that still read as they are.
+pub const READABLE_SCHEMA_VERSIONS: &[u32] = &[1, 2];
 
 /// One input file, normalised: its tables, where they came from and what the
 /// reader noticed on the way.
@@ -53,6 +59,10 @@ pub struct Document {
     pub source: Source,
     /// The tables of the file in source order (sheets, Word tables, …).
     pub tables: Vec<Table>,
+    /// The document in reading order: text sections between references to
+    /// [`tables`](Document::tables). Empty means "just the tables in order".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<Block>,
     /// What the reader and normaliser noticed but could carry on from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
@@ -67,6 +77,96 @@ impl Document {
     /// The department named by the first 部门名称/编制部门 line, if any.
     pub fn department(&self) -> Option<&str> {
         self.tables.iter().find_map(Table::department)
+    }
+}
+
+/// One block of a document in reading order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase", tag = "type", deny_unknown_fields)]
+pub enum Block {
+    /// The table at this index of [`Document::tables`].
+    Table {
+        /// Index into [`Document::tables`].
+        index: usize,
+    },
+    /// Prose: a heading and its paragraphs.
+    Text(Section),
+}
+
+/// A text section: an optional heading and the paragraphs under it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// The heading, if the section has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+    /// Paragraphs in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// A paragraph of prose; line breaks the source keeps inside it are `\n`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Paragraph {
+    /// Plain paragraph or list item.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub kind: ParagraphKind,
+    /// The text.
+    pub text: String,
+}
+
+/// What kind of paragraph.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ParagraphKind {
+    /// An ordinary paragraph.
+    #[default]
+    Plain,
+    /// An item of a list (（一）…, 1.…, - …).
+    Item,
+}
+
+impl Document {
+    /// The blocks in reading order: [`blocks`](Document::blocks), or one
+    /// table block per table when the document has none.
+    pub fn reading_order(&self) -> Vec<Block> {
+        if self.blocks.is_empty() {
+            (0..self.tables.len())
+                .map(|index| Block::Table { index })
+                .collect()
+        } else {
+            self.blocks.clone()
+        }
+    }
+
+    /// Checks that every table block names an existing table, once, and
+    /// that every table has a block (when there are blocks).
+    pub fn check_blocks(&self) -> Result<(), String> {
+        if self.blocks.is_empty() {
+            return Ok(());
+        }
+        let mut seen = vec![false; self.tables.len()];
+        for (i, b) in self.blocks.iter().enumerate() {
+            if let Block::Table { index } = b {
+                match seen.get_mut(*index) {
+                    None => {
+                        return Err(format!(
+                            "block {i} names table {index}, but the document has {} table(s)",
+                            self.tables.len()
+                        ));
+                    }
+                    Some(true) => {
+                        return Err(format!("block {i} names table {index} a second time"));
+                    }
+                    Some(s) => *s = true,
+                }
+            }
+        }
+        if let Some(missing) = seen.iter().position(|s| !s) {
+            return Err(format!("table {missing} has no block"));
+        }
+        Ok(())
     }
 }
 
@@ -92,6 +192,9 @@ pub enum Format {
     Text,
     /// Comma-separated values.
     Csv,
+    /// Text aligned in columns with spaces (legacy exports, `pdftotext
+    /// -layout`); detected as [`Format::Text`], this forces the reading.
+    Fixed,
     /// GitHub-flavoured Markdown with pipe tables.
     Markdown,
     /// gongkai's own JSON model.
@@ -116,6 +219,7 @@ impl Format {
         match self {
             Format::Text => "text",
             Format::Csv => "csv",
+            Format::Fixed => "fixed",
             Format::Markdown => "markdown",
             Format::Json => "json",
             Format::Xlsx => "xlsx",

@@ -11,10 +11,12 @@ pub use lines::{is_note_start, looks_like_meta};
 pub use rows::{is_total_label, outline_level};
 
 use crate::model::{
-    Align, Cell, Column, ColumnKind, Document, Meta, Origin, Row, RowKind, SCHEMA_VERSION, Source,
-    Span, Table, Unit, Value, Warning,
+    Align, Block, Cell, Column, ColumnKind, Document, Meta, Origin, Row, RowKind, SCHEMA_VERSION,
+    Source, Span, Table, Unit, Value, Warning,
 };
-use crate::read::{Locator, Merge, RawCell, RawDocument, RawLine, RawNumber, RawTable, ReadError};
+use crate::read::{
+    Locator, Merge, RawBlock, RawCell, RawDocument, RawLine, RawNumber, RawTable, ReadError,
+};
 use amount::{Parsed, format_amount, parse_number, with_min_scale};
 
 /// Most header rows a table is given; deeper "headers" are data.
@@ -29,17 +31,23 @@ pub fn normalize(raw: RawDocument, source: Source) -> Result<Document, ReadError
     let mut warnings = raw.warnings;
     let mut tables = Vec::new();
     let count = raw.tables.len();
+    // Index in `tables` of each raw table that became one.
+    let mut kept: Vec<Option<usize>> = Vec::with_capacity(count);
     let mut last_error = None;
     for (index, rt) in raw.tables.into_iter().enumerate() {
         let sheet = rt.sheet.clone();
         match build_table(rt, index as u32, &mut warnings) {
-            Ok(t) => tables.push(t),
+            Ok(t) => {
+                kept.push(Some(tables.len()));
+                tables.push(t);
+            }
             Err(e) if count > 1 => {
                 let at = sheet.map_or_else(
                     || format!("table {}", index + 1),
                     |s| format!("sheet '{s}'"),
                 );
                 warnings.push(Warning::new("skipped-table", Some(at), e.to_string()));
+                kept.push(None);
                 last_error = Some(e);
             }
             Err(e) => return Err(e),
@@ -50,10 +58,23 @@ pub fn normalize(raw: RawDocument, source: Source) -> Result<Document, ReadError
             last_error.unwrap_or_else(|| ReadError::NoTable("the file holds no table".into()))
         );
     }
+    let blocks = raw
+        .blocks
+        .into_iter()
+        .filter_map(|b| match b {
+            RawBlock::Table(i) => kept
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|index| Block::Table { index }),
+            RawBlock::Text(s) => Some(Block::Text(s)),
+        })
+        .collect();
     Ok(Document {
         schema: SCHEMA_VERSION,
         source,
         tables,
+        blocks,
         warnings,
     })
 }
@@ -166,6 +187,17 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
         .flat_map(|r| (0..grid.width).filter(move |&c| grid.shown(r, c).is_some()))
         .max()
         .map_or(0, |c| c + 1);
+    // A text reader that laid out the header itself (fixed-width columns)
+    // gives every column a header cell, labelled or not.
+    let width = if rt.header_rows.is_some() && rt.locator == Locator::Line {
+        (h0..h_end)
+            .map(|r| rt.rows[r].cells.len())
+            .max()
+            .unwrap_or(0)
+            .max(width)
+    } else {
+        width
+    };
 
     // Notes: a trailing run of one-cell rows opened by 注/说明, a sentence
     // (本部门无…，故本表为空表。) or key：value (填报人：…).

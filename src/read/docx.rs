@@ -1346,6 +1346,7 @@ fn layout(blocks: Vec<Block>) -> Result<RawDocument, ReadError> {
     Ok(RawDocument {
         tables,
         warnings: Vec::new(),
+        ..RawDocument::default()
     })
 }
 

@@ -7,14 +7,14 @@
 
 use super::ReadError;
 use crate::limits::{Limit, Limits};
-use crate::model::{Document, SCHEMA_VERSION, Value};
+use crate::model::{Document, READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Value};
 
 /// Reads a model JSON file.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ReadError::at(format!("line {}", e.line()), format!("not JSON: {e}")))?;
     match value.get("schema").and_then(serde_json::Value::as_u64) {
-        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) if READABLE_SCHEMA_VERSIONS.iter().any(|&r| u64::from(r) == v) => {}
         Some(v) => {
             return Err(ReadError::Other(format!(
                 "model schema version {v}, but this gongkai reads version {SCHEMA_VERSION}"
@@ -26,9 +26,12 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
             ));
         }
     }
-    let doc: Document = serde_json::from_value(value)
+    let mut doc: Document = serde_json::from_value(value)
         .map_err(|e| ReadError::Other(format!("not a gongkai model: {e}")))?;
     validate(&doc, limits)?;
+    doc.check_blocks()
+        .map_err(|e| ReadError::Other(format!("not a consistent gongkai model: {e}")))?;
+    doc.schema = SCHEMA_VERSION;
     Ok(doc)
 }
 

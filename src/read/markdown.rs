@@ -126,6 +126,7 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
     Ok(RawDocument {
         tables,
         warnings: Vec::new(),
+        ..RawDocument::default()
     })
 }
 

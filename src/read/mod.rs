@@ -7,6 +7,7 @@
 //! function, [`detect`].
 
 pub(crate) mod docx;
+pub(crate) mod fixed;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub(crate) mod package;
@@ -84,6 +85,18 @@ pub struct RawDocument {
     pub tables: Vec<RawTable>,
     /// Reader warnings.
     pub warnings: Vec<Warning>,
+    /// Reading order with the prose between tables, for readers that see
+    /// prose; empty means "the tables in order".
+    pub blocks: Vec<RawBlock>,
+}
+
+/// A block of a raw document in reading order.
+#[derive(Debug, Clone)]
+pub enum RawBlock {
+    /// The raw table at this index of [`RawDocument::tables`].
+    Table(usize),
+    /// A text section.
+    Text(crate::model::Section),
 }
 
 /// One table as the source lays it out, before any interpretation.
@@ -363,6 +376,7 @@ pub(crate) fn read_raw(
 ) -> Result<RawDocument, ReadError> {
     match format {
         Format::Text => text::read(bytes, text::Delimiter::Detect),
+        Format::Fixed => text::read(bytes, text::Delimiter::Spaces),
         Format::Csv => text::read(bytes, text::Delimiter::Comma),
         Format::Markdown => markdown::read(bytes),
         Format::Json => Err(ReadError::Other(

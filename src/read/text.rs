@@ -1,6 +1,11 @@
 //! Raw text tables: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030
 //! without BOM; tab- or comma-separated (CSV quoting through the `csv`
-//! crate); LF or CRLF.
+//! crate) or aligned with spaces ([`super::fixed`]); LF or CRLF.
+//!
+//! A delimiter is chosen only when it gives a consistent table. A comma
+//! between digit groups (`4,739,453.65`) is part of the number, never a
+//! field separator, unless the file uses real CSV quoting (then numbers
+//! with commas are quoted and every unquoted comma separates).
 //!
 //! The whole file is one grid: title and meta lines above the table are
 //! rows with one or two fields, which the normaliser recognises; blank lines
@@ -18,6 +23,106 @@ pub enum Delimiter {
     Detect,
     /// Commas (CSV).
     Comma,
+    /// Columns aligned with runs of spaces.
+    Spaces,
+}
+
+/// Share of the comma-separated lines that must have the most common
+/// number of fields for the file to be taken as CSV.
+const MIN_CONSISTENT_SHARE: f64 = 0.6;
+
+/// Whether the comma at byte `i` of `line` stands between digit groups
+/// (`\d{1,3}(,\d{3})+`): a thousands separator, not a field separator.
+fn is_group_comma(line: &[u8], i: usize) -> bool {
+    let before = line[..i]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if before == 0 || before > 3 {
+        return false;
+    }
+    let after = line[i + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    after == 3
+}
+
+/// Fields of a line split at commas that are not thousands separators.
+fn split_unquoted(line: &str) -> Vec<String> {
+    let bytes = line.as_bytes();
+    let mut fields = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b',' && !is_group_comma(bytes, i) {
+            fields.push(line[start..i].to_string());
+            start = i + 1;
+        }
+    }
+    fields.push(line[start..].to_string());
+    fields
+}
+
+/// Whether any field of the text is quoted CSV-style: a `"` opening a
+/// field (at the line start or after a comma) closed by `"` before a comma
+/// or the line end.
+fn has_csv_quoting(text: &str) -> bool {
+    text.lines().any(|l| {
+        let b = l.trim_end_matches('\r').as_bytes();
+        (0..b.len()).any(|i| {
+            b[i] == b'"'
+                && (i == 0 || b[i - 1] == b',')
+                && b[i + 1..].iter().position(|&c| c == b'"').is_some_and(|j| {
+                    let after = i + 1 + j + 1;
+                    after == b.len() || b[after] == b',' || b[after] == b'"'
+                })
+        })
+    })
+}
+
+/// Fields of a line of quoted CSV, counted: commas outside quotes.
+fn quoted_field_count(line: &str) -> usize {
+    let mut inside = false;
+    let mut n = 1;
+    for c in line.chars() {
+        match c {
+            '"' => inside = !inside,
+            ',' if !inside => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// Whether comma-separated fields make a consistent table: at least two
+/// lines with separators, most with the same number of fields.
+fn commas_consistent(text: &str) -> bool {
+    let quoted = has_csv_quoting(text);
+    let counts: Vec<usize> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            if quoted {
+                quoted_field_count(l)
+            } else {
+                split_unquoted(l).len()
+            }
+        })
+        .filter(|&n| n >= 2)
+        .collect();
+    let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+    // Most lines carry fields: a few stray commas in prose or in an
+    // aligned book are not a CSV file.
+    if counts.len() < 2 || (counts.len() * 2 < lines && !quoted) {
+        return false;
+    }
+    let mut freq: std::collections::BTreeMap<usize, usize> = Default::default();
+    for &n in &counts {
+        *freq.entry(n).or_default() += 1;
+    }
+    let top = freq.values().copied().max().unwrap_or(0);
+    top as f64 >= counts.len() as f64 * MIN_CONSISTENT_SHARE
 }
 
 /// Share of characters that may be control characters or undecodable
@@ -94,22 +199,51 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Reads a text table.
 pub fn read(bytes: &[u8], delimiter: Delimiter) -> Result<RawDocument, ReadError> {
     let (text, encoding) = decode(bytes)?;
+    let mut warnings = Vec::new();
+    if encoding != UTF_8 {
+        warnings.push(Warning::new(
+            "encoding",
+            None,
+            format!("decoded as {}", encoding.name()),
+        ));
+    }
     let delim = match delimiter {
         Delimiter::Comma => b',',
+        Delimiter::Spaces => 0,
         Delimiter::Detect => {
-            if text.contains('\t') {
+            let tab_lines = text.lines().filter(|l| l.contains('\t')).count();
+            if tab_lines >= 2 || (tab_lines == 1 && !super::fixed::looks_aligned(&text)) {
                 b'\t'
-            } else if text.lines().filter(|l| l.contains(',')).count() >= 2 {
+            } else if commas_consistent(&text) {
                 b','
+            } else if super::fixed::looks_aligned(&text) {
+                0
             } else {
-                return Err(ReadError::NoTable(
-                    "no line has tab-separated fields and the text is not comma-separated \
-                     (prose, or a table that was pasted without its column separators)"
-                        .into(),
-                ));
+                let n = text.lines().count();
+                return Err(ReadError::NoTable(format!(
+                    "lines 1–{n} tried: none has tab-separated fields, the text is not \
+                     consistently comma-separated and no lines are aligned in columns by runs \
+                     of spaces (prose, or a table pasted without its column separators)"
+                )));
             }
         }
     };
+    if delim == 0 {
+        let mut doc = super::fixed::read(&text)?;
+        doc.warnings.splice(0..0, warnings);
+        return Ok(doc);
+    }
+    if delim == b',' && !has_csv_quoting(&text) {
+        return Ok(RawDocument {
+            tables: vec![RawTable {
+                locator: super::Locator::Line,
+                rows: unquoted_rows(&text),
+                ..RawTable::default()
+            }],
+            warnings,
+            ..RawDocument::default()
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delim)
         .has_headers(false)
@@ -147,14 +281,6 @@ pub fn read(bytes: &[u8], delimiter: Delimiter) -> Result<RawDocument, ReadError
             hidden: false,
         });
     }
-    let mut warnings = Vec::new();
-    if encoding != UTF_8 {
-        warnings.push(Warning::new(
-            "encoding",
-            None,
-            format!("decoded as {}", encoding.name()),
-        ));
-    }
     Ok(RawDocument {
         tables: vec![RawTable {
             locator: super::Locator::Line,
@@ -162,7 +288,28 @@ pub fn read(bytes: &[u8], delimiter: Delimiter) -> Result<RawDocument, ReadError
             ..RawTable::default()
         }],
         warnings,
+        ..RawDocument::default()
     })
+}
+
+/// Rows of comma-separated text without quoting, where a comma between
+/// digit groups stays in its number.
+fn unquoted_rows(text: &str) -> Vec<RawRow> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let cells: Vec<RawCell> = split_unquoted(line)
+                .iter()
+                .map(|f| RawCell::text(clean(f)))
+                .collect();
+            (!cells.iter().all(RawCell::is_blank)).then(|| RawRow {
+                cells,
+                source_row: (i + 1) as u32,
+                hidden: false,
+            })
+        })
+        .collect()
 }
 
 /// Trims the ASCII whitespace exporters pad fields with; keeps inner
@@ -201,6 +348,24 @@ mod tests {
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
             .collect();
         assert!(matches!(decode(&bytes), Err(ReadError::NotText(_))));
+    }
+
+    #[test]
+    fn thousands_commas_are_not_separators() {
+        assert_eq!(
+            split_unquoted("合计,4,739,453.65,1,2"),
+            ["合计", "4,739,453.65", "1", "2"]
+        );
+        assert_eq!(split_unquoted("a,100,200"), ["a", "100,200"]);
+        assert_eq!(split_unquoted("1,2345"), ["1", "2345"]);
+        let doc = read(
+            "项目,金额\n合计,\"1,200.00\"\n".as_bytes(),
+            Delimiter::Detect,
+        )
+        .unwrap();
+        assert_eq!(doc.tables[0].rows[1].cells[1].text, "1,200.00");
+        let doc = read("项目,金额\n合计,1,200.00\n".as_bytes(), Delimiter::Comma).unwrap();
+        assert_eq!(doc.tables[0].rows[1].cells[1].text, "1,200.00");
     }
 
     #[test]

@@ -313,7 +313,11 @@ pub fn read_workbook(
         ));
     }
     Ok(Workbook {
-        tables: RawDocument { tables, warnings },
+        tables: RawDocument {
+            tables,
+            warnings,
+            ..RawDocument::default()
+        },
         sheets: texts,
     })
 }

@@ -1,0 +1,1357 @@
+//! Fixed-width text: columns aligned with runs of spaces, as legacy budget
+//! systems export them and as `pdftotext -layout` gives the text of
+//! published disclosures.
+//!
+//! The reader works on the whole file at once:
+//! 1. every line is cut into *chunks* at runs of two or more spaces (and at
+//!    box-drawing verticals), with positions in display columns (CJK and
+//!    full-width forms count 2, tabs go to the next multiple of 8) or in
+//!    characters, whichever lines the amounts up better (`pdftotext`
+//!    places every character in one cell of its grid, whatever its width);
+//! 2. lines are sorted into tables (title, meta lines, header lines, body
+//!    lines, notes) and prose between them; form feeds end pages, page
+//!    furniture (第 3 页, - 3 -, a lone page number) and rules (`-----`,
+//!    `═══`) are dropped;
+//! 3. a table's columns are the groups of body chunks whose extents
+//!    overlap (amounts share their right edges, codes and labels their
+//!    left edges, so the chunks of one column overlap); header chunks that
+//!    stand over no body column make columns of their own (columns with no
+//!    value at all);
+//! 4. header chunks become header paths: a chunk over several columns
+//!    whose lower header lines label them is a group; labels stacked in
+//!    one column are one wrapped label;
+//! 5. the header is handed to the normaliser as a grid with merges (as a
+//!    spreadsheet gives it), the body as one row per line, with a cell that
+//!    wrapped onto the next line joined to its row.
+
+use super::{Merge, RawBlock, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError};
+use crate::grid::header_layout;
+use crate::model::{Align, Paragraph, ParagraphKind, Section};
+use crate::normalize::{is_note_start, is_total_label, looks_like_meta};
+use unicode_width::UnicodeWidthChar;
+
+/// Tab stops every this many display columns.
+const TAB_WIDTH: usize = 8;
+
+/// Longest single line still taken for a table title or a heading, in
+/// characters; longer lines are prose.
+const MAX_TITLE_CHARS: usize = 60;
+
+/// Most header lines a table has; a longer run of label lines before the
+/// first line with amounts is not a table header.
+const MAX_HEADER_LINES: usize = 10;
+
+/// A heading of prose is indented at least this many columns (centred).
+const MIN_HEADING_INDENT: usize = 6;
+
+/// A prose line this share of the longest line of its page (or more) was
+/// wrapped by the layout, so the next line continues its paragraph.
+const FULL_LINE_SHARE: f64 = 0.8;
+
+/// A header label this close (in columns) to a column of amounts that it
+/// does not overlap belongs to that column.
+const NEAR_LABEL: usize = 3;
+
+/// A piece of a line between runs of spaces.
+#[derive(Debug, Clone)]
+struct Chunk {
+    start: usize,
+    end: usize,
+    /// Positions in both measures: characters and display columns.
+    pos: [(usize, usize); 2],
+    text: String,
+}
+
+impl Chunk {
+    fn overlaps(&self, s: usize, e: usize) -> usize {
+        self.end.min(e).saturating_sub(self.start.max(s))
+    }
+
+    fn is_amount(&self) -> bool {
+        is_amount_token(&self.text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    /// A rule or page furniture: not content.
+    Skip,
+    Content,
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    /// One-based line number in the file.
+    no: u32,
+    /// Zero-based page (form feeds).
+    page: usize,
+    kind: Kind,
+    chunks: Vec<Chunk>,
+    /// Display width of the whole line.
+    width: usize,
+}
+
+impl Line {
+    fn text(&self) -> String {
+        self.chunks
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join("  ")
+    }
+
+    fn indent(&self) -> usize {
+        self.chunks.first().map_or(0, |c| c.start)
+    }
+
+    fn is_meta(&self) -> bool {
+        self.kind == Kind::Content
+            && self.chunks.iter().all(|c| looks_like_meta(&c.text))
+            && !self.is_data()
+    }
+
+    /// A line with an amount, or a code or total label in front of more
+    /// fields: a body line.
+    fn is_data(&self) -> bool {
+        if self.kind != Kind::Content {
+            return false;
+        }
+        if self.chunks.iter().any(Chunk::is_amount) {
+            return true;
+        }
+        // A total row of an empty table: 合计 alone (in a header, 合计
+        // stands among other labels).
+        self.chunks.len() == 1 && is_total_label(&self.chunks[0].text)
+    }
+
+    /// A line of running text: one long chunk, or a table-of-contents line
+    /// with dot leaders.
+    fn is_prose(&self) -> bool {
+        if self.kind != Kind::Content {
+            return false;
+        }
+        let text = self.text();
+        if text.contains("……") || text.contains("···") || text.contains("....") {
+            return true;
+        }
+        self.chunks.len() == 1 && {
+            let t = &self.chunks[0].text;
+            t.chars().count() > MAX_TITLE_CHARS / 2 && !is_amount_token(t)
+                || t.ends_with('。')
+                || t.ends_with('；')
+        }
+    }
+
+    /// One short chunk standing alone, indented: a title or heading.
+    fn is_title_like(&self) -> bool {
+        self.is_short_line() && self.indent() >= MIN_HEADING_INDENT
+    }
+
+    /// One short chunk standing alone, not a meta, data or note line.
+    fn is_short_line(&self) -> bool {
+        self.kind == Kind::Content
+            && self.chunks.len() == 1
+            && !self.is_meta()
+            && !self.is_data()
+            && !is_note_start(&self.chunks[0].text)
+            && self.chunks[0].text.chars().count() <= MAX_TITLE_CHARS
+            && !self.chunks[0].text.ends_with('。')
+    }
+
+    /// A title of a table: title-like and naming a table (…表), or standing
+    /// right above a meta line.
+    fn is_table_title(&self, next: Option<&Line>) -> bool {
+        if !self.is_short_line() {
+            return false;
+        }
+        let t = &self.chunks[0].text;
+        let names_table = t.ends_with('表') || t.contains("表（") || t.contains("表(");
+        names_table || next.is_some_and(Line::is_meta)
+    }
+}
+
+/// Whether `s` is an amount as tables print them: `-3,593.00`, `3593.00`,
+/// `(12.50)`, `1,234`; not a bare integer (codes, years, page numbers).
+pub(crate) fn is_amount_token(s: &str) -> bool {
+    let s = s.trim();
+    let s = s
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .or_else(|| s.strip_prefix('（').and_then(|x| x.strip_suffix('）')))
+        .unwrap_or(s);
+    let s = s.strip_prefix(['-', '－', '−']).unwrap_or(s);
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if let Some(f) = frac
+        && (f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()))
+    {
+        return false;
+    }
+    if int.is_empty() {
+        return false;
+    }
+    let grouped = int.contains(',');
+    if grouped {
+        let mut parts = int.split(',');
+        let first = parts.next().unwrap_or("");
+        if first.is_empty() || first.len() > 3 || !first.chars().all(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        if !parts.all(|p| p.len() == 3 && p.chars().all(|c| c.is_ascii_digit())) {
+            return false;
+        }
+    } else if !int.chars().all(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    grouped || frac.is_some()
+}
+
+fn is_rule_char(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '='
+            | '_'
+            | '+'
+            | '─'
+            | '━'
+            | '═'
+            | '┄'
+            | '┈'
+            | '—'
+            | '－'
+            | '＝'
+            | '┼'
+            | '├'
+            | '┤'
+            | '┌'
+            | '┐'
+            | '└'
+            | '┘'
+            | '┬'
+            | '┴'
+            | '╔'
+            | '╗'
+            | '╚'
+            | '╝'
+            | '╠'
+            | '╣'
+            | '╦'
+            | '╩'
+            | '╬'
+            | '╪'
+            | '╫'
+            | '╞'
+            | '╡'
+            | '╟'
+            | '╢'
+            | '╤'
+            | '╧'
+            | '╒'
+            | '╕'
+            | '╘'
+            | '╛'
+            | '│'
+            | '┃'
+            | '║'
+            | '|'
+    )
+}
+
+/// Vertical bars that separate columns.
+fn is_vertical(c: char) -> bool {
+    matches!(c, '│' | '┃' | '║' | '┆' | '┊')
+}
+
+/// "第 3 页", "第3页 共9页", "- 3 -", "3 / 9", a lone number.
+fn is_page_furniture(t: &str) -> bool {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() {
+        return false;
+    }
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some(rest) = t.strip_prefix('第')
+        && let Some((n, tail)) = rest.split_once('页')
+        && digits(n)
+    {
+        return tail.is_empty()
+            || tail
+                .strip_prefix('共')
+                .and_then(|x| x.strip_suffix('页'))
+                .is_some_and(digits);
+    }
+    if let Some(n) = t
+        .strip_prefix(['-', '—', '－'])
+        .and_then(|x| x.strip_suffix(['-', '—', '－']))
+    {
+        return digits(n);
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        return digits(a) && digits(b);
+    }
+    false
+}
+
+/// Cuts a line into chunks; positions in both measures.
+fn chunk_line(line: &str) -> (Vec<Chunk>, usize) {
+    // (char pos, width pos, char) after tab expansion.
+    let mut cells: Vec<(usize, usize, char)> = Vec::with_capacity(line.len());
+    let (mut cp, mut wp) = (0usize, 0usize);
+    for c in line.chars() {
+        if c == '\t' {
+            let next = (wp / TAB_WIDTH + 1) * TAB_WIDTH;
+            while wp < next {
+                cells.push((cp, wp, ' '));
+                cp += 1;
+                wp += 1;
+            }
+            continue;
+        }
+        if c.is_control() {
+            continue;
+        }
+        let w = c.width().unwrap_or(0);
+        cells.push((cp, wp, if is_vertical(c) { '\u{0}' } else { c }));
+        cp += 1;
+        wp += w;
+    }
+    let width = wp;
+    // Words: runs of non-space; gaps remember their length.
+    struct Word {
+        from: usize,
+        to: usize,
+        gap_before: usize,
+    }
+    let mut words: Vec<Word> = Vec::new();
+    let mut i = 0;
+    let mut gap = usize::MAX;
+    while i < cells.len() {
+        let c = cells[i].2;
+        if c == ' ' {
+            gap = gap.saturating_add(1);
+            i += 1;
+            continue;
+        }
+        if c == '\u{0}' {
+            gap = usize::MAX;
+            i += 1;
+            continue;
+        }
+        let from = i;
+        while i < cells.len() && cells[i].2 != ' ' && cells[i].2 != '\u{0}' {
+            i += 1;
+        }
+        words.push(Word {
+            from,
+            to: i,
+            gap_before: gap,
+        });
+        gap = 0;
+    }
+    let text_of =
+        |from: usize, to: usize| -> String { cells[from..to].iter().map(|x| x.2).collect() };
+    // Chunks: words joined across single spaces.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        if w.gap_before >= 2 || groups.is_empty() {
+            groups.push(vec![k]);
+        } else if let Some(g) = groups.last_mut() {
+            g.push(k);
+        }
+    }
+    // An amount joined to a label by one space is a field of its own when
+    // the line has columns at all.
+    if groups.len() >= 2 {
+        let mut split = Vec::new();
+        for g in groups {
+            let mut cur: Vec<usize> = Vec::new();
+            for &k in &g {
+                let amount = is_amount_token(&text_of(words[k].from, words[k].to));
+                let cur_amount = cur.len() == 1
+                    && is_amount_token(&text_of(words[cur[0]].from, words[cur[0]].to));
+                if !cur.is_empty() && (amount || cur_amount) {
+                    split.push(std::mem::take(&mut cur));
+                }
+                cur.push(k);
+            }
+            if !cur.is_empty() {
+                split.push(cur);
+            }
+        }
+        groups = split;
+    }
+    let chunks = groups
+        .into_iter()
+        .filter_map(|g| {
+            let first = words.get(*g.first()?)?;
+            let last = words.get(*g.last()?)?;
+            let (c0, w0, _) = cells[first.from];
+            let (c1, w1, ch) = cells[last.to - 1];
+            let w1 = w1 + ch.width().unwrap_or(0);
+            Some(Chunk {
+                start: w0,
+                end: w1,
+                pos: [(c0, c1 + 1), (w0, w1)],
+                text: text_of(first.from, last.to),
+            })
+        })
+        .collect();
+    (chunks, width)
+}
+
+/// Splits the text into lines with chunks, pages and kinds.
+fn prepare(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut page = 0;
+    for (i, raw) in text.split('\n').enumerate() {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let mut body = raw;
+        while let Some(rest) = body.strip_prefix('\u{c}') {
+            page += 1;
+            body = rest;
+        }
+        let feeds = body.matches('\u{c}').count();
+        let cleaned: String = body.chars().filter(|&c| c != '\u{c}').collect();
+        let (chunks, width) = chunk_line(&cleaned);
+        let trimmed = cleaned.trim();
+        let rule = trimmed.chars().filter(|c| !c.is_whitespace()).count() >= 3
+            && trimmed
+                .chars()
+                .all(|c| c.is_whitespace() || is_rule_char(c));
+        let kind = if chunks.is_empty() {
+            Kind::Blank
+        } else if rule || is_page_furniture(trimmed) {
+            Kind::Skip
+        } else {
+            Kind::Content
+        };
+        lines.push(Line {
+            no: (i + 1) as u32,
+            page,
+            kind,
+            chunks,
+            width,
+        });
+        page += feeds;
+    }
+    // A lone page number: a bare integer as the first or last content line
+    // of a page.
+    let mut by_page: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, l) in lines.iter().enumerate() {
+        if l.kind == Kind::Content {
+            by_page.entry(l.page).or_default().push(i);
+        }
+    }
+    let has_pages = by_page.len() > 1;
+    for idx in by_page.values() {
+        for &i in [idx.first(), idx.last()].into_iter().flatten() {
+            let l = &mut lines[i];
+            if has_pages
+                && l.chunks.len() == 1
+                && l.chunks[0].text.len() <= 4
+                && l.chunks[0].text.chars().all(|c| c.is_ascii_digit())
+            {
+                l.kind = Kind::Skip;
+            }
+        }
+    }
+    choose_measure(&mut lines);
+    lines
+}
+
+/// Chooses characters or display columns as the measure of positions:
+/// the one under which more amounts share a right edge with an amount on
+/// a neighbouring line.
+fn choose_measure(lines: &mut [Line]) {
+    let mut score = [0usize; 2];
+    let amount_lines: Vec<&Line> = lines
+        .iter()
+        .filter(|l| l.kind == Kind::Content && l.chunks.iter().any(Chunk::is_amount))
+        .collect();
+    for w in amount_lines.windows(2) {
+        for (m, sc) in score.iter_mut().enumerate() {
+            let edges = |l: &Line| -> Vec<usize> {
+                l.chunks
+                    .iter()
+                    .filter(|c| c.is_amount())
+                    .map(|c| c.pos[m].1)
+                    .collect()
+            };
+            let (a, b) = (edges(w[0]), edges(w[1]));
+            // pdftotext places glyphs on its grid with a column of jitter.
+            *sc += a
+                .iter()
+                .filter(|&&e| b.iter().any(|&f| e.abs_diff(f) <= 1))
+                .count();
+        }
+    }
+    // Ties go to display width: what an author who aligned by eye saw.
+    let m = if score[0] > score[1] { 0 } else { 1 };
+    for l in lines.iter_mut() {
+        for c in &mut l.chunks {
+            c.start = c.pos[m].0;
+            c.end = c.pos[m].1;
+        }
+        if m == 0 {
+            l.width = l.chunks.last().map_or(0, |c| c.end);
+        }
+    }
+}
+
+/// Whether the text looks space-aligned: at least two lines hold fields
+/// separated by a run of two or more spaces (cheap; the reader decides
+/// the rest).
+pub fn looks_aligned(text: &str) -> bool {
+    text.lines()
+        .filter(|l| {
+            let t = l.trim();
+            !t.contains("……") && t.contains("  ")
+        })
+        .take(2)
+        .count()
+        >= 2
+}
+
+/// One table's lines, sorted.
+#[derive(Debug, Default)]
+struct Block {
+    title: Option<usize>,
+    meta: Vec<usize>,
+    header: Vec<usize>,
+    body: Vec<usize>,
+    notes: Vec<String>,
+}
+
+/// What the walk over the lines produced.
+enum Piece {
+    Table(Block),
+    Prose(Vec<usize>),
+}
+
+/// Reads space-aligned text.
+pub fn read(text: &str) -> Result<RawDocument, ReadError> {
+    let lines = prepare(text);
+    let pieces = segment(&lines);
+    let mut doc = RawDocument::default();
+    let mut any_table = false;
+    for piece in pieces {
+        match piece {
+            Piece::Table(block) => {
+                if let Some(rt) = build_table(&lines, &block) {
+                    doc.blocks.push(RawBlock::Table(doc.tables.len()));
+                    doc.tables.push(rt);
+                    any_table = true;
+                }
+            }
+            Piece::Prose(idx) => {
+                for s in prose_sections(&lines, &idx) {
+                    doc.blocks.push(RawBlock::Text(s));
+                }
+            }
+        }
+    }
+    if !any_table {
+        let content: Vec<u32> = lines
+            .iter()
+            .filter(|l| l.kind == Kind::Content)
+            .map(|l| l.no)
+            .collect();
+        let tried = match (content.first(), content.last()) {
+            (Some(a), Some(b)) if a != b => format!("lines {a}–{b}"),
+            (Some(a), _) => format!("line {a}"),
+            _ => "no line with text".to_string(),
+        };
+        return Err(ReadError::NoTable(format!(
+            "{tried} tried as a space-aligned table: no block of aligned columns with amounts, \
+             and no table title with 编制部门/单位 lines above a header"
+        )));
+    }
+    if !doc.blocks.iter().any(|b| matches!(b, RawBlock::Text(_))) {
+        doc.blocks.clear();
+    }
+    Ok(doc)
+}
+
+/// Index of the next content line after `i` (any page).
+fn next_content(lines: &[Line], i: usize) -> Option<usize> {
+    (i + 1..lines.len()).find(|&j| lines[j].kind == Kind::Content)
+}
+
+/// Whether a table starts at content line `i`: a title (…表, or above a
+/// meta line), a meta line above a header, or aligned lines that reach a
+/// data line within a header's height.
+fn table_starts(lines: &[Line], i: usize) -> bool {
+    let l = &lines[i];
+    let next = next_content(lines, i).map(|j| &lines[j]);
+    if l.is_table_title(next) {
+        // A title needs a meta line or aligned lines below it.
+        return next.is_some_and(|n| n.is_meta() || (n.chunks.len() >= 2 && !n.is_prose()));
+    }
+    if l.is_prose() || l.chunks.len() < 2 {
+        return false;
+    }
+    let mut j = i;
+    let mut seen = 0;
+    loop {
+        let line = &lines[j];
+        if line.is_data() {
+            return true;
+        }
+        // The header of a table stays on its page and above the next
+        // table's title and meta lines.
+        let next = next_content(lines, j).map(|n| &lines[n]);
+        if line.is_prose()
+            || seen > MAX_HEADER_LINES
+            || line.page != l.page
+            || (j > i && (line.is_table_title(next) || line.is_meta()))
+        {
+            return false;
+        }
+        if !line.is_meta() && line.chunks.len() < 2 && seen == 0 {
+            return false;
+        }
+        seen += 1;
+        match next_content(lines, j) {
+            Some(n) => j = n,
+            None => return false,
+        }
+    }
+}
+
+fn segment(lines: &[Line]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut prose: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].kind != Kind::Content {
+            if lines[i].kind == Kind::Blank {
+                prose.push(i);
+            }
+            i += 1;
+            continue;
+        }
+        if !table_starts(lines, i) {
+            prose.push(i);
+            i += 1;
+            continue;
+        }
+        let (block, next) = take_table(lines, i);
+        // An empty table: a title naming a table, meta lines and a header.
+        let empty_table = block.title.is_some_and(|t| {
+            let text = &lines[t].chunks[0].text;
+            text.ends_with('表') || text.contains("表（") || text.contains("表(")
+        }) && !block.meta.is_empty()
+            && block.header.iter().any(|&j| lines[j].chunks.len() >= 2);
+        if empty_table || block.body.iter().any(|&j| lines[j].is_data()) {
+            if !prose.is_empty() {
+                pieces.push(Piece::Prose(std::mem::take(&mut prose)));
+            }
+            pieces.push(Piece::Table(block));
+            i = next;
+        } else {
+            // Aligned lines without a single amount or total: a list, a
+            // table of contents; kept as prose.
+            prose.push(i);
+            i += 1;
+        }
+    }
+    if !prose.is_empty() {
+        pieces.push(Piece::Prose(prose));
+    }
+    pieces
+}
+
+/// Reads one table from its first line; returns it and the line after it.
+fn take_table(lines: &[Line], start: usize) -> (Block, usize) {
+    let mut b = Block::default();
+    let mut i = start;
+    // Title and meta lines.
+    let next = next_content(lines, i).map(|j| &lines[j]);
+    if lines[i].is_table_title(next) {
+        b.title = Some(i);
+        i += 1;
+    }
+    while i < lines.len() && (lines[i].kind != Kind::Content || lines[i].is_meta()) {
+        if lines[i].kind == Kind::Content {
+            b.meta.push(i);
+        }
+        i += 1;
+    }
+    // Header lines: up to the first data line.
+    let first_data = (i..lines.len())
+        .filter(|&j| lines[j].kind == Kind::Content)
+        .take(MAX_HEADER_LINES + 1)
+        .find(|&j| lines[j].is_data() || lines[j].is_prose() || is_note_start(&lines[j].text()));
+    let header_end = match first_data {
+        Some(j) if lines[j].is_data() => j,
+        // No data: an empty table; its header is every aligned line.
+        Some(j) => j,
+        None => (i..lines.len())
+            .filter(|&j| lines[j].kind == Kind::Content)
+            .take(MAX_HEADER_LINES)
+            .last()
+            .map_or(i, |j| j + 1),
+    };
+    b.header = (i..header_end)
+        .filter(|&j| lines[j].kind == Kind::Content)
+        .collect();
+    // A label wrapped around its row (pdftotext centres the amounts
+    // between the label's lines) starts right above the first data line,
+    // where that line has no label.
+    let mut header_end = header_end;
+    if let Some(&last) = b.header.last()
+        && header_end < lines.len()
+        && last + 1 == header_end
+        && lines[last].chunks.len() == 1
+    {
+        let c = &lines[last].chunks[0];
+        if lines[header_end]
+            .chunks
+            .iter()
+            .all(|d| d.overlaps(c.start, c.end) == 0)
+        {
+            b.header.pop();
+            header_end = last;
+        }
+    }
+    let header_texts: Vec<String> = b.header.iter().map(|&j| lines[j].text()).collect();
+    i = header_end;
+    let mut page = lines[start].page;
+    // Body, across pages, until prose, a new table or notes.
+    while i < lines.len() {
+        let l = &lines[i];
+        if l.kind != Kind::Content {
+            i += 1;
+            continue;
+        }
+        if l.page != page {
+            page = l.page;
+            // A new page: a title or meta line starts a new table; a
+            // repeated header is dropped; aligned lines continue the table.
+            let next = next_content(lines, i).map(|j| &lines[j]);
+            let chapter =
+                l.is_title_like() && next.is_none_or(|n| n.is_prose() || n.page != l.page);
+            if l.is_table_title(next) || l.is_meta() || chapter || l.is_prose() {
+                break;
+            }
+            // A continued table has data near the top of the page.
+            let data_soon = (i..lines.len())
+                .filter(|&j| lines[j].kind == Kind::Content && lines[j].page == l.page)
+                .take(MAX_HEADER_LINES)
+                .take_while(|&j| !lines[j].is_prose())
+                .any(|j| lines[j].is_data());
+            if !data_soon {
+                break;
+            }
+            let mut j = i;
+            let mut k = 0;
+            while k < header_texts.len()
+                && lines.get(j).is_some_and(|x| x.text() == header_texts[k])
+            {
+                k += 1;
+                match next_content(lines, j) {
+                    Some(n) => j = n,
+                    None => {
+                        j = lines.len();
+                        break;
+                    }
+                }
+            }
+            if k == header_texts.len() && k > 0 {
+                i = j;
+                continue;
+            }
+        }
+        let l = &lines[i];
+        let text = l.text();
+        if is_note_start(&text) || (l.chunks.len() == 1 && text.contains("空表")) {
+            // Notes: this line and its wrapped continuations.
+            let mut note = text;
+            let mut j = i + 1;
+            while j < lines.len()
+                && lines[j].kind == Kind::Content
+                && lines[j].page == l.page
+                && lines[j].chunks.len() == 1
+                && !is_note_start(&lines[j].text())
+                && lines[j].indent() == 0
+                && !lines[j].is_title_like()
+            {
+                note.push_str(&lines[j].text());
+                j += 1;
+            }
+            b.notes.push(note);
+            i = j;
+            // More notes may follow; anything else ends the table.
+            match next_content(lines, i - 1) {
+                Some(n) if is_note_start(&lines[n].text()) && lines[n].page == l.page => {
+                    i = n;
+                    continue;
+                }
+                _ => break,
+            }
+        }
+        let next = next_content(lines, i).map(|j| &lines[j]);
+        if l.is_prose() || l.is_table_title(next) || (l.is_meta() && l.chunks.len() >= 2) {
+            break;
+        }
+        b.body.push(i);
+        i += 1;
+    }
+    (b, i)
+}
+
+/// A column: an extent and whether it holds amounts.
+#[derive(Debug, Clone)]
+struct Col {
+    start: usize,
+    end: usize,
+    amounts: usize,
+    texts: usize,
+}
+
+impl Col {
+    fn is_amount(&self) -> bool {
+        self.amounts > 0 && self.amounts >= self.texts || self.amounts == 0 && self.texts == 0
+    }
+}
+
+/// Columns from the body chunks: groups of chunks whose extents overlap.
+fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> Vec<Col> {
+    let mut spans: Vec<(usize, usize, bool)> = body
+        .iter()
+        .flat_map(|&i| lines[i].chunks.iter())
+        .map(|c| (c.start, c.end, c.is_amount()))
+        .collect();
+    spans.sort_by_key(|s| (s.0, s.1));
+    let mut cols: Vec<Col> = Vec::new();
+    for (s, e, amount) in spans {
+        match cols.last_mut() {
+            Some(c) if s < c.end => {
+                c.end = c.end.max(e);
+                if amount {
+                    c.amounts += 1;
+                } else {
+                    c.texts += 1;
+                }
+            }
+            _ => cols.push(Col {
+                start: s,
+                end: e,
+                amounts: usize::from(amount),
+                texts: usize::from(!amount),
+            }),
+        }
+    }
+    // Header chunks over no body column: columns without values. The
+    // lowest header line gives the leaves; a label above leaves it
+    // overlaps is their group, not a column.
+    let mut extra: Vec<(usize, usize)> = Vec::new();
+    for &i in header.iter().rev() {
+        for c in &lines[i].chunks {
+            let free = cols.iter().all(|k| c.overlaps(k.start, k.end) == 0)
+                && extra.iter().all(|&(s, e)| c.overlaps(s, e) == 0);
+            if free {
+                extra.push((c.start, c.end));
+            }
+        }
+    }
+    // A header label standing just beside a column of right-aligned
+    // values (centred over a wider cell than its values fill) labels it.
+    extra.retain(|&(s, e)| {
+        let near = cols.iter_mut().filter(|k| k.amounts > 0).min_by_key(|k| {
+            if e <= k.start {
+                k.start - e
+            } else {
+                s.saturating_sub(k.end)
+            }
+        });
+        match near {
+            Some(k) if e <= k.start && k.start - e <= NEAR_LABEL => {
+                k.start = k.start.min(s);
+                k.end = k.end.max(e);
+                false
+            }
+            _ => true,
+        }
+    });
+    extra.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in extra {
+        match merged.last_mut() {
+            Some(m) if s < m.1 => m.1 = m.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    // A header chunk between two body columns whose values are
+    // right-aligned and left-aligned respectively may still overlap both
+    // neighbours' gaps only; such chunks become their own column.
+    for (s, e) in merged {
+        cols.push(Col {
+            start: s,
+            end: e,
+            amounts: 0,
+            texts: 0,
+        });
+    }
+    cols.sort_by_key(|c| c.start);
+    cols
+}
+
+/// The column a chunk belongs to: most overlap, else nearest.
+fn column_of(cols: &[Col], c: &Chunk) -> usize {
+    let mut best = 0;
+    let mut best_key = (0usize, usize::MAX);
+    for (k, col) in cols.iter().enumerate() {
+        let ov = c.overlaps(col.start, col.end);
+        let dist = if ov > 0 {
+            0
+        } else if c.end <= col.start {
+            col.start - c.end
+        } else {
+            c.start.saturating_sub(col.end)
+        };
+        let key = (ov, usize::MAX - dist);
+        if key > (best_key.0, usize::MAX - best_key.1) {
+            best = k;
+            best_key = (ov, dist);
+        }
+    }
+    best
+}
+
+/// For each column of a later page, the first page's column it is: the
+/// same one when both pages have as many columns, else the nearest by
+/// position relative to the widest extent.
+fn map_columns(own: &[Col], reference: &[Col]) -> Vec<usize> {
+    let ends = |c: &[Col]| c.iter().map(|k| k.end).max().unwrap_or(1).max(1) as f64;
+    let (own_w, ref_w) = (ends(own), ends(reference));
+    own.iter()
+        .enumerate()
+        .map(|(j, k)| {
+            if own.len() == reference.len() {
+                return j;
+            }
+            let at = (k.start + k.end) as f64 / 2.0 / own_w;
+            (0..reference.len())
+                .min_by(|&a, &b| {
+                    let d = |x: usize| {
+                        ((reference[x].start + reference[x].end) as f64 / 2.0 / ref_w - at).abs()
+                    };
+                    d(a).total_cmp(&d(b))
+                })
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// Columns a chunk covers (at least one).
+fn columns_covered(cols: &[Col], c: &Chunk) -> (usize, usize) {
+    let hit: Vec<usize> = (0..cols.len())
+        .filter(|&k| c.overlaps(cols[k].start, cols[k].end) > 0)
+        .collect();
+    match (hit.first(), hit.last()) {
+        (Some(&a), Some(&b)) => (a, b),
+        _ => {
+            let k = column_of(cols, c);
+            (k, k)
+        }
+    }
+}
+
+/// Header paths of the columns from the header lines.
+fn header_paths(lines: &[Line], header: &[usize], cols: &[Col]) -> Vec<Vec<String>> {
+    // (line index in header, first col, last col, text)
+    let mut items: Vec<(usize, usize, usize, String)> = Vec::new();
+    let covered: Vec<Vec<(usize, usize)>> = header
+        .iter()
+        .map(|&i| {
+            lines[i]
+                .chunks
+                .iter()
+                .map(|c| columns_covered(cols, c))
+                .collect()
+        })
+        .collect();
+    let has_text_at_or_below = |line: usize, col: usize| {
+        covered[line..]
+            .iter()
+            .any(|row| row.iter().any(|&(a, b)| a <= col && col <= b))
+    };
+    for (h, &i) in header.iter().enumerate() {
+        let row = &covered[h];
+        let chunks = &lines[i].chunks;
+        // Spans: each chunk's own columns, widened over the free columns
+        // around it that are labelled further down.
+        let mut spans: Vec<(usize, usize)> = row.clone();
+        for k in 0..chunks.len() {
+            let (a, b) = row[k];
+            let Some(j) =
+                (h + 1..header.len()).find(|&j| covered[j].iter().any(|&(x, y)| x <= b && a <= y))
+            else {
+                continue;
+            };
+            let labelled = |col: usize| has_text_at_or_below(j, col);
+            // Left: free columns down to the previous chunk's columns.
+            let left_limit = if k > 0 { row[k - 1].1 + 1 } else { 0 };
+            let mut na = a;
+            while na > left_limit && labelled(na - 1) {
+                na -= 1;
+            }
+            let right_limit = if k + 1 < chunks.len() {
+                row[k + 1].0
+            } else {
+                cols.len()
+            };
+            let mut nb = b;
+            while nb + 1 < right_limit && labelled(nb + 1) {
+                nb += 1;
+            }
+            spans[k] = (na, nb);
+        }
+        // Where two widened spans meet over free columns, split them
+        // where both labels stand best centred over their columns.
+        for k in 0..chunks.len().saturating_sub(1) {
+            let (own_l, own_r) = (row[k], row[k + 1]);
+            if spans[k].1 < spans[k + 1].0 {
+                continue;
+            }
+            let from = own_l.1 + 1;
+            let to = own_r.0; // exclusive
+            let centre = |c: &Chunk| (c.start + c.end) / 2;
+            let (cl, cr) = (centre(&chunks[k]), centre(&chunks[k + 1]));
+            // A group label stands centred over its columns: the split
+            // that centres both labels best.
+            let (left_from, right_to) = (spans[k].0, spans[k + 1].1);
+            let off =
+                |a: usize, b: usize, c: usize| ((cols[a].start + cols[b].end) / 2).abs_diff(c);
+            let best = (from..=to)
+                .min_by_key(|&split| {
+                    off(left_from, split.max(1) - 1, cl) + off(split.min(right_to), right_to, cr)
+                })
+                .unwrap_or(from);
+            spans[k].1 = spans[k].1.min(best.saturating_sub(1)).max(own_l.1);
+            spans[k + 1].0 = spans[k + 1].0.max(best).min(own_r.0);
+        }
+        for (k, c) in chunks.iter().enumerate() {
+            items.push((h, spans[k].0, spans[k].1, c.text.clone()));
+        }
+    }
+    (0..cols.len())
+        .map(|col| {
+            let mut path: Vec<String> = Vec::new();
+            let mut last_single = false;
+            for (_, a, b, text) in items.iter().filter(|it| it.1 <= col && col <= it.2) {
+                let single = a == b;
+                match path.last_mut() {
+                    Some(p) if single && last_single => p.push_str(text),
+                    _ => path.push(text.clone()),
+                }
+                last_single = single;
+            }
+            path
+        })
+        .collect()
+}
+
+fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
+    if b.body.is_empty() && b.header.is_empty() {
+        return None;
+    }
+    // Pages of a long table may be laid out at another scale: columns are
+    // found on the first page (with the header), and the lines of later
+    // pages are placed by their own page's columns.
+    let first_page = b
+        .body
+        .first()
+        .or(b.header.first())
+        .map_or(0, |&i| lines[i].page);
+    let first: Vec<usize> = b
+        .body
+        .iter()
+        .copied()
+        .filter(|&i| lines[i].page == first_page)
+        .collect();
+    let cols = columns(lines, &first, &b.header);
+    if cols.len() < 2 {
+        return None;
+    }
+    let mut page_map: std::collections::HashMap<usize, (Vec<Col>, Vec<usize>)> = Default::default();
+    for &i in &b.body {
+        let page = lines[i].page;
+        if page == first_page || page_map.contains_key(&page) {
+            continue;
+        }
+        let on_page: Vec<usize> = b
+            .body
+            .iter()
+            .copied()
+            .filter(|&j| lines[j].page == page)
+            .collect();
+        let own = columns(lines, &on_page, &[]);
+        let map = map_columns(&own, &cols);
+        page_map.insert(page, (own, map));
+    }
+    let mut rt = RawTable {
+        locator: super::Locator::Line,
+        ..RawTable::default()
+    };
+    if let Some(t) = b.title {
+        rt.before.push(RawLine {
+            text: lines[t].text(),
+            align: Align::Center,
+            source_row: lines[t].no,
+            ..RawLine::default()
+        });
+    }
+    for &m in &b.meta {
+        let n = lines[m].chunks.len();
+        for (k, c) in lines[m].chunks.iter().enumerate() {
+            rt.before.push(RawLine {
+                text: c.text.clone(),
+                align: if n > 1 && k == n - 1 {
+                    Align::Right
+                } else {
+                    Align::Left
+                },
+                source_row: lines[m].no,
+                ..RawLine::default()
+            });
+        }
+    }
+    // Header grid from the paths.
+    let paths = header_paths(lines, &b.header, &cols);
+    let any_header = paths.iter().any(|p| !p.is_empty());
+    if any_header {
+        let paths: Vec<Vec<String>> = paths
+            .into_iter()
+            .map(|p| if p.is_empty() { vec![String::new()] } else { p })
+            .collect();
+        let layout = header_layout(&paths);
+        let source_row = b.header.first().map_or(0, |&i| lines[i].no);
+        for r in 0..layout.depth {
+            rt.rows.push(RawRow {
+                cells: vec![RawCell::default(); cols.len()],
+                source_row: b.header.get(r).map_or(source_row, |&i| lines[i].no),
+                hidden: false,
+            });
+        }
+        for cell in &layout.cells {
+            if let Some(slot) = rt.rows[cell.row].cells.get_mut(cell.col) {
+                *slot = RawCell::text(cell.text.clone());
+            }
+            if cell.rows > 1 || cell.cols > 1 {
+                rt.merges.push(Merge {
+                    row: cell.row,
+                    col: cell.col,
+                    rows: cell.rows,
+                    cols: cell.cols,
+                });
+            }
+        }
+        rt.header_rows = Some(layout.depth);
+    }
+    // Body rows; a line with text only under columns that the previous
+    // line filled, right below it, continues those cells.
+    let mut prev_line: Option<usize> = None;
+    let mut pending: Option<(usize, Vec<RawCell>)> = None;
+    for &i in &b.body {
+        let l = &lines[i];
+        let mut cells = vec![RawCell::default(); cols.len()];
+        for c in &l.chunks {
+            let k = match page_map.get(&l.page) {
+                Some((own, map)) => map[column_of(own, c)],
+                None => column_of(&cols, c),
+            };
+            let cell = &mut cells[k];
+            if cell.text.is_empty() {
+                cell.text = c.text.clone();
+            } else {
+                cell.text.push(' ');
+                cell.text.push_str(&c.text);
+            }
+        }
+        // A label line right above a row that has no label there: the
+        // first line of that row's wrapped label.
+        let starts_row_below =
+            pending
+                .as_ref()
+                .is_some_and(|(p, pcells): &(usize, Vec<RawCell>)| {
+                    *p + 1 == i
+                        && l.is_data()
+                        && pcells
+                            .iter()
+                            .zip(&cells)
+                            .all(|(a, b)| a.is_blank() || b.is_blank())
+                });
+        if starts_row_below && let Some((_, pcells)) = pending.take() {
+            // The label line became a row of its own; take it back.
+            rt.rows.pop();
+            for (k, c) in pcells.into_iter().enumerate() {
+                if !c.is_blank() {
+                    cells[k].text = c.text;
+                }
+            }
+        }
+        pending = None;
+        let continues = prev_line.is_some_and(|p| {
+            let pl = &lines[p];
+            p + 1 == i
+                && !l.is_data()
+                && l.chunks.iter().all(|c| {
+                    crate::normalize::outline_level(&c.text).is_none() && !is_total_label(&c.text)
+                })
+                && rt.rows.last().is_some_and(|row| {
+                    cells.iter().enumerate().all(|(k, c)| {
+                        c.is_blank()
+                            || (!cols[k].is_amount()
+                                && row.cells.get(k).is_some_and(|x| !x.is_blank()))
+                    })
+                })
+                && pl.kind == Kind::Content
+        });
+        if continues && let Some(row) = rt.rows.last_mut() {
+            for (k, c) in cells.into_iter().enumerate() {
+                if !c.is_blank() {
+                    row.cells[k].text.push_str(&c.text);
+                }
+            }
+            prev_line = Some(i);
+            continue;
+        }
+        if !l.is_data() {
+            pending = Some((i, cells.clone()));
+        }
+        rt.rows.push(RawRow {
+            cells,
+            source_row: l.no,
+            hidden: false,
+        });
+        prev_line = Some(i);
+    }
+    for n in &b.notes {
+        rt.after.push(RawLine {
+            text: n.clone(),
+            ..RawLine::default()
+        });
+    }
+    Some(rt)
+}
+
+/// Prose lines into sections: a centred short line is a heading; lines
+/// that fill the page width run on into the next line's paragraph.
+fn prose_sections(lines: &[Line], idx: &[usize]) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    let mut current = Section::default();
+    let page_width = |page: usize| {
+        lines
+            .iter()
+            .filter(|l| l.page == page && l.kind == Kind::Content)
+            .map(|l| l.width)
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: std::collections::HashMap<usize, usize> = Default::default();
+    let mut open = false; // the last paragraph may continue
+    let mut prev_full = false;
+    for &i in idx {
+        let l = &lines[i];
+        if l.kind != Kind::Content {
+            open = false;
+            continue;
+        }
+        let text = l.text();
+        let pw = *widths.entry(l.page).or_insert_with(|| page_width(l.page));
+        if l.is_title_like() && l.indent() >= MIN_HEADING_INDENT && !prev_full {
+            if current.heading.is_some() || !current.paragraphs.is_empty() {
+                sections.push(std::mem::take(&mut current));
+            }
+            current.heading = Some(text);
+            open = false;
+            prev_full = false;
+            continue;
+        }
+        let starts_item = crate::normalize::outline_level(text.trim_start()).is_some();
+        let continues = open && prev_full && l.indent() == 0 && !starts_item;
+        if continues && let Some(p) = current.paragraphs.last_mut() {
+            p.text.push_str(&text);
+        } else {
+            current.paragraphs.push(Paragraph {
+                kind: if starts_item {
+                    ParagraphKind::Item
+                } else {
+                    ParagraphKind::Plain
+                },
+                text,
+            });
+        }
+        open = true;
+        prev_full = pw > 0 && l.width as f64 >= pw as f64 * FULL_LINE_SHARE;
+    }
+    if current.heading.is_some() || !current.paragraphs.is_empty() {
+        sections.push(current);
+    }
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amount_tokens() {
+        for t in ["3,593.00", "-24.40", "0.95", "1,234", "(12.50)"] {
+            assert!(is_amount_token(t), "{t}");
+        }
+        for t in ["2025", "201", "1.", "12,34", "a.00", "1,2345.00"] {
+            assert!(!is_amount_token(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn chunks_in_display_width() {
+        let (c, _) = chunk_line("项目  　合计      3,593.00 一、支出");
+        let texts: Vec<&str> = c.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["项目", "　合计", "3,593.00", "一、支出"]);
+        assert_eq!(c[1].pos[1].0, 6);
+        assert_eq!(c[1].pos[0].0, 4);
+    }
+
+    #[test]
+    fn furniture() {
+        assert!(is_page_furniture("第 3 页"));
+        assert!(is_page_furniture("第3页 共9页"));
+        assert!(is_page_furniture("- 3 -"));
+        assert!(!is_page_furniture("第一部分"));
+    }
+
+    #[test]
+    fn simple_table_with_empty_cells() {
+        let text = "            部门收入总表\n\
+                    部门名称：某局              单位：元\n\
+                    项目            合计        事业收入\n\
+                    合计        1,200.00        200.00\n\
+                    一、工资    1,000.00\n\
+                    二、其他      200.00        200.00\n\
+                    注：本表为示例。\n";
+        let doc = read(text).unwrap();
+        assert_eq!(doc.tables.len(), 1);
+        let t = &doc.tables[0];
+        assert_eq!(t.before[0].text, "部门收入总表");
+        assert_eq!(t.before.len(), 3);
+        let body: Vec<Vec<&str>> = t.rows[1..]
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(body[1], ["一、工资", "1,000.00", ""]);
+        assert_eq!(t.after[0].text, "注：本表为示例。");
+    }
+
+    #[test]
+    fn prose_only_is_no_table() {
+        let err =
+            read("尊敬的领导：\n\n    您好！现将有关情况报告如下，请审阅。\n此致\n").unwrap_err();
+        assert!(err.to_string().contains("lines 1–4"), "{err}");
+    }
+}
