@@ -308,7 +308,8 @@ pub(super) fn build(
             message: format!("a book is made from a workbook or a folder; this is {format}"),
         });
     }
-    let workbook = crate::read::sheet::read_workbook(&bytes, format, &options.limits).map_err(read_error)?;
+    let workbook =
+        crate::read::sheet::read_workbook(&bytes, format, &options.limits).map_err(read_error)?;
     let sheets = workbook.sheets;
     let source = crate::model::Source {
         path: name.clone(),

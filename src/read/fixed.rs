@@ -209,6 +209,11 @@ pub(crate) fn is_amount_token(s: &str) -> bool {
     grouped || frac.is_some()
 }
 
+/// A chunk of ASCII digits alone, as 类/款/项 and 科目编码 cells are.
+fn is_bare_code(t: &str) -> bool {
+    !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn is_rule_char(c: char) -> bool {
     matches!(
         c,
@@ -1198,9 +1203,15 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         let continues = prev_line.is_some_and(|p| {
             let pl = &lines[p];
             p + 1 == i
+                // A wrapped cell never continues across a page break.
+                && pl.page == l.page
                 && !l.is_data()
                 && l.chunks.iter().all(|c| {
-                    crate::normalize::outline_level(&c.text).is_none() && !is_total_label(&c.text)
+                    crate::normalize::outline_level(&c.text).is_none()
+                        && !is_total_label(&c.text)
+                        // Codes (类/款/项, 科目编码) do not wrap: a line that
+                        // has one starts a row.
+                        && !is_bare_code(&c.text)
                 })
                 && rt.rows.last().is_some_and(|row| {
                     cells.iter().enumerate().all(|(k, c)| {

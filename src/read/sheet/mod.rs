@@ -230,11 +230,7 @@ fn sheet_text(sheet: &Sheet) -> SheetText {
 
 /// Reads a workbook: the raw tables of its table sheets and the text of
 /// all its sheets.
-pub fn read_workbook(
-    bytes: &[u8],
-    format: Format,
-    limits: &Limits,
-) -> Result<Workbook, ReadError> {
+pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Workbook, ReadError> {
     let mut warnings = Vec::new();
     // calamine parses hostile bytes; the checks above it refuse what we
     // know to be dangerous, and a panic inside it becomes an error rather

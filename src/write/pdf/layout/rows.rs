@@ -159,7 +159,10 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, sizes: &Sizes
                 .columns
                 .get(c)
                 .map_or(ColumnKind::Text, |col| col.kind);
-            let numeric = matches!(cell.value, crate::model::Value::Amount(_) | crate::model::Value::Percent(_));
+            let numeric = matches!(
+                cell.value,
+                crate::model::Value::Amount(_) | crate::model::Value::Percent(_)
+            );
             // Totals in the bold sans (when the profile's totals are bold),
             // at the size of the text around them; fit::body_role measured
             // them so, which is never narrower.
