@@ -205,3 +205,75 @@ fn a_touched_book_folder_gives_the_same_book() {
         );
     }
 }
+
+/// Copies a folder tree (files and folders only).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, by its path relative to `dir`.
+fn files(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, base, out);
+        } else {
+            out.push(path.strip_prefix(base).unwrap().to_path_buf());
+        }
+    }
+}
+
+#[test]
+fn two_checkouts_of_the_examples_give_the_same_bytes() {
+    // What two fresh clones do with the README's first command: the same
+    // example folders in two places, made at two times, converted by batch
+    // with relative names.
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/departments");
+    let a = temp("checkout-a");
+    let b = temp("checkout-b");
+    copy_tree(&examples, &a.join("examples/departments"));
+    copy_tree(&examples, &b.join("examples/departments"));
+    let mut inputs = Vec::new();
+    files(&b.join("examples"), &b, &mut inputs);
+    for (k, rel) in inputs.iter().enumerate() {
+        touch(&b.join(rel), 1_600_000_000 + k as u64 * 86_400);
+    }
+    for dir in [&a, &b] {
+        gongkai(
+            dir,
+            &[
+                "batch".as_ref(),
+                "examples/departments".as_ref(),
+                "--out".as_ref(),
+                "out".as_ref(),
+                "--jobs".as_ref(),
+                "2".as_ref(),
+                "--quiet".as_ref(),
+            ],
+        );
+    }
+    let mut outputs = Vec::new();
+    files(&a.join("out"), &a.join("out"), &mut outputs);
+    outputs.sort();
+    assert!(outputs.len() >= 20, "{} outputs", outputs.len());
+    for rel in &outputs {
+        let (x, y) = (
+            read(&a.join("out"), rel.to_str().unwrap()),
+            read(&b.join("out"), rel.to_str().unwrap()),
+        );
+        assert!(
+            x == y,
+            "{} differs between the two checkouts",
+            rel.display()
+        );
+    }
+}
