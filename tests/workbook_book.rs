@@ -31,6 +31,27 @@ fn gongkai(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The text of a book's table pages: a page with the 编制部门 line, and
+/// each page after one that continues its table (its first line is the
+/// repeated header, which starts with 项目; the published book repeats
+/// no 编制部门 line there).
+fn table_pages_text(pages: &[String]) -> String {
+    let mut out = Vec::new();
+    let mut in_table = false;
+    for p in pages {
+        let first = p
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        in_table = p.contains("编制部门") || (in_table && first.starts_with("项目"));
+        if in_table {
+            out.push(p.as_str());
+        }
+    }
+    out.join("\n")
+}
+
 /// The published book's text (pdftotext -layout of the PDF), when
 /// ../shared is there.
 fn published() -> Option<String> {
@@ -247,25 +268,15 @@ fn the_filled_department_template_is_the_published_book() {
 
     // Every amount of the published tables, and no other, on our table
     // pages (the multiset of amounts).
-    let published_pages: Vec<&str> = published.split('\u{c}').collect();
-    let table_text: String = published_pages
-        .iter()
-        .filter(|p| p.contains("编制部门："))
-        .copied()
-        .collect::<Vec<_>>()
-        .join("\n");
+    let published_pages: Vec<String> = published.split('\u{c}').map(str::to_string).collect();
+    let table_text = table_pages_text(&published_pages);
     let want = amounts(&table_text);
     assert!(
         want.len() > 200,
         "{} amounts in the published tables",
         want.len()
     );
-    let ours_text: String = pages
-        .iter()
-        .filter(|p| p.contains("编制部门"))
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("\n");
+    let ours_text = table_pages_text(&pages);
     let got = amounts(&ours_text);
     assert_eq!(got, want, "amounts differ");
 
