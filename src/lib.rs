@@ -19,9 +19,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod amount;
 pub mod batch;
 pub mod book;
 pub mod check;
+pub mod classify;
 pub mod disclose;
 pub mod grid;
 pub mod limits;

@@ -287,7 +287,7 @@ pub struct BookStyle {
 impl Default for BookStyle {
     fn default() -> Self {
         BookStyle {
-            table_order: crate::book::STANDARD_TABLE_ORDER
+            table_order: crate::classify::STANDARD_TABLE_ORDER
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
@@ -746,7 +746,7 @@ mod tests {
         assert!(!s.table_style.header_shading);
         assert_eq!(s.table_style.code_align, CellAlign::Center);
         assert!(!s.book.number_table_titles);
-        let rank = |t: &str| crate::book::rank_in(&s.book.table_order, t);
+        let rank = |t: &str| crate::classify::rank_in(&s.book.table_order, t);
         assert!(
             rank("2025年部门政府性基金预算支出功能分类预算表")
                 < rank("2025年部门一般公共预算基本支出部门预算经济分类预算表")

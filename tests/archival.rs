@@ -10,7 +10,7 @@ mod common;
 
 use common::ofd::{Elem, delta_x, elements, parts};
 use gongkai::model::{Document, Value};
-use gongkai::normalize::amount::{format_amount, format_percent};
+use gongkai::amount::{format_amount, format_percent};
 use gongkai::{OutputFormat, RenderOptions, render};
 use lopdf::Object;
 use std::collections::{BTreeMap, BTreeSet};

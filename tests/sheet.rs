@@ -189,9 +189,9 @@ fn shown_text(t: &str) -> Option<Shown> {
     if t.is_empty() {
         return None;
     }
-    Some(match gongkai::normalize::amount::parse_number(t) {
-        Some(gongkai::normalize::amount::Parsed::Amount(d)) => shown_number(d),
-        Some(gongkai::normalize::amount::Parsed::Percent(d)) => {
+    Some(match gongkai::amount::parse_number(t) {
+        Some(gongkai::amount::Parsed::Amount(d)) => shown_number(d),
+        Some(gongkai::amount::Parsed::Percent(d)) => {
             shown_number(d / Decimal::ONE_HUNDRED)
         }
         None => Shown::Text(t.to_string()),

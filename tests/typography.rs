@@ -10,7 +10,7 @@ mod common;
 use common::pdf::{poppler_words, text_runs};
 use gongkai::book::{self, BookOptions};
 use gongkai::model::{ColumnKind, Document, Table, Value};
-use gongkai::normalize::amount::{format_amount, format_percent};
+use gongkai::amount::{format_amount, format_percent};
 use gongkai::{OutputFormat, ReadOptions, RenderOptions, render};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

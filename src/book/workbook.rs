@@ -60,7 +60,7 @@ fn contents_entries(sheet: &SheetText) -> Vec<Entry> {
         if text.is_empty() {
             continue;
         }
-        let depth = if crate::normalize::outline_level(&text) == Some(1) {
+        let depth = if crate::classify::outline_level(&text) == Some(1) {
             0
         } else {
             1
@@ -496,8 +496,8 @@ fn by_contents(
             let exact = p.title().trim() == bare || p.sheet().trim() == bare;
             let like = likeness(bare, p.title()).max(likeness(bare, p.sheet()));
             let same_kind = want_table
-                && super::standard_rank(bare).is_some()
-                && super::standard_rank(bare) == super::standard_rank(p.title());
+                && crate::classify::standard_rank(bare).is_some()
+                && crate::classify::standard_rank(bare) == crate::classify::standard_rank(p.title());
             if exact {
                 3.0
             } else if same_kind && like >= MIN_LIKENESS {
@@ -624,7 +624,7 @@ fn by_order(
             Piece::Table(t) => tables.push((t.source.clone(), t)),
         }
     }
-    tables.sort_by_key(|(_, t)| super::rank_in(&options.table_order, &t.title));
+    tables.sort_by_key(|(_, t)| crate::classify::rank_in(&options.table_order, &t.title));
     super::arrange(config, config_path, chapters, tables, &options.tables_title)
 }
 

@@ -6,7 +6,7 @@
 use super::config::Config;
 use super::finding::{Finding, Place};
 use super::{Disclosure, ParagraphKind, TableView, fold};
-use crate::book::standard_rank;
+use crate::classify::standard_rank;
 
 /// Whether a table answers to a profile entry: by standard rank when the
 /// entry is a standard name, else by words in its title; `A|B` is either.

@@ -8,9 +8,9 @@
 
 use super::finding::{Finding, Place};
 use super::{Disclosure, TableView, fold};
-use crate::book::standard_rank;
+use crate::classify::standard_rank;
 use crate::model::{Cell, RowKind, Unit};
-use crate::normalize::amount::format_amount;
+use crate::amount::format_amount;
 use rust_decimal::Decimal;
 
 /// The factor that turns an amount in `unit` into 元.
@@ -26,7 +26,7 @@ pub fn yuan_factor(unit: Unit) -> Decimal {
 /// A label without its outline number ("一、财政拨款收入" → "财政拨款收入").
 pub fn strip_outline(label: &str) -> &str {
     let t = label.trim();
-    if crate::normalize::outline_level(t).is_some() {
+    if crate::classify::outline_level(t).is_some() {
         for sep in ['、', '.', '．', '）', ')'] {
             if let Some(pos) = t.find(sep) {
                 return t[pos + sep.len_utf8()..].trim_start();

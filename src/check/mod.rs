@@ -123,7 +123,7 @@ impl<'a> Disclosure<'a> {
             .collect();
         let mut ranks: Vec<usize> = tables
             .iter()
-            .filter_map(|t| crate::book::standard_rank(&t.title))
+            .filter_map(|t| crate::classify::standard_rank(&t.title))
             .collect();
         ranks.sort_unstable();
         ranks.dedup();

@@ -22,7 +22,7 @@ use super::tables::cell_place;
 use super::years::excerpt;
 use super::{Chapter, Disclosure, ParagraphKind, TableView, fold};
 use crate::model::{Cell, ColumnKind, RowKind, Unit};
-use crate::normalize::amount::format_amount;
+use crate::amount::format_amount;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -653,7 +653,7 @@ fn amounts_against_tables(d: &Disclosure, ch: &Chapter, out: &mut Vec<Finding>) 
 /// "（二）" → (2, 2), "三、" → (1, 3).
 fn numbering(text: &str) -> Option<(u8, u32)> {
     let t = text.trim_start();
-    let level = crate::normalize::outline_level(t)?;
+    let level = crate::classify::outline_level(t)?;
     let digits: String = t
         .chars()
         .skip_while(|c| matches!(c, '（' | '('))

@@ -22,8 +22,8 @@
 
 use super::finding::{Finding, Place};
 use crate::model::{Cell, ColumnKind, Document, Row, RowKind, Table, Value, Warning};
-use crate::normalize::amount::format_amount;
-use crate::normalize::is_total_label;
+use crate::amount::format_amount;
+use crate::classify::is_total_label;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -340,7 +340,7 @@ fn block_levels(table: &Table, label_col: usize) -> (Vec<u8>, Vec<bool>) {
         .collect();
     let outline: Vec<Option<u8>> = labels
         .iter()
-        .map(|l| l.and_then(crate::normalize::outline_level))
+        .map(|l| l.and_then(crate::classify::outline_level))
         .collect();
     let distinct: std::collections::BTreeSet<u8> = outline.iter().flatten().copied().collect();
     let rank = |l: u8| {

@@ -6,7 +6,7 @@
 use super::finding::{Finding, Place};
 use super::{Disclosure, ParagraphKind, TableView};
 use crate::model::{Cell, Unit};
-use crate::normalize::amount::format_amount;
+use crate::amount::format_amount;
 use rust_decimal::Decimal;
 
 /// Years gongkai reads as budget years in titles (a 20xx year).

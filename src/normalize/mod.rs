@@ -2,13 +2,9 @@
 //! (multi-level, from merges or from group rows), column kinds, exact
 //! amounts, notes, row kinds and levels. Shared by every reader.
 
-pub mod amount;
 pub mod indicators;
-mod lines;
 mod rows;
 
-pub use lines::{is_note_start, looks_like_meta};
-pub use rows::{is_total_label, outline_level};
 
 use crate::model::{
     Align, Block, Cell, Column, ColumnKind, Document, Meta, Origin, Row, RowKind, SCHEMA_VERSION,
@@ -17,7 +13,8 @@ use crate::model::{
 use crate::read::{
     Locator, Merge, RawBlock, RawCell, RawDocument, RawLine, RawNumber, RawTable, ReadError,
 };
-use amount::{Parsed, format_amount, parse_number, with_min_scale};
+use crate::amount::{Parsed, format_amount, parse_number, with_min_scale};
+use crate::classify::{is_note_start, looks_like_meta, parse_meta};
 
 /// Most header rows a table is given; deeper "headers" are data.
 const MAX_HEADER_ROWS: usize = 6;
@@ -667,7 +664,7 @@ fn title_and_meta(lines: &[RawLine]) -> (Option<String>, Vec<Meta>) {
         if Some(i) == title_idx || crate::read::is_blank(&l.text) {
             continue;
         }
-        meta.extend(lines::parse_meta(&l.text, l.align));
+        meta.extend(parse_meta(&l.text, l.align));
     }
     (title_idx.map(|i| lines[i].text.trim().to_string()), meta)
 }

@@ -3,21 +3,8 @@
 //! numbering (一、 ⊃ （一） ⊃ 1.), else from the shape of a performance table
 //! (a unit row without 绩效目标 above its projects).
 
+use crate::classify::{is_subtotal_label, is_total_label, outline_level};
 use crate::model::{Cell, ColumnKind, RowKind, Table, Value};
-
-/// Whether a label names a total row: 合计, 总计, 本年收入合计, 收入总计 ….
-pub fn is_total_label(label: &str) -> bool {
-    let compact: String = label.chars().filter(|c| !c.is_whitespace()).collect();
-    /// Longest label still read as a total ("本年支出合计" and the like).
-    const MAX_TOTAL_LABEL_CHARS: usize = 12;
-    compact.chars().count() <= MAX_TOTAL_LABEL_CHARS
-        && (compact.ends_with("合计") || compact.ends_with("总计"))
-}
-
-fn is_subtotal_label(label: &str) -> bool {
-    let compact: String = label.chars().filter(|c| !c.is_whitespace()).collect();
-    compact == "小计"
-}
 
 /// Sets `kind` and `level` of every row; `indents` are the source
 /// indentation levels of the rows' label cells.
@@ -173,49 +160,6 @@ fn indent_levels(
     )
 }
 
-/// The outline level of a numbered label: 一、 → 1, （一） → 2, 1. or 1、 → 3,
-/// （1） → 4.
-pub fn outline_level(label: &str) -> Option<u8> {
-    const NUMERALS: &str = "一二三四五六七八九十百";
-    let t = label.trim_start();
-    let mut chars = t.chars();
-    let first = chars.next()?;
-    if first == '（' || first == '(' {
-        let inner: String = chars
-            .clone()
-            .take_while(|c| *c != '）' && *c != ')')
-            .collect();
-        if inner.is_empty() {
-            return None;
-        }
-        if inner.chars().all(|c| NUMERALS.contains(c)) {
-            return Some(2);
-        }
-        if inner.chars().all(|c| c.is_ascii_digit()) {
-            return Some(4);
-        }
-        return None;
-    }
-    let head: String = t
-        .chars()
-        .take_while(|c| NUMERALS.contains(*c) || c.is_ascii_digit())
-        .collect();
-    if head.is_empty() {
-        return None;
-    }
-    let after = t[head.len()..].chars().next()?;
-    let chinese = head.chars().all(|c| NUMERALS.contains(c));
-    match (chinese, after) {
-        (true, '、') => Some(1),
-        (false, '、' | '.' | '．')
-            if !t[head.len() + after.len_utf8()..].starts_with(|c: char| c.is_ascii_digit()) =>
-        {
-            Some(3)
-        }
-        _ => None,
-    }
-}
-
 fn outline_levels(table: &Table, totals: &[bool], label_col: Option<usize>) -> Option<Vec<u8>> {
     let label_col = label_col?;
     let raw: Vec<Option<u8>> = table
@@ -300,30 +244,4 @@ fn detail_levels(table: &Table, totals: &[bool], label_col: Option<usize>) -> Op
         }
     }
     any_parent.then_some(levels)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn totals() {
-        assert!(is_total_label("合计"));
-        assert!(is_total_label("合  计"));
-        assert!(is_total_label("本年收入合计"));
-        assert!(is_total_label("收入总计"));
-        assert!(!is_total_label("小计"));
-        assert!(!is_total_label("广州开发区民营经济和企服局"));
-    }
-
-    #[test]
-    fn outline() {
-        assert_eq!(outline_level("一、本年收入"), Some(1));
-        assert_eq!(outline_level("（一）一般公共预算拨款"), Some(2));
-        assert_eq!(outline_level("1.办公费"), Some(3));
-        assert_eq!(outline_level("（1）水费"), Some(4));
-        assert_eq!(outline_level("2024年预算数"), None);
-        assert_eq!(outline_level("1.5万元"), None);
-        assert_eq!(outline_level("上年结转"), None);
-    }
 }

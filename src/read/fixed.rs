@@ -27,7 +27,7 @@
 use super::{Merge, RawBlock, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError};
 use crate::grid::header_layout;
 use crate::model::{Align, Paragraph, ParagraphKind, Section};
-use crate::normalize::{is_note_start, is_total_label, looks_like_meta};
+use crate::classify::{is_note_start, is_total_label, looks_like_meta};
 use unicode_width::UnicodeWidthChar;
 
 /// Tab stops every this many display columns.
@@ -1207,7 +1207,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                 && pl.page == l.page
                 && !l.is_data()
                 && l.chunks.iter().all(|c| {
-                    crate::normalize::outline_level(&c.text).is_none()
+                    crate::classify::outline_level(&c.text).is_none()
                         && !is_total_label(&c.text)
                         // Codes (类/款/项, 科目编码) do not wrap: a line that
                         // has one starts a row.
@@ -1283,7 +1283,7 @@ fn prose_sections(lines: &[Line], idx: &[usize]) -> Vec<Section> {
             prev_full = false;
             continue;
         }
-        let starts_item = crate::normalize::outline_level(text.trim_start()).is_some();
+        let starts_item = crate::classify::outline_level(text.trim_start()).is_some();
         let continues = open && prev_full && l.indent() == 0 && !starts_item;
         if continues && let Some(p) = current.paragraphs.last_mut() {
             p.text.push_str(&text);

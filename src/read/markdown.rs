@@ -164,7 +164,7 @@ impl TableBuilder {
                     let trailing_meta = lines
                         .iter()
                         .rev()
-                        .take_while(|l| crate::normalize::looks_like_meta(&l.text))
+                        .take_while(|l| crate::classify::looks_like_meta(&l.text))
                         .count();
                     lines.len() - trailing_meta
                 }

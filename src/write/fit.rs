@@ -13,7 +13,7 @@
 
 use crate::grid::{ResolvedTable, Slot};
 use crate::model::{ColumnKind, RowKind, Table, Value};
-use crate::normalize::amount::{format_amount, format_percent};
+use crate::amount::{format_amount, format_percent};
 use crate::profile::TableType;
 use crate::write::pdf::fonts::{FontBook, Role};
 use crate::write::pdf::layout::columns::{self, Need, SpanNeed};

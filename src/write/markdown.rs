@@ -8,7 +8,7 @@
 
 use crate::grid::HEADER_PATH_SEPARATOR;
 use crate::model::{ColumnKind, Document, Table, Value};
-use crate::normalize::amount::{format_amount, format_percent};
+use crate::amount::{format_amount, format_percent};
 
 /// Writes the document as Markdown.
 pub fn write(doc: &Document) -> Vec<u8> {

@@ -195,7 +195,7 @@ pub fn assert_two_level_seed(table: &Table, ctx: &str) {
 /// labels, cells (amounts as formatted), notes; the title is left to the
 /// caller (a book numbers it).
 pub fn shown_text(t: &Table) -> String {
-    use gongkai::normalize::amount::{format_amount, format_percent};
+    use gongkai::amount::{format_amount, format_percent};
     let mut text = String::new();
     for m in &t.meta {
         text.push_str(&m.text);

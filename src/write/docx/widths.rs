@@ -3,7 +3,7 @@
 //! they become the `w:gridCol` widths, adding up to exactly the text width.
 
 use crate::model::{Table, Value};
-use crate::normalize::amount::{format_amount, format_percent};
+use crate::amount::{format_amount, format_percent};
 use crate::profile::Profile;
 use crate::write::fit::{self, Fitter, Sizes};
 use crate::write::pdf::fonts::FontBook;
