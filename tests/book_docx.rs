@@ -219,7 +219,7 @@ fn headings_are_word_headings_and_the_toc_links_to_them() {
     let wanted: Vec<&String> = toc.iter().map(|(_, t)| t).collect();
     assert_eq!(headings, wanted, "one heading per 目录 entry, in order");
     for (i, (depth, title)) in toc.iter().enumerate() {
-        let name = book::docx::bookmark_name(i);
+        let name = gongkai::write::docx_bookmark_name(i);
         assert_eq!(bookmarks.get(i).map(|s| s.as_str()), Some(name.as_str()));
         assert!(
             document.contains(&format!(r#"<w:hyperlink w:anchor="{name}""#)),
@@ -248,7 +248,7 @@ fn headings_are_word_headings_and_the_toc_links_to_them() {
     // starting at 1.
     let cached: Vec<u32> = (0..toc.len())
         .map(|i| {
-            let name = book::docx::bookmark_name(i);
+            let name = gongkai::write::docx_bookmark_name(i);
             let field = format!(" PAGEREF {name} \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>");
             let at = document.find(&field).unwrap() + field.len();
             let end = at + document[at..].find('<').unwrap();

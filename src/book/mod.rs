@@ -8,8 +8,6 @@
 
 pub mod chapter;
 pub mod checks;
-pub mod docx;
-pub mod markdown;
 pub mod workbook;
 
 use crate::classify::{STANDARD_TABLE_ORDER, rank_in};
@@ -300,8 +298,8 @@ pub fn render(
     options: &crate::RenderOptions,
 ) -> Result<crate::Rendered, crate::WriteError> {
     match format {
-        crate::OutputFormat::Markdown => Ok(markdown::write(book).into()),
-        crate::OutputFormat::Docx => docx::write(book, options),
+        crate::OutputFormat::Markdown => Ok(crate::write::markdown::book::write(book).into()),
+        crate::OutputFormat::Docx => crate::write::docx::book::write(book, options),
         crate::OutputFormat::Pdf => crate::write::pdf::book::write(book, options),
         crate::OutputFormat::PdfA => crate::write::pdf::book::write_pdfa(book, options),
         crate::OutputFormat::Ofd => crate::write::ofd::write_book(book, options),

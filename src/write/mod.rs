@@ -7,6 +7,8 @@ pub(crate) mod markdown;
 pub(crate) mod ofd;
 pub(crate) mod pdf;
 
+pub use docx::book::bookmark_name as docx_bookmark_name;
+
 use crate::model::{Document, Warning};
 use crate::profile::Profile;
 use std::fmt;

@@ -11,6 +11,7 @@
 //! of [`RenderOptions::created`], and the zip gets fixed entry times, so the
 //! same document gives the same bytes.
 
+pub(crate) mod book;
 pub(crate) mod package;
 mod widths;
 

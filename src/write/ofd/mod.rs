@@ -83,7 +83,7 @@ pub fn write_book(
     }
     // The book has many sources; its Markdown form holds every word and
     // number of them.
-    let content = hex::encode(Sha256::digest(crate::book::markdown::write(book)));
+    let content = hex::encode(Sha256::digest(crate::write::markdown::book::write(book)));
     custom.push(("content_sha256", content));
     let bytes =
         package(&laid.pages, &fonts, &info, &custom, &nav.outline).map_err(WriteError::Other)?;

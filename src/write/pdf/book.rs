@@ -99,7 +99,7 @@ pub(crate) fn info(book: &Book, options: &RenderOptions) -> render::Info {
     // The trailer /ID names this book's content rendered with these
     // options: its Markdown form holds every word and number of it.
     let mut h = Sha256::new();
-    h.update(crate::book::markdown::write(book));
+    h.update(crate::write::markdown::book::write(book));
     h.update(options.created.to_le_bytes());
     h.update(format!("{:?}", options.profile).as_bytes());
     h.update(book.title.as_bytes());

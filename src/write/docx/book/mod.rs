@@ -26,8 +26,8 @@
 //! written here, zipped with fixed times: the same book gives the same
 //! bytes.
 
-use super::chapter::{Block, Span};
-use super::{Book, Part, strip_outline_number};
+use crate::book::chapter::{Block, Span};
+use crate::book::{Book, Part, strip_outline_number};
 use crate::model::{Table, Warning};
 use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, Profile};
 use crate::write::docx::{self as wd, Page, package};
@@ -414,7 +414,7 @@ impl<'a> Writer<'a> {
         let mut first_numbered = true;
         let book = self.book;
         for (i, part) in book.parts.iter().enumerate() {
-            let n = super::chinese_number(i + 1);
+            let n = crate::book::chinese_number(i + 1);
             match part {
                 Part::Chapter(c) => {
                     let mut section = pending_text.take().unwrap_or_else(|| {
@@ -772,7 +772,7 @@ impl<'a> Writer<'a> {
         &mut self,
         section: &mut Section,
         title: &str,
-        tables: &[super::BookTable],
+        tables: &[crate::book::BookTable],
     ) -> Result<(), WriteError> {
         let (p, mark) = self.heading("Heading1", title, false);
         section.items.push(Item::Para(p));

@@ -6,6 +6,8 @@
 //! paths joined with " / "; spans in the body cannot be written and are
 //! dropped (the covered cells are empty in the model anyway).
 
+pub(crate) mod book;
+
 use crate::grid::HEADER_PATH_SEPARATOR;
 use crate::model::{ColumnKind, Document, Table, Value};
 use crate::amount::{format_amount, format_percent};

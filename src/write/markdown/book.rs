@@ -1,8 +1,8 @@
 //! The book as one Markdown file: title, a linked 目录, the chapters and
 //! the tables in order.
 
-use super::chapter::{Block, Span};
-use super::{Book, Part, chinese_number, strip_outline_number};
+use crate::book::chapter::{Block, Span};
+use crate::book::{Book, Part, chinese_number, strip_outline_number};
 use crate::write::markdown::{Context, escape, write_table};
 
 fn spans(out: &mut String, spans: &[Span]) {
