@@ -9,6 +9,7 @@
 //! machines; each shard writes its own manifest part, which
 //! [`merge_manifests`] joins.
 
+use crate::inputs::skip_reason;
 use crate::model::Warning;
 use crate::write::OutputFormat;
 use crate::{RenderOptions, profile::Profile};
@@ -22,34 +23,6 @@ use thiserror::Error;
 
 /// File name of the manifest in the output folder.
 pub const MANIFEST: &str = "manifest.json";
-
-/// Extensions of the files the batch tries to read as tables.
-const TABLE_EXTENSIONS: &[&str] = &[
-    "txt", "tsv", "csv", "md", "markdown", "xlsx", "xlsm", "xlsb", "xls", "ods", "docx", "doc",
-    "et", "wps",
-];
-
-/// Extensions skipped without reading, with the reason given.
-const KNOWN_NON_TABLES: &[(&[&str], &str)] = &[
-    (
-        &[
-            "png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "svg",
-        ],
-        "an image, not a table",
-    ),
-    (
-        &["pdf"],
-        "a PDF (gongkai reads the source tables, not PDFs)",
-    ),
-    (
-        &["zip", "rar", "7z", "gz", "tar"],
-        "an archive; unpack it first",
-    ),
-    (
-        &["toml", "json", "ini", "log", "tmp", "bak"],
-        "not a table file",
-    ),
-];
 
 /// Options of a batch run.
 #[derive(Debug, Clone)]
@@ -253,37 +226,6 @@ fn rel_string(p: &Path) -> String {
         .map(|c| crate::path_text(Path::new(c.as_os_str())))
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// Why a file is not read as a table, judged by its name: Office lock
-/// files and file types that hold no tables.
-pub(crate) fn skip_reason(path: &Path) -> Option<String> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if name.starts_with("~$") {
-        return Some("an Office lock file (the document is open in Excel/Word/WPS)".into());
-    }
-    if name.starts_with('.') {
-        return Some("a hidden file".into());
-    }
-    let ext = extension_of(path);
-    if TABLE_EXTENSIONS.contains(&ext.as_str()) {
-        return None;
-    }
-    let why = KNOWN_NON_TABLES
-        .iter()
-        .find(|(exts, _)| exts.contains(&ext.as_str()))
-        .map_or("not a table file type", |(_, why)| why);
-    Some(why.to_string())
-}
-
-/// Lower-case extension of a path.
-pub(crate) fn extension_of(p: &Path) -> String {
-    p.extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
 }
 
 /// Walks the tree: no symlinks out of it, no hidden files, no Office lock

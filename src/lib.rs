@@ -26,6 +26,7 @@ pub mod check;
 pub mod classify;
 pub mod disclose;
 pub mod grid;
+pub(crate) mod inputs;
 pub mod limits;
 pub mod model;
 pub mod normalize;

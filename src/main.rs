@@ -526,7 +526,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     if let Some(code) = repeated_format(&args.to) {
         return Ok(code);
     }
-    let formats = match select_formats(&args.to, gongkai::book::writes) {
+    let formats = match select_formats(&args.to, gongkai::write::writes_book) {
         Ok(f) => f,
         Err(f) => {
             eprintln!("gongkai: the book is not written as {f}");
@@ -587,7 +587,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     let stem = gongkai::book::file_stem_for(&book);
     for format in formats {
         let target = args.out.join(format!("{stem}.{}", format.extension()));
-        let result = gongkai::book::render(&book, format, &render_options)
+        let result = gongkai::write::render_book(&book, format, &render_options)
             .map_err(|e| e.to_string())
             .and_then(|out| {
                 for w in &out.warnings {

@@ -39,7 +39,7 @@ fn example() -> PathBuf {
 
 fn book_out(format: OutputFormat) -> Vec<u8> {
     let b = gongkai::book::build(&example(), &Default::default()).unwrap();
-    gongkai::book::render(&b, format, &options()).unwrap().bytes
+    gongkai::write::render_book(&b, format, &options()).unwrap().bytes
 }
 
 fn tmp_dir(name: &str) -> PathBuf {

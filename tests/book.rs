@@ -3,6 +3,7 @@
 mod common;
 
 use gongkai::book::{self, BookOptions, Part};
+use gongkai::{OutputFormat, RenderOptions};
 use std::path::{Path, PathBuf};
 
 fn example() -> PathBuf {
@@ -145,7 +146,11 @@ fn book_toml_orders_the_parts_and_bad_keys_are_named() {
 #[test]
 fn the_markdown_book_links_every_part() {
     let b = book::build(&example(), &BookOptions::default()).unwrap();
-    let md = String::from_utf8(book::markdown::write(&b)).unwrap();
+    let md = String::from_utf8(
+        gongkai::write::render_book(&b, OutputFormat::Markdown, &RenderOptions::default())
+            .unwrap()
+            .bytes,
+    ).unwrap();
     for (i, part) in b.parts.iter().enumerate() {
         let anchor = format!("<a id=\"part-{}\"></a>", i + 1);
         assert!(md.contains(&anchor), "{anchor}");

@@ -36,7 +36,7 @@ fn options(profile: Profile) -> RenderOptions {
 }
 
 fn docx(b: &Book, profile: Profile) -> Vec<u8> {
-    book::render(b, OutputFormat::Docx, &options(profile))
+    gongkai::write::render_book(b, OutputFormat::Docx, &options(profile))
         .unwrap()
         .bytes
 }

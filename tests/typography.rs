@@ -152,7 +152,7 @@ fn pdf_never_splits_an_amount_or_a_code_and_keeps_short_labels_whole() {
 fn the_sample_books_tables_are_set_at_readable_sizes() {
     let folder = root().join("examples/departments/广州开发区民营经济和企业服务局");
     let b = book::build(&folder, &BookOptions::default()).unwrap();
-    let pdf = book::render(&b, OutputFormat::Pdf, &options())
+    let pdf = gongkai::write::render_book(&b, OutputFormat::Pdf, &options())
         .unwrap()
         .bytes;
     let runs = text_runs(&pdf);

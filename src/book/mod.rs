@@ -279,34 +279,6 @@ fn chapter_rank(title: &str) -> Option<usize> {
         .map(|(_, r)| *r)
 }
 
-/// Whether this build writes the book in `format`.
-pub fn writes(format: crate::OutputFormat) -> bool {
-    matches!(
-        format,
-        crate::OutputFormat::Markdown
-            | crate::OutputFormat::Pdf
-            | crate::OutputFormat::PdfA
-            | crate::OutputFormat::Ofd
-            | crate::OutputFormat::Docx
-    )
-}
-
-/// Renders the book in `format`.
-pub fn render(
-    book: &Book,
-    format: crate::OutputFormat,
-    options: &crate::RenderOptions,
-) -> Result<crate::Rendered, crate::WriteError> {
-    match format {
-        crate::OutputFormat::Markdown => Ok(crate::write::markdown::book::write(book).into()),
-        crate::OutputFormat::Docx => crate::write::docx::book::write(book, options),
-        crate::OutputFormat::Pdf => crate::write::pdf::book::write(book, options),
-        crate::OutputFormat::PdfA => crate::write::pdf::book::write_pdfa(book, options),
-        crate::OutputFormat::Ofd => crate::write::ofd::write_book(book, options),
-        other => Err(crate::WriteError::NotYetSupported(other)),
-    }
-}
-
 /// A file name for the book's outputs: its title with characters file
 /// systems refuse replaced.
 pub fn file_stem_for(book: &Book) -> String {
@@ -427,7 +399,7 @@ fn clean_department(name: &str) -> String {
 /// Whether a file is a workbook by its name.
 fn is_workbook_name(p: &Path) -> bool {
     matches!(
-        crate::batch::extension_of(p).as_str(),
+        crate::inputs::extension_of(p).as_str(),
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"
     )
 }
@@ -438,7 +410,7 @@ fn is_workbook_name(p: &Path) -> bool {
 fn book_workbook<'a>(names: &'a [PathBuf], limits: &crate::Limits) -> Option<&'a PathBuf> {
     let mut books = names
         .iter()
-        .filter(|p| is_workbook_name(p) && crate::batch::skip_reason(p).is_none());
+        .filter(|p| is_workbook_name(p) && crate::inputs::skip_reason(p).is_none());
     let only = books.next()?;
     if books.next().is_some() {
         return None;
@@ -482,7 +454,7 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if name == BOOK_TOML || crate::batch::skip_reason(other).is_some() {
+            if name == BOOK_TOML || crate::inputs::skip_reason(other).is_some() {
                 continue;
             }
             book.warnings.push(Warning::new(
@@ -517,10 +489,10 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name == BOOK_TOML || crate::batch::skip_reason(path).is_some() {
+        if name == BOOK_TOML || crate::inputs::skip_reason(path).is_some() {
             continue;
         }
-        let is_md = matches!(crate::batch::extension_of(path).as_str(), "md" | "markdown");
+        let is_md = matches!(crate::inputs::extension_of(path).as_str(), "md" | "markdown");
         let stem = file_stem(path);
         let as_table =
             if is_md && (forced_chapters.contains(&name) || chapter_rank(&stem).is_some()) {

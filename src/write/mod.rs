@@ -9,6 +9,7 @@ pub(crate) mod pdf;
 
 pub use docx::book::bookmark_name as docx_bookmark_name;
 
+use crate::book::Book;
 use crate::model::{Document, Warning};
 use crate::profile::Profile;
 use std::fmt;
@@ -203,4 +204,34 @@ pub fn render(
         )
         .map_err(|e| WriteError::Other(e.to_string()))?;
     Ok(rendered)
+}
+
+/// Whether this build writes a book in `format` (every format but JSON:
+/// a book has no model of its own to dump).
+pub fn writes_book(format: OutputFormat) -> bool {
+    matches!(
+        format,
+        OutputFormat::Markdown
+            | OutputFormat::Pdf
+            | OutputFormat::PdfA
+            | OutputFormat::Ofd
+            | OutputFormat::Docx
+    )
+}
+
+/// Renders a department's book in `format`: the one dispatch of the three
+/// book writers (PDF and its PDF/A and OFD forms, DOCX, Markdown).
+pub fn render_book(
+    book: &Book,
+    format: OutputFormat,
+    options: &RenderOptions,
+) -> Result<Rendered, WriteError> {
+    match format {
+        OutputFormat::Markdown => Ok(markdown::book::write(book).into()),
+        OutputFormat::Docx => docx::book::write(book, options),
+        OutputFormat::Pdf => pdf::book::write(book, options),
+        OutputFormat::PdfA => pdf::book::write_pdfa(book, options),
+        OutputFormat::Ofd => ofd::write_book(book, options),
+        other => Err(WriteError::NotYetSupported(other)),
+    }
 }
