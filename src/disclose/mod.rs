@@ -9,8 +9,10 @@
 //! With `hidden = "keep"` (an archive copy) nothing is left out and the
 //! `hidden` flags stay in the model.
 
+mod policy;
+
+pub use policy::{Disclosure, HiddenPolicy, INTERNAL_COLUMNS, PersonalData};
 use crate::model::{Cell, Document, Span, Table, Value, Warning, column_letters};
-use crate::profile::{Disclosure, PersonalData};
 
 /// Applies the policy to `doc`; returns one report entry per masking or
 /// omission.
@@ -740,7 +742,7 @@ mod tests {
         let mut t = table(3, 2);
         t.columns[2].hidden = true;
         t.rows[0].hidden = true;
-        let keep = Disclosure::default().with_hidden(crate::profile::HiddenPolicy::Keep);
+        let keep = Disclosure::default().with_hidden(HiddenPolicy::Keep);
         assert!(apply_table(&mut t, &keep, "table 1").is_empty());
         assert_eq!((t.columns.len(), t.rows.len()), (3, 2));
         assert_eq!(
