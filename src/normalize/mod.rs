@@ -154,13 +154,49 @@ fn is_meta_row(units: &[(usize, &RawCell)]) -> bool {
     !units.is_empty() && units.iter().all(|(_, c)| looks_like_meta(&c.text))
 }
 
+/// Builds one table from a raw grid, in steps: where the header starts and
+/// ends, how wide the table is, where the notes begin (the body ends), the
+/// lines above (title, meta), the notes, the columns and the body rows.
 fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<Table, ReadError> {
     let grid = &Grid::new(&rt);
-    let nrows = rt.rows.len();
+    let h0 = header_start(grid)?;
+    let h_end = header_end(grid, h0);
+    let width = table_width(grid, h0, h_end);
+    let body_end = notes_start(grid, h_end);
+    refuse_ragged_rows(grid, h_end, body_end, width)?;
+    let (title, meta) = title_and_meta(&lines_above(grid, h0, width));
+    let unit = meta
+        .iter()
+        .filter(|m| matches!(m.key.as_deref(), Some("单位" | "金额单位" | "计量单位")))
+        .find_map(|m| Unit::parse(&m.value));
+    let notes = notes_below(grid, body_end);
+    let body: Vec<usize> = (h_end..body_end).collect();
+    let columns = columns(grid, h0, h_end, width, &body);
+    let (rows_out, indents) = body_rows(grid, &columns, &body, body_end, warnings);
+    let mut table = Table {
+        title,
+        meta,
+        unit,
+        columns,
+        rows: rows_out,
+        notes,
+        origin: Origin {
+            index,
+            sheet: rt.sheet.clone(),
+            header_rows: (h0..h_end).map(|r| rt.rows[r].source_row).collect(),
+        },
+        hidden: rt.hidden,
+    };
+    rows::classify(&mut table, &indents);
+    indicators::annotate(&mut table);
+    Ok(table)
+}
 
-    // Header start: the first row with two or more filled cells that is not
-    // a row of meta items.
-    let h0 = (0..nrows)
+/// Header start: the first row with two or more filled cells that is not a
+/// row of meta items.
+fn header_start(grid: &Grid) -> Result<usize, ReadError> {
+    let nrows = grid.rt.rows.len();
+    (0..nrows)
         .find(|&r| {
             let u = grid.units(r);
             u.len() >= 2 && !is_meta_row(&u)
@@ -176,17 +212,19 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
                 )
             };
             ReadError::NoTable(what)
-        })?;
-    let h_end = header_end(grid, h0);
+        })
+}
 
-    // Table width: up to the last filled header column.
+/// Table width: up to the last filled header column.
+fn table_width(grid: &Grid, h0: usize, h_end: usize) -> usize {
+    let rt = grid.rt;
     let width = (h0..h_end)
         .flat_map(|r| (0..grid.width).filter(move |&c| grid.shown(r, c).is_some()))
         .max()
         .map_or(0, |c| c + 1);
     // A text reader that laid out the header itself (fixed-width columns)
     // gives every column a header cell, labelled or not.
-    let width = if rt.header_rows.is_some() && rt.locator == Locator::Line {
+    if rt.header_rows.is_some() && rt.locator == Locator::Line {
         (h0..h_end)
             .map(|r| rt.rows[r].cells.len())
             .max()
@@ -194,10 +232,14 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             .max(width)
     } else {
         width
-    };
+    }
+}
 
-    // Notes: a trailing run of one-cell rows opened by 注/说明, a sentence
-    // (本部门无…，故本表为空表。) or key：value (填报人：…).
+/// Where the notes start (the body ends): a trailing run of one-cell rows
+/// opened by 注/说明, a sentence (本部门无…，故本表为空表。) or key：value
+/// (填报人：…).
+fn notes_start(grid: &Grid, h_end: usize) -> usize {
+    let nrows = grid.rt.rows.len();
     let mut body_end = nrows;
     for r in (h_end..nrows).rev() {
         let u = grid.units(r);
@@ -210,8 +252,16 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             body_end = r;
         }
     }
+    body_end
+}
 
-    // Ragged rows: values beyond the header have no column.
+/// Ragged rows: values beyond the header have no column, and are refused.
+fn refuse_ragged_rows(
+    grid: &Grid,
+    h_end: usize,
+    body_end: usize,
+    width: usize,
+) -> Result<(), ReadError> {
     for r in h_end..body_end {
         let extra: Vec<&str> = grid
             .units(r)
@@ -220,7 +270,7 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             .map(|(_, cell)| cell.text.as_str())
             .collect();
         if !extra.is_empty() {
-            let fields = rt.rows[r]
+            let fields = grid.rt.rows[r]
                 .cells
                 .iter()
                 .rposition(|c| !c.is_blank())
@@ -238,8 +288,14 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             ));
         }
     }
+    Ok(())
+}
 
-    // Title and meta lines.
+/// The lines above the header (the reader's own, then the grid's rows
+/// above it), each with its alignment: the last of several on a row is
+/// right-aligned, one merged over half the width or more is centred.
+fn lines_above(grid: &Grid, h0: usize, width: usize) -> Vec<RawLine> {
+    let rt = grid.rt;
     let mut before: Vec<RawLine> = rt.before.clone();
     for r in 0..h0 {
         let units = grid.units(r);
@@ -265,15 +321,15 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             });
         }
     }
-    let (title, meta) = title_and_meta(&before);
-    let unit = meta
-        .iter()
-        .filter(|m| matches!(m.key.as_deref(), Some("单位" | "金额单位" | "计量单位")))
-        .find_map(|m| Unit::parse(&m.value));
+    before
+}
 
-    // Notes.
+/// The notes: the rows from `body_end` on, then the reader's lines after
+/// the table.
+fn notes_below(grid: &Grid, body_end: usize) -> Vec<String> {
+    let rt = grid.rt;
     let mut notes: Vec<String> = Vec::new();
-    for r in body_end..nrows {
+    for r in body_end..rt.rows.len() {
         for (_, cell) in grid.units(r) {
             notes.push(cell.text.clone());
         }
@@ -284,21 +340,22 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             .map(|l| l.text.clone())
             .filter(|t| !crate::read::is_blank(t)),
     );
+    notes
+}
 
-    // Columns.
+/// The columns: header paths, hidden flags, source positions, kinds from
+/// the body, and whether a column holds only formulas saved without values
+/// (then it shows nothing the source computed).
+fn columns(grid: &Grid, h0: usize, h_end: usize, width: usize, body: &[usize]) -> Vec<Column> {
+    let rt = grid.rt;
     let mut columns = header_columns(grid, h0, h_end, width);
     for (c, col) in columns.iter_mut().enumerate() {
         col.hidden = rt.hidden_cols.contains(&c);
         col.source_col = Some(rt.first_col + c as u32);
     }
-
-    // Body cells, merges recorded as spans on their origin cell.
-    let body: Vec<usize> = (h_end..body_end).collect();
     for &c in &(0..width).collect::<Vec<_>>() {
-        columns[c].kind = column_kind(grid, &body, c, &columns[c]);
+        columns[c].kind = column_kind(grid, body, c, &columns[c]);
     }
-    // A column whose body holds formulas saved without values and nothing
-    // else shows nothing the source computed.
     let uncached_cells: std::collections::HashSet<(usize, usize)> =
         rt.uncached.iter().copied().collect();
     for (c, column) in columns.iter_mut().enumerate() {
@@ -311,10 +368,24 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
                 .iter()
                 .all(|&r| uncached(r) || grid.cell(r, c).is_none_or(RawCell::is_blank));
     }
+    columns
+}
+
+/// The body rows (empty ones dropped; merges recorded as spans on their
+/// origin cell), with the source indentation of each row's label cell.
+fn body_rows(
+    grid: &Grid,
+    columns: &[Column],
+    body: &[usize],
+    body_end: usize,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<Row>, Vec<u8>) {
+    let rt = grid.rt;
+    let width = columns.len();
     let mut rows_out = Vec::with_capacity(body.len());
     let mut indents = Vec::with_capacity(body.len());
     let label_col = columns.iter().position(|c| c.kind == ColumnKind::Text);
-    for &r in &body {
+    for &r in body {
         let mut cells = Vec::with_capacity(width);
         for (c, column) in columns.iter().enumerate() {
             cells.push(body_cell(
@@ -343,24 +414,7 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
             source_row: Some(rt.rows[r].source_row),
         });
     }
-
-    let mut table = Table {
-        title,
-        meta,
-        unit,
-        columns,
-        rows: rows_out,
-        notes,
-        origin: Origin {
-            index,
-            sheet: rt.sheet.clone(),
-            header_rows: (h0..h_end).map(|r| rt.rows[r].source_row).collect(),
-        },
-        hidden: rt.hidden,
-    };
-    rows::classify(&mut table, &indents);
-    indicators::annotate(&mut table);
-    Ok(table)
+    (rows_out, indents)
 }
 
 /// Where the header rows end (exclusive), starting from `h0`.
