@@ -436,7 +436,7 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
     if let Some(code) = repeated_format(&args.to) {
         return Ok(code);
     }
-    let formats = match select_formats(&args.to, OutputFormat::is_supported) {
+    let formats = match select_formats(&args.to, |_| true) {
         Ok(f) => f,
         Err(f) => {
             eprintln!("gongkai: {f} output is not supported yet");
@@ -766,7 +766,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     if let Some(code) = repeated_format(&args.to) {
         return Ok(code);
     }
-    let formats = match select_formats(&args.to, OutputFormat::is_supported) {
+    let formats = match select_formats(&args.to, |_| true) {
         Ok(f) => f,
         Err(f) => {
             eprintln!("gongkai: {f} output is not supported yet");

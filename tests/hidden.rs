@@ -98,7 +98,6 @@ fn formats() -> Vec<OutputFormat> {
     OutputFormat::ALL
         .into_iter()
         .chain(OutputFormat::ARCHIVAL)
-        .filter(|f| f.is_supported())
         .collect()
 }
 

@@ -277,7 +277,7 @@ impl Tally {
                 .push(format!("{name}: model amounts not in the source: {bad:?}"));
         }
         let mut formats = vec![OutputFormat::Markdown, OutputFormat::Json];
-        if pdf && is_text && self.pdfs < MAX_PDFS && OutputFormat::Pdf.is_supported() {
+        if pdf && is_text && self.pdfs < MAX_PDFS {
             formats.push(OutputFormat::Pdf);
             self.pdfs += 1;
         }

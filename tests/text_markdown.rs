@@ -102,10 +102,6 @@ fn markdown_round_trip_of_every_readable_table() {
     for rel in all_readable() {
         let doc = match gongkai::read_path(&corpus(&rel), &ReadOptions::default()) {
             Ok(d) => d,
-            Err(gongkai::Error::Read {
-                source: gongkai::ReadError::NotYetSupported(_),
-                ..
-            }) => continue,
             Err(e) => panic!("{e}"),
         };
         let md = render(&doc, OutputFormat::Markdown, &RenderOptions::default()).unwrap();

@@ -61,9 +61,6 @@ pub enum ReadError {
     /// A format gongkai will never read, with what to do instead.
     #[error("{0}")]
     Unsupported(String),
-    /// A format a later version of gongkai reads.
-    #[error("{0} input is not supported yet")]
-    NotYetSupported(Format),
     /// Anything else the reader of a format reports.
     #[error("{0}")]
     Other(String),

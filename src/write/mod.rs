@@ -68,16 +68,6 @@ impl OutputFormat {
             other => other.name(),
         }
     }
-
-    /// Whether this build can write the format.
-    pub fn is_supported(self) -> bool {
-        match self {
-            OutputFormat::Markdown | OutputFormat::Json => true,
-            OutputFormat::Pdf | OutputFormat::PdfA => pdf::SUPPORTED,
-            OutputFormat::Ofd => ofd::SUPPORTED,
-            OutputFormat::Docx => docx::SUPPORTED,
-        }
-    }
 }
 
 impl fmt::Display for OutputFormat {

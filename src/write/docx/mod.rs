@@ -26,9 +26,6 @@ use docx_rs::{
     TableCell, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
-/// Whether this build writes DOCX.
-pub const SUPPORTED: bool = true;
-
 /// Twips per millimetre (1440 per inch).
 const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
 

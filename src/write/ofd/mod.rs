@@ -33,9 +33,6 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Write};
 
-/// Whether this build writes OFD.
-pub const SUPPORTED: bool = true;
-
 /// The OFD namespace.
 const NS: &str = "http://www.ofdspec.org/2016";
 

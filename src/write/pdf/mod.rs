@@ -16,9 +16,6 @@ use super::{RenderOptions, Rendered, WriteError};
 use crate::model::Document;
 use sha2::{Digest, Sha256};
 
-/// Whether this build writes PDF.
-pub const SUPPORTED: bool = true;
-
 /// Renders the document as PDF.
 pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
     write_as(doc, options, false)

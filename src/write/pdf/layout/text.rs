@@ -48,15 +48,25 @@ pub struct Glyph {
     pub slant: bool,
 }
 
+/// Whether a line may begin at a glyph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Break {
+    /// Not here (inside a word, before a no-start character …).
+    Never,
+    /// Here if the line is full (a break opportunity).
+    May,
+    /// Here always: the text has a line break before it.
+    Must,
+}
+
 /// A piece of text in one role and size, every character measured, with
 /// its break opportunities.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shaped {
     /// The characters.
     pub glyphs: Vec<Glyph>,
-    /// `breaks[i]`: a line may begin at glyph `i` (`Some(false)`), must begin
-    /// there (`Some(true)`, after a line break), or may not (`None`).
-    pub breaks: Vec<Option<bool>>,
+    /// `breaks[i]`: whether a line may, must or may not begin at glyph `i`.
+    pub breaks: Vec<Break>,
     /// Size in points.
     pub size: f32,
     /// Role whose faces draw it.
@@ -163,16 +173,20 @@ pub fn shape_pieces(pieces: &[Piece<'_>], size: f32, fonts: &FontBook) -> Shaped
         };
         glyphs.push(glyph);
     }
-    let mut breaks = vec![None; glyphs.len()];
+    let mut breaks = vec![Break::Never; glyphs.len()];
     for (byte, kind) in linebreaks(text) {
         if let Ok(i) = offsets.binary_search(&byte) {
-            breaks[i] = Some(kind == BreakOpportunity::Mandatory);
+            breaks[i] = if kind == BreakOpportunity::Mandatory {
+                Break::Must
+            } else {
+                Break::May
+            };
         }
     }
     // "\r\n" counts once: the break after '\r' is not a second line.
     for i in 0..glyphs.len() {
         if glyphs[i].ch == '\n' && i > 0 && glyphs[i - 1].ch == '\r' {
-            breaks[i] = None;
+            breaks[i] = Break::Never;
         }
     }
     // Kinsoku on top of UAX #14: never break before a no-start character or
@@ -184,13 +198,13 @@ pub fn shape_pieces(pieces: &[Piece<'_>], size: f32, fonts: &FontBook) -> Shaped
     // the hyphen).
     for i in 1..glyphs.len() {
         let (a, b) = (glyphs[i - 1].ch, glyphs[i].ch);
-        if breaks[i] == Some(false)
+        if breaks[i] == Break::May
             && (NO_LINE_START.contains(&b)
                 || NO_LINE_END.contains(&a)
                 || glued(a, b)
                 || (i >= 2 && a == '-' && glyphs[i - 2].ch.is_alphanumeric()))
         {
-            breaks[i] = None;
+            breaks[i] = Break::Never;
         }
     }
     Shaped {
@@ -263,12 +277,12 @@ impl Shaped {
         let mut start = 0;
         for i in 1..=self.glyphs.len() {
             let brk = if i == self.glyphs.len() {
-                Some(true)
+                Break::Must
             } else {
                 self.breaks[i]
             };
-            if let Some(mandatory) = brk {
-                out.push((start, i, mandatory));
+            if brk != Break::Never {
+                out.push((start, i, brk == Break::Must));
                 start = i;
             }
         }

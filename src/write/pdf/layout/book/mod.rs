@@ -15,7 +15,7 @@ mod tests;
 
 use contents::contents_pages;
 use cover::cover;
-use super::text::{Line, Piece, Shaped, shape, shape_pieces};
+use super::text::{Break, Line, Piece, Shaped, shape, shape_pieces};
 use super::{
     ASCENT, Geometry, Item, HAlign, LINE_HEIGHT, Missing, PageLayout, Placement, Rect, RunKind, TableCtx,
     furniture, layout_table_on, push_line, push_lines_spaced, stack_items,

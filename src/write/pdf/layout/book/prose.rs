@@ -164,7 +164,7 @@ impl Body<'_> {
                     || shaped
                         .breaks
                         .get(lines.get(k + 1).map_or(0, |n| n.start))
-                        .is_some_and(|b| *b == Some(true));
+                        .is_some_and(|b| *b == Break::Must);
                 let count = line.end.saturating_sub(line.start);
                 let slack = avail - line.width;
                 let spacing = if justify && !last && count > 1 && slack > 0.0 {
