@@ -9,8 +9,8 @@
 mod common;
 
 use common::ofd::{Elem, delta_x, elements, parts};
-use gongkai::model::{Document, Value};
 use gongkai::amount::{format_amount, format_percent};
+use gongkai::model::{Document, Value};
 use gongkai::{OutputFormat, RenderOptions, render};
 use lopdf::Object;
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,7 +39,9 @@ fn example() -> PathBuf {
 
 fn book_out(format: OutputFormat) -> Vec<u8> {
     let b = gongkai::book::build(&example(), &Default::default()).unwrap();
-    gongkai::write::render_book(&b, format, &options()).unwrap().bytes
+    gongkai::write::render_book(&b, format, &options())
+        .unwrap()
+        .bytes
 }
 
 fn tmp_dir(name: &str) -> PathBuf {

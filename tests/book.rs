@@ -150,7 +150,8 @@ fn the_markdown_book_links_every_part() {
         gongkai::write::render_book(&b, OutputFormat::Markdown, &RenderOptions::default())
             .unwrap()
             .bytes,
-    ).unwrap();
+    )
+    .unwrap();
     for (i, part) in b.parts.iter().enumerate() {
         let anchor = format!("<a id=\"part-{}\"></a>", i + 1);
         assert!(md.contains(&anchor), "{anchor}");

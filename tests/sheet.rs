@@ -191,9 +191,7 @@ fn shown_text(t: &str) -> Option<Shown> {
     }
     Some(match gongkai::amount::parse_number(t) {
         Some(gongkai::amount::Parsed::Amount(d)) => shown_number(d),
-        Some(gongkai::amount::Parsed::Percent(d)) => {
-            shown_number(d / Decimal::ONE_HUNDRED)
-        }
+        Some(gongkai::amount::Parsed::Percent(d)) => shown_number(d / Decimal::ONE_HUNDRED),
         None => Shown::Text(t.to_string()),
     })
 }

@@ -85,17 +85,13 @@ fn code_only(src: &str) -> String {
                     i += 1;
                 }
             }
-        } else if c[i] == 'r'
-            && !prev_ident
-            && matches!(c.get(i + 1), Some('"') | Some('#'))
-            && {
-                let mut j = i + 1;
-                while c.get(j) == Some(&'#') {
-                    j += 1;
-                }
-                c.get(j) == Some(&'"')
+        } else if c[i] == 'r' && !prev_ident && matches!(c.get(i + 1), Some('"') | Some('#')) && {
+            let mut j = i + 1;
+            while c.get(j) == Some(&'#') {
+                j += 1;
             }
-        {
+            c.get(j) == Some(&'"')
+        } {
             // A raw string: r"…", r#"…"#.
             let mut j = i + 1;
             let mut hashes = 0;
@@ -217,7 +213,10 @@ fn without_tests(code: &str) -> (String, Vec<String>) {
         if word_at(&c, k) == "pub" {
             k = skip_space(&c, k + 3);
             if c.get(k) == Some(&'(') {
-                k = skip_space(&c, k + c[k..].iter().position(|&x| x == ')').unwrap_or(0) + 1);
+                k = skip_space(
+                    &c,
+                    k + c[k..].iter().position(|&x| x == ')').unwrap_or(0) + 1,
+                );
             }
         }
         let end = item_end(&c, j);
@@ -334,7 +333,12 @@ fn scan(src: &Path) -> Scan {
         .iter()
         .filter_map(|p| {
             let r = rel(p);
-            let first = r.components().next()?.as_os_str().to_string_lossy().into_owned();
+            let first = r
+                .components()
+                .next()?
+                .as_os_str()
+                .to_string_lossy()
+                .into_owned();
             let m = first.strip_suffix(".rs").unwrap_or(&first).to_string();
             (m != "lib" && m != "main").then_some(m)
         })
@@ -348,7 +352,10 @@ fn scan(src: &Path) -> Scan {
     for p in &files {
         let text = fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         let (code, tests) = without_tests(&code_only(&text));
-        let dir = if p.file_name().is_some_and(|n| n == "mod.rs" || n == "lib.rs") {
+        let dir = if p
+            .file_name()
+            .is_some_and(|n| n == "mod.rs" || n == "lib.rs")
+        {
             p.parent().expect("a parent").to_path_buf()
         } else {
             p.with_extension("")
@@ -405,7 +412,14 @@ fn scan(src: &Path) -> Scan {
             let boundary = i == 0 || !(c[i - 1].is_alphanumeric() || c[i - 1] == '_');
             if c[i] == '{' {
                 // Is this the body of an inline `mod x {`?
-                let before: String = c[..i].iter().rev().take(80).collect::<Vec<_>>().into_iter().rev().collect();
+                let before: String = c[..i]
+                    .iter()
+                    .rev()
+                    .take(80)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
                 let words: Vec<&str> = before.split_whitespace().collect();
                 let is_mod = words.len() >= 2 && words[words.len() - 2] == "mod";
                 if is_mod {
@@ -501,7 +515,10 @@ fn describe(graph: &Graph, cycle: &[String]) -> String {
     let mut s = format!("import circle: {}\n", cycle.join(" -> "));
     for w in cycle.windows(2) {
         let seen = &graph[&w[0]][&w[1]];
-        let mut files: Vec<String> = seen.iter().map(|x| format!("{}:{}", x.file, x.line)).collect();
+        let mut files: Vec<String> = seen
+            .iter()
+            .map(|x| format!("{}:{}", x.file, x.line))
+            .collect();
         files.dedup();
         files.truncate(5);
         s += &format!("  {} -> {}: {}\n", w[0], w[1], files.join(", "));
@@ -537,24 +554,36 @@ fn the_scan_finds_a_circle_and_ignores_comments_strings_and_tests() {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("a")).expect("scratch dir");
     let write = |p: &str, t: &str| fs::write(dir.join(p), t).expect("scratch file");
-    write("lib.rs", "pub mod a;\npub mod b;\npub mod c;\npub use c::Thing;\n");
+    write(
+        "lib.rs",
+        "pub mod a;\npub mod b;\npub mod c;\npub use c::Thing;\n",
+    );
     write(
         "a/mod.rs",
         "//! See [`crate::c`].\nuse crate::b::X;\nconst S: &str = \"crate::c::Y\";\n\
          #[cfg(test)]\nmod tests {\n    use crate::c::Z;\n}\n#[cfg(test)]\nmod more;\n",
     );
     write("a/more.rs", "use crate::c::W;\n");
-    write("b.rs", "pub struct X;\nfn f() { let _ = crate::{Thing}; }\n");
+    write(
+        "b.rs",
+        "pub struct X;\nfn f() { let _ = crate::{Thing}; }\n",
+    );
     write("c.rs", "pub struct Thing;\n");
     let found = scan(&dir);
     assert!(find_cycle(&found.graph).is_none(), "{:?}", found.graph);
     assert_eq!(
-        found.graph.get("a").map(|m| m.keys().cloned().collect::<Vec<_>>()),
+        found
+            .graph
+            .get("a")
+            .map(|m| m.keys().cloned().collect::<Vec<_>>()),
         Some(vec!["b".to_string()]),
         "only the use line is an arrow of a"
     );
     assert!(found.graph["b"].contains_key("c"), "a re-export counts");
-    write("c.rs", "pub struct Thing;\nfn g() { super::a::f(); crate::a::h(); }\n");
+    write(
+        "c.rs",
+        "pub struct Thing;\nfn g() { super::a::f(); crate::a::h(); }\n",
+    );
     let found = scan(&dir);
     let cycle = find_cycle(&found.graph).expect("a -> b -> c -> a");
     let text = describe(&found.graph, &cycle);

@@ -8,9 +8,9 @@
 mod common;
 
 use common::pdf::{poppler_words, text_runs};
+use gongkai::amount::{format_amount, format_percent};
 use gongkai::book::{self, BookOptions};
 use gongkai::model::{ColumnKind, Document, Table, Value};
-use gongkai::amount::{format_amount, format_percent};
 use gongkai::{OutputFormat, ReadOptions, RenderOptions, render};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

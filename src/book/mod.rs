@@ -492,7 +492,10 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
         if name == BOOK_TOML || crate::inputs::skip_reason(path).is_some() {
             continue;
         }
-        let is_md = matches!(crate::inputs::extension_of(path).as_str(), "md" | "markdown");
+        let is_md = matches!(
+            crate::inputs::extension_of(path).as_str(),
+            "md" | "markdown"
+        );
         let stem = file_stem(path);
         let as_table =
             if is_md && (forced_chapters.contains(&name) || chapter_rank(&stem).is_some()) {

@@ -497,7 +497,8 @@ fn by_contents(
             let like = likeness(bare, p.title()).max(likeness(bare, p.sheet()));
             let same_kind = want_table
                 && crate::classify::standard_rank(bare).is_some()
-                && crate::classify::standard_rank(bare) == crate::classify::standard_rank(p.title());
+                && crate::classify::standard_rank(bare)
+                    == crate::classify::standard_rank(p.title());
             if exact {
                 3.0
             } else if same_kind && like >= MIN_LIKENESS {

@@ -8,9 +8,9 @@
 
 use super::finding::{Finding, Place};
 use super::{Disclosure, TableView, fold};
+use crate::amount::format_amount;
 use crate::classify::standard_rank;
 use crate::model::{Cell, RowKind, Unit};
-use crate::amount::format_amount;
 use rust_decimal::Decimal;
 
 /// The factor that turns an amount in `unit` into 元.

@@ -6,8 +6,8 @@
 use super::finding::{Finding, Place};
 use super::tables::cell_place;
 use super::{TableView, fold};
-use crate::model::{Cell, ColumnKind, Table, Value};
 use crate::amount::format_amount;
+use crate::model::{Cell, ColumnKind, Table, Value};
 use rust_decimal::Decimal;
 
 fn amount_cols(table: &Table) -> impl Iterator<Item = (usize, String, Vec<String>)> + '_ {

@@ -21,8 +21,8 @@ use super::finding::{Finding, Place};
 use super::tables::cell_place;
 use super::years::excerpt;
 use super::{Chapter, Disclosure, ParagraphKind, TableView, fold};
-use crate::model::{Cell, ColumnKind, RowKind, Unit};
 use crate::amount::format_amount;
+use crate::model::{Cell, ColumnKind, RowKind, Unit};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 

@@ -21,9 +21,9 @@
 //! never a finding, and without the hidden amounts).
 
 use super::finding::{Finding, Place};
-use crate::model::{Cell, ColumnKind, Document, Row, RowKind, Table, Value, Warning};
 use crate::amount::format_amount;
 use crate::classify::is_total_label;
+use crate::model::{Cell, ColumnKind, Document, Row, RowKind, Table, Value, Warning};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 

@@ -5,8 +5,8 @@
 
 use super::finding::{Finding, Place};
 use super::{Disclosure, ParagraphKind, TableView};
-use crate::model::{Cell, Unit};
 use crate::amount::format_amount;
+use crate::model::{Cell, Unit};
 use rust_decimal::Decimal;
 
 /// Years gongkai reads as budget years in titles (a 20xx year).

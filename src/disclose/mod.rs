@@ -11,8 +11,8 @@
 
 mod policy;
 
-pub use policy::{Disclosure, HiddenPolicy, INTERNAL_COLUMNS, PersonalData};
 use crate::model::{Cell, Document, Span, Table, Value, Warning, column_letters};
+pub use policy::{Disclosure, HiddenPolicy, INTERNAL_COLUMNS, PersonalData};
 
 /// Applies the policy to `doc`; returns one report entry per masking or
 /// omission.

@@ -5,7 +5,8 @@
 pub mod indicators;
 mod rows;
 
-
+use crate::amount::{Parsed, format_amount, parse_number, with_min_scale};
+use crate::classify::{is_note_start, looks_like_meta, parse_meta};
 use crate::model::{
     Align, Block, Cell, Column, ColumnKind, Document, Meta, Origin, Row, RowKind, SCHEMA_VERSION,
     Source, Span, Table, Unit, Value, Warning,
@@ -13,8 +14,6 @@ use crate::model::{
 use crate::read::{
     Locator, Merge, RawBlock, RawCell, RawDocument, RawLine, RawNumber, RawTable, ReadError,
 };
-use crate::amount::{Parsed, format_amount, parse_number, with_min_scale};
-use crate::classify::{is_note_start, looks_like_meta, parse_meta};
 
 /// Most header rows a table is given; deeper "headers" are data.
 const MAX_HEADER_ROWS: usize = 6;

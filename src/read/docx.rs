@@ -19,9 +19,9 @@
 
 use super::package::Package;
 use super::{Locator, Merge, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError, is_blank};
+use crate::classify::{is_note_start, looks_like_meta};
 use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Warning};
-use crate::classify::{is_note_start, looks_like_meta};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml_041 as quick_xml;

@@ -25,9 +25,9 @@
 //!    wrapped onto the next line joined to its row.
 
 use super::{Merge, RawBlock, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError};
+use crate::classify::{is_note_start, is_total_label, looks_like_meta};
 use crate::grid::header_layout;
 use crate::model::{Align, Paragraph, ParagraphKind, Section};
-use crate::classify::{is_note_start, is_total_label, looks_like_meta};
 use unicode_width::UnicodeWidthChar;
 
 /// Tab stops every this many display columns.

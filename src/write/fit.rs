@@ -11,9 +11,9 @@
 //! be cut between characters. Amounts and codes are never cut while any
 //! type size down to [`HARD_MIN_SCALE`] lets them fit.
 
+use crate::amount::{format_amount, format_percent};
 use crate::grid::{ResolvedTable, Slot};
 use crate::model::{ColumnKind, RowKind, Table, Value};
-use crate::amount::{format_amount, format_percent};
 use crate::profile::TableType;
 use crate::write::pdf::fonts::{FontBook, Role};
 use crate::write::pdf::layout::columns::{self, Need, SpanNeed};

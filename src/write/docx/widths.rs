@@ -2,8 +2,8 @@
 //! ([`crate::write::fit`]) gives widths in points and the type sizes; here
 //! they become the `w:gridCol` widths, adding up to exactly the text width.
 
-use crate::model::{Table, Value};
 use crate::amount::{format_amount, format_percent};
+use crate::model::{Table, Value};
 use crate::profile::Profile;
 use crate::write::fit::{self, Fitter, Sizes};
 use crate::write::pdf::fonts::FontBook;

@@ -8,9 +8,9 @@
 
 pub(crate) mod book;
 
+use crate::amount::{format_amount, format_percent};
 use crate::grid::HEADER_PATH_SEPARATOR;
 use crate::model::{ColumnKind, Document, Table, Value};
-use crate::amount::{format_amount, format_percent};
 
 /// Writes the document as Markdown.
 pub fn write(doc: &Document) -> Vec<u8> {

@@ -5,9 +5,9 @@
 
 use super::text::{NO_LINE_END, NO_LINE_START};
 use super::*;
+use crate::amount::{format_amount, format_percent};
 use crate::grid::{self, Slot};
 use crate::model::{Span, Value};
-use crate::amount::{format_amount, format_percent};
 use crate::profile::{Orientation, PaperSize};
 use crate::{ReadOptions, read_bytes};
 use std::collections::BTreeMap;

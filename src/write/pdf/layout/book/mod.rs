@@ -13,18 +13,18 @@ mod prose;
 #[cfg(test)]
 mod tests;
 
-use contents::contents_pages;
-use cover::cover;
 use super::text::{Break, Line, Piece, Shaped, shape, shape_pieces};
 use super::{
-    ASCENT, Geometry, Item, HAlign, LINE_HEIGHT, Missing, PageLayout, Placement, Rect, RunKind, TableCtx,
-    furniture, layout_table_on, push_line, push_lines_spaced, stack_items,
+    ASCENT, Geometry, HAlign, Item, LINE_HEIGHT, Missing, PageLayout, Placement, Rect, RunKind,
+    TableCtx, furniture, layout_table_on, push_line, push_lines_spaced, stack_items,
 };
 use crate::book::chapter::{Block, Chapter, Span};
 use crate::book::{Book, Part};
 use crate::model::{Table, Warning};
 use crate::profile::Profile;
 use crate::write::pdf::fonts::{FontBook, Role};
+use contents::contents_pages;
+use cover::cover;
 
 /// Running text is set at least this size, in points (小四): the profile's
 /// body size is chosen for table cells, often 10 pt, small for pages of
