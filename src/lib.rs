@@ -34,10 +34,10 @@ pub mod read;
 pub mod time;
 pub mod write;
 
+pub use error::Location;
 pub use limits::{LimitError, Limits};
 pub use model::{Document, Format};
 pub use read::ReadError;
-pub use error::Location;
 pub use write::{OutputFormat, RenderOptions, Rendered, WriteError, render};
 
 use sha2::{Digest, Sha256};

@@ -36,8 +36,8 @@
 //! Cells without a source text (spreadsheet numbers) are their source:
 //! their canonical form is what the file stores.
 
-use crate::model::{ColumnKind, Document, Format, Row, Table, Value};
 use crate::error::Location;
+use crate::model::{ColumnKind, Document, Format, Row, Table, Value};
 use crate::read::ReadError;
 
 /// Tables with fewer body rows than this are not judged by their rate of

@@ -78,7 +78,12 @@ pub(crate) fn toml_location(text: &str, e: &toml::de::Error) -> crate::error::Lo
     // character whatever it says.
     let before = text.get(..span.start.min(text.len())).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before, |i| &before[i + 1..]).chars().count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before, |i| &before[i + 1..])
+        .chars()
+        .count()
+        + 1;
     crate::error::Location::new()
         .line(u32::try_from(line).unwrap_or(u32::MAX))
         .column(u32::try_from(column).unwrap_or(u32::MAX))

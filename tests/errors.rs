@@ -57,13 +57,11 @@ fn a_broken_zip_has_the_zip_error_as_its_source() {
     // Named and marked as a workbook, but no zip directory.
     let bytes = b"PK\x03\x04 xl/workbook.xml and then nothing a zip reader can use";
     let err = gongkai::read_bytes(bytes, "预算.xlsx", &ReadOptions::default()).unwrap_err();
+    assert!(matches!(err, ReadError::ZipDirectory { .. }), "{err:?}");
     assert!(
-        matches!(err, ReadError::ZipDirectory { .. }),
-        "{err:?}"
-    );
-    assert!(
-        err.to_string()
-            .starts_with("the .xlsx file is damaged or truncated: its zip directory cannot be read"),
+        err.to_string().starts_with(
+            "the .xlsx file is damaged or truncated: its zip directory cannot be read"
+        ),
         "{err}"
     );
     let zip = find_source::<zip::result::ZipError>(&err);
@@ -149,12 +147,17 @@ fn a_read_error_through_read_path_keeps_the_file_and_the_chain() {
     assert!(find_source::<zip::result::ZipError>(&err).is_some());
     let line = report(&err);
     assert!(
-        line.starts_with(&format!("gongkai: error: {}: the .xlsx file is damaged", path.display())),
+        line.starts_with(&format!(
+            "gongkai: error: {}: the .xlsx file is damaged",
+            path.display()
+        )),
         "{line}"
     );
     // The zip error's text is in the message once, not repeated by the
     // chain.
-    let zip_text = find_source::<zip::result::ZipError>(&err).unwrap().to_string();
+    let zip_text = find_source::<zip::result::ZipError>(&err)
+        .unwrap()
+        .to_string();
     assert_eq!(line.matches(&zip_text).count(), 1, "{line}");
     assert_eq!(line.lines().count(), 1, "{line}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -203,8 +206,12 @@ fn an_output_over_output_bytes_is_a_limit_error() {
 
 #[test]
 fn malformed_profile_toml_has_the_toml_error_as_its_source_and_its_line() {
-    let err = Profile::parse("[page]\nmargin_top_mm = 25\nmargin_left_mm = \"wide\"\n", "t", None)
-        .unwrap_err();
+    let err = Profile::parse(
+        "[page]\nmargin_top_mm = 25\nmargin_left_mm = \"wide\"\n",
+        "t",
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(err, ProfileError::Toml { .. }), "{err:?}");
     assert!(find_source::<toml::de::Error>(&err).is_some());
     let ProfileError::Toml { at, .. } = &err else {
@@ -256,7 +263,11 @@ fn a_book_from_a_damaged_workbook_keeps_the_read_error_as_its_source() {
 #[test]
 fn a_bad_manifest_part_has_the_serde_json_error_as_its_source_and_its_line() {
     let dir = scratch("manifest");
-    std::fs::write(dir.join("manifest.shard-1-of-2.json"), "{\n\"files\": oops\n}\n").unwrap();
+    std::fs::write(
+        dir.join("manifest.shard-1-of-2.json"),
+        "{\n\"files\": oops\n}\n",
+    )
+    .unwrap();
     let err = gongkai::batch::merge_manifests(&dir).unwrap_err();
     let BatchError::Json { at, .. } = &err else {
         panic!("{err:?}")
@@ -293,7 +304,10 @@ fn the_command_line_prints_one_error_line_naming_the_file() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.starts_with(&format!("gongkai: error: {}: the .xlsx file is damaged", path.display())),
+        err.starts_with(&format!(
+            "gongkai: error: {}: the .xlsx file is damaged",
+            path.display()
+        )),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -91,7 +91,9 @@ pub enum ReadError {
         ext: String,
     },
     /// The zip directory of a package cannot be read.
-    #[error("the .{format} file is damaged or truncated: its zip directory cannot be read ({source})")]
+    #[error(
+        "the .{format} file is damaged or truncated: its zip directory cannot be read ({source})"
+    )]
     ZipDirectory {
         /// The package's format.
         format: Format,
@@ -663,10 +665,7 @@ pub(crate) fn check_raw(raw: &RawDocument, limits: &Limits) -> Result<(), ReadEr
             Locator::Cell | Locator::TableRow => table().row(r.source_row),
         };
         let single = |at: Location| match (&t.sheet, raw.tables.len()) {
-            (None, 1) => Location {
-                table: None,
-                ..at
-            },
+            (None, 1) => Location { table: None, ..at },
             _ => at,
         };
         let limited = |e: LimitError, at: Location| ReadError::limit_at(single(at), e);

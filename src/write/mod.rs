@@ -238,8 +238,7 @@ pub fn render(
     let rendered = match format {
         OutputFormat::Markdown => markdown::write(doc).into(),
         OutputFormat::Json => {
-            let mut bytes = serde_json::to_vec_pretty(doc)
-                .map_err(WriteError::Json)?;
+            let mut bytes = serde_json::to_vec_pretty(doc).map_err(WriteError::Json)?;
             bytes.push(b'\n');
             bytes.into()
         }

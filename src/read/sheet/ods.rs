@@ -8,9 +8,9 @@ use super::package::{Package, attr, damaged_part};
 use super::{
     Budget, CellStyle, CellValue, Extent, Sheet, SheetCell, check_extents, damaged, encrypted,
 };
+use crate::error::Location;
 use crate::limits::Limits;
 use crate::model::{Align, Format, Warning};
-use crate::error::Location;
 use crate::read::ReadError;
 use calamine::{Ods, OdsError, Reader, SheetVisible};
 use quick_xml::events::{BytesStart, Event};

@@ -12,9 +12,9 @@ use super::{
     Budget, CellStyle, CellValue, Extent, NumFormat, Sheet, SheetCell, check_extents, damaged,
     encrypted, push_range,
 };
+use crate::error::Location;
 use crate::limits::Limits;
 use crate::model::{Align, Format, Warning};
-use crate::error::Location;
 use crate::read::ReadError;
 use calamine::{Reader, SheetVisible, Xls, XlsError};
 use std::collections::HashMap;
@@ -262,7 +262,10 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
                 let name_len = usize::from(d.get(3).copied().unwrap_or(0));
                 let formula_len = usize::from(u16_at(d, 4).unwrap_or(u16::MAX));
                 if d.len() < 14 + name_len || formula_len > d.len() - 14 {
-                    return Err(damaged(Format::Xls, "a defined name (LBL record) is cut short"));
+                    return Err(damaged(
+                        Format::Xls,
+                        "a defined name (LBL record) is cut short",
+                    ));
                 }
             }
             _ => {

@@ -3,9 +3,9 @@
 
 use super::package::{Package, attr, damaged_part, is_true};
 use super::{Budget, CellStyle, Sheet, SheetCell, damaged, encrypted, push_range};
+use crate::error::Location;
 use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Warning};
-use crate::error::Location;
 use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
 use quick_xml::events::Event;
@@ -63,7 +63,9 @@ pub(super) fn load(
                     rows += 1;
                     limits.check(Limit::Rows, rows).map_err(|e| {
                         ReadError::limit_at(
-                            Location::new().sheet(name.as_str()).row(row.saturating_add(1)),
+                            Location::new()
+                                .sheet(name.as_str())
+                                .row(row.saturating_add(1)),
                             e,
                         )
                     })?;

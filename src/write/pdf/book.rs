@@ -40,8 +40,7 @@ fn write_as(book: &Book, options: &RenderOptions, pdfa: bool) -> Result<Rendered
         info.pdfa = true;
         info.id = super::pdfa::archival_id(&info.id);
     }
-    let bytes =
-        render::render_pages(&laid.pages, &fonts, &info, &nav).map_err(WriteError::Pdf)?;
+    let bytes = render::render_pages(&laid.pages, &fonts, &info, &nav).map_err(WriteError::Pdf)?;
     Ok(Rendered {
         bytes,
         warnings: laid.warnings,
