@@ -48,13 +48,20 @@ pub struct BatchOptions {
 /// Why a batch could not run at all (single files failing is not this).
 #[derive(Debug, Error)]
 pub enum BatchError {
-    /// The input folder is not a readable folder.
-    #[error("{path}: {message}")]
+    /// The input folder cannot be opened.
+    #[error("{path}: cannot open the input folder: {source}")]
     Root {
         /// The folder.
         path: String,
-        /// What is wrong.
-        message: String,
+        /// What the file system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input is not a folder.
+    #[error("{path}: not a folder")]
+    NotAFolder {
+        /// The path.
+        path: String,
     },
     /// The output folder or the manifest could not be written.
     #[error("{path}: {source}")]
@@ -65,7 +72,20 @@ pub enum BatchError {
         #[source]
         source: std::io::Error,
     },
-    /// A manifest could not be read or the parts do not fit together.
+    /// A manifest is not JSON of a manifest, or cannot be written as JSON.
+    #[error("{path}: {what}{source}")]
+    Json {
+        /// The manifest file.
+        path: String,
+        /// "not a gongkai manifest: ", or nothing.
+        what: &'static str,
+        /// The line (and column) the JSON reader points at.
+        at: crate::error::Location,
+        /// What the JSON reader or writer said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The parts of a sharded manifest do not fit together.
     #[error("{path}: {message}")]
     Manifest {
         /// The manifest file.
@@ -73,6 +93,13 @@ pub enum BatchError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// The line and column a JSON reader's error points at.
+fn json_location(e: &serde_json::Error) -> crate::error::Location {
+    crate::error::Location::new()
+        .line(u32::try_from(e.line()).unwrap_or(u32::MAX))
+        .column(u32::try_from(e.column()).unwrap_or(u32::MAX))
 }
 
 /// What happened to one input.
@@ -231,14 +258,13 @@ fn rel_string(p: &Path) -> String {
 /// Walks the tree: no symlinks out of it, no hidden files, no Office lock
 /// files, the output folder excluded.
 fn walk(root: &Path, out: &Path) -> Result<Vec<Candidate>, BatchError> {
-    let root_abs = root.canonicalize().map_err(|e| BatchError::Root {
+    let root_abs = root.canonicalize().map_err(|source| BatchError::Root {
         path: root.display().to_string(),
-        message: format!("cannot open the input folder: {e}"),
+        source,
     })?;
     if !root_abs.is_dir() {
-        return Err(BatchError::Root {
+        return Err(BatchError::NotAFolder {
             path: root.display().to_string(),
-            message: "not a folder".into(),
         });
     }
     let out_abs = out.canonicalize().ok();
@@ -369,9 +395,11 @@ fn read_manifest(path: &Path) -> Result<Option<Manifest>, BatchError> {
     };
     serde_json::from_slice(&bytes)
         .map(Some)
-        .map_err(|e| BatchError::Manifest {
+        .map_err(|source| BatchError::Json {
             path: path.display().to_string(),
-            message: format!("not a gongkai manifest: {e}"),
+            what: "not a gongkai manifest: ",
+            at: json_location(&source),
+            source,
         })
 }
 
@@ -498,8 +526,7 @@ fn convert_inner(
     let options = RenderOptions::default()
         .with_profile(opts.profile.clone())
         .dated_for(&doc);
-    let converted = crate::convert(doc, &opts.formats, &options)
-        .map_err(|(format, e)| format!("{format}: {e}"))?;
+    let converted = crate::convert(doc, &opts.formats, &options).map_err(|e| e.to_string())?;
     record.warnings.extend(
         converted
             .findings
@@ -606,9 +633,11 @@ pub fn run(opts: &BatchOptions, progress: &dyn Progress) -> Result<Outcome, Batc
 }
 
 fn write_manifest(path: &Path, manifest: &Manifest) -> Result<(), BatchError> {
-    let mut bytes = serde_json::to_vec_pretty(manifest).map_err(|e| BatchError::Manifest {
+    let mut bytes = serde_json::to_vec_pretty(manifest).map_err(|source| BatchError::Json {
         path: path.display().to_string(),
-        message: e.to_string(),
+        what: "",
+        at: crate::error::Location::new(),
+        source,
     })?;
     bytes.push(b'\n');
     crate::write_atomic(path, &bytes).map_err(|source| BatchError::Io {

@@ -25,6 +25,7 @@ pub mod book;
 pub mod check;
 pub mod classify;
 pub mod disclose;
+pub mod error;
 pub mod grid;
 pub(crate) mod inputs;
 pub mod limits;
@@ -36,6 +37,7 @@ pub mod read;
 pub mod time;
 pub mod write;
 
+pub use error::Location;
 pub use limits::{LimitError, Limits};
 pub use model::{Document, Format};
 pub use read::ReadError;
@@ -109,6 +111,46 @@ pub enum Error {
         #[source]
         source: WriteError,
     },
+    /// One format of a conversion could not be produced.
+    #[error("{path}: {source}")]
+    Convert {
+        /// The input the outputs are made from.
+        path: String,
+        /// Which format, and why.
+        #[source]
+        source: ConvertError,
+    },
+}
+
+impl Error {
+    /// The file the error is about.
+    pub fn path(&self) -> &str {
+        match self {
+            Error::Read { path, .. }
+            | Error::Io { path, .. }
+            | Error::Write { path, .. }
+            | Error::Convert { path, .. } => path,
+        }
+    }
+
+    /// Where in the file, when the reader knew.
+    pub fn location(&self) -> Option<&error::Location> {
+        match self {
+            Error::Read { source, .. } => source.location(),
+            _ => None,
+        }
+    }
+}
+
+/// [`convert`] could not render one of the formats asked for.
+#[derive(Debug, Error)]
+#[error("{format}: {source}")]
+pub struct ConvertError {
+    /// The format.
+    pub format: OutputFormat,
+    /// Why.
+    #[source]
+    pub source: WriteError,
 }
 
 /// SHA-256 of `bytes` as lower-case hex.
@@ -175,26 +217,29 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
 /// than the limits allow are read.
 pub fn read_path(path: &Path, options: &ReadOptions) -> Result<Document, Error> {
     let name = path_text(path);
-    let bytes = read_input_file(path, &options.limits).map_err(|e| match e {
-        InputFileError::Io(source) => Error::Io {
-            path: name.clone(),
-            source,
-        },
-        InputFileError::Read(source) => Error::Read {
-            path: name.clone(),
-            source,
-        },
-    })?;
+    let bytes = read_input_file(path, &options.limits).map_err(|e| e.at(name.clone()))?;
     read_bytes(&bytes, &name, options).map_err(|source| Error::Read { path: name, source })
 }
 
 /// Why [`read_input_file`] refused.
-#[derive(Debug)]
+#[derive(Debug, Error)]
 pub(crate) enum InputFileError {
     /// The file system said no.
+    #[error(transparent)]
     Io(std::io::Error),
     /// Not a regular file, or over a limit.
+    #[error(transparent)]
     Read(ReadError),
+}
+
+impl InputFileError {
+    /// The error with the file's name.
+    pub(crate) fn at(self, path: String) -> Error {
+        match self {
+            InputFileError::Io(source) => Error::Io { path, source },
+            InputFileError::Read(source) => Error::Read { path, source },
+        }
+    }
 }
 
 /// The bytes of an input file: refuses anything but a regular file before
@@ -306,14 +351,15 @@ pub fn convert(
     mut doc: Document,
     formats: &[OutputFormat],
     options: &RenderOptions,
-) -> Result<Converted, (OutputFormat, WriteError)> {
+) -> Result<Converted, ConvertError> {
     let notices = check::hidden_notices(&doc);
     let mut disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
     disclosure.extend(notices);
     let findings = check::check_with(&doc, &options.profile.checks);
     let mut outputs = Vec::with_capacity(formats.len());
     for &format in formats {
-        let rendered = render(&doc, format, options).map_err(|e| (format, e))?;
+        let rendered =
+            render(&doc, format, options).map_err(|source| ConvertError { format, source })?;
         outputs.push((format, rendered));
     }
     Ok(Converted {

@@ -179,6 +179,34 @@ pub struct LimitError {
     pub max: u64,
 }
 
+/// Why a `--limits key=value,...` text could not be applied.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum LimitSpecError {
+    /// An item without `=`.
+    #[error("'{item}': a limit is key=value, e.g. rows=200000")]
+    NotKeyValue {
+        /// The item.
+        item: String,
+    },
+    /// A key that names no limit.
+    #[error(
+        "unknown limit '{key}' (limits: {})",
+        Limit::ALL.map(Limit::key).join(", ")
+    )]
+    UnknownKey {
+        /// The key.
+        key: String,
+    },
+    /// A value that is no whole number.
+    #[error("{key}: '{value}' is not a whole number")]
+    NotANumber {
+        /// The limit.
+        key: Limit,
+        /// The value given.
+        value: String,
+    },
+}
+
 impl LimitError {
     /// A refusal of `limit` with `found` against `max`.
     pub fn new(limit: Limit, found: u64, max: u64) -> LimitError {
@@ -241,21 +269,21 @@ impl Limits {
 
     /// Applies `key=value,...` (the `--limits` flag) over these limits.
     /// Values are whole numbers and may carry a K, M or G suffix (×1024).
-    pub fn apply_overrides(&mut self, spec: &str) -> Result<(), String> {
+    pub fn apply_overrides(&mut self, spec: &str) -> Result<(), LimitSpecError> {
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let (key, value) = item
                 .split_once('=')
-                .ok_or_else(|| format!("'{item}': a limit is key=value, e.g. rows=200000"))?;
+                .ok_or_else(|| LimitSpecError::NotKeyValue { item: item.into() })?;
             let key = key.trim();
             let limit = Limit::ALL
                 .into_iter()
                 .find(|l| l.key() == key)
-                .ok_or_else(|| {
-                    let keys: Vec<&str> = Limit::ALL.iter().map(|l| l.key()).collect();
-                    format!("unknown limit '{key}' (limits: {})", keys.join(", "))
-                })?;
-            let value = parse_size(value.trim())
-                .ok_or_else(|| format!("{key}: '{}' is not a whole number", value.trim()))?;
+                .ok_or_else(|| LimitSpecError::UnknownKey { key: key.into() })?;
+            let value = value.trim();
+            let value = parse_size(value).ok_or_else(|| LimitSpecError::NotANumber {
+                key: limit,
+                value: value.into(),
+            })?;
             self.set(limit, value);
         }
         Ok(())
@@ -288,7 +316,7 @@ mod tests {
             .unwrap();
         assert_eq!(l.rows, 200_000);
         assert_eq!(l.text_input_bytes, 64 << 20);
-        let err = l.apply_overrides("rowz=1").unwrap_err();
+        let err = l.apply_overrides("rowz=1").unwrap_err().to_string();
         assert!(err.contains("unknown limit 'rowz'") && err.contains("pages_per_table"));
         assert!(l.apply_overrides("rows=lots").is_err());
         assert!(l.apply_overrides("rows").is_err());

@@ -95,7 +95,9 @@ impl LimitArgs {
 }
 
 fn parse_limits(s: &str) -> Result<String, String> {
-    gongkai::Limits::default().apply_overrides(s)?;
+    gongkai::Limits::default()
+        .apply_overrides(s)
+        .map_err(|e| e.to_string())?;
     Ok(s.to_string())
 }
 
@@ -251,7 +253,7 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| dispatch(cli)) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
-            eprintln!("gongkai: {e:#}");
+            eprintln!("{}", gongkai::error::report(e.as_ref()));
             ExitCode::from(1)
         }
         Err(_) => {
@@ -353,7 +355,7 @@ fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
             print_stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", gongkai::error::report(&e));
             Ok(ExitCode::from(1))
         }
     }
@@ -409,7 +411,7 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
         let outcome = match gongkai::batch::merge_manifests(out) {
             Ok(o) => o,
             Err(e) => {
-                eprintln!("gongkai: {e}");
+                eprintln!("{}", gongkai::error::report(&e));
                 return Ok(ExitCode::from(1));
             }
         };
@@ -487,7 +489,7 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
             if let Some(bar) = &progress.bar {
                 bar.finish_and_clear();
             }
-            eprintln!("gongkai: {e}");
+            eprintln!("{}", gongkai::error::report(&e));
             return Ok(ExitCode::from(1));
         }
     };
@@ -543,7 +545,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     let mut book = match gongkai::book::build(&args.folder, &options) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("gongkai: {e}");
+            eprintln!("{}", gongkai::error::report(&e));
             return Ok(ExitCode::from(1));
         }
     };
@@ -588,17 +590,23 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
     for format in formats {
         let target = args.out.join(format!("{stem}.{}", format.extension()));
         let result = gongkai::write::render_book(&book, format, &render_options)
-            .map_err(|e| e.to_string())
+            .map_err(|source| gongkai::Error::Convert {
+                path: folder.clone(),
+                source: gongkai::ConvertError { format, source },
+            })
             .and_then(|out| {
                 for w in &out.warnings {
                     eprintln!("{folder}: warning: {format}: {w}");
                 }
-                gongkai::write_atomic(&target, &out.bytes).map_err(|e| e.to_string())
+                gongkai::write_atomic(&target, &out.bytes).map_err(|source| gongkai::Error::Io {
+                    path: target.display().to_string(),
+                    source,
+                })
             });
         match result {
             Ok(()) => println!("{folder} → {}", target.display()),
             Err(e) => {
-                eprintln!("{folder}: {format}: {e}");
+                eprintln!("{}", gongkai::error::report(&e));
                 failed = true;
             }
         }
@@ -652,7 +660,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             match gongkai::book::build(file, &gongkai::book::BookOptions::default()) {
                 Ok(book) => gongkai::book::checks::check_with(&book, config),
                 Err(e) => {
-                    eprintln!("gongkai: {e}");
+                    eprintln!("{}", gongkai::error::report(&e));
                     failed = true;
                     continue;
                 }
@@ -680,7 +688,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                     gongkai::check::check_with(&doc, config)
                 }
                 Err(e) => {
-                    eprintln!("{e}");
+                    eprintln!("{}", gongkai::error::report(&e));
                     failed = true;
                     continue;
                 }
@@ -801,7 +809,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         let doc = match read_input(file, &options) {
             Ok(doc) => doc,
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", gongkai::error::report(&e));
                 failed = true;
                 continue;
             }
@@ -812,8 +820,12 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         let warnings = doc.warnings.clone();
         let converted = match gongkai::convert(doc, &formats, &render_options) {
             Ok(c) => c,
-            Err((format, e)) => {
-                eprintln!("{}: {format}: {e}", file.display());
+            Err(source) => {
+                let e = gongkai::Error::Convert {
+                    path: file.display().to_string(),
+                    source,
+                };
+                eprintln!("{}", gongkai::error::report(&e));
                 failed = true;
                 continue;
             }
@@ -859,8 +871,12 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             }
             match gongkai::write_atomic(&target, &out.bytes) {
                 Ok(()) => written.push(target.display().to_string()),
-                Err(e) => {
-                    eprintln!("{}: {e}", target.display());
+                Err(source) => {
+                    let e = gongkai::Error::Io {
+                        path: target.display().to_string(),
+                        source,
+                    };
+                    eprintln!("{}", gongkai::error::report(&e));
                     failed = true;
                 }
             }

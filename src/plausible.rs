@@ -36,6 +36,7 @@
 //! Cells without a source text (spreadsheet numbers) are their source:
 //! their canonical form is what the file stores.
 
+use crate::error::Location;
 use crate::model::{ColumnKind, Document, Format, Row, Table, Value};
 use crate::read::ReadError;
 
@@ -101,19 +102,20 @@ impl Place<'_> {
         self.table.origin.header_rows.first().copied()
     }
 
-    fn row(&self, source_row: Option<u32>) -> String {
+    fn row(&self, source_row: Option<u32>) -> Location {
         let t = self.table;
+        let table = Location::new().table(t.origin.index + 1);
         match (self.format, source_row) {
-            (Format::Text | Format::Csv | Format::Markdown, Some(r)) => format!("line {r}"),
+            (Format::Text | Format::Csv | Format::Markdown, Some(r)) => Location::new().line(r),
             (_, Some(r)) => match &t.origin.sheet {
-                Some(s) => format!("sheet '{s}', row {r}"),
-                None => format!("table {}, row {r}", t.origin.index + 1),
+                Some(s) => Location::new().sheet(s.as_str()).row(r),
+                None => table.row(r),
             },
-            (_, None) => format!("table {}", t.origin.index + 1),
+            (_, None) => table,
         }
     }
 
-    fn cell(&self, source_row: Option<u32>, col: usize) -> String {
+    fn cell(&self, source_row: Option<u32>, col: usize) -> Location {
         let t = self.table;
         let column = t.columns.get(col);
         match (
@@ -121,12 +123,16 @@ impl Place<'_> {
             source_row,
             column.and_then(|c| c.source_col),
         ) {
-            (Some(s), Some(r), Some(c)) if self.format.is_spreadsheet() => {
-                format!("sheet '{s}', cell {}{r}", crate::model::column_letters(c))
-            }
+            (Some(s), Some(r), Some(c)) if self.format.is_spreadsheet() => Location::new()
+                .sheet(s.as_str())
+                .row(r)
+                .column(c.saturating_add(1)),
             _ => {
-                let name = column.map_or(String::new(), |c| format!(", column '{}'", c.name));
-                format!("{}{name}", self.row(source_row))
+                let at = self.row(source_row);
+                match column {
+                    Some(c) => at.column_name(c.name.as_str()),
+                    None => at,
+                }
             }
         }
     }
@@ -139,7 +145,9 @@ fn well_formed(here: &Place) -> Result<(), ReadError> {
     for (i, c) in t.columns.iter().enumerate() {
         if c.path.last() != Some(&c.name) {
             return Err(ReadError::at(
-                format!("table {}, column {}", t.origin.index + 1, i + 1),
+                Location::new()
+                    .table(t.origin.index + 1)
+                    .column(i as u32 + 1),
                 format!(
                     "the column '{}' has the header path {:?}, which does not end in its name",
                     c.name, c.path

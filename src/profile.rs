@@ -35,7 +35,19 @@ pub enum ProfileError {
         /// The bundled names.
         bundled: String,
     },
-    /// The TOML is malformed or has an unknown key or a bad value.
+    /// The TOML is malformed, or has an unknown key or a value of the
+    /// wrong type.
+    #[error("template {origin}: {}", source.to_string().trim_end().replace('\n', " "))]
+    Toml {
+        /// The profile's name or path.
+        origin: String,
+        /// The line (and column) the TOML reader points at.
+        at: crate::error::Location,
+        /// What the TOML reader said.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// A value the profile may not have.
     #[error("template {origin}: {message}")]
     Invalid {
         /// The profile's name or path.
@@ -56,6 +68,26 @@ pub enum ProfileError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// The line and column (from 1) a TOML error points at.
+pub(crate) fn toml_location(text: &str, e: &toml::de::Error) -> crate::error::Location {
+    let Some(span) = e.span() else {
+        return crate::error::Location::new();
+    };
+    // A span is a byte range at token boundaries; never slice inside a
+    // character whatever it says.
+    let before = text.get(..span.start.min(text.len())).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before, |i| &before[i + 1..])
+        .chars()
+        .count()
+        + 1;
+    crate::error::Location::new()
+        .line(u32::try_from(line).unwrap_or(u32::MAX))
+        .column(u32::try_from(column).unwrap_or(u32::MAX))
 }
 
 impl Profile {
@@ -82,9 +114,10 @@ impl Profile {
     /// Parses profile TOML; `base` is the folder relative font paths are
     /// resolved against.
     pub fn parse(text: &str, origin: &str, base: Option<&Path>) -> Result<Profile, ProfileError> {
-        let mut profile: Profile = toml::from_str(text).map_err(|e| ProfileError::Invalid {
+        let mut profile: Profile = toml::from_str(text).map_err(|source| ProfileError::Toml {
             origin: origin.to_string(),
-            message: e.to_string().trim_end().replace('\n', " "),
+            at: toml_location(text, &source),
+            source,
         })?;
         let origin = origin.to_string();
         let check = |what: &str, ok: bool| {

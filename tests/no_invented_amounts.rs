@@ -283,9 +283,9 @@ impl Tally {
         }
         let converted = match gongkai::convert(doc, &formats, &RenderOptions::default()) {
             Ok(c) => c,
-            Err((format, e)) => {
+            Err(gongkai::ConvertError { format, source }) => {
                 // A writer's error is an error, not an output.
-                if e.to_string().trim().is_empty() {
+                if source.to_string().trim().is_empty() {
                     self.problems
                         .push(format!("{name}: {format} failed without a message"));
                 }

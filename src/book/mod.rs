@@ -36,7 +36,19 @@ pub enum BookError {
         #[source]
         source: std::io::Error,
     },
-    /// book.toml is malformed or names a file that is not there.
+    /// book.toml is not TOML, or has an unknown key or a value of the
+    /// wrong type.
+    #[error("{path}: {}", source.to_string().trim_end().replace('\n', " "))]
+    Toml {
+        /// book.toml.
+        path: String,
+        /// The line (and column) the TOML reader points at.
+        at: crate::error::Location,
+        /// What the TOML reader said.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// book.toml names a file that is not there.
     #[error("{path}: {message}")]
     Config {
         /// book.toml.
@@ -51,12 +63,21 @@ pub enum BookError {
         path: String,
     },
     /// The workbook a book is made from cannot be read.
-    #[error("{path}: {message}")]
+    #[error("{path}: {source}")]
     Read {
         /// The workbook.
         path: String,
         /// Why.
-        message: String,
+        #[source]
+        source: crate::ReadError,
+    },
+    /// A file that is no workbook given as the book.
+    #[error("{path}: a book is made from a workbook or a folder; this is {format}")]
+    NotAWorkbook {
+        /// The file.
+        path: String,
+        /// What it is.
+        format: crate::Format,
     },
 }
 
@@ -355,9 +376,10 @@ fn file_stem(p: &Path) -> String {
 fn read_config(folder: &Path) -> Result<BookToml, BookError> {
     let path = folder.join(BOOK_TOML);
     match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| BookError::Config {
+        Ok(text) => toml::from_str(&text).map_err(|source| BookError::Toml {
             path: path.display().to_string(),
-            message: e.to_string().trim_end().replace('\n', " "),
+            at: crate::profile::toml_location(&text, &source),
+            source,
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BookToml::default()),
         Err(source) => Err(BookError::Io {

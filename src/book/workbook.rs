@@ -292,20 +292,20 @@ pub(super) fn build(
     // Through the front door: a regular file, within the size limits.
     let bytes = crate::read_input_file(path, &options.limits).map_err(|e| match e {
         crate::InputFileError::Io(source) => io(source),
-        crate::InputFileError::Read(e) => BookError::Read {
+        crate::InputFileError::Read(source) => BookError::Read {
             path: path.display().to_string(),
-            message: e.to_string(),
+            source,
         },
     })?;
-    let read_error = |e: crate::ReadError| BookError::Read {
+    let read_error = |source: crate::ReadError| BookError::Read {
         path: path.display().to_string(),
-        message: e.to_string(),
+        source,
     };
     let format = crate::read::detect(&bytes, &name).map_err(read_error)?;
     if !format.is_spreadsheet() {
-        return Err(BookError::Read {
+        return Err(BookError::NotAWorkbook {
             path: path.display().to_string(),
-            message: format!("a book is made from a workbook or a folder; this is {format}"),
+            format,
         });
     }
     let workbook =

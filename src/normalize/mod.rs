@@ -131,19 +131,18 @@ impl<'a> Grid<'a> {
             .map(|cell| (or, oc, cell))
     }
 
-    fn at(&self, r: usize, c: usize) -> String {
+    fn at(&self, r: usize, c: usize) -> crate::error::Location {
         let row = self.rt.rows.get(r).map_or(0, |x| x.source_row);
+        let at = crate::error::Location::new();
         match self.rt.locator {
-            Locator::Line => format!("line {row}"),
-            Locator::TableRow => format!("table row {row}, column {}", c + 1),
+            Locator::Line => at.line(row),
+            Locator::TableRow => at.row(row).column(c as u32 + 1),
             Locator::Cell => {
-                let sheet = self
-                    .rt
-                    .sheet
-                    .as_ref()
-                    .map_or(String::new(), |s| format!("sheet '{s}', "));
-                let col = crate::model::column_letters(self.rt.first_col + c as u32);
-                format!("{sheet}cell {col}{row}")
+                let at = match &self.rt.sheet {
+                    Some(s) => at.sheet(s.as_str()),
+                    None => at,
+                };
+                at.row(row).column(self.rt.first_col + c as u32 + 1)
             }
         }
     }
@@ -657,7 +656,7 @@ fn body_cell(
             Value::Percent(d)
         }
         (ColumnKind::Amount | ColumnKind::Percent, _) => {
-            let at = grid.at(r, c);
+            let at = grid.at(r, c).to_string();
             if is_error_value(&text) {
                 // Readers that see error values (spreadsheets) report them
                 // at the cell already.

@@ -50,9 +50,9 @@ const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 pub fn read(bytes: &[u8], limits: &Limits, keep_hidden: bool) -> Result<RawDocument, ReadError> {
     let mut package = Package::open(bytes, Format::Docx)?;
     let main = main_part_name(&mut package)?;
-    let xml = package.read(&main)?.ok_or_else(|| {
-        ReadError::Other(format!("not a valid .docx: the package has no '{main}'"))
-    })?;
+    let xml = package
+        .read(&main)?
+        .ok_or_else(|| ReadError::NoMainPart { part: main.clone() })?;
     let styles_name = match main.rfind('/') {
         Some(i) => format!("{}/styles.xml", &main[..i]),
         None => "styles.xml".to_string(),
@@ -410,15 +410,14 @@ struct RunProps {
 }
 
 impl<'x> Walker<'x, '_, '_> {
-    fn err(&self, e: impl std::fmt::Display) -> ReadError {
-        ReadError::at(
-            format!(
-                "part '{}', byte {}",
-                self.part,
-                self.reader.buffer_position()
-            ),
-            format!("damaged XML: {e}"),
-        )
+    fn err(&self, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ReadError {
+        ReadError::Xml {
+            at: crate::error::Location::new()
+                .part(self.part)
+                .byte(self.reader.buffer_position()),
+            what: "damaged XML".into(),
+            source: e.into(),
+        }
     }
 
     fn next(&mut self) -> Result<Event<'x>, ReadError> {
@@ -450,10 +449,9 @@ impl<'x> Walker<'x, '_, '_> {
             match self.reader.read_event() {
                 Ok(Event::Start(e)) if local(&e) == b"body" => return self.blocks(0, None),
                 Ok(Event::Eof) => {
-                    return Err(ReadError::Other(format!(
-                        "not a valid .docx: '{}' has no document body",
-                        self.part
-                    )));
+                    return Err(ReadError::NoBody {
+                        part: self.part.to_string(),
+                    });
                 }
                 Ok(_) => {}
                 Err(e) => return Err(self.err(e)),
@@ -480,7 +478,10 @@ impl<'x> Walker<'x, '_, '_> {
                     }
                     b"tbl" => {
                         if let Err(e) = self.limits.check(Limit::Nesting, nesting) {
-                            return Err(self.err(format!("a table inside a table cell: {e}")));
+                            let at = crate::error::Location::new()
+                                .part(self.part)
+                                .byte(self.reader.buffer_position());
+                            return Err(ReadError::limit_at(at, e));
                         }
                         let t = self.table(nesting + 1)?;
                         out.push(Block::Table(t));
@@ -1174,18 +1175,18 @@ fn grid(t: &XTable, budget: &mut usize) -> Result<RawTable, ReadError> {
         open.retain(|_, o| std::mem::replace(&mut o.continued, false));
         if cells.len() > MAX_GRID_COLS {
             return Err(ReadError::at(
-                format!("table row {}", ri + 1),
+                crate::error::Location::new().row(ri as u32 + 1),
                 format!(
                     "{} grid columns, over the limit of {MAX_GRID_COLS}",
                     cells.len()
                 ),
             ));
         }
-        *budget = budget.checked_sub(cells.len()).ok_or_else(|| {
-            ReadError::Other(format!(
-                "the document's tables hold more than {MAX_GRID_CELLS} cells"
-            ))
-        })?;
+        *budget = budget
+            .checked_sub(cells.len())
+            .ok_or(ReadError::TooManyCells {
+                limit: MAX_GRID_CELLS,
+            })?;
         rows.push(RawRow {
             cells,
             source_row: u32::try_from(ri + 1).unwrap_or(u32::MAX),

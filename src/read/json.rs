@@ -6,31 +6,39 @@
 //! error names the JSON path of what is wrong (`tables[0].columns[1].path`).
 
 use super::ReadError;
+use crate::error::Location;
 use crate::limits::{Limit, Limits};
 use crate::model::{Document, READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Value};
 
 /// Reads a model JSON file.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ReadError::at(format!("line {}", e.line()), format!("not JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|source| {
+        let at = Location::new()
+            .line(u32::try_from(source.line()).unwrap_or(u32::MAX))
+            .column(u32::try_from(source.column()).unwrap_or(u32::MAX));
+        ReadError::Json {
+            at,
+            what: "not JSON",
+            source,
+        }
+    })?;
     match value.get("schema").and_then(serde_json::Value::as_u64) {
         Some(v) if READABLE_SCHEMA_VERSIONS.iter().any(|&r| u64::from(r) == v) => {}
         Some(v) => {
-            return Err(ReadError::Other(format!(
-                "model schema version {v}, but this gongkai reads version {SCHEMA_VERSION}"
-            )));
+            return Err(ReadError::SchemaVersion {
+                found: v,
+                reads: SCHEMA_VERSION,
+            });
         }
-        None => {
-            return Err(ReadError::Other(
-                "JSON without a \"schema\" version: not a gongkai model".into(),
-            ));
-        }
+        None => return Err(ReadError::NoSchema),
     }
-    let mut doc: Document = serde_json::from_value(value)
-        .map_err(|e| ReadError::Other(format!("not a gongkai model: {e}")))?;
+    let mut doc: Document = serde_json::from_value(value).map_err(|source| ReadError::Json {
+        at: Location::new(),
+        what: "not a gongkai model",
+        source,
+    })?;
     validate(&doc, limits)?;
-    doc.check_blocks()
-        .map_err(|e| ReadError::Other(format!("not a consistent gongkai model: {e}")))?;
+    doc.check_blocks().map_err(ReadError::InconsistentModel)?;
     doc.schema = SCHEMA_VERSION;
     Ok(doc)
 }
@@ -40,7 +48,7 @@ fn validate(doc: &Document, limits: &Limits) -> Result<(), ReadError> {
     let limit = |at: String, limit: Limit, found: usize| {
         limits
             .check(limit, found)
-            .map_err(|e| ReadError::at(at, e.to_string()))
+            .map_err(|e| ReadError::limit_at(Location::new().field(at), e))
     };
     limit("tables".into(), Limit::Tables, doc.tables.len())?;
     let mut cells = 0usize;
@@ -53,7 +61,7 @@ fn validate(doc: &Document, limits: &Limits) -> Result<(), ReadError> {
             let at = format!("tables[{t}].columns[{c}].path");
             if col.path.is_empty() {
                 return Err(ReadError::at(
-                    at,
+                    Location::new().field(at),
                     "a column's header path is empty; it holds at least the column's name",
                 ));
             }
@@ -70,7 +78,7 @@ fn validate(doc: &Document, limits: &Limits) -> Result<(), ReadError> {
             let at = format!("tables[{t}].rows[{r}].cells");
             if row.cells.len() > ncols {
                 return Err(ReadError::at(
-                    at,
+                    Location::new().field(at),
                     format!(
                         "the row has {} cells but the table {ncols} columns",
                         row.cells.len()
@@ -90,7 +98,7 @@ fn validate(doc: &Document, limits: &Limits) -> Result<(), ReadError> {
                 let cols = cell.col_span.get() as usize;
                 if rows > nrows - r {
                     return Err(ReadError::at(
-                        format!("{at}.row_span"),
+                        Location::new().field(format!("{at}.row_span")),
                         format!(
                             "a row span of {rows} reaches past the table's last row ({} row(s) from here)",
                             nrows - r
@@ -99,7 +107,7 @@ fn validate(doc: &Document, limits: &Limits) -> Result<(), ReadError> {
                 }
                 if cols > ncols - c {
                     return Err(ReadError::at(
-                        format!("{at}.col_span"),
+                        Location::new().field(format!("{at}.col_span")),
                         format!(
                             "a column span of {cols} reaches past the table's last column ({} column(s) from here)",
                             ncols - c

@@ -14,6 +14,7 @@ pub(crate) mod package;
 pub(crate) mod sheet;
 pub(crate) mod text;
 
+use crate::error::{Location, prefix};
 use crate::limits::{Limit, LimitError, Limits};
 use crate::model::{Align, Document, Format, Warning};
 use rust_decimal::Decimal;
@@ -41,6 +42,15 @@ pub enum ReadError {
     /// A limit of [`Limits`] was reached.
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// A limit of [`Limits`] was reached at a known place.
+    #[error("{}{source}", prefix(at))]
+    LimitAt {
+        /// Where: the sheet, table, row, column or JSON field.
+        at: Location,
+        /// The limit.
+        #[source]
+        source: LimitError,
+    },
     /// A FIFO, a device or a folder.
     #[error("not a regular file: this is {0}")]
     NotRegularFile(String),
@@ -51,26 +61,258 @@ pub enum ReadError {
     #[error("no table found: {0}")]
     NoTable(String),
     /// A problem at a known place in the file.
-    #[error("{at}: {message}")]
+    #[error("{}{message}", prefix(at))]
     At {
-        /// Where: "line 9", "sheet 'X', cell B7".
-        at: String,
+        /// Where: line 9, sheet 'X', cell B7.
+        at: Location,
         /// What.
         message: String,
     },
     /// A format gongkai will never read, with what to do instead.
     #[error("{0}")]
     Unsupported(String),
-    /// Anything else the reader of a format reports.
-    #[error("{0}")]
-    Other(String),
+    /// A reader was handed a format it does not read (a bug of the caller).
+    #[error("{format} is not read by the {reader} reader")]
+    WrongReader {
+        /// The format.
+        format: Format,
+        /// The reader.
+        reader: &'static str,
+    },
+    /// A file named as a zip-based format but holding none of its parts.
+    #[error(
+        "not a valid .{ext}: a zip archive holding none of the parts a .{ext} has (damaged or truncated?)"
+    )]
+    NotAPackage {
+        /// The extension the file is named with.
+        ext: String,
+    },
+    /// The zip directory of a package cannot be read.
+    #[error(
+        "the .{format} file is damaged or truncated: its zip directory cannot be read ({source})"
+    )]
+    ZipDirectory {
+        /// The package's format.
+        format: Format,
+        /// What the zip reader said.
+        #[source]
+        source: zip::result::ZipError,
+    },
+    /// A zip entry cannot be read.
+    #[error("the .{format} file is damaged: {} cannot be read ({source})", entry_name(*index, part))]
+    ZipEntry {
+        /// The package's format.
+        format: Format,
+        /// The entry's index in the zip directory.
+        index: usize,
+        /// The entry's name, when known.
+        part: Option<String>,
+        /// What the zip reader said.
+        #[source]
+        source: zip::result::ZipError,
+    },
+    /// A zip part stops inflating half-way.
+    #[error("the .{format} file is damaged: part '{part}' cannot be inflated ({source})")]
+    Inflate {
+        /// The package's format.
+        format: Format,
+        /// The part.
+        part: String,
+        /// What inflating said.
+        #[source]
+        source: std::sync::Arc<std::io::Error>,
+    },
+    /// A zip package with more parts than any document has.
+    #[error("the .{format} package lists {count} parts, over the limit of {limit}")]
+    TooManyParts {
+        /// The package's format.
+        format: Format,
+        /// The parts listed.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A zip part declaring more bytes than a part may have.
+    #[error(
+        "zip part '{part}': declares {size} bytes uncompressed, over the limit of {limit} \
+         bytes per part; refused without inflating it (a zip bomb?)"
+    )]
+    PartTooLarge {
+        /// The part.
+        part: String,
+        /// Its declared size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A zip package declaring more bytes than a package may have.
+    #[error(
+        "the .{format} package declares {total} bytes uncompressed, over the limit of \
+         {limit} bytes; refused without inflating it (a zip bomb?)"
+    )]
+    PackageTooLarge {
+        /// The package's format.
+        format: Format,
+        /// The declared size of all parts.
+        total: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A part of a package that must be there is not.
+    #[error("the .{format} package has no {part} (damaged?)")]
+    MissingPart {
+        /// The package's format.
+        format: Format,
+        /// The part.
+        part: String,
+    },
+    /// A Word document without its main part.
+    #[error("not a valid .docx: the package has no '{part}'")]
+    NoMainPart {
+        /// The part the package names as the document.
+        part: String,
+    },
+    /// A Word document without a body.
+    #[error("not a valid .docx: '{part}' has no document body")]
+    NoBody {
+        /// The part.
+        part: String,
+    },
+    /// More cells in the tables of a Word document than any has.
+    #[error("the document's tables hold more than {limit} cells")]
+    TooManyCells {
+        /// The limit.
+        limit: usize,
+    },
+    /// XML in a package part that is not well-formed.
+    #[error("{}{what}: {source}", prefix(at))]
+    Xml {
+        /// The part and byte.
+        at: Location,
+        /// What was being read.
+        what: String,
+        /// What the XML reader said.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A workbook the spreadsheet library cannot open.
+    #[error("the .{format} workbook is damaged or truncated and cannot be read: {source}")]
+    Workbook {
+        /// The workbook's format.
+        format: Format,
+        /// What the spreadsheet library (calamine, cfb) said.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A workbook gongkai rewrites before the spreadsheet library reads it
+    /// could not be rewritten.
+    #[error("the .{format} workbook could not be prepared for reading: {source}")]
+    Rewrite {
+        /// The workbook's format.
+        format: Format,
+        /// What the zip writer said.
+        #[source]
+        source: zip::result::ZipError,
+    },
+    /// The workbook lists its sheets wrongly.
+    #[error("the workbook's list of sheets: {0}")]
+    SheetList(#[source] LimitError),
+    /// The workbook lists a sheet twice.
+    #[error(
+        "the workbook's list of sheets: sheet '{name}' is listed {times} times; a workbook names each sheet once (damaged?)"
+    )]
+    DuplicateSheet {
+        /// The sheet.
+        name: String,
+        /// How often it is listed.
+        times: usize,
+    },
+    /// The spreadsheet library failed (panicked) on the workbook.
+    #[error(
+        "the .{format} workbook is damaged: reading it failed inside the spreadsheet library{}",
+        detail.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()
+    )]
+    SpreadsheetLibrary {
+        /// The workbook's format.
+        format: Format,
+        /// The library's message, on one line.
+        detail: Option<String>,
+    },
+    /// A sheet the spreadsheet library cannot read.
+    #[error("{at}: the sheet cannot be read: {source}")]
+    Sheet {
+        /// The sheet.
+        at: Location,
+        /// What the spreadsheet library said.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A row of a CSV file that cannot be read.
+    #[error("{at}: {source}")]
+    Csv {
+        /// The line.
+        at: Location,
+        /// What the CSV reader said.
+        #[source]
+        source: csv::Error,
+    },
+    /// A JSON file that is not JSON or not a gongkai model.
+    #[error("{}{what}: {source}", prefix(at))]
+    Json {
+        /// The line and column.
+        at: Location,
+        /// "not JSON", "not a gongkai model".
+        what: &'static str,
+        /// What the JSON reader said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A model JSON of a schema version this gongkai does not read.
+    #[error("model schema version {found}, but this gongkai reads version {reads}")]
+    SchemaVersion {
+        /// The version in the file.
+        found: u64,
+        /// The version read.
+        reads: u32,
+    },
+    /// JSON without a schema version.
+    #[error("JSON without a \"schema\" version: not a gongkai model")]
+    NoSchema,
+    /// A model whose parts contradict each other.
+    #[error("not a consistent gongkai model: {0}")]
+    InconsistentModel(String),
+}
+
+/// "zip entry 3", or "part 'x'" when the entry's name is known.
+fn entry_name(index: usize, part: &Option<String>) -> String {
+    match part {
+        Some(name) => format!("part '{name}'"),
+        None => format!("zip entry {index}"),
+    }
 }
 
 impl ReadError {
-    pub(crate) fn at(at: impl Into<String>, message: impl Into<String>) -> ReadError {
+    pub(crate) fn at(at: Location, message: impl Into<String>) -> ReadError {
         ReadError::At {
-            at: at.into(),
+            at,
             message: message.into(),
+        }
+    }
+
+    pub(crate) fn limit_at(at: Location, source: LimitError) -> ReadError {
+        ReadError::LimitAt { at, source }
+    }
+
+    /// Where the error happened, when the reader knew.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            ReadError::LimitAt { at, .. }
+            | ReadError::At { at, .. }
+            | ReadError::Xml { at, .. }
+            | ReadError::Sheet { at, .. }
+            | ReadError::Csv { at, .. }
+            | ReadError::Json { at, .. } => Some(at),
+            _ => None,
         }
     }
 }
@@ -328,9 +570,9 @@ fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
         ));
     }
     match ext {
-        "xlsx" | "xlsm" | "xlsb" | "ods" | "docx" => Err(ReadError::Other(format!(
-            "not a valid .{ext}: a zip archive holding none of the parts a .{ext} has (damaged or truncated?)"
-        ))),
+        "xlsx" | "xlsm" | "xlsb" | "ods" | "docx" => Err(ReadError::NotAPackage {
+            ext: ext.to_string(),
+        }),
         _ => Err(ReadError::Unsupported(
             "a zip archive, not a document gongkai reads".into(),
         )),
@@ -376,9 +618,10 @@ pub(crate) fn read_raw(
         Format::Fixed => text::read(bytes, text::Delimiter::Spaces),
         Format::Csv => text::read(bytes, text::Delimiter::Comma),
         Format::Markdown => markdown::read(bytes),
-        Format::Json => Err(ReadError::Other(
-            "model JSON is read whole, not as a raw grid".into(),
-        )),
+        Format::Json => Err(ReadError::WrongReader {
+            format,
+            reader: "raw grid",
+        }),
         Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods => {
             sheet::read(bytes, format, limits)
         }
@@ -410,19 +653,21 @@ pub(crate) fn check_raw(raw: &RawDocument, limits: &Limits) -> Result<(), ReadEr
     limits.check(Limit::Tables, raw.tables.len())?;
     let mut cells = 0usize;
     for (i, t) in raw.tables.iter().enumerate() {
-        let at = |what: String| match &t.sheet {
-            Some(s) => format!("sheet '{s}', {what}"),
-            None if raw.tables.len() > 1 => format!("table {}, {what}", i + 1),
-            None => what,
+        let table = || match &t.sheet {
+            Some(s) => Location::new().sheet(s.as_str()),
+            None => Location::new().table(i as u32 + 1),
         };
         let place = |r: &RawRow| match t.locator {
-            Locator::Line => format!("line {}", r.source_row),
-            Locator::Cell => format!("row {}", r.source_row),
-            Locator::TableRow => format!("table row {}", r.source_row),
+            Locator::Line => table().line(r.source_row),
+            Locator::Cell | Locator::TableRow => table().row(r.source_row),
         };
-        let limited = |e: LimitError, what: String| ReadError::at(at(what), e.to_string());
+        let single = |at: Location| match (&t.sheet, raw.tables.len()) {
+            (None, 1) => Location { table: None, ..at },
+            _ => at,
+        };
+        let limited = |e: LimitError, at: Location| ReadError::limit_at(single(at), e);
         if let Err(e) = limits.check(Limit::Rows, t.rows.len()) {
-            return Err(limited(e, "the table".into()));
+            return Err(limited(e, table()));
         }
         for r in &t.rows {
             if let Err(e) = limits.check(Limit::Columns, r.cells.len()) {
@@ -437,7 +682,11 @@ pub(crate) fn check_raw(raw: &RawDocument, limits: &Limits) -> Result<(), ReadEr
                 if cell.text.len() > limits.cell_chars {
                     let chars = cell.text.chars().count();
                     if let Err(e) = limits.check(Limit::CellChars, chars) {
-                        return Err(limited(e, format!("{}, column {}", place(r), c + 1)));
+                        let col = match t.locator {
+                            Locator::Cell => t.first_col + c as u32 + 1,
+                            _ => c as u32 + 1,
+                        };
+                        return Err(limited(e, place(r).column(col)));
                     }
                 }
             }
@@ -446,7 +695,7 @@ pub(crate) fn check_raw(raw: &RawDocument, limits: &Limits) -> Result<(), ReadEr
             if line.text.len() > limits.cell_chars {
                 let chars = line.text.chars().count();
                 if let Err(e) = limits.check(Limit::CellChars, chars) {
-                    return Err(limited(e, format!("line {}", line.source_row)));
+                    return Err(limited(e, table().line(line.source_row)));
                 }
             }
         }
@@ -458,15 +707,13 @@ pub(crate) fn check_raw(raw: &RawDocument, limits: &Limits) -> Result<(), ReadEr
 /// [`Limits::header_depth`] and [`Limits::columns`].
 pub(crate) fn check_header_depth(doc: &Document, limits: &Limits) -> Result<(), ReadError> {
     for (t, table) in doc.tables.iter().enumerate() {
+        let here = Location::new().table(t as u32 + 1);
         if let Err(e) = limits.check(Limit::Columns, table.columns.len()) {
-            return Err(ReadError::at(format!("table {}", t + 1), e.to_string()));
+            return Err(ReadError::limit_at(here, e));
         }
         for (c, col) in table.columns.iter().enumerate() {
             if let Err(e) = limits.check(Limit::HeaderDepth, col.path.len()) {
-                return Err(ReadError::at(
-                    format!("table {}, column {}", t + 1, c + 1),
-                    e.to_string(),
-                ));
+                return Err(ReadError::limit_at(here.clone().column(c as u32 + 1), e));
             }
         }
     }

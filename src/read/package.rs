@@ -32,41 +32,39 @@ impl<'a> Package<'a> {
     /// before a byte of it is inflated. A member that lies about its size
     /// is stopped when it inflates past what it declared.
     pub(crate) fn open(bytes: &'a [u8], format: Format) -> Result<Package<'a>, ReadError> {
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-            ReadError::Other(format!(
-                "the .{format} file is damaged or truncated: its zip directory cannot be read ({e})"
-            ))
-        })?;
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|source| ReadError::ZipDirectory { format, source })?;
         if zip.len() > MAX_MEMBERS {
-            return Err(ReadError::Other(format!(
-                "the .{format} package lists {} parts, over the limit of {MAX_MEMBERS}",
-                zip.len()
-            )));
+            return Err(ReadError::TooManyParts {
+                format,
+                count: zip.len(),
+                limit: MAX_MEMBERS,
+            });
         }
         let mut total: u64 = 0;
         for i in 0..zip.len() {
-            let member = zip.by_index_raw(i).map_err(|e| {
-                ReadError::Other(format!(
-                    "the .{format} file is damaged: zip entry {i} cannot be read ({e})"
-                ))
+            let member = zip.by_index_raw(i).map_err(|source| ReadError::ZipEntry {
+                format,
+                index: i,
+                part: None,
+                source,
             })?;
             let size = member.size();
             if size > MAX_MEMBER_BYTES {
-                return Err(ReadError::at(
-                    format!("zip part '{}'", String::from_utf8_lossy(member.name_raw())),
-                    format!(
-                        "declares {size} bytes uncompressed, over the limit of {MAX_MEMBER_BYTES} \
-                         bytes per part; refused without inflating it (a zip bomb?)"
-                    ),
-                ));
+                return Err(ReadError::PartTooLarge {
+                    part: String::from_utf8_lossy(member.name_raw()).into_owned(),
+                    size,
+                    limit: MAX_MEMBER_BYTES,
+                });
             }
             total = total.saturating_add(size);
         }
         if total > MAX_PACKAGE_BYTES {
-            return Err(ReadError::Other(format!(
-                "the .{format} package declares {total} bytes uncompressed, over the limit of \
-                 {MAX_PACKAGE_BYTES} bytes; refused without inflating it (a zip bomb?)"
-            )));
+            return Err(ReadError::PackageTooLarge {
+                format,
+                total,
+                limit: MAX_PACKAGE_BYTES,
+            });
         }
         Ok(Package { zip, format })
     }
@@ -119,11 +117,15 @@ impl<'a> Package<'a> {
                 "the .{format} file is encrypted (password-protected); remove the password and save again"
             )));
         }
-        let file = self.zip.by_index(index).map_err(|e| {
-            ReadError::Other(format!(
-                "the .{format} file is damaged: part '{name}' cannot be read ({e})"
-            ))
-        })?;
+        let file = self
+            .zip
+            .by_index(index)
+            .map_err(|source| ReadError::ZipEntry {
+                format,
+                index,
+                part: Some(name.to_string()),
+                source,
+            })?;
         Ok(Some(file.take(MAX_MEMBER_BYTES)))
     }
 
@@ -137,16 +139,19 @@ impl<'a> Package<'a> {
         };
         let mut out = Vec::new();
         r.read_to_end(&mut out)
-            .map_err(|e| damaged_part(format, name, &e))?;
+            .map_err(|e| damaged_part(format, name, e))?;
         if let Some(declared) = declared
             && (out.len() as u64) < declared
         {
             return Err(damaged_part(
                 format,
                 name,
-                &format!(
-                    "it inflates to {} of the {declared} bytes it declares",
-                    out.len()
+                std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "it inflates to {} of the {declared} bytes it declares",
+                        out.len()
+                    ),
                 ),
             ));
         }
@@ -154,9 +159,15 @@ impl<'a> Package<'a> {
     }
 }
 
-/// The message for a part that stops inflating half-way.
-pub(crate) fn damaged_part(format: Format, name: &str, e: &dyn std::fmt::Display) -> ReadError {
-    ReadError::Other(format!(
-        "the .{format} file is damaged: part '{name}' cannot be inflated ({e})"
-    ))
+/// The error for a part that stops inflating half-way.
+pub(crate) fn damaged_part(
+    format: Format,
+    name: &str,
+    source: impl Into<std::sync::Arc<std::io::Error>>,
+) -> ReadError {
+    ReadError::Inflate {
+        format,
+        part: name.to_string(),
+        source: source.into(),
+    }
 }

@@ -170,7 +170,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static Encoding), ReadError> {
             .position(|l| l.contains('\u{FFFD}'))
             .map_or(0, |i| i + 1);
         return Err(ReadError::at(
-            format!("line {line}"),
+            crate::error::Location::new().line(line as u32),
             format!("bytes that are not valid {}", encoding.name()),
         ));
     }
@@ -266,9 +266,12 @@ pub fn read(bytes: &[u8], delimiter: Delimiter) -> Result<RawDocument, ReadError
     };
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| line_of(p.byte()));
-            ReadError::at(format!("line {line}"), e.to_string())
+        let record = record.map_err(|source| {
+            let line = source.position().map_or(0, |p| line_of(p.byte()));
+            ReadError::Csv {
+                at: crate::error::Location::new().line(line),
+                source,
+            }
         })?;
         let line = record.position().map_or(0, |p| line_of(p.byte()));
         let cells: Vec<RawCell> = record.iter().map(|f| RawCell::text(clean(f))).collect();

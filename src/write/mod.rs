@@ -99,9 +99,65 @@ pub enum WriteError {
     /// A format a later version of gongkai writes.
     #[error("{0} output is not supported yet")]
     NotYetSupported(OutputFormat),
-    /// Anything else the writer reports.
+    /// The model could not be serialised as JSON.
+    #[error("cannot serialise the model: {0}")]
+    Json(#[source] serde_json::Error),
+    /// An output over [`crate::Limits::output_bytes`].
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
+    /// A table whose PDF pages are over a page limit.
+    #[error("{table}: {source}")]
+    Pages {
+        /// The table, as layout names it.
+        table: String,
+        /// The limit.
+        #[source]
+        source: crate::limits::LimitError,
+    },
+    /// Something layout cannot do at all (header rows taller than a page).
+    #[error("{}{message}", table.as_deref().map(|t| format!("{t}: ")).unwrap_or_default())]
+    Layout {
+        /// The table, as layout names it.
+        table: Option<String>,
+        /// What.
+        message: String,
+    },
+    /// A font the profile names could not be loaded.
+    #[error(transparent)]
+    Font(#[from] pdf::fonts::FontError),
+    /// A table whose columns cannot be fitted to the page.
+    #[error("table {table}: {message}")]
+    Fit {
+        /// The table, from 1.
+        table: usize,
+        /// Why.
+        message: String,
+    },
+    /// A table's DOCX fragment is not UTF-8 (a bug of the writer).
+    #[error("table {table}: {source}")]
+    Utf8 {
+        /// The table, from 1.
+        table: usize,
+        /// Where the bytes stop being UTF-8.
+        #[source]
+        source: std::string::FromUtf8Error,
+    },
+    /// The PDF file could not be assembled.
     #[error("{0}")]
-    Other(String),
+    Pdf(String),
+    /// The OFD package could not be assembled.
+    #[error("{0}")]
+    Ofd(String),
+    /// document.xml could not be post-processed.
+    #[error("cannot mark the header rows in document.xml: {source}")]
+    DocxXml {
+        /// What the XML reader or writer said.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The DOCX package could not be zipped.
+    #[error("cannot pack the docx: {0}")]
+    DocxZip(#[source] zip::result::ZipError),
 }
 
 /// Options for the writers.
@@ -175,8 +231,7 @@ pub fn render(
     let rendered = match format {
         OutputFormat::Markdown => markdown::write(doc).into(),
         OutputFormat::Json => {
-            let mut bytes = serde_json::to_vec_pretty(doc)
-                .map_err(|e| WriteError::Other(format!("cannot serialise the model: {e}")))?;
+            let mut bytes = serde_json::to_vec_pretty(doc).map_err(WriteError::Json)?;
             bytes.push(b'\n');
             bytes.into()
         }
@@ -192,7 +247,7 @@ pub fn render(
             crate::limits::Limit::OutputBytes,
             rendered.bytes.len() as u64,
         )
-        .map_err(|e| WriteError::Other(e.to_string()))?;
+        .map_err(WriteError::Limit)?;
     Ok(rendered)
 }
 

@@ -58,6 +58,7 @@ mod xlsb;
 mod xlsx;
 
 use super::{RawDocument, ReadError};
+use crate::error::Location;
 use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Warning};
 use number::NumFormat;
@@ -102,18 +103,15 @@ pub use crate::read::package::MAX_MEMBER_BYTES;
 fn check_sheet_list(metas: &[calamine::Sheet], limits: &Limits) -> Result<(), ReadError> {
     limits
         .check(Limit::Tables, metas.len())
-        .map_err(|e| ReadError::at("the workbook's list of sheets", e.to_string()))?;
+        .map_err(ReadError::SheetList)?;
     let mut seen = std::collections::HashSet::new();
     for m in metas {
         if !seen.insert(m.name.as_str()) {
             let times = metas.iter().filter(|o| o.name == m.name).count();
-            return Err(ReadError::at(
-                "the workbook's list of sheets",
-                format!(
-                    "sheet '{}' is listed {times} times; a workbook names each sheet once (damaged?)",
-                    m.name
-                ),
-            ));
+            return Err(ReadError::DuplicateSheet {
+                name: m.name.clone(),
+                times,
+            });
         }
     }
     Ok(())
@@ -240,9 +238,10 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
         Format::Xls => xls::load(bytes, limits, &mut warnings),
         Format::Ods => ods::load(bytes, limits, &mut warnings),
         Format::Xlsb => xlsb::load(bytes, limits, &mut warnings),
-        other => Err(ReadError::Other(format!(
-            "{other} is not a spreadsheet format"
-        ))),
+        other => Err(ReadError::WrongReader {
+            format: other,
+            reader: "spreadsheet",
+        }),
     }));
     let sheets = match loaded {
         Ok(result) => result?,
@@ -251,11 +250,11 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
-                .map(|m| format!(" ({})", m.replace('\n', " ")))
-                .unwrap_or_default();
-            return Err(ReadError::Other(format!(
-                "the .{format} workbook is damaged: reading it failed inside the spreadsheet library{why}"
-            )));
+                .map(|m| m.replace('\n', " "));
+            return Err(ReadError::SpreadsheetLibrary {
+                format,
+                detail: why,
+            });
         }
     };
     let count = sheets.len();
@@ -490,7 +489,7 @@ impl Budget {
             .saturating_add(usize::try_from(repeat).unwrap_or(usize::MAX));
         if self.cells > MAX_GRID_CELLS {
             return Err(ReadError::at(
-                format!("sheet '{sheet}'"),
+                Location::new().sheet(sheet),
                 format!(
                     "more than {MAX_GRID_CELLS} cells of the workbook hold values; this is no \
                      budget table (damaged or generated file?)"
@@ -513,20 +512,43 @@ impl Budget {
     }
 }
 
-/// Where a cell is, as messages name it: `sheet '基本支出', cell B7`.
-fn cell_at(sheet: &str, row: u32, col: u32) -> String {
-    format!(
-        "sheet '{sheet}', cell {}{}",
-        crate::model::column_letters(col),
-        u64::from(row) + 1
-    )
+/// Where a cell is, from its zero-based position: `sheet '基本支出', cell B7`.
+fn cell_at(sheet: &str, row: u32, col: u32) -> Location {
+    Location::new()
+        .sheet(sheet)
+        .row(row.saturating_add(1))
+        .column(col.saturating_add(1))
 }
 
-/// The message for a workbook calamine cannot open.
-fn damaged(format: Format, e: impl std::fmt::Display) -> ReadError {
-    ReadError::Other(format!(
-        "the .{format} workbook is damaged or truncated and cannot be read: {e}"
-    ))
+/// The error for a workbook calamine cannot open.
+fn damaged(format: Format, e: impl Into<calamine::Error>) -> ReadError {
+    ReadError::Workbook {
+        format,
+        source: library_error(e.into()),
+    }
+}
+
+/// The error of the spreadsheet library without calamine's wrapper (whose
+/// message only adds "Xlsx error: "), as the source of a [`ReadError`].
+fn library_error(e: calamine::Error) -> Box<dyn std::error::Error + Send + Sync> {
+    match e {
+        calamine::Error::Io(e) => Box::new(e),
+        calamine::Error::Ods(e) => Box::new(e),
+        calamine::Error::Xls(e) => Box::new(e),
+        calamine::Error::Xlsb(e) => Box::new(e),
+        calamine::Error::Xlsx(e) => Box::new(e),
+        calamine::Error::Vba(e) => Box::new(e),
+        calamine::Error::De(e) => Box::new(e),
+        msg @ calamine::Error::Msg(_) => Box::new(msg),
+    }
+}
+
+/// The error for a sheet calamine cannot read.
+fn sheet_error(name: &str, e: impl Into<calamine::Error>) -> ReadError {
+    ReadError::Sheet {
+        at: Location::new().sheet(name),
+        source: library_error(e.into()),
+    }
 }
 
 /// The message for an encrypted workbook (the same advice as
@@ -552,7 +574,7 @@ fn check_extents(extents: &[(String, Option<Extent>)]) -> Result<(), ReadError> 
         total = total.saturating_add(rows.saturating_mul(cols));
         if total > MAX_RANGE_CELLS {
             return Err(ReadError::at(
-                format!("sheet '{name}'"),
+                Location::new().sheet(name.as_str()),
                 format!(
                     "the cells span {rows} rows × {cols} columns (from {} to {}); the workbook's \
                      sheets together may span at most {MAX_RANGE_CELLS} positions",

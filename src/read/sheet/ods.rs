@@ -8,6 +8,7 @@ use super::package::{Package, attr, damaged_part};
 use super::{
     Budget, CellStyle, CellValue, Extent, Sheet, SheetCell, check_extents, damaged, encrypted,
 };
+use crate::error::Location;
 use crate::limits::Limits;
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
@@ -50,12 +51,9 @@ pub(super) fn load(
     let mut sheets = Vec::new();
     for meta in metas {
         let name = meta.name;
-        let range = wb.worksheet_range(&name).map_err(|e| {
-            ReadError::at(
-                format!("sheet '{name}'"),
-                format!("the sheet cannot be read: {e}"),
-            )
-        })?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| super::sheet_error(&name, e))?;
         let table = by_name.remove(&name).unwrap_or_default();
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut palette = vec![CellStyle::default()];
@@ -169,9 +167,10 @@ struct PendingCell {
 fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
     let mut content = Content::default();
     let Some(r) = package.reader("content.xml")? else {
-        return Err(ReadError::Other(
-            "the .ods package has no content.xml (damaged?)".into(),
-        ));
+        return Err(ReadError::MissingPart {
+            format: Format::Ods,
+            part: "content.xml".into(),
+        });
     };
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(r));
     let mut buf = Vec::new();
@@ -185,8 +184,12 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
     let mut pending: Vec<PendingCell> = Vec::new();
     let mut budget = Budget::default();
     let io_error = |e: quick_xml::Error| match e {
-        quick_xml::Error::Io(io) => damaged_part(Format::Ods, "content.xml", &io),
-        e => ReadError::Other(format!("the .ods content.xml is not well-formed XML: {e}")),
+        quick_xml::Error::Io(io) => damaged_part(Format::Ods, "content.xml", io),
+        e => ReadError::Xml {
+            at: Location::new(),
+            what: "the .ods content.xml is not well-formed XML".into(),
+            source: Box::new(e),
+        },
     };
     loop {
         let event = reader.read_event_into(&mut buf).map_err(io_error)?;
@@ -282,11 +285,10 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                     // gets to allocate them.
                     if spaces > super::MAX_CELL_CHARS as u64 {
                         return Err(ReadError::at(
-                            format!(
-                                "content.xml, sheet '{}', row {}",
-                                table.as_ref().map_or("", |t| t.name.as_str()),
-                                row.saturating_add(1)
-                            ),
+                            Location::new()
+                                .part("content.xml")
+                                .sheet(table.as_ref().map_or("", |t| t.name.as_str()))
+                                .row(row.saturating_add(1)),
                             format!(
                                 "a cell asks for {spaces} spaces (<text:s text:c=\"…\"/>), over the \
                                  limit of {} characters in a cell: the workbook is damaged or hostile",

@@ -43,7 +43,7 @@ pub(super) fn build(
     let width = (last_col - first_col) as usize + 1;
     let too_big = |what: String| {
         ReadError::at(
-            format!("sheet '{name}'"),
+            crate::error::Location::new().sheet(name.as_str()),
             format!("{what}; this is no budget table a person reads (damaged or generated file?)"),
         )
     };
@@ -164,7 +164,7 @@ fn raw_cell(
                 raw.text = f.to_string();
                 warnings.push(Warning::new(
                     "unreadable-number",
-                    Some(at()),
+                    Some(at().to_string()),
                     format!("the number {f} has no exact decimal form; kept as text"),
                 ));
             }
@@ -176,7 +176,7 @@ fn raw_cell(
             raw.text = e.clone();
             warnings.push(Warning::new(
                 "error-value",
-                Some(at()),
+                Some(at().to_string()),
                 format!("the cell shows the error value {e} (a formula that failed); kept as text"),
             ));
         }
@@ -233,7 +233,7 @@ fn grid_merges(
         if area > budget {
             warnings.push(Warning::new(
                 "merge-ignored",
-                Some(cell_at(sheet, r0, c0)),
+                Some(cell_at(sheet, r0, c0).to_string()),
                 "too many or overlapping merged regions; this one and the rest are read unmerged",
             ));
             break;
@@ -245,7 +245,7 @@ fn grid_merges(
         {
             warnings.push(Warning::new(
                 "merge-ignored",
-                Some(cell_at(sheet, r0, c0)),
+                Some(cell_at(sheet, r0, c0).to_string()),
                 "the merged region overlaps another; it is read unmerged",
             ));
             continue;
@@ -277,7 +277,7 @@ fn grid_merges(
             *done = true;
             warnings.push(Warning::new(
                 "merge-hides-value",
-                Some(cell_at(sheet, cell.row, cell.col)),
+                Some(cell_at(sheet, cell.row, cell.col).to_string()),
                 format!(
                     "the merged region from {} hides this cell's value; the region is read unmerged",
                     super::cell_ref(origin.0, origin.1)

@@ -12,6 +12,7 @@ use super::{
     Budget, CellStyle, CellValue, Extent, NumFormat, Sheet, SheetCell, check_extents, damaged,
     encrypted, push_range,
 };
+use crate::error::Location;
 use crate::limits::Limits;
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
@@ -62,12 +63,7 @@ pub(super) fn load(
             ));
             continue;
         }
-        let sheet_error = |e: XlsError| {
-            ReadError::at(
-                format!("sheet '{name}'"),
-                format!("the sheet cannot be read: {e}"),
-            )
-        };
+        let sheet_error = |e: XlsError| super::sheet_error(&name, e);
         let range = wb.worksheet_range(&name).map_err(sheet_error)?;
         let merges = wb
             .merge_cells_by_sheet_name(&name)
@@ -154,13 +150,13 @@ struct Xf {
 
 /// Reads the BIFF records of the workbook stream.
 fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
-    let bad = |e: &dyn std::fmt::Display| damaged(Format::Xls, e);
-    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let bad = |e: std::io::Error| damaged(Format::Xls, e);
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(bad)?;
     let name = ["/Workbook", "/Book"]
         .into_iter()
         .find(|n| cfb.is_stream(n))
-        .ok_or_else(|| bad(&"it holds no Workbook stream"))?;
-    let stream = cfb.open_stream(name).map_err(|e| bad(&e))?;
+        .ok_or_else(|| damaged(Format::Xls, "it holds no Workbook stream"))?;
+    let stream = cfb.open_stream(name).map_err(bad)?;
     let mut records = Records {
         inner: BufReader::new(stream),
         offset: 0,
@@ -180,7 +176,7 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
     let mut sst: Vec<Vec<u8>> = Vec::new();
     let mut sst_open = false;
     let mut sst_lens: Option<Vec<usize>> = None;
-    while let Some((typ, at)) = records.next().map_err(|e| bad(&e))? {
+    while let Some((typ, at)) = records.next().map_err(bad)? {
         let d = records.data.as_slice();
         if nested > 0 {
             match typ {
@@ -259,14 +255,17 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
             0x0085 if in_globals => match (u32_at(d, 0), sheet_name(d, biff8)) {
                 (Some(offset), Some(name)) => bound.push((u64::from(offset), name)),
                 // calamine slices the record blindly.
-                _ => return Err(bad(&"a BOUNDSHEET record is cut short")),
+                _ => return Err(damaged(Format::Xls, "a BOUNDSHEET record is cut short")),
             },
             // LBL (a defined name): calamine slices it blindly by its counts.
             0x0018 if in_globals => {
                 let name_len = usize::from(d.get(3).copied().unwrap_or(0));
                 let formula_len = usize::from(u16_at(d, 4).unwrap_or(u16::MAX));
                 if d.len() < 14 + name_len || formula_len > d.len() - 14 {
-                    return Err(bad(&"a defined name (LBL record) is cut short"));
+                    return Err(damaged(
+                        Format::Xls,
+                        "a defined name (LBL record) is cut short",
+                    ));
                 }
             }
             _ => {
@@ -284,7 +283,7 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
     // (and panics on one past the end of the stream).
     if let Some((offset, name)) = bound.first() {
         return Err(ReadError::at(
-            format!("sheet '{name}'"),
+            Location::new().sheet(name.as_str()),
             format!(
                 "the workbook says the sheet starts at byte {offset} of its stream, where no \
                  sheet starts; the .xls workbook is damaged"
@@ -344,7 +343,7 @@ fn sheet_record(
             let bad_cols = matches!(cols, (_, Some(l)) if u32::from(l) > XLS_MAX_COLS);
             if bad_rows || bad_cols {
                 return Err(ReadError::at(
-                    format!("sheet '{}'", sheet.name),
+                    Location::new().sheet(sheet.name.as_str()),
                     format!(
                         "the sheet's DIMENSIONS record declares rows {first:?}..{last:?} and columns \
                          {:?}..{:?}, beyond what an xls holds ({XLS_MAX_ROWS} rows, {XLS_MAX_COLS} \

@@ -48,12 +48,7 @@ pub(super) fn load(
             ));
             continue;
         }
-        let sheet_error = |e: calamine::XlsbError| {
-            ReadError::at(
-                format!("sheet '{name}'"),
-                format!("the sheet cannot be read: {e}"),
-            )
-        };
+        let sheet_error = |e: calamine::XlsbError| super::sheet_error(&name, e);
         let mut reader = wb.worksheet_cells_reader(&name).map_err(sheet_error)?;
         let mut cells = Vec::new();
         while let Some(cell) = reader.next_cell().map_err(sheet_error)? {
@@ -107,10 +102,9 @@ fn check_workbook(package: &mut Package<'_>) -> Result<(), ReadError> {
             _ => true,
         };
         if !sound {
-            return Err(ReadError::Other(
-                "the .xlsb workbook is damaged: its part xl/workbook.bin lists a sheet it \
-                 cannot point to"
-                    .into(),
+            return Err(damaged(
+                Format::Xlsb,
+                "its part xl/workbook.bin lists a sheet it cannot point to",
             ));
         }
     }
@@ -275,16 +269,16 @@ fn full_cell_records(package: &mut Package<'_>) -> Result<Option<Vec<u8>>, ReadE
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(false);
-    let failed = |e: &dyn std::fmt::Display| {
-        ReadError::Other(format!(
-            "the .xlsb workbook could not be prepared for reading: {e}"
-        ))
+    let failed = |source: zip::result::ZipError| ReadError::Rewrite {
+        format: Format::Xlsb,
+        source,
     };
     for (name, data) in parts {
-        out.start_file(name, options).map_err(|e| failed(&e))?;
-        out.write_all(&data).map_err(|e| failed(&e))?;
+        out.start_file(name, options).map_err(failed)?;
+        out.write_all(&data)
+            .map_err(|e| failed(zip::result::ZipError::Io(e)))?;
     }
-    let bytes = out.finish().map_err(|e| failed(&e))?.into_inner();
+    let bytes = out.finish().map_err(failed)?.into_inner();
     Ok(Some(bytes))
 }
 

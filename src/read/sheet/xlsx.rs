@@ -3,6 +3,7 @@
 
 use super::package::{Package, attr, damaged_part, is_true};
 use super::{Budget, CellStyle, Sheet, SheetCell, damaged, encrypted, push_range};
+use crate::error::Location;
 use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Warning};
 use crate::read::ReadError;
@@ -61,7 +62,12 @@ pub(super) fn load(
                     last_row = Some(row);
                     rows += 1;
                     limits.check(Limit::Rows, rows).map_err(|e| {
-                        ReadError::at(format!("sheet '{name}', row {}", row + 1), e.to_string())
+                        ReadError::limit_at(
+                            Location::new()
+                                .sheet(name.as_str())
+                                .row(row.saturating_add(1)),
+                            e,
+                        )
                     })?;
                 }
                 cells.push(c);
@@ -102,10 +108,7 @@ pub(super) fn load(
 fn error(format: Format, sheet: Option<&str>, e: XlsxError) -> ReadError {
     match (e, sheet) {
         (XlsxError::Password, _) => encrypted(),
-        (e, Some(name)) => ReadError::at(
-            format!("sheet '{name}'"),
-            format!("the sheet cannot be read: {e}"),
-        ),
+        (e, Some(name)) => super::sheet_error(name, e),
         (e, None) => damaged(format, e),
     }
 }
@@ -241,7 +244,7 @@ fn check_shared_strings(package: &mut Package<'_>, part: &str) -> Result<(), Rea
                     && count > size / MIN_SHARED_STRING_BYTES + 1
                 {
                     return Err(ReadError::at(
-                        format!("zip part '{part}'"),
+                        Location::new().part(part),
                         format!(
                             "declares {count} shared strings, more than its {size} bytes can hold; \
                              the workbook is damaged"
@@ -373,7 +376,7 @@ fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layou
             },
             Ok(Event::Eof) => break,
             Err(quick_xml::Error::Io(e)) => {
-                return Err(damaged_part(format, part, &e));
+                return Err(damaged_part(format, part, e));
             }
             // Malformed XML: calamine reports it when it reads the cells.
             Err(_) => break,

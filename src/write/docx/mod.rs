@@ -450,8 +450,10 @@ fn table_xml(
     let Fitted {
         twips: widths,
         sizes,
-    } = fit_table(table, ctx.profile, text_width)
-        .map_err(|e| WriteError::Other(format!("table {}: {e}", ctx.table_no)))?;
+    } = fit_table(table, ctx.profile, text_width).map_err(|message| WriteError::Fit {
+        table: ctx.table_no,
+        message,
+    })?;
     // The fitted sizes: the same as the PDF's for this table and width.
     let header_base = match style.header_font {
         crate::profile::FontRole::Header => &fonts_.header,

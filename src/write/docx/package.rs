@@ -16,8 +16,8 @@ const ZIP_MIN_YEAR: i32 = 1980;
 /// Latest year a zip entry can carry.
 const ZIP_MAX_YEAR: i32 = 2107;
 
-fn xml_error(e: impl std::fmt::Display) -> WriteError {
-    WriteError::Other(format!("cannot mark the header rows in document.xml: {e}"))
+fn xml_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> WriteError {
+    WriteError::DocxXml { source: e.into() }
 }
 
 /// Adds `<w:tblHeader/>` to the first `header_rows[i]` rows of the i-th
@@ -290,12 +290,11 @@ pub fn pack_parts(parts: Vec<(String, Vec<u8>)>, when: Civil) -> Result<Vec<u8>,
         .last_modified_time(zip_time(when))
         .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let zip_error =
-        |e: zip::result::ZipError| WriteError::Other(format!("cannot pack the docx: {e}"));
+    let zip_error = WriteError::DocxZip;
     for (name, bytes) in parts {
         zip.start_file(name, options).map_err(zip_error)?;
         zip.write_all(&bytes)
-            .map_err(|e| WriteError::Other(format!("cannot pack the docx: {e}")))?;
+            .map_err(|e| zip_error(zip::result::ZipError::Io(e)))?;
     }
     Ok(zip.finish().map_err(zip_error)?.into_inner())
 }

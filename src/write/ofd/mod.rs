@@ -41,11 +41,10 @@ const MM_PER_PT: f64 = 25.4 / 72.0;
 
 /// Renders the document as OFD.
 pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
-    let fonts =
-        FontBook::new(&options.profile.fonts).map_err(|e| WriteError::Other(e.to_string()))?;
+    let fonts = FontBook::new(&options.profile.fonts)?;
     let laid = super::pdf::layout::layout_document(doc, &options.profile, &fonts);
-    if let Some((table, e)) = laid.over_limit {
-        return Err(WriteError::Other(format!("{table}: {e}")));
+    if let Some(stop) = laid.over_limit {
+        return Err(stop.into());
     }
     let info = super::pdf::info(doc, options);
     let mut custom = Vec::new();
@@ -56,7 +55,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
         custom.push(("year", year));
     }
     custom.push(("source_sha256", doc.source.sha256.clone()));
-    let bytes = package(&laid.pages, &fonts, &info, &custom, &[]).map_err(WriteError::Other)?;
+    let bytes = package(&laid.pages, &fonts, &info, &custom, &[]).map_err(WriteError::Ofd)?;
     Ok(Rendered {
         bytes,
         warnings: laid.warnings,
@@ -69,8 +68,7 @@ pub fn write_book(
     options: &RenderOptions,
 ) -> Result<Rendered, WriteError> {
     use sha2::{Digest, Sha256};
-    let fonts =
-        FontBook::new(&options.profile.fonts).map_err(|e| WriteError::Other(e.to_string()))?;
+    let fonts = FontBook::new(&options.profile.fonts)?;
     let laid = super::pdf::layout::book::layout_book(book, &options.profile, &fonts);
     let nav = super::pdf::book::navigation(&laid);
     let info = super::pdf::book::info(book, options);
@@ -83,7 +81,7 @@ pub fn write_book(
     let content = hex::encode(Sha256::digest(crate::write::markdown::book::write(book)));
     custom.push(("content_sha256", content));
     let bytes =
-        package(&laid.pages, &fonts, &info, &custom, &nav.outline).map_err(WriteError::Other)?;
+        package(&laid.pages, &fonts, &info, &custom, &nav.outline).map_err(WriteError::Ofd)?;
     Ok(Rendered {
         bytes,
         warnings: laid.warnings,

@@ -23,14 +23,16 @@ pub fn write_pdfa(book: &Book, options: &RenderOptions) -> Result<Rendered, Writ
 }
 
 fn write_as(book: &Book, options: &RenderOptions, pdfa: bool) -> Result<Rendered, WriteError> {
-    let fonts = fonts::FontBook::new(&options.profile.fonts)
-        .map_err(|e| WriteError::Other(e.to_string()))?;
+    let fonts = fonts::FontBook::new(&options.profile.fonts)?;
     let laid = layout_book(book, &options.profile, &fonts);
     if let Some(w) = laid.warnings.iter().find(|w| {
         w.code == crate::write::pdf::layout::book::PAGE_LIMIT_CODE
             || w.code == crate::write::pdf::layout::paginate::HEADER_TOO_TALL
     }) {
-        return Err(WriteError::Other(w.to_string()));
+        return Err(WriteError::Layout {
+            table: None,
+            message: w.to_string(),
+        });
     }
     let nav = navigation(&laid);
     let mut info = info(book, options);
@@ -38,8 +40,7 @@ fn write_as(book: &Book, options: &RenderOptions, pdfa: bool) -> Result<Rendered
         info.pdfa = true;
         info.id = super::pdfa::archival_id(&info.id);
     }
-    let bytes =
-        render::render_pages(&laid.pages, &fonts, &info, &nav).map_err(WriteError::Other)?;
+    let bytes = render::render_pages(&laid.pages, &fonts, &info, &nav).map_err(WriteError::Pdf)?;
     Ok(Rendered {
         bytes,
         warnings: laid.warnings,

@@ -86,12 +86,27 @@ static USER_FACES: LazyLock<Mutex<BTreeMap<PathBuf, Arc<Face>>>> =
 #[derive(Debug, Clone, Error)]
 pub enum FontError {
     /// A profile's font file could not be read.
-    #[error("font file '{path}': cannot read it: {message}")]
+    #[error("font file '{}': cannot read it: {source}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// What the file system said.
-        message: String,
+        #[source]
+        source: Arc<std::io::Error>,
+    },
+    /// A profile's font file is a folder, a FIFO or a device.
+    #[error("font file '{}': cannot read it: not a regular file", path.display())]
+    NotAFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A profile's font file is larger than any font.
+    #[error("font file '{}': cannot read it: over the limit of {limit} bytes for a font file", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// [`MAX_FONT_FILE_BYTES`](crate::profile::MAX_FONT_FILE_BYTES).
+        limit: u64,
     },
     /// A file (or a bundled face) is not a font printpdf can parse.
     #[error("font file '{name}' is not a TrueType/OpenType font gongkai can read")]
@@ -344,10 +359,7 @@ fn user_face(path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
             glyphs: RwLock::new(HashMap::new()),
         }));
     }
-    let bytes = read_font_file(path).map_err(|message| FontError::Read {
-        path: path.to_path_buf(),
-        message,
-    })?;
+    let bytes = read_font_file(path)?;
     let label = path.display().to_string();
     let face = Arc::new(Face::parse(bytes, &label, resource_id)?);
     cache.insert(path.to_path_buf(), face.clone());
@@ -357,18 +369,27 @@ fn user_face(path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
 /// A font file's bytes: a regular file of at most
 /// [`MAX_FONT_FILE_BYTES`](crate::profile::MAX_FONT_FILE_BYTES), so a
 /// profile naming a FIFO or /dev/zero is an error, not a hang.
-fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
+fn read_font_file(path: &Path) -> Result<Vec<u8>, FontError> {
     let max = crate::profile::MAX_FONT_FILE_BYTES;
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let io = |e: std::io::Error| FontError::Read {
+        path: path.to_path_buf(),
+        source: Arc::new(e),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return Err(FontError::NotAFile {
+            path: path.to_path_buf(),
+        });
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
-        .map_err(|e| e.to_string())?;
+        .map_err(io)?;
     if bytes.len() as u64 > max {
-        return Err(format!("over the limit of {max} bytes for a font file"));
+        return Err(FontError::TooLarge {
+            path: path.to_path_buf(),
+            limit: max,
+        });
     }
     Ok(bytes)
 }

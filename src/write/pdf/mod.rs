@@ -28,18 +28,17 @@ pub fn write_pdfa(doc: &Document, options: &RenderOptions) -> Result<Rendered, W
 }
 
 fn write_as(doc: &Document, options: &RenderOptions, pdfa: bool) -> Result<Rendered, WriteError> {
-    let fonts = fonts::FontBook::new(&options.profile.fonts)
-        .map_err(|e| WriteError::Other(e.to_string()))?;
+    let fonts = fonts::FontBook::new(&options.profile.fonts)?;
     let laid = layout::layout_document(doc, &options.profile, &fonts);
-    if let Some((table, e)) = laid.over_limit {
-        return Err(WriteError::Other(format!("{table}: {e}")));
+    if let Some(stop) = laid.over_limit {
+        return Err(stop.into());
     }
     let mut info = info(doc, options);
     if pdfa {
         info.pdfa = true;
         info.id = pdfa::archival_id(&info.id);
     }
-    let bytes = render::render(&laid, &fonts, &info).map_err(WriteError::Other)?;
+    let bytes = render::render(&laid, &fonts, &info).map_err(WriteError::Pdf)?;
     Ok(Rendered {
         bytes,
         warnings: laid.warnings,

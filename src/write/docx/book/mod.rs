@@ -739,8 +739,10 @@ impl<'a> Writer<'a> {
         width: u32,
     ) -> Result<(), WriteError> {
         let xml = wd::table_fragment(self.profile, t, self.table_no, width, &mut self.warnings)?;
-        let xml = String::from_utf8(xml)
-            .map_err(|e| WriteError::Other(format!("table {}: {e}", self.table_no)))?;
+        let xml = String::from_utf8(xml).map_err(|source| WriteError::Utf8 {
+            table: self.table_no,
+            source,
+        })?;
         section.items.push(Item::Raw(xml));
         let body = self.profile.fonts.body.clone();
         let meta_line = single_line(&body) + TABLE_LINE_SPACE;

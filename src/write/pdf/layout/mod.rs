@@ -240,7 +240,41 @@ pub struct DocumentLayout {
     /// Why the layout stopped (a page limit reached, header rows taller
     /// than a page), with the table; the pages are then incomplete and
     /// must not be written.
-    pub over_limit: Option<(String, String)>,
+    pub over_limit: Option<Stop>,
+}
+
+/// Why a layout stopped, with the table as layout names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// A page limit was reached.
+    Limit {
+        /// The table.
+        table: String,
+        /// The limit.
+        limit: crate::limits::LimitError,
+    },
+    /// Header rows taller than a page.
+    TooTall {
+        /// The table.
+        table: String,
+        /// What.
+        message: String,
+    },
+}
+
+impl From<Stop> for crate::write::WriteError {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::Limit { table, limit } => crate::write::WriteError::Pages {
+                table,
+                source: limit,
+            },
+            Stop::TooTall { table, message } => crate::write::WriteError::Layout {
+                table: Some(table),
+                message,
+            },
+        }
+    }
 }
 
 /// Page geometry from the profile, in points.
@@ -606,17 +640,23 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
         let over = limits
             .check(Limit::PagesPerTable, tpages.len())
             .and_then(|()| limits.check(Limit::Pages, pages.len() + tpages.len()))
-            .map_err(|e| e.to_string());
+            .map_err(|limit| Stop::Limit {
+                table: name.clone(),
+                limit,
+            });
         let too_tall = warnings
             .iter()
             .find(|w| w.code == paginate::HEADER_TOO_TALL)
-            .map(|w| w.message.clone());
+            .map(|w| Stop::TooTall {
+                table: name.clone(),
+                message: w.message.clone(),
+            });
         if let Some(why) = over.err().or(too_tall) {
             return DocumentLayout {
                 pages: Vec::new(),
                 fragments: Vec::new(),
                 warnings: Vec::new(),
-                over_limit: Some((name, why)),
+                over_limit: Some(why),
             };
         }
         pages.append(&mut tpages);

@@ -343,10 +343,11 @@ fn absurd_profiles_still_finish_inside_the_page() {
     // With room for a handful of characters the header rows are taller
     // than the page: the layout says so instead of cutting them off.
     match &layout.over_limit {
-        Some((table, why)) => {
+        Some(Stop::TooTall { table, message }) => {
             assert_eq!(table, "table 1");
-            assert!(why.contains("taller than the page"), "{why}");
+            assert!(message.contains("taller than the page"), "{message}");
         }
+        Some(other) => panic!("not a layout stop: {other:?}"),
         None => assert!(!layout.pages.is_empty()),
     }
     for page in &layout.pages {
