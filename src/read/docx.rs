@@ -24,7 +24,6 @@ use crate::model::{Align, Format, Warning};
 use crate::normalize::{is_note_start, looks_like_meta};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml_041 as quick_xml;
 use std::collections::HashMap;
 
 /// Most grid positions (rows × columns, after spans) of all tables of one
@@ -102,9 +101,9 @@ fn main_part_name(package: &mut Package<'_>) -> Result<String, ReadError> {
     let mut reader = Reader::from_reader(rels.as_bytes());
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) if local(&e) == b"Relationship" => {
-                let is_main = attr(&e, b"Type").is_some_and(|t| t.ends_with("/officeDocument"));
-                if let (true, Some(target)) = (is_main, attr(&e, b"Target")) {
+            Ok(Event::Start(e) | Event::Empty(e)) if local(&e) == "Relationship" => {
+                let is_main = attr(&e, "Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                if let (true, Some(target)) = (is_main, attr(&e, "Target")) {
                     let target = target.trim_start_matches('/').to_string();
                     if !target.is_empty() && package.has(&target) {
                         return Ok(target);
@@ -139,27 +138,27 @@ fn to_utf8(bytes: Vec<u8>) -> String {
 // ---------------------------------------------------------------------------
 // XML helpers.
 
-fn local<'b>(e: &'b BytesStart<'_>) -> &'b [u8] {
+fn local<'b>(e: &'b BytesStart<'_>) -> &'b str {
     let name = e.name().into_inner();
-    match name.iter().rposition(|&b| b == b':') {
+    match name.rfind(':') {
         Some(i) => &name[i + 1..],
         None => name,
     }
 }
 
 /// The value of the attribute whose local name is `key` (any prefix).
-fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
+fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
     e.attributes().with_checks(false).flatten().find_map(|a| {
         (a.key.local_name().as_ref() == key).then(|| {
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map(|v| v.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
+                .unwrap_or_else(|_| a.value.clone().into_owned())
         })
     })
 }
 
 fn val(e: &BytesStart<'_>) -> Option<String> {
-    attr(e, b"val")
+    attr(e, "val")
 }
 
 /// An on/off property (w:b, w:tblHeader): on unless its value says off.
@@ -167,7 +166,7 @@ fn on_off(e: &BytesStart<'_>) -> bool {
     !matches!(val(e).as_deref(), Some("0" | "false" | "off" | "none"))
 }
 
-fn int_val(e: &BytesStart<'_>, key: &[u8]) -> Option<i64> {
+fn int_val(e: &BytesStart<'_>, key: &str) -> Option<i64> {
     attr(e, key).and_then(|v| v.trim().parse().ok())
 }
 
@@ -217,19 +216,19 @@ impl Styles {
             let is_start = matches!(ev, Event::Start(_));
             match ev {
                 Event::Start(e) | Event::Empty(e) => match local(&e) {
-                    b"style" => {
-                        let id = attr(&e, b"styleId").unwrap_or_default();
-                        let para = attr(&e, b"type").as_deref() == Some("paragraph");
-                        if para && attr(&e, b"default").is_some_and(|v| v == "1" || v == "true") {
+                    "style" => {
+                        let id = attr(&e, "styleId").unwrap_or_default();
+                        let para = attr(&e, "type").as_deref() == Some("paragraph");
+                        if para && attr(&e, "default").is_some_and(|v| v == "1" || v == "true") {
                             styles.default_paragraph = Some(id.clone());
                         }
                         if is_start {
                             current = Some((id, StyleDef::default()));
                         }
                     }
-                    b"pPr" if is_start => in_ppr = true,
-                    b"rPr" if is_start => in_rpr = true,
-                    b"pPrChange" | b"rPrChange" if is_start => {
+                    "pPr" if is_start => in_ppr = true,
+                    "rPr" if is_start => in_rpr = true,
+                    "pPrChange" | "rPrChange" if is_start => {
                         reader
                             .read_to_end(e.name())
                             .map_err(|err| err.to_string())?;
@@ -237,26 +236,26 @@ impl Styles {
                     name => {
                         if let Some((_, def)) = current.as_mut() {
                             match name {
-                                b"name" => def.name = val(&e).unwrap_or_default(),
-                                b"basedOn" => def.based_on = val(&e),
-                                b"jc" if in_ppr => def.align = val(&e).map(|v| jc_align(&v)),
-                                b"outlineLvl" if in_ppr => def.outline = int_val(&e, b"val"),
-                                b"b" if in_rpr => def.bold = Some(on_off(&e)),
-                                b"sz" if in_rpr => def.size_half_pt = int_val(&e, b"val"),
-                                b"vanish" if in_rpr => def.vanish = Some(on_off(&e)),
+                                "name" => def.name = val(&e).unwrap_or_default(),
+                                "basedOn" => def.based_on = val(&e),
+                                "jc" if in_ppr => def.align = val(&e).map(|v| jc_align(&v)),
+                                "outlineLvl" if in_ppr => def.outline = int_val(&e, "val"),
+                                "b" if in_rpr => def.bold = Some(on_off(&e)),
+                                "sz" if in_rpr => def.size_half_pt = int_val(&e, "val"),
+                                "vanish" if in_rpr => def.vanish = Some(on_off(&e)),
                                 _ => {}
                             }
                         }
                     }
                 },
                 Event::End(e) => match e.local_name().as_ref() {
-                    b"style" => {
+                    "style" => {
                         if let Some((id, def)) = current.take() {
                             styles.map.insert(id, def);
                         }
                     }
-                    b"pPr" => in_ppr = false,
-                    b"rPr" => in_rpr = false,
+                    "pPr" => in_ppr = false,
+                    "rPr" => in_rpr = false,
                     _ => {}
                 },
                 Event::Eof => return Ok(styles),
@@ -431,7 +430,7 @@ impl<'x> Walker<'x, '_, '_> {
 
     /// Skips the rest of the element `e` just started; returns its bytes.
     fn skip(&mut self, e: &BytesStart<'_>) -> Result<&'x [u8], ReadError> {
-        let name = e.name().into_inner().to_vec();
+        let name = e.name().into_inner().to_string();
         let span = self
             .reader
             .read_to_end(quick_xml::name::QName(&name))
@@ -448,7 +447,7 @@ impl<'x> Walker<'x, '_, '_> {
     fn document(&mut self) -> Result<Vec<Block>, ReadError> {
         loop {
             match self.reader.read_event() {
-                Ok(Event::Start(e)) if local(&e) == b"body" => return self.blocks(0, None),
+                Ok(Event::Start(e)) if local(&e) == "body" => return self.blocks(0, None),
                 Ok(Event::Eof) => {
                     return Err(ReadError::Other(format!(
                         "not a valid .docx: '{}' has no document body",
@@ -474,29 +473,29 @@ impl<'x> Walker<'x, '_, '_> {
         loop {
             match self.next()? {
                 Event::Start(e) => match local(&e) {
-                    b"p" => {
+                    "p" => {
                         let p = self.paragraph(nesting == 0 && cell.is_none())?;
                         out.push(Block::Para(p));
                     }
-                    b"tbl" => {
+                    "tbl" => {
                         if let Err(e) = self.limits.check(Limit::Nesting, nesting) {
                             return Err(self.err(format!("a table inside a table cell: {e}")));
                         }
                         let t = self.table(nesting + 1)?;
                         out.push(Block::Table(t));
                     }
-                    b"tcPr" => match cell.as_deref_mut() {
+                    "tcPr" => match cell.as_deref_mut() {
                         Some(c) => self.cell_props(c)?,
                         None => {
                             self.skip(&e)?;
                         }
                     },
-                    b"sectPr" | b"sdtPr" | b"sdtEndPr" | b"moveFrom" | b"del" => {
+                    "sectPr" | "sdtPr" | "sdtEndPr" | "moveFrom" | "del" => {
                         self.skip(&e)?;
                     }
                     _ => depth += 1,
                 },
-                Event::Empty(e) if local(&e) == b"p" && nesting == 0 && cell.is_none() => {
+                Event::Empty(e) if local(&e) == "p" && nesting == 0 && cell.is_none() => {
                     self.paragraphs += 1;
                 }
                 Event::End(_) => {
@@ -530,23 +529,23 @@ impl<'x> Walker<'x, '_, '_> {
         loop {
             match self.next()? {
                 Event::Start(e) => match local(&e) {
-                    b"pPr" => self.paragraph_props(&mut p, &mut style, &mut outline)?,
-                    b"rPr" => run = self.run_props()?,
-                    b"r" => {
+                    "pPr" => self.paragraph_props(&mut p, &mut style, &mut outline)?,
+                    "rPr" => run = self.run_props()?,
+                    "r" => {
                         run = RunProps::default();
                         run_has_text = false;
                         depth += 1;
                     }
-                    b"t" => {
+                    "t" => {
                         in_text = true;
                         depth += 1;
                     }
-                    b"delText" | b"instrText" | b"delInstrText" | b"moveFrom" | b"del"
-                    | b"sdtPr" | b"sdtEndPr" | b"Fallback" | b"footnoteReference"
-                    | b"endnoteReference" | b"commentReference" => {
+                    "delText" | "instrText" | "delInstrText" | "moveFrom" | "del"
+                    | "sdtPr" | "sdtEndPr" | "Fallback" | "footnoteReference"
+                    | "endnoteReference" | "commentReference" => {
                         self.skip(&e)?;
                     }
-                    b"drawing" | b"pict" | b"object" => {
+                    "drawing" | "pict" | "object" => {
                         let skipped = self.skip(&e)?;
                         if contains(skipped, b"txbxContent") {
                             let at = if in_body {
@@ -563,7 +562,7 @@ impl<'x> Walker<'x, '_, '_> {
                     }
                     // A paragraph nested in a text box that was not skipped:
                     // its text continues on a new line.
-                    b"p" => {
+                    "p" => {
                         if !p.full.is_empty() {
                             p.full.push('\n');
                         }
@@ -576,8 +575,8 @@ impl<'x> Walker<'x, '_, '_> {
                 },
                 Event::Empty(e) => {
                     let ch = match local(&e) {
-                        b"tab" | b"ptab" => Some('\t'),
-                        b"br" => match attr(&e, b"type").as_deref() {
+                        "tab" | "ptab" => Some('\t'),
+                        "br" => match attr(&e, "type").as_deref() {
                             // A page or column break is layout, not text.
                             Some("page" | "column") => {
                                 if is_blank(&p.text) {
@@ -589,10 +588,10 @@ impl<'x> Walker<'x, '_, '_> {
                             }
                             _ => Some('\n'),
                         },
-                        b"cr" => Some('\n'),
-                        b"noBreakHyphen" => Some('\u{2011}'),
-                        b"softHyphen" => Some('\u{AD}'),
-                        b"sym" => Some(self.symbol(&e)),
+                        "cr" => Some('\n'),
+                        "noBreakHyphen" => Some('\u{2011}'),
+                        "softHyphen" => Some('\u{AD}'),
+                        "sym" => Some(self.symbol(&e)),
                         _ => None,
                     };
                     if let Some(c) = ch {
@@ -604,7 +603,7 @@ impl<'x> Walker<'x, '_, '_> {
                     }
                 }
                 Event::Text(t) if in_text => {
-                    let s = t.xml10_content().map_err(|e| self.err(e))?;
+                    let s = t.xml10_content();
                     let hidden = run_hidden(styles, &run, style.as_deref());
                     if !is_blank(&s) && (keep || !hidden) {
                         run_has_text = true;
@@ -612,19 +611,19 @@ impl<'x> Walker<'x, '_, '_> {
                     p.push(&s, hidden, keep);
                 }
                 Event::CData(t) if in_text => {
-                    let s = t.decode().map_err(|e| self.err(e))?;
+                    let s: &str = &t;
                     let hidden = run_hidden(styles, &run, style.as_deref());
-                    if !is_blank(&s) && (keep || !hidden) {
+                    if !is_blank(s) && (keep || !hidden) {
                         run_has_text = true;
                     }
-                    p.push(&s, hidden, keep);
+                    p.push(s, hidden, keep);
                 }
                 Event::GeneralRef(r) if in_text => {
                     let s = match r.resolve_char_ref() {
                         Ok(Some(c)) => c.to_string(),
                         _ => {
-                            let name = r.decode().map_err(|e| self.err(e))?;
-                            match quick_xml::escape::resolve_predefined_entity(&name) {
+                            let name: &str = &r;
+                            match quick_xml::escape::resolve_predefined_entity(name) {
                                 Some(s) => s.to_string(),
                                 // Unknown entities are kept as written.
                                 None => format!("&{name};"),
@@ -639,8 +638,8 @@ impl<'x> Walker<'x, '_, '_> {
                 }
                 Event::End(e) => {
                     match e.local_name().as_ref() {
-                        b"t" => in_text = false,
-                        b"r" => {
+                        "t" => in_text = false,
+                        "r" => {
                             if run_has_text {
                                 any_text = true;
                                 let bold = run
@@ -712,10 +711,10 @@ impl<'x> Walker<'x, '_, '_> {
         loop {
             match self.next()? {
                 Event::Start(e) => match local(&e) {
-                    b"rPr" | b"tabs" | b"pPrChange" | b"sectPr" | b"numPr" => {
+                    "rPr" | "tabs" | "pPrChange" | "sectPr" | "numPr" => {
                         self.skip(&e)?;
                         // A section break ends the page after this paragraph.
-                        if local(&e) == b"sectPr" {
+                        if local(&e) == "sectPr" {
                             p.break_after = true;
                         }
                     }
@@ -744,17 +743,17 @@ impl<'x> Walker<'x, '_, '_> {
         outline: &mut Option<i64>,
     ) {
         match local(e) {
-            b"jc" => p.align = val(e).map_or(Align::Left, |v| jc_align(&v)),
-            b"pStyle" => *style = val(e),
-            b"outlineLvl" => *outline = int_val(e, b"val"),
-            b"pageBreakBefore" => p.break_before |= on_off(e),
-            b"ind" => {
-                let chars = int_val(e, b"leftChars").or_else(|| int_val(e, b"startChars"));
+            "jc" => p.align = val(e).map_or(Align::Left, |v| jc_align(&v)),
+            "pStyle" => *style = val(e),
+            "outlineLvl" => *outline = int_val(e, "val"),
+            "pageBreakBefore" => p.break_before |= on_off(e),
+            "ind" => {
+                let chars = int_val(e, "leftChars").or_else(|| int_val(e, "startChars"));
                 let steps = match chars {
                     Some(c) => (c + 50) / 100,
                     None => {
-                        int_val(e, b"left")
-                            .or_else(|| int_val(e, b"start"))
+                        int_val(e, "left")
+                            .or_else(|| int_val(e, "start"))
                             .unwrap_or(0)
                             / TWIPS_PER_INDENT_STEP
                     }
@@ -770,7 +769,7 @@ impl<'x> Walker<'x, '_, '_> {
         let mut depth = 0usize;
         loop {
             match self.next()? {
-                Event::Start(e) if local(&e) == b"rPrChange" => {
+                Event::Start(e) if local(&e) == "rPrChange" => {
                     self.skip(&e)?;
                 }
                 Event::Start(e) => {
@@ -792,8 +791,8 @@ impl<'x> Walker<'x, '_, '_> {
     /// The character of a w:sym: the Symbol font's characters map to
     /// Unicode; others keep their private-use code point, with a warning.
     fn symbol(&mut self, e: &BytesStart<'_>) -> char {
-        let font = attr(e, b"font").unwrap_or_default();
-        let code = attr(e, b"char")
+        let font = attr(e, "font").unwrap_or_default();
+        let code = attr(e, "char")
             .and_then(|c| u32::from_str_radix(c.trim(), 16).ok())
             .unwrap_or(0);
         let byte = if (0xF000..=0xF0FF).contains(&code) {
@@ -833,11 +832,11 @@ impl<'x> Walker<'x, '_, '_> {
         loop {
             match self.next()? {
                 Event::Start(e) => match local(&e) {
-                    b"tr" => {
+                    "tr" => {
                         let row = self.row(nesting)?;
                         t.rows.push(row);
                     }
-                    b"tblPr" | b"tblGrid" | b"tblPrEx" | b"sdtPr" | b"sdtEndPr" => {
+                    "tblPr" | "tblGrid" | "tblPrEx" | "sdtPr" | "sdtEndPr" => {
                         self.skip(&e)?;
                     }
                     _ => depth += 1,
@@ -885,15 +884,15 @@ impl<'x> Walker<'x, '_, '_> {
         loop {
             match self.next()? {
                 Event::Start(e) => match local(&e) {
-                    b"tc" => {
+                    "tc" => {
                         let cell = self.cell(nesting)?;
                         row.cells.push(cell);
                     }
-                    b"trPr" => {
+                    "trPr" => {
                         in_trpr = true;
                         depth += 1;
                     }
-                    b"tblPrEx" | b"trPrChange" | b"sdtPr" | b"sdtEndPr" | b"del" => {
+                    "tblPrEx" | "trPrChange" | "sdtPr" | "sdtEndPr" | "del" => {
                         self.skip(&e)?;
                     }
                     _ => {
@@ -905,7 +904,7 @@ impl<'x> Walker<'x, '_, '_> {
                 },
                 Event::Empty(e) if in_trpr => row_prop(&e, &mut row),
                 Event::End(e) => {
-                    if e.local_name().as_ref() == b"trPr" {
+                    if e.local_name().as_ref() == "trPr" {
                         in_trpr = false;
                     }
                     if depth == 0 {
@@ -943,7 +942,7 @@ impl<'x> Walker<'x, '_, '_> {
         let mut depth = 0usize;
         loop {
             match self.next()? {
-                Event::Start(e) if local(&e) == b"tcPrChange" => {
+                Event::Start(e) if local(&e) == "tcPrChange" => {
                     self.skip(&e)?;
                 }
                 Event::Start(e) => {
@@ -969,10 +968,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 fn row_prop(e: &BytesStart<'_>, row: &mut XRow) {
     match local(e) {
-        b"gridBefore" => row.grid_before = int_val(e, b"val").unwrap_or(0).max(0) as usize,
-        b"gridAfter" => row.grid_after = int_val(e, b"val").unwrap_or(0).max(0) as usize,
-        b"tblHeader" => row.header = on_off(e),
-        b"hidden" => row.hidden = on_off(e),
+        "gridBefore" => row.grid_before = int_val(e, "val").unwrap_or(0).max(0) as usize,
+        "gridAfter" => row.grid_after = int_val(e, "val").unwrap_or(0).max(0) as usize,
+        "tblHeader" => row.header = on_off(e),
+        "hidden" => row.hidden = on_off(e),
         _ => {}
     }
 }
@@ -989,26 +988,26 @@ fn run_hidden(styles: &Styles, run: &RunProps, para_style: Option<&str>) -> bool
 
 fn run_prop(e: &BytesStart<'_>, props: &mut RunProps) {
     match local(e) {
-        b"b" => props.bold = Some(on_off(e)),
-        b"sz" => props.size_half_pt = int_val(e, b"val"),
-        b"rStyle" => props.style = val(e),
-        b"vanish" | b"specVanish" => props.vanish = Some(on_off(e)),
+        "b" => props.bold = Some(on_off(e)),
+        "sz" => props.size_half_pt = int_val(e, "val"),
+        "rStyle" => props.style = val(e),
+        "vanish" | "specVanish" => props.vanish = Some(on_off(e)),
         _ => {}
     }
 }
 
 fn cell_prop(e: &BytesStart<'_>, cell: &mut XCell) {
     match local(e) {
-        b"gridSpan" => {
-            cell.span = int_val(e, b"val").unwrap_or(1).clamp(1, i64::MAX) as usize;
+        "gridSpan" => {
+            cell.span = int_val(e, "val").unwrap_or(1).clamp(1, i64::MAX) as usize;
         }
-        b"vMerge" => {
+        "vMerge" => {
             cell.vmerge = Some(match val(e).as_deref() {
                 Some("restart") => VMerge::Restart,
                 _ => VMerge::Continue,
             });
         }
-        b"hMerge" => cell.hmerge = Some(val(e).as_deref() == Some("restart")),
+        "hMerge" => cell.hmerge = Some(val(e).as_deref() == Some("restart")),
         _ => {}
     }
 }
