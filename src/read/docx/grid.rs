@@ -8,7 +8,6 @@ use crate::model::Align;
 use crate::read::{Locator, Merge, RawCell, RawRow, RawTable, ReadError, is_blank};
 use std::collections::HashMap;
 
-
 /// Text of a cell: its paragraphs joined by line breaks (blank paragraphs
 /// at the start and end are spacing, not content), a nested table as
 /// tab-separated lines.

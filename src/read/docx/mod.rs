@@ -32,11 +32,11 @@ use super::package::Package;
 use super::{RawDocument, ReadError};
 use crate::limits::Limits;
 use crate::model::{Format, Warning};
+use assign::layout;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use styles::Styles;
 use walk::Walker;
-use assign::layout;
 use xml::{attr, local};
 
 /// Most grid positions (rows × columns, after spans) of all tables of one

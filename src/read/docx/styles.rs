@@ -8,7 +8,6 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::HashMap;
 
-
 #[derive(Debug, Default, Clone)]
 pub(super) struct StyleDef {
     pub(super) name: String,
@@ -93,7 +92,11 @@ impl Styles {
     }
 
     /// Follows a style and the styles it is based on, first answer wins.
-    pub(super) fn find<T>(&self, id: Option<&str>, get: impl Fn(&StyleDef) -> Option<T>) -> Option<T> {
+    pub(super) fn find<T>(
+        &self,
+        id: Option<&str>,
+        get: impl Fn(&StyleDef) -> Option<T>,
+    ) -> Option<T> {
         let mut id = id?.to_string();
         for _ in 0..MAX_STYLE_CHAIN {
             let def = self.map.get(&id)?;

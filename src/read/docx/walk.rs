@@ -13,7 +13,6 @@ use crate::read::{ReadError, is_blank};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-
 /// A paragraph as read.
 #[derive(Debug, Default)]
 pub(super) struct Para {
@@ -251,9 +250,9 @@ impl<'x> Walker<'x, '_, '_> {
                         in_text = true;
                         depth += 1;
                     }
-                    "delText" | "instrText" | "delInstrText" | "moveFrom" | "del"
-                    | "sdtPr" | "sdtEndPr" | "Fallback" | "footnoteReference"
-                    | "endnoteReference" | "commentReference" => {
+                    "delText" | "instrText" | "delInstrText" | "moveFrom" | "del" | "sdtPr"
+                    | "sdtEndPr" | "Fallback" | "footnoteReference" | "endnoteReference"
+                    | "commentReference" => {
                         self.skip(&e)?;
                     }
                     "drawing" | "pict" | "object" => {

@@ -4,7 +4,6 @@
 use crate::model::Align;
 use quick_xml::events::BytesStart;
 
-
 pub(super) fn local<'b>(e: &'b BytesStart<'_>) -> &'b str {
     let name = e.name().into_inner();
     match name.rfind(':') {

@@ -77,9 +77,7 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
                     .map_err(xml_error)?;
                 pending = false;
             }
-            Event::Start(ref e) | Event::Empty(ref e)
-                if pending && e.name().as_ref() == "w:tc" =>
-            {
+            Event::Start(ref e) | Event::Empty(ref e) if pending && e.name().as_ref() == "w:tc" => {
                 // A row without properties: give it some.
                 writer
                     .write_event(Event::Start(BytesStart::new("w:trPr")))

@@ -120,11 +120,10 @@ pub struct Face {
 impl Face {
     fn parse(bytes: Vec<u8>, label: &str, resource_id: &str) -> Result<Face, FontError> {
         let mut warnings = Vec::new();
-        let font = ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| {
-            FontError::Parse {
+        let font =
+            ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| FontError::Parse {
                 name: label.to_string(),
-            }
-        })?;
+            })?;
         drop(bytes);
         let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
         Ok(Face {
