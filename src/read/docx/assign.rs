@@ -15,7 +15,7 @@ use crate::read::{RawCell, RawDocument, RawLine, RawTable, ReadError, is_blank};
 /// Whether a Word table only lays out meta lines (a borderless table with
 /// 部门名称 on the left and 单位 on the right): every filled cell is a
 /// key：value line.
-pub(super) fn is_meta_table(t: &RawTable) -> bool {
+fn is_meta_table(t: &RawTable) -> bool {
     let mut filled = t
         .rows
         .iter()
@@ -27,7 +27,7 @@ pub(super) fn is_meta_table(t: &RawTable) -> bool {
 
 /// The lines of a meta-only table, the last filled cell of a row to the
 /// right when the row holds several.
-pub(super) fn meta_table_lines(t: &RawTable) -> Vec<RawLine> {
+fn meta_table_lines(t: &RawTable) -> Vec<RawLine> {
     let mut out = Vec::new();
     for r in &t.rows {
         let filled: Vec<&RawCell> = r.cells.iter().filter(|c| !c.is_blank()).collect();
@@ -49,7 +49,7 @@ pub(super) fn meta_table_lines(t: &RawTable) -> Vec<RawLine> {
     out
 }
 
-pub(super) fn line(p: &Para) -> RawLine {
+fn line(p: &Para) -> RawLine {
     RawLine {
         text: p.text.clone(),
         align: p.align,
@@ -62,12 +62,12 @@ pub(super) fn line(p: &Para) -> RawLine {
 
 /// Whether a paragraph between two tables reads as the next table's title
 /// or meta line rather than a note of the previous one.
-pub(super) fn is_caption(p: &Para) -> bool {
+fn is_caption(p: &Para) -> bool {
     !is_note_start(&p.text)
         && (p.align == Align::Center || p.bold || p.heading.is_some() || looks_like_meta(&p.text))
 }
 
-pub(super) enum Item {
+enum Item {
     Para(Para),
     Table(RawTable),
     /// Lines of a meta-only layout table; they stand with the paragraphs.

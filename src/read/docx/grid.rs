@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// Text of a cell: its paragraphs joined by line breaks (blank paragraphs
 /// at the start and end are spacing, not content), a nested table as
 /// tab-separated lines.
-pub(super) fn cell_text(blocks: &[Block], full: bool) -> String {
+fn cell_text(blocks: &[Block], full: bool) -> String {
     let mut lines: Vec<String> = Vec::new();
     for b in blocks {
         match b {
@@ -55,7 +55,7 @@ pub(super) fn hidden_state(blocks: &[Block]) -> (bool, bool) {
     state
 }
 
-pub(super) fn cell_paras(blocks: &[Block]) -> impl Iterator<Item = &Para> {
+fn cell_paras(blocks: &[Block]) -> impl Iterator<Item = &Para> {
     blocks.iter().filter_map(|b| match b {
         Block::Para(p) if !is_blank(&p.text) => Some(p),
         _ => None,
@@ -64,7 +64,7 @@ pub(super) fn cell_paras(blocks: &[Block]) -> impl Iterator<Item = &Para> {
 
 /// A Word cell as a raw cell; `full` takes its hidden text too (the cells
 /// of a hidden row, which the disclosure step leaves out whole).
-pub(super) fn raw_cell(cell: &XCell, full: bool) -> RawCell {
+fn raw_cell(cell: &XCell, full: bool) -> RawCell {
     let text = cell_text(&cell.blocks, full);
     let first = cell_paras(&cell.blocks).next();
     RawCell {
@@ -78,9 +78,9 @@ pub(super) fn raw_cell(cell: &XCell, full: bool) -> RawCell {
 
 /// An open vertical merge: its index in `merges` and whether the current
 /// row continued it.
-pub(super) struct OpenMerge {
-    pub(super) index: usize,
-    pub(super) continued: bool,
+struct OpenMerge {
+    index: usize,
+    continued: bool,
 }
 
 /// A Word table as a raw grid with merges.

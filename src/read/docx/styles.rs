@@ -10,12 +10,12 @@ use std::collections::HashMap;
 
 #[derive(Debug, Default, Clone)]
 pub(super) struct StyleDef {
-    pub(super) name: String,
-    pub(super) based_on: Option<String>,
+    name: String,
+    based_on: Option<String>,
     pub(super) align: Option<Align>,
     pub(super) bold: Option<bool>,
     pub(super) size_half_pt: Option<i64>,
-    pub(super) outline: Option<i64>,
+    outline: Option<i64>,
     /// Hidden text (w:vanish in the style's run properties).
     pub(super) vanish: Option<bool>,
 }
@@ -24,12 +24,12 @@ pub(super) struct StyleDef {
 /// size and heading level.
 #[derive(Debug, Default)]
 pub(super) struct Styles {
-    pub(super) map: HashMap<String, StyleDef>,
+    map: HashMap<String, StyleDef>,
     pub(super) default_paragraph: Option<String>,
 }
 
 /// Longest basedOn chain we follow (cycles end there too).
-pub(super) const MAX_STYLE_CHAIN: usize = 16;
+const MAX_STYLE_CHAIN: usize = 16;
 
 impl Styles {
     pub(super) fn parse(xml: &str) -> Result<Styles, String> {

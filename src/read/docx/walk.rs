@@ -111,15 +111,15 @@ pub(super) struct Walker<'x, 's, 'w> {
 
 /// Run properties that matter here.
 #[derive(Debug, Default, Clone)]
-pub(super) struct RunProps {
-    pub(super) bold: Option<bool>,
-    pub(super) size_half_pt: Option<i64>,
-    pub(super) style: Option<String>,
-    pub(super) vanish: Option<bool>,
+struct RunProps {
+    bold: Option<bool>,
+    size_half_pt: Option<i64>,
+    style: Option<String>,
+    vanish: Option<bool>,
 }
 
 impl<'x> Walker<'x, '_, '_> {
-    pub(super) fn err(&self, e: impl std::fmt::Display) -> ReadError {
+    fn err(&self, e: impl std::fmt::Display) -> ReadError {
         ReadError::at(
             format!(
                 "part '{}', byte {}",
@@ -130,7 +130,7 @@ impl<'x> Walker<'x, '_, '_> {
         )
     }
 
-    pub(super) fn next(&mut self) -> Result<Event<'x>, ReadError> {
+    fn next(&mut self) -> Result<Event<'x>, ReadError> {
         match self.reader.read_event() {
             Ok(Event::Eof) => Err(self.err("the part ends inside an element")),
             Ok(ev) => Ok(ev),
@@ -139,7 +139,7 @@ impl<'x> Walker<'x, '_, '_> {
     }
 
     /// Skips the rest of the element `e` just started; returns its bytes.
-    pub(super) fn skip(&mut self, e: &BytesStart<'_>) -> Result<&'x [u8], ReadError> {
+    fn skip(&mut self, e: &BytesStart<'_>) -> Result<&'x [u8], ReadError> {
         let name = e.name().into_inner().to_string();
         let span = self
             .reader
@@ -173,7 +173,7 @@ impl<'x> Walker<'x, '_, '_> {
     /// Paragraphs and tables up to the end of the current element
     /// (body, table cell). Wrappers such as content controls and custom
     /// XML are looked through.
-    pub(super) fn blocks(
+    fn blocks(
         &mut self,
         nesting: usize,
         mut cell: Option<&mut XCell>,
@@ -219,7 +219,7 @@ impl<'x> Walker<'x, '_, '_> {
         }
     }
 
-    pub(super) fn paragraph(&mut self, in_body: bool) -> Result<Para, ReadError> {
+    fn paragraph(&mut self, in_body: bool) -> Result<Para, ReadError> {
         let mut p = Para::default();
         let styles = self.styles;
         let keep = self.keep_hidden;
@@ -411,7 +411,7 @@ impl<'x> Walker<'x, '_, '_> {
         Ok(p)
     }
 
-    pub(super) fn paragraph_props(
+    fn paragraph_props(
         &mut self,
         p: &mut Para,
         style: &mut Option<String>,
@@ -445,7 +445,7 @@ impl<'x> Walker<'x, '_, '_> {
         }
     }
 
-    pub(super) fn paragraph_prop(
+    fn paragraph_prop(
         &self,
         e: &BytesStart<'_>,
         p: &mut Para,
@@ -474,7 +474,7 @@ impl<'x> Walker<'x, '_, '_> {
         }
     }
 
-    pub(super) fn run_props(&mut self) -> Result<RunProps, ReadError> {
+    fn run_props(&mut self) -> Result<RunProps, ReadError> {
         let mut props = RunProps::default();
         let mut depth = 0usize;
         loop {
@@ -500,7 +500,7 @@ impl<'x> Walker<'x, '_, '_> {
 
     /// The character of a w:sym: the Symbol font's characters map to
     /// Unicode; others keep their private-use code point, with a warning.
-    pub(super) fn symbol(&mut self, e: &BytesStart<'_>) -> char {
+    fn symbol(&mut self, e: &BytesStart<'_>) -> char {
         let font = attr(e, "font").unwrap_or_default();
         let code = attr(e, "char")
             .and_then(|c| u32::from_str_radix(c.trim(), 16).ok())
@@ -536,7 +536,7 @@ impl<'x> Walker<'x, '_, '_> {
         kept
     }
 
-    pub(super) fn table(&mut self, nesting: usize) -> Result<XTable, ReadError> {
+    fn table(&mut self, nesting: usize) -> Result<XTable, ReadError> {
         let mut t = XTable::default();
         let mut depth = 0usize;
         loop {
@@ -565,7 +565,7 @@ impl<'x> Walker<'x, '_, '_> {
 
     /// Marks the rows whose text is all hidden as hidden rows, and reports
     /// hidden text left out of the other rows' cells.
-    pub(super) fn mark_hidden_rows(&mut self, t: &mut XTable, nesting: usize) {
+    fn mark_hidden_rows(&mut self, t: &mut XTable, nesting: usize) {
         if nesting == 1 {
             self.tables += 1;
         }
@@ -587,7 +587,7 @@ impl<'x> Walker<'x, '_, '_> {
         }
     }
 
-    pub(super) fn row(&mut self, nesting: usize) -> Result<XRow, ReadError> {
+    fn row(&mut self, nesting: usize) -> Result<XRow, ReadError> {
         let mut row = XRow::default();
         let mut depth = 0usize;
         let mut in_trpr = false;
@@ -632,7 +632,7 @@ impl<'x> Walker<'x, '_, '_> {
         }
     }
 
-    pub(super) fn cell(&mut self, nesting: usize) -> Result<XCell, ReadError> {
+    fn cell(&mut self, nesting: usize) -> Result<XCell, ReadError> {
         let mut cell = XCell {
             span: 1,
             ..XCell::default()
@@ -648,7 +648,7 @@ impl<'x> Walker<'x, '_, '_> {
         Ok(cell)
     }
 
-    pub(super) fn cell_props(&mut self, cell: &mut XCell) -> Result<(), ReadError> {
+    fn cell_props(&mut self, cell: &mut XCell) -> Result<(), ReadError> {
         let mut depth = 0usize;
         loop {
             match self.next()? {
@@ -672,11 +672,11 @@ impl<'x> Walker<'x, '_, '_> {
     }
 }
 
-pub(super) fn contains(hay: &[u8], needle: &[u8]) -> bool {
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-pub(super) fn row_prop(e: &BytesStart<'_>, row: &mut XRow) {
+fn row_prop(e: &BytesStart<'_>, row: &mut XRow) {
     match local(e) {
         "gridBefore" => row.grid_before = int_val(e, "val").unwrap_or(0).max(0) as usize,
         "gridAfter" => row.grid_after = int_val(e, "val").unwrap_or(0).max(0) as usize,
@@ -689,14 +689,14 @@ pub(super) fn row_prop(e: &BytesStart<'_>, row: &mut XRow) {
 /// Whether text of `run` in a paragraph of style `para_style` is hidden:
 /// the run's own w:vanish, else its character style's, else the paragraph
 /// style's.
-pub(super) fn run_hidden(styles: &Styles, run: &RunProps, para_style: Option<&str>) -> bool {
+fn run_hidden(styles: &Styles, run: &RunProps, para_style: Option<&str>) -> bool {
     run.vanish
         .or_else(|| styles.find(run.style.as_deref(), |d| d.vanish))
         .or_else(|| styles.find(para_style, |d| d.vanish))
         .unwrap_or(false)
 }
 
-pub(super) fn run_prop(e: &BytesStart<'_>, props: &mut RunProps) {
+fn run_prop(e: &BytesStart<'_>, props: &mut RunProps) {
     match local(e) {
         "b" => props.bold = Some(on_off(e)),
         "sz" => props.size_half_pt = int_val(e, "val"),
@@ -706,7 +706,7 @@ pub(super) fn run_prop(e: &BytesStart<'_>, props: &mut RunProps) {
     }
 }
 
-pub(super) fn cell_prop(e: &BytesStart<'_>, cell: &mut XCell) {
+fn cell_prop(e: &BytesStart<'_>, cell: &mut XCell) {
     match local(e) {
         "gridSpan" => {
             cell.span = int_val(e, "val").unwrap_or(1).clamp(1, i64::MAX) as usize;
@@ -723,7 +723,7 @@ pub(super) fn cell_prop(e: &BytesStart<'_>, cell: &mut XCell) {
 }
 
 /// The Unicode character of a byte of the Symbol font's encoding.
-pub(super) fn symbol_font_char(b: u8) -> Option<char> {
+fn symbol_font_char(b: u8) -> Option<char> {
     const LOW: &str = " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_‾αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼";
     const HIGH: &str = "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…⏐⎯↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈";
     match b {
