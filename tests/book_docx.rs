@@ -140,7 +140,7 @@ fn sections(document: &str) -> (Vec<Section>, Vec<usize>) {
                 text.push_str(&t.xml10_content());
             }
             Event::GeneralRef(r) if in_t && table_depth == 0 => {
-                text.push_str(quick_xml::escape::resolve_predefined_entity(&r).unwrap());
+                text.push_str(quick_xml::escape::resolve_predefined_entity(r).unwrap());
             }
             Event::End(e) => match e.name().as_ref() {
                 "w:t" => in_t = false,
