@@ -3,7 +3,6 @@
 //! numbers from the first page after the 目录, repeated header rows, the
 //! same bytes for the same book, and tables our reader finds again.
 
-use quick_xml_041 as quick_xml;
 mod common;
 
 use common::canonical;
@@ -55,7 +54,7 @@ fn part(docx: &[u8], name: &str) -> String {
 fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
     e.attributes()
         .flatten()
-        .find(|a| a.key.as_ref() == key.as_bytes())
+        .find(|a| a.key.as_ref() == key)
         .map(|a| {
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .unwrap()
@@ -103,28 +102,28 @@ fn sections(document: &str) -> (Vec<Section>, Vec<usize>) {
             Event::Start(e) | Event::Empty(e) => {
                 let name = e.name();
                 match name.as_ref() {
-                    b"w:sectPr" => in_sect = true,
-                    b"w:pgSz" if in_sect => {
+                    "w:sectPr" => in_sect = true,
+                    "w:pgSz" if in_sect => {
                         cur.width = attr(e, "w:w").unwrap().parse().unwrap();
                         cur.height = attr(e, "w:h").unwrap().parse().unwrap();
                         cur.landscape = attr(e, "w:orient").as_deref() == Some("landscape");
                     }
-                    b"w:pgNumType" if in_sect => cur.page_number_start = attr(e, "w:start"),
-                    b"w:footerReference" if in_sect => cur.footer = true,
-                    b"w:pStyle" if table_depth == 0 => {
+                    "w:pgNumType" if in_sect => cur.page_number_start = attr(e, "w:start"),
+                    "w:footerReference" if in_sect => cur.footer = true,
+                    "w:pStyle" if table_depth == 0 => {
                         let s = attr(e, "w:val").unwrap();
                         if !cur.styles.contains(&s) {
                             cur.styles.push(s.clone());
                         }
                         style = Some(s);
                     }
-                    b"w:p" if matches!(ev, Event::Start(_)) && table_depth == 0 => {
+                    "w:p" if matches!(ev, Event::Start(_)) && table_depth == 0 => {
                         style = None;
                         text.clear();
                     }
-                    b"w:t" if matches!(ev, Event::Start(_)) => in_t = true,
-                    b"w:bookmarkStart" => cur.bookmarks.push(attr(e, "w:name").unwrap()),
-                    b"w:tbl" => {
+                    "w:t" if matches!(ev, Event::Start(_)) => in_t = true,
+                    "w:bookmarkStart" => cur.bookmarks.push(attr(e, "w:name").unwrap()),
+                    "w:tbl" => {
                         if table_depth == 0 {
                             cur.tables += 1;
                             header_rows.push(0);
@@ -132,30 +131,29 @@ fn sections(document: &str) -> (Vec<Section>, Vec<usize>) {
                         }
                         table_depth += 1;
                     }
-                    b"w:tr" => row_is_header = false,
-                    b"w:tblHeader" => row_is_header = true,
+                    "w:tr" => row_is_header = false,
+                    "w:tblHeader" => row_is_header = true,
                     _ => {}
                 }
             }
             Event::Text(t) if in_t && table_depth == 0 => {
-                text.push_str(&t.xml10_content().unwrap());
+                text.push_str(&t.xml10_content());
             }
             Event::GeneralRef(r) if in_t && table_depth == 0 => {
-                let name = r.decode().unwrap();
-                text.push_str(quick_xml::escape::resolve_predefined_entity(&name).unwrap());
+                text.push_str(quick_xml::escape::resolve_predefined_entity(r).unwrap());
             }
             Event::End(e) => match e.name().as_ref() {
-                b"w:t" => in_t = false,
-                b"w:p" if table_depth == 0 => {
+                "w:t" => in_t = false,
+                "w:p" if table_depth == 0 => {
                     if matches!(style.as_deref(), Some("Heading1" | "Heading2")) {
                         cur.headings.push(text.clone());
                     }
                 }
-                b"w:sectPr" => {
+                "w:sectPr" => {
                     in_sect = false;
                     out.push(std::mem::take(&mut cur));
                 }
-                b"w:tr" if table_depth == 1 => {
+                "w:tr" if table_depth == 1 => {
                     if let Some(n) = header_rows.last_mut() {
                         if row_is_header && counting {
                             *n += 1;
@@ -164,7 +162,7 @@ fn sections(document: &str) -> (Vec<Section>, Vec<usize>) {
                         }
                     }
                 }
-                b"w:tbl" => table_depth -= 1,
+                "w:tbl" => table_depth -= 1,
                 _ => {}
             },
             _ => {}

@@ -8,7 +8,6 @@ use crate::write::WriteError;
 use docx_rs::XMLDocx;
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 use quick_xml::{Reader, Writer};
-use quick_xml_041 as quick_xml;
 use std::io::{Cursor, Write};
 
 /// Earliest year a zip entry can carry (the DOS date format starts there).
@@ -37,7 +36,7 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
         let ev = reader.read_event().map_err(xml_error)?;
         match &ev {
             Event::Eof => break,
-            Event::Start(e) if e.name().as_ref() == b"w:tbl" => {
+            Event::Start(e) if e.name().as_ref() == "w:tbl" => {
                 let index = if tables.is_empty() {
                     next_table += 1;
                     Some(next_table - 1)
@@ -46,10 +45,10 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
                 };
                 tables.push((index, 0));
             }
-            Event::End(e) if e.name().as_ref() == b"w:tbl" => {
+            Event::End(e) if e.name().as_ref() == "w:tbl" => {
                 tables.pop();
             }
-            Event::Start(e) if e.name().as_ref() == b"w:tr" => {
+            Event::Start(e) if e.name().as_ref() == "w:tr" => {
                 if let Some((index, rows)) = tables.last_mut() {
                     pending = index
                         .and_then(|i| header_rows.get(i))
@@ -60,14 +59,14 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
             _ => {}
         }
         match ev {
-            Event::Start(e) if pending && e.name().as_ref() == b"w:trPr" => {
+            Event::Start(e) if pending && e.name().as_ref() == "w:trPr" => {
                 writer.write_event(Event::Start(e)).map_err(xml_error)?;
                 writer
                     .write_event(Event::Empty(header.borrow()))
                     .map_err(xml_error)?;
                 pending = false;
             }
-            Event::Empty(e) if pending && e.name().as_ref() == b"w:trPr" => {
+            Event::Empty(e) if pending && e.name().as_ref() == "w:trPr" => {
                 let open = BytesStart::new("w:trPr").with_attributes(e.attributes().flatten());
                 writer.write_event(Event::Start(open)).map_err(xml_error)?;
                 writer
@@ -78,9 +77,7 @@ pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8
                     .map_err(xml_error)?;
                 pending = false;
             }
-            Event::Start(ref e) | Event::Empty(ref e)
-                if pending && e.name().as_ref() == b"w:tc" =>
-            {
+            Event::Start(ref e) | Event::Empty(ref e) if pending && e.name().as_ref() == "w:tc" => {
                 // A row without properties: give it some.
                 writer
                     .write_event(Event::Start(BytesStart::new("w:trPr")))

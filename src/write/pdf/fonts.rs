@@ -8,7 +8,7 @@
 //! this character, and how wide is it — without exposing printpdf types.
 
 use crate::profile::{FontFace, FontSpec, Fonts};
-use printpdf::{AzulParsedFont, ParsedFont};
+use printpdf::ParsedFont;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -134,15 +134,12 @@ pub struct Face {
 
 impl Face {
     fn parse(bytes: Vec<u8>, label: &str, resource_id: &str) -> Result<Face, FontError> {
-        let shared = Arc::new(rust_fontconfig::FontBytes::Owned(Arc::from(bytes)));
         let mut warnings = Vec::new();
-        let parsed =
-            AzulParsedFont::from_bytes_shared(shared, 0, &mut warnings).ok_or_else(|| {
-                FontError::Parse {
-                    name: label.to_string(),
-                }
+        let font =
+            ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| FontError::Parse {
+                name: label.to_string(),
             })?;
-        let font = ParsedFont::from_azul(parsed);
+        drop(bytes);
         let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
         Ok(Face {
             label: label.to_string(),

@@ -1,0 +1,132 @@
+//! Paragraph and character styles of styles.xml: what they say about
+//! alignment, bold, size, hidden text and heading level, through their
+//! basedOn chains.
+
+use super::xml::{attr, int_val, jc_align, local, on_off, val};
+use crate::model::Align;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use std::collections::HashMap;
+
+#[derive(Debug, Default, Clone)]
+pub(super) struct StyleDef {
+    name: String,
+    based_on: Option<String>,
+    pub(super) align: Option<Align>,
+    pub(super) bold: Option<bool>,
+    pub(super) size_half_pt: Option<i64>,
+    outline: Option<i64>,
+    /// Hidden text (w:vanish in the style's run properties).
+    pub(super) vanish: Option<bool>,
+}
+
+/// Paragraph and character styles: what they say about alignment, bold,
+/// size and heading level.
+#[derive(Debug, Default)]
+pub(super) struct Styles {
+    map: HashMap<String, StyleDef>,
+    pub(super) default_paragraph: Option<String>,
+}
+
+/// Longest basedOn chain we follow (cycles end there too).
+const MAX_STYLE_CHAIN: usize = 16;
+
+impl Styles {
+    pub(super) fn parse(xml: &str) -> Result<Styles, String> {
+        let mut styles = Styles::default();
+        let mut reader = Reader::from_reader(xml.as_bytes());
+        let mut current: Option<(String, StyleDef)> = None;
+        let mut in_ppr = false;
+        let mut in_rpr = false;
+        loop {
+            let ev = reader.read_event().map_err(|e| e.to_string())?;
+            let is_start = matches!(ev, Event::Start(_));
+            match ev {
+                Event::Start(e) | Event::Empty(e) => match local(&e) {
+                    "style" => {
+                        let id = attr(&e, "styleId").unwrap_or_default();
+                        let para = attr(&e, "type").as_deref() == Some("paragraph");
+                        if para && attr(&e, "default").is_some_and(|v| v == "1" || v == "true") {
+                            styles.default_paragraph = Some(id.clone());
+                        }
+                        if is_start {
+                            current = Some((id, StyleDef::default()));
+                        }
+                    }
+                    "pPr" if is_start => in_ppr = true,
+                    "rPr" if is_start => in_rpr = true,
+                    "pPrChange" | "rPrChange" if is_start => {
+                        reader
+                            .read_to_end(e.name())
+                            .map_err(|err| err.to_string())?;
+                    }
+                    name => {
+                        if let Some((_, def)) = current.as_mut() {
+                            match name {
+                                "name" => def.name = val(&e).unwrap_or_default(),
+                                "basedOn" => def.based_on = val(&e),
+                                "jc" if in_ppr => def.align = val(&e).map(|v| jc_align(&v)),
+                                "outlineLvl" if in_ppr => def.outline = int_val(&e, "val"),
+                                "b" if in_rpr => def.bold = Some(on_off(&e)),
+                                "sz" if in_rpr => def.size_half_pt = int_val(&e, "val"),
+                                "vanish" if in_rpr => def.vanish = Some(on_off(&e)),
+                                _ => {}
+                            }
+                        }
+                    }
+                },
+                Event::End(e) => match e.local_name().as_ref() {
+                    "style" => {
+                        if let Some((id, def)) = current.take() {
+                            styles.map.insert(id, def);
+                        }
+                    }
+                    "pPr" => in_ppr = false,
+                    "rPr" => in_rpr = false,
+                    _ => {}
+                },
+                Event::Eof => return Ok(styles),
+                _ => {}
+            }
+        }
+    }
+
+    /// Follows a style and the styles it is based on, first answer wins.
+    pub(super) fn find<T>(
+        &self,
+        id: Option<&str>,
+        get: impl Fn(&StyleDef) -> Option<T>,
+    ) -> Option<T> {
+        let mut id = id?.to_string();
+        for _ in 0..MAX_STYLE_CHAIN {
+            let def = self.map.get(&id)?;
+            if let Some(v) = get(def) {
+                return Some(v);
+            }
+            id = def.based_on.clone()?;
+        }
+        None
+    }
+
+    /// Heading level of a paragraph style: Title and 标题 are 1, "heading N"
+    /// is N, an outline level L is L + 1.
+    pub(super) fn heading(&self, id: Option<&str>) -> Option<u8> {
+        self.find(id, |d| {
+            let name = d.name.to_lowercase();
+            if name == "title" || name == "标题" {
+                return Some(1);
+            }
+            for prefix in ["heading ", "标题 "] {
+                if let Some(n) = name
+                    .strip_prefix(prefix)
+                    .and_then(|n| n.trim().parse().ok())
+                {
+                    return Some(n);
+                }
+            }
+            d.outline
+                .filter(|l| (0..9).contains(l))
+                .map(|l| l as u8 + 1)
+        })
+    }
+}
