@@ -394,16 +394,22 @@ enum Input {
 }
 
 /// Looks at an input before anything is read: a path that does not exist
-/// is a usage mistake (exit 2) in our words.
-fn look_at(path: &Path) -> anyhow::Result<Input> {
-    if path.as_os_str() == "-" {
+/// is a usage mistake (exit 2) in our words. `-` is standard input where
+/// `stdin` says the command reads it.
+fn look_at(path: &Path, stdin: bool) -> anyhow::Result<Input> {
+    if stdin && path.as_os_str() == "-" {
         return Ok(Input::Stdin);
     }
+    let hint = if stdin {
+        "check the path; \"-\" reads standard input"
+    } else {
+        "check the path"
+    };
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Ok(Input::Folder),
         Ok(_) => Ok(Input::File),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => usage(format!(
-            "{}: no such file or folder (check the path; \"-\" reads standard input)",
+            "{}: no such file or folder ({hint})",
             path.display()
         )),
         // Other refusals (permissions …) are the file's error when it is read.
@@ -454,7 +460,7 @@ fn read_input(file: &Path, options: &ReadOptions) -> Result<gongkai::Document, g
 }
 
 fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
-    if let Input::Folder = look_at(file)? {
+    if let Input::Folder = look_at(file, true)? {
         return usage(format!(
             "{}: is a folder; inspect reads one file (`gongkai check {}` checks a department folder)",
             file.display(),
@@ -643,7 +649,7 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let (Some(root), Some(out)) = (args.root, args.out) else {
         return usage("batch needs ROOT and --out");
     };
-    match look_at(&root)? {
+    match look_at(&root, false)? {
         Input::Folder => {}
         Input::Stdin | Input::File => {
             return usage(format!(
@@ -733,7 +739,7 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
 }
 
 fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
-    if let Input::File | Input::Stdin = look_at(&args.folder)? {
+    if let Input::File | Input::Stdin = look_at(&args.folder, false)? {
         let workbook = args.folder.extension().is_some_and(|e| {
             WORKBOOK_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
         });
@@ -842,7 +848,7 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     stdin_once(&args.files)?;
     let mut kinds = Vec::with_capacity(args.files.len());
     for file in &args.files {
-        kinds.push(look_at(file)?);
+        kinds.push(look_at(file, true)?);
     }
     let profile = load_profile(args.template.as_deref(), false)?;
     let config = &profile.checks;
@@ -970,7 +976,7 @@ fn select_formats(
 fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     stdin_once(&args.files)?;
     for file in &args.files {
-        if let Input::Folder = look_at(file)? {
+        if let Input::Folder = look_at(file, true)? {
             return usage(format!(
                 "{}: is a folder; convert converts files (use `gongkai batch {} --out DIR` for a tree of folders, \
                  or `gongkai book {} --out DIR` for one department's book)",
