@@ -209,6 +209,10 @@ pub struct Manifest {
 
 /// Receives progress; the CLI shows a bar or lines.
 pub trait Progress: Sync {
+    /// The inputs of this run (of this shard), by their manifest paths, in
+    /// the order of the walk; called before [`Progress::start`]. Workers
+    /// finish them in any order: this is the order to show them in.
+    fn inputs(&self, _paths: &[&str]) {}
     /// The number of inputs to look at is known.
     fn start(&self, total: usize);
     /// One input is done.
@@ -526,30 +530,30 @@ fn convert_inner(
     let options = RenderOptions::default()
         .with_profile(opts.profile.clone())
         .dated_for(&doc);
-    let converted = crate::convert(doc, &opts.formats, &options).map_err(|e| e.to_string())?;
+    let dir = opts.out.join(stem.parent().unwrap_or(Path::new("")));
+    let plan = crate::pipeline::Plan {
+        formats: &opts.formats,
+        strict: None,
+        dir: &dir,
+        inputs: &[],
+    };
+    let name = stem.file_name().unwrap_or_default().to_os_string();
+    let published = crate::pipeline::publish(doc, &opts.profile, &plan, |_| (options, name));
+    let checked = published.checked;
     record.warnings.extend(
-        converted
+        checked
             .findings
             .iter()
             .map(crate::check::Finding::to_warning),
     );
-    record.warnings.extend(converted.disclosure);
-    for (format, out) in converted.outputs {
+    record.warnings.extend(checked.disclosure);
+    for out in published.written.map_err(|e| e.to_string())? {
         record.warnings.extend(out.warnings);
-        let name = crate::output_file_name(stem.file_name().unwrap_or_default(), format);
-        let rel_path = stem.with_file_name(name);
-        let rel = rel_string(&rel_path);
-        let target = opts.out.join(&rel_path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        crate::write_atomic(&target, &out.bytes)
-            .map_err(|e| format!("{}: {e}", target.display()))?;
         record.outputs.push(OutputRecord {
-            path: rel,
-            format: format.name().to_string(),
-            sha256: crate::sha256_hex(&out.bytes),
-            size: out.bytes.len() as u64,
+            path: rel_string(&stem.with_file_name(&out.file_name)),
+            format: out.format.name().to_string(),
+            sha256: out.sha256,
+            size: out.size,
         });
     }
     record.status = Status::Converted;
@@ -593,6 +597,7 @@ pub fn run(opts: &BatchOptions, progress: &dyn Progress) -> Result<Outcome, Batc
         .as_ref()
         .map(|m| m.files.iter().map(|f| (f.path.as_str(), f)).collect())
         .unwrap_or_default();
+    progress.inputs(&mine.iter().map(|c| c.rel.as_str()).collect::<Vec<_>>());
     progress.start(mine.len());
     let one = |c: &&Candidate| {
         let stem = stems

@@ -31,6 +31,7 @@ pub(crate) mod inputs;
 pub mod limits;
 pub mod model;
 pub mod normalize;
+pub mod pipeline;
 pub mod plausible;
 pub mod profile;
 pub mod read;
@@ -344,29 +345,52 @@ pub struct Converted {
     pub outputs: Vec<(OutputFormat, Rendered)>,
 }
 
-/// The per-document pipeline every command shares: apply the disclosure
-/// policy of the profile (hidden content, internal columns, personal
-/// data), check the numbers of what is published, render each format.
+/// The per-document pipeline as a library call, without writing: apply
+/// the disclosure policy of the profile (hidden content, internal columns,
+/// personal data), check the numbers of what is published, render each
+/// format. [`pipeline::publish`] also writes, and fails on `--strict`
+/// before rendering.
 pub fn convert(
-    mut doc: Document,
+    doc: Document,
     formats: &[OutputFormat],
     options: &RenderOptions,
 ) -> Result<Converted, ConvertError> {
-    let notices = check::hidden_notices(&doc);
-    let mut disclosure = disclose::apply(&mut doc, &options.profile.disclosure);
-    disclosure.extend(notices);
-    let findings = check::check_with(&doc, &options.profile.checks);
-    let mut outputs = Vec::with_capacity(formats.len());
-    for &format in formats {
-        let rendered =
-            render(&doc, format, options).map_err(|source| ConvertError { format, source })?;
-        outputs.push((format, rendered));
-    }
+    let checked = pipeline::prepare(doc, &options.profile);
+    let outputs = checked
+        .render(formats, options)
+        .map_err(|(format, source)| ConvertError { format, source })?;
     Ok(Converted {
-        doc,
-        findings,
-        disclosure,
+        doc: checked.item,
+        findings: checked.findings,
+        disclosure: checked.disclosure,
         outputs,
+    })
+}
+
+/// Reads a table file from standard input, at most the input size limit
+/// (a stream has no size to check first); named `stdin` in provenance and
+/// messages, its format found from the content (or `from`).
+pub fn read_stdin(options: &ReadOptions) -> Result<Document, Error> {
+    let most = options.limits.input_bytes;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin(), most.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|source| Error::Io {
+        path: "stdin".into(),
+        source,
+    })?;
+    options
+        .limits
+        .check_u64(limits::Limit::InputBytes, bytes.len() as u64)
+        .map_err(|e| Error::Read {
+            path: "stdin".into(),
+            source: e.into(),
+        })?;
+    read_bytes(&bytes, "stdin", options).map_err(|source| Error::Read {
+        path: "stdin".into(),
+        source,
     })
 }
 

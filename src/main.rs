@@ -1,9 +1,13 @@
-//! The `gongkai` command line: parses flags, calls the library, sets the
-//! exit code (0 success, 1 a file failed, 2 usage).
+//! The `gongkai` command line: parses flags, calls the library, prints,
+//! sets the exit code (0 success, 1 a file failed, 2 usage). Every error
+//! is one line, `gongkai: error: FILE: …`; the pipeline itself is the
+//! library's ([`gongkai::pipeline`]).
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use gongkai::model::Format;
+use gongkai::pipeline::{PipelineError, Plan};
 use gongkai::{OutputFormat, ReadOptions, RenderOptions};
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,13 +17,22 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "gongkai", version, about, long_about = None)]
 struct Cli {
+    /// Print only errors and warnings: no lines for what was written, no
+    /// progress, no summary.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: in `batch`, every warning of every file (otherwise
+    /// only counted; all of them are in manifest.json).
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Convert table files into the output formats.
+    /// Convert table files into the output formats ("-" reads standard
+    /// input).
     Convert(ConvertArgs),
     /// Print the model of one file as JSON ("-" reads standard input).
     Inspect {
@@ -35,17 +48,33 @@ enum Command {
     /// from its folder (table files plus chapters written as Markdown) or
     /// from one workbook holding the whole book (封面, 目录, prose sheets).
     Book(BookArgs),
-    /// Check table files, and department folders as whole books: sums,
-    /// identities, totals between tables, required tables and chapters,
-    /// years, units and the prose against the tables.
+    /// Check table files ("-" reads standard input), and department folders
+    /// as whole books: sums, identities, totals between tables, required
+    /// tables and chapters, years, units and the prose against the tables.
     Check(CheckArgs),
     /// Print the JSON Schema of the model.
     Schema,
+    /// Print a completion script for a shell (bash, elvish, fish,
+    /// powershell, zsh), e.g. `gongkai completions bash >
+    /// ~/.local/share/bash-completion/completions/gongkai`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `gongkai man > gongkai.1`.
+    Man,
 }
+
+/// What `book FILE` takes as a workbook holding a whole book.
+const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
+
+/// Accepted `--from` names, for help and errors.
+const INPUT_FORMATS: &str = "text (txt, tsv), csv, fixed (fixed-width, aligned), markdown (md), json, xlsx, xlsm, xlsb, xls, ods, docx";
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Input files, or department folders (checked as books).
+    /// Input files ("-" for standard input), or department folders (checked
+    /// as books).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Fail on findings: `--strict` on errors, `--strict=warning` also on
@@ -57,7 +86,7 @@ struct CheckArgs {
     format: String,
     /// Profile whose `[checks]` table switches rules off or changes their
     /// severity: a bundled name or a .toml file.
-    #[arg(long, short)]
+    #[arg(long)]
     template: Option<String>,
     #[command(flatten)]
     input: InputArgs,
@@ -65,14 +94,14 @@ struct CheckArgs {
 
 #[derive(Args)]
 struct InputArgs {
-    /// Read the input as this format, whatever its name and content say
-    /// (text, csv, fixed, markdown, json, xlsx, xls, ods, docx).
-    #[arg(long, value_parser = parse_format)]
+    /// Read the input as this format, whatever its name and content say:
+    /// text (txt, tsv), csv, fixed (fixed-width, aligned), markdown (md),
+    /// json, xlsx, xlsm, xlsb, xls, ods or docx.
+    #[arg(long, short, value_parser = parse_format)]
     from: Option<Format>,
     #[command(flatten)]
     limits: LimitArgs,
 }
-
 #[derive(Args, Clone, Default)]
 struct LimitArgs {
     /// Raise (or lower) limits: key=value,... e.g. rows=200000,pages=10000
@@ -103,7 +132,7 @@ fn parse_limits(s: &str) -> Result<String, String> {
 
 #[derive(Args)]
 struct ConvertArgs {
-    /// Input files.
+    /// Input files ("-" for standard input).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Output folder (created if missing).
@@ -111,15 +140,16 @@ struct ConvertArgs {
     out: PathBuf,
     /// Output formats, comma-separated: pdf, pdfa (PDF/A-2u), ofd, docx, md,
     /// json (default: pdf, docx, md and json).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, short, value_delimiter = ',')]
     to: Vec<OutputFormat>,
     #[command(flatten)]
     input: InputArgs,
     /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
-    #[arg(long, short)]
+    #[arg(long)]
     template: Option<String>,
-    /// Fail on findings (the file is not written, exit 1): `--strict` on errors, `--strict=warning` also on
-    /// warnings, `--strict=notice` on any finding.
+    /// Fail on findings (nothing is rendered or written, exit 1): `--strict`
+    /// on errors, `--strict=warning` also on warnings, `--strict=notice` on
+    /// any finding.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "error", value_name = "LEVEL")]
     strict: Option<gongkai::check::Severity>,
     /// Keep hidden rows, columns, sheets and Word text, and internal
@@ -127,9 +157,6 @@ struct ConvertArgs {
     /// JSON keeps the `hidden` flags. Same as `[disclosure] hidden = "keep"`.
     #[arg(long)]
     keep_hidden: bool,
-    /// Print nothing but errors and warnings.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 #[derive(Args)]
@@ -142,7 +169,7 @@ struct BatchArgs {
     out: Option<PathBuf>,
     /// Output formats, comma-separated: pdf, pdfa (PDF/A-2u), ofd, docx, md,
     /// json (default: pdf, docx, md and json).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, short, value_delimiter = ',')]
     to: Vec<OutputFormat>,
     /// Worker threads (default: one per core).
     #[arg(long, short, value_parser = parse_jobs)]
@@ -158,11 +185,8 @@ struct BatchArgs {
     #[command(flatten)]
     limits: LimitArgs,
     /// Rendering profile: a bundled name (default, gbt9704) or a .toml file.
-    #[arg(long, short)]
+    #[arg(long)]
     template: Option<String>,
-    /// Print only failures and the summary.
-    #[arg(long, short)]
-    quiet: bool,
     /// Keep hidden rows, columns, sheets and Word text, and internal
     /// columns, in the outputs (an archive copy, never a public one); the
     /// JSON keeps the `hidden` flags. Same as `[disclosure] hidden = "keep"`.
@@ -176,22 +200,24 @@ struct BatchArgs {
 
 #[derive(Args)]
 struct BookArgs {
-    /// The department folder, or a workbook holding the whole book.
+    /// The department folder, or a workbook (.xlsx, .xlsm, .xlsb, .xls,
+    /// .ods) holding the whole book.
     folder: PathBuf,
     /// Output folder.
     #[arg(long, short)]
     out: PathBuf,
     /// Output formats, comma-separated: pdf, pdfa (PDF/A-2u), ofd, docx, md
     /// (default: pdf, docx and md).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, short, value_delimiter = ',')]
     to: Vec<OutputFormat>,
     /// Rendering profile: a bundled name (default, gbt9704, shanghai) or a
     /// .toml file.
-    #[arg(long, short)]
+    #[arg(long)]
     template: Option<String>,
-    /// Fail on findings and on text left from a template (nothing written,
-    /// exit 1): `--strict` on errors, `--strict=warning` also on warnings,
-    /// `--strict=notice` on any finding.
+    /// Fail on findings and on text left from a template (nothing is
+    /// rendered or written, exit 1): `--strict` on errors,
+    /// `--strict=warning` also on warnings, `--strict=notice` on any
+    /// finding.
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "error", value_name = "LEVEL")]
     strict: Option<gongkai::check::Severity>,
     #[command(flatten)]
@@ -242,9 +268,42 @@ fn parse_format(s: &str) -> Result<Format, String> {
         "xls" => Format::Xls,
         "ods" => Format::Ods,
         "docx" => Format::Docx,
-        other => return Err(format!("unknown input format '{other}'")),
+        other => {
+            return Err(format!(
+                "unknown input format '{other}' (accepted: {INPUT_FORMATS})"
+            ));
+        }
     };
     Ok(f)
+}
+
+/// A mistake in how gongkai was called (exit 2), with a hint.
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// Returns a usage mistake from the command.
+fn usage<T>(message: impl Into<String>) -> anyhow::Result<T> {
+    Err(Usage(message.into()).into())
+}
+
+/// How much to print, from the global flags.
+#[derive(Debug, Clone, Copy)]
+struct Ui {
+    quiet: bool,
+    verbose: bool,
+}
+
+/// Prints an error in the one form every command uses.
+fn error(message: impl std::fmt::Display) {
+    eprintln!("gongkai: error: {message}");
 }
 
 fn main() -> ExitCode {
@@ -252,8 +311,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match std::panic::catch_unwind(|| dispatch(cli)) {
         Ok(Ok(code)) => code,
+        Ok(Err(e)) if e.is::<Usage>() => {
+            error(e);
+            ExitCode::from(2)
+        }
         Ok(Err(e)) => {
-            eprintln!("{}", gongkai::error::report(e.as_ref()));
+            error(format!("{e:#}"));
             ExitCode::from(1)
         }
         Err(_) => {
@@ -298,17 +361,70 @@ fn quiet_panics() {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ui = Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     match cli.command {
-        Command::Convert(args) => convert(args),
+        Command::Convert(args) => convert(args, ui),
         Command::Inspect { file, input } => inspect(&file, &input),
-        Command::Batch(args) => batch(args),
-        Command::Book(args) => book(args),
-        Command::Check(args) => check(&args),
+        Command::Batch(args) => batch(args, ui),
+        Command::Book(args) => book(args, ui),
+        Command::Check(args) => check(&args, ui),
         Command::Schema => {
             let schema = schemars::schema_for!(gongkai::Document);
             print_stdout(&(serde_json::to_string_pretty(&schema)? + "\n"))
         }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "gongkai", &mut script);
+            print_stdout(&String::from_utf8_lossy(&script))
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            print_stdout(&String::from_utf8_lossy(&page))
+        }
     }
+}
+
+/// What an input path is, for the usage checks.
+enum Input {
+    Stdin,
+    File,
+    Folder,
+}
+
+/// Looks at an input before anything is read: a path that does not exist
+/// is a usage mistake (exit 2) in our words. `-` is standard input where
+/// `stdin` says the command reads it.
+fn look_at(path: &Path, stdin: bool) -> anyhow::Result<Input> {
+    if stdin && path.as_os_str() == "-" {
+        return Ok(Input::Stdin);
+    }
+    let hint = if stdin {
+        "check the path; \"-\" reads standard input"
+    } else {
+        "check the path"
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Ok(Input::Folder),
+        Ok(_) => Ok(Input::File),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => usage(format!(
+            "{}: no such file or folder ({hint})",
+            path.display()
+        )),
+        // Other refusals (permissions …) are the file's error when it is read.
+        Err(_) => Ok(Input::File),
+    }
+}
+
+/// Standard input given more than once.
+fn stdin_once(files: &[PathBuf]) -> anyhow::Result<()> {
+    if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        return usage("\"-\" (standard input) is given more than once; it can be read once");
+    }
+    Ok(())
 }
 
 /// The profile named (or the default); `keep_hidden` (`--keep-hidden`)
@@ -335,19 +451,25 @@ fn read_options(input: &InputArgs) -> ReadOptions {
     }
 }
 
-/// Writes to standard output; a closed pipe (`| head`) is not an error.
-fn print_stdout(s: &str) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(e.into()),
+/// Reads one input; `-` is standard input (format from the content, named
+/// `stdin` in outputs and messages).
+fn read_input(file: &Path, options: &ReadOptions) -> Result<gongkai::Document, gongkai::Error> {
+    if file.as_os_str() == "-" {
+        gongkai::read_stdin(options)
+    } else {
+        gongkai::read_path(file, options)
     }
 }
 
 fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
-    let result = read_input(file, &read_options(input));
-    match result {
+    if let Input::Folder = look_at(file, true)? {
+        return usage(format!(
+            "{}: is a folder; inspect reads one file (`gongkai check {}` checks a department folder)",
+            file.display(),
+            file.display()
+        ));
+    }
+    match read_input(file, &read_options(input)) {
         Ok(doc) => {
             for w in &doc.warnings {
                 eprintln!("{}: warning: {w}", file.display());
@@ -361,15 +483,83 @@ fn inspect(file: &Path, input: &InputArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Lines of batch progress waiting for their turn: off a terminal they are
+/// printed in the order of the inputs, whichever worker finishes first.
+#[derive(Default)]
+struct Ordered {
+    /// Each input's place in the order.
+    place: std::collections::BTreeMap<String, usize>,
+    /// Finished inputs not yet printed, by place: (to stderr, line).
+    waiting: std::collections::BTreeMap<usize, Vec<(bool, String)>>,
+    /// The next place to print.
+    next: usize,
+}
+
 /// Shows batch progress: a bar on a terminal, plain lines otherwise.
 struct BatchProgress {
     bar: Option<indicatif::ProgressBar>,
-    quiet: bool,
-    done: std::sync::atomic::AtomicUsize,
+    ui: Ui,
     total: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+    ordered: std::sync::Mutex<Ordered>,
+}
+
+impl BatchProgress {
+    /// The lines for one finished input: (to stderr, line).
+    fn lines(&self, n: usize, r: &gongkai::batch::FileRecord) -> Vec<(bool, String)> {
+        use gongkai::batch::Status;
+        let total = self.total.load(std::sync::atomic::Ordering::Relaxed);
+        let mut lines = Vec::new();
+        match r.status {
+            Status::Failed => lines.push((
+                true,
+                format!(
+                    "gongkai: error: {}: {}",
+                    r.path,
+                    r.error.as_deref().unwrap_or("")
+                ),
+            )),
+            _ if self.ui.quiet => {}
+            Status::Skipped => lines.push((
+                false,
+                format!(
+                    "[{n}/{total}] {}: skipped: {}",
+                    r.path,
+                    r.reason.as_deref().unwrap_or("")
+                ),
+            )),
+            Status::Converted => lines.push((
+                false,
+                format!(
+                    "[{n}/{total}] {}: converted ({} warning(s))",
+                    r.path,
+                    r.warnings.len()
+                ),
+            )),
+            Status::Unchanged => {
+                lines.push((false, format!("[{n}/{total}] {}: unchanged", r.path)))
+            }
+        }
+        if self.ui.verbose {
+            for w in &r.warnings {
+                lines.push((true, format!("{}: warning: {w}", r.path)));
+            }
+        }
+        lines
+    }
 }
 
 impl gongkai::batch::Progress for BatchProgress {
+    fn inputs(&self, paths: &[&str]) {
+        if let Ok(mut o) = self.ordered.lock() {
+            o.place = paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.to_string(), i))
+                .collect();
+        }
+    }
+
     fn start(&self, total: usize) {
         self.total
             .store(total, std::sync::atomic::Ordering::Relaxed);
@@ -379,33 +569,58 @@ impl gongkai::batch::Progress for BatchProgress {
     }
 
     fn file_done(&self, r: &gongkai::batch::FileRecord) {
-        use gongkai::batch::Status;
-        let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        let total = self.total.load(std::sync::atomic::Ordering::Relaxed);
-        let line = match r.status {
-            Status::Failed => format!("{}: failed: {}", r.path, r.error.as_deref().unwrap_or("")),
-            Status::Skipped => {
-                format!("{}: skipped: {}", r.path, r.reason.as_deref().unwrap_or(""))
+        if let Some(bar) = &self.bar {
+            let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            // On a terminal: failures and warnings above the bar, as they come.
+            for (_, line) in self.lines(n, r).into_iter().filter(|(err, _)| *err) {
+                bar.println(line);
             }
-            Status::Converted => format!("{}: converted ({} warning(s))", r.path, r.warnings.len()),
-            Status::Unchanged => format!("{}: unchanged", r.path),
+            bar.set_message(r.path.clone());
+            bar.inc(1);
+            return;
+        }
+        let Ok(mut o) = self.ordered.lock() else {
+            return;
         };
-        match &self.bar {
-            Some(bar) => {
-                if r.status == Status::Failed {
-                    bar.println(&line);
-                }
-                bar.set_message(r.path.clone());
-                bar.inc(1);
-            }
-            None if r.status == Status::Failed => eprintln!("[{n}/{total}] {line}"),
-            None if !self.quiet => println!("[{n}/{total}] {line}"),
-            None => {}
+        let Some(&place) = o.place.get(&r.path) else {
+            let n = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            print_lines(self.lines(n, r));
+            return;
+        };
+        let lines = self.lines(place + 1, r);
+        o.waiting.insert(place, lines);
+        while let Some(lines) = {
+            let next = o.next;
+            o.waiting.remove(&next)
+        } {
+            o.next += 1;
+            print_lines(lines);
         }
     }
 }
 
-fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
+/// Prints progress lines, each to stdout or stderr.
+fn print_lines(lines: Vec<(bool, String)>) {
+    for (err, line) in lines {
+        if err {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
+}
+
+/// The bar's rate: files a second, to one decimal below 10, whole above.
+fn rate(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let per_sec = state.per_sec();
+    let _ = if per_sec < 10.0 {
+        write!(w, "{per_sec:.1} files/s")
+    } else {
+        write!(w, "{per_sec:.0} files/s")
+    };
+}
+
+fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     use std::io::IsTerminal;
     if let Some(out) = &args.merge_manifests {
         let outcome = match gongkai::batch::merge_manifests(out) {
@@ -416,15 +631,17 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
             }
         };
         let c = outcome.manifest.summary;
-        println!(
-            "merged {} file(s) into {}: converted {}, unchanged {}, skipped {}, failed {}",
-            outcome.manifest.files.len(),
-            outcome.manifest_path.display(),
-            c.converted,
-            c.unchanged,
-            c.skipped,
-            c.failed
-        );
+        if !ui.quiet {
+            println!(
+                "merged {} file(s) into {}: converted {}, unchanged {}, skipped {}, failed {}",
+                outcome.manifest.files.len(),
+                outcome.manifest_path.display(),
+                c.converted,
+                c.unchanged,
+                c.skipped,
+                c.failed
+            );
+        }
         return Ok(if c.failed > 0 {
             ExitCode::from(1)
         } else {
@@ -432,28 +649,26 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let (Some(root), Some(out)) = (args.root, args.out) else {
-        eprintln!("gongkai: batch needs ROOT and --out");
-        return Ok(ExitCode::from(2));
+        return usage("batch needs ROOT and --out");
     };
-    if let Some(code) = repeated_format(&args.to) {
-        return Ok(code);
-    }
-    let formats = match select_formats(&args.to, |_| true) {
-        Ok(f) => f,
-        Err(f) => {
-            eprintln!("gongkai: {f} output is not supported yet");
-            return Ok(ExitCode::from(2));
+    match look_at(&root, false)? {
+        Input::Folder => {}
+        Input::Stdin | Input::File => {
+            return usage(format!(
+                "{}: is not a folder; batch converts a tree of folders (use `gongkai convert {} --out DIR` for one file)",
+                root.display(),
+                root.display()
+            ));
         }
-    };
+    }
+    let formats = select_formats(
+        &args.to,
+        |_| true,
+        "output is not supported yet",
+    )?;
     let template = args.template.clone().unwrap_or_else(|| "default".into());
     let mut profile = load_profile(Some(&template), args.keep_hidden)?;
     profile.limits = args.limits.over(profile.limits);
-    if args.jobs == Some(0) {
-        eprintln!(
-            "gongkai: --jobs 0: a batch needs at least 1 worker (leave --jobs out for one per core)"
-        );
-        return Ok(ExitCode::from(2));
-    }
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -468,34 +683,33 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
         template,
         profile,
     };
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+    let bar = (!ui.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} files  {per_sec}  {wide_msg}",
+            "{bar:30} {pos}/{len} files  {rate}  eta {eta}  {wide_msg}",
         ) {
-            bar.set_style(style);
+            bar.set_style(style.with_key("rate", rate));
         }
         bar
     });
     let progress = BatchProgress {
         bar,
-        quiet: args.quiet,
-        done: Default::default(),
+        ui,
         total: Default::default(),
+        done: Default::default(),
+        ordered: Default::default(),
     };
-    let outcome = match gongkai::batch::run(&options, &progress) {
+    let result = gongkai::batch::run(&options, &progress);
+    if let Some(bar) = &progress.bar {
+        bar.finish_and_clear();
+    }
+    let outcome = match result {
         Ok(o) => o,
         Err(e) => {
-            if let Some(bar) = &progress.bar {
-                bar.finish_and_clear();
-            }
             eprintln!("{}", gongkai::error::report(&e));
             return Ok(ExitCode::from(1));
         }
     };
-    if let Some(bar) = &progress.bar {
-        bar.finish_and_clear();
-    }
     let c = outcome.manifest.summary;
     let files = outcome.manifest.files.len();
     let rate = if outcome.seconds > 0.0 {
@@ -503,7 +717,8 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
     } else {
         0.0
     };
-    if c.converted == 0 && c.failed == 0 && c.unchanged > 0 {
+    if ui.quiet {
+    } else if c.converted == 0 && c.failed == 0 && c.unchanged > 0 {
         println!(
             "nothing to convert: {} input(s) unchanged since the last run, {} skipped ({:.2} s)",
             c.unchanged, c.skipped, outcome.seconds
@@ -515,7 +730,9 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
             c.converted, c.unchanged, c.skipped, c.failed, c.warnings, outcome.seconds
         );
     }
-    println!("manifest: {}", outcome.manifest_path.display());
+    if !ui.quiet {
+        println!("manifest: {}", outcome.manifest_path.display());
+    }
     Ok(if c.failed > 0 {
         ExitCode::from(1)
     } else {
@@ -523,18 +740,27 @@ fn batch(args: BatchArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
-    let profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
-    if let Some(code) = repeated_format(&args.to) {
-        return Ok(code);
-    }
-    let formats = match select_formats(&args.to, gongkai::write::writes_book) {
-        Ok(f) => f,
-        Err(f) => {
-            eprintln!("gongkai: the book is not written as {f}");
-            return Ok(ExitCode::from(2));
+fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
+    if let Input::File | Input::Stdin = look_at(&args.folder, false)? {
+        let workbook = args.folder.extension().is_some_and(|e| {
+            WORKBOOK_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
+        });
+        if !workbook {
+            return usage(format!(
+                "{}: is not a folder or a workbook; book makes a department's book from its folder, \
+                 or from one workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) that holds it \
+                 (use `gongkai convert {} --out DIR` for one file)",
+                args.folder.display(),
+                args.folder.display()
+            ));
         }
-    };
+    }
+    let profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
+    let formats = select_formats(
+        &args.to,
+        gongkai::write::writes_book,
+        "is not a format the book is written in",
+    )?;
     let options = gongkai::book::BookOptions {
         created: gongkai::time::source_date_epoch(),
         limits: args.limits.over(profile.limits),
@@ -542,7 +768,7 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
         table_order: profile.book.table_order.clone(),
         ..Default::default()
     };
-    let mut book = match gongkai::book::build(&args.folder, &options) {
+    let book = match gongkai::book::build(&args.folder, &options) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("{}", gongkai::error::report(&e));
@@ -550,117 +776,94 @@ fn book(args: BookArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let folder = args.folder.display().to_string();
-    // Checks see what is published.
-    let disclosure = book.disclose(&profile.disclosure);
-    let findings = gongkai::book::checks::check_with(&book, &profile.checks);
     for w in &book.warnings {
         eprintln!("{folder}: warning: {w}");
     }
-    for f in &findings {
-        eprintln!("{folder}: {}: {f} [{}]", f.severity, f.rule);
+    let plan = Plan {
+        formats: &formats,
+        strict: args.strict,
+        dir: &args.out,
+        inputs: &[],
+    };
+    // Named and dated by the public version (a masked title is not in
+    // the file name).
+    let published = gongkai::pipeline::publish(book, &profile, &plan, |book| {
+        let render_options = RenderOptions::default()
+            .with_profile(profile.clone())
+            .with_created(gongkai::book::epoch(book, &options));
+        (render_options, gongkai::book::file_stem_for(book).into())
+    });
+    report_checked(
+        &folder,
+        &published.checked.findings,
+        &published.checked.disclosure,
+    );
+    report_written(&folder, published.written, ui, |folder, written| {
+        for w in written {
+            println!("{folder} → {}", w.path.display());
+        }
+    })
+}
+
+/// Prints findings and disclosure reports of one input.
+fn report_checked(
+    name: &str,
+    findings: &[gongkai::check::Finding],
+    disclosure: &[gongkai::model::Warning],
+) {
+    for f in findings {
+        eprintln!("{name}: {}: {f} [{}]", f.severity, f.rule);
     }
-    for w in &disclosure {
-        eprintln!("{folder}: warning: {w}");
+    for w in disclosure {
+        eprintln!("{name}: warning: {w}");
     }
-    let unfilled = book
-        .warnings
-        .iter()
-        .filter(|w| w.code == gongkai::book::workbook::UNFILLED)
-        .count();
-    if let Some(level) = args.strict
-        && (gongkai::check::fails(&findings, level) || unfilled > 0)
-    {
-        eprintln!(
-            "{folder}: {} finding(s) at {level} or worse, {unfilled} place(s) left from the template and --strict={level}: not written",
-            findings.iter().filter(|f| f.severity >= level).count()
-        );
-        return Ok(ExitCode::from(1));
-    }
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: cannot create the output folder: {e}",
-            args.out.display()
-        )
-    })?;
-    let render_options = RenderOptions::default()
-        .with_profile(profile)
-        .with_created(gongkai::book::epoch(&book, &options));
-    let mut failed = false;
-    let stem = gongkai::book::file_stem_for(&book);
-    for format in formats {
-        let target = args.out.join(format!("{stem}.{}", format.extension()));
-        let result = gongkai::write::render_book(&book, format, &render_options)
-            .map_err(|source| gongkai::Error::Convert {
-                path: folder.clone(),
-                source: gongkai::ConvertError { format, source },
-            })
-            .and_then(|out| {
+}
+
+/// Prints what was written (unless quiet, by `lines`) and the writers'
+/// warnings, or the error; the exit code.
+fn report_written(
+    name: &str,
+    written: Result<Vec<gongkai::pipeline::Written>, PipelineError>,
+    ui: Ui,
+    lines: impl FnOnce(&str, &[gongkai::pipeline::Written]),
+) -> anyhow::Result<ExitCode> {
+    match written {
+        Ok(written) => {
+            for out in &written {
                 for w in &out.warnings {
-                    eprintln!("{folder}: warning: {format}: {w}");
+                    eprintln!("{name}: warning: {}: {w}", out.format);
                 }
-                gongkai::write_atomic(&target, &out.bytes).map_err(|source| gongkai::Error::Io {
-                    path: target.display().to_string(),
-                    source,
-                })
-            });
-        match result {
-            Ok(()) => println!("{folder} → {}", target.display()),
-            Err(e) => {
-                eprintln!("{}", gongkai::error::report(&e));
-                failed = true;
             }
+            if !ui.quiet && !written.is_empty() {
+                lines(name, &written);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            error(format!("{name}: {e}"));
+            Ok(ExitCode::from(1))
         }
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
-/// Reads one input; `-` is standard input (format from the content, named
-/// `stdin` in outputs and messages).
-fn read_input(file: &Path, options: &ReadOptions) -> Result<gongkai::Document, gongkai::Error> {
-    if file.as_os_str() != "-" {
-        return gongkai::read_path(file, options);
+fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
+    stdin_once(&args.files)?;
+    let mut kinds = Vec::with_capacity(args.files.len());
+    for file in &args.files {
+        kinds.push(look_at(file, true)?);
     }
-    // No more than the limit is read: a stream has no size to check first.
-    let most = options.limits.input_bytes;
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::io::stdin(), most.saturating_add(1)),
-        &mut bytes,
-    )
-    .map_err(|source| gongkai::Error::Io {
-        path: "stdin".into(),
-        source,
-    })?;
-    options
-        .limits
-        .check_u64(gongkai::limits::Limit::InputBytes, bytes.len() as u64)
-        .map_err(|e| gongkai::Error::Read {
-            path: "stdin".into(),
-            source: e.into(),
-        })?;
-    gongkai::read_bytes(&bytes, "stdin", options).map_err(|source| gongkai::Error::Read {
-        path: "stdin".into(),
-        source,
-    })
-}
-
-fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let profile = load_profile(args.template.as_deref(), false)?;
     let config = &profile.checks;
     let mut failed = false;
     let mut all: Vec<(String, gongkai::check::Finding)> = Vec::new();
     let mut ok: Vec<String> = Vec::new();
-    for file in &args.files {
+    for (file, kind) in args.files.iter().zip(kinds) {
         let name = file.display().to_string();
-        let findings = if file.is_dir() {
+        let findings = if let Input::Folder = kind {
             match gongkai::book::build(file, &gongkai::book::BookOptions::default()) {
                 Ok(book) => gongkai::book::checks::check_with(&book, config),
                 Err(e) => {
-                    eprintln!("{}", gongkai::error::report(&e));
+                    error(e);
                     failed = true;
                     continue;
                 }
@@ -688,7 +891,7 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                     gongkai::check::check_with(&doc, config)
                 }
                 Err(e) => {
-                    eprintln!("{}", gongkai::error::report(&e));
+                    error(e);
                     failed = true;
                     continue;
                 }
@@ -724,8 +927,10 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
             for (file, f) in &all {
                 out.push_str(&format!("{file}: {}: {f} [{}]\n", f.severity, f.rule));
             }
-            for file in &ok {
-                out.push_str(&format!("{file}: ok\n"));
+            if !ui.quiet {
+                for file in &ok {
+                    out.push_str(&format!("{file}: ok\n"));
+                }
             }
             out
         }
@@ -738,22 +943,23 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// A usage error (exit 2) when `--to` names a format twice (`--to md,md`).
-fn repeated_format(asked: &[OutputFormat]) -> Option<ExitCode> {
-    let (_, f) = asked
-        .iter()
-        .enumerate()
-        .find(|(i, f)| asked[..*i].contains(f))?;
-    eprintln!("gongkai: --to names {f} more than once; name each format once");
-    Some(ExitCode::from(2))
-}
-
 /// The formats asked for (every one `writes` can write when none is
-/// named), sorted and deduplicated; `Err` names the first it cannot write.
+/// named), sorted; a format named twice, or one `writes` cannot write, is
+/// a usage mistake (`why` says what is wrong with it).
 fn select_formats(
     asked: &[OutputFormat],
     writes: impl Fn(OutputFormat) -> bool,
-) -> Result<Vec<OutputFormat>, OutputFormat> {
+    why: &str,
+) -> anyhow::Result<Vec<OutputFormat>> {
+    if let Some((_, f)) = asked
+        .iter()
+        .enumerate()
+        .find(|(i, f)| asked[..*i].contains(f))
+    {
+        return usage(format!(
+            "--to names {f} more than once; name each format once"
+        ));
+    }
     let mut formats: Vec<OutputFormat> = if asked.is_empty() {
         OutputFormat::ALL
             .into_iter()
@@ -763,30 +969,30 @@ fn select_formats(
         asked.to_vec()
     };
     formats.sort();
-    formats.dedup();
     match formats.iter().find(|f| !writes(**f)) {
-        Some(f) => Err(*f),
+        Some(f) => usage(format!("{f} {why}")),
         None => Ok(formats),
     }
 }
 
-fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
-    if let Some(code) = repeated_format(&args.to) {
-        return Ok(code);
-    }
-    let formats = match select_formats(&args.to, |_| true) {
-        Ok(f) => f,
-        Err(f) => {
-            eprintln!("gongkai: {f} output is not supported yet");
-            return Ok(ExitCode::from(2));
+fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
+    stdin_once(&args.files)?;
+    for file in &args.files {
+        if let Input::Folder = look_at(file, true)? {
+            return usage(format!(
+                "{}: is a folder; convert converts files (use `gongkai batch {} --out DIR` for a tree of folders, \
+                 or `gongkai book {} --out DIR` for one department's book)",
+                file.display(),
+                file.display(),
+                file.display()
+            ));
         }
-    };
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: cannot create the output folder: {e}",
-            args.out.display()
-        )
-    })?;
+    }
+    let formats = select_formats(
+        &args.to,
+        |_| true,
+        "output is not supported yet",
+    )?;
     let names = gongkai::output_stems(&args.files.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     let inputs: Vec<PathBuf> = args
         .files
@@ -798,96 +1004,63 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let options = read_options(&args.input)
         .with_limits(profile.limits)
         .with_keep_hidden(!profile.disclosure.omits_hidden());
+    let plan = Plan {
+        formats: &formats,
+        strict: args.strict,
+        dir: &args.out,
+        inputs: &inputs,
+    };
     let mut failed = false;
-    for (file, stem) in args.files.iter().zip(&names) {
-        let stdin_stem = std::ffi::OsString::from("stdin");
+    for (file, stem) in args.files.iter().zip(names) {
         let stem = if file.as_os_str() == "-" {
-            &stdin_stem
+            OsString::from("stdin")
         } else {
             stem
         };
+        let name = file.display().to_string();
         let doc = match read_input(file, &options) {
             Ok(doc) => doc,
             Err(e) => {
-                eprintln!("{}", gongkai::error::report(&e));
+                error(e);
                 failed = true;
                 continue;
             }
         };
+        for w in &doc.warnings {
+            eprintln!("{name}: warning: {w}");
+        }
+        // Dated by what the source states, hidden parts included.
         let render_options = RenderOptions::default()
             .with_profile(profile.clone())
             .dated_for(&doc);
-        let warnings = doc.warnings.clone();
-        let converted = match gongkai::convert(doc, &formats, &render_options) {
-            Ok(c) => c,
-            Err(source) => {
-                let e = gongkai::Error::Convert {
-                    path: file.display().to_string(),
-                    source,
-                };
-                eprintln!("{}", gongkai::error::report(&e));
-                failed = true;
-                continue;
-            }
-        };
-        for w in &warnings {
-            eprintln!("{}: warning: {w}", file.display());
-        }
-        for f in &converted.findings {
-            eprintln!("{}: {}: {f} [{}]", file.display(), f.severity, f.rule);
-        }
-        for w in &converted.disclosure {
-            eprintln!("{}: warning: {w}", file.display());
-        }
-        if let Some(level) = args.strict
-            && gongkai::check::fails(&converted.findings, level)
-        {
-            eprintln!(
-                "{}: {} finding(s) at {level} or worse and --strict={level}: not written",
-                file.display(),
-                converted
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity >= level)
-                    .count()
-            );
-            failed = true;
-            continue;
-        }
-        let mut written = Vec::new();
-        for (format, out) in &converted.outputs {
-            for w in &out.warnings {
-                eprintln!("{}: warning: {format}: {w}", file.display());
-            }
-            let target = args.out.join(gongkai::output_file_name(stem, *format));
-            if target.canonicalize().is_ok_and(|t| inputs.contains(&t)) {
-                eprintln!(
-                    "{}: not writing {}: it is one of the inputs",
-                    file.display(),
-                    target.display()
-                );
-                failed = true;
-                continue;
-            }
-            match gongkai::write_atomic(&target, &out.bytes) {
-                Ok(()) => written.push(target.display().to_string()),
-                Err(source) => {
-                    let e = gongkai::Error::Io {
-                        path: target.display().to_string(),
-                        source,
-                    };
-                    eprintln!("{}", gongkai::error::report(&e));
-                    failed = true;
-                }
-            }
-        }
-        if !args.quiet && !written.is_empty() {
-            println!("{} → {}", file.display(), written.join(", "));
-        }
+        let published =
+            gongkai::pipeline::publish(doc, &profile, &plan, |_| (render_options, stem));
+        report_checked(
+            &name,
+            &published.checked.findings,
+            &published.checked.disclosure,
+        );
+        let code = report_written(&name, published.written, ui, |name, written| {
+            let paths: Vec<String> = written
+                .iter()
+                .map(|w| w.path.display().to_string())
+                .collect();
+            println!("{name} → {}", paths.join(", "));
+        })?;
+        failed |= code != ExitCode::SUCCESS;
     }
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+fn print_stdout(s: &str) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -495,7 +495,7 @@ pub fn detect(bytes: &[u8], name: &str) -> Result<Format, ReadError> {
     }
     if bytes.starts_with(b"%PDF") {
         return Err(ReadError::Unsupported(
-            "this is a PDF; gongkai writes PDFs but reads the source tables (txt, csv, md, xlsx, xls, docx)"
+            "this is a PDF; gongkai writes PDFs but reads the source tables (txt, tsv, csv, fixed-width text, md, json, xlsx, xlsm, xlsb, xls, ods, docx)"
                 .into(),
         ));
     }
