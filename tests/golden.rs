@@ -86,7 +86,9 @@ fn golden_cases() {
     let mut failures = Vec::new();
     let mut written = 0;
     for dir in &cases {
-        let case = dir.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let case = dir
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         for (file, actual) in outputs(&input_of(dir)) {
             let path = dir.join(file);
             if update {

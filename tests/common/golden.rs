@@ -98,7 +98,8 @@ pub fn pretty_xml(xml: &str) -> String {
             push_line(&mut out, depth, token);
         } else if token.starts_with('<') {
             push_line(&mut out, depth, token);
-            let opens = !token.ends_with("/>") && !token.starts_with("<?") && !token.starts_with("<!");
+            let opens =
+                !token.ends_with("/>") && !token.starts_with("<?") && !token.starts_with("<!");
             if opens {
                 depth += 1;
             }
@@ -157,16 +158,31 @@ pub fn line_diff(expected: &str, actual: &str) -> Option<String> {
         first + 1,
         end_a
     );
-    for (n, l) in e.iter().enumerate().take(first).skip(first.saturating_sub(CONTEXT)) {
+    for (n, l) in e
+        .iter()
+        .enumerate()
+        .take(first)
+        .skip(first.saturating_sub(CONTEXT))
+    {
         let _ = writeln!(out, "  {:>6} | {l}", n + 1);
     }
-    for (n, l) in e.iter().enumerate().take(end_e.min(first + SHOWN)).skip(first) {
+    for (n, l) in e
+        .iter()
+        .enumerate()
+        .take(end_e.min(first + SHOWN))
+        .skip(first)
+    {
         let _ = writeln!(out, "- {:>6} | {l}", n + 1);
     }
     if end_e > first + SHOWN {
         let _ = writeln!(out, "- … {} more", end_e - first - SHOWN);
     }
-    for (n, l) in a.iter().enumerate().take(end_a.min(first + SHOWN)).skip(first) {
+    for (n, l) in a
+        .iter()
+        .enumerate()
+        .take(end_a.min(first + SHOWN))
+        .skip(first)
+    {
         let _ = writeln!(out, "+ {:>6} | {l}", n + 1);
     }
     if end_a > first + SHOWN {
