@@ -143,3 +143,105 @@ fn pretty_xml_puts_each_element_on_its_line() {
         "<?xml version=\"1.0\"?>\n<w:p>\n  <w:r>\n    <w:t xml:space=\"preserve\">\n       合计 \n    </w:t>\n  </w:r>\n  <w:br/>\n</w:p>\n"
     );
 }
+
+/// The public document of a case's input, as `convert` renders it.
+fn published(case: &str) -> gongkai::Document {
+    let input = input_of(&cases_dir().join(case));
+    let bytes = std::fs::read(&input).expect("input readable");
+    let name = input
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a UTF-8 file name");
+    let doc = gongkai::read_bytes(&bytes, name, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{case}: {e}"));
+    gongkai::convert(doc, &[], &RenderOptions::default())
+        .unwrap_or_else(|(f, e)| panic!("{case}: {f}: {e}"))
+        .doc
+}
+
+/// Model → Markdown → model keeps the blocks (headings, paragraphs, list
+/// items, line breaks) and the tables, in order; so does model → JSON →
+/// model.
+fn assert_markdown_round_trip(doc: &gongkai::Document, ctx: &str) {
+    let md = gongkai::render(doc, OutputFormat::Markdown, &RenderOptions::default())
+        .unwrap_or_else(|e| panic!("{ctx}: {e}"))
+        .bytes;
+    let back = gongkai::read_bytes(&md, "back.md", &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{ctx}: the Markdown does not read back: {e}"));
+    assert_eq!(back.blocks.len(), doc.blocks.len(), "{ctx}: block count");
+    for (i, (a, b)) in doc.blocks.iter().zip(&back.blocks).enumerate() {
+        assert_eq!(a, b, "{ctx}: block {i}");
+    }
+    common::assert_same_tables(doc, &back, ctx);
+    let json = gongkai::render(doc, OutputFormat::Json, &RenderOptions::default())
+        .unwrap_or_else(|e| panic!("{ctx}: {e}"))
+        .bytes;
+    let back = gongkai::read_bytes(&json, "back.json", &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{ctx}: the JSON does not read back: {e}"));
+    assert_eq!(back.blocks, doc.blocks, "{ctx}: blocks through JSON");
+    common::assert_same_tables(doc, &back, ctx);
+}
+
+#[test]
+fn markdown_keeps_the_blocks_of_a_fixed_width_book() {
+    let doc = published("fixed-width-book");
+    let texts = doc
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, gongkai::model::Block::Text(_)))
+        .count();
+    assert!(texts >= 3, "{texts} text sections");
+    assert_markdown_round_trip(&doc, "fixed-width-book");
+}
+
+#[test]
+fn markdown_keeps_the_prose_sheets_of_a_workbook() {
+    use gongkai::model::Block;
+    let doc = published("prose-workbook");
+    // Prose sheets and tables in sheet order: the prose before the first
+    // table, the two notes sheets after the last.
+    let kinds: String = doc
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Text(_) => 'p',
+            Block::Table { .. } => 't',
+        })
+        .collect();
+    assert_eq!(kinds, "pppppptttttttttpp", "{:?}", doc.blocks);
+    assert_markdown_round_trip(&doc, "prose-workbook");
+}
+
+#[test]
+fn markdown_keeps_list_items_and_line_breaks() {
+    use gongkai::model::{Block, Paragraph, ParagraphKind, Section};
+    let mut doc = published("seed-txt");
+    let section = |heading: &str, paragraphs: Vec<Paragraph>| {
+        Block::Text(Section {
+            heading: Some(heading.to_string()),
+            paragraphs,
+        })
+    };
+    let plain = |t: &str| Paragraph {
+        kind: ParagraphKind::Plain,
+        text: t.to_string(),
+    };
+    let item = |t: &str| Paragraph {
+        kind: ParagraphKind::Item,
+        text: t.to_string(),
+    };
+    doc.blocks = vec![
+        section(
+            "一、部门主要职能",
+            vec![
+                plain("第一行\n第二行，*不是强调*，1. 不是列表"),
+                item("（一）负责……"),
+                item("- 2. 也是一项"),
+                plain("# 不是标题"),
+            ],
+        ),
+        Block::Table { index: 0 },
+        section("二、其他", vec![item("1.唯一一项")]),
+    ];
+    assert_markdown_round_trip(&doc, "items and breaks");
+}
