@@ -11,7 +11,7 @@
 
 mod policy;
 
-use crate::model::{Cell, Document, Span, Table, Value, Warning, column_letters};
+use crate::model::{Block, Cell, Document, Span, Table, Value, Warning, column_letters};
 pub use policy::{Disclosure, HiddenPolicy, INTERNAL_COLUMNS, PersonalData};
 
 /// Applies the policy to `doc`; returns one report entry per masking or
@@ -19,6 +19,8 @@ pub use policy::{Disclosure, HiddenPolicy, INTERNAL_COLUMNS, PersonalData};
 pub fn apply(doc: &mut Document, policy: &Disclosure) -> Vec<Warning> {
     let mut report = Vec::new();
     let tables = std::mem::take(&mut doc.tables);
+    // Where each table went (None: left out), for the reading order.
+    let mut moved: Vec<Option<usize>> = Vec::with_capacity(tables.len());
     for (i, mut table) in tables.into_iter().enumerate() {
         let name = match &table.title {
             Some(t) => format!("table {} '{t}'", i + 1),
@@ -42,12 +44,66 @@ pub fn apply(doc: &mut Document, policy: &Disclosure) -> Vec<Warning> {
                     plural(rows, "row", "rows")
                 ),
             ));
+            moved.push(None);
             continue;
         }
         report.extend(apply_table(&mut table, policy, &name));
+        moved.push(Some(doc.tables.len()));
         doc.tables.push(table);
     }
+    apply_blocks(doc, &moved, policy, &mut report);
     report
+}
+
+/// The reading order after tables were left out (their blocks go with
+/// them), and personal data masked in the prose as in the tables.
+fn apply_blocks(
+    doc: &mut Document,
+    moved: &[Option<usize>],
+    policy: &Disclosure,
+    report: &mut Vec<Warning>,
+) {
+    let mask = policy.mask_personal_data && !policy.mask.is_empty();
+    let mut sections = 0;
+    doc.blocks.retain_mut(|block| match block {
+        Block::Table { index } => match moved.get(*index).copied().flatten() {
+            Some(to) => {
+                *index = to;
+                true
+            }
+            None => false,
+        },
+        Block::Text(section) => {
+            sections += 1;
+            if mask {
+                let name = format!("text section {sections}");
+                let mut found = Vec::new();
+                if let Some(h) = &mut section.heading {
+                    found.extend(mask_text(h, &policy.mask));
+                }
+                for kind in found {
+                    report.push(Warning::new(
+                        "masked",
+                        Some(format!("{name}, heading")),
+                        format!("masked {}", kind.describe()),
+                    ));
+                }
+                for (k, p) in section.paragraphs.iter_mut().enumerate() {
+                    for kind in mask_text(&mut p.text, &policy.mask) {
+                        report.push(Warning::new(
+                            "masked",
+                            Some(format!("{name}, paragraph {}", k + 1)),
+                            format!("masked {}", kind.describe()),
+                        ));
+                    }
+                }
+            }
+            true
+        }
+    });
+    if !doc.blocks.iter().any(|b| matches!(b, Block::Text(_))) {
+        doc.blocks.clear();
+    }
 }
 
 /// Applies the policy to one table; `name` is how the report names it.

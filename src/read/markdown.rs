@@ -4,9 +4,9 @@
 //! which is how our writer keeps multi-level headers in GFM's single header
 //! row. `<br>` inside a cell is a line break.
 
-use super::{Merge, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError};
+use super::{Merge, RawBlock, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError};
 use crate::grid::{HEADER_PATH_SEPARATOR, header_layout};
-use crate::model::Align;
+use crate::model::{Align, Paragraph, ParagraphKind, Section};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Stands for a soft line break while a paragraph is collected: each line
@@ -23,7 +23,9 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
     let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset) as u32;
 
     let mut tables: Vec<RawTable> = Vec::new();
-    let mut pending: Vec<RawLine> = Vec::new();
+    let mut blocks: Vec<RawBlock> = Vec::new();
+    let mut pending: Vec<Line> = Vec::new();
+    let mut items = 0usize;
     let mut inline = Inline::default();
     let mut table: Option<TableBuilder> = None;
     let mut heading: Option<u8> = None;
@@ -37,7 +39,8 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
             }
             Event::End(TagEnd::Table) => {
                 if let Some(t) = table.take() {
-                    let raw = t.finish(std::mem::take(&mut pending), &mut tables);
+                    let raw = t.finish(std::mem::take(&mut pending), &mut tables, &mut blocks);
+                    blocks.push(RawBlock::Table(tables.len()));
                     tables.push(raw);
                 }
             }
@@ -72,6 +75,7 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
                 block_start = range.start;
             }
             Event::Start(Tag::Item) => {
+                items += 1;
                 inline = Inline::default();
                 block_start = range.start;
             }
@@ -92,13 +96,19 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
                     if part.trim().is_empty() {
                         continue;
                     }
-                    pending.push(RawLine {
-                        text: part.to_string(),
-                        heading: level,
-                        bold: done.bold,
-                        source_row: first + i as u32,
-                        ..RawLine::default()
+                    pending.push(Line {
+                        raw: RawLine {
+                            text: part.to_string(),
+                            heading: level,
+                            bold: done.bold,
+                            source_row: first + i as u32,
+                            ..RawLine::default()
+                        },
+                        item: items > 0,
                     });
+                }
+                if matches!(event, Event::End(TagEnd::Item)) {
+                    items = items.saturating_sub(1);
                 }
             }
             Event::Text(t) | Event::Code(t) => inline.text.push_str(&t),
@@ -116,18 +126,68 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
         }
     }
     match tables.last_mut() {
-        Some(last) => last.after.append(&mut pending),
+        Some(last) => {
+            // Notes up to the first heading; text sections from there.
+            let first_heading = pending
+                .iter()
+                .position(|l| l.raw.heading.is_some())
+                .unwrap_or(pending.len());
+            let prose = pending.split_off(first_heading);
+            last.after.extend(pending.into_iter().map(|l| l.raw));
+            push_sections(prose, &mut blocks);
+        }
         None => {
             return Err(ReadError::NoTable(
                 "the Markdown file has no pipe table (| a | b | with a | --- | line)".into(),
             ));
         }
     }
+    if !blocks.iter().any(|b| matches!(b, RawBlock::Text(_))) {
+        blocks.clear();
+    }
     Ok(RawDocument {
         tables,
         warnings: Vec::new(),
-        ..RawDocument::default()
+        blocks,
     })
+}
+
+/// A line of the document outside tables, and whether it stood in a list.
+struct Line {
+    raw: RawLine,
+    item: bool,
+}
+
+/// Makes text sections of lines: each heading opens one; the lines
+/// before the first heading are a section without one.
+fn push_sections(lines: Vec<Line>, blocks: &mut Vec<RawBlock>) {
+    let mut current: Option<Section> = None;
+    for l in lines {
+        if l.raw.heading.is_some() {
+            if let Some(s) = current.take() {
+                blocks.push(RawBlock::Text(s));
+            }
+            current = Some(Section {
+                heading: Some(l.raw.text),
+                paragraphs: Vec::new(),
+            });
+            continue;
+        }
+        current
+            .get_or_insert_with(Section::default)
+            .paragraphs
+            .push(Paragraph {
+                kind: if l.item {
+                    ParagraphKind::Item
+                } else {
+                    ParagraphKind::Plain
+                },
+                text: l.raw.text,
+            });
+    }
+    if let Some(s) = current {
+        blocks.push(RawBlock::Text(s));
+    }
 }
 
 #[derive(Default)]
@@ -156,23 +216,43 @@ impl TableBuilder {
     /// table, which are split between that table's notes and this table's
     /// title and meta lines: everything from the last heading on belongs to
     /// this table, and without a heading, the trailing key：value lines do.
-    fn finish(self, mut lines: Vec<RawLine>, tables: &mut [RawTable]) -> RawTable {
-        if let Some(prev) = tables.last_mut() {
-            let split = match lines.iter().rposition(|l| l.heading.is_some()) {
-                Some(h) => h,
-                None => {
-                    let trailing_meta = lines
-                        .iter()
-                        .rev()
-                        .take_while(|l| crate::classify::looks_like_meta(&l.text))
-                        .count();
-                    lines.len() - trailing_meta
-                }
-            };
-            let rest = lines.split_off(split);
-            prev.after.extend(lines);
-            lines = rest;
+    /// Headings before that one open text sections (pushed to `blocks`);
+    /// the lines before the first of them are the previous table's notes
+    /// (or, before the first table, a section without a heading).
+    fn finish(
+        self,
+        mut lines: Vec<Line>,
+        tables: &mut [RawTable],
+        blocks: &mut Vec<RawBlock>,
+    ) -> RawTable {
+        let own = match lines.iter().rposition(|l| l.raw.heading.is_some()) {
+            Some(h) => h,
+            None => {
+                let trailing_meta = lines
+                    .iter()
+                    .rev()
+                    .take_while(|l| crate::classify::looks_like_meta(&l.raw.text))
+                    .count();
+                lines.len() - trailing_meta
+            }
+        };
+        let first_heading = lines[..own].iter().position(|l| l.raw.heading.is_some());
+        let mut rest = lines.split_off(own);
+        match (tables.last_mut(), first_heading) {
+            (Some(prev), h) => {
+                let prose = lines.split_off(h.unwrap_or(lines.len()));
+                prev.after.extend(lines.into_iter().map(|l| l.raw));
+                push_sections(prose, blocks);
+            }
+            // Before the first table, with no section heading: all of it
+            // is the table's, as its title and meta lines.
+            (None, None) => {
+                lines.append(&mut rest);
+                rest = lines;
+            }
+            (None, Some(_)) => push_sections(lines, blocks),
         }
+        let lines: Vec<RawLine> = rest.into_iter().map(|l| l.raw).collect();
         let mut rows = self.rows.into_iter();
         let mut grid: Vec<RawRow> = Vec::new();
         let mut merges: Vec<Merge> = Vec::new();

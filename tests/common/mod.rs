@@ -2,6 +2,7 @@
 //! corpus's expected JSON, and "same tables" for round trips.
 #![allow(dead_code)]
 
+pub mod golden;
 pub mod ofd;
 pub mod pdf;
 

@@ -8,9 +8,9 @@
 use super::MAX_GRID_CELLS;
 use super::grid::grid;
 use super::walk::{Block, Para};
-use crate::model::Align;
+use crate::model::{Align, Paragraph, ParagraphKind, Section};
 use crate::classify::{is_note_start, looks_like_meta};
-use crate::read::{RawCell, RawDocument, RawLine, RawTable, ReadError, is_blank};
+use crate::read::{RawBlock, RawCell, RawDocument, RawLine, RawTable, ReadError, is_blank};
 
 /// Whether a Word table only lays out meta lines (a borderless table with
 /// 部门名称 on the left and 单位 on the right): every filled cell is a
@@ -112,6 +112,7 @@ pub(super) fn layout(blocks: Vec<Block>) -> Result<RawDocument, ReadError> {
     }
 
     let mut tables: Vec<RawTable> = Vec::new();
+    let mut blocks: Vec<RawBlock> = Vec::new();
     // Lines since the last table, each with whether it reads as a caption,
     // and where the last page break among them fell.
     let mut pending: Vec<(RawLine, bool)> = Vec::new();
@@ -140,21 +141,87 @@ pub(super) fn layout(blocks: Vec<Block>) -> Result<RawDocument, ReadError> {
                         lines.len() - lines.iter().rev().take_while(|(_, cap)| *cap).count()
                     });
                     let next = lines.split_off(split.min(lines.len()));
+                    // Text from a heading on is prose between the tables.
+                    let prose = prose_from(&mut lines, None);
                     prev.after.extend(lines.into_iter().map(|(l, _)| l));
+                    push_sections(prose, &mut blocks);
                     lines = next;
+                } else {
+                    // Before the first table: the text up to the last page
+                    // break, or up to the heading of the part holding the
+                    // table's title, is prose when it holds a heading.
+                    let own = last_break.unwrap_or_else(|| {
+                        lines
+                            .iter()
+                            .rposition(|(l, _)| l.heading.is_some())
+                            .unwrap_or(0)
+                    });
+                    let rest = lines.split_off(own.min(lines.len()));
+                    let prose = prose_from(&mut lines, Some(0));
+                    lines.extend(rest);
+                    push_sections(prose, &mut blocks);
                 }
                 t.before = lines.into_iter().map(|(l, _)| l).collect();
+                blocks.push(RawBlock::Table(tables.len()));
                 tables.push(t);
                 last_break = None;
             }
         }
     }
     if let Some(last) = tables.last_mut() {
+        let prose = prose_from(&mut pending, None);
         last.after.extend(pending.into_iter().map(|(l, _)| l));
+        push_sections(prose, &mut blocks);
+    }
+    if !blocks.iter().any(|b| matches!(b, RawBlock::Text(_))) {
+        blocks.clear();
     }
     Ok(RawDocument {
         tables,
         warnings: Vec::new(),
-        ..RawDocument::default()
+        blocks,
     })
+}
+
+/// Splits off the lines from the first heading on (the prose); with
+/// `whole` given and no heading, nothing. `whole = Some(0)`: before the
+/// first table, where lines before the first heading are prose too when
+/// a heading follows them.
+fn prose_from(lines: &mut Vec<(RawLine, bool)>, whole: Option<usize>) -> Vec<RawLine> {
+    let Some(h) = lines.iter().position(|(l, _)| l.heading.is_some()) else {
+        return Vec::new();
+    };
+    let at = whole.unwrap_or(h);
+    lines.split_off(at).into_iter().map(|(l, _)| l).collect()
+}
+
+/// Text sections of prose lines: each heading opens one; lines before
+/// the first heading make one without a heading. A line opening with an
+/// outline number (（一）, 1.) is a list item.
+fn push_sections(lines: Vec<RawLine>, blocks: &mut Vec<RawBlock>) {
+    let mut current: Option<Section> = None;
+    for l in lines {
+        if l.heading.is_some() {
+            if let Some(s) = current.take() {
+                blocks.push(RawBlock::Text(s));
+            }
+            current = Some(Section {
+                heading: Some(l.text.trim().to_string()),
+                paragraphs: Vec::new(),
+            });
+            continue;
+        }
+        let kind = if crate::classify::outline_level(&l.text).is_some() {
+            ParagraphKind::Item
+        } else {
+            ParagraphKind::Plain
+        };
+        current
+            .get_or_insert_with(Section::default)
+            .paragraphs
+            .push(Paragraph { kind, text: l.text });
+    }
+    if let Some(s) = current {
+        blocks.push(RawBlock::Text(s));
+    }
 }

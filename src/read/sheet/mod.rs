@@ -57,10 +57,10 @@ mod xls;
 mod xlsb;
 mod xlsx;
 
-use super::{RawDocument, ReadError};
+use super::{RawBlock, RawDocument, ReadError};
 use crate::error::Location;
 use crate::limits::{Limit, Limits};
-use crate::model::{Align, Format, Warning};
+use crate::model::{Align, Format, Paragraph, ParagraphKind, Section, Warning};
 use number::NumFormat;
 
 /// Most grid rows a sheet may have after empty rows are dropped. Budget
@@ -190,6 +190,29 @@ impl SheetText {
     }
 }
 
+impl SheetText {
+    /// The sheet as a text section of a document: its first line the
+    /// heading, every further line a paragraph (a list item when it opens
+    /// with an outline number such as （一） or 1.).
+    pub fn section(&self) -> Section {
+        let (heading, paragraphs) = self.heading_and_paragraphs();
+        Section {
+            heading,
+            paragraphs: paragraphs
+                .into_iter()
+                .map(|text| Paragraph {
+                    kind: if crate::classify::outline_level(&text).is_some() {
+                        ParagraphKind::Item
+                    } else {
+                        ParagraphKind::Plain
+                    },
+                    text,
+                })
+                .collect(),
+        }
+    }
+}
+
 fn sheet_text(sheet: &Sheet) -> SheetText {
     let mut cells: Vec<&SheetCell> = sheet
         .cells
@@ -263,17 +286,29 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
     let mut empty = Vec::new();
     let mut texts = Vec::new();
     let mut text_sheets = 0;
+    // The reading order: table sheets and text sheets as they stand.
+    let mut blocks = Vec::new();
     for sheet in sheets {
         let name = sheet.name.clone();
         let text = sheet_text(&sheet);
         if text.text_only {
             text_sheets += 1;
-            warnings.push(Warning::new(
-                "text-sheet",
-                Some(format!("sheet '{name}'")),
-                "the sheet holds text, not a table; `gongkai book` makes it a chapter (or the \
-                 cover or 目录), convert leaves it out",
-            ));
+            if text.hidden {
+                warnings.push(Warning::new(
+                    "text-sheet",
+                    Some(format!("sheet '{name}'")),
+                    "the sheet holds text, not a table, and is hidden in the workbook; it is \
+                     left out of the document",
+                ));
+            } else {
+                warnings.push(Warning::new(
+                    "text-sheet",
+                    Some(format!("sheet '{name}'")),
+                    "the sheet holds text, not a table; it is kept as a text section (`gongkai \
+                     book` makes it a chapter, or the cover or 目录)",
+                ));
+                blocks.push(RawBlock::Text(text.section()));
+            }
             texts.push(text);
             continue;
         }
@@ -289,7 +324,10 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
             ));
         }
         match table::build(sheet, &mut budget, &mut warnings)? {
-            Some(t) => tables.push(t),
+            Some(t) => {
+                blocks.push(RawBlock::Table(tables.len()));
+                tables.push(t);
+            }
             None => empty.push(name),
         }
     }
@@ -311,7 +349,12 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
         tables: RawDocument {
             tables,
             warnings,
-            ..RawDocument::default()
+            // Only the tables: the plain order says as much.
+            blocks: if blocks.iter().any(|b| matches!(b, RawBlock::Text(_))) {
+                blocks
+            } else {
+                Vec::new()
+            },
         },
         sheets: texts,
     })

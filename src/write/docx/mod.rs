@@ -3,7 +3,9 @@
 //! with 部门名称 on the left and 单位 on the right (a right tab stop at the
 //! text width), the table with repeating header rows, column widths from
 //! content, amounts right-aligned with thousands separators and bold totals,
-//! then the notes. Tables after the first start on a new page.
+//! then the notes. Text sections between tables (the model's blocks) are a
+//! "heading 1" heading and indented paragraphs. Every block after the first
+//! starts on a new page.
 //!
 //! docx-rs writes no `w:tblHeader`, so the package is finished here
 //! ([`package`]): the header rows are marked in document.xml, core
@@ -17,13 +19,16 @@ mod widths;
 
 use super::{RenderOptions, Rendered, WriteError};
 use crate::grid::{self, Slot};
-use crate::model::{Align, ColumnKind, Document, Meta, RowKind, Table, Value, Warning};
+use crate::model::{
+    Align, Block, ColumnKind, Document, Meta, RowKind, Section, Table, Value, Warning,
+};
 use crate::profile::{FontSpec, Orientation, PageNumberStyle, Profile};
 use docx_rs::{
     AlignmentType, BorderType, BreakType, BuildXML, Docx, Footer, Header, LineSpacing, NumPages,
-    PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, Tab, TabValueType,
-    Table as DocxTable, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders,
-    TableCell, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, SpecialIndentType, Style,
+    StyleType, Tab, TabValueType, Table as DocxTable, TableAlignmentType, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType,
+    VMergeType, WidthType,
 };
 
 /// Twips per millimetre (1440 per inch).
@@ -133,8 +138,26 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
             ));
         docx = docx.header(Header::new().add_paragraph(p));
     }
+    let order = doc.reading_order();
+    let mut sections = 0;
+    if order.iter().any(|b| matches!(b, Block::Text(_))) {
+        docx = docx.add_style(heading_style(profile));
+    }
     let mut header_rows = Vec::new();
-    for (ti, table) in doc.tables.iter().enumerate() {
+    for (bi, block) in order.iter().enumerate() {
+        let (ti, table) = match block {
+            Block::Table { index } => match doc.tables.get(*index) {
+                Some(t) => (*index, t),
+                None => continue,
+            },
+            Block::Text(section) => {
+                sections += 1;
+                for p in section_paragraphs(profile, section, sections, bi > 0, &mut warnings) {
+                    docx = docx.add_paragraph(p);
+                }
+                continue;
+            }
+        };
         let ctx = Ctx {
             profile,
             table_no: ti + 1,
@@ -143,7 +166,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
             .into_iter()
             .chain(meta_paragraphs(&ctx, table, page.text_width, &mut warnings))
             .collect();
-        if ti > 0 {
+        if bi > 0 {
             // A new page for each table; the reader splits tables there.
             match paras.first_mut() {
                 Some(first) => *first = first.clone().page_break_before(true),
@@ -177,6 +200,82 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
     };
     let bytes = package::pack(xml, finished, when)?;
     Ok(Rendered { bytes, warnings })
+}
+
+/// The paragraph style of a text section's heading: Word's built-in
+/// "heading 1" (outline level 1, so it shows in the navigation pane and a
+/// table of contents), in the title's face.
+const HEADING_STYLE: &str = "Heading1";
+
+/// Space after a section heading and after each paragraph, in twips.
+const HEADING_SPACE_AFTER: u32 = 240;
+
+/// First-line indent of a paragraph, in characters of the body size.
+const PARAGRAPH_INDENT_CHARS: f32 = 2.0;
+
+fn heading_style(profile: &Profile) -> Style {
+    let font = &profile.fonts.title;
+    Style::new(HEADING_STYLE, StyleType::Paragraph)
+        .name("heading 1")
+        .based_on("Normal")
+        .next("Normal")
+        .q_format(true)
+        .outline_lvl(0)
+        .fonts(fonts(font))
+        .size(half_points(font.size_pt))
+        .bold()
+        .align(AlignmentType::Center)
+}
+
+/// A text section: its heading in the heading style, then each paragraph
+/// (first line indented two characters; list items keep their own number,
+/// which is part of their text). `new_page` starts it on a new page.
+fn section_paragraphs(
+    profile: &Profile,
+    section: &Section,
+    number: usize,
+    new_page: bool,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Paragraph> {
+    let at = format!("text section {number}");
+    let mut out = Vec::new();
+    if let Some(heading) = &section.heading {
+        out.push(
+            Paragraph::new()
+                .style(HEADING_STYLE)
+                .line_spacing(LineSpacing::new().before(0).after(HEADING_SPACE_AFTER))
+                .add_run(text_run(
+                    heading,
+                    &profile.fonts.title,
+                    true,
+                    warnings,
+                    &format!("{at}, heading"),
+                )),
+        );
+    }
+    let body = &profile.fonts.body;
+    let indent = (PARAGRAPH_INDENT_CHARS * body.size_pt * 20.0).round() as i32;
+    for (k, p) in section.paragraphs.iter().enumerate() {
+        out.push(
+            Paragraph::new()
+                .line_spacing(LineSpacing::new().before(0).after(LINE_SPACE_AFTER))
+                .indent(None, Some(SpecialIndentType::FirstLine(indent)), None, None)
+                .add_run(text_run(
+                    &p.text,
+                    body,
+                    false,
+                    warnings,
+                    &format!("{at}, paragraph {}", k + 1),
+                )),
+        );
+    }
+    if new_page {
+        match out.first_mut() {
+            Some(first) => *first = first.clone().page_break_before(true),
+            None => out.push(Paragraph::new().add_run(Run::new().add_break(BreakType::Page))),
+        }
+    }
+    out
 }
 
 /// Page geometry in twips.

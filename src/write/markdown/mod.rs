@@ -1,6 +1,7 @@
 //! GFM Markdown: `#` title, meta lines as paragraphs, one pipe table per
-//! table with `---:` on amount columns, notes after. Our Markdown reader
-//! reads it back to the same tables.
+//! table with `---:` on amount columns, notes after; text sections
+//! between tables as a `##` heading and paragraphs. Our Markdown reader
+//! reads it back to the same tables and blocks.
 //!
 //! GFM has one header row, so a multi-level header is written as its
 //! paths joined with " / "; spans in the body cannot be written and are
@@ -10,18 +11,59 @@ pub(crate) mod book;
 
 use crate::amount::{format_amount, format_percent};
 use crate::grid::HEADER_PATH_SEPARATOR;
-use crate::model::{ColumnKind, Document, Table, Value};
+use crate::model::{Block, ColumnKind, Document, ParagraphKind, Section, Table, Value};
 
-/// Writes the document as Markdown.
+/// Writes the document as Markdown, its blocks in reading order: tables
+/// as [`write_table`] writes them, text sections as a `##` heading and
+/// paragraphs (list items as `-` items).
 pub fn write(doc: &Document) -> Vec<u8> {
     let mut out = String::new();
-    for (i, table) in doc.tables.iter().enumerate() {
+    for (i, block) in doc.reading_order().iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        write_table(&mut out, table, "#");
+        match block {
+            Block::Table { index } => {
+                if let Some(table) = doc.tables.get(*index) {
+                    write_table(&mut out, table, "#");
+                }
+            }
+            Block::Text(section) => write_section(&mut out, section),
+        }
     }
     out.into_bytes()
+}
+
+/// Marks of a text section's heading: one level below a table's title, so
+/// the reader tells the two apart.
+pub(crate) const SECTION_HEADING: &str = "##";
+
+/// Writes a text section: its heading, then each paragraph; a run of list
+/// items is one tight list.
+fn write_section(out: &mut String, section: &Section) {
+    if let Some(heading) = &section.heading {
+        out.push_str(SECTION_HEADING);
+        out.push(' ');
+        out.push_str(&escape(heading, Context::Heading));
+        out.push('\n');
+    }
+    let mut prev: Option<ParagraphKind> = None;
+    for p in &section.paragraphs {
+        // A blank line before each paragraph, and before the first item
+        // of a list; items of one list stand line under line.
+        if !(prev == Some(ParagraphKind::Item) && p.kind == ParagraphKind::Item) {
+            out.push('\n');
+        }
+        match p.kind {
+            ParagraphKind::Item => {
+                out.push_str("- ");
+                out.push_str(&escape(&p.text, Context::Paragraph));
+            }
+            ParagraphKind::Plain => out.push_str(&escape(&p.text, Context::Paragraph)),
+        }
+        out.push('\n');
+        prev = Some(p.kind);
+    }
 }
 
 /// Writes one table: its title as a heading of the given marks ("#",

@@ -18,7 +18,7 @@ pub mod text;
 
 use super::fonts::{FaceId, FontBook, Role};
 use crate::limits::Limit;
-use crate::model::{Document, Table, Warning, is_department_key};
+use crate::model::{Block, Document, Table, Warning, is_department_key};
 use crate::profile::{PageNumberStyle, Profile};
 use std::collections::BTreeSet;
 use text::{Shaped, shape};
@@ -616,14 +616,44 @@ impl PageLayout {
     }
 }
 
-/// Lays out a whole document: each table from a new page.
+/// Lays out a whole document in reading order: each table from a new
+/// page, each text section from a new page as the book sets a chapter.
 pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> DocumentLayout {
     let geo = Geometry::new(profile, fonts);
     let mut pages = Vec::new();
     let mut fragments = Vec::new();
     let mut missing = Missing::default();
     let mut warnings = Vec::new();
-    for (ti, table) in doc.tables.iter().enumerate() {
+    // Text sections and tables laid out so far.
+    let (mut sections, mut tables_done) = (0, 0);
+    for block in doc.reading_order() {
+        let (ti, table) = match block {
+            Block::Table { index } => match doc.tables.get(index) {
+                Some(t) => (index, t),
+                None => continue,
+            },
+            Block::Text(section) => {
+                sections += 1;
+                let name = format!("text section {sections}");
+                let (mut spages, mut swarnings) =
+                    book::section_pages(&section, &name, tables_done, profile, fonts);
+                let over = profile
+                    .limits
+                    .check(Limit::Pages, pages.len() + spages.len());
+                if let Err(limit) = over {
+                    return DocumentLayout {
+                        pages: Vec::new(),
+                        fragments: Vec::new(),
+                        warnings: Vec::new(),
+                        over_limit: Some(Stop::Limit { table: name, limit }),
+                    };
+                }
+                pages.append(&mut spages);
+                warnings.append(&mut swarnings);
+                continue;
+            }
+        };
+        tables_done += 1;
         let mut ctx = TableCtx {
             geo: &geo,
             fonts,

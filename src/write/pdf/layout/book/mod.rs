@@ -303,6 +303,65 @@ fn page_limit(warnings: &mut Vec<Warning>, geo: &Geometry, name: &str, pages: us
     }
 }
 
+/// Lays out a text section of a single document as the book lays out a
+/// chapter: from a new page in the profile's text orientation, the heading
+/// centred over the paragraphs (each line the source broke a paragraph at
+/// set as a paragraph of its own). `tables` is the number of tables laid
+/// out before it, which its pages carry. Returns the pages and what could
+/// not be drawn as asked.
+pub(crate) fn section_pages(
+    section: &crate::model::Section,
+    name: &str,
+    tables: usize,
+    profile: &Profile,
+    fonts: &FontBook,
+) -> (Vec<PageLayout>, Vec<Warning>) {
+    let text_geo = Geometry::oriented(
+        profile,
+        fonts,
+        profile.page.text_orientation(),
+        TEXT_MIN_SIDE_MARGIN_MM,
+    );
+    let mut body = Body {
+        fonts,
+        ty: Type::new(fonts),
+        text_geo,
+        pages: Vec::new(),
+        kinds: Vec::new(),
+        y: text_geo.content_top,
+        missing: Missing::default(),
+        warnings: Vec::new(),
+        tables,
+        block: None,
+    };
+    let chapter = Chapter {
+        title: section.heading.clone().unwrap_or_default(),
+        blocks: section
+            .paragraphs
+            .iter()
+            .flat_map(|p| p.text.split('\n'))
+            .map(|line| {
+                Block::Paragraph(vec![Span {
+                    text: line.to_string(),
+                    bold: false,
+                    italic: false,
+                }])
+            })
+            .collect(),
+        source: name.to_string(),
+    };
+    body.chapter(&chapter, &chapter.title);
+    let Body {
+        pages,
+        missing,
+        mut warnings,
+        ..
+    } = body;
+    let mut all = missing.warnings;
+    all.append(&mut warnings);
+    (pages, all)
+}
+
 /// Lays out the whole book.
 pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayout {
     let ty = Type::new(fonts);
