@@ -926,29 +926,82 @@ fn column_of(cols: &[Col], c: &Chunk) -> usize {
     best
 }
 
-/// For each column of a later page, the first page's column it is: the
-/// same one when both pages have as many columns, else the nearest by
-/// position relative to the widest extent.
-fn map_columns(own: &[Col], reference: &[Col]) -> Vec<usize> {
-    let ends = |c: &[Col]| c.iter().map(|k| k.end).max().unwrap_or(1).max(1) as f64;
-    let (own_w, ref_w) = (ends(own), ends(reference));
-    own.iter()
-        .enumerate()
-        .map(|(j, k)| {
-            if own.len() == reference.len() {
-                return j;
+/// Extra cost, in columns of distance, of placing a later page's column
+/// on a first-page column that holds no value there: a continued page
+/// most often fills the same columns.
+const UNUSED_COLUMN_COST: usize = 6;
+
+/// For each column of a later page, the first page's column it is. Pages
+/// of one table may be laid out at another scale (pdftotext narrows the
+/// gaps of a page with fewer glyphs), so positions are compared only
+/// within an order-preserving assignment: amounts go to amount columns
+/// and text to text columns, left to right, at the least total distance
+/// (right edges for amounts, left edges for text), columns the first page
+/// filled preferred.
+fn map_columns(own: &[Col], reference: &[Col], used: &[bool]) -> Vec<usize> {
+    let (m, n) = (own.len(), reference.len());
+    let cost = |i: usize, j: usize| -> Option<usize> {
+        let (o, r) = (&own[i], &reference[j]);
+        if o.is_amount() != r.is_amount() {
+            return None;
+        }
+        let d = if o.is_amount() {
+            o.end.abs_diff(r.end)
+        } else {
+            o.start.abs_diff(r.start)
+        };
+        Some(
+            d + if used.get(j).copied().unwrap_or(false) {
+                0
+            } else {
+                UNUSED_COLUMN_COST
+            },
+        )
+    };
+    // best[i][j]: least cost of placing own[..=i] with own[i] on
+    // reference[j]; two text columns of a page may fall into one (a 合计
+    // label that stands apart from the labels above it).
+    let inf = usize::MAX / 4;
+    let mut best = vec![vec![inf; n]; m];
+    let mut from = vec![vec![usize::MAX; n]; m];
+    for i in 0..m {
+        for j in 0..n {
+            let Some(c) = cost(i, j) else { continue };
+            if i == 0 {
+                best[i][j] = c;
+                continue;
             }
-            let at = (k.start + k.end) as f64 / 2.0 / own_w;
-            (0..reference.len())
-                .min_by(|&a, &b| {
-                    let d = |x: usize| {
-                        ((reference[x].start + reference[x].end) as f64 / 2.0 / ref_w - at).abs()
-                    };
-                    d(a).total_cmp(&d(b))
-                })
-                .unwrap_or(0)
-        })
-        .collect()
+            let shares = !own[i].is_amount() && !own[i - 1].is_amount();
+            let last = if shares { j + 1 } else { j };
+            if let Some(p) = (0..last).min_by_key(|&p| best[i - 1][p])
+                && best[i - 1][p] < inf
+            {
+                best[i][j] = best[i - 1][p] + c;
+                from[i][j] = p;
+            }
+        }
+    }
+    let end = (0..n).min_by_key(|&j| best[m.saturating_sub(1)][j]);
+    let Some(mut j) = end.filter(|&j| m > 0 && best[m - 1][j] < inf) else {
+        // No assignment keeps the order and the kinds: nearest by position.
+        return own
+            .iter()
+            .map(|k| {
+                (0..n)
+                    .min_by_key(|&j| {
+                        let r = &reference[j];
+                        (k.start + k.end).abs_diff(r.start + r.end)
+                    })
+                    .unwrap_or(0)
+            })
+            .collect();
+    };
+    let mut map = vec![0; m];
+    for i in (0..m).rev() {
+        map[i] = j;
+        j = from[i][j];
+    }
+    map
 }
 
 /// Columns a chunk covers (at least one).
@@ -1082,7 +1135,14 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     if cols.len() < 2 {
         return None;
     }
-    let mut page_map: std::collections::HashMap<usize, (Vec<Col>, Vec<usize>)> = Default::default();
+    let mut used = vec![false; cols.len()];
+    for &i in &first {
+        for c in &lines[i].chunks {
+            used[column_of(&cols, c)] = true;
+        }
+    }
+    let mut page_map: std::collections::BTreeMap<usize, (Vec<Col>, Vec<usize>)> =
+        Default::default();
     for &i in &b.body {
         let page = lines[i].page;
         if page == first_page || page_map.contains_key(&page) {
@@ -1095,7 +1155,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
             .filter(|&j| lines[j].page == page)
             .collect();
         let own = columns(lines, &on_page, &[]);
-        let map = map_columns(&own, &cols);
+        let map = map_columns(&own, &cols, &used);
         page_map.insert(page, (own, map));
     }
     let mut rt = RawTable {
