@@ -1219,10 +1219,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     }
     // Body rows; a line with text only under columns that the previous
     // line filled, right below it, continues those cells.
-    let mut prev_line: Option<usize> = None;
-    let mut pending: Option<(usize, Vec<RawCell>)> = None;
-    for &i in &b.body {
-        let l = &lines[i];
+    let place = |l: &Line| -> Vec<RawCell> {
         let mut cells = vec![RawCell::default(); cols.len()];
         for c in &l.chunks {
             let k = match page_map.get(&l.page) {
@@ -1237,6 +1234,13 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                 cell.text.push_str(&c.text);
             }
         }
+        cells
+    };
+    let mut prev_line: Option<usize> = None;
+    let mut pending: Option<(usize, Vec<RawCell>)> = None;
+    for (pos, &i) in b.body.iter().enumerate() {
+        let l = &lines[i];
+        let mut cells = place(l);
         // A label line right above a row that has no label there: the
         // first line of that row's wrapped label.
         let starts_row_below =
@@ -1274,13 +1278,32 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                         && !is_bare_code(&c.text)
                 })
                 && rt.rows.last().is_some_and(|row| {
+                    // A row whose label pdftotext put below its amounts
+                    // (the label's lines centred around the row) takes
+                    // the label lines under it.
+                    let has_amount = row.cells.iter().any(|x| is_amount_token(&x.text));
                     cells.iter().enumerate().all(|(k, c)| {
                         c.is_blank()
                             || (!cols[k].is_amount()
-                                && row.cells.get(k).is_some_and(|x| !x.is_blank()))
+                                && row
+                                    .cells
+                                    .get(k)
+                                    .is_some_and(|x| !x.is_blank() || has_amount))
                     })
                 })
                 && pl.kind == Kind::Content
+                // The label lines right above a row without a label start
+                // that row's label.
+                && !b.body.get(pos + 1).is_some_and(|&n| {
+                    let nl = &lines[n];
+                    n == i + 1
+                        && nl.page == l.page
+                        && nl.is_data()
+                        && place(nl)
+                            .iter()
+                            .zip(&cells)
+                            .all(|(a, b)| a.is_blank() || b.is_blank())
+                })
         });
         if continues && let Some(row) = rt.rows.last_mut() {
             for (k, c) in cells.into_iter().enumerate() {
