@@ -175,6 +175,11 @@ impl Line {
 /// `(12.50)`, `1,234`; not a bare integer (codes, years, page numbers).
 pub(crate) fn is_amount_token(s: &str) -> bool {
     let s = s.trim();
+    // A bare 0 is a zero amount (三公 tables print 0 for an empty item);
+    // no code, year or page number is 0.
+    if s == "0" {
+        return true;
+    }
     let s = s
         .strip_prefix('(')
         .and_then(|x| x.strip_suffix(')'))
@@ -824,56 +829,103 @@ impl Col {
 
 /// Columns from the body chunks: groups of chunks whose extents overlap.
 fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> Vec<Col> {
-    let mut spans: Vec<(usize, usize, bool)> = body
+    let mut spans: Vec<(usize, usize, bool, bool)> = body
         .iter()
         .flat_map(|&i| lines[i].chunks.iter())
-        .map(|c| (c.start, c.end, c.is_amount()))
+        .map(|c| (c.start, c.end, c.is_amount(), is_total_label(&c.text)))
         .collect();
     spans.sort_by_key(|s| (s.0, s.1));
     let mut cols: Vec<Col> = Vec::new();
-    for (s, e, amount) in spans {
-        match cols.last_mut() {
-            Some(c) if s < c.end => {
+    // Whether each column holds nothing but total labels (收入总计).
+    let mut only_totals: Vec<bool> = Vec::new();
+    for (s, e, amount, total) in spans {
+        match (cols.last_mut(), only_totals.last_mut()) {
+            (Some(c), Some(t)) if s < c.end => {
                 c.end = c.end.max(e);
+                *t &= total;
                 if amount {
                     c.amounts += 1;
                 } else {
                     c.texts += 1;
                 }
             }
-            _ => cols.push(Col {
-                start: s,
-                end: e,
-                amounts: usize::from(amount),
-                texts: usize::from(!amount),
-            }),
+            _ => {
+                cols.push(Col {
+                    start: s,
+                    end: e,
+                    amounts: usize::from(amount),
+                    texts: usize::from(!amount),
+                });
+                only_totals.push(total);
+            }
+        }
+    }
+    // A total label centred under the labels of its column (pdftotext
+    // keeps 收入总计 where the PDF centres it) is still that column.
+    let mut k = 1;
+    while k < cols.len() {
+        if only_totals[k] && !cols[k - 1].is_amount() && !only_totals[k - 1] {
+            let c = cols.remove(k);
+            only_totals.remove(k);
+            let left = &mut cols[k - 1];
+            left.end = left.end.max(c.end);
+            left.texts += c.texts;
+        } else {
+            k += 1;
         }
     }
     // Header chunks over no body column: columns without values. The
     // lowest header line gives the leaves; a label above leaves it
     // overlaps is their group, not a column.
+    // A free label above a lower header line that has labels on both of
+    // its sides, and none under it, is a group label centred over the
+    // gap between its columns (本年收入 over 项目 and 预算数), not a column.
     let mut extra: Vec<(usize, usize)> = Vec::new();
-    for &i in header.iter().rev() {
+    for (h, &i) in header.iter().enumerate().rev() {
         for c in &lines[i].chunks {
             let free = cols.iter().all(|k| c.overlaps(k.start, k.end) == 0)
                 && extra.iter().all(|&(s, e)| c.overlaps(s, e) == 0);
-            if free {
-                extra.push((c.start, c.end));
+            let over_gap = header[h + 1..].iter().any(|&j| {
+                let below = &lines[j].chunks;
+                below.iter().any(|d| d.end <= c.start)
+                    && below.iter().any(|d| d.start >= c.end)
+                    && below.iter().all(|d| d.overlaps(c.start, c.end) == 0)
+            });
+            // A label right of a text column that no label of its line
+            // stands over, with amounts (or nothing) to its right: that
+            // text column's label, centred over a cell wider than its
+            // left-aligned texts.
+            let left = cols.iter().rposition(|k| k.end <= c.start).filter(|&k| {
+                !cols[k].is_amount()
+                    && cols
+                        .get(k + 1)
+                        .is_none_or(|n| n.is_amount() && n.start >= c.end)
+                    && lines[i]
+                        .chunks
+                        .iter()
+                        .all(|d| d.overlaps(cols[k].start, cols[k].end) == 0)
+                    && lines[i]
+                        .chunks
+                        .iter()
+                        .all(|d| !(d.start >= cols[k].end && d.end <= c.start))
+            });
+            if free && !over_gap {
+                match left {
+                    Some(k) if h + 1 == header.len() => cols[k].end = cols[k].end.max(c.end),
+                    _ => extra.push((c.start, c.end)),
+                }
             }
         }
     }
     // A header label standing just beside a column of right-aligned
     // values (centred over a wider cell than its values fill) labels it.
     extra.retain(|&(s, e)| {
-        let near = cols.iter_mut().filter(|k| k.amounts > 0).min_by_key(|k| {
-            if e <= k.start {
-                k.start - e
-            } else {
-                s.saturating_sub(k.end)
-            }
-        });
+        let near = cols
+            .iter_mut()
+            .filter(|k| k.amounts > 0 && e <= k.start)
+            .min_by_key(|k| k.start - e);
         match near {
-            Some(k) if e <= k.start && k.start - e <= NEAR_LABEL => {
+            Some(k) if k.start - e <= NEAR_LABEL => {
                 k.start = k.start.min(s);
                 k.end = k.end.max(e);
                 false
@@ -1395,7 +1447,7 @@ mod tests {
 
     #[test]
     fn amount_tokens() {
-        for t in ["3,593.00", "-24.40", "0.95", "1,234", "(12.50)"] {
+        for t in ["3,593.00", "-24.40", "0.95", "1,234", "(12.50)", "0"] {
             assert!(is_amount_token(t), "{t}");
         }
         for t in ["2025", "201", "1.", "12,34", "a.00", "1,2345.00"] {
