@@ -351,14 +351,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt",
         "final accounts: header amounts above their 合计 label, wrapped header cells",
     ),
-    (
-        "上海市普陀区财政局2024年度部门决算.layout.txt",
-        "final accounts: header amounts above their 合计 label, wrapped header cells",
-    ),
-    (
-        "中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt",
-        "final accounts: header amounts above their 合计 label, wrapped header cells",
-    ),
 ];
 
 /// ../shared/realdata, where CI and this machine keep it.

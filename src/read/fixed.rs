@@ -175,6 +175,11 @@ impl Line {
 /// `(12.50)`, `1,234`; not a bare integer (codes, years, page numbers).
 pub(crate) fn is_amount_token(s: &str) -> bool {
     let s = s.trim();
+    // A bare 0 is a zero amount (三公 tables print 0 for an empty item);
+    // no code, year or page number is 0.
+    if s == "0" {
+        return true;
+    }
     let s = s
         .strip_prefix('(')
         .and_then(|x| x.strip_suffix(')'))
@@ -824,56 +829,103 @@ impl Col {
 
 /// Columns from the body chunks: groups of chunks whose extents overlap.
 fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> Vec<Col> {
-    let mut spans: Vec<(usize, usize, bool)> = body
+    let mut spans: Vec<(usize, usize, bool, bool)> = body
         .iter()
         .flat_map(|&i| lines[i].chunks.iter())
-        .map(|c| (c.start, c.end, c.is_amount()))
+        .map(|c| (c.start, c.end, c.is_amount(), is_total_label(&c.text)))
         .collect();
     spans.sort_by_key(|s| (s.0, s.1));
     let mut cols: Vec<Col> = Vec::new();
-    for (s, e, amount) in spans {
-        match cols.last_mut() {
-            Some(c) if s < c.end => {
+    // Whether each column holds nothing but total labels (收入总计).
+    let mut only_totals: Vec<bool> = Vec::new();
+    for (s, e, amount, total) in spans {
+        match (cols.last_mut(), only_totals.last_mut()) {
+            (Some(c), Some(t)) if s < c.end => {
                 c.end = c.end.max(e);
+                *t &= total;
                 if amount {
                     c.amounts += 1;
                 } else {
                     c.texts += 1;
                 }
             }
-            _ => cols.push(Col {
-                start: s,
-                end: e,
-                amounts: usize::from(amount),
-                texts: usize::from(!amount),
-            }),
+            _ => {
+                cols.push(Col {
+                    start: s,
+                    end: e,
+                    amounts: usize::from(amount),
+                    texts: usize::from(!amount),
+                });
+                only_totals.push(total);
+            }
+        }
+    }
+    // A total label centred under the labels of its column (pdftotext
+    // keeps 收入总计 where the PDF centres it) is still that column.
+    let mut k = 1;
+    while k < cols.len() {
+        if only_totals[k] && !cols[k - 1].is_amount() && !only_totals[k - 1] {
+            let c = cols.remove(k);
+            only_totals.remove(k);
+            let left = &mut cols[k - 1];
+            left.end = left.end.max(c.end);
+            left.texts += c.texts;
+        } else {
+            k += 1;
         }
     }
     // Header chunks over no body column: columns without values. The
     // lowest header line gives the leaves; a label above leaves it
     // overlaps is their group, not a column.
+    // A free label above a lower header line that has labels on both of
+    // its sides, and none under it, is a group label centred over the
+    // gap between its columns (本年收入 over 项目 and 预算数), not a column.
     let mut extra: Vec<(usize, usize)> = Vec::new();
-    for &i in header.iter().rev() {
+    for (h, &i) in header.iter().enumerate().rev() {
         for c in &lines[i].chunks {
             let free = cols.iter().all(|k| c.overlaps(k.start, k.end) == 0)
                 && extra.iter().all(|&(s, e)| c.overlaps(s, e) == 0);
-            if free {
-                extra.push((c.start, c.end));
+            let over_gap = header[h + 1..].iter().any(|&j| {
+                let below = &lines[j].chunks;
+                below.iter().any(|d| d.end <= c.start)
+                    && below.iter().any(|d| d.start >= c.end)
+                    && below.iter().all(|d| d.overlaps(c.start, c.end) == 0)
+            });
+            // A label right of a text column that no label of its line
+            // stands over, with amounts (or nothing) to its right: that
+            // text column's label, centred over a cell wider than its
+            // left-aligned texts.
+            let left = cols.iter().rposition(|k| k.end <= c.start).filter(|&k| {
+                !cols[k].is_amount()
+                    && cols
+                        .get(k + 1)
+                        .is_none_or(|n| n.is_amount() && n.start >= c.end)
+                    && lines[i]
+                        .chunks
+                        .iter()
+                        .all(|d| d.overlaps(cols[k].start, cols[k].end) == 0)
+                    && lines[i]
+                        .chunks
+                        .iter()
+                        .all(|d| !(d.start >= cols[k].end && d.end <= c.start))
+            });
+            if free && !over_gap {
+                match left {
+                    Some(k) if h + 1 == header.len() => cols[k].end = cols[k].end.max(c.end),
+                    _ => extra.push((c.start, c.end)),
+                }
             }
         }
     }
     // A header label standing just beside a column of right-aligned
     // values (centred over a wider cell than its values fill) labels it.
     extra.retain(|&(s, e)| {
-        let near = cols.iter_mut().filter(|k| k.amounts > 0).min_by_key(|k| {
-            if e <= k.start {
-                k.start - e
-            } else {
-                s.saturating_sub(k.end)
-            }
-        });
+        let near = cols
+            .iter_mut()
+            .filter(|k| k.amounts > 0 && e <= k.start)
+            .min_by_key(|k| k.start - e);
         match near {
-            Some(k) if e <= k.start && k.start - e <= NEAR_LABEL => {
+            Some(k) if k.start - e <= NEAR_LABEL => {
                 k.start = k.start.min(s);
                 k.end = k.end.max(e);
                 false
@@ -926,29 +978,82 @@ fn column_of(cols: &[Col], c: &Chunk) -> usize {
     best
 }
 
-/// For each column of a later page, the first page's column it is: the
-/// same one when both pages have as many columns, else the nearest by
-/// position relative to the widest extent.
-fn map_columns(own: &[Col], reference: &[Col]) -> Vec<usize> {
-    let ends = |c: &[Col]| c.iter().map(|k| k.end).max().unwrap_or(1).max(1) as f64;
-    let (own_w, ref_w) = (ends(own), ends(reference));
-    own.iter()
-        .enumerate()
-        .map(|(j, k)| {
-            if own.len() == reference.len() {
-                return j;
+/// Extra cost, in columns of distance, of placing a later page's column
+/// on a first-page column that holds no value there: a continued page
+/// most often fills the same columns.
+const UNUSED_COLUMN_COST: usize = 6;
+
+/// For each column of a later page, the first page's column it is. Pages
+/// of one table may be laid out at another scale (pdftotext narrows the
+/// gaps of a page with fewer glyphs), so positions are compared only
+/// within an order-preserving assignment: amounts go to amount columns
+/// and text to text columns, left to right, at the least total distance
+/// (right edges for amounts, left edges for text), columns the first page
+/// filled preferred.
+fn map_columns(own: &[Col], reference: &[Col], used: &[bool]) -> Vec<usize> {
+    let (m, n) = (own.len(), reference.len());
+    let cost = |i: usize, j: usize| -> Option<usize> {
+        let (o, r) = (&own[i], &reference[j]);
+        if o.is_amount() != r.is_amount() {
+            return None;
+        }
+        let d = if o.is_amount() {
+            o.end.abs_diff(r.end)
+        } else {
+            o.start.abs_diff(r.start)
+        };
+        Some(
+            d + if used.get(j).copied().unwrap_or(false) {
+                0
+            } else {
+                UNUSED_COLUMN_COST
+            },
+        )
+    };
+    // best[i][j]: least cost of placing own[..=i] with own[i] on
+    // reference[j]; two text columns of a page may fall into one (a 合计
+    // label that stands apart from the labels above it).
+    let inf = usize::MAX / 4;
+    let mut best = vec![vec![inf; n]; m];
+    let mut from = vec![vec![usize::MAX; n]; m];
+    for i in 0..m {
+        for j in 0..n {
+            let Some(c) = cost(i, j) else { continue };
+            if i == 0 {
+                best[i][j] = c;
+                continue;
             }
-            let at = (k.start + k.end) as f64 / 2.0 / own_w;
-            (0..reference.len())
-                .min_by(|&a, &b| {
-                    let d = |x: usize| {
-                        ((reference[x].start + reference[x].end) as f64 / 2.0 / ref_w - at).abs()
-                    };
-                    d(a).total_cmp(&d(b))
-                })
-                .unwrap_or(0)
-        })
-        .collect()
+            let shares = !own[i].is_amount() && !own[i - 1].is_amount();
+            let last = if shares { j + 1 } else { j };
+            if let Some(p) = (0..last).min_by_key(|&p| best[i - 1][p])
+                && best[i - 1][p] < inf
+            {
+                best[i][j] = best[i - 1][p] + c;
+                from[i][j] = p;
+            }
+        }
+    }
+    let end = (0..n).min_by_key(|&j| best[m.saturating_sub(1)][j]);
+    let Some(mut j) = end.filter(|&j| m > 0 && best[m - 1][j] < inf) else {
+        // No assignment keeps the order and the kinds: nearest by position.
+        return own
+            .iter()
+            .map(|k| {
+                (0..n)
+                    .min_by_key(|&j| {
+                        let r = &reference[j];
+                        (k.start + k.end).abs_diff(r.start + r.end)
+                    })
+                    .unwrap_or(0)
+            })
+            .collect();
+    };
+    let mut map = vec![0; m];
+    for i in (0..m).rev() {
+        map[i] = j;
+        j = from[i][j];
+    }
+    map
 }
 
 /// Columns a chunk covers (at least one).
@@ -1082,7 +1187,14 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     if cols.len() < 2 {
         return None;
     }
-    let mut page_map: std::collections::HashMap<usize, (Vec<Col>, Vec<usize>)> = Default::default();
+    let mut used = vec![false; cols.len()];
+    for &i in &first {
+        for c in &lines[i].chunks {
+            used[column_of(&cols, c)] = true;
+        }
+    }
+    let mut page_map: std::collections::BTreeMap<usize, (Vec<Col>, Vec<usize>)> =
+        Default::default();
     for &i in &b.body {
         let page = lines[i].page;
         if page == first_page || page_map.contains_key(&page) {
@@ -1095,7 +1207,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
             .filter(|&j| lines[j].page == page)
             .collect();
         let own = columns(lines, &on_page, &[]);
-        let map = map_columns(&own, &cols);
+        let map = map_columns(&own, &cols, &used);
         page_map.insert(page, (own, map));
     }
     let mut rt = RawTable {
@@ -1159,10 +1271,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     }
     // Body rows; a line with text only under columns that the previous
     // line filled, right below it, continues those cells.
-    let mut prev_line: Option<usize> = None;
-    let mut pending: Option<(usize, Vec<RawCell>)> = None;
-    for &i in &b.body {
-        let l = &lines[i];
+    let place = |l: &Line| -> Vec<RawCell> {
         let mut cells = vec![RawCell::default(); cols.len()];
         for c in &l.chunks {
             let k = match page_map.get(&l.page) {
@@ -1177,6 +1286,13 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                 cell.text.push_str(&c.text);
             }
         }
+        cells
+    };
+    let mut prev_line: Option<usize> = None;
+    let mut pending: Option<(usize, Vec<RawCell>)> = None;
+    for (pos, &i) in b.body.iter().enumerate() {
+        let l = &lines[i];
+        let mut cells = place(l);
         // A label line right above a row that has no label there: the
         // first line of that row's wrapped label.
         let starts_row_below =
@@ -1214,13 +1330,32 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                         && !is_bare_code(&c.text)
                 })
                 && rt.rows.last().is_some_and(|row| {
+                    // A row whose label pdftotext put below its amounts
+                    // (the label's lines centred around the row) takes
+                    // the label lines under it.
+                    let has_amount = row.cells.iter().any(|x| is_amount_token(&x.text));
                     cells.iter().enumerate().all(|(k, c)| {
                         c.is_blank()
                             || (!cols[k].is_amount()
-                                && row.cells.get(k).is_some_and(|x| !x.is_blank()))
+                                && row
+                                    .cells
+                                    .get(k)
+                                    .is_some_and(|x| !x.is_blank() || has_amount))
                     })
                 })
                 && pl.kind == Kind::Content
+                // The label lines right above a row without a label start
+                // that row's label.
+                && !b.body.get(pos + 1).is_some_and(|&n| {
+                    let nl = &lines[n];
+                    n == i + 1
+                        && nl.page == l.page
+                        && nl.is_data()
+                        && place(nl)
+                            .iter()
+                            .zip(&cells)
+                            .all(|(a, b)| a.is_blank() || b.is_blank())
+                })
         });
         if continues && let Some(row) = rt.rows.last_mut() {
             for (k, c) in cells.into_iter().enumerate() {
@@ -1312,7 +1447,7 @@ mod tests {
 
     #[test]
     fn amount_tokens() {
-        for t in ["3,593.00", "-24.40", "0.95", "1,234", "(12.50)"] {
+        for t in ["3,593.00", "-24.40", "0.95", "1,234", "(12.50)", "0"] {
             assert!(is_amount_token(t), "{t}");
         }
         for t in ["2025", "201", "1.", "12,34", "a.00", "1,2345.00"] {
