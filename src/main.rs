@@ -661,11 +661,7 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
             ));
         }
     }
-    let formats = select_formats(
-        &args.to,
-        |_| true,
-        "output is not supported yet",
-    )?;
+    let formats = select_formats(&args.to, |_| true, "output is not supported yet")?;
     let template = args.template.clone().unwrap_or_else(|| "default".into());
     let mut profile = load_profile(Some(&template), args.keep_hidden)?;
     profile.limits = args.limits.over(profile.limits);
@@ -988,11 +984,7 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
             ));
         }
     }
-    let formats = select_formats(
-        &args.to,
-        |_| true,
-        "output is not supported yet",
-    )?;
+    let formats = select_formats(&args.to, |_| true, "output is not supported yet")?;
     let names = gongkai::output_stems(&args.files.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     let inputs: Vec<PathBuf> = args
         .files

@@ -286,3 +286,61 @@ fn jobs_zero_is_a_usage_error() {
     );
     assert!(!out.exists(), "nothing is written");
 }
+
+/// A CSV whose third header label is `segments` ten-character pieces
+/// long, over 80 body rows.
+fn tall_header_csv(dir: &Path, segments: usize) -> PathBuf {
+    let label: String = (0..segments)
+        .map(|i| format!("说明文字第{i:03}段"))
+        .collect();
+    let mut text = format!("项目支出表\n项目,科目编码,{label},金额\n");
+    for i in 0..80 {
+        text.push_str(&format!("办公费{i},2010101,日常,{i}.00\n"));
+    }
+    let path = dir.join(format!("tall{segments}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn header_rows_taller_than_half_a_page_are_printed_once() {
+    let dir = out_dir("tall-in");
+    std::fs::create_dir_all(&dir).unwrap();
+    // 150 pieces: about 134 mm of header on A4 landscape, more than half
+    // the page and less than all of it.
+    let (o, out) = convert(&tall_header_csv(&dir, 150), "tall", &["--to", "pdf"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("more than half the page") && err.contains("printed once"),
+        "{err}"
+    );
+    let pdf = std::fs::read(out.join("tall150.pdf")).unwrap();
+    let pages: Vec<String> = common::pdf::page_texts(&pdf)
+        .iter()
+        .map(|p| common::pdf::compact(p))
+        .collect();
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    // The header on the first page only; every body row somewhere.
+    assert!(pages[0].contains("说明文字第075段"), "{}", pages[0]);
+    for (i, p) in pages.iter().enumerate().skip(1) {
+        assert!(
+            !p.contains("说明文字第075段"),
+            "header repeated on page {}",
+            i + 1
+        );
+    }
+    let all = pages.concat();
+    for i in 0..80 {
+        assert!(all.contains(&format!("办公费{i}")), "row {i} missing");
+    }
+    // Taller than the whole page: the PDF is an error, never cut off.
+    let (o, out) = convert(&tall_header_csv(&dir, 250), "taller", &["--to", "pdf"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("taller than the page") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert!(!out.join("tall250.pdf").exists());
+}

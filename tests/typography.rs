@@ -269,3 +269,117 @@ fn libreoffice_sets_the_docx_without_splitting_amounts_codes_or_short_labels() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Each page's table rules: the left and right ends of the rectangles it
+/// strokes or fills (cell frames and shading), in points.
+fn rule_extents(pdf: &[u8]) -> Vec<Option<(f32, f32)>> {
+    let doc = common::pdf::load(pdf);
+    let num = |o: &lopdf::Object| match o {
+        lopdf::Object::Integer(i) => *i as f32,
+        lopdf::Object::Real(r) => *r,
+        _ => 0.0,
+    };
+    doc.get_pages()
+        .values()
+        .map(|&id| {
+            let content = doc.get_and_decode_page_content(id).ok()?;
+            content
+                .operations
+                .iter()
+                .filter(|op| op.operator == "re" && op.operands.len() == 4)
+                .map(|op| {
+                    let (x, w) = (num(&op.operands[0]), num(&op.operands[2]));
+                    (x.min(x + w), x.max(x + w))
+                })
+                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+        })
+        .collect()
+}
+
+#[test]
+fn the_real_workbook_books_tables_are_readable_span_the_width_and_keep_labels_whole() {
+    // The book `tests/workbook_book.rs` compares with the published one:
+    // the Putuo department template filled with the real figures, set
+    // with the shanghai profile.
+    let workbook = root().join("tests/fixtures/workbook/putuo-department-2025.xlsx");
+    let b = book::build(&workbook, &BookOptions::default()).unwrap();
+    let out = std::env::temp_dir().join(format!("gongkai-typo-wb-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let run = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args([
+            "book".as_ref(),
+            workbook.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+        .args(["--template", "shanghai", "--to", "pdf"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pdf_path = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .expect("the book's PDF");
+    let pdf = std::fs::read(&pdf_path).unwrap();
+    let runs = text_runs(&pdf);
+
+    // Body type ≥ 10.5 pt, measured from the text operators, and short
+    // header labels whole, in every table of up to eight columns.
+    let mut checked = 0;
+    let mut tables = 0;
+    for bt in b.tables().filter(|t| t.table.columns.len() <= 8) {
+        tables += 1;
+        for piece in unbreakable(&bt.table) {
+            let best = runs
+                .iter()
+                .filter(|r| r.text.trim() == piece)
+                .map(|r| r.size)
+                .fold(0.0, f32::max);
+            assert!(best > 0.0, "{}: {piece} not whole", bt.title);
+            assert!(best >= 10.5 - 0.01, "{}: {piece} at {best} pt", bt.title);
+            checked += 1;
+        }
+        for label in short_labels(&bt.table) {
+            assert!(
+                runs.iter().any(|r| r.text.trim() == label),
+                "{}: header label {label} wraps",
+                bt.title
+            );
+        }
+    }
+    assert!(
+        tables >= 6 && checked > 50,
+        "{tables} tables, {checked} pieces"
+    );
+
+    // Tables span the text width: on every page that draws a table the
+    // rules run from the left margin to the right one (shanghai: 15 mm).
+    let profile = gongkai::profile::Profile::load("shanghai").unwrap();
+    let pt = 72.0 / 25.4;
+    let sizes = common::pdf::page_sizes(&pdf);
+    let mut spanned = 0;
+    for (i, extent) in rule_extents(&pdf).into_iter().enumerate() {
+        let (Some((left, right)), Some(&(w, h))) = (extent, sizes.get(i)) else {
+            continue;
+        };
+        if w < h {
+            continue;
+        }
+        let want_left = profile.page.margin_left_mm * pt;
+        let want_right = w - profile.page.margin_right_mm * pt;
+        assert!(
+            (left - want_left).abs() < 1.0 && (right - want_right).abs() < 1.0,
+            "page {}: table from {left:.1} to {right:.1} pt, text area {want_left:.1}–{want_right:.1}",
+            i + 1
+        );
+        spanned += 1;
+    }
+    assert!(spanned >= 9, "only {spanned} table pages");
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -182,17 +182,36 @@ pub fn body_role(kind: RowKind, value: &Value) -> (Role, bool) {
     (role, numeric)
 }
 
-/// Hierarchy indent of a body cell in ems of the body size: row labels
-/// are indented by their depth when the table has one (类 ⊃ 款 ⊃ 项).
-pub fn indent_ems(table: &Table, row: usize, col: usize) -> f32 {
-    let Some(r) = table.rows.get(row) else {
-        return 0.0;
-    };
-    let deepest = table.rows.iter().map(|r| r.level).max().unwrap_or(0);
-    if Some(col) != table.label_column() || deepest < 2 || r.kind == RowKind::Total {
-        return 0.0;
+/// Hierarchy indents of a table's body cells: row labels are indented by
+/// their depth when the table has one (类 ⊃ 款 ⊃ 项). What they depend on,
+/// its label column and its deepest row level, is found once per table
+/// (found per cell, it made a table's fit quadratic in its rows).
+#[derive(Debug, Clone, Copy)]
+pub struct Indents {
+    label: Option<usize>,
+    deepest: u8,
+}
+
+impl Indents {
+    /// The indents of `table`.
+    pub fn of(table: &Table) -> Indents {
+        Indents {
+            label: table.label_column(),
+            deepest: table.rows.iter().map(|r| r.level).max().unwrap_or(0),
+        }
     }
-    f32::from(r.level.saturating_sub(1).min(MAX_INDENT_STEPS)) * INDENT_EMS
+
+    /// The indent in ems of the body size of one cell of the table this
+    /// was made of.
+    pub fn ems(&self, table: &Table, row: usize, col: usize) -> f32 {
+        let Some(r) = table.rows.get(row) else {
+            return 0.0;
+        };
+        if Some(col) != self.label || self.deepest < 2 || r.kind == RowKind::Total {
+            return 0.0;
+        }
+        f32::from(r.level.saturating_sub(1).min(MAX_INDENT_STEPS)) * INDENT_EMS
+    }
 }
 
 /// A table measured once, fitted to a width at any type size.
@@ -227,6 +246,7 @@ impl Fitter {
                 indent: 0.0,
             });
         }
+        let indents = Indents::of(table);
         for (r, slots) in resolved.body.iter().enumerate() {
             let kind = table.rows.get(r).map_or(RowKind::Item, |row| row.kind);
             for (c, slot) in slots.iter().enumerate() {
@@ -245,7 +265,7 @@ impl Fitter {
                     class: if numeric { Class::Numbers } else { Class::Body },
                     min: s.min_width(),
                     max: s.max_width(),
-                    indent: indent_ems(table, r, c),
+                    indent: indents.ems(table, r, c),
                 });
             }
         }

@@ -8,8 +8,8 @@
 use super::MAX_GRID_CELLS;
 use super::grid::grid;
 use super::walk::{Block, Para};
-use crate::model::{Align, Paragraph, ParagraphKind, Section};
 use crate::classify::{is_note_start, looks_like_meta};
+use crate::model::{Align, Paragraph, ParagraphKind, Section};
 use crate::read::{RawBlock, RawCell, RawDocument, RawLine, RawTable, ReadError, is_blank};
 
 /// Whether a Word table only lays out meta lines (a borderless table with

@@ -76,8 +76,8 @@ pub(crate) fn table_fragment(
     for p in meta_paragraphs(&ctx, table, text_width, warnings) {
         out.extend(p.keep_next(true).build());
     }
-    let (t, depth) = table_xml(&ctx, table, text_width, warnings)?;
-    out.extend(package::mark_header_rows(&t.build(), &[depth])?);
+    let (t, rows, depth) = table_xml(&ctx, table, text_width, warnings)?;
+    out.extend(full_table(&t.build(), &rows, depth)?);
     for p in note_paragraphs(&ctx, table, warnings) {
         out.extend(p.build());
     }
@@ -143,7 +143,11 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
     if order.iter().any(|b| matches!(b, Block::Text(_))) {
         docx = docx.add_style(heading_style(profile));
     }
-    let mut header_rows = Vec::new();
+    // Each table's rows are made into XML row by row as they are built
+    // (docx-rs holds several kilobytes of structures per cell, its XML a
+    // few hundred bytes); the document gets the table without rows, and
+    // the rows, with the header rows marked, go in after it is built.
+    let mut tables = Vec::new();
     for (bi, block) in order.iter().enumerate() {
         let (ti, table) = match block {
             Block::Table { index } => match doc.tables.get(*index) {
@@ -176,19 +180,20 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
         for p in paras {
             docx = docx.add_paragraph(p);
         }
-        let (t, depth) = table_xml(&ctx, table, page.text_width, &mut warnings)?;
+        let (t, rows, depth) = table_xml(&ctx, table, page.text_width, &mut warnings)?;
+        let shell = t.build();
+        let full = full_table(&shell, &rows, depth)?;
+        drop(rows);
         docx = docx.add_table(t);
-        header_rows.push(depth);
+        tables.push((shell, full));
         for p in note_paragraphs(&ctx, table, &mut warnings) {
             docx = docx.add_paragraph(p);
         }
     }
     let mut xml = docx.build();
-    // The unmarked document.xml is dropped as soon as the marked one is
-    // made, so a large table is held twice for no longer than that.
-    let unmarked = std::mem::take(&mut xml.document);
-    let document = package::mark_header_rows(&unmarked, &header_rows)?;
-    drop(unmarked);
+    let shells = std::mem::take(&mut xml.document);
+    let document = put_tables(&shells, tables)?;
+    drop(shells);
     let when = crate::time::civil_from_unix(options.created);
     let core = package::core_properties(doc.title(), doc.department(), when);
     let families = package::FontEntry::of_profile(&profile.fonts);
@@ -276,6 +281,45 @@ fn section_paragraphs(
         }
     }
     out
+}
+
+/// A table's XML from its XML without rows (`shell`, ending in
+/// `</w:tbl>`) and its rows' XML, with the first `header_rows` rows
+/// marked `w:tblHeader`.
+fn full_table(shell: &[u8], rows: &[u8], header_rows: usize) -> Result<Vec<u8>, WriteError> {
+    const END: &[u8] = b"</w:tbl>";
+    let head = shell.strip_suffix(END).ok_or_else(|| WriteError::DocxXml {
+        source: "a Word table's XML does not end in </w:tbl>".into(),
+    })?;
+    let mut xml = Vec::with_capacity(shell.len() + rows.len());
+    xml.extend_from_slice(head);
+    xml.extend_from_slice(rows);
+    xml.extend_from_slice(END);
+    package::mark_header_rows(&xml, &[header_rows])
+}
+
+/// `document` with each table's XML without rows replaced by the full
+/// table, in order; each is dropped once copied.
+fn put_tables(document: &[u8], tables: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Vec<u8>, WriteError> {
+    let size: usize = tables
+        .iter()
+        .map(|(s, f)| f.len().saturating_sub(s.len()))
+        .sum();
+    let mut out = Vec::with_capacity(document.len() + size);
+    let mut rest = document;
+    for (i, (shell, full)) in tables.into_iter().enumerate() {
+        let at = rest
+            .windows(shell.len().max(1))
+            .position(|w| w == shell.as_slice())
+            .ok_or_else(|| WriteError::DocxXml {
+                source: format!("table {}: not found in document.xml", i + 1).into(),
+            })?;
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(&full);
+        rest = &rest[at + shell.len()..];
+    }
+    out.extend_from_slice(rest);
+    Ok(out)
 }
 
 /// Page geometry in twips.
@@ -537,13 +581,14 @@ fn span_width(widths: &[u32], col: usize, cols: usize) -> usize {
         .sum()
 }
 
-/// The Word table and its number of header rows.
+/// The Word table without rows, the XML of its rows (each row's
+/// structures dropped once written) and its number of header rows.
 fn table_xml(
     ctx: &Ctx,
     table: &Table,
     text_width: u32,
     warnings: &mut Vec<Warning>,
-) -> Result<(DocxTable, usize), WriteError> {
+) -> Result<(DocxTable, Vec<u8>, usize), WriteError> {
     let fonts_ = &ctx.profile.fonts;
     let style = &ctx.profile.table_style;
     let Fitted {
@@ -611,7 +656,7 @@ fn table_xml(
             cells.push(cell);
             c += cols;
         }
-        rows.push(TableRow::new(cells).cant_split());
+        rows.extend(TableRow::new(cells).cant_split().build());
     }
 
     // Body rows from the resolved grid: a span's origin carries gridSpan
@@ -717,10 +762,10 @@ fn table_xml(
                 }
             }
         }
-        rows.push(TableRow::new(cells));
+        rows.extend(TableRow::new(cells).build());
     }
 
-    let t = DocxTable::new(rows)
+    let t = DocxTable::new(Vec::new())
         .set_grid(widths.iter().map(|w| *w as usize).collect())
         .layout(TableLayoutType::Fixed)
         .width(text_width as usize, WidthType::Dxa)
@@ -733,7 +778,7 @@ fn table_xml(
                 .margin_top(0, WidthType::Dxa)
                 .margin_bottom(0, WidthType::Dxa),
         );
-    Ok((t, layout.depth))
+    Ok((t, rows, layout.depth))
 }
 
 /// Page numbers (and the profile's footer text) centred at the bottom.

@@ -138,9 +138,10 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, sizes: &Sizes
     let mut body = Vec::new();
     let mut kinds = Vec::new();
     // Row labels are indented by their depth when the table has one.
+    let indents = fit::Indents::of(table);
     let indent_of = |r: usize, c: usize| -> f32 {
         if look.indent_levels {
-            fit::indent_ems(table, r, c) * body_size
+            indents.ems(table, r, c) * body_size
         } else {
             0.0
         }
