@@ -212,6 +212,9 @@ struct Case {
     /// At least this many amounts on the published table pages (a bound
     /// that catches a text that was not read).
     min_amounts: usize,
+    /// The rule of every finding the book's checks report, in order: each
+    /// one a real slip of the published book.
+    findings: &'static [&'static str],
 }
 
 #[test]
@@ -231,6 +234,10 @@ fn the_filled_department_template_is_the_published_book() {
         paragraphs: "putuo-department-2025.paragraphs.txt",
         min_paragraphs: 60,
         min_amounts: 200,
+        // The published book has both: its empty 国有资本经营 table says
+        // there is no 政府性基金 budget, and item 7 of its 编制说明 gives
+        // 887.36万元 where the table has 873,617.00元 (87.36万元).
+        findings: &["text.empty-statement-fund", "text.amount"],
     });
 }
 
@@ -264,6 +271,8 @@ const UNIT_CASE: Case = Case {
     paragraphs: "putuo-unit-2025.paragraphs.txt",
     min_paragraphs: 50,
     min_amounts: 190,
+    // Nothing: the unit book's figures and prose agree.
+    findings: &[],
 };
 
 fn the_filled_template_is_the_published_book(case: &Case) {
@@ -276,6 +285,13 @@ fn the_filled_template_is_the_published_book(case: &Case) {
         "{}",
         made.stderr
     );
+    let rules: Vec<&str> = made
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
+        .filter_map(|l| l.rsplit_once(" [").map(|(_, r)| r.trim_end_matches(']')))
+        .collect();
+    assert_eq!(rules, case.findings, "{}", made.stderr);
     let pages = pdf::page_texts(&made.pdf);
     let compact_pages: Vec<String> = pages.iter().map(|p| pdf::compact(p)).collect();
 
