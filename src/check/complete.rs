@@ -58,6 +58,17 @@ fn fund_of(entry: &str) -> Option<&'static str> {
 }
 
 /// Adds the completeness findings of a whole disclosure.
+/// A paragraph that stands as a numbered heading inside a chapter
+/// ("四、绩效目标设置情况" in a prose sheet, where the workbook marks no
+/// heading): an outline number, short, no sentence inside.
+fn reads_as_heading(text: &str) -> bool {
+    let t = text.trim();
+    let numbered = t.split_once('、').is_some_and(|(n, _)| {
+        !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c))
+    }) || (t.starts_with('（') && t.contains('）'));
+    numbered && t.chars().count() <= 30 && !t.contains(['。', '；', '：'])
+}
+
 pub fn check(d: &Disclosure, config: &Config, out: &mut Vec<Finding>) {
     for entry in &config.required_tables {
         if !d.tables.iter().any(|t| answers(t, entry)) {
@@ -113,9 +124,9 @@ pub fn check(d: &Disclosure, config: &Config, out: &mut Vec<Finding>) {
         };
         let in_chapters = d.chapters.iter().any(|c| {
             has(&c.title)
-                || c.paragraphs
-                    .iter()
-                    .any(|p| p.kind == ParagraphKind::Heading && has(&p.text))
+                || c.paragraphs.iter().any(|p| {
+                    (p.kind == ParagraphKind::Heading || reads_as_heading(&p.text)) && has(&p.text)
+                })
         });
         let in_tables = d
             .tables
@@ -133,5 +144,23 @@ pub fn check(d: &Disclosure, config: &Config, out: &mut Vec<Finding>) {
                 .values("missing", entry.clone()),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_as_heading;
+
+    #[test]
+    fn numbered_short_lines_read_as_headings_sentences_do_not() {
+        assert!(reads_as_heading("四、绩效目标设置情况"));
+        assert!(reads_as_heading("（二）项目支出"));
+        assert!(!reads_as_heading(
+            "四、绩效目标：本单位编报绩效目标的项目共25个。"
+        ));
+        assert!(!reads_as_heading("绩效目标设置情况"));
+        assert!(!reads_as_heading(
+            "一、本单位编报绩效目标的项目共25个涉及项目预算资金11381.60万元并全部公开"
+        ));
     }
 }
