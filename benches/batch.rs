@@ -129,14 +129,22 @@ fn make_tree(dir: &Path) -> (Vec<PathBuf>, &'static str) {
     (files, "benches/make_tree.py (openpyxl, python-docx)")
 }
 
-/// Runs a command; returns wall seconds and peak RSS in MB when
-/// /usr/bin/time can tell it.
-fn measure(mut cmd: Command) -> (f64, Option<f64>) {
+/// What a run cost: wall seconds, and where /usr/bin/time can tell,
+/// CPU seconds (user + system) and peak RSS in MB.
+struct Cost {
+    wall: f64,
+    cpu: Option<f64>,
+    rss: Option<f64>,
+}
+
+/// Runs a command and measures it.
+fn measure(mut cmd: Command) -> Cost {
     let time = Path::new("/usr/bin/time");
     let report = std::env::temp_dir().join(format!("gongkai-bench-{}.time", std::process::id()));
+    let _ = std::fs::remove_file(&report);
     let mut run = if time.is_file() {
         let mut c = Command::new(time);
-        c.arg("-f").arg("%M").arg("-o").arg(&report);
+        c.arg("-f").arg("%M %U %S").arg("-o").arg(&report);
         c.arg(cmd.get_program());
         c.args(cmd.get_args());
         c
@@ -147,15 +155,26 @@ fn measure(mut cmd: Command) -> (f64, Option<f64>) {
         .stderr(std::process::Stdio::null());
     let start = Instant::now();
     let status = run.status().expect("run");
-    let secs = start.elapsed().as_secs_f64();
+    let wall = start.elapsed().as_secs_f64();
     if !status.success() {
         eprintln!("warning: the run exited with {status}");
     }
-    let rss = std::fs::read_to_string(&report)
+    let fields: Vec<f64> = std::fs::read_to_string(&report)
         .ok()
-        .and_then(|s| s.lines().last()?.trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0);
-    (secs, rss)
+        .and_then(|s| {
+            let last = s.lines().last()?.to_string();
+            Some(
+                last.split_whitespace()
+                    .filter_map(|f| f.parse::<f64>().ok())
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
+    Cost {
+        wall,
+        rss: fields.first().map(|kb| kb / 1024.0),
+        cpu: (fields.len() == 3).then(|| fields[1] + fields[2]),
+    }
 }
 
 /// Size in KB of the one PDF `gongkai ARGS` writes into `out`.
@@ -186,11 +205,17 @@ fn main() {
     let tree = work.join("tree");
     let (files, maker) = make_tree(&tree);
     let n = files.len();
-    let bin = env!("CARGO_BIN_EXE_gongkai");
-    println!("tree: {n} files from {maker}");
+    // GONGKAI_BENCH_BIN measures another build (e.g. the one before a
+    // change) on the same tree.
+    let own = env!("CARGO_BIN_EXE_gongkai").to_string();
+    let bin_path = std::env::var("GONGKAI_BENCH_BIN").unwrap_or(own);
+    let bin = bin_path.as_str();
+    println!("tree: {n} files from {maker}; binary {bin}");
+    // CPU seconds are what a loaded machine does not change much; files
+    // per CPU second is the rate one free core would give.
     println!(
-        "{:<20} {:>4} {:>9} {:>10} {:>12}",
-        "--to", "jobs", "seconds", "files/s", "peak RSS MB"
+        "{:<18} {:>4} {:>8} {:>8} {:>8} {:>10} {:>8}",
+        "--to", "jobs", "wall s", "files/s", "CPU s", "files/CPUs", "RSS MB"
     );
     let mut pdf2 = 0.0;
     for (to, jobs) in [
@@ -214,14 +239,20 @@ fn main() {
             .arg(jobs.to_string())
             .arg("--force")
             .arg("--quiet");
-        let (secs, rss) = measure(cmd);
-        let rate = n as f64 / secs;
+        let cost = measure(cmd);
+        let rate = n as f64 / cost.wall;
         if to == "pdf" && jobs == 2 {
             pdf2 = rate;
         }
+        let or_na = |v: Option<f64>, digits: usize| {
+            v.map_or("n/a".to_string(), |v| format!("{v:.digits$}"))
+        };
         println!(
-            "{to:<20} {jobs:>4} {secs:>9.2} {rate:>10.1} {:>12}",
-            rss.map_or("n/a".to_string(), |r| format!("{r:.0}"))
+            "{to:<18} {jobs:>4} {:>8.2} {rate:>8.1} {:>8} {:>10} {:>8}",
+            cost.wall,
+            or_na(cost.cpu, 2),
+            or_na(cost.cpu.map(|c| n as f64 / c), 1),
+            or_na(cost.rss, 0)
         );
     }
     let kb = |v: Option<f64>| v.map_or("n/a".to_string(), |k| format!("{k:.1} KB"));
@@ -253,11 +284,13 @@ fn main() {
             .arg("--outdir")
             .arg(&out)
             .args(&files);
-            let (secs, rss) = measure(cmd);
-            let rate = n as f64 / secs;
+            let cost = measure(cmd);
+            let rate = n as f64 / cost.wall;
             println!(
-                "soffice --convert-to pdf, one call: {secs:.1} s, {rate:.1} files/s, peak RSS {} MB",
-                rss.map_or("n/a".to_string(), |r| format!("{r:.0}"))
+                "soffice --convert-to pdf, one call: {:.1} s, {rate:.1} files/s, CPU {} s, peak RSS {} MB",
+                cost.wall,
+                cost.cpu.map_or("n/a".to_string(), |c| format!("{c:.1}")),
+                cost.rss.map_or("n/a".to_string(), |r| format!("{r:.0}"))
             );
             println!("gongkai pdf --jobs 2 / soffice = {:.0}×", pdf2 / rate);
         }
