@@ -119,7 +119,10 @@ fn make_tree(dir: &Path) -> (Vec<PathBuf>, &'static str) {
         .is_ok_and(|s| s.success());
     if !made {
         let _ = std::fs::remove_dir_all(dir);
-        return (rust_tree(dir), "Rust (python3, openpyxl or python-docx missing)");
+        return (
+            rust_tree(dir),
+            "Rust (python3, openpyxl or python-docx missing)",
+        );
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("dept"))
         .expect("tree")
@@ -259,12 +262,20 @@ fn main() {
     let seed = tree.join("single.xlsx");
     println!(
         "seed PDF (single.xlsx): {}",
-        kb(pdf_kb(bin, &["convert".as_ref(), seed.as_os_str()], &work.join("out-seed")))
+        kb(pdf_kb(
+            bin,
+            &["convert".as_ref(), seed.as_os_str()],
+            &work.join("out-seed")
+        ))
     );
     let dept = root().join("examples/departments/广州开发区民营经济和企业服务局");
     println!(
         "sample book PDF (examples/departments/广州开发区民营经济和企业服务局): {}",
-        kb(pdf_kb(bin, &["book".as_ref(), dept.as_os_str()], &work.join("out-book")))
+        kb(pdf_kb(
+            bin,
+            &["book".as_ref(), dept.as_os_str()],
+            &work.join("out-book")
+        ))
     );
     let soffice = which("soffice");
     match soffice {

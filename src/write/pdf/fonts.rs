@@ -298,9 +298,7 @@ impl Face {
         } else {
             let i = self.astral.partition_point(|r| r.1 < c);
             match self.astral.get(i) {
-                Some(&(first, _, g0)) if first <= c => {
-                    u16::try_from(g0 + (c - first)).unwrap_or(0)
-                }
+                Some(&(first, _, g0)) if first <= c => u16::try_from(g0 + (c - first)).unwrap_or(0),
                 _ => 0,
             }
         };
@@ -595,8 +593,12 @@ fn user_face(path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
         if face.resource_id == resource_id {
             return Ok(face.clone());
         }
-        return Face::parse(Bytes::Owned(face.bytes().to_vec()), &face.label, resource_id)
-            .map(Arc::new);
+        return Face::parse(
+            Bytes::Owned(face.bytes().to_vec()),
+            &face.label,
+            resource_id,
+        )
+        .map(Arc::new);
     }
     let bytes = read_font_file(path).map_err(|message| FontError::Read {
         path: path.to_path_buf(),

@@ -96,13 +96,20 @@ pub fn render_pages(
 
     // The characters each face draws, and its subset.
     let mut used: BTreeMap<FaceId, BTreeMap<char, u16>> = BTreeMap::new();
-    for run in pages.iter().flat_map(|p| p.items.iter()).filter_map(|i| match i {
-        Item::Text(run) => Some(run),
-        _ => None,
-    }) {
-        let face = fonts
-            .face(run.face)
-            .ok_or_else(|| format!("the layout used a font ({}) the book does not have", run.face.0))?;
+    for run in pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            Item::Text(run) => Some(run),
+            _ => None,
+        })
+    {
+        let face = fonts.face(run.face).ok_or_else(|| {
+            format!(
+                "the layout used a font ({}) the book does not have",
+                run.face.0
+            )
+        })?;
         let chars = used.entry(run.face).or_default();
         for ch in run.text.chars() {
             if let Some(g) = face.glyph(ch) {
@@ -134,7 +141,8 @@ pub fn render_pages(
         let content_id = lo.add_object(stream);
         let mut annots = Vec::new();
         for link in nav.links.iter().filter(|l| l.page == pi) {
-            let (Some(target), Some(target_id)) = (pages.get(link.target), page_ids.get(link.target))
+            let (Some(target), Some(target_id)) =
+                (pages.get(link.target), page_ids.get(link.target))
             else {
                 continue;
             };
@@ -152,10 +160,7 @@ pub fn render_pages(
                     ]),
                 ),
                 // No border, no colour: the 目录 looks the same.
-                (
-                    "Border",
-                    Object::Array(vec![0.into(), 0.into(), 0.into()]),
-                ),
+                ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
                 (
                     "A",
                     Object::Dictionary(Dictionary::from_iter(vec![
@@ -319,7 +324,10 @@ fn font_objects(lo: &mut lopdf::Document, face: &super::fonts::Face, p: &Program
         ("Subtype", Object::Name(b"Type0".to_vec())),
         ("BaseFont", base),
         ("Encoding", Object::Name(b"Identity-H".to_vec())),
-        ("DescendantFonts", Object::Array(vec![Object::Reference(cid_font)])),
+        (
+            "DescendantFonts",
+            Object::Array(vec![Object::Reference(cid_font)]),
+        ),
         ("ToUnicode", Object::Reference(cmap_id)),
     ]))
 }

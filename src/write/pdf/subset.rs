@@ -82,8 +82,7 @@ fn glyph_range(b: &[u8], t: &super::fonts::Tables, g: u16) -> Option<(usize, usi
             2 * usize::from(be16(b, t.loca.offset + 2 * i + 2)?),
         )
     };
-    (start <= end && end <= t.glyf.len)
-        .then_some((t.glyf.offset + start, t.glyf.offset + end))
+    (start <= end && end <= t.glyf.len).then_some((t.glyf.offset + start, t.glyf.offset + end))
 }
 
 /// Composite glyph flags.
@@ -185,9 +184,7 @@ fn make(face: &Face, used: &[(char, u16)]) -> Result<Program, String> {
         } else {
             be16(
                 b,
-                t.hmtx.offset
-                    + 4 * usize::from(t.n_hmetrics)
-                    + 2 * usize::from(g - t.n_hmetrics),
+                t.hmtx.offset + 4 * usize::from(t.n_hmetrics) + 2 * usize::from(g - t.n_hmetrics),
             )
         }
         .unwrap_or(0);
