@@ -185,11 +185,7 @@ fn subset(face: &Face, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
     use allsorts::font_data::FontData;
     use allsorts::subset::{CmapTarget, SubsetProfile};
     let fail = |e: String| format!("cannot embed the font '{}' in the OFD: {e}", face.label);
-    let bytes = face
-        .parsed()
-        .source_bytes()
-        .ok_or_else(|| fail("its bytes are gone".into()))?;
-    let scope = ReadScope::new(bytes.as_slice());
+    let scope = ReadScope::new(face.bytes());
     let data = scope
         .read::<FontData<'_>>()
         .map_err(|e| fail(e.to_string()))?;

@@ -2,24 +2,24 @@
 //!
 //! Every face is parsed once per process and shared across threads: the
 //! bundled faces in statics, a profile's own font files in a cache keyed by
-//! path. A [`FontBook`] gives each text role a deterministic fallback chain
+//! path. Parsing reads the table directory, the character map and the
+//! advance widths; no glyph outline is decoded (the subsetter copies glyph
+//! records as bytes). A [`FontBook`] gives each text role a deterministic fallback chain
 //! (the profile's file, the role's bundled face, the other bundled face, the
 //! Ext-B fallback) and answers the layout's two questions — which face has
-//! this character, and how wide is it — without exposing printpdf types.
+//! this character, and how wide is it.
 
 use crate::profile::{FontFace, FontSpec, Fonts};
-use printpdf::ParsedFont;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex, RwLock};
+use std::sync::{Arc, LazyLock, Mutex};
 use thiserror::Error;
 
 /// Noto Serif SC Regular cut down to the common characters (GB2312 and the
 /// symbol blocks of budget tables): body text, amounts, meta lines, notes.
-/// printpdf's subsetter reads every glyph record of the face it subsets,
-/// so a document's PDF costs in proportion to the face's glyph count; the
-/// common cut has 8,000 glyphs where the full face has 30,000.
+/// The common cut has 8,000 glyphs where the full face has 30,000: it is
+/// parsed faster and takes less memory.
 static SERIF_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular-common.ttf");
 /// Noto Sans SC Bold, common characters: title, header rows, totals.
 static SANS_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold-common.ttf");
@@ -42,7 +42,7 @@ type Bundled = LazyLock<Option<Arc<Face>>>;
 
 static SERIF_COMMON: Bundled = LazyLock::new(|| {
     Face::parse(
-        SERIF_COMMON_BYTES.to_vec(),
+        Bytes::Static(SERIF_COMMON_BYTES),
         "NotoSerifSC-Regular-common.ttf",
         "SERIFC",
     )
@@ -52,7 +52,7 @@ static SERIF_COMMON: Bundled = LazyLock::new(|| {
 
 static SANS_COMMON: Bundled = LazyLock::new(|| {
     Face::parse(
-        SANS_COMMON_BYTES.to_vec(),
+        Bytes::Static(SANS_COMMON_BYTES),
         "NotoSansSC-Bold-common.ttf",
         "SANSBC",
     )
@@ -75,7 +75,9 @@ fn inflate_face(gz: &[u8], label: &str, resource_id: &str) -> Option<Arc<Face>> 
         .take(MAX_INFLATED_FONT)
         .read_to_end(&mut bytes)
         .ok()?;
-    Face::parse(bytes, label, resource_id).ok().map(Arc::new)
+    Face::parse(Bytes::Owned(bytes), label, resource_id)
+        .ok()
+        .map(Arc::new)
 }
 
 /// Font files named by profiles, parsed once per process.
@@ -108,7 +110,8 @@ pub enum FontError {
         /// [`MAX_FONT_FILE_BYTES`](crate::profile::MAX_FONT_FILE_BYTES).
         limit: u64,
     },
-    /// A file (or a bundled face) is not a font printpdf can parse.
+    /// A file (or a bundled face) is not a TrueType-outline font (its
+    /// `glyf`, `loca`, `hmtx` or `cmap` table is missing or damaged).
     #[error("font file '{name}' is not a TrueType/OpenType font gongkai can read")]
     Parse {
         /// The file, or the bundled face's name.
@@ -116,75 +119,332 @@ pub enum FontError {
     },
 }
 
-/// One parsed face.
+/// The bytes of a face: bundled (static) or read/inflated (owned).
+#[derive(Debug)]
+enum Bytes {
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Bytes {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Owned(b) => b,
+        }
+    }
+}
+
+/// Where a table of the font lies in its bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Span {
+    pub(crate) offset: usize,
+    pub(crate) len: usize,
+}
+
+/// The tables the subsetter copies or rewrites, and the metrics of the
+/// font descriptor.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tables {
+    pub(crate) head: Span,
+    pub(crate) hhea: Span,
+    pub(crate) maxp: Span,
+    pub(crate) hmtx: Span,
+    pub(crate) loca: Span,
+    pub(crate) glyf: Span,
+    /// Hinting tables, copied whole when present.
+    pub(crate) cvt: Option<Span>,
+    pub(crate) fpgm: Option<Span>,
+    pub(crate) prep: Option<Span>,
+    pub(crate) loca_long: bool,
+    pub(crate) num_glyphs: u16,
+    pub(crate) n_hmetrics: u16,
+    pub(crate) units_per_em: u16,
+    pub(crate) ascent: i16,
+    pub(crate) descent: i16,
+    pub(crate) bbox: [i16; 4],
+}
+
+/// Big-endian reads that fail instead of panicking on a short font.
+pub(crate) fn be16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+}
+
+pub(crate) fn be32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes([
+        *b.get(at)?,
+        *b.get(at + 1)?,
+        *b.get(at + 2)?,
+        *b.get(at + 3)?,
+    ]))
+}
+
+/// One parsed face: the character map and advance widths read straight
+/// from its `cmap` and `hmtx` tables (no glyph outline is decoded), and
+/// the spans the subsetter needs.
 #[derive(Debug)]
 pub struct Face {
     /// File name (bundled) or path (a profile's), for messages.
     pub label: String,
     /// Fixed PDF resource name; its first six letters become the subset tag.
     pub resource_id: String,
-    font: ParsedFont,
-    units_per_em: f32,
-    /// Glyph and advance of every character asked about so far: a cmap
-    /// lookup is a search through the font's tables, and a document asks
-    /// for the same few hundred characters thousands of times (measuring,
-    /// then rendering). Shared by every document of the process.
-    glyphs: RwLock<HashMap<char, Option<(u16, f32)>>>,
+    /// The PostScript name (`name` table, id 6), for /BaseFont.
+    pub ps_name: String,
+    bytes: Bytes,
+    pub(crate) tables: Tables,
+    /// Glyph of every BMP character (0: none).
+    bmp: Vec<u16>,
+    /// (first, last, first glyph) of the character ranges above the BMP.
+    astral: Vec<(u32, u32, u32)>,
+    /// Advance width of every glyph, in font units.
+    advances: Vec<u16>,
+    /// Font programs already made for a set of characters (see
+    /// [`super::subset`]): documents of a batch mostly use the same
+    /// glyphs, so the subset is made and deflated once.
+    pub(crate) subsets: Mutex<Vec<(Vec<(char, u16)>, Arc<super::subset::Program>)>>,
+}
+
+/// Table directory offset of face 0 of a font or collection.
+fn directory(b: &[u8]) -> Option<usize> {
+    if b.get(0..4)? == b"ttcf" {
+        usize::try_from(be32(b, 12)?).ok()
+    } else {
+        Some(0)
+    }
+}
+
+fn find_table(b: &[u8], dir: usize, tag: &[u8; 4]) -> Option<Span> {
+    let n = usize::from(be16(b, dir + 4)?);
+    (0..n).find_map(|i| {
+        let rec = dir + 12 + 16 * i;
+        if b.get(rec..rec + 4)? != tag {
+            return None;
+        }
+        let offset = usize::try_from(be32(b, rec + 8)?).ok()?;
+        let len = usize::try_from(be32(b, rec + 12)?).ok()?;
+        (offset.checked_add(len)? <= b.len()).then_some(Span { offset, len })
+    })
 }
 
 impl Face {
-    fn parse(bytes: Vec<u8>, label: &str, resource_id: &str) -> Result<Face, FontError> {
-        let mut warnings = Vec::new();
-        let font =
-            ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| FontError::Parse {
-                name: label.to_string(),
-            })?;
-        drop(bytes);
-        let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
+    fn parse(bytes: Bytes, label: &str, resource_id: &str) -> Result<Face, FontError> {
+        let fail = || FontError::Parse {
+            name: label.to_string(),
+        };
+        let b = bytes.as_slice();
+        let dir = directory(b).ok_or_else(fail)?;
+        let table = |tag: &[u8; 4]| find_table(b, dir, tag).ok_or_else(fail);
+        let head = table(b"head")?;
+        let hhea = table(b"hhea")?;
+        let maxp = table(b"maxp")?;
+        let hmtx = table(b"hmtx")?;
+        let loca = table(b"loca")?;
+        let glyf = table(b"glyf")?;
+        let cmap = table(b"cmap")?;
+        let r16 = |at: usize| be16(b, at).ok_or_else(fail);
+        let i16_at = |at: usize| r16(at).map(|v| v as i16);
+        let units_per_em = r16(head.offset + 18)?.max(1);
+        let bbox = [
+            i16_at(head.offset + 36)?,
+            i16_at(head.offset + 38)?,
+            i16_at(head.offset + 40)?,
+            i16_at(head.offset + 42)?,
+        ];
+        let loca_long = r16(head.offset + 50)? == 1;
+        let num_glyphs = r16(maxp.offset + 4)?;
+        let n_hmetrics = r16(hhea.offset + 34)?.clamp(1, num_glyphs.max(1));
+        if hmtx.len < usize::from(n_hmetrics) * 4
+            || loca.len < (usize::from(num_glyphs) + 1) * if loca_long { 4 } else { 2 }
+        {
+            return Err(fail());
+        }
+        let advances = (0..num_glyphs)
+            .map(|g| {
+                let i = usize::from(g.min(n_hmetrics - 1));
+                be16(b, hmtx.offset + 4 * i).unwrap_or(0)
+            })
+            .collect();
+        let (bmp, astral) = read_cmap(b, cmap, num_glyphs).ok_or_else(fail)?;
+        let tables = Tables {
+            head,
+            hhea,
+            maxp,
+            hmtx,
+            loca,
+            glyf,
+            cvt: find_table(b, dir, b"cvt "),
+            fpgm: find_table(b, dir, b"fpgm"),
+            prep: find_table(b, dir, b"prep"),
+            loca_long,
+            num_glyphs,
+            n_hmetrics,
+            units_per_em,
+            ascent: i16_at(hhea.offset + 4)?,
+            descent: i16_at(hhea.offset + 6)?,
+            bbox,
+        };
+        let ps_name = find_table(b, dir, b"name")
+            .and_then(|name| postscript_name(b, name))
+            .unwrap_or_else(|| "Font".to_string());
         Ok(Face {
             label: label.to_string(),
             resource_id: resource_id.to_string(),
-            font,
-            units_per_em,
-            glyphs: RwLock::new(HashMap::new()),
+            ps_name,
+            bytes,
+            tables,
+            bmp,
+            astral,
+            advances,
+            subsets: Mutex::new(Vec::new()),
         })
     }
 
-    /// Glyph and advance (in ems) of `ch`, `None` when the face lacks it
-    /// (glyph 0 is .notdef, i.e. missing).
-    fn glyph_info(&self, ch: char) -> Option<(u16, f32)> {
-        if let Ok(known) = self.glyphs.read()
-            && let Some(info) = known.get(&ch)
-        {
-            return *info;
-        }
-        let info = match self.font.lookup_glyph_index(ch as u32) {
-            Some(0) | None => None,
-            Some(g) => Some((
-                g,
-                f32::from(self.font.get_horizontal_advance(g)) / self.units_per_em,
-            )),
-        };
-        if let Ok(mut known) = self.glyphs.write() {
-            known.insert(ch, info);
-        }
-        info
+    /// The font file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_slice()
     }
 
-    /// The glyph for `ch`, or `None` when the face lacks it.
+    /// The glyph for `ch`, or `None` when the face lacks it (glyph 0 is
+    /// .notdef, i.e. missing).
     pub fn glyph(&self, ch: char) -> Option<u16> {
-        self.glyph_info(ch).map(|(g, _)| g)
+        let c = ch as u32;
+        let g = if c <= 0xFFFF {
+            self.bmp.get(c as usize).copied().unwrap_or(0)
+        } else {
+            let i = self.astral.partition_point(|r| r.1 < c);
+            match self.astral.get(i) {
+                Some(&(first, _, g0)) if first <= c => u16::try_from(g0 + (c - first)).unwrap_or(0),
+                _ => 0,
+            }
+        };
+        (g != 0 && g < self.tables.num_glyphs).then_some(g)
+    }
+
+    /// Advance width of glyph `g` in font units.
+    pub(crate) fn advance_units(&self, g: u16) -> u16 {
+        self.advances.get(usize::from(g)).copied().unwrap_or(0)
     }
 
     /// Advance width of `ch` in ems, `None` when the face lacks it.
     pub fn advance_em(&self, ch: char) -> Option<f32> {
-        self.glyph_info(ch).map(|(_, a)| a)
+        let g = self.glyph(ch)?;
+        Some(f32::from(self.advance_units(g)) / f32::from(self.tables.units_per_em))
     }
+}
 
-    /// The printpdf face, for the renderer.
-    pub fn parsed(&self) -> &ParsedFont {
-        &self.font
+/// The best Unicode subtable of a `cmap`: format 12 (full repertoire)
+/// before format 4 (BMP). Returns the BMP glyphs and the ranges above it.
+type CharMap = (Vec<u16>, Vec<(u32, u32, u32)>);
+
+fn read_cmap(b: &[u8], cmap: Span, num_glyphs: u16) -> Option<CharMap> {
+    let base = cmap.offset;
+    let n = usize::from(be16(b, base + 2)?);
+    let mut best: Option<(u8, usize)> = None;
+    for i in 0..n {
+        let rec = base + 4 + 8 * i;
+        let (platform, encoding) = (be16(b, rec)?, be16(b, rec + 2)?);
+        let off = base + usize::try_from(be32(b, rec + 4)?).ok()?;
+        let format = be16(b, off)?;
+        let rank = match (platform, encoding, format) {
+            (3, 10, 12) | (0, 4, 12) | (0, 6, 12) => 3,
+            (3, 1, 4) | (0, 3, 4) => 2,
+            (0, _, 4) => 1,
+            _ => continue,
+        };
+        if best.is_none_or(|(r, _)| rank > r) {
+            best = Some((rank, off));
+        }
     }
+    let (_, off) = best?;
+    let mut bmp = vec![0u16; 0x10000];
+    let mut astral = Vec::new();
+    if be16(b, off)? == 12 {
+        let groups = usize::try_from(be32(b, off + 12)?).ok()?;
+        for i in 0..groups {
+            let g = off + 16 + 12 * i;
+            let (first, last, g0) = (be32(b, g)?, be32(b, g + 4)?, be32(b, g + 8)?);
+            if last < first || last > 0x10FFFF {
+                continue;
+            }
+            for c in first..=last.min(0xFFFF) {
+                let gid = g0 + (c - first);
+                if gid < u32::from(num_glyphs) {
+                    bmp[c as usize] = gid as u16;
+                }
+            }
+            if last > 0xFFFF {
+                let start = first.max(0x10000);
+                astral.push((start, last, g0 + (start - first)));
+            }
+        }
+        astral.sort_unstable();
+    } else {
+        let segs = usize::from(be16(b, off + 6)? / 2);
+        let ends = off + 14;
+        let starts = ends + 2 * segs + 2;
+        let deltas = starts + 2 * segs;
+        let ranges = deltas + 2 * segs;
+        for s in 0..segs {
+            let (end, start) = (be16(b, ends + 2 * s)?, be16(b, starts + 2 * s)?);
+            let delta = be16(b, deltas + 2 * s)?;
+            let range_at = ranges + 2 * s;
+            let range = usize::from(be16(b, range_at)?);
+            if start > end {
+                continue;
+            }
+            for c in start..=end {
+                if c == 0xFFFF {
+                    break;
+                }
+                let gid = if range == 0 {
+                    c.wrapping_add(delta)
+                } else {
+                    let at = range_at + range + 2 * usize::from(c - start);
+                    match be16(b, at) {
+                        Some(0) | None => 0,
+                        Some(g) => g.wrapping_add(delta),
+                    }
+                };
+                if gid < num_glyphs {
+                    bmp[usize::from(c)] = gid;
+                }
+            }
+        }
+    }
+    Some((bmp, astral))
+}
+
+/// The PostScript name of a `name` table (id 6), ASCII letters, digits
+/// and hyphens only.
+fn postscript_name(b: &[u8], name: Span) -> Option<String> {
+    let base = name.offset;
+    let count = usize::from(be16(b, base + 2)?);
+    let strings = base + usize::from(be16(b, base + 4)?);
+    for i in 0..count {
+        let rec = base + 6 + 12 * i;
+        let (platform, id) = (be16(b, rec)?, be16(b, rec + 6)?);
+        if id != 6 {
+            continue;
+        }
+        let len = usize::from(be16(b, rec + 8)?);
+        let at = strings + usize::from(be16(b, rec + 10)?);
+        let raw = b.get(at..at + len)?;
+        let text: String = if platform == 3 || platform == 0 {
+            raw.chunks_exact(2)
+                .filter_map(|c| char::from_u32(u32::from(u16::from_be_bytes([c[0], c[1]]))))
+                .collect()
+        } else {
+            raw.iter().map(|&c| c as char).collect()
+        };
+        let clean: String = text
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        if !clean.is_empty() {
+            return Some(clean);
+        }
+    }
+    None
 }
 
 /// The roles text plays on a page; each has its own fallback chain and
@@ -348,17 +608,16 @@ fn user_face(path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
         if face.resource_id == resource_id {
             return Ok(face.clone());
         }
-        return Ok(Arc::new(Face {
-            label: face.label.clone(),
-            resource_id: resource_id.to_string(),
-            font: face.font.clone(),
-            units_per_em: face.units_per_em,
-            glyphs: RwLock::new(HashMap::new()),
-        }));
+        return Face::parse(
+            Bytes::Owned(face.bytes().to_vec()),
+            &face.label,
+            resource_id,
+        )
+        .map(Arc::new);
     }
     let bytes = read_font_file(path)?;
     let label = path.display().to_string();
-    let face = Arc::new(Face::parse(bytes, &label, resource_id)?);
+    let face = Arc::new(Face::parse(Bytes::Owned(bytes), &label, resource_id)?);
     cache.insert(path.to_path_buf(), face.clone());
     Ok(face)
 }

@@ -1,9 +1,9 @@
-//! The PDF public version: our own table layout engine on printpdf.
+//! The PDF public version: our own table layout engine and PDF writer.
 //!
 //! [`fonts`] knows the faces (bundled and the profile's), [`layout`] turns
 //! the document into pages of positioned glyph runs, rules and fills with
-//! no printpdf types, and [`render`] writes those pages with printpdf and
-//! makes no layout decisions. The same input and options give the same
+//! no PDF types, and [`render`] writes those pages (fonts subset by
+//! [`subset`]) and makes no layout decisions. The same input and options give the same
 //! bytes, whatever else the process rendered before.
 
 pub mod book;
@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod layout;
 pub mod pdfa;
 pub mod render;
+pub mod subset;
 
 use super::{RenderOptions, Rendered, WriteError};
 use crate::model::Document;

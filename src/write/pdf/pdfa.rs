@@ -166,7 +166,7 @@ fn rewrite_info(lo: &mut lopdf::Document, info: &Info, stamp: &Stamp) {
 const CREATOR: &str = "gongkai";
 
 fn producer() -> String {
-    format!("gongkai {} (printpdf)", env!("CARGO_PKG_VERSION"))
+    format!("gongkai {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// Escapes text for XML content and attribute values.

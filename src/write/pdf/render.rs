@@ -1,17 +1,15 @@
-//! Turns laid-out pages into a PDF with printpdf. Every position, size and
-//! face comes from the layout; this only translates (top-left origin to
-//! PDF's bottom-left) and fixes what printpdf would otherwise leave to
-//! chance: font resource names, the trailer /ID and the dates.
+//! Turns laid-out pages into a PDF. Every position, size and face comes
+//! from the layout; this only translates (top-left origin to PDF's
+//! bottom-left), writes the content streams and the fonts (subsets made by
+//! [`super::subset`], fixed resource names) and assembles the objects with
+//! lopdf, in a fixed order, so the same pages give the same bytes.
 
-use super::fonts::FontBook;
+use super::fonts::{FaceId, FontBook};
 use super::layout::{DocumentLayout, Item, PageLayout, Rect};
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
-use printpdf::{
-    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, FontId, LinkAnnotation, Mm,
-    OffsetDateTime, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Pt, Rgb, TextItem, TextMatrix,
-};
-use std::collections::BTreeSet;
+use super::subset::Program;
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Document information written into /Info.
 #[derive(Debug, Clone)]
@@ -78,9 +76,6 @@ pub struct Navigation {
 /// oblique face.
 const SLANT: f32 = 0.2126;
 
-/// Millimetres per point.
-const MM_PER_PT: f32 = 25.4 / 72.0;
-
 /// Thickness of the outline of a missing-character box, in points.
 const MISSING_BOX_RULE: f32 = 0.4;
 
@@ -96,85 +91,148 @@ pub fn render_pages(
     info: &Info,
     nav: &Navigation,
 ) -> Result<Vec<u8>, String> {
-    let mut doc = PdfDocument::new(&info.title);
-    let when = OffsetDateTime::from_unix_timestamp(info.created)
-        .or_else(|_| OffsetDateTime::from_unix_timestamp(crate::time::FALLBACK_EPOCH))
-        .map_err(|e| format!("cannot date the document: {e}"))?;
-    let meta = &mut doc.metadata.info;
-    meta.author = info.author.clone();
-    meta.subject = info.subject.clone();
-    meta.creator = "gongkai".into();
-    meta.producer = format!("gongkai {} (printpdf)", env!("CARGO_PKG_VERSION"));
-    meta.creation_date = when;
-    meta.modification_date = when;
-    meta.metadata_date = when;
+    let mut lo = lopdf::Document::with_version("1.7");
+    let pages_id = lo.new_object_id();
 
-    // Fonts under fixed resource names (printpdf's add_font draws them from
-    // a process-wide counter), only the faces some page uses.
-    let used: BTreeSet<_> = pages
+    // The characters each face draws, and its subset.
+    let mut used: BTreeMap<FaceId, BTreeMap<char, u16>> = BTreeMap::new();
+    for run in pages
         .iter()
         .flat_map(|p| p.items.iter())
         .filter_map(|i| match i {
-            Item::Text(run) => Some(run.face),
+            Item::Text(run) => Some(run),
             _ => None,
         })
-        .collect();
-    for id in &used {
-        let face = fonts
-            .face(*id)
-            .ok_or_else(|| format!("the layout used a font ({}) the book does not have", id.0))?;
-        doc.resources.fonts.map.insert(
-            FontId(face.resource_id.clone()),
-            PdfFont::new(face.parsed().clone()),
-        );
+    {
+        let face = fonts.face(run.face).ok_or_else(|| {
+            format!(
+                "the layout used a font ({}) the book does not have",
+                run.face.0
+            )
+        })?;
+        let chars = used.entry(run.face).or_default();
+        for ch in run.text.chars() {
+            if let Some(g) = face.glyph(ch) {
+                chars.entry(ch).or_insert(g);
+            }
+        }
     }
+    let mut programs: BTreeMap<FaceId, Arc<Program>> = BTreeMap::new();
+    let mut font_dict = Dictionary::new();
+    for (id, chars) in used {
+        let face = fonts
+            .face(id)
+            .ok_or_else(|| format!("the layout used a font ({}) the book does not have", id.0))?;
+        let program = super::subset::program(face, chars.into_iter().collect())?;
+        let font = font_objects(&mut lo, face, &program);
+        font_dict.set(face.resource_id.clone(), Object::Reference(font));
+        programs.insert(id, program);
+    }
+    let resources = lo.add_object(Dictionary::from_iter(vec![(
+        "Font",
+        Object::Dictionary(font_dict),
+    )]));
 
-    for (pi, page) in pages.iter().enumerate() {
-        let mut ops = page_ops(page, fonts);
+    let page_ids: Vec<ObjectId> = pages.iter().map(|_| lo.new_object_id()).collect();
+    for (pi, (page, page_id)) in pages.iter().zip(&page_ids).enumerate() {
+        let content = page_content(page, fonts, &programs);
+        let mut stream = Stream::new(Dictionary::new(), content);
+        stream.allows_compression = true;
+        let content_id = lo.add_object(stream);
+        let mut annots = Vec::new();
         for link in nav.links.iter().filter(|l| l.page == pi) {
-            let Some(target) = pages.get(link.target) else {
+            let (Some(target), Some(target_id)) =
+                (pages.get(link.target), page_ids.get(link.target))
+            else {
                 continue;
             };
-            ops.push(Op::LinkAnnotation {
-                link: LinkAnnotation::new(
-                    printpdf::Rect {
-                        x: Pt(link.rect.x),
-                        y: Pt(page.height - link.rect.bottom()),
-                        width: Pt(link.rect.w),
-                        height: Pt(link.rect.h),
-                        mode: None,
-                        winding_order: None,
-                    },
-                    Actions::Goto(Destination::Xyz {
-                        page: link.target + 1,
-                        left: Some(0.0),
-                        top: Some(target.height),
-                        zoom: None,
-                    }),
-                    // No border, no colour: the 目录 looks the same.
-                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                    Some(ColorArray::Transparent),
-                    None,
+            let r = &link.rect;
+            annots.push(Object::Dictionary(Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"Annot".to_vec())),
+                ("Subtype", Object::Name(b"Link".to_vec())),
+                (
+                    "Rect",
+                    Object::Array(vec![
+                        Object::Real(r.x),
+                        Object::Real(page.height - r.bottom()),
+                        Object::Real(r.x + r.w),
+                        Object::Real(page.height - r.bottom() + r.h),
+                    ]),
                 ),
-            });
+                // No border, no colour: the 目录 looks the same.
+                ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+                (
+                    "A",
+                    Object::Dictionary(Dictionary::from_iter(vec![
+                        ("S", Object::Name(b"GoTo".to_vec())),
+                        (
+                            "D",
+                            Object::Array(vec![
+                                Object::Reference(*target_id),
+                                Object::Name(b"XYZ".to_vec()),
+                                0.into(),
+                                Object::Real(target.height),
+                                Object::Null,
+                            ]),
+                        ),
+                    ])),
+                ),
+            ])));
         }
-        doc.pages.push(PdfPage::new(
-            Mm(page.width * MM_PER_PT),
-            Mm(page.height * MM_PER_PT),
-            ops,
-        ));
+        let mut d = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(pages_id)),
+            (
+                "MediaBox",
+                Object::Array(vec![
+                    0.into(),
+                    0.into(),
+                    Object::Real(page.width),
+                    Object::Real(page.height),
+                ]),
+            ),
+            ("Resources", Object::Reference(resources)),
+            ("Contents", Object::Reference(content_id)),
+        ]);
+        if !annots.is_empty() {
+            d.set("Annots", Object::Array(annots));
+        }
+        lo.objects.insert(*page_id, Object::Dictionary(d));
     }
-
-    let opts = PdfSaveOptions {
-        subset_fonts: true,
-        optimize: true,
-        ..Default::default()
-    };
-    let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    lo.objects.insert(
+        pages_id,
+        Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Pages".to_vec())),
+            (
+                "Kids",
+                Object::Array(page_ids.iter().map(|id| Object::Reference(*id)).collect()),
+            ),
+            ("Count", Object::Integer(page_ids.len() as i64)),
+        ])),
+    );
+    let catalog = lo.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Catalog".to_vec())),
+        ("Pages", Object::Reference(pages_id)),
+    ]));
+    lo.trailer.set("Root", Object::Reference(catalog));
+    let mut meta = Dictionary::new();
+    meta.set("Title", pdf_text(&info.title));
+    if !info.author.is_empty() {
+        meta.set("Author", pdf_text(&info.author));
+    }
+    meta.set("Subject", pdf_text(&info.subject));
+    meta.set("Creator", pdf_text("gongkai"));
+    meta.set(
+        "Producer",
+        pdf_text(&format!("gongkai {}", env!("CARGO_PKG_VERSION"))),
+    );
+    let date = pdf_date(info.created);
+    meta.set("CreationDate", Object::string_literal(date.clone()));
+    meta.set("ModDate", Object::string_literal(date));
+    let meta_id = lo.add_object(meta);
+    lo.trailer.set("Info", Object::Reference(meta_id));
     let id = Object::String(info.id.to_vec(), StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    tidy_info(&mut lo);
     if !nav.outline.is_empty() {
         write_outline(&mut lo, &nav.outline, pages)?;
     }
@@ -191,12 +249,116 @@ pub fn render_pages(
     Ok(out)
 }
 
-/// zlib level for the PDF's streams. lopdf's own `compress` uses level 9.
-/// Measured on the 200-file batch bench with the common-character fonts
-/// (wall time for 200 PDFs with --jobs 2, seed PDF size): level 6 0.88 s
-/// and 102.9 KB, level 1 0.62 s and 122.3 KB. Level 1 keeps the batch well
-/// above 200 PDFs a second for a fifth more bytes.
-const DEFLATE_LEVEL: u32 = 1;
+/// `D:YYYYMMDDHHmmSS+00'00'` of a Unix time.
+fn pdf_date(unix: i64) -> String {
+    let c = crate::time::civil_from_unix(unix);
+    format!(
+        "D:{:04}{:02}{:02}{:02}{:02}{:02}+00'00'",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
+/// The Type0 font of a face's subset, with its CIDFontType2, descriptor,
+/// font file and ToUnicode map; returns the Type0 font's id.
+fn font_objects(lo: &mut lopdf::Document, face: &super::fonts::Face, p: &Program) -> ObjectId {
+    let t = &face.tables;
+    let upem = f32::from(t.units_per_em);
+    let em = |v: i16| Object::Integer((f32::from(v) * 1000.0 / upem).round() as i64);
+    let tag: String = face
+        .resource_id
+        .chars()
+        .filter(char::is_ascii_uppercase)
+        .chain(std::iter::repeat('A'))
+        .take(6)
+        .collect();
+    let base = Object::Name(format!("{tag}+{}", face.ps_name).into_bytes());
+    let mut file = Stream::new(
+        Dictionary::from_iter(vec![
+            ("Length1", Object::Integer(p.raw_len as i64)),
+            ("Filter", Object::Name(b"FlateDecode".to_vec())),
+        ]),
+        p.deflated.clone(),
+    );
+    file.allows_compression = false;
+    let file_id = lo.add_object(file);
+    let descriptor = lo.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"FontDescriptor".to_vec())),
+        ("FontName", base.clone()),
+        ("Flags", Object::Integer(4)),
+        (
+            "FontBBox",
+            Object::Array(t.bbox.iter().map(|v| em(*v)).collect()),
+        ),
+        ("ItalicAngle", 0.into()),
+        ("Ascent", em(t.ascent)),
+        ("Descent", em(t.descent)),
+        ("CapHeight", em(t.ascent)),
+        ("StemV", 80.into()),
+        ("FontFile2", Object::Reference(file_id)),
+    ]));
+    let cid_font = lo.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"CIDFontType2".to_vec())),
+        ("BaseFont", base.clone()),
+        (
+            "CIDSystemInfo",
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("Registry", Object::string_literal("Adobe")),
+                ("Ordering", Object::string_literal("Identity")),
+                ("Supplement", 0.into()),
+            ])),
+        ),
+        ("FontDescriptor", Object::Reference(descriptor)),
+        ("DW", Object::Integer(DEFAULT_WIDTH)),
+        ("W", widths(&p.widths)),
+        ("CIDToGIDMap", Object::Name(b"Identity".to_vec())),
+    ]));
+    let mut cmap = Stream::new(
+        Dictionary::from_iter(vec![("Filter", Object::Name(b"FlateDecode".to_vec()))]),
+        p.to_unicode.clone(),
+    );
+    cmap.allows_compression = false;
+    let cmap_id = lo.add_object(cmap);
+    lo.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"Type0".to_vec())),
+        ("BaseFont", base),
+        ("Encoding", Object::Name(b"Identity-H".to_vec())),
+        (
+            "DescendantFonts",
+            Object::Array(vec![Object::Reference(cid_font)]),
+        ),
+        ("ToUnicode", Object::Reference(cmap_id)),
+    ]))
+}
+
+/// Width of the CIDs /W leaves out: a full em, what CJK glyphs have.
+const DEFAULT_WIDTH: i64 = 1000;
+
+/// /W: runs of CIDs whose width is not the default, `first [w …]`.
+fn widths(w: &[i64]) -> Object {
+    let mut out = Vec::new();
+    let mut cid = 0;
+    while cid < w.len() {
+        if w[cid] == DEFAULT_WIDTH {
+            cid += 1;
+            continue;
+        }
+        let start = cid;
+        while cid < w.len() && w[cid] != DEFAULT_WIDTH {
+            cid += 1;
+        }
+        out.push(Object::Integer(start as i64));
+        out.push(Object::Array(
+            w[start..cid].iter().map(|v| Object::Integer(*v)).collect(),
+        ));
+    }
+    Object::Array(out)
+}
+
+/// zlib level for the content streams and the other small streams the
+/// font programs (deflated once per subset at level 9) are not.
+const DEFLATE_LEVEL: u32 = 6;
 
 /// Deflates every stream that may be compressed and is not yet.
 fn compress_streams(lo: &mut lopdf::Document) {
@@ -219,23 +381,6 @@ fn compress_streams(lo: &mut lopdf::Document) {
     }
 }
 
-/// printpdf writes an empty /GTS_PDFXVersion (readers then call the file
-/// PDF/X), an empty /Identifier and empty /Keywords; drop them.
-fn tidy_info(lo: &mut lopdf::Document) {
-    if let Ok(Object::Reference(info_id)) = lo.trailer.get(b"Info").cloned()
-        && let Ok(info) = lo.get_dictionary_mut(info_id)
-    {
-        info.remove(b"GTS_PDFXVersion");
-        for key in [&b"Identifier"[..], b"Keywords"] {
-            // An empty Keywords is UTF-16's byte order mark alone.
-            if matches!(info.get(key), Ok(Object::String(s, _)) if s.is_empty() || s == b"\xFE\xFF")
-            {
-                info.remove(key);
-            }
-        }
-    }
-}
-
 /// A text string as PDF text: UTF-16BE with its byte order mark.
 fn pdf_text(s: &str) -> Object {
     let mut v = vec![0xFE, 0xFF];
@@ -245,7 +390,7 @@ fn pdf_text(s: &str) -> Object {
     Object::String(v, StringFormat::Hexadecimal)
 }
 
-/// Writes the outline (printpdf only makes a flat one): each bookmark
+/// Writes the outline: each bookmark
 /// leads to the top of its page, open so every level shows.
 fn write_outline(
     lo: &mut lopdf::Document,
@@ -351,27 +496,59 @@ fn outline_level(
     Ok((shown, (ids.first().copied(), ids.last().copied())))
 }
 
-fn gray(g: f32) -> Color {
-    Color::Rgb(Rgb::new(g, g, g, None))
-}
+/// A content stream being written.
+struct Content(Vec<u8>);
 
-fn rect_op(r: &Rect, page_h: f32, mode: PaintMode) -> Op {
-    Op::DrawRectangle {
-        rectangle: printpdf::Rect {
-            x: Pt(r.x),
-            y: Pt(page_h - r.bottom()),
-            width: Pt(r.w),
-            height: Pt(r.h),
-            mode: Some(mode),
-            winding_order: None,
-        },
+impl Content {
+    /// A number with at most three decimals, no trailing zeros.
+    fn num(&mut self, v: f32) {
+        let milli = (f64::from(v) * 1000.0).round() as i64;
+        if milli < 0 {
+            self.0.push(b'-');
+        }
+        let m = milli.unsigned_abs();
+        let _ = write!(self.0, "{}", m / 1000);
+        let frac = m % 1000;
+        if frac != 0 {
+            let s = format!("{frac:03}");
+            self.0.push(b'.');
+            self.0.extend_from_slice(s.trim_end_matches('0').as_bytes());
+        }
+        self.0.push(b' ');
+    }
+
+    fn op(&mut self, op: &str) {
+        self.0.extend_from_slice(op.as_bytes());
+        self.0.push(b'\n');
+    }
+
+    fn rect(&mut self, r: &Rect, page_h: f32, op: &str) {
+        self.num(r.x);
+        self.num(page_h - r.bottom());
+        self.num(r.w);
+        self.num(r.h);
+        self.0.extend_from_slice(b"re ");
+        self.op(op);
+    }
+
+    fn gray(&mut self, g: f32) {
+        self.num(g);
+        self.num(g);
+        self.num(g);
+        self.op("rg");
     }
 }
 
-/// The operations of one page, in the layout's order.
-fn page_ops(page: &PageLayout, fonts: &FontBook) -> Vec<Op> {
+use std::io::Write as _;
+
+/// The content stream of one page, in the layout's order.
+fn page_content(
+    page: &PageLayout,
+    fonts: &FontBook,
+    programs: &BTreeMap<FaceId, Arc<Program>>,
+) -> Vec<u8> {
     let h = page.height;
-    let mut ops = Vec::with_capacity(page.items.len() * 3);
+    let mut c = Content(Vec::with_capacity(page.items.len() * 40));
     let mut stroke: Option<f32> = None;
     let mut fill_gray: Option<f32> = None;
     let mut in_text = false;
@@ -380,85 +557,78 @@ fn page_ops(page: &PageLayout, fonts: &FontBook) -> Vec<Op> {
     let mut spacing = 0.0;
     for item in &page.items {
         if !matches!(item, Item::Text(_)) && in_text {
-            ops.push(Op::EndTextSection);
+            c.op("ET");
             in_text = false;
             font = None;
         }
         match item {
             Item::Fill { rect, gray: g } => {
                 if fill_gray != Some(*g) {
-                    ops.push(Op::SetFillColor { col: gray(*g) });
+                    c.gray(*g);
                     fill_gray = Some(*g);
                 }
-                ops.push(rect_op(rect, h, PaintMode::Fill));
+                c.rect(rect, h, "f");
             }
             Item::Frame { rect, width } => {
                 if stroke != Some(*width) {
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    c.num(*width);
+                    c.op("w");
                     stroke = Some(*width);
                 }
-                ops.push(rect_op(rect, h, PaintMode::Stroke));
+                c.rect(rect, h, "S");
             }
             Item::MissingGlyph { rect } => {
                 if stroke != Some(MISSING_BOX_RULE) {
-                    ops.push(Op::SetOutlineThickness {
-                        pt: Pt(MISSING_BOX_RULE),
-                    });
+                    c.num(MISSING_BOX_RULE);
+                    c.op("w");
                     stroke = Some(MISSING_BOX_RULE);
                 }
-                ops.push(rect_op(rect, h, PaintMode::Stroke));
+                c.rect(rect, h, "S");
             }
             Item::Text(run) => {
-                let Some(face) = fonts.face(run.face) else {
+                let (Some(face), Some(program)) = (fonts.face(run.face), programs.get(&run.face))
+                else {
                     continue;
                 };
                 if !in_text {
                     if fill_gray != Some(0.0) {
-                        ops.push(Op::SetFillColor { col: gray(0.0) });
+                        c.gray(0.0);
                         fill_gray = Some(0.0);
                     }
-                    ops.push(Op::StartTextSection);
+                    c.op("BT");
                     in_text = true;
                 }
                 if font != Some((run.face.0, run.size)) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(FontId(face.resource_id.clone())),
-                        size: Pt(run.size),
-                    });
+                    c.0.push(b'/');
+                    c.0.extend_from_slice(face.resource_id.as_bytes());
+                    c.0.push(b' ');
+                    c.num(run.size);
+                    c.op("Tf");
                     font = Some((run.face.0, run.size));
                 }
                 if run.spacing != spacing {
-                    ops.push(Op::SetCharacterSpacing {
-                        multiplier: run.spacing,
-                    });
+                    c.num(run.spacing);
+                    c.op("Tc");
                     spacing = run.spacing;
                 }
-                let matrix = if run.slant {
-                    TextMatrix::Raw([1.0, 0.0, SLANT, 1.0, run.x, h - run.baseline])
-                } else {
-                    TextMatrix::Translate(Pt(run.x), Pt(h - run.baseline))
-                };
-                ops.push(Op::SetTextMatrix { matrix });
-                // Glyph ids straight from the font book, each with its text
-                // for the ToUnicode map: printpdf need not look every
-                // character up in the font's cmap again.
-                let glyphs = run
-                    .text
-                    .chars()
-                    .map(|ch| Codepoint {
-                        gid: face.glyph(ch).unwrap_or(0),
-                        offset: 0.0,
-                        cid: Some(ch.to_string()),
-                    })
-                    .collect();
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(glyphs)],
-                });
+                c.0.extend_from_slice(b"1 0 ");
+                c.num(if run.slant { SLANT } else { 0.0 });
+                c.0.extend_from_slice(b"1 ");
+                c.num(run.x);
+                c.num(h - run.baseline);
+                c.op("Tm");
+                c.0.push(b'<');
+                for ch in run.text.chars() {
+                    let cid = face.glyph(ch).map_or(0, |g| program.cid(g));
+                    let _ = write!(c.0, "{cid:04X}");
+                }
+                c.0.extend_from_slice(b"> ");
+                c.op("Tj");
             }
         }
     }
     if in_text {
-        ops.push(Op::EndTextSection);
+        c.op("ET");
     }
-    ops
+    c.0
 }
