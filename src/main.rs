@@ -715,8 +715,8 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     } else {
         0.0
     };
-    if ui.quiet {
-    } else if c.converted == 0 && c.failed == 0 && c.unchanged > 0 {
+    // The summary stays under --quiet (batch's --quiet has always kept it).
+    if c.converted == 0 && c.failed == 0 && c.unchanged > 0 {
         println!(
             "nothing to convert: {} input(s) unchanged since the last run, {} skipped ({:.2} s)",
             c.unchanged, c.skipped, outcome.seconds
@@ -728,9 +728,7 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
             c.converted, c.unchanged, c.skipped, c.failed, c.warnings, outcome.seconds
         );
     }
-    if !ui.quiet {
-        println!("manifest: {}", outcome.manifest_path.display());
-    }
+    println!("manifest: {}", outcome.manifest_path.display());
     Ok(if c.failed > 0 {
         ExitCode::from(1)
     } else {
