@@ -18,7 +18,7 @@ use std::process::ExitCode;
 #[command(name = "gongkai", version, about, long_about = None)]
 struct Cli {
     /// Print only errors and warnings: no lines for what was written, no
-    /// progress, no summary.
+    /// progress (`batch` keeps its summary).
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
     /// Print more: in `batch`, every warning of every file (otherwise
