@@ -42,10 +42,10 @@ pub enum ProfileError {
         /// The profile's name or path.
         origin: String,
         /// The line (and column) the TOML reader points at.
-        at: crate::error::Location,
+        at: Box<crate::error::Location>,
         /// What the TOML reader said.
         #[source]
-        source: toml::de::Error,
+        source: Box<toml::de::Error>,
     },
     /// A value the profile may not have.
     #[error("template {origin}: {message}")]
@@ -116,8 +116,8 @@ impl Profile {
     pub fn parse(text: &str, origin: &str, base: Option<&Path>) -> Result<Profile, ProfileError> {
         let mut profile: Profile = toml::from_str(text).map_err(|source| ProfileError::Toml {
             origin: origin.to_string(),
-            at: toml_location(text, &source),
-            source,
+            at: Box::new(toml_location(text, &source)),
+            source: Box::new(source),
         })?;
         let origin = origin.to_string();
         let check = |what: &str, ok: bool| {

@@ -43,10 +43,10 @@ pub enum BookError {
         /// book.toml.
         path: String,
         /// The line (and column) the TOML reader points at.
-        at: crate::error::Location,
+        at: Box<crate::error::Location>,
         /// What the TOML reader said.
         #[source]
-        source: toml::de::Error,
+        source: Box<toml::de::Error>,
     },
     /// book.toml names a file that is not there.
     #[error("{path}: {message}")]
@@ -378,8 +378,8 @@ fn read_config(folder: &Path) -> Result<BookToml, BookError> {
     match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|source| BookError::Toml {
             path: path.display().to_string(),
-            at: crate::profile::toml_location(&text, &source),
-            source,
+            at: Box::new(crate::profile::toml_location(&text, &source)),
+            source: Box::new(source),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BookToml::default()),
         Err(source) => Err(BookError::Io {
