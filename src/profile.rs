@@ -45,7 +45,7 @@ pub enum ProfileError {
         at: Box<crate::error::Location>,
         /// What the TOML reader said.
         #[source]
-        source: Box<toml::de::Error>,
+        source: toml::de::Error,
     },
     /// A value the profile may not have.
     #[error("template {origin}: {message}")]
@@ -117,7 +117,7 @@ impl Profile {
         let mut profile: Profile = toml::from_str(text).map_err(|source| ProfileError::Toml {
             origin: origin.to_string(),
             at: Box::new(toml_location(text, &source)),
-            source: Box::new(source),
+            source,
         })?;
         let origin = origin.to_string();
         let check = |what: &str, ok: bool| {

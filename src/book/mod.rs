@@ -46,7 +46,7 @@ pub enum BookError {
         at: Box<crate::error::Location>,
         /// What the TOML reader said.
         #[source]
-        source: Box<toml::de::Error>,
+        source: toml::de::Error,
     },
     /// book.toml names a file that is not there.
     #[error("{path}: {message}")]
@@ -379,7 +379,7 @@ fn read_config(folder: &Path) -> Result<BookToml, BookError> {
         Ok(text) => toml::from_str(&text).map_err(|source| BookError::Toml {
             path: path.display().to_string(),
             at: Box::new(crate::profile::toml_location(&text, &source)),
-            source: Box::new(source),
+            source,
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BookToml::default()),
         Err(source) => Err(BookError::Io {
