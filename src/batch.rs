@@ -80,7 +80,7 @@ pub enum BatchError {
         /// "not a gongkai manifest: ", or nothing.
         what: &'static str,
         /// The line (and column) the JSON reader points at.
-        at: crate::error::Location,
+        at: Box<crate::error::Location>,
         /// What the JSON reader or writer said.
         #[source]
         source: serde_json::Error,
@@ -402,7 +402,7 @@ fn read_manifest(path: &Path) -> Result<Option<Manifest>, BatchError> {
         .map_err(|source| BatchError::Json {
             path: path.display().to_string(),
             what: "not a gongkai manifest: ",
-            at: json_location(&source),
+            at: Box::new(json_location(&source)),
             source,
         })
 }
@@ -641,7 +641,7 @@ fn write_manifest(path: &Path, manifest: &Manifest) -> Result<(), BatchError> {
     let mut bytes = serde_json::to_vec_pretty(manifest).map_err(|source| BatchError::Json {
         path: path.display().to_string(),
         what: "",
-        at: crate::error::Location::new(),
+        at: Box::default(),
         source,
     })?;
     bytes.push(b'\n');

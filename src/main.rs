@@ -18,7 +18,7 @@ use std::process::ExitCode;
 #[command(name = "gongkai", version, about, long_about = None)]
 struct Cli {
     /// Print only errors and warnings: no lines for what was written, no
-    /// progress, no summary.
+    /// progress (`batch` keeps its summary).
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
     /// Print more: in `batch`, every warning of every file (otherwise
@@ -713,8 +713,8 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     } else {
         0.0
     };
-    if ui.quiet {
-    } else if c.converted == 0 && c.failed == 0 && c.unchanged > 0 {
+    // The summary stays under --quiet (batch's --quiet has always kept it).
+    if c.converted == 0 && c.failed == 0 && c.unchanged > 0 {
         println!(
             "nothing to convert: {} input(s) unchanged since the last run, {} skipped ({:.2} s)",
             c.unchanged, c.skipped, outcome.seconds
@@ -726,9 +726,7 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
             c.converted, c.unchanged, c.skipped, c.failed, c.warnings, outcome.seconds
         );
     }
-    if !ui.quiet {
-        println!("manifest: {}", outcome.manifest_path.display());
-    }
+    println!("manifest: {}", outcome.manifest_path.display());
     Ok(if c.failed > 0 {
         ExitCode::from(1)
     } else {

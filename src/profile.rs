@@ -42,7 +42,7 @@ pub enum ProfileError {
         /// The profile's name or path.
         origin: String,
         /// The line (and column) the TOML reader points at.
-        at: crate::error::Location,
+        at: Box<crate::error::Location>,
         /// What the TOML reader said.
         #[source]
         source: toml::de::Error,
@@ -116,7 +116,7 @@ impl Profile {
     pub fn parse(text: &str, origin: &str, base: Option<&Path>) -> Result<Profile, ProfileError> {
         let mut profile: Profile = toml::from_str(text).map_err(|source| ProfileError::Toml {
             origin: origin.to_string(),
-            at: toml_location(text, &source),
+            at: Box::new(toml_location(text, &source)),
             source,
         })?;
         let origin = origin.to_string();

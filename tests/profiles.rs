@@ -77,15 +77,13 @@ fn bad_profiles_are_errors_naming_the_key_or_file() {
         assert!(err.contains(needle), "{err}");
     }
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args([
-            "convert",
-            "x.txt",
-            "--out",
-            "/tmp",
-            "--template",
-            "nonesuch",
-        ])
+        .arg("convert")
+        .arg(corpus("seed/budget.txt"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .args(["--template", "nonesuch"])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("bundled: default, gbt9704"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bundled: default, gbt9704"), "{err}");
 }

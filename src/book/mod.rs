@@ -43,7 +43,7 @@ pub enum BookError {
         /// book.toml.
         path: String,
         /// The line (and column) the TOML reader points at.
-        at: crate::error::Location,
+        at: Box<crate::error::Location>,
         /// What the TOML reader said.
         #[source]
         source: toml::de::Error,
@@ -378,7 +378,7 @@ fn read_config(folder: &Path) -> Result<BookToml, BookError> {
     match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|source| BookError::Toml {
             path: path.display().to_string(),
-            at: crate::profile::toml_location(&text, &source),
+            at: Box::new(crate::profile::toml_location(&text, &source)),
             source,
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BookToml::default()),

@@ -60,7 +60,7 @@ fn tenth(v: f32) -> String {
     let r = (v * 10.0).round() / 10.0;
     let s = format!("{r:.1}");
     match s.strip_suffix(".0") {
-        Some(int) if int == "-0" => "0".to_string(),
+        Some("-0") => "0".to_string(),
         Some(int) => int.to_string(),
         None => s,
     }

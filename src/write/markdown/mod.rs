@@ -159,12 +159,16 @@ pub(crate) fn escape(text: &str, ctx: Context) -> String {
     out
 }
 
-/// A paragraph starting with "1." or "-" would become a list; "=" or "-"
-/// alone a setext underline; "+" a list too.
+/// A paragraph starting with "1. " or "-" would become a list; "=" or "-"
+/// alone a setext underline; "+" a list too. An amount ("9859.38 万元")
+/// or "1.一般" opens no list (a list marker is followed by a space), so it
+/// stays as written.
 fn defuse_block_start(s: String) -> String {
     let digits = s.chars().take_while(char::is_ascii_digit).count();
-    let after = s[digits..].chars().next();
-    if digits > 0 && digits <= 9 && matches!(after, Some('.') | Some(')')) {
+    let mut after = s[digits..].chars();
+    let marker = matches!(after.next(), Some('.') | Some(')'));
+    let ends = matches!(after.next(), None | Some(' ') | Some('\t'));
+    if digits > 0 && digits <= 9 && marker && ends {
         let mut out = s[..digits].to_string();
         out.push('\\');
         out.push_str(&s[digits..]);
