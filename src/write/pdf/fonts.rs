@@ -201,8 +201,11 @@ pub struct Face {
     /// Font programs already made for a set of characters (see
     /// [`super::subset`]): documents of a batch mostly use the same
     /// glyphs, so the subset is made and deflated once.
-    pub(crate) subsets: Mutex<Vec<(Vec<(char, u16)>, Arc<super::subset::Program>)>>,
+    pub(crate) subsets: Mutex<Vec<MadeSubset>>,
 }
+
+/// A font program made for one set of (character, glyph) pairs.
+pub(crate) type MadeSubset = (Vec<(char, u16)>, Arc<super::subset::Program>);
 
 /// Table directory offset of face 0 of a font or collection.
 fn directory(b: &[u8]) -> Option<usize> {

@@ -100,10 +100,7 @@ fn components(rec: &[u8]) -> Vec<usize> {
         return out;
     }
     let mut at = 10;
-    loop {
-        let Some(flags) = be16(rec, at) else {
-            break;
-        };
+    while let Some(flags) = be16(rec, at) {
         if at + 4 > rec.len() {
             break;
         }
@@ -293,7 +290,7 @@ fn to_unicode(text_of: &[Option<char>]) -> Vec<u8> {
         // form single and its low byte from wrapping.
         let mut end = cid;
         while end + 1 < text_of.len()
-            && (end + 1) % 256 != 0
+            && !(end + 1).is_multiple_of(256)
             && (first as u32) < 0xFFFF
             && text_of[end + 1].map(|c| c as u32) == Some(first as u32 + (end + 1 - cid) as u32)
             && (first as u32 + (end + 1 - cid) as u32) & 0xFF != 0
