@@ -1,12 +1,7 @@
 //! PDF/A-2u (ISO 19005-2, level U): what an archive needs beyond the public
 //! version, added to the lopdf form of the document the renderer made.
 //!
-//! printpdf 0.12.8's `PdfConformance::A2U_2011_PDF_1_7` is not used: for it
-//! printpdf writes no XMP at all (it writes XMP only for the PDF/X levels,
-//! and then with a random instance id), a CMYK FOGRA39 output intent under
-//! the PDF/X subtype `/GTS_PDFX` with the profile under a misspelt key
-//! (`/DestinationOutputProfile`), and a `/GTS_PDFXVersion` in /Info. So the
-//! renderer writes its usual document and [`conform`] adds, all
+//! The renderer writes its usual document and [`conform`] adds, all
 //! deterministically:
 //!
 //! - an XMP packet (uncompressed, as ISO 19005 requires) with `pdfaid:part`
@@ -21,7 +16,7 @@
 //!   embedded subset (CIDToGIDMap is Identity, so CIDs are glyph ids);
 //! - the print flag on every annotation (the 目录's links).
 //!
-//! What printpdf already writes and PDF/A needs is checked by the tests:
+//! What the renderer already writes and PDF/A needs is checked by the tests:
 //! every font embedded (`/FontFile2`) with `/ToUnicode`, `/W` widths and
 //! `/CIDToGIDMap /Identity`, the trailer `/ID`, no encryption, no
 //! transparency (no soft masks, no ExtGState alpha).
@@ -314,8 +309,8 @@ fn add_cid_sets(lo: &mut lopdf::Document) {
 }
 
 /// PDF/A: every annotation prints (flag 3, value 4) and is not hidden.
-/// printpdf writes them inline in the pages' /Annots; a referenced one
-/// is flagged too.
+/// The renderer writes them inline in the pages' /Annots; a referenced
+/// one is flagged too.
 fn flag_annotations(lo: &mut lopdf::Document) {
     let mut referenced = Vec::new();
     for object in lo.objects.values_mut() {

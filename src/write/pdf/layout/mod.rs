@@ -1,6 +1,6 @@
 //! The layout engine: a document becomes pages of positioned items — glyph
 //! runs, rules, fills — in points, origin at the top-left corner, y going
-//! down. Nothing here knows printpdf; `render` turns the pages into PDF
+//! down. Nothing here knows PDF syntax; `render` turns the pages into PDF
 //! operations and makes no decisions of its own.
 //!
 //! Every table starts on a new page: title centred, meta lines (部门名称
