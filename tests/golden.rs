@@ -245,3 +245,22 @@ fn markdown_keeps_list_items_and_line_breaks() {
     ];
     assert_markdown_round_trip(&doc, "items and breaks");
 }
+
+#[test]
+fn docx_keeps_the_prose_sheets_of_a_workbook() {
+    let doc = published("prose-workbook");
+    let docx = gongkai::render(&doc, OutputFormat::Docx, &RenderOptions::default())
+        .expect("DOCX renders")
+        .bytes;
+    let back = gongkai::read_bytes(&docx, "back.docx", &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("the DOCX does not read back: {e}"));
+    assert_eq!(back.blocks.len(), doc.blocks.len(), "block count");
+    for (i, (a, b)) in doc.blocks.iter().zip(&back.blocks).enumerate() {
+        assert_eq!(a, b, "block {i}");
+    }
+    assert_eq!(back.tables.len(), doc.tables.len());
+    for (a, b) in doc.tables.iter().zip(&back.tables) {
+        assert_eq!(a.title, b.title);
+        assert_eq!(a.notes, b.notes, "{:?}", a.title);
+    }
+}
