@@ -420,14 +420,6 @@ fn still_valid(prev: &FileRecord, sha: &str, out: &Path) -> bool {
         })
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
-}
-
 /// Converts one input; never panics (a panic inside is caught and
 /// reported as an internal error for this file).
 fn convert_one(
@@ -478,7 +470,7 @@ fn isolate(record: &mut FileRecord, work: impl FnOnce(&mut FileRecord) -> Result
             record.outputs.clear();
             record.error = Some(format!(
                 "internal error (please report it): {}",
-                panic_message(payload.as_ref())
+                crate::panics::message(payload.as_ref())
             ));
         }
     }

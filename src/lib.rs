@@ -31,6 +31,7 @@ pub(crate) mod inputs;
 pub mod limits;
 pub mod model;
 pub mod normalize;
+pub mod panics;
 pub mod pipeline;
 pub mod plausible;
 pub mod profile;

@@ -334,21 +334,22 @@ fn main() -> ExitCode {
 /// The last panic's message and place, for the one line main prints.
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
-/// Panics print nothing by themselves: one caught inside a dependency
-/// (a damaged .xls) becomes the error of its file, and one not caught is
-/// reported by `main` in one line. `RUST_BACKTRACE` set (not 0) restores the
-/// standard report with its backtrace.
+/// Panics print nothing by themselves. One that the library catches
+/// inside a dependency (a damaged .xls) becomes the error of its file, in
+/// its one line, whatever `RUST_BACKTRACE` says. One not caught is a bug:
+/// `main` reports it in one line, and with `RUST_BACKTRACE` set (not 0) the
+/// standard report with its backtrace comes first.
 fn quiet_panics() {
-    if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
-        return;
-    }
-    std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
+    let backtrace = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+    let standard = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if gongkai::panics::caught_here() {
+            return;
+        }
+        if backtrace {
+            standard(info);
+        }
+        let message = gongkai::panics::message(info.payload());
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

@@ -98,6 +98,21 @@ fn f04_xls_library_panics_are_one_line_without_backtrace() {
         let (o, _) = convert(&fixture(name), "f04", &[]);
         assert_refused(&o, &["the .xls workbook is damaged"]);
         assert!(!stderr(&o).contains("stack backtrace"), "{name}");
+        // A panic gongkai catches and reports is no bug: RUST_BACKTRACE
+        // (set in many CI and developer shells) does not bring it back.
+        for backtrace in ["1", "full"] {
+            let out = out_dir("f04-backtrace");
+            let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+                .arg("convert")
+                .arg(fixture(name))
+                .args(["--to", "pdf,md", "--out"])
+                .arg(&out)
+                .env("RUST_BACKTRACE", backtrace)
+                .output()
+                .expect("the gongkai binary runs");
+            assert_refused(&o, &["the .xls workbook is damaged"]);
+            assert!(!stderr(&o).contains("panicked"), "{name}: {}", stderr(&o));
+        }
     }
 }
 

@@ -256,7 +256,7 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
     // calamine parses hostile bytes; the checks above it refuse what we
     // know to be dangerous, and a panic inside it becomes an error rather
     // than the end of a batch.
-    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+    let loaded = crate::panics::catch(|| match format {
         Format::Xlsx | Format::Xlsm => xlsx::load(bytes, format, limits, &mut warnings),
         Format::Xls => xls::load(bytes, limits, &mut warnings),
         Format::Ods => ods::load(bytes, limits, &mut warnings),
@@ -265,18 +265,13 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
             format: other,
             reader: "spreadsheet",
         }),
-    }));
+    });
     let sheets = match loaded {
         Ok(result) => result?,
-        Err(payload) => {
-            let why = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .map(|m| m.replace('\n', " "));
+        Err(why) => {
             return Err(ReadError::SpreadsheetLibrary {
                 format,
-                detail: why,
+                detail: Some(why),
             });
         }
     };
