@@ -54,7 +54,7 @@ pub fn normalize(raw: RawDocument, source: Source) -> Result<Document, ReadError
             last_error.unwrap_or_else(|| ReadError::NoTable("the file holds no table".into()))
         );
     }
-    let blocks = raw
+    let mut blocks: Vec<Block> = raw
         .blocks
         .into_iter()
         .filter_map(|b| match b {
@@ -66,6 +66,10 @@ pub fn normalize(raw: RawDocument, source: Source) -> Result<Document, ReadError
             RawBlock::Text(s) => Some(Block::Text(s)),
         })
         .collect();
+    // Only tables: the plain order of the tables says as much.
+    if !blocks.iter().any(|b| matches!(b, Block::Text(_))) {
+        blocks.clear();
+    }
     Ok(Document {
         schema: SCHEMA_VERSION,
         source,

@@ -578,9 +578,6 @@ pub fn read(text: &str) -> Result<RawDocument, ReadError> {
              and no table title with 编制部门/单位 lines above a header"
         )));
     }
-    if !doc.blocks.iter().any(|b| matches!(b, RawBlock::Text(_))) {
-        doc.blocks.clear();
-    }
     Ok(doc)
 }
 

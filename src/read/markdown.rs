@@ -6,7 +6,7 @@
 
 use super::{Merge, RawBlock, RawCell, RawDocument, RawLine, RawRow, RawTable, ReadError};
 use crate::grid::{HEADER_PATH_SEPARATOR, header_layout};
-use crate::model::{Align, Paragraph, ParagraphKind, Section};
+use crate::model::Align;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Stands for a soft line break while a paragraph is collected: each line
@@ -142,9 +142,6 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
             ));
         }
     }
-    if !blocks.iter().any(|b| matches!(b, RawBlock::Text(_))) {
-        blocks.clear();
-    }
     Ok(RawDocument {
         tables,
         warnings: Vec::new(),
@@ -158,36 +155,9 @@ struct Line {
     item: bool,
 }
 
-/// Makes text sections of lines: each heading opens one; the lines
-/// before the first heading are a section without one.
+/// Text sections of prose lines (list items as the Markdown marks them).
 fn push_sections(lines: Vec<Line>, blocks: &mut Vec<RawBlock>) {
-    let mut current: Option<Section> = None;
-    for l in lines {
-        if l.raw.heading.is_some() {
-            if let Some(s) = current.take() {
-                blocks.push(RawBlock::Text(s));
-            }
-            current = Some(Section {
-                heading: Some(l.raw.text),
-                paragraphs: Vec::new(),
-            });
-            continue;
-        }
-        current
-            .get_or_insert_with(Section::default)
-            .paragraphs
-            .push(Paragraph {
-                kind: if l.item {
-                    ParagraphKind::Item
-                } else {
-                    ParagraphKind::Plain
-                },
-                text: l.raw.text,
-            });
-    }
-    if let Some(s) = current {
-        blocks.push(RawBlock::Text(s));
-    }
+    super::push_sections(lines.into_iter().map(|l| (l.raw, l.item)), blocks);
 }
 
 #[derive(Default)]

@@ -329,6 +329,44 @@ pub struct RawDocument {
     pub blocks: Vec<RawBlock>,
 }
 
+/// Text sections of prose lines, pushed to `blocks`: each heading line
+/// opens one; lines before the first heading make one without a heading.
+/// Each other line is a paragraph, a list item where `item` says so.
+pub(crate) fn push_sections(
+    lines: impl IntoIterator<Item = (RawLine, bool)>,
+    blocks: &mut Vec<RawBlock>,
+) {
+    use crate::model::{Paragraph, ParagraphKind, Section};
+    let mut current: Option<Section> = None;
+    for (line, item) in lines {
+        if line.heading.is_some() {
+            if let Some(s) = current.take() {
+                blocks.push(RawBlock::Text(s));
+            }
+            current = Some(Section {
+                heading: Some(line.text.trim().to_string()),
+                paragraphs: Vec::new(),
+            });
+            continue;
+        }
+        let kind = if item {
+            ParagraphKind::Item
+        } else {
+            ParagraphKind::Plain
+        };
+        current
+            .get_or_insert_with(Section::default)
+            .paragraphs
+            .push(Paragraph {
+                kind,
+                text: line.text,
+            });
+    }
+    if let Some(s) = current {
+        blocks.push(RawBlock::Text(s));
+    }
+}
+
 /// A block of a raw document in reading order.
 #[derive(Debug, Clone)]
 pub enum RawBlock {

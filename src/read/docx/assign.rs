@@ -9,7 +9,7 @@ use super::MAX_GRID_CELLS;
 use super::grid::grid;
 use super::walk::{Block, Para};
 use crate::classify::{is_note_start, looks_like_meta};
-use crate::model::{Align, Paragraph, ParagraphKind, Section};
+use crate::model::Align;
 use crate::read::{RawBlock, RawCell, RawDocument, RawLine, RawTable, ReadError, is_blank};
 
 /// Whether a Word table only lays out meta lines (a borderless table with
@@ -173,9 +173,6 @@ pub(super) fn layout(blocks: Vec<Block>) -> Result<RawDocument, ReadError> {
         last.after.extend(pending.into_iter().map(|(l, _)| l));
         push_sections(prose, &mut blocks);
     }
-    if !blocks.iter().any(|b| matches!(b, RawBlock::Text(_))) {
-        blocks.clear();
-    }
     Ok(RawDocument {
         tables,
         warnings: Vec::new(),
@@ -195,33 +192,14 @@ fn prose_from(lines: &mut Vec<(RawLine, bool)>, whole: Option<usize>) -> Vec<Raw
     lines.split_off(at).into_iter().map(|(l, _)| l).collect()
 }
 
-/// Text sections of prose lines: each heading opens one; lines before
-/// the first heading make one without a heading. A line opening with an
-/// outline number (（一）, 1.) is a list item.
+/// Text sections of prose lines; a line opening with an outline number
+/// (（一）, 1.) is a list item.
 fn push_sections(lines: Vec<RawLine>, blocks: &mut Vec<RawBlock>) {
-    let mut current: Option<Section> = None;
-    for l in lines {
-        if l.heading.is_some() {
-            if let Some(s) = current.take() {
-                blocks.push(RawBlock::Text(s));
-            }
-            current = Some(Section {
-                heading: Some(l.text.trim().to_string()),
-                paragraphs: Vec::new(),
-            });
-            continue;
-        }
-        let kind = if crate::classify::outline_level(&l.text).is_some() {
-            ParagraphKind::Item
-        } else {
-            ParagraphKind::Plain
-        };
-        current
-            .get_or_insert_with(Section::default)
-            .paragraphs
-            .push(Paragraph { kind, text: l.text });
-    }
-    if let Some(s) = current {
-        blocks.push(RawBlock::Text(s));
-    }
+    crate::read::push_sections(
+        lines.into_iter().map(|l| {
+            let item = crate::classify::outline_level(&l.text).is_some();
+            (l, item)
+        }),
+        blocks,
+    );
 }

@@ -344,12 +344,7 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
         tables: RawDocument {
             tables,
             warnings,
-            // Only the tables: the plain order says as much.
-            blocks: if blocks.iter().any(|b| matches!(b, RawBlock::Text(_))) {
-                blocks
-            } else {
-                Vec::new()
-            },
+            blocks,
         },
         sheets: texts,
     })
