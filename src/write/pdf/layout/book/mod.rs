@@ -220,7 +220,29 @@ struct Body<'a> {
     block: Option<usize>,
 }
 
-impl Body<'_> {
+impl<'a> Body<'a> {
+    /// An empty body on the profile's text pages; `tables` laid out before.
+    fn new(profile: &Profile, fonts: &'a FontBook, tables: usize) -> Body<'a> {
+        let text_geo = Geometry::oriented(
+            profile,
+            fonts,
+            profile.page.text_orientation(),
+            TEXT_MIN_SIDE_MARGIN_MM,
+        );
+        Body {
+            fonts,
+            ty: Type::new(fonts),
+            text_geo,
+            pages: Vec::new(),
+            kinds: Vec::new(),
+            y: text_geo.content_top,
+            missing: Missing::default(),
+            warnings: Vec::new(),
+            tables,
+            block: None,
+        }
+    }
+
     /// Starts a page of `kind` on `geo`.
     fn new_page(&mut self, geo: &Geometry, kind: PageKind) {
         self.pages.push(PageLayout::empty(geo, self.tables));
@@ -316,24 +338,7 @@ pub(crate) fn section_pages(
     profile: &Profile,
     fonts: &FontBook,
 ) -> (Vec<PageLayout>, Vec<Warning>) {
-    let text_geo = Geometry::oriented(
-        profile,
-        fonts,
-        profile.page.text_orientation(),
-        TEXT_MIN_SIDE_MARGIN_MM,
-    );
-    let mut body = Body {
-        fonts,
-        ty: Type::new(fonts),
-        text_geo,
-        pages: Vec::new(),
-        kinds: Vec::new(),
-        y: text_geo.content_top,
-        missing: Missing::default(),
-        warnings: Vec::new(),
-        tables,
-        block: None,
-    };
+    let mut body = Body::new(profile, fonts, tables);
     let chapter = Chapter {
         title: section.heading.clone().unwrap_or_default(),
         blocks: section
@@ -364,26 +369,9 @@ pub(crate) fn section_pages(
 
 /// Lays out the whole book.
 pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayout {
-    let ty = Type::new(fonts);
-    let text_geo = Geometry::oriented(
-        profile,
-        fonts,
-        profile.page.text_orientation(),
-        TEXT_MIN_SIDE_MARGIN_MM,
-    );
     let table_geo = Geometry::oriented(profile, fonts, profile.page.orientation, 0.0);
-    let mut body = Body {
-        fonts,
-        ty,
-        text_geo,
-        pages: Vec::new(),
-        kinds: Vec::new(),
-        y: text_geo.content_top,
-        missing: Missing::default(),
-        warnings: Vec::new(),
-        tables: 0,
-        block: None,
-    };
+    let mut body = Body::new(profile, fonts, 0);
+    let (ty, text_geo) = (body.ty, body.text_geo);
     let toc = book.toc();
     let mut titles = toc.iter();
     let mut entries = Vec::new();
