@@ -22,11 +22,10 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The seed workbook with its title and two amounts varied; the sums stay
-/// consistent (3593 = … + 3000).
-fn xlsx_copy(seed: &[u8], i: usize) -> Vec<u8> {
+/// `seed` (a zip package) re-zipped with the one part `part` edited.
+fn rezip(seed: &[u8], part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
     use std::io::{Read, Write};
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(seed)).expect("seed xlsx");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(seed)).expect("seed package");
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
@@ -35,16 +34,8 @@ fn xlsx_copy(seed: &[u8], i: usize) -> Vec<u8> {
         let name = f.name().expect("entry name").to_string();
         let mut data = Vec::new();
         f.read_to_end(&mut data).expect("inflate");
-        if name == "xl/worksheets/sheet1.xml" {
-            let mut s = String::from_utf8(data).expect("utf-8");
-            s = s.replacen(
-                "</t></is></c></row>",
-                &format!("-{i}</t></is></c></row>"),
-                1,
-            );
-            s = s.replace("<v>3593</v>", &format!("<v>{}</v>", 3593 + i));
-            s = s.replace("<v>3000</v>", &format!("<v>{}</v>", 3000 + i));
-            data = s.into_bytes();
+        if name == part {
+            data = edit(String::from_utf8(data).expect("utf-8")).into_bytes();
         }
         out.start_file(name, opts).expect("start");
         out.write_all(&data).expect("write");
@@ -52,29 +43,27 @@ fn xlsx_copy(seed: &[u8], i: usize) -> Vec<u8> {
     out.finish().expect("finish").into_inner()
 }
 
+/// The seed workbook with its title and two amounts varied; the sums stay
+/// consistent (3593 = … + 3000).
+fn xlsx_copy(seed: &[u8], i: usize) -> Vec<u8> {
+    rezip(seed, "xl/worksheets/sheet1.xml", |s| {
+        s.replacen(
+            "</t></is></c></row>",
+            &format!("-{i}</t></is></c></row>"),
+            1,
+        )
+        .replace("<v>3593</v>", &format!("<v>{}</v>", 3593 + i))
+        .replace("<v>3000</v>", &format!("<v>{}</v>", 3000 + i))
+    })
+}
+
 /// The seed Word file (a fixture not written by gongkai) with the title and
 /// two amounts varied: the package re-zipped with `word/document.xml` edited.
 fn docx_copy(seed: &[u8], i: usize) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(seed)).expect("seed docx");
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for k in 0..zin.len() {
-        let mut f = zin.by_index(k).expect("entry");
-        let name = f.name().expect("entry name").to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).expect("inflate");
-        if name == "word/document.xml" {
-            let mut s = String::from_utf8(data).expect("utf-8");
-            s = s.replace("3,593.00", &format!("{}.00", 3593 + i));
-            s = s.replace("3,000.00", &format!("{}.00", 3000 + i));
-            data = s.into_bytes();
-        }
-        out.start_file(name, opts).expect("start");
-        out.write_all(&data).expect("write");
-    }
-    out.finish().expect("finish").into_inner()
+    rezip(seed, "word/document.xml", |s| {
+        s.replace("3,593.00", &format!("{}.00", 3593 + i))
+            .replace("3,000.00", &format!("{}.00", 3000 + i))
+    })
 }
 
 /// The tree in Rust, where Python or its modules are missing: the same
