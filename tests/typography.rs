@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::pdf::{poppler_words, text_runs};
+use common::pdf::{TextRun, poppler_words, text_runs};
 use gongkai::amount::{format_amount, format_percent};
 use gongkai::book::{self, BookOptions};
 use gongkai::model::{ColumnKind, Document, Table, Value};
@@ -148,6 +148,31 @@ fn pdf_never_splits_an_amount_or_a_code_and_keeps_short_labels_whole() {
     }
 }
 
+/// Every amount and code of `table` whole in one run of at least 10.5 pt
+/// (where it also stands in a wider table, whose type is smaller, the
+/// largest size is this table's), and every short header label whole.
+/// Returns how many pieces were checked.
+fn assert_readable(title: &str, table: &Table, runs: &[TextRun]) -> usize {
+    let mut checked = 0;
+    for piece in unbreakable(table) {
+        let best = runs
+            .iter()
+            .filter(|r| r.text.trim() == piece)
+            .map(|r| r.size)
+            .fold(0.0, f32::max);
+        assert!(best > 0.0, "{title}: {piece} not whole");
+        assert!(best >= 10.5 - 0.01, "{title}: {piece} at {best} pt");
+        checked += 1;
+    }
+    for label in short_labels(table) {
+        assert!(
+            runs.iter().any(|r| r.text.trim() == label),
+            "{title}: header label {label} wraps"
+        );
+    }
+    checked
+}
+
 #[test]
 fn the_sample_books_tables_are_set_at_readable_sizes() {
     let folder = root().join("examples/departments/广州开发区民营经济和企业服务局");
@@ -158,26 +183,7 @@ fn the_sample_books_tables_are_set_at_readable_sizes() {
     let runs = text_runs(&pdf);
     let mut checked = 0;
     for bt in b.tables().filter(|t| t.table.columns.len() <= 8) {
-        for amount in unbreakable(&bt.table) {
-            let sizes: Vec<f32> = runs
-                .iter()
-                .filter(|r| r.text.trim() == amount)
-                .map(|r| r.size)
-                .collect();
-            assert!(!sizes.is_empty(), "{}: {amount} not whole", bt.title);
-            // Where an amount also stands in a wider table the smallest
-            // size is that table's: the largest is this table's.
-            let best = sizes.iter().copied().fold(0.0, f32::max);
-            assert!(best >= 10.5 - 0.01, "{}: {amount} at {best} pt", bt.title);
-            checked += 1;
-        }
-        for label in short_labels(&bt.table) {
-            assert!(
-                runs.iter().any(|r| r.text.trim() == label),
-                "{}: header label {label} wraps",
-                bt.title
-            );
-        }
+        checked += assert_readable(&bt.title, &bt.table, &runs);
     }
     assert!(checked > 50, "only {checked} amounts checked");
 }
@@ -335,23 +341,7 @@ fn the_real_workbook_books_tables_are_readable_span_the_width_and_keep_labels_wh
     let mut tables = 0;
     for bt in b.tables().filter(|t| t.table.columns.len() <= 8) {
         tables += 1;
-        for piece in unbreakable(&bt.table) {
-            let best = runs
-                .iter()
-                .filter(|r| r.text.trim() == piece)
-                .map(|r| r.size)
-                .fold(0.0, f32::max);
-            assert!(best > 0.0, "{}: {piece} not whole", bt.title);
-            assert!(best >= 10.5 - 0.01, "{}: {piece} at {best} pt", bt.title);
-            checked += 1;
-        }
-        for label in short_labels(&bt.table) {
-            assert!(
-                runs.iter().any(|r| r.text.trim() == label),
-                "{}: header label {label} wraps",
-                bt.title
-            );
-        }
+        checked += assert_readable(&bt.title, &bt.table, &runs);
     }
     assert!(
         tables >= 6 && checked > 50,
