@@ -428,8 +428,9 @@ fn is_workbook_name(p: &Path) -> bool {
 
 /// The one workbook of a folder that holds a whole book (a cover, a 目录
 /// or prose sheets beside its tables), if the folder has exactly one
-/// workbook and it is such a one.
-fn book_workbook<'a>(names: &'a [PathBuf], limits: &crate::Limits) -> Option<&'a PathBuf> {
+/// workbook and it is such a one. It comes back read, so that its book is
+/// made without reading it a second time.
+fn book_workbook(names: &[PathBuf], options: &BookOptions) -> Option<workbook::Loaded> {
     let mut books = names
         .iter()
         .filter(|p| is_workbook_name(p) && crate::inputs::skip_reason(p).is_none());
@@ -437,13 +438,10 @@ fn book_workbook<'a>(names: &'a [PathBuf], limits: &crate::Limits) -> Option<&'a
     if books.next().is_some() {
         return None;
     }
-    // Too large or not a regular file: the folder's book is made as usual,
-    // and its reading reports why.
-    let bytes = crate::read_input_file(only, limits).ok()?;
-    let name = only.to_string_lossy();
-    let format = crate::read::detect(&bytes, &name).ok()?;
-    let wb = crate::read::sheet::read_workbook(&bytes, format, limits).ok()?;
-    wb.sheets.iter().any(|s| s.text_only).then_some(only)
+    // Unreadable, too large or not a regular file: the folder's book is
+    // made as usual, and its reading reports why.
+    let loaded = workbook::load(only, options).ok()?;
+    loaded.holds_a_book().then_some(loaded)
 }
 
 /// Reads a department folder — or one workbook that holds the whole book
@@ -456,7 +454,7 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
             _ => Path::new("."),
         };
         let config = read_config(dir)?;
-        return workbook::build(folder, &config, dir, options);
+        return workbook::build(workbook::load(folder, options)?, &config, dir, options);
     }
     let config = read_config(folder)?;
     let mut names: Vec<PathBuf> = std::fs::read_dir(folder)
@@ -469,9 +467,10 @@ pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
         .map(|e| e.path())
         .collect();
     names.sort();
-    if let Some(wb) = book_workbook(&names, &options.limits) {
-        let mut book = workbook::build(wb, &config, folder, options)?;
-        for other in names.iter().filter(|p| *p != wb) {
+    if let Some(loaded) = book_workbook(&names, options) {
+        let wb = loaded.path().to_path_buf();
+        let mut book = workbook::build(loaded, &config, folder, options)?;
+        for other in names.iter().filter(|p| **p != wb) {
             let name = other
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

@@ -13,7 +13,7 @@ use super::chapter::{Block, Chapter, Span};
 use super::{Book, BookError, BookOptions, BookTable, BookToml, Part};
 use crate::model::Warning;
 use crate::read::sheet::SheetText;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The cover sheet: its name holds this.
 const COVER_SHEET: &str = "封面";
@@ -274,13 +274,32 @@ impl Piece {
     }
 }
 
-/// Makes the book of one workbook file.
-pub(super) fn build(
-    path: &Path,
-    config: &BookToml,
-    config_path: &Path,
-    options: &BookOptions,
-) -> Result<Book, BookError> {
+/// A workbook file read once: what the book of it is made from.
+pub(super) struct Loaded {
+    path: PathBuf,
+    name: String,
+    format: crate::model::Format,
+    sha256: String,
+    size: u64,
+    workbook: crate::read::sheet::Workbook,
+}
+
+impl Loaded {
+    /// Whether the workbook holds a whole book: a sheet of text (a cover, a
+    /// 目录 or prose) beside its tables.
+    pub(super) fn holds_a_book(&self) -> bool {
+        self.workbook.sheets.iter().any(|s| s.text_only)
+    }
+
+    /// The file it was read from.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Reads a workbook file through the front door (a regular file, within the
+/// size limits) into its sheets.
+pub(super) fn load(path: &Path, options: &BookOptions) -> Result<Loaded, BookError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -310,11 +329,41 @@ pub(super) fn build(
     }
     let workbook =
         crate::read::sheet::read_workbook(&bytes, format, &options.limits).map_err(read_error)?;
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        name,
+        format,
+        sha256: crate::sha256_hex(&bytes),
+        size: bytes.len() as u64,
+        workbook,
+    })
+}
+
+/// Makes the book of one workbook, read by [`load`].
+pub(super) fn build(
+    loaded: Loaded,
+    config: &BookToml,
+    config_path: &Path,
+    options: &BookOptions,
+) -> Result<Book, BookError> {
+    let Loaded {
+        path,
+        name,
+        format,
+        sha256,
+        size,
+        workbook,
+    } = loaded;
+    let path = path.as_path();
+    let read_error = |source: crate::ReadError| BookError::Read {
+        path: path.display().to_string(),
+        source,
+    };
     let sheets = workbook.sheets;
     let source = crate::model::Source {
         path: name.clone(),
-        sha256: crate::sha256_hex(&bytes),
-        size: bytes.len() as u64,
+        sha256,
+        size,
         format,
     };
     let mut warnings: Vec<Warning> = Vec::new();
