@@ -65,9 +65,6 @@ enum Command {
     Man,
 }
 
-/// What `book FILE` takes as a workbook holding a whole book.
-const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
-
 /// Accepted `--from` names, for help and errors.
 const INPUT_FORMATS: &str = "text (txt, tsv), csv, fixed (fixed-width, aligned), markdown (md), json, xlsx, xlsm, xlsb, xls, ods, docx";
 
@@ -737,10 +734,7 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
 
 fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     if let Input::File | Input::Stdin = look_at(&args.folder, false)? {
-        let workbook = args.folder.extension().is_some_and(|e| {
-            WORKBOOK_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
-        });
-        if !workbook {
+        if !gongkai::book::is_workbook_name(&args.folder) {
             return usage(format!(
                 "{}: is not a folder or a workbook; book makes a department's book from its folder, \
                  or from one workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) that holds it \

@@ -418,8 +418,9 @@ fn clean_department(name: &str) -> String {
     n.to_string()
 }
 
-/// Whether a file is a workbook by its name.
-fn is_workbook_name(p: &Path) -> bool {
+/// Whether a file is a workbook by its name (what `book` takes as one
+/// file).
+pub fn is_workbook_name(p: &Path) -> bool {
     matches!(
         crate::inputs::extension_of(p).as_str(),
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"
