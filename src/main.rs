@@ -733,16 +733,16 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
 }
 
 fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
-    if let Input::File | Input::Stdin = look_at(&args.folder, false)? {
-        if !gongkai::book::is_workbook_name(&args.folder) {
-            return usage(format!(
-                "{}: is not a folder or a workbook; book makes a department's book from its folder, \
-                 or from one workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) that holds it \
-                 (use `gongkai convert {} --out DIR` for one file)",
-                args.folder.display(),
-                args.folder.display()
-            ));
-        }
+    if let Input::File | Input::Stdin = look_at(&args.folder, false)?
+        && !gongkai::book::is_workbook_name(&args.folder)
+    {
+        return usage(format!(
+            "{}: is not a folder or a workbook; book makes a department's book from its folder, \
+             or from one workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) that holds it \
+             (use `gongkai convert {} --out DIR` for one file)",
+            args.folder.display(),
+            args.folder.display()
+        ));
     }
     let profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
     let formats = select_formats(
