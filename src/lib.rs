@@ -357,9 +357,7 @@ pub fn convert(
     options: &RenderOptions,
 ) -> Result<Converted, ConvertError> {
     let checked = pipeline::prepare(doc, &options.profile);
-    let outputs = checked
-        .render(formats, options)
-        .map_err(|(format, source)| ConvertError { format, source })?;
+    let outputs = checked.render(formats, options)?;
     Ok(Converted {
         doc: checked.item,
         findings: checked.findings,

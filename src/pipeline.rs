@@ -98,14 +98,8 @@ pub enum PipelineError {
         unfilled: Option<usize>,
     },
     /// An output could not be rendered: nothing was written.
-    #[error("{format}: {source}")]
-    Render {
-        /// The format.
-        format: OutputFormat,
-        /// Why.
-        #[source]
-        source: WriteError,
-    },
+    #[error(transparent)]
+    Render(#[from] crate::ConvertError),
     /// An output would replace one of the inputs: it and the outputs after
     /// it were not written.
     #[error("not writing {path}: it is one of the inputs")]
@@ -171,14 +165,14 @@ impl<T: Publication> Checked<T> {
         &self,
         formats: &[OutputFormat],
         options: &RenderOptions,
-    ) -> Result<Vec<(OutputFormat, Rendered)>, (OutputFormat, WriteError)> {
+    ) -> Result<Vec<(OutputFormat, Rendered)>, crate::ConvertError> {
         formats
             .iter()
             .map(|&format| {
                 self.item
                     .render(format, options)
                     .map(|r| (format, r))
-                    .map_err(|e| (format, e))
+                    .map_err(|source| crate::ConvertError { format, source })
             })
             .collect()
     }
@@ -275,9 +269,7 @@ pub fn publish<T: Publication>(
     let checked = prepare(item, profile);
     let written = checked.strict(plan.strict).and_then(|()| {
         let (options, stem) = finish(&checked.item);
-        let outputs = checked
-            .render(plan.formats, &options)
-            .map_err(|(format, source)| PipelineError::Render { format, source })?;
+        let outputs = checked.render(plan.formats, &options)?;
         write_outputs(outputs, plan, &stem)
     });
     Published { checked, written }

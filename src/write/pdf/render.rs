@@ -510,9 +510,12 @@ impl Content {
         let _ = write!(self.0, "{}", m / 1000);
         let frac = m % 1000;
         if frac != 0 {
-            let s = format!("{frac:03}");
-            self.0.push(b'.');
-            self.0.extend_from_slice(s.trim_end_matches('0').as_bytes());
+            // Three digits written in place, their trailing zeros dropped
+            // (no string made for each of a page's numbers).
+            let _ = write!(self.0, ".{frac:03}");
+            while self.0.last() == Some(&b'0') {
+                self.0.pop();
+            }
         }
         self.0.push(b' ');
     }
