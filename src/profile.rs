@@ -407,6 +407,12 @@ pub struct Page {
     pub margin_left_mm: f32,
     /// Right margin in millimetres.
     pub margin_right_mm: f32,
+    /// Paper a table moves to when its columns do not fit `size` even at
+    /// the smallest type the profile allows (`[table] min_scale`): "A3"
+    /// sets such a table alone on A3 pages, the document's other pages
+    /// staying on `size`. Unset (the default), the table stays on `size`
+    /// and its header labels, then text cells, wrap between characters.
+    pub wide_table_size: Option<PaperSize>,
 }
 
 impl Default for Page {
@@ -419,11 +425,19 @@ impl Default for Page {
             margin_bottom_mm: 18.0,
             margin_left_mm: 15.0,
             margin_right_mm: 15.0,
+            wide_table_size: None,
         }
     }
 }
 
 impl Page {
+    /// The larger paper a table too wide for this page moves to, if the
+    /// profile names one larger than the page's own.
+    pub fn wider_paper(&self) -> Option<PaperSize> {
+        self.wide_table_size
+            .filter(|wide| wide.area_mm2() > self.size.area_mm2())
+    }
+
     /// Page width and height in millimetres, orientation applied.
     pub fn size_mm(&self) -> (f32, f32) {
         let (w, h) = match self.size {
@@ -444,6 +458,24 @@ pub enum PaperSize {
     A4,
     /// 297 × 420 mm.
     A3,
+}
+
+impl PaperSize {
+    /// Its area in square millimetres, to compare sizes.
+    fn area_mm2(self) -> u32 {
+        match self {
+            PaperSize::A4 => 210 * 297,
+            PaperSize::A3 => 297 * 420,
+        }
+    }
+
+    /// Its name as a profile writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PaperSize::A4 => "A4",
+            PaperSize::A3 => "A3",
+        }
+    }
 }
 
 /// Page orientation.

@@ -13,8 +13,8 @@
 
 use crate::amount::{format_amount, format_percent};
 use crate::grid::{ResolvedTable, Slot};
-use crate::model::{ColumnKind, RowKind, Table, Value};
-use crate::profile::TableType;
+use crate::model::{ColumnKind, RowKind, Table, Value, Warning};
+use crate::profile::{PaperSize, Profile, TableType};
 use crate::write::pdf::fonts::{FontBook, Role};
 use crate::write::pdf::layout::columns::{self, Need, SpanNeed};
 use crate::write::pdf::layout::text::shape;
@@ -214,6 +214,37 @@ impl Indents {
     }
 }
 
+/// The larger paper `table` moves to: the profile's `[page]
+/// wide_table_size`, when it names paper larger than the page and the
+/// columns do not fit `avail` points (the page's text width) whole even
+/// at `[table] min_scale`. Both writers ask this, so a table is on A3 in
+/// the PDF exactly when it is in the DOCX.
+pub fn wider_paper(
+    table: &Table,
+    fonts: &FontBook,
+    profile: &Profile,
+    avail: f32,
+) -> Option<PaperSize> {
+    let wide = profile.page.wider_paper()?;
+    let resolved = crate::grid::resolve(table);
+    let fitter = Fitter::new(table, &resolved, fonts, &profile.table);
+    (!fitter.fits_whole(avail)).then_some(wide)
+}
+
+/// The warning that says table `index` (zero-based) moved to `size`.
+pub fn larger_paper_warning(index: usize, profile: &Profile, size: PaperSize) -> Warning {
+    Warning::new(
+        "table-on-larger-paper",
+        format!("table {}", index + 1),
+        format!(
+            "the columns do not fit {} even at {:.0} % of the profile's sizes; the table is set on {} pages ([page] wide_table_size)",
+            profile.page.size.name(),
+            profile.table.min_scale * 100.0,
+            size.name(),
+        ),
+    )
+}
+
 /// A table measured once, fitted to a width at any type size.
 pub struct Fitter {
     measured: Vec<Measured>,
@@ -337,6 +368,12 @@ impl Fitter {
             HARD_MIN_SCALE
         };
         self.at(base.scaled(s), Cut::Text, avail)
+    }
+
+    /// Whether the columns fit `avail` points at the profile's smallest
+    /// type (`min_scale`) with nothing cut between characters.
+    pub fn fits_whole(&self, avail: f32) -> bool {
+        self.minimum(self.base.scaled(self.min_scale), Cut::Nothing) <= avail
     }
 
     /// The largest scale in `[lo, 1]` of the profile's sizes at which the

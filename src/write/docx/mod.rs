@@ -25,10 +25,10 @@ use crate::model::{
 use crate::profile::{FontSpec, Orientation, PageNumberStyle, Profile};
 use docx_rs::{
     AlignmentType, BorderType, BreakType, BuildXML, Docx, Footer, Header, LineSpacing, NumPages,
-    PageMargin, PageNum, PageOrientationType, Paragraph, Run, RunFonts, SpecialIndentType, Style,
-    StyleType, Tab, TabValueType, Table as DocxTable, TableAlignmentType, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, VAlignType,
-    VMergeType, WidthType,
+    PageMargin, PageNum, PageOrientationType, PageSize, Paragraph, Run, RunFonts, SectionProperty,
+    SpecialIndentType, Style, StyleType, Tab, TabValueType, Table as DocxTable, TableAlignmentType,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow,
+    VAlignType, VMergeType, WidthType,
 };
 
 /// Twips per millimetre (1440 per inch).
@@ -89,7 +89,7 @@ pub(crate) const CELL_PADDING: u32 = CELL_PADDING_TWIPS;
 
 pub(crate) use widths::display;
 
-pub(crate) use widths::{Fitted, fit_table, fit_table_with};
+pub(crate) use widths::{Fitted, TWIPS_PER_PT, fit_table, fit_table_with};
 
 /// `spec` at another size.
 fn sized(spec: &FontSpec, size_pt: f32) -> FontSpec {
@@ -138,6 +138,39 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
             ));
         docx = docx.header(Header::new().add_paragraph(p));
     }
+    // A table too wide for the page even at the smallest type goes on the
+    // profile's larger paper, in a Word section of its own: a section's
+    // paper is in the sectPr of its last paragraph, the last section's in
+    // the body's own sectPr.
+    let wide = match profile.page.wider_paper() {
+        Some(size) => {
+            let book = crate::write::fit::font_book(&profile.fonts)
+                .map_err(|message| WriteError::Fit { table: 0, message })?;
+            let mut on = profile.page.clone();
+            on.size = size;
+            Some((book, Page::oriented(&on, on.orientation)))
+        }
+        None => None,
+    };
+    let refs = (
+        docx.document.section_property.header_reference.clone(),
+        docx.document.section_property.footer_reference.clone(),
+    );
+    let orient = match profile.page.orientation {
+        Orientation::Landscape => PageOrientationType::Landscape,
+        Orientation::Portrait => PageOrientationType::Portrait,
+    };
+    let section_end = |on: &Page| {
+        Paragraph::new().section_property(SectionProperty {
+            page_size: PageSize::new().size(on.width, on.height).orient(orient),
+            page_margin: on.margin(),
+            header_reference: refs.0.clone(),
+            footer_reference: refs.1.clone(),
+            ..SectionProperty::new()
+        })
+    };
+    // The paper of the section being written.
+    let mut section_page = page;
     let order = doc.reading_order();
     let mut sections = 0;
     if order.iter().any(|b| matches!(b, Block::Text(_))) {
@@ -156,7 +189,14 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
             },
             Block::Text(section) => {
                 sections += 1;
-                for p in section_paragraphs(profile, section, sections, bi > 0, &mut warnings) {
+                let mut new_page = bi > 0;
+                if section_page != page {
+                    // Back to the page's own paper after a wide table.
+                    docx = docx.add_paragraph(section_end(&section_page));
+                    section_page = page;
+                    new_page = false;
+                }
+                for p in section_paragraphs(profile, section, sections, new_page, &mut warnings) {
                     docx = docx.add_paragraph(p);
                 }
                 continue;
@@ -166,11 +206,33 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
             profile,
             table_no: ti + 1,
         };
+        let on = match &wide {
+            Some((book, wide_page)) => {
+                let avail = page.text_width as f32 / TWIPS_PER_PT;
+                match crate::write::fit::wider_paper(table, book, profile, avail) {
+                    Some(size) => {
+                        warnings.push(crate::write::fit::larger_paper_warning(ti, profile, size));
+                        *wide_page
+                    }
+                    None => page,
+                }
+            }
+            None => page,
+        };
+        // A section break starts the table's page itself.
+        let mut new_page = bi > 0;
+        if on != section_page {
+            if bi > 0 {
+                docx = docx.add_paragraph(section_end(&section_page));
+            }
+            section_page = on;
+            new_page = false;
+        }
         let mut paras: Vec<Paragraph> = title_paragraph(&ctx, table, &mut warnings)
             .into_iter()
-            .chain(meta_paragraphs(&ctx, table, page.text_width, &mut warnings))
+            .chain(meta_paragraphs(&ctx, table, on.text_width, &mut warnings))
             .collect();
-        if bi > 0 {
+        if new_page {
             // A new page for each table; the reader splits tables there.
             match paras.first_mut() {
                 Some(first) => *first = first.clone().page_break_before(true),
@@ -180,7 +242,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
         for p in paras {
             docx = docx.add_paragraph(p);
         }
-        let (t, rows, depth) = table_xml(&ctx, table, page.text_width, &mut warnings)?;
+        let (t, rows, depth) = table_xml(&ctx, table, on.text_width, &mut warnings)?;
         let shell = t.build();
         let full = full_table(&shell, &rows, depth)?;
         drop(rows);
@@ -189,6 +251,13 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
         for p in note_paragraphs(&ctx, table, &mut warnings) {
             docx = docx.add_paragraph(p);
         }
+    }
+    if section_page != page {
+        // The last section is a wide table's: the body's sectPr is its.
+        docx = docx
+            .page_size(section_page.width, section_page.height)
+            .page_orient(orient)
+            .page_margin(section_page.margin());
     }
     let mut xml = docx.build();
     let shells = std::mem::take(&mut xml.document);
@@ -323,6 +392,7 @@ fn put_tables(document: &[u8], tables: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Vec<u8
 }
 
 /// Page geometry in twips.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Page {
     /// Paper width.
     pub(crate) width: u32,

@@ -9,7 +9,7 @@ use crate::write::fit::{self, Fitter, Sizes};
 use crate::write::pdf::fonts::FontBook;
 
 /// Twips per point.
-const TWIPS_PER_PT: f32 = 20.0;
+pub(crate) const TWIPS_PER_PT: f32 = 20.0;
 
 /// The text a writer shows for a value.
 pub fn display(value: &Value) -> String {

@@ -344,6 +344,13 @@ impl Geometry {
         Geometry::oriented(profile, fonts, profile.page.orientation, 0.0)
     }
 
+    /// The profile's page (its orientation and margins) on `size` paper.
+    fn on_paper(profile: &Profile, fonts: &FontBook, size: crate::profile::PaperSize) -> Geometry {
+        let mut on = profile.clone();
+        on.page.size = size;
+        Geometry::new(&on, fonts)
+    }
+
     /// The profile's page turned to `orientation`, its left and right
     /// margins at least `min_side_mm`.
     pub(crate) fn oriented(
@@ -654,8 +661,15 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
             }
         };
         tables_done += 1;
+        // A table too wide for the page even at the smallest type moves
+        // to larger paper when the profile names one.
+        let wide = crate::write::fit::wider_paper(table, fonts, profile, geo.content_width());
+        if let Some(size) = wide {
+            warnings.push(crate::write::fit::larger_paper_warning(ti, profile, size));
+        }
+        let wide = wide.map(|size| Geometry::on_paper(profile, fonts, size));
         let mut ctx = TableCtx {
-            geo: &geo,
+            geo: wide.as_ref().unwrap_or(&geo),
             fonts,
             table,
             index: ti,
