@@ -63,7 +63,14 @@ fn render(profile: Profile, format: OutputFormat) -> (Vec<u8>, Vec<String>) {
     let warnings = rendered
         .warnings
         .iter()
-        .map(|w| format!("{} at {}: {}", w.code, w.at.as_deref().unwrap_or("-"), w.message))
+        .map(|w| {
+            format!(
+                "{} at {}: {}",
+                w.code,
+                w.at.as_deref().unwrap_or("-"),
+                w.message
+            )
+        })
         .collect();
     (rendered.bytes, warnings)
 }
@@ -230,4 +237,110 @@ fn a_profile_names_the_larger_paper() {
     assert_eq!(Profile::default().page.wide_table_size, None);
     let e = Profile::parse("[page]\nwide_table_size = \"A2\"\n", "p.toml", None).unwrap_err();
     assert!(e.to_string().contains("wide_table_size"), "{e}");
+}
+
+/// The sample department book with the wide table added as the second
+/// table of its first table group.
+fn wide_book() -> gongkai::book::Book {
+    use gongkai::book::{self, BookOptions, BookTable, Part};
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/departments/广州开发区民营经济和企业服务局");
+    let mut b = book::build(&folder, &BookOptions::default()).unwrap();
+    let wide = document().tables.swap_remove(1);
+    let group = b
+        .parts
+        .iter_mut()
+        .find_map(|p| match p {
+            Part::Tables { tables, .. } if tables.len() >= 2 => Some(tables),
+            _ => None,
+        })
+        .unwrap();
+    group.insert(
+        1,
+        BookTable {
+            title: "支出明细表".into(),
+            table: wide,
+            source: "wide.md".into(),
+        },
+    );
+    b
+}
+
+fn render_book(profile: Profile, format: OutputFormat) -> (Vec<u8>, Vec<String>) {
+    let options = RenderOptions {
+        profile,
+        ..RenderOptions::default()
+    };
+    let r = gongkai::write::render_book(&wide_book(), format, &options).unwrap();
+    let warnings = r
+        .warnings
+        .iter()
+        .map(|w| {
+            format!(
+                "{} at {}: {}",
+                w.code,
+                w.at.as_deref().unwrap_or("-"),
+                w.message
+            )
+        })
+        .collect();
+    (r.bytes, warnings)
+}
+
+#[test]
+fn in_a_book_the_wide_table_alone_goes_on_a3_in_the_pdf_and_the_docx() {
+    let (pdf, warnings) = render_book(a3_allowed(), OutputFormat::Pdf);
+    let sizes = page_sizes(&pdf);
+    let a3: Vec<usize> = (0..sizes.len())
+        .filter(|&i| sizes[i] == A3_LANDSCAPE)
+        .collect();
+    // One A3 page between A4 ones; the cover, 目录 and chapters are A4.
+    assert_eq!(a3.len(), 1, "{sizes:?}");
+    assert!(a3[0] > 2 && a3[0] + 1 < sizes.len(), "{sizes:?}");
+    assert!(
+        sizes[a3[0] - 1] != A3_LANDSCAPE && sizes[a3[0] + 1] == A4_LANDSCAPE,
+        "{sizes:?}"
+    );
+    let texts = page_texts(&pdf);
+    assert!(texts[a3[0]].contains("11,037,101.01"), "{}", texts[a3[0]]);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("table-on-larger-paper") && w.contains("'支出明细表' (wide.md)")),
+        "{warnings:?}"
+    );
+
+    let (docx, warnings) = render_book(a3_allowed(), OutputFormat::Docx);
+    let sections = docx_sections(&docx);
+    let wide: Vec<&(u32, u32)> = sections.iter().filter(|s| **s == (23811, 16838)).collect();
+    assert_eq!(wide.len(), 1, "{sections:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("table-on-larger-paper")),
+        "{warnings:?}"
+    );
+    // The book reads back with the wide table's amounts in place.
+    let back = gongkai::read_bytes(&docx, "book.docx", &ReadOptions::default()).unwrap();
+    let found = back.tables.iter().any(|t| {
+        t.rows.iter().any(|r| {
+            r.cells
+                .iter()
+                .any(|c| matches!(&c.value, gongkai::model::Value::Amount(d) if d.to_string() == "11037101.01"))
+        })
+    });
+    assert!(
+        found,
+        "the wide table's first amount is not in the DOCX book"
+    );
+
+    // Without the setting the book keeps one paper.
+    let (pdf, _) = render_book(Profile::default(), OutputFormat::Pdf);
+    assert!(
+        !page_sizes(&pdf).contains(&A3_LANDSCAPE),
+        "{:?}",
+        page_sizes(&pdf)
+    );
+    let (docx, _) = render_book(Profile::default(), OutputFormat::Docx);
+    assert!(!docx_sections(&docx).contains(&(23811, 16838)));
 }

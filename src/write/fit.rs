@@ -231,11 +231,11 @@ pub fn wider_paper(
     (!fitter.fits_whole(avail)).then_some(wide)
 }
 
-/// The warning that says table `index` (zero-based) moved to `size`.
-pub fn larger_paper_warning(index: usize, profile: &Profile, size: PaperSize) -> Warning {
+/// The warning that says the table at `at` moved to `size`.
+pub fn larger_paper_warning(at: String, profile: &Profile, size: PaperSize) -> Warning {
     Warning::new(
         "table-on-larger-paper",
-        format!("table {}", index + 1),
+        at,
         format!(
             "the columns do not fit {} even at {:.0} % of the profile's sizes; the table is set on {} pages ([page] wide_table_size)",
             profile.page.size.name(),

@@ -211,7 +211,8 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
                 let avail = page.text_width as f32 / TWIPS_PER_PT;
                 match crate::write::fit::wider_paper(table, book, profile, avail) {
                     Some(size) => {
-                        warnings.push(crate::write::fit::larger_paper_warning(ti, profile, size));
+                        let at = format!("table {}", ti + 1);
+                        warnings.push(crate::write::fit::larger_paper_warning(at, profile, size));
                         *wide_page
                     }
                     None => page,

@@ -29,8 +29,9 @@
 use crate::book::chapter::{Block, Span};
 use crate::book::{Book, Part, strip_outline_number};
 use crate::model::{Table, Warning};
-use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, Profile};
+use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, PaperSize, Profile};
 use crate::write::docx::{self as wd, Page, package};
+use crate::write::pdf::fonts::FontBook;
 use crate::{RenderOptions, Rendered, WriteError};
 use std::fmt::Write as _;
 
@@ -290,6 +291,7 @@ impl Section {
             orientation,
             numbers_start,
             text_pages,
+            paper: None,
             items: Vec::new(),
             flows: Vec::new(),
         }
@@ -303,6 +305,9 @@ struct Section {
     numbers_start: bool,
     /// Text pages get the wider text margins.
     text_pages: bool,
+    /// Table pages on the profile's larger paper (`[page]
+    /// wide_table_size`), for a table too wide for the page's own.
+    paper: Option<PaperSize>,
     items: Vec<Item>,
     /// What the page estimate needs to know of the items.
     flows: Vec<Flow>,
@@ -317,6 +322,9 @@ struct Writer<'a> {
     next_mark: usize,
     /// Tables written so far (for warning locations).
     table_no: usize,
+    /// The faces tables are measured with, when the profile lets a table
+    /// too wide for the page move to larger paper.
+    measure: Option<FontBook>,
 }
 
 impl<'a> Writer<'a> {
@@ -328,6 +336,10 @@ impl<'a> Writer<'a> {
             warnings: Vec::new(),
             next_mark: 0,
             table_no: 0,
+            measure: profile
+                .page
+                .wider_paper()
+                .and_then(|_| crate::write::fit::font_book(&profile.fonts).ok()),
         }
     }
 
@@ -341,15 +353,38 @@ impl<'a> Writer<'a> {
     }
 
     fn table_page(&self) -> Page {
-        Page::oriented(&self.profile.page, self.profile.page.orientation)
+        self.table_page_on(None)
+    }
+
+    /// Table pages on `paper`, or on the profile's own.
+    fn table_page_on(&self, paper: Option<PaperSize>) -> Page {
+        let mut page = self.profile.page.clone();
+        if let Some(paper) = paper {
+            page.size = paper;
+        }
+        Page::oriented(&page, self.profile.page.orientation)
     }
 
     fn page_of(&self, s: &Section) -> Page {
         if s.text_pages {
             self.text_page()
         } else {
-            self.table_page()
+            self.table_page_on(s.paper)
         }
+    }
+
+    /// The larger paper table `t` goes on (see [`crate::write::fit::wider_paper`]).
+    fn paper_for(&mut self, t: &crate::book::BookTable, table_no: usize) -> Option<PaperSize> {
+        let book = self.measure.as_ref()?;
+        let avail = self.table_page().text_width as f32 / wd::TWIPS_PER_PT;
+        let size = crate::write::fit::wider_paper(&t.table, book, self.profile, avail)?;
+        let at = format!("table {table_no} '{}' ({})", t.title, t.source);
+        self.warnings.push(crate::write::fit::larger_paper_warning(
+            at,
+            self.profile,
+            size,
+        ));
+        Some(size)
     }
 
     /// Runs for text with line breaks and tabs.
@@ -435,11 +470,10 @@ impl<'a> Writer<'a> {
                     if let Some(s) = pending_text.take() {
                         sections.push(s);
                     }
-                    let mut section =
+                    let section =
                         Section::new(self.profile.page.orientation, first_numbered, false);
                     first_numbered = false;
-                    self.table_group(&mut section, &format!("{n}、{title}"), tables)?;
-                    sections.push(section);
+                    self.table_group(&mut sections, section, &format!("{n}、{title}"), tables)?;
                 }
             }
         }
@@ -769,13 +803,21 @@ impl<'a> Writer<'a> {
     }
 
     /// The table group: its heading, then each table on a new page under
-    /// its own heading 2.
+    /// its own heading 2. A table on other paper than the one before it
+    /// starts a section of its own; the group's sections go on `sections`.
     fn table_group(
         &mut self,
-        section: &mut Section,
+        sections: &mut Vec<Section>,
+        mut section: Section,
         title: &str,
         tables: &[crate::book::BookTable],
     ) -> Result<(), WriteError> {
+        let papers: Vec<Option<PaperSize>> = tables
+            .iter()
+            .enumerate()
+            .map(|(k, t)| self.paper_for(t, self.table_no + k + 1))
+            .collect();
+        section.paper = papers.first().copied().flatten();
         let (p, mark) = self.heading("Heading1", title, false);
         section.items.push(Item::Para(p));
         section.flows.push(Flow::Anchor(mark));
@@ -788,22 +830,31 @@ impl<'a> Writer<'a> {
             keep_next: true,
             page_break_before: false,
         });
-        let width = self.table_page().text_width;
         for (k, t) in tables.iter().enumerate() {
             self.table_no += 1;
+            let paper = papers.get(k).copied().flatten();
+            // A section break starts the table's page itself.
+            let mut new_page = k > 0;
+            if paper != section.paper {
+                let mut next = Section::new(self.profile.page.orientation, false, false);
+                next.paper = paper;
+                sections.push(std::mem::replace(&mut section, next));
+                new_page = false;
+            }
+            let width = self.table_page_on(paper).text_width;
             let text = if self.profile.book.number_table_titles {
                 format!("{}. {}", k + 1, t.title)
             } else {
                 t.title.clone()
             };
-            let (p, mark) = self.heading("Heading2", &text, k > 0);
+            let (p, mark) = self.heading("Heading2", &text, new_page);
             section.items.push(Item::Para(p));
             section.flows.push(Flow::Lines {
                 lines: 0,
                 line: 0,
                 space: 0,
                 keep_next: true,
-                page_break_before: k > 0,
+                page_break_before: new_page,
             });
             section.flows.push(Flow::Anchor(mark));
             let lines = lines_of(&text, &h2, width, 0.0);
@@ -816,8 +867,9 @@ impl<'a> Writer<'a> {
             });
             // The fragment leaves out the table's own title: the heading
             // above stands for it.
-            self.table_body(section, &t.table, width)?;
+            self.table_body(&mut section, &t.table, width)?;
         }
+        sections.push(section);
         Ok(())
     }
 

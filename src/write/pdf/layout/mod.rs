@@ -345,7 +345,11 @@ impl Geometry {
     }
 
     /// The profile's page (its orientation and margins) on `size` paper.
-    fn on_paper(profile: &Profile, fonts: &FontBook, size: crate::profile::PaperSize) -> Geometry {
+    pub(crate) fn on_paper(
+        profile: &Profile,
+        fonts: &FontBook,
+        size: crate::profile::PaperSize,
+    ) -> Geometry {
         let mut on = profile.clone();
         on.page.size = size;
         Geometry::new(&on, fonts)
@@ -665,7 +669,8 @@ pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> D
         // to larger paper when the profile names one.
         let wide = crate::write::fit::wider_paper(table, fonts, profile, geo.content_width());
         if let Some(size) = wide {
-            warnings.push(crate::write::fit::larger_paper_warning(ti, profile, size));
+            let at = format!("table {}", ti + 1);
+            warnings.push(crate::write::fit::larger_paper_warning(at, profile, size));
         }
         let wide = wide.map(|size| Geometry::on_paper(profile, fonts, size));
         let mut ctx = TableCtx {

@@ -418,7 +418,19 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
                     // A source's own 目录 lists the group; its tables begin
                     // at once, as in the source.
                     let head = (k == 0 && book.contents.is_none()).then_some(heading.as_str());
-                    body.group_table(&table_geo, &table, label, head);
+                    // Too wide for the page even at the smallest type: on
+                    // the profile's larger paper, if it names one.
+                    let avail = table_geo.content_width();
+                    let wide = crate::write::fit::wider_paper(&table, fonts, profile, avail);
+                    let wide = wide.map(|size| {
+                        body.warnings.push(crate::write::fit::larger_paper_warning(
+                            label.clone(),
+                            profile,
+                            size,
+                        ));
+                        Geometry::on_paper(profile, fonts, size)
+                    });
+                    body.group_table(wide.as_ref().unwrap_or(&table_geo), &table, label, head);
                 }
             }
         }
