@@ -373,3 +373,78 @@ fn the_real_workbook_books_tables_are_readable_span_the_width_and_keep_labels_wh
     assert!(spanned >= 9, "only {spanned} table pages");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// Column widths as shares of the table's width: in the PDF from the cell
+/// rectangles of the first page (every left and right edge is a column
+/// boundary), in the DOCX from `w:gridCol`.
+fn pdf_column_shares(pdf: &[u8]) -> Vec<f32> {
+    let doc = common::pdf::load(pdf);
+    let num = |o: &lopdf::Object| match o {
+        lopdf::Object::Integer(i) => *i as f32,
+        lopdf::Object::Real(r) => *r,
+        _ => 0.0,
+    };
+    let Some((_, &id)) = doc.get_pages().iter().next() else {
+        return Vec::new();
+    };
+    let content = doc.get_and_decode_page_content(id).unwrap();
+    let mut edges: Vec<f32> = Vec::new();
+    for op in content.operations.iter() {
+        if op.operator == "re" && op.operands.len() == 4 {
+            let (x, w) = (num(&op.operands[0]), num(&op.operands[2]));
+            for e in [x, x + w] {
+                if !edges.iter().any(|have| (have - e).abs() < 0.05) {
+                    edges.push(e);
+                }
+            }
+        }
+    }
+    edges.sort_by(f32::total_cmp);
+    let total = edges.last().copied().unwrap_or(0.0) - edges.first().copied().unwrap_or(0.0);
+    edges.windows(2).map(|w| (w[1] - w[0]) / total).collect()
+}
+
+fn docx_column_shares(docx: &[u8]) -> Vec<f32> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let widths: Vec<f32> = xml
+        .match_indices("<w:gridCol w:w=\"")
+        .map(|(i, m)| {
+            let rest = &xml[i + m.len()..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        })
+        .collect();
+    let total: f32 = widths.iter().sum();
+    widths.iter().map(|w| w / total).collect()
+}
+
+#[test]
+fn the_pdf_and_the_docx_of_a_table_have_the_same_column_proportions() {
+    let mut compared = 0;
+    for (name, doc) in documents() {
+        if doc.tables.len() != 1 {
+            continue;
+        }
+        let pdf = render(&doc, OutputFormat::Pdf, &options()).unwrap().bytes;
+        let docx = render(&doc, OutputFormat::Docx, &options()).unwrap().bytes;
+        let (p, d) = (pdf_column_shares(&pdf), docx_column_shares(&docx));
+        assert_eq!(p.len(), doc.tables[0].columns.len(), "{name}: PDF columns {p:?}");
+        assert_eq!(d.len(), p.len(), "{name}: DOCX columns {d:?}, PDF {p:?}");
+        for (c, (a, b)) in p.iter().zip(&d).enumerate() {
+            assert!(
+                (a - b).abs() <= 0.02 * b,
+                "{name}: column {} is {:.2} % of the width in the PDF, {:.2} % in the DOCX; PDF {p:?} DOCX {d:?}",
+                c + 1,
+                a * 100.0,
+                b * 100.0
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared >= 15, "only {compared} one-table documents compared");
+}

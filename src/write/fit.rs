@@ -403,17 +403,24 @@ impl Fitter {
         }
     }
 
-    /// The widths with the fitted sizes scaled by `s` (a PDF table set a
-    /// little smaller to save a page), keeping what `fit` cut. Not rounded
-    /// to half points: the DOCX, which cannot know its pages, never does
-    /// this, and rounding would make the step uneven.
-    pub fn rescaled(&self, fit: &Fit, s: f32, avail: f32) -> Fit {
+    /// `fit` with its sizes scaled by `s` (a PDF table set a little
+    /// smaller to save a page), keeping its column widths and what it cut:
+    /// the columns stay those of the DOCX, which cannot know its pages and
+    /// never does this, and smaller type in the same widths still holds
+    /// every unbreakable piece. Not rounded to half points, which would
+    /// make the step uneven.
+    pub fn rescaled(&self, fit: &Fit, s: f32) -> Fit {
         let sizes = Sizes {
             header: fit.sizes.header * s,
             body: fit.sizes.body * s,
             numbers: fit.sizes.numbers * s,
         };
-        self.at(sizes, fit.cut, avail)
+        Fit {
+            sizes,
+            scale: sizes.body / self.base.body.max(1.0),
+            widths: fit.widths.clone(),
+            cut: fit.cut,
+        }
     }
 
     /// Sum of the columns' minimum widths (spans included) at `sizes`.

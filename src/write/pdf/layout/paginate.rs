@@ -64,7 +64,7 @@ pub fn table_grid(ctx: &mut TableCtx<'_>, page: PageLayout, y: f32) -> Grid {
             if fitted.scale * step < HARD_MIN_SCALE {
                 break;
             }
-            let smaller = fitter.rescaled(&fitted, step, avail);
+            let smaller = fitter.rescaled(&fitted, step);
             let tight = grid_at(ctx, &resolved, page.clone(), y, &smaller);
             if tight.0.len() < first.0.len() {
                 return tight;
