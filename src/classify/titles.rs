@@ -8,7 +8,8 @@
 pub fn standard_rank(title: &str) -> Option<usize> {
     let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     let rules: [(&[&str], usize); 10] = [
-        (&["财政拨款收支"], 4),
+        // 决算 (final accounts) books name it 财政拨款收入支出决算总表.
+        (&["财政拨款收支", "财政拨款收入支出决算总表"], 4),
         (&["三公"], 7),
         (&["政府性基金"], 8),
         (&["国有资本经营"], 9),
@@ -16,8 +17,8 @@ pub fn standard_rank(title: &str) -> Option<usize> {
         (&["基本支出"], 6),
         (&["一般公共预算"], 5),
         (&["收支总表", "收支预算总表", "收入支出"], 1),
-        (&["收入总表", "收入预算总表", "收入预算表", "收入表"], 2),
-        (&["支出总表", "支出预算总表", "支出预算表", "支出表"], 3),
+        (&["收入总表", "收入预算总表", "收入预算表", "收入决算表", "收入表"], 2),
+        (&["支出总表", "支出预算总表", "支出预算表", "支出决算表", "支出表"], 3),
     ];
     rules
         .iter()
@@ -114,5 +115,23 @@ mod tests {
         let custom = vec!["绩效".to_string()];
         assert_eq!(rank_in(&custom, "项目支出绩效目标表"), 0);
         assert_eq!(rank_in(&custom, "部门收支总表"), 1);
+    }
+
+    #[test]
+    fn final_accounts_titles_are_the_standard_tables() {
+        // The nine tables of a 部门决算 (Shanghai, 2024).
+        for (title, rank) in [
+            ("收入支出决算总表", Some(1)),
+            ("收入决算表", Some(2)),
+            ("支出决算表", Some(3)),
+            ("财政拨款收入支出决算总表", Some(4)),
+            ("一般公共预算财政拨款支出决算表", Some(5)),
+            ("一般公共预算财政拨款基本支出决算表", Some(6)),
+            ("财政拨款“三公”经费支出决算表", Some(7)),
+            ("政府性基金预算财政拨款收入支出决算表", Some(8)),
+            ("国有资本经营预算财政拨款收入支出决算表", Some(9)),
+        ] {
+            assert_eq!(standard_rank(title), rank, "{title}");
+        }
     }
 }
