@@ -751,3 +751,40 @@ fn a_change_against_last_year_is_checked_where_the_table_gives_last_year() {
     // The Putuo book's "比2024年预算增加107.62万元" has no 2024 figures to
     // compare with and gives no finding (see the published-book test).
 }
+
+/// A 支出表 as tab-separated text under `unit`, its 合计 row and 合计
+/// column as given.
+fn spending(unit: &str, total: &str, basic: &str, project: &str) -> Vec<Finding> {
+    let text = format!(
+        "一般公共预算支出表\n单位：{unit}\n科目名称\t合计\t基本支出\t项目支出\n城乡社区支出\t{total}\t{basic}\t{project}\n合计\t{total}\t{basic}\t{project}\n"
+    );
+    let doc = gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default())
+        .unwrap();
+    gongkai::check::check(&doc)
+        .into_iter()
+        .filter(|f| f.rule.starts_with("sum."))
+        .collect()
+}
+
+#[test]
+fn a_difference_within_the_rounding_of_wan_yuan_figures_is_a_rounding_warning() {
+    // 3,832.36 万元 against 1,092.79 + 2,739.56 = 3,832.35: each figure was
+    // rounded from 元 on its own (the published 规划和自然资源局 决算 has it).
+    let f = spending("万元", "3,832.36", "1,092.79", "2,739.56");
+    assert_eq!(f.len(), 2, "{f:?}");
+    for x in &f {
+        assert_eq!(x.rule, "sum.rounding", "{x:?}");
+        assert_eq!(x.severity, Severity::Warning, "{x:?}");
+        assert!(x.message.contains("3,832.35"), "{}", x.message);
+    }
+    // In 元 the same figures are exact: an error.
+    let f = spending("元", "3,832.36", "1,092.79", "2,739.56");
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(f.iter().all(|x| x.rule == "sum.row" && x.severity == Severity::Error), "{f:?}");
+    // Beyond the rounding of three figures (0.015): an error in 万元 too.
+    let f = spending("万元", "3,832.38", "1,092.79", "2,739.56");
+    assert!(f.iter().all(|x| x.rule == "sum.row"), "{f:?}");
+    assert!(!f.is_empty());
+    // Consistent: nothing.
+    assert!(spending("万元", "3,832.35", "1,092.79", "2,739.56").is_empty());
+}

@@ -242,6 +242,11 @@ pub const RULES: &[Rule] = &[
         "a total row equals the sum of its rows; a row with children the sum of its children",
     ),
     rule(
+        "sum.rounding",
+        Severity::Warning,
+        "a sum.row or sum.column difference no larger than the rounding of its figures, in a table in 千元, 万元 or 亿元 (each figure rounded on its own)",
+    ),
+    rule(
         "indicator.level",
         Severity::Warning,
         "a level-2 performance indicator code extends its level-1 code",

@@ -23,7 +23,7 @@
 use super::finding::{Finding, Place};
 use crate::amount::format_amount;
 use crate::classify::is_total_label;
-use crate::model::{Cell, ColumnKind, Document, Row, RowKind, Table, Value, Warning};
+use crate::model::{Cell, ColumnKind, Document, Row, RowKind, Table, Unit, Value, Warning};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -171,6 +171,35 @@ fn addend(cell: Option<&Cell>) -> Option<Decimal> {
     }
 }
 
+/// The rule a sum that differs from its total breaks: `sum.rounding`
+/// (a warning) when the table's 单位 is coarser than 元 and the difference
+/// is no more than half a unit of the last printed digit for each of the
+/// `figures` (the total and its terms, each rounded on its own: 0.01 over
+/// three figures in 万元 to two decimals), else `rule`.
+fn sum_rule(
+    table: &Table,
+    rule: &'static str,
+    difference: Decimal,
+    figures: impl Iterator<Item = Decimal> + Clone,
+) -> &'static str {
+    let coarse = matches!(
+        table.unit,
+        Some(Unit::ThousandYuan | Unit::TenThousandYuan | Unit::HundredMillionYuan)
+    );
+    if !coarse {
+        return rule;
+    }
+    let count = figures.clone().count();
+    let scale = figures.map(|d| d.scale()).max().unwrap_or(0);
+    // Half a unit of the last digit: 0.005 at two decimals.
+    let half = Decimal::new(5, scale + 1);
+    if difference.abs() <= half * Decimal::from(count) {
+        "sum.rounding"
+    } else {
+        rule
+    }
+}
+
 fn is_total_column(name: &str) -> bool {
     name == "小计" || is_total_label(name)
 }
@@ -251,9 +280,11 @@ fn row_sums(table: &Table, name: &str, out: &mut Vec<Finding>) {
                     .iter()
                     .map(|&c| table.columns[c].name.as_str())
                     .collect();
+                let figures = std::iter::once(total)
+                    .chain(terms.iter().filter_map(|&c| addend(row.cells.get(c))));
                 out.push(
                     Finding::new(
-                        "sum.row",
+                        sum_rule(table, "sum.row", total - sum, figures),
                         cell_place(name, table, row, label_col, Some(*t)),
                         format!(
                             "{} {} ≠ {} = {} (difference {})",
@@ -432,12 +463,19 @@ fn column_totals(table: &Table, block: &Block, name: &str, out: &mut Vec<Finding
                     .sum::<Option<Decimal>>()
             };
             let place = || cell_place(name, table, &rows[i], block.label_col, Some(c));
+            let figures = |set: &[usize]| {
+                let terms: Vec<Decimal> = set
+                    .iter()
+                    .filter_map(|&k| addend(rows[k].cells.get(c)))
+                    .collect();
+                std::iter::once(value).chain(terms).collect::<Vec<_>>()
+            };
             if let Some(s) = sum(&direct)
                 && s != value
             {
                 out.push(
                     Finding::new(
-                        "sum.column",
+                        sum_rule(table, "sum.column", value - s, figures(&direct).into_iter()),
                         place(),
                         format!(
                             "{} ≠ sum of its {} {what} {} (difference {})",
@@ -456,7 +494,7 @@ fn column_totals(table: &Table, block: &Block, name: &str, out: &mut Vec<Finding
             {
                 out.push(
                     Finding::new(
-                        "sum.column",
+                        sum_rule(table, "sum.column", value - s, figures(&leaves).into_iter()),
                         place(),
                         format!(
                             "{} ≠ sum of its {} item rows {} (difference {})",
