@@ -788,3 +788,31 @@ fn a_difference_within_the_rounding_of_wan_yuan_figures_is_a_rounding_warning() 
     // Consistent: nothing.
     assert!(spending("万元", "3,832.35", "1,092.79", "2,739.56").is_empty());
 }
+
+/// A side-by-side 基本支出 table (人员经费 | 公用经费), each half with its
+/// economic codes (301 ⊃ 30101): levels come from the codes, so 人员经费合计
+/// is the sum of the 类 rows, not of 类 and 款 together.
+fn side_by_side(basic_wage: &str) -> Vec<Finding> {
+    let text = format!(
+        "一般公共预算财政拨款基本支出决算表\n单位：万元\n科目编码\t科目名称\t决算数\t科目编码\t科目名称\t决算数\n\
+         301\t工资福利支出\t15.00\t302\t商品和服务支出\t3.00\n\
+         30101\t基本工资\t{basic_wage}\t30201\t办公费\t1.00\n\
+         30102\t津贴补贴\t5.00\t30202\t印刷费\t2.00\n\
+         \t人员经费合计\t15.00\t\t公用经费合计\t3.00\n"
+    );
+    let doc = gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default())
+        .unwrap();
+    gongkai::check::check(&doc)
+        .into_iter()
+        .filter(|f| f.rule.starts_with("sum."))
+        .collect()
+}
+
+#[test]
+fn side_by_side_halves_take_their_levels_from_their_codes() {
+    assert!(side_by_side("10.00").is_empty(), "{:?}", side_by_side("10.00"));
+    let f = side_by_side("11.00");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].rule, "sum.column");
+    assert!(f[0].message.contains("15.00 ≠ sum of its 2 child rows 16.00"), "{}", f[0].message);
+}

@@ -649,3 +649,36 @@ fn walk_pdfs(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A total label is whole: the label-only lines under 本年收入合计 in a
+/// published 收入支出决算总表 are rows of their own (they were joined to it
+/// as a wrapped label, and 总计 then counted 本年收入合计 twice).
+#[test]
+fn label_lines_under_a_total_are_rows_of_their_own() {
+    let Some(root) = realdata() else {
+        println!("skipped: ../shared/realdata not found");
+        return;
+    };
+    let path = root.join("pdftotext-derived/中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt");
+    let doc = gongkai::read_path(&path, &ReadOptions::default()).unwrap();
+    let table = doc
+        .tables
+        .iter()
+        .find(|t| t.title.as_deref() == Some("收入支出决算总表"))
+        .unwrap();
+    let labels: Vec<String> = table
+        .rows
+        .iter()
+        .filter_map(|r| r.cells.first().and_then(|c| c.text()).map(str::to_string))
+        .collect();
+    for want in ["本年收入合计", "使用非财政拨款结余", "年初结转和结余", "总计"] {
+        assert!(labels.iter().any(|l| l == want), "{want} not a row: {labels:?}");
+    }
+    let findings = gongkai::check::check(&doc);
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.rule == "sum.column" && f.message.contains("615.64")),
+        "{findings:?}"
+    );
+}

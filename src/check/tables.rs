@@ -373,6 +373,27 @@ fn block_levels(table: &Table, label_col: usize) -> (Vec<u8>, Vec<bool>) {
         .iter()
         .map(|l| l.and_then(crate::classify::outline_level))
         .collect();
+    // Economic or function codes in the column just left of the label
+    // (301 工资福利支出 ⊃ 30101 基本工资): levels from the codes.
+    if let Some(code_col) = label_col.checked_sub(1)
+        && table.columns[code_col].kind == ColumnKind::Code
+    {
+        let codes: Vec<Option<String>> = table
+            .rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .get(code_col)
+                    .and_then(Cell::text)
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty() && c.chars().all(|c| c.is_ascii_alphanumeric()))
+                    .map(str::to_string)
+            })
+            .collect();
+        if codes.iter().filter(|c| c.is_some()).count() >= 2 {
+            return (crate::classify::code_prefix_levels(&codes, &totals), totals);
+        }
+    }
     let distinct: std::collections::BTreeSet<u8> = outline.iter().flatten().copied().collect();
     let rank = |l: u8| {
         distinct

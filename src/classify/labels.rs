@@ -59,6 +59,33 @@ pub fn outline_level(label: &str) -> Option<u8> {
     }
 }
 
+/// Levels from classification codes, one per row: a code is the child of
+/// the nearest earlier code that is a proper prefix of it (201 ⊃ 20101 ⊃
+/// 2010101, 301 ⊃ 30101); a total row is level 0 and starts afresh; a row
+/// without a code is level 1.
+pub fn code_prefix_levels(codes: &[Option<String>], totals: &[bool]) -> Vec<u8> {
+    let mut stack: Vec<&str> = Vec::new();
+    codes
+        .iter()
+        .zip(totals)
+        .map(|(code, &total)| {
+            if total {
+                stack.clear();
+                return 0;
+            }
+            let Some(code) = code else { return 1 };
+            while stack
+                .last()
+                .is_some_and(|top| !(code.starts_with(top) && code.len() > top.len()))
+            {
+                stack.pop();
+            }
+            stack.push(code);
+            stack.len().min(u8::MAX as usize) as u8
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,26 +79,7 @@ fn code_levels(table: &Table, totals: &[bool]) -> Option<Vec<u8>> {
     if codes.iter().filter(|c| c.is_some()).count() < 2 {
         return None;
     }
-    let mut stack: Vec<String> = Vec::new();
-    let levels = codes
-        .iter()
-        .zip(totals)
-        .map(|(code, &total)| {
-            if total {
-                stack.clear();
-                return 0;
-            }
-            let Some(code) = code else { return 1 };
-            while stack
-                .last()
-                .is_some_and(|top| !(code.starts_with(top.as_str()) && code.len() > top.len()))
-            {
-                stack.pop();
-            }
-            stack.push(code.clone());
-            stack.len().min(u8::MAX as usize) as u8
-        })
-        .collect();
+    let levels = crate::classify::code_prefix_levels(&codes, totals);
     Some(levels)
 }
 

@@ -44,6 +44,12 @@ const MAX_HEADER_LINES: usize = 10;
 /// A heading of prose is indented at least this many columns (centred).
 const MIN_HEADING_INDENT: usize = 6;
 
+/// A label wraps onto the next line only when its line reaches to within
+/// this many display columns (three CJK characters) of its column's right
+/// edge; a shorter label with a label-only line under it is a row of its
+/// own, and so is that line.
+const WRAP_SLACK: usize = 6;
+
 /// A prose line this share of the longest line of its page (or more) was
 /// wrapped by the layout, so the next line continues its paragraph.
 const FULL_LINE_SHARE: f64 = 0.8;
@@ -1268,13 +1274,32 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     }
     // Body rows; a line with text only under columns that the previous
     // line filled, right below it, continues those cells.
+    // The column a chunk is in, and that column's right edge in the
+    // chunk's own page's measure.
+    let column_and_end = |l: &Line, c: &Chunk| -> (usize, usize) {
+        match page_map.get(&l.page) {
+            Some((own, map)) => {
+                let k = column_of(own, c);
+                (map[k], own[k].end)
+            }
+            None => {
+                let k = column_of(&cols, c);
+                (k, cols[k].end)
+            }
+        }
+    };
+    // Whether line `l` has text in column `k` that stops short of the
+    // column's right edge: a label that did not wrap there.
+    let stops_short = |l: &Line, k: usize| {
+        l.chunks.iter().any(|c| {
+            let (ck, end) = column_and_end(l, c);
+            ck == k && c.end + WRAP_SLACK < end
+        })
+    };
     let place = |l: &Line| -> Vec<RawCell> {
         let mut cells = vec![RawCell::default(); cols.len()];
         for c in &l.chunks {
-            let k = match page_map.get(&l.page) {
-                Some((own, map)) => map[column_of(own, c)],
-                None => column_of(&cols, c),
-            };
+            let (k, _) = column_and_end(l, c);
             let cell = &mut cells[k];
             if cell.text.is_empty() {
                 cell.text = c.text.clone();
@@ -1334,10 +1359,17 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                     cells.iter().enumerate().all(|(k, c)| {
                         c.is_blank()
                             || (!cols[k].is_amount()
-                                && row
-                                    .cells
-                                    .get(k)
-                                    .is_some_and(|x| !x.is_blank() || has_amount))
+                                && row.cells.get(k).is_some_and(|x| {
+                                    (!x.is_blank() || has_amount)
+                                        // A total label (本年收入合计) is
+                                        // whole: the label under it is the
+                                        // next row's (使用非财政拨款结余).
+                                        && !is_total_label(x.text.trim())
+                                })
+                                // A label that stops well short of its
+                                // column's edge did not wrap: the text
+                                // under it starts the next row.
+                                && !(!has_amount && stops_short(pl, k)))
                     })
                 })
                 && pl.kind == Kind::Content
