@@ -1369,7 +1369,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                                 // A label that stops well short of its
                                 // column's edge did not wrap: the text
                                 // under it starts the next row.
-                                && !(!has_amount && stops_short(pl, k)))
+                                && (has_amount || !stops_short(pl, k)))
                     })
                 })
                 && pl.kind == Kind::Content
