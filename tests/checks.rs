@@ -758,8 +758,8 @@ fn spending(unit: &str, total: &str, basic: &str, project: &str) -> Vec<Finding>
     let text = format!(
         "一般公共预算支出表\n单位：{unit}\n科目名称\t合计\t基本支出\t项目支出\n城乡社区支出\t{total}\t{basic}\t{project}\n合计\t{total}\t{basic}\t{project}\n"
     );
-    let doc = gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default())
-        .unwrap();
+    let doc =
+        gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default()).unwrap();
     gongkai::check::check(&doc)
         .into_iter()
         .filter(|f| f.rule.starts_with("sum."))
@@ -780,7 +780,11 @@ fn a_difference_within_the_rounding_of_wan_yuan_figures_is_a_rounding_warning() 
     // In 元 the same figures are exact: an error.
     let f = spending("元", "3,832.36", "1,092.79", "2,739.56");
     assert_eq!(f.len(), 2, "{f:?}");
-    assert!(f.iter().all(|x| x.rule == "sum.row" && x.severity == Severity::Error), "{f:?}");
+    assert!(
+        f.iter()
+            .all(|x| x.rule == "sum.row" && x.severity == Severity::Error),
+        "{f:?}"
+    );
     // Beyond the rounding of three figures (0.015): an error in 万元 too.
     let f = spending("万元", "3,832.38", "1,092.79", "2,739.56");
     assert!(f.iter().all(|x| x.rule == "sum.row"), "{f:?}");
@@ -800,8 +804,8 @@ fn side_by_side(basic_wage: &str) -> Vec<Finding> {
          30102\t津贴补贴\t5.00\t30202\t印刷费\t2.00\n\
          \t人员经费合计\t15.00\t\t公用经费合计\t3.00\n"
     );
-    let doc = gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default())
-        .unwrap();
+    let doc =
+        gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default()).unwrap();
     gongkai::check::check(&doc)
         .into_iter()
         .filter(|f| f.rule.starts_with("sum."))
@@ -810,9 +814,18 @@ fn side_by_side(basic_wage: &str) -> Vec<Finding> {
 
 #[test]
 fn side_by_side_halves_take_their_levels_from_their_codes() {
-    assert!(side_by_side("10.00").is_empty(), "{:?}", side_by_side("10.00"));
+    assert!(
+        side_by_side("10.00").is_empty(),
+        "{:?}",
+        side_by_side("10.00")
+    );
     let f = side_by_side("11.00");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].rule, "sum.column");
-    assert!(f[0].message.contains("15.00 ≠ sum of its 2 child rows 16.00"), "{}", f[0].message);
+    assert!(
+        f[0].message
+            .contains("15.00 ≠ sum of its 2 child rows 16.00"),
+        "{}",
+        f[0].message
+    );
 }

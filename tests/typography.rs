@@ -433,7 +433,11 @@ fn the_pdf_and_the_docx_of_a_table_have_the_same_column_proportions() {
         let pdf = render(&doc, OutputFormat::Pdf, &options()).unwrap().bytes;
         let docx = render(&doc, OutputFormat::Docx, &options()).unwrap().bytes;
         let (p, d) = (pdf_column_shares(&pdf), docx_column_shares(&docx));
-        assert_eq!(p.len(), doc.tables[0].columns.len(), "{name}: PDF columns {p:?}");
+        assert_eq!(
+            p.len(),
+            doc.tables[0].columns.len(),
+            "{name}: PDF columns {p:?}"
+        );
         assert_eq!(d.len(), p.len(), "{name}: DOCX columns {d:?}, PDF {p:?}");
         for (c, (a, b)) in p.iter().zip(&d).enumerate() {
             assert!(
@@ -446,5 +450,8 @@ fn the_pdf_and_the_docx_of_a_table_have_the_same_column_proportions() {
         }
         compared += 1;
     }
-    assert!(compared >= 15, "only {compared} one-table documents compared");
+    assert!(
+        compared >= 15,
+        "only {compared} one-table documents compared"
+    );
 }
