@@ -36,8 +36,8 @@
 //! | xlsb | calamine (after rewriting the cell records it skips) | — | — | — | BrtRowHdr, BrtColInfo |
 //!
 //! **Hostile input.** Before calamine reads a zip package, every member's
-//! declared size is checked against [`MAX_MEMBER_BYTES`] and their sum
-//! against [`crate::read::package::MAX_PACKAGE_BYTES`] (a zip bomb is refused without inflating
+//! declared size is checked against [`Limits::zip_part_bytes`] and their sum
+//! against [`Limits::zip_bytes`] (a zip bomb is refused without inflating
 //! it), and the zip reader stops any member that inflates past its declared
 //! size. What calamine would allocate from counts in the file is checked
 //! first: an xlsx shared-string count, xls DIMENSIONS records, the extent
@@ -93,8 +93,6 @@ const _: () = assert!(MAX_RANGE_CELLS >= MAX_GRID_CELLS as u64);
 /// Longest cell text, in characters: Excel's own limit. A longer cell was
 /// not written by Excel or WPS.
 pub const MAX_CELL_CHARS: usize = 32_767;
-
-pub use crate::read::package::MAX_MEMBER_BYTES;
 
 /// Checks the workbook's list of sheets before any sheet is read: at most
 /// [`Limits::tables`] sheets, and no sheet listed twice (a damaged or

@@ -28,7 +28,7 @@ pub(super) fn load(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let format = Format::Ods;
-    let mut package = Package::open(bytes, format)?;
+    let mut package = Package::open(bytes, format, limits)?;
     let content = scan(&mut package)?;
     drop(package);
     let extents: Vec<_> = content

@@ -19,7 +19,7 @@ pub(super) fn load(
     limits: &Limits,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
-    let mut package = Package::open(bytes, format)?;
+    let mut package = Package::open(bytes, format, limits)?;
     let mut layouts = sheet_layouts(&mut package, format)?;
     drop(package);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| error(format, None, e))?;
