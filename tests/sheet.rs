@@ -867,3 +867,23 @@ fn a_profile_moves_the_zip_part_limit() {
     read_with_profile_limits(&bytes, "small.xlsx", "zip_part_bytes = 200_000")
         .unwrap_or_else(|e| panic!("raised limit: {e}"));
 }
+
+#[test]
+fn a_profile_moves_the_sheet_grid_limit() {
+    let data = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}<c r="B2"><v>12.5</v></c></row>"#,
+        text_cell("A1", "项目"),
+        text_cell("B1", "金额"),
+        text_cell("A2", "办公费"),
+    );
+    let bytes = xlsx(&data);
+    let err = read_with_profile_limits(&bytes, "grid.xlsx", "sheet_grid_cells = 3")
+        .expect_err("a 3-cell grid limit")
+        .to_string();
+    assert!(
+        err.contains("sheet '表'") && err.contains("[limits] sheet_grid_cells = N"),
+        "{err}"
+    );
+    read_with_profile_limits(&bytes, "grid.xlsx", "sheet_grid_cells = 4")
+        .unwrap_or_else(|e| panic!("a 4-cell grid limit: {e}"));
+}

@@ -37,7 +37,7 @@ pub(super) fn load(
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
     super::check_sheet_list(&metas, limits)?;
     let mut sheets = Vec::new();
-    let mut budget = Budget::default();
+    let mut budget = Budget::new(limits);
     for meta in metas {
         let name = meta.name;
         if meta.typ != SheetType::WorkSheet {
