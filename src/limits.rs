@@ -51,6 +51,39 @@ pub struct Limits {
     pub pages: usize,
     /// Largest single output file, in bytes (512 MiB).
     pub output_bytes: u64,
+    /// Largest uncompressed size one zip part (a sheet's XML, the shared
+    /// strings, a Word document's body) may declare, in bytes (100 MiB).
+    /// Checked before anything is inflated, so a zip bomb is refused
+    /// unread; a 65,536-row budget table is under 30 MB of XML.
+    pub zip_part_bytes: u64,
+    /// Largest uncompressed size all parts of one zip package (xlsx, xlsm,
+    /// xlsb, ods, docx) may declare together, in bytes (200 MiB).
+    pub zip_bytes: u64,
+    /// Most parts one zip package may list (10,000). A workbook with a
+    /// hundred sheets has a few hundred parts.
+    pub zip_parts: usize,
+    /// Most rows of one sheet holding values (65,536, the most an xls
+    /// holds), checked while the sheet is read, before [`Limits::rows`]
+    /// is checked on the table made of it.
+    pub sheet_rows: usize,
+    /// Most columns the cells of one sheet may span (1,024).
+    pub sheet_columns: usize,
+    /// Most grid positions (rows × columns) and most cells holding values
+    /// of all the sheets of one workbook together (1,000,000), which bounds
+    /// the reader's memory before the empty rows and columns are trimmed.
+    pub sheet_grid_cells: usize,
+    /// Most positions the used ranges of all sheets of an xls or ods
+    /// workbook may span together (4,000,000): the spreadsheet library lays
+    /// out the whole range in memory, so this is checked before it does.
+    pub sheet_range_cells: u64,
+    /// Most merged ranges of one ods sheet (100,000).
+    pub sheet_merges: usize,
+    /// Most grid positions of the Word tables of one document together
+    /// (2,000,000), laid out before empty rows and columns are trimmed.
+    pub docx_grid_cells: usize,
+    /// Most grid columns of one Word table, and most a cell may span or a
+    /// row may skip (1,000).
+    pub docx_grid_columns: usize,
 }
 
 impl Default for Limits {
@@ -68,6 +101,16 @@ impl Default for Limits {
             pages_per_table: 2_000,
             pages: 5_000,
             output_bytes: 512 * 1024 * 1024,
+            zip_part_bytes: 100 * 1024 * 1024,
+            zip_bytes: 200 * 1024 * 1024,
+            zip_parts: 10_000,
+            sheet_rows: 65_536,
+            sheet_columns: 1_024,
+            sheet_grid_cells: 1_000_000,
+            sheet_range_cells: 4_000_000,
+            sheet_merges: 100_000,
+            docx_grid_cells: 2_000_000,
+            docx_grid_columns: 1_000,
         }
     }
 }
@@ -99,11 +142,31 @@ pub enum Limit {
     Pages,
     /// [`Limits::output_bytes`].
     OutputBytes,
+    /// [`Limits::zip_part_bytes`].
+    ZipPartBytes,
+    /// [`Limits::zip_bytes`].
+    ZipBytes,
+    /// [`Limits::zip_parts`].
+    ZipParts,
+    /// [`Limits::sheet_rows`].
+    SheetRows,
+    /// [`Limits::sheet_columns`].
+    SheetColumns,
+    /// [`Limits::sheet_grid_cells`].
+    SheetGridCells,
+    /// [`Limits::sheet_range_cells`].
+    SheetRangeCells,
+    /// [`Limits::sheet_merges`].
+    SheetMerges,
+    /// [`Limits::docx_grid_cells`].
+    DocxGridCells,
+    /// [`Limits::docx_grid_columns`].
+    DocxGridColumns,
 }
 
 impl Limit {
     /// Every limit, in the order of [`Limits`]' fields.
-    pub const ALL: [Limit; 12] = [
+    pub const ALL: [Limit; 22] = [
         Limit::InputBytes,
         Limit::TextInputBytes,
         Limit::Rows,
@@ -116,6 +179,16 @@ impl Limit {
         Limit::PagesPerTable,
         Limit::Pages,
         Limit::OutputBytes,
+        Limit::ZipPartBytes,
+        Limit::ZipBytes,
+        Limit::ZipParts,
+        Limit::SheetRows,
+        Limit::SheetColumns,
+        Limit::SheetGridCells,
+        Limit::SheetRangeCells,
+        Limit::SheetMerges,
+        Limit::DocxGridCells,
+        Limit::DocxGridColumns,
     ];
 
     /// The key in `[limits]` and `--limits`.
@@ -133,6 +206,16 @@ impl Limit {
             Limit::PagesPerTable => "pages_per_table",
             Limit::Pages => "pages",
             Limit::OutputBytes => "output_bytes",
+            Limit::ZipPartBytes => "zip_part_bytes",
+            Limit::ZipBytes => "zip_bytes",
+            Limit::ZipParts => "zip_parts",
+            Limit::SheetRows => "sheet_rows",
+            Limit::SheetColumns => "sheet_columns",
+            Limit::SheetGridCells => "sheet_grid_cells",
+            Limit::SheetRangeCells => "sheet_range_cells",
+            Limit::SheetMerges => "sheet_merges",
+            Limit::DocxGridCells => "docx_grid_cells",
+            Limit::DocxGridColumns => "docx_grid_columns",
         }
     }
 
@@ -151,7 +234,29 @@ impl Limit {
             Limit::PagesPerTable => "PDF pages for one table",
             Limit::Pages => "PDF pages for the document",
             Limit::OutputBytes => "bytes in one output",
+            Limit::ZipPartBytes => "bytes in one zip part",
+            Limit::ZipBytes => "bytes in the zip package",
+            Limit::ZipParts => "parts in the zip package",
+            Limit::SheetRows => "rows in one sheet",
+            Limit::SheetColumns => "columns in one sheet",
+            Limit::SheetGridCells => "grid positions of the workbook",
+            Limit::SheetRangeCells => "positions in the used ranges of the workbook",
+            Limit::SheetMerges => "merged ranges in one sheet",
+            Limit::DocxGridCells => "grid positions of the Word tables",
+            Limit::DocxGridColumns => "grid columns in one Word table",
         }
+    }
+}
+
+impl Limit {
+    /// Names this limit and how to raise it, for messages that keep their
+    /// own wording: `the limit is zip_part_bytes: raise it with --limits
+    /// zip_part_bytes=N or [limits] zip_part_bytes = N in a profile`.
+    pub fn how_to_raise(self) -> String {
+        let key = self.key();
+        format!(
+            "the limit is {key}: raise it with --limits {key}=N or [limits] {key} = N in a profile"
+        )
     }
 }
 
@@ -230,6 +335,16 @@ impl Limits {
             Limit::PagesPerTable => self.pages_per_table as u64,
             Limit::Pages => self.pages as u64,
             Limit::OutputBytes => self.output_bytes,
+            Limit::ZipPartBytes => self.zip_part_bytes,
+            Limit::ZipBytes => self.zip_bytes,
+            Limit::ZipParts => self.zip_parts as u64,
+            Limit::SheetRows => self.sheet_rows as u64,
+            Limit::SheetColumns => self.sheet_columns as u64,
+            Limit::SheetGridCells => self.sheet_grid_cells as u64,
+            Limit::SheetRangeCells => self.sheet_range_cells,
+            Limit::SheetMerges => self.sheet_merges as u64,
+            Limit::DocxGridCells => self.docx_grid_cells as u64,
+            Limit::DocxGridColumns => self.docx_grid_columns as u64,
         }
     }
 
@@ -249,6 +364,16 @@ impl Limits {
             Limit::PagesPerTable => self.pages_per_table = n,
             Limit::Pages => self.pages = n,
             Limit::OutputBytes => self.output_bytes = value,
+            Limit::ZipPartBytes => self.zip_part_bytes = value,
+            Limit::ZipBytes => self.zip_bytes = value,
+            Limit::ZipParts => self.zip_parts = n,
+            Limit::SheetRows => self.sheet_rows = n,
+            Limit::SheetColumns => self.sheet_columns = n,
+            Limit::SheetGridCells => self.sheet_grid_cells = n,
+            Limit::SheetRangeCells => self.sheet_range_cells = value,
+            Limit::SheetMerges => self.sheet_merges = n,
+            Limit::DocxGridCells => self.docx_grid_cells = n,
+            Limit::DocxGridColumns => self.docx_grid_columns = n,
         }
     }
 

@@ -822,3 +822,68 @@ fn convert_from_the_command_line() {
     assert_same_tables(&back, &read("seed/budget.xlsx"), "json output");
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// Reads `bytes` with the limits of a profile whose `[limits]` table is
+/// `limits_toml`.
+fn read_with_profile_limits(
+    bytes: &[u8],
+    name: &str,
+    limits_toml: &str,
+) -> Result<Document, gongkai::ReadError> {
+    let profile = gongkai::profile::Profile::parse(
+        &format!("[limits]\n{limits_toml}\n"),
+        "test profile",
+        None,
+    )
+    .unwrap_or_else(|e| panic!("profile: {e}"));
+    let options = ReadOptions::default().with_limits(profile.limits);
+    gongkai::read_bytes(bytes, name, &options)
+}
+
+#[test]
+fn a_profile_moves_the_zip_part_limit() {
+    let data = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}<c r="B2"><v>12.5</v></c></row>"#,
+        text_cell("A1", "项目"),
+        text_cell("B1", "金额"),
+        text_cell("A2", "办公费"),
+    );
+    let bytes = xlsx(&data);
+    // The default reads it; a profile lowering zip_part_bytes refuses it,
+    // naming the part, the limit's value and its key.
+    gongkai::read_bytes(&bytes, "small.xlsx", &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("default limits: {e}"));
+    let err = read_with_profile_limits(&bytes, "small.xlsx", "zip_part_bytes = 200")
+        .expect_err("a 200-byte part limit")
+        .to_string();
+    assert!(
+        err.contains("zip part '")
+            && err.contains("': declares")
+            && err.contains("over the limit of 200 bytes per part")
+            && err.contains("--limits zip_part_bytes=N"),
+        "{err}"
+    );
+    // Raising another limit leaves the file readable.
+    read_with_profile_limits(&bytes, "small.xlsx", "zip_part_bytes = 200_000")
+        .unwrap_or_else(|e| panic!("raised limit: {e}"));
+}
+
+#[test]
+fn a_profile_moves_the_sheet_grid_limit() {
+    let data = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}<c r="B2"><v>12.5</v></c></row>"#,
+        text_cell("A1", "项目"),
+        text_cell("B1", "金额"),
+        text_cell("A2", "办公费"),
+    );
+    let bytes = xlsx(&data);
+    let err = read_with_profile_limits(&bytes, "grid.xlsx", "sheet_grid_cells = 3")
+        .expect_err("a 3-cell grid limit")
+        .to_string();
+    assert!(
+        err.contains("sheet '表'") && err.contains("[limits] sheet_grid_cells = N"),
+        "{err}"
+    );
+    read_with_profile_limits(&bytes, "grid.xlsx", "sheet_grid_cells = 4")
+        .unwrap_or_else(|e| panic!("a 4-cell grid limit: {e}"));
+}

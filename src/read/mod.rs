@@ -20,18 +20,13 @@ use crate::model::{Align, Document, Format, Warning};
 use rust_decimal::Decimal;
 use thiserror::Error;
 
-/// Largest input file gongkai reads by default, in bytes
-/// ([`Limits::input_bytes`]). Budget tables are small; a file beyond this
-/// is a mistake or an attack.
-pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
-
 /// Why a file could not be read.
 #[derive(Debug, Error)]
 pub enum ReadError {
     /// Zero bytes.
     #[error("the file is empty")]
     Empty,
-    /// Larger than [`MAX_INPUT_BYTES`].
+    /// Larger than [`Limits::input_bytes`].
     #[error("the file is {size} bytes, over the limit of {limit} bytes")]
     TooLarge {
         /// Size of the file.
@@ -123,7 +118,10 @@ pub enum ReadError {
         source: std::sync::Arc<std::io::Error>,
     },
     /// A zip package with more parts than any document has.
-    #[error("the .{format} package lists {count} parts, over the limit of {limit}")]
+    #[error(
+        "the .{format} package lists {count} parts, over the limit of {limit} ({})",
+        Limit::ZipParts.how_to_raise()
+    )]
     TooManyParts {
         /// The package's format.
         format: Format,
@@ -135,7 +133,8 @@ pub enum ReadError {
     /// A zip part declaring more bytes than a part may have.
     #[error(
         "zip part '{part}': declares {size} bytes uncompressed, over the limit of {limit} \
-         bytes per part; refused without inflating it (a zip bomb?)"
+         bytes per part; refused without inflating it (a zip bomb? if not, {})",
+        Limit::ZipPartBytes.how_to_raise()
     )]
     PartTooLarge {
         /// The part.
@@ -148,7 +147,8 @@ pub enum ReadError {
     /// A zip package declaring more bytes than a package may have.
     #[error(
         "the .{format} package declares {total} bytes uncompressed, over the limit of \
-         {limit} bytes; refused without inflating it (a zip bomb?)"
+         {limit} bytes; refused without inflating it (a zip bomb? if not, {})",
+        Limit::ZipBytes.how_to_raise()
     )]
     PackageTooLarge {
         /// The package's format.

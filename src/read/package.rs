@@ -3,44 +3,50 @@
 //! zip-based reader opens its input here, so a zip bomb is refused the same
 //! way whatever the format.
 
+use crate::limits::Limits;
 use crate::model::Format;
 use crate::read::ReadError;
 use std::io::{Cursor, Read};
 
-/// Largest uncompressed size of one zip member (a sheet's XML, the shared
-/// strings, a Word document's body). A 65,536-row budget table is under
-/// 30 MB of XML.
-pub const MAX_MEMBER_BYTES: u64 = 100 * 1024 * 1024;
-
-/// Largest uncompressed size of all members of a zip package together.
-pub const MAX_PACKAGE_BYTES: u64 = 200 * 1024 * 1024;
-
-/// Most members a package may list. A workbook with a hundred sheets has a
-/// few hundred parts.
-const MAX_MEMBERS: usize = 10_000;
+/// Most bytes one part of an xlsb may inflate to whatever
+/// [`Limits::zip_part_bytes`] says: a rewritten sheet part grows by 4 bytes
+/// a short cell at most, and must stay below what the zip writer handles
+/// without zip64.
+pub(crate) const XLSB_MAX_PART_BYTES: u64 = u32::MAX as u64 / 2 - 1;
 
 /// An opened zip package whose declared sizes are within the limits.
 pub(crate) struct Package<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
     format: Format,
+    /// [`Limits::zip_part_bytes`] (capped for xlsb).
+    part_bytes: u64,
 }
 
 impl<'a> Package<'a> {
     /// Opens the zip directory and refuses the package when any member's
-    /// declared uncompressed size is over [`MAX_MEMBER_BYTES`] or all of
-    /// them together are over [`MAX_PACKAGE_BYTES`]: a zip bomb is refused
+    /// declared uncompressed size is over [`Limits::zip_part_bytes`], all of
+    /// them together are over [`Limits::zip_bytes`] or it lists more than
+    /// [`Limits::zip_parts`]: a zip bomb is refused
     /// before a byte of it is inflated. A member that lies about its size
     /// is stopped when it inflates past what it declared.
-    pub(crate) fn open(bytes: &'a [u8], format: Format) -> Result<Package<'a>, ReadError> {
+    pub(crate) fn open(
+        bytes: &'a [u8],
+        format: Format,
+        limits: &Limits,
+    ) -> Result<Package<'a>, ReadError> {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
             .map_err(|source| ReadError::ZipDirectory { format, source })?;
-        if zip.len() > MAX_MEMBERS {
+        if zip.len() > limits.zip_parts {
             return Err(ReadError::TooManyParts {
                 format,
                 count: zip.len(),
-                limit: MAX_MEMBERS,
+                limit: limits.zip_parts,
             });
         }
+        let part_bytes = match format {
+            Format::Xlsb => limits.zip_part_bytes.min(XLSB_MAX_PART_BYTES),
+            _ => limits.zip_part_bytes,
+        };
         let mut total: u64 = 0;
         for i in 0..zip.len() {
             let member = zip.by_index_raw(i).map_err(|source| ReadError::ZipEntry {
@@ -50,23 +56,27 @@ impl<'a> Package<'a> {
                 source,
             })?;
             let size = member.size();
-            if size > MAX_MEMBER_BYTES {
+            if size > part_bytes {
                 return Err(ReadError::PartTooLarge {
                     part: String::from_utf8_lossy(member.name_raw()).into_owned(),
                     size,
-                    limit: MAX_MEMBER_BYTES,
+                    limit: part_bytes,
                 });
             }
             total = total.saturating_add(size);
         }
-        if total > MAX_PACKAGE_BYTES {
+        if total > limits.zip_bytes {
             return Err(ReadError::PackageTooLarge {
                 format,
                 total,
-                limit: MAX_PACKAGE_BYTES,
+                limit: limits.zip_bytes,
             });
         }
-        Ok(Package { zip, format })
+        Ok(Package {
+            zip,
+            format,
+            part_bytes,
+        })
     }
 
     /// The index of the member called `name`, compared without case and
@@ -103,7 +113,7 @@ impl<'a> Package<'a> {
 
     /// A reader of member `name`, or `None` when there is no such member.
     /// Reading stops at the declared size (the zip reader enforces it) and
-    /// at [`MAX_MEMBER_BYTES`]. An encrypted member is an error saying so.
+    /// at [`Limits::zip_part_bytes`]. An encrypted member is an error saying so.
     pub(crate) fn reader(
         &mut self,
         name: &str,
@@ -112,6 +122,7 @@ impl<'a> Package<'a> {
             return Ok(None);
         };
         let format = self.format;
+        let part_bytes = self.part_bytes;
         if self.zip.by_index_raw(index).is_ok_and(|f| f.encrypted()) {
             return Err(ReadError::Unsupported(format!(
                 "the .{format} file is encrypted (password-protected); remove the password and save again"
@@ -126,7 +137,7 @@ impl<'a> Package<'a> {
                 part: Some(name.to_string()),
                 source,
             })?;
-        Ok(Some(file.take(MAX_MEMBER_BYTES)))
+        Ok(Some(file.take(part_bytes)))
     }
 
     /// The whole of member `name`, or `None` when there is no such member.

@@ -60,7 +60,7 @@ const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 /// paragraph or table row; a table row whose every filled cell holds only
 /// hidden text is read whole and marked hidden, like a hidden sheet row.
 pub fn read(bytes: &[u8], limits: &Limits, keep_hidden: bool) -> Result<RawDocument, ReadError> {
-    let mut package = Package::open(bytes, Format::Docx)?;
+    let mut package = Package::open(bytes, Format::Docx, limits)?;
     let main = main_part_name(&mut package)?;
     let xml = package
         .read(&main)?

@@ -36,16 +36,18 @@
 //! | xlsb | calamine (after rewriting the cell records it skips) | — | — | — | BrtRowHdr, BrtColInfo |
 //!
 //! **Hostile input.** Before calamine reads a zip package, every member's
-//! declared size is checked against [`MAX_MEMBER_BYTES`] and their sum
-//! against [`crate::read::package::MAX_PACKAGE_BYTES`] (a zip bomb is refused without inflating
+//! declared size is checked against [`Limits::zip_part_bytes`] and their sum
+//! against [`Limits::zip_bytes`] (a zip bomb is refused without inflating
 //! it), and the zip reader stops any member that inflates past its declared
 //! size. What calamine would allocate from counts in the file is checked
 //! first: an xlsx shared-string count, xls DIMENSIONS records, the extent
-//! of xls and ods cells ([`MAX_RANGE_CELLS`]), repeated ods rows and
-//! columns. Cells and their text are counted per workbook as they are read
-//! ([`MAX_GRID_CELLS`], [`MAX_TEXT_BYTES`], [`MAX_CELL_CHARS`]), so a
-//! shared string shown by a million cells is refused before it is copied;
-//! grids are bounded by [`MAX_ROWS`], [`MAX_COLS`] and [`MAX_GRID_CELLS`].
+//! of xls and ods cells ([`Limits::sheet_range_cells`]), repeated ods rows
+//! and columns. Cells and their text are counted per workbook as they are
+//! read ([`Limits::sheet_grid_cells`], [`MAX_TEXT_BYTES`],
+//! [`Limits::cell_chars`]), so a shared string shown by a million cells is
+//! refused before it is copied; grids are bounded by
+//! [`Limits::sheet_rows`], [`Limits::sheet_columns`] and
+//! [`Limits::sheet_grid_cells`].
 //! xls and xlsb records that calamine slices without checking are checked
 //! first, and a panic inside calamine still becomes an error.
 
@@ -63,38 +65,11 @@ use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Paragraph, ParagraphKind, Section, Warning};
 use number::NumFormat;
 
-/// Most grid rows a sheet may have after empty rows are dropped. Budget
-/// tables run to a few thousand rows; xls itself stops at 65,536.
-pub const MAX_ROWS: usize = 65_536;
-
-/// Most grid columns a sheet may have. Budget tables have tens; xls
-/// stops at 256, and a table wider than this is no table a person reads.
-pub const MAX_COLS: usize = 1_024;
-
-/// Most positions (rows × columns) of all the grids of one workbook
-/// together, and so most cells with values: about 100 MB of grid for the
-/// normaliser at most, a hundred times the largest budget workbook seen.
-pub const MAX_GRID_CELLS: usize = 1_000_000;
-
 /// Most bytes of text the cells of one workbook may hold together. A
 /// shared string is stored once but copied into every cell that shows it,
 /// so a small file can name a long string a million times; this bounds
 /// the copies.
 pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
-
-/// Most positions calamine may lay out densely for the sheets of one xls
-/// or ods workbook (it builds a rectangle from the first to the last cell
-/// of each sheet, 32 bytes a position): 128 MB.
-pub const MAX_RANGE_CELLS: u64 = 4_000_000;
-
-// A sheet that fits the grid must fit calamine's layout too.
-const _: () = assert!(MAX_RANGE_CELLS >= MAX_GRID_CELLS as u64);
-
-/// Longest cell text, in characters: Excel's own limit. A longer cell was
-/// not written by Excel or WPS.
-pub const MAX_CELL_CHARS: usize = 32_767;
-
-pub use crate::read::package::MAX_MEMBER_BYTES;
 
 /// Checks the workbook's list of sheets before any sheet is read: at most
 /// [`Limits::tables`] sheets, and no sheet listed twice (a damaged or
@@ -276,7 +251,7 @@ pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Wo
         }
     };
     let count = sheets.len();
-    let mut budget = Budget::default();
+    let mut budget = Budget::new(limits);
     let mut tables = Vec::new();
     let mut empty = Vec::new();
     let mut texts = Vec::new();
@@ -494,9 +469,19 @@ struct Budget {
     cells: usize,
     text: u64,
     grid: usize,
+    /// The limits it is counted against.
+    limits: Limits,
 }
 
 impl Budget {
+    /// Nothing used yet of `limits`.
+    fn new(limits: &Limits) -> Budget {
+        Budget {
+            limits: *limits,
+            ..Budget::default()
+        }
+    }
+
     /// Counts `repeat` cells from (`row`, `col`) of `sheet` holding
     /// `text_bytes` bytes of text each; refuses what is over the limits
     /// before the text is copied.
@@ -508,24 +493,28 @@ impl Budget {
         repeat: u64,
     ) -> Result<(), ReadError> {
         // UTF-8 takes at most 4 bytes a character.
-        if text_bytes > 4 * MAX_CELL_CHARS {
+        let cell_chars = self.limits.cell_chars;
+        if text_bytes > cell_chars.saturating_mul(4) {
             return Err(ReadError::at(
                 cell_at(sheet, row, col),
                 format!(
-                    "the cell holds {text_bytes} bytes of text, more than the {MAX_CELL_CHARS} \
-                     characters Excel allows; the file was not written by Excel or WPS"
+                    "the cell holds {text_bytes} bytes of text, more than the {cell_chars} \
+                     characters a cell may hold (Excel allows 32767; {})",
+                    Limit::CellChars.how_to_raise()
                 ),
             ));
         }
         self.cells = self
             .cells
             .saturating_add(usize::try_from(repeat).unwrap_or(usize::MAX));
-        if self.cells > MAX_GRID_CELLS {
+        let grid_cells = self.limits.sheet_grid_cells;
+        if self.cells > grid_cells {
             return Err(ReadError::at(
                 Location::new().sheet(sheet),
                 format!(
-                    "more than {MAX_GRID_CELLS} cells of the workbook hold values; this is no \
-                     budget table (damaged or generated file?)"
+                    "more than {grid_cells} cells of the workbook hold values; this is no \
+                     budget table (damaged or generated file?; {})",
+                    Limit::SheetGridCells.how_to_raise()
                 ),
             ));
         }
@@ -594,9 +583,10 @@ fn encrypted() -> ReadError {
 }
 
 /// Refuses a workbook whose sheets calamine would lay out in more than
-/// [`MAX_RANGE_CELLS`] positions. `extents` are each sheet's first and
-/// last non-empty (row, column).
-fn check_extents(extents: &[(String, Option<Extent>)]) -> Result<(), ReadError> {
+/// [`Limits::sheet_range_cells`] positions. `extents` are each sheet's
+/// first and last non-empty (row, column).
+fn check_extents(extents: &[(String, Option<Extent>)], limits: &Limits) -> Result<(), ReadError> {
+    let max = limits.sheet_range_cells;
     let mut total: u64 = 0;
     for (name, extent) in extents {
         let Some(((r0, c0), (r1, c1))) = extent else {
@@ -605,14 +595,15 @@ fn check_extents(extents: &[(String, Option<Extent>)]) -> Result<(), ReadError> 
         let rows = u64::from(r1.saturating_sub(*r0)) + 1;
         let cols = u64::from(c1.saturating_sub(*c0)) + 1;
         total = total.saturating_add(rows.saturating_mul(cols));
-        if total > MAX_RANGE_CELLS {
+        if total > max {
             return Err(ReadError::at(
                 Location::new().sheet(name.as_str()),
                 format!(
                     "the cells span {rows} rows × {cols} columns (from {} to {}); the workbook's \
-                     sheets together may span at most {MAX_RANGE_CELLS} positions",
+                     sheets together may span at most {max} positions ({})",
                     cell_ref(*r0, *c0),
-                    cell_ref(*r1, *c1)
+                    cell_ref(*r1, *c1),
+                    Limit::SheetRangeCells.how_to_raise()
                 ),
             ));
         }

@@ -28,15 +28,15 @@ pub(super) fn load(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let format = Format::Ods;
-    let mut package = Package::open(bytes, format)?;
-    let content = scan(&mut package)?;
+    let mut package = Package::open(bytes, format, limits)?;
+    let content = scan(&mut package, limits)?;
     drop(package);
     let extents: Vec<_> = content
         .tables
         .iter()
         .map(|t| (t.name.clone(), t.extent))
         .collect();
-    check_extents(&extents)?;
+    check_extents(&extents, limits)?;
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
         OdsError::Password => encrypted(),
         e => damaged(format, e),
@@ -104,7 +104,11 @@ pub(super) fn load(
             warnings.push(Warning::new(
                 "merge-ignored",
                 Some(format!("sheet '{name}'")),
-                "too many merged regions; the rest are read unmerged",
+                format!(
+                    "more than {} merged regions; the rest are read unmerged ({})",
+                    limits.sheet_merges,
+                    crate::limits::Limit::SheetMerges.how_to_raise()
+                ),
             ));
         }
         sheets.push(Sheet {
@@ -164,7 +168,7 @@ struct PendingCell {
 }
 
 /// Reads styles, structure and shown numbers from content.xml, streaming.
-fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
+fn scan(package: &mut Package<'_>, limits: &Limits) -> Result<Content, ReadError> {
     let mut content = Content::default();
     let Some(r) = package.reader("content.xml")? else {
         return Err(ReadError::MissingPart {
@@ -182,7 +186,7 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
     let mut column: u32 = 0;
     let mut row_start: Option<(u32, bool)> = None;
     let mut pending: Vec<PendingCell> = Vec::new();
-    let mut budget = Budget::default();
+    let mut budget = Budget::new(limits);
     let io_error = |e: quick_xml::Error| match e {
         quick_xml::Error::Io(io) => damaged_part(Format::Ods, "content.xml", io),
         e => ReadError::Xml {
@@ -283,7 +287,7 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                     // calamine writes out every space a <text:s text:c="N"/>
                     // asks for: refuse a count no cell can hold before it
                     // gets to allocate them.
-                    if spaces > super::MAX_CELL_CHARS as u64 {
+                    if spaces > limits.cell_chars as u64 {
                         return Err(ReadError::at(
                             Location::new()
                                 .part("content.xml")
@@ -291,8 +295,10 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
                                 .row(row.saturating_add(1)),
                             format!(
                                 "a cell asks for {spaces} spaces (<text:s text:c=\"…\"/>), over the \
-                                 limit of {} characters in a cell: the workbook is damaged or hostile",
-                                super::MAX_CELL_CHARS
+                                 limit of {} characters in a cell: the workbook is damaged or \
+                                 hostile ({})",
+                                limits.cell_chars,
+                                crate::limits::Limit::CellChars.how_to_raise()
                             ),
                         ));
                     }
@@ -354,9 +360,6 @@ fn scan(package: &mut Package<'_>) -> Result<Content, ReadError> {
     Ok(content)
 }
 
-/// Most merged regions kept per sheet; budget tables have tens.
-const MAX_MERGES: usize = 100_000;
-
 /// Files the cells of a finished row, repeated as the row says. Refuses a
 /// workbook whose repeated cells would exceed the [`Budget`].
 fn end_row(
@@ -380,7 +383,7 @@ fn end_row(
     for p in pending.drain(..) {
         if let Some((rows, cols)) = p.span {
             for k in 0..repeat.min(p.repeat.max(1)) {
-                if t.merges.len() >= MAX_MERGES {
+                if t.merges.len() >= budget.limits.sheet_merges {
                     t.capped_merges = true;
                     break;
                 }

@@ -3,10 +3,8 @@
 //! values turned into text and exact numbers.
 
 use super::number::{NumFormat, decimal_from_f64, show_date};
-use super::{
-    Budget, CellStyle, CellValue, MAX_CELL_CHARS, MAX_COLS, MAX_GRID_CELLS, MAX_ROWS, Sheet,
-    SheetCell, cell_at,
-};
+use super::{Budget, CellStyle, CellValue, Sheet, SheetCell, cell_at};
+use crate::limits::Limit;
 use crate::model::Warning;
 use crate::read::{Locator, Merge, RawCell, RawRow, RawTable, ReadError, is_blank};
 
@@ -47,23 +45,30 @@ pub(super) fn build(
             format!("{what}; this is no budget table a person reads (damaged or generated file?)"),
         )
     };
-    if width > MAX_COLS {
+    let limits = budget.limits;
+    if width > limits.sheet_columns {
         return Err(too_big(format!(
-            "the cells span {width} columns, over the limit of {MAX_COLS}"
+            "the cells span {width} columns, over the limit of {} ({})",
+            limits.sheet_columns,
+            Limit::SheetColumns.how_to_raise()
         )));
     }
-    if rows.len() > MAX_ROWS {
+    if rows.len() > limits.sheet_rows {
         return Err(too_big(format!(
-            "{} rows hold values, over the limit of {MAX_ROWS}",
-            rows.len()
+            "{} rows hold values, over the limit of {} ({})",
+            rows.len(),
+            limits.sheet_rows,
+            Limit::SheetRows.how_to_raise()
         )));
     }
     budget.grid = budget.grid.saturating_add(rows.len().saturating_mul(width));
-    if budget.grid > MAX_GRID_CELLS {
+    if budget.grid > limits.sheet_grid_cells {
         return Err(too_big(format!(
             "the table would span {} rows × {width} columns, and the workbook's tables more \
-             than {MAX_GRID_CELLS} positions together",
-            rows.len()
+             than {} positions together ({})",
+            rows.len(),
+            limits.sheet_grid_cells,
+            Limit::SheetGridCells.how_to_raise()
         )));
     }
     let grid_row = |r: u32| rows.binary_search(&r).ok();
@@ -84,7 +89,7 @@ pub(super) fn build(
     for cell in cells {
         let style = palette.get(cell.style).unwrap_or(&default_style);
         let slot = (grid_row(cell.row), (cell.col - first_col) as usize);
-        let raw = raw_cell(&name, cell, style, warnings)?;
+        let raw = raw_cell(&name, cell, style, limits.cell_chars, warnings)?;
         if let (Some(r), c) = slot
             && let Some(place) = grid.get_mut(r).and_then(|row| row.cells.get_mut(c))
         {
@@ -135,6 +140,7 @@ fn raw_cell(
     sheet: &str,
     cell: SheetCell,
     style: &CellStyle,
+    cell_chars: usize,
     warnings: &mut Vec<Warning>,
 ) -> Result<RawCell, ReadError> {
     let mut raw = RawCell {
@@ -147,12 +153,13 @@ fn raw_cell(
     match cell.value {
         CellValue::Text(t) => {
             let chars = t.chars().count();
-            if chars > MAX_CELL_CHARS {
+            if chars > cell_chars {
                 return Err(ReadError::at(
                     at(),
                     format!(
-                        "the cell holds {chars} characters, over the limit of {MAX_CELL_CHARS} \
-                         (Excel's own); the file was not written by Excel or WPS"
+                        "the cell holds {chars} characters, over the limit of {cell_chars} \
+                         (Excel's own is 32767; {})",
+                        Limit::CellChars.how_to_raise()
                     ),
                 ));
             }

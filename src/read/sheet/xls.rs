@@ -6,7 +6,7 @@
 //! The pass runs first and also guards calamine: it refuses encrypted
 //! workbooks (a FILEPASS record), DIMENSIONS records beyond what an xls
 //! can hold (calamine reserves memory from them) and sheets whose cells
-//! would make calamine lay out more than [`MAX_RANGE_CELLS`](super::MAX_RANGE_CELLS) positions.
+//! would make calamine lay out more than [`Limits::sheet_range_cells`] positions.
 
 use super::{
     Budget, CellStyle, CellValue, Extent, NumFormat, Sheet, SheetCell, check_extents, damaged,
@@ -34,13 +34,13 @@ pub(super) fn load(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let format = Format::Xls;
-    let biff = scan(bytes)?;
+    let biff = scan(bytes, limits)?;
     let extents: Vec<_> = biff
         .sheets
         .iter()
         .map(|s| (s.name.clone(), s.extent))
         .collect();
-    check_extents(&extents)?;
+    check_extents(&extents, limits)?;
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsError::Password => encrypted(),
         e => damaged(format, e),
@@ -149,7 +149,7 @@ struct Xf {
 }
 
 /// Reads the BIFF records of the workbook stream.
-fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
+fn scan(bytes: &[u8], limits: &Limits) -> Result<Biff, ReadError> {
     let bad = |e: std::io::Error| damaged(Format::Xls, e);
     let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(bad)?;
     let name = ["/Workbook", "/Book"]
@@ -172,7 +172,7 @@ fn scan(bytes: &[u8]) -> Result<Biff, ReadError> {
     let mut current: Option<BiffSheet> = None;
     let mut nested = 0usize;
     let mut in_globals = false;
-    let mut budget = Budget::default();
+    let mut budget = Budget::new(limits);
     let mut sst: Vec<Vec<u8>> = Vec::new();
     let mut sst_open = false;
     let mut sst_lens: Option<Vec<usize>> = None;

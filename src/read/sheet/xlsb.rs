@@ -13,7 +13,7 @@
 //! with the full forms (`BrtCellRk`, `BrtCellError` …), so no cell is lost.
 
 use super::package::Package;
-use super::{Budget, MAX_MEMBER_BYTES, Sheet, SheetCell, damaged};
+use super::{Budget, Sheet, SheetCell, damaged};
 use crate::limits::Limits;
 use crate::model::{Format, Warning};
 use crate::read::ReadError;
@@ -27,7 +27,7 @@ pub(super) fn load(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let format = Format::Xlsb;
-    let mut package = Package::open(bytes, format)?;
+    let mut package = Package::open(bytes, format, limits)?;
     check_workbook(&mut package)?;
     let mut hidden = hidden_rows_and_columns(&mut package)?;
     let rewritten = full_cell_records(&mut package)?;
@@ -37,7 +37,7 @@ pub(super) fn load(
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
     super::check_sheet_list(&metas, limits)?;
     let mut sheets = Vec::new();
-    let mut budget = Budget::default();
+    let mut budget = Budget::new(limits);
     for meta in metas {
         let name = meta.name;
         if meta.typ != SheetType::WorkSheet {
@@ -399,10 +399,11 @@ fn write_record(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
     out.extend_from_slice(body);
 }
 
-// A rewritten sheet part grows by 4 bytes a short cell at most, so a part
-// within the member limit stays far below what the zip writer handles
-// without zip64.
-const _: () = assert!(MAX_MEMBER_BYTES < u32::MAX as u64 / 2);
+// A rewritten sheet part grows by 4 bytes a short cell at most; the
+// package caps an xlsb's parts at XLSB_MAX_PART_BYTES whatever the limits
+// say, so a rewritten part stays below what the zip writer handles without
+// zip64.
+const _: () = assert!(crate::read::package::XLSB_MAX_PART_BYTES < u32::MAX as u64 / 2);
 
 #[cfg(test)]
 mod tests {

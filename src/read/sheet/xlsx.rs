@@ -12,6 +12,11 @@ use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor};
 
+/// Most positions of formula cells without a cached value remembered for
+/// the warning about them (one sheet's worth of a full grid at the default
+/// [`Limits::sheet_grid_cells`]); only their count goes on past this.
+const MAX_UNCACHED_CELLS: usize = 1_000_000;
+
 /// Reads every worksheet of an xlsx or xlsm workbook.
 pub(super) fn load(
     bytes: &[u8],
@@ -19,14 +24,14 @@ pub(super) fn load(
     limits: &Limits,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
-    let mut package = Package::open(bytes, format)?;
+    let mut package = Package::open(bytes, format, limits)?;
     let mut layouts = sheet_layouts(&mut package, format)?;
     drop(package);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| error(format, None, e))?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
     super::check_sheet_list(&metas, limits)?;
     let mut sheets = Vec::new();
-    let mut budget = Budget::default();
+    let mut budget = Budget::new(limits);
     for meta in metas {
         let name = meta.name;
         if meta.typ != SheetType::WorkSheet {
@@ -342,7 +347,7 @@ fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layou
                 if let Some((reference, true, false)) = cell.take() {
                     out.uncached.0 += 1;
                     if let Some(at) = reference.as_deref().and_then(parse_ref)
-                        && out.uncached_cells.len() < super::MAX_GRID_CELLS
+                        && out.uncached_cells.len() < MAX_UNCACHED_CELLS
                     {
                         out.uncached_cells.push(at);
                     }
