@@ -588,7 +588,7 @@ fn a_cell_over_excels_limit_is_refused() {
     let err = read_error(&xlsx(&data), "long.xlsx");
     assert!(
         err.contains(
-            "sheet '表', cell B1: the cell holds 40000 characters, over the limit of 32767"
+            "sheet '表', cell B1: 40000 characters in one cell, over the limit cell_chars = 32767"
         ),
         "{err}"
     );

@@ -493,16 +493,13 @@ impl Budget {
         repeat: u64,
     ) -> Result<(), ReadError> {
         // UTF-8 takes at most 4 bytes a character.
-        let cell_chars = self.limits.cell_chars;
-        if text_bytes > cell_chars.saturating_mul(4) {
-            return Err(ReadError::at(
-                cell_at(sheet, row, col),
-                format!(
-                    "the cell holds {text_bytes} bytes of text, more than the {cell_chars} \
-                     characters a cell may hold (Excel allows 32767; {})",
-                    Limit::CellChars.how_to_raise()
-                ),
-            ));
+        // Over four bytes a character allowed is over the limit for sure:
+        // refused before the text is copied, with the characters it holds
+        // at least as the count found.
+        if text_bytes > self.limits.cell_chars.saturating_mul(4)
+            && let Err(e) = self.limits.check(Limit::CellChars, text_bytes.div_ceil(4))
+        {
+            return Err(ReadError::limit_at(cell_at(sheet, row, col), e));
         }
         self.cells = self
             .cells

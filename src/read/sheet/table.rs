@@ -89,7 +89,7 @@ pub(super) fn build(
     for cell in cells {
         let style = palette.get(cell.style).unwrap_or(&default_style);
         let slot = (grid_row(cell.row), (cell.col - first_col) as usize);
-        let raw = raw_cell(&name, cell, style, limits.cell_chars, warnings)?;
+        let raw = raw_cell(&name, cell, style, &limits, warnings)?;
         if let (Some(r), c) = slot
             && let Some(place) = grid.get_mut(r).and_then(|row| row.cells.get_mut(c))
         {
@@ -140,7 +140,7 @@ fn raw_cell(
     sheet: &str,
     cell: SheetCell,
     style: &CellStyle,
-    cell_chars: usize,
+    limits: &crate::limits::Limits,
     warnings: &mut Vec<Warning>,
 ) -> Result<RawCell, ReadError> {
     let mut raw = RawCell {
@@ -152,16 +152,10 @@ fn raw_cell(
     let at = || cell_at(sheet, cell.row, cell.col);
     match cell.value {
         CellValue::Text(t) => {
-            let chars = t.chars().count();
-            if chars > cell_chars {
-                return Err(ReadError::at(
-                    at(),
-                    format!(
-                        "the cell holds {chars} characters, over the limit of {cell_chars} \
-                         (Excel's own is 32767; {})",
-                        Limit::CellChars.how_to_raise()
-                    ),
-                ));
+            // The limit error itself is the source, so callers see which
+            // limit (cell_chars) and its value.
+            if let Err(e) = limits.check(Limit::CellChars, t.chars().count()) {
+                return Err(ReadError::limit_at(at(), e));
             }
             raw.text = t;
         }
