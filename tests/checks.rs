@@ -758,12 +758,7 @@ fn spending(unit: &str, total: &str, basic: &str, project: &str) -> Vec<Finding>
     let text = format!(
         "一般公共预算支出表\n单位：{unit}\n科目名称\t合计\t基本支出\t项目支出\n城乡社区支出\t{total}\t{basic}\t{project}\n合计\t{total}\t{basic}\t{project}\n"
     );
-    let doc =
-        gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default()).unwrap();
-    gongkai::check::check(&doc)
-        .into_iter()
-        .filter(|f| f.rule.starts_with("sum."))
-        .collect()
+    sum_findings(&text)
 }
 
 #[test]
@@ -804,12 +799,7 @@ fn side_by_side(basic_wage: &str) -> Vec<Finding> {
          30102\t津贴补贴\t5.00\t30202\t印刷费\t2.00\n\
          \t人员经费合计\t15.00\t\t公用经费合计\t3.00\n"
     );
-    let doc =
-        gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default()).unwrap();
-    gongkai::check::check(&doc)
-        .into_iter()
-        .filter(|f| f.rule.starts_with("sum."))
-        .collect()
+    sum_findings(&text)
 }
 
 #[test]
@@ -828,4 +818,14 @@ fn side_by_side_halves_take_their_levels_from_their_codes() {
         "{}",
         f[0].message
     );
+}
+
+/// The sum findings (`sum.*`) of a table given as text.
+fn sum_findings(text: &str) -> Vec<Finding> {
+    let doc =
+        gongkai::read_bytes(text.as_bytes(), "t.txt", &gongkai::ReadOptions::default()).unwrap();
+    gongkai::check::check(&doc)
+        .into_iter()
+        .filter(|f| f.rule.starts_with("sum."))
+        .collect()
 }

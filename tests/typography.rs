@@ -405,13 +405,7 @@ fn pdf_column_shares(pdf: &[u8]) -> Vec<f32> {
 }
 
 fn docx_column_shares(docx: &[u8]) -> Vec<f32> {
-    use std::io::Read;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = common::golden::docx_document_xml(docx);
     let widths: Vec<f32> = xml
         .match_indices("<w:gridCol w:w=\"")
         .map(|(i, m)| {

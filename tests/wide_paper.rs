@@ -4,10 +4,13 @@
 //! on A4; without the setting every page stays A4 and the table's labels
 //! wrap (as before).
 
-use gongkai::model::Document;
+mod common;
+
+use common::golden::docx_document_xml;
+use common::pdf::page_texts;
+use gongkai::model::{Document, Warning};
 use gongkai::profile::{PaperSize, Profile};
 use gongkai::{OutputFormat, ReadOptions, RenderOptions};
-use std::io::{Cursor, Read};
 
 /// A4 and A3 landscape in points, rounded.
 const A4_LANDSCAPE: (i64, i64) = (842, 595);
@@ -60,8 +63,12 @@ fn render(profile: Profile, format: OutputFormat) -> (Vec<u8>, Vec<String>) {
     };
     let converted = gongkai::convert(document(), &[format], &options).unwrap();
     let (_, rendered) = converted.outputs.into_iter().next().unwrap();
-    let warnings = rendered
-        .warnings
+    (rendered.bytes, lines(&rendered.warnings))
+}
+
+/// Warnings as "code at place: message" lines.
+fn lines(warnings: &[Warning]) -> Vec<String> {
+    warnings
         .iter()
         .map(|w| {
             format!(
@@ -71,8 +78,7 @@ fn render(profile: Profile, format: OutputFormat) -> (Vec<u8>, Vec<String>) {
                 w.message
             )
         })
-        .collect();
-    (rendered.bytes, warnings)
+        .collect()
 }
 
 fn a3_allowed() -> Profile {
@@ -83,7 +89,7 @@ fn a3_allowed() -> Profile {
 
 /// Each page's MediaBox width and height, rounded to points.
 fn page_sizes(pdf: &[u8]) -> Vec<(i64, i64)> {
-    let d = lopdf::Document::load_mem(pdf).unwrap();
+    let d = common::pdf::load(pdf);
     let num = |o: &lopdf::Object| match o {
         lopdf::Object::Integer(i) => *i as f32,
         lopdf::Object::Real(r) => *r,
@@ -99,15 +105,6 @@ fn page_sizes(pdf: &[u8]) -> Vec<(i64, i64)> {
                 (num(&mb[3]) - num(&mb[1])).round() as i64,
             )
         })
-        .collect()
-}
-
-/// The text of the PDF's pages, one string each.
-fn page_texts(pdf: &[u8]) -> Vec<String> {
-    let d = lopdf::Document::load_mem(pdf).unwrap();
-    d.get_pages()
-        .keys()
-        .map(|n| d.extract_text(&[*n]).unwrap_or_default())
         .collect()
 }
 
@@ -171,12 +168,7 @@ fn without_the_setting_every_pdf_page_stays_a4() {
 
 /// `w:pgSz` of each section in document order: (width, height) in twips.
 fn docx_sections(docx: &[u8]) -> Vec<(u32, u32)> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = docx_document_xml(docx);
     let attr = |tag: &str, name: &str| -> u32 {
         let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
         tag[at..].split('"').next().unwrap().parse().unwrap()
@@ -208,12 +200,7 @@ fn the_docx_puts_the_same_table_in_an_a3_section_and_reads_back_whole() {
         "{warnings:?}"
     );
     // Every section carries the footer (page numbers) of the document.
-    let mut zip = zip::ZipArchive::new(Cursor::new(&docx[..])).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = docx_document_xml(&docx);
     assert_eq!(xml.matches("<w:footerReference").count(), 3, "{xml}");
     // Read back: the same three tables with the same cells.
     let back = gongkai::read_bytes(&docx, "wide.docx", &ReadOptions::default()).unwrap();
@@ -272,19 +259,7 @@ fn render_book(profile: Profile, format: OutputFormat) -> (Vec<u8>, Vec<String>)
         ..RenderOptions::default()
     };
     let r = gongkai::write::render_book(&wide_book(), format, &options).unwrap();
-    let warnings = r
-        .warnings
-        .iter()
-        .map(|w| {
-            format!(
-                "{} at {}: {}",
-                w.code,
-                w.at.as_deref().unwrap_or("-"),
-                w.message
-            )
-        })
-        .collect();
-    (r.bytes, warnings)
+    (r.bytes, lines(&r.warnings))
 }
 
 #[test]
