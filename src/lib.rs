@@ -43,7 +43,7 @@ pub use error::Location;
 pub use limits::{LimitError, Limits};
 pub use model::{Document, Format};
 pub use read::ReadError;
-pub use write::{OutputFormat, RenderOptions, Rendered, WriteError, render};
+pub use write::{FontStore, OutputFormat, RenderOptions, Rendered, WriteError, render};
 
 use sha2::{Digest, Sha256};
 use std::path::Path;

@@ -996,6 +996,8 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         inputs: &inputs,
     };
     let mut failed = false;
+    // One font store for every file: the faces are parsed once.
+    let fonts = gongkai::FontStore::new();
     for (file, stem) in args.files.iter().zip(names) {
         let stem = if file.as_os_str() == "-" {
             OsString::from("stdin")
@@ -1017,6 +1019,7 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         // Dated by what the source states, hidden parts included.
         let render_options = RenderOptions::default()
             .with_profile(profile.clone())
+            .with_fonts(fonts.clone())
             .dated_for(&doc);
         let published =
             gongkai::pipeline::publish(doc, &profile, &plan, |_| (render_options, stem));
