@@ -17,6 +17,12 @@
 //! let md = render(&doc, OutputFormat::Markdown, &RenderOptions::default()).unwrap();
 //! assert!(String::from_utf8(md.bytes).unwrap().contains("| 合计 | 1,234.50 |"));
 //! ```
+//!
+//! The PDF, PDF/A, OFD and DOCX writers set text with the faces of the
+//! [`FontStore`] the [`RenderOptions`] carry, parsed once per store;
+//! nothing is kept per process. Clones of one `RenderOptions` share its
+//! store, so render many documents with clones (or
+//! [`RenderOptions::with_fonts`]) to parse the fonts once.
 #![forbid(unsafe_code)]
 
 pub mod amount;
