@@ -304,7 +304,7 @@ fn error(message: impl std::fmt::Display) {
 }
 
 fn main() -> ExitCode {
-    quiet_panics();
+    let last_panic = quiet_panics();
     let cli = Cli::parse();
     match std::panic::catch_unwind(|| dispatch(cli)) {
         Ok(Ok(code)) => code,
@@ -317,7 +317,7 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(_) => {
-            let what = LAST_PANIC
+            let what = last_panic
                 .lock()
                 .ok()
                 .and_then(|p| p.clone())
@@ -328,15 +328,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// The last panic's message and place, for the one line main prints.
-static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-
 /// Panics print nothing by themselves. One that the library catches
 /// inside a dependency (a damaged .xls) becomes the error of its file, in
 /// its one line, whatever `RUST_BACKTRACE` says. One not caught is a bug:
 /// `main` reports it in one line, and with `RUST_BACKTRACE` set (not 0) the
-/// standard report with its backtrace comes first.
-fn quiet_panics() {
+/// standard report with its backtrace comes first. Returns where the hook
+/// keeps the last panic's message and place, for the one line main prints.
+fn quiet_panics() -> std::sync::Arc<std::sync::Mutex<Option<String>>> {
+    let last_panic = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let kept = last_panic.clone();
     let backtrace = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
     let standard = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -352,10 +352,11 @@ fn quiet_panics() {
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
         let line = format!("{}{place}", message.replace('\n', " "));
-        if let Ok(mut last) = LAST_PANIC.lock() {
+        if let Ok(mut last) = kept.lock() {
             *last = Some(line);
         }
     }));
+    last_panic
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -996,6 +997,8 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         inputs: &inputs,
     };
     let mut failed = false;
+    // One font store for every file: the faces are parsed once.
+    let fonts = gongkai::FontStore::new();
     for (file, stem) in args.files.iter().zip(names) {
         let stem = if file.as_os_str() == "-" {
             OsString::from("stdin")
@@ -1017,6 +1020,7 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         // Dated by what the source states, hidden parts included.
         let render_options = RenderOptions::default()
             .with_profile(profile.clone())
+            .with_fonts(fonts.clone())
             .dated_for(&doc);
         let published =
             gongkai::pipeline::publish(doc, &profile, &plan, |_| (render_options, stem));

@@ -8,6 +8,7 @@ pub(crate) mod ofd;
 pub(crate) mod pdf;
 
 pub use docx::book::bookmark_name as docx_bookmark_name;
+pub use pdf::fonts::FontStore;
 
 use crate::book::Book;
 use crate::model::{Document, Warning};
@@ -170,6 +171,12 @@ pub struct RenderOptions {
     /// or a file's modification time, so the same input gives the same
     /// bytes.
     pub created: i64,
+    /// The faces the PDF, PDF/A, OFD and DOCX writers set and measure text
+    /// with, each parsed once per store, and the font subsets made of them.
+    /// Clones of these options share it; [`RenderOptions::default`] makes
+    /// a new one. Render many documents with one store to parse the faces
+    /// once; the bytes are the same with any store.
+    pub fonts: FontStore,
 }
 
 impl Default for RenderOptions {
@@ -177,6 +184,7 @@ impl Default for RenderOptions {
         RenderOptions {
             profile: Profile::default(),
             created: crate::time::FALLBACK_EPOCH,
+            fonts: FontStore::new(),
         }
     }
 }
@@ -185,6 +193,13 @@ impl RenderOptions {
     /// Uses this profile.
     pub fn with_profile(mut self, profile: Profile) -> Self {
         self.profile = profile;
+        self
+    }
+
+    /// Sets text with the faces of `fonts` (a store shared with other
+    /// renders).
+    pub fn with_fonts(mut self, fonts: FontStore) -> Self {
+        self.fonts = fonts;
         self
     }
 

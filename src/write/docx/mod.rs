@@ -17,7 +17,7 @@ pub(crate) mod book;
 pub(crate) mod package;
 mod widths;
 
-use super::{RenderOptions, Rendered, WriteError};
+use super::{FontStore, RenderOptions, Rendered, WriteError};
 use crate::grid::{self, Slot};
 use crate::model::{
     Align, Block, ColumnKind, Document, Meta, RowKind, Section, Table, Value, Warning,
@@ -66,12 +66,17 @@ pub(crate) const LANGUAGE: &str = EAST_ASIAN_LANGUAGE;
 /// fragment of a document and after the last.
 pub(crate) fn table_fragment(
     profile: &Profile,
+    fonts: &FontStore,
     table: &Table,
     table_no: usize,
     text_width: u32,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<u8>, WriteError> {
-    let ctx = Ctx { profile, table_no };
+    let ctx = Ctx {
+        profile,
+        fonts,
+        table_no,
+    };
     let mut out = Vec::new();
     for p in meta_paragraphs(&ctx, table, text_width, warnings) {
         out.extend(p.keep_next(true).build());
@@ -144,7 +149,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
     // the body's own sectPr.
     let wide = match profile.page.wider_paper() {
         Some(size) => {
-            let book = crate::write::fit::font_book(&profile.fonts)
+            let book = crate::write::fit::font_book(&options.fonts, &profile.fonts)
                 .map_err(|message| WriteError::Fit { table: 0, message })?;
             let mut on = profile.page.clone();
             on.size = size;
@@ -204,6 +209,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
         };
         let ctx = Ctx {
             profile,
+            fonts: &options.fonts,
             table_no: ti + 1,
         };
         let on = match &wide {
@@ -453,6 +459,7 @@ impl Page {
 
 struct Ctx<'a> {
     profile: &'a Profile,
+    fonts: &'a FontStore,
     table_no: usize,
 }
 
@@ -665,9 +672,11 @@ fn table_xml(
     let Fitted {
         twips: widths,
         sizes,
-    } = fit_table(table, ctx.profile, text_width).map_err(|message| WriteError::Fit {
-        table: ctx.table_no,
-        message,
+    } = fit_table(table, ctx.profile, ctx.fonts, text_width).map_err(|message| {
+        WriteError::Fit {
+            table: ctx.table_no,
+            message,
+        }
     })?;
     // The fitted sizes: the same as the PDF's for this table and width.
     let header_base = match style.header_font {

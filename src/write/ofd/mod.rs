@@ -41,8 +41,11 @@ const MM_PER_PT: f64 = 25.4 / 72.0;
 
 /// Renders the document as OFD.
 pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
-    let fonts = FontBook::new(&options.profile.fonts)?;
+    let fonts = FontBook::new(&options.fonts, &options.profile.fonts)?;
     let laid = super::pdf::layout::layout_document(doc, &options.profile, &fonts);
+    if let Some(e) = fonts.error() {
+        return Err(e.into());
+    }
     if let Some(stop) = laid.over_limit {
         return Err(stop.into());
     }
@@ -68,8 +71,11 @@ pub fn write_book(
     options: &RenderOptions,
 ) -> Result<Rendered, WriteError> {
     use sha2::{Digest, Sha256};
-    let fonts = FontBook::new(&options.profile.fonts)?;
+    let fonts = FontBook::new(&options.fonts, &options.profile.fonts)?;
     let laid = super::pdf::layout::book::layout_book(book, &options.profile, &fonts);
+    if let Some(e) = fonts.error() {
+        return Err(e.into());
+    }
     let nav = super::pdf::book::navigation(&laid);
     let info = super::pdf::book::info(book, options);
     let mut custom = vec![("department", book.department.clone())];
@@ -439,7 +445,7 @@ mod tests {
 
     #[test]
     fn font_names_drop_style_and_cut() {
-        let book = FontBook::new(&crate::profile::Fonts::default()).unwrap();
+        let book = FontBook::new(&Default::default(), &crate::profile::Fonts::default()).unwrap();
         let face = book.face(FaceId(0)).unwrap();
         assert_eq!(font_name(face), "NotoSerifSC");
     }

@@ -4,7 +4,7 @@
 //! the document into pages of positioned glyph runs, rules and fills with
 //! no PDF types, and [`render`] writes those pages (fonts subset by
 //! [`subset`]) and makes no layout decisions. The same input and options give the same
-//! bytes, whatever else the process rendered before.
+//! bytes, whatever else the process (or the font store) rendered before.
 
 pub mod book;
 pub mod fonts;
@@ -29,8 +29,11 @@ pub fn write_pdfa(doc: &Document, options: &RenderOptions) -> Result<Rendered, W
 }
 
 fn write_as(doc: &Document, options: &RenderOptions, pdfa: bool) -> Result<Rendered, WriteError> {
-    let fonts = fonts::FontBook::new(&options.profile.fonts)?;
+    let fonts = fonts::FontBook::new(&options.fonts, &options.profile.fonts)?;
     let laid = layout::layout_document(doc, &options.profile, &fonts);
+    if let Some(e) = fonts.error() {
+        return Err(e.into());
+    }
     if let Some(stop) = laid.over_limit {
         return Err(stop.into());
     }

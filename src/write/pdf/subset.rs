@@ -5,7 +5,8 @@
 //! decoded — and composite glyphs bring their components along.
 //!
 //! A [`Program`] depends only on the face and the set of characters, so a
-//! face keeps the last few it made: the documents of a batch mostly draw
+//! face keeps the last few it made, in the [`FontStore`](super::fonts::FontStore)
+//! that holds the face: the documents of a batch (one store) mostly draw
 //! the same characters, and the font is then subset and deflated (at the
 //! highest level, as it is done once) once for all of them.
 
@@ -340,12 +341,12 @@ fn to_unicode(text_of: &[Option<char>]) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::profile::Fonts;
-    use crate::write::pdf::fonts::{FontBook, Role};
+    use crate::write::pdf::fonts::{FontBook, FontStore, Role};
     use std::io::Read;
 
     #[test]
     fn a_subset_holds_the_drawn_glyphs_renumbered_with_their_advances() {
-        let book = FontBook::new(&Fonts::default()).unwrap();
+        let book = FontBook::new(&FontStore::new(), &Fonts::default()).unwrap();
         let (id, _) = book.lookup(Role::Body, '国').unwrap();
         let face = book.face(id).unwrap();
         let used: Vec<(char, u16)> = ['1', 'A', '国']

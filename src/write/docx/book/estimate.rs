@@ -12,7 +12,7 @@ use crate::model::Table;
 use crate::profile::{FontSpec, Profile};
 use crate::write::docx as wd;
 use crate::write::fit;
-use crate::write::pdf::fonts::Role;
+use crate::write::pdf::fonts::{FontStore, Role};
 use crate::write::pdf::layout::text::shape;
 use unicode_width::UnicodeWidthChar;
 
@@ -108,8 +108,8 @@ pub fn single_line(spec: &FontSpec) -> u32 {
 /// The heights of a table's header rows and body rows, from the column
 /// widths and type sizes the DOCX writer gives the table at `width` twips,
 /// its cells broken into lines with the same font metrics the fit used.
-pub fn table_flow(t: &Table, width: u32, profile: &Profile) -> Flow {
-    let book = fit::font_book(&profile.fonts).ok();
+pub fn table_flow(t: &Table, width: u32, profile: &Profile, fonts: &FontStore) -> Flow {
+    let book = fit::font_book(fonts, &profile.fonts).ok();
     let fitted = book
         .as_ref()
         .map(|b| wd::fit_table_with(t, profile, b, width));

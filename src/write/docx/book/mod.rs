@@ -31,7 +31,7 @@ use crate::book::{Book, Part, strip_outline_number};
 use crate::model::{Table, Warning};
 use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, PaperSize, Profile};
 use crate::write::docx::{self as wd, Page, package};
-use crate::write::pdf::fonts::FontBook;
+use crate::write::pdf::fonts::{FontBook, FontStore};
 use crate::{RenderOptions, Rendered, WriteError};
 use std::fmt::Write as _;
 
@@ -119,7 +119,7 @@ pub fn bookmark_name(i: usize) -> String {
 /// Renders the book as DOCX.
 pub fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
     wd::reset_paragraph_ids();
-    let result = Writer::new(book, &options.profile).run(options);
+    let result = Writer::new(book, &options.profile, &options.fonts).run(options);
     wd::reset_paragraph_ids();
     result
 }
@@ -316,6 +316,7 @@ struct Section {
 struct Writer<'a> {
     book: &'a Book,
     profile: &'a Profile,
+    fonts: &'a FontStore,
     look: Look,
     warnings: Vec<Warning>,
     /// Next bookmark (index into the 目录).
@@ -328,10 +329,11 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(book: &'a Book, profile: &'a Profile) -> Writer<'a> {
+    fn new(book: &'a Book, profile: &'a Profile, fonts: &'a FontStore) -> Writer<'a> {
         Writer {
             book,
             profile,
+            fonts,
             look: Look::new(profile),
             warnings: Vec::new(),
             next_mark: 0,
@@ -339,7 +341,7 @@ impl<'a> Writer<'a> {
             measure: profile
                 .page
                 .wider_paper()
-                .and_then(|_| crate::write::fit::font_book(&profile.fonts).ok()),
+                .and_then(|_| crate::write::fit::font_book(fonts, &profile.fonts).ok()),
         }
     }
 
@@ -772,7 +774,14 @@ impl<'a> Writer<'a> {
         t: &Table,
         width: u32,
     ) -> Result<(), WriteError> {
-        let xml = wd::table_fragment(self.profile, t, self.table_no, width, &mut self.warnings)?;
+        let xml = wd::table_fragment(
+            self.profile,
+            self.fonts,
+            t,
+            self.table_no,
+            width,
+            &mut self.warnings,
+        )?;
         let xml = String::from_utf8(xml).map_err(|source| WriteError::Utf8 {
             table: self.table_no,
             source,
@@ -788,7 +797,9 @@ impl<'a> Writer<'a> {
             keep_next: true,
             page_break_before: false,
         });
-        section.flows.push(table_flow(t, width, self.profile));
+        section
+            .flows
+            .push(table_flow(t, width, self.profile, self.fonts));
         for note in &t.notes {
             let lines = lines_of(note, &body, width, 0.0);
             section.flows.push(Flow::Lines {
