@@ -401,6 +401,9 @@ impl<'a> Writer<'a> {
         if widest > 0.0 {
             size = size.min(width_pt / widest).max(base);
         }
+        // Word sizes are half-points: round down, so that a title made to
+        // fit the line exactly still fits it.
+        size = ((size * 2.0).floor() / 2.0).max(base);
         let lines: usize = pieces
             .iter()
             .map(|p| {
@@ -600,15 +603,20 @@ impl<'a> Writer<'a> {
         });
     }
 
-    /// A paragraph of running text for the page estimate.
-    fn text_flow(&self, section: &mut Section, text: &str) {
+    /// A paragraph of running text for the page estimate, with the
+    /// paragraph gap after it when `gap`.
+    fn text_flow(&self, section: &mut Section, text: &str, gap: bool) {
         let look = &self.look;
         let width = self.text_page().text_width;
         let indent = 2.0 * look.ty.paragraph_indent_em;
         section.flows.push(Flow::Lines {
             lines: lines_of(text, &look.text, width, indent),
             line: look.lines(1.0),
-            space: look.lines(look.ty.paragraph_gap_lines),
+            space: if gap {
+                look.lines(look.ty.paragraph_gap_lines)
+            } else {
+                0
+            },
             keep_next: false,
             page_break_before: false,
         });
@@ -666,7 +674,7 @@ impl<'a> Writer<'a> {
                         .items
                         .push(Item::Para(PPr::style(styles::BODY_TEXT), x.into_fragment()));
                     let plain: String = spans.iter().map(|s| s.text.as_str()).collect();
-                    self.text_flow(section, &plain);
+                    self.text_flow(section, &plain, true);
                 }
                 Block::List {
                     ordered,
@@ -682,13 +690,21 @@ impl<'a> Writer<'a> {
                         let mut x = Xml::new();
                         run(&mut x, &prefix, &RPr::default(), &mut self.warnings, &at);
                         self.spans(&mut x, item, &at);
-                        section
-                            .items
-                            .push(Item::Para(PPr::style(styles::BODY_TEXT), x.into_fragment()));
+                        // The paragraph gap after the list, not between
+                        // its items, as the PDF sets lists.
+                        let last = k + 1 == items.len();
+                        let ppr = PPr {
+                            spacing: (!last).then_some(Spacing {
+                                after: Some(0),
+                                ..Spacing::default()
+                            }),
+                            ..PPr::style(styles::BODY_TEXT)
+                        };
+                        section.items.push(Item::Para(ppr, x.into_fragment()));
                         let plain: String = std::iter::once(prefix.as_str())
                             .chain(item.iter().map(|s| s.text.as_str()))
                             .collect();
-                        self.text_flow(section, &plain);
+                        self.text_flow(section, &plain, last);
                     }
                 }
                 Block::Table(t) => {

@@ -50,7 +50,6 @@ fn heading<'a>(
             ..ppr
         },
         rpr,
-        ..Style::default()
     }
 }
 
@@ -188,7 +187,6 @@ pub(super) fn of(look: &Look, text_width: u32, toc_line_twips: u32) -> Vec<Style
             ..PPr::default()
         },
         rpr: rpr(title),
-        ..Style::default()
     });
     out.push(Style {
         id: CAPTION,
