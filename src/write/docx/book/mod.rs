@@ -52,6 +52,11 @@ use estimate::{Flow, lines_of, single_line, table_flow};
 /// table, in twips (1 pt): small enough never to push a page over.
 const CARRIER_LINE_TWIPS: u32 = 20;
 
+/// Room a 目录 line keeps for its leaders and page number, in half-ems:
+/// the PDF's three ems of leaders at least, the gaps around them and a
+/// two-digit number.
+const TOC_NUMBER_ROOM_UNITS: f32 = 10.0;
+
 /// The 目录's title: the PDF's, its letters spaced by the book type.
 const CONTENTS_TITLE: &str = "目录";
 
@@ -479,8 +484,12 @@ impl<'a> Writer<'a> {
                 } else {
                     2.0 * ty.contents_indent_em
                 };
-                // Room for the leaders and the number.
-                lines_of(title, &look.text, page.text_width, indent + 8.0)
+                lines_of(
+                    title,
+                    &look.text,
+                    page.text_width,
+                    indent + TOC_NUMBER_ROOM_UNITS,
+                )
             })
             .sum();
         let count = count as f32;
