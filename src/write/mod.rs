@@ -134,28 +134,12 @@ pub enum WriteError {
         /// Why.
         message: String,
     },
-    /// A table's DOCX fragment is not UTF-8 (a bug of the writer).
-    #[error("table {table}: {source}")]
-    Utf8 {
-        /// The table, from 1.
-        table: usize,
-        /// Where the bytes stop being UTF-8.
-        #[source]
-        source: std::string::FromUtf8Error,
-    },
     /// The PDF file could not be assembled.
     #[error("{0}")]
     Pdf(String),
     /// The OFD package could not be assembled.
     #[error("{0}")]
     Ofd(String),
-    /// document.xml could not be post-processed.
-    #[error("cannot mark the header rows in document.xml: {source}")]
-    DocxXml {
-        /// What the XML reader or writer said.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
     /// The DOCX package could not be zipped.
     #[error("cannot pack the docx: {0}")]
     DocxZip(#[source] zip::result::ZipError),

@@ -5,8 +5,8 @@
 use crate::amount::{format_amount, format_percent};
 use crate::model::{Table, Value};
 use crate::profile::Profile;
-use crate::write::fit::{self, Fitter, Sizes};
-use crate::write::pdf::fonts::{FontBook, FontStore};
+use crate::write::fit::{Fitter, Sizes};
+use crate::write::pdf::fonts::FontBook;
 
 /// Twips per point.
 pub(crate) const TWIPS_PER_PT: f32 = 20.0;
@@ -30,23 +30,8 @@ pub struct Fitted {
     pub sizes: Sizes,
 }
 
-/// Fits `table` to `total_twips` with the profile's fonts (faces from
-/// `store`) and table sizes.
-pub fn fit_table(
-    table: &Table,
-    profile: &Profile,
-    store: &FontStore,
-    total_twips: u32,
-) -> Result<Fitted, String> {
-    let book = fit::font_book(store, &profile.fonts)?;
-    let fitted = fit_table_with(table, profile, &book, total_twips);
-    match book.error() {
-        Some(e) => Err(e.to_string()),
-        None => Ok(fitted),
-    }
-}
-
-/// Like [`fit_table`], with the font book at hand.
+/// Fits `table` to `total_twips` with the profile's table sizes and the
+/// faces of `book`.
 pub fn fit_table_with(
     table: &Table,
     profile: &Profile,

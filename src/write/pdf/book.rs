@@ -105,7 +105,7 @@ pub(crate) fn info(book: &Book, options: &RenderOptions) -> render::Info {
     let mut h = Sha256::new();
     h.update(crate::write::markdown::book::write(book));
     h.update(options.created.to_le_bytes());
-    h.update(format!("{:?}", options.profile).as_bytes());
+    h.update(options.profile.id_text().as_bytes());
     h.update(book.title.as_bytes());
     h.update(book.department.as_bytes());
     let digest = h.finalize();

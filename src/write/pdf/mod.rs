@@ -73,7 +73,7 @@ pub(crate) fn info(doc: &Document, options: &RenderOptions) -> render::Info {
     let mut h = Sha256::new();
     h.update(doc.source.sha256.as_bytes());
     h.update(options.created.to_le_bytes());
-    h.update(format!("{:?}", options.profile).as_bytes());
+    h.update(options.profile.id_text().as_bytes());
     h.update(title.as_bytes());
     let digest = h.finalize();
     let mut id = [0u8; 16];

@@ -308,7 +308,7 @@ fn long_chapters_break_between_lines_and_keep_headings_with_text() {
             .collect();
         assert!(body.len() > 8, "{name}: {} pages", body.len());
         let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
-        let size = Type::new(&fonts).text;
+        let size = Type::new(&fonts, profile.book_type).text;
         let mut split = 0;
         for (bi, block) in chapter.blocks.iter().enumerate() {
             let Block::Paragraph(spans) = block else {
