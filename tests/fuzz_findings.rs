@@ -198,6 +198,29 @@ fn special_files_are_refused_before_reading() {
             &["--to", "md", "--template", profile.to_str().unwrap()],
         );
         assert_refused(&o, &["fonts.body.file", "not a regular file"]);
+        // A font file that is a FIFO would block, a folder is no font:
+        // both refused before anything is read.
+        let fifo_font = dir.join("pipe.ttf");
+        let folder_font = dir.join("folder.ttf");
+        std::fs::create_dir_all(&folder_font).unwrap();
+        let made = Command::new("mkfifo").arg(&fifo_font).status();
+        let mut fonts = vec![folder_font];
+        if made.is_ok_and(|s| s.success()) {
+            fonts.push(fifo_font);
+        }
+        for font in fonts {
+            std::fs::write(
+                &profile,
+                format!("[fonts.body]\nfile = {:?}\n", font.to_str().unwrap()),
+            )
+            .unwrap();
+            let (o, _) = convert(
+                &fixture("F07b_txt_pdf_837_pages_min.txt"),
+                "specialfont",
+                &["--to", "pdf", "--template", profile.to_str().unwrap()],
+            );
+            assert_refused(&o, &["fonts.body.file", "not a regular file"]);
+        }
     }
 }
 
@@ -366,4 +389,73 @@ fn header_rows_taller_than_half_a_page_are_printed_once() {
         "{err}"
     );
     assert!(!out.join("tall250.pdf").exists());
+}
+
+/// The cargo-fuzz harness (fuzz/src/lib.rs, what every target calls),
+/// compiled here so that stable Rust and CI check it without nightly.
+#[path = "../fuzz/src/lib.rs"]
+mod harness;
+
+/// Every input format has a cargo-fuzz target (the xlsm is read by the
+/// xlsx reader), each target is seeded by fuzz/seed.sh, and the harness
+/// runs every reproducer through each reader and the seeds through every
+/// writer without a panic.
+#[test]
+fn every_reader_has_a_fuzz_target_and_the_harness_runs_on_stable() {
+    use gongkai::Format;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("fuzz/Cargo.toml")).unwrap();
+    let seed_sh = std::fs::read_to_string(root.join("fuzz/seed.sh")).unwrap();
+    let targets: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"'))
+        .filter(|n| *n != "gongkai-fuzz")
+        .collect();
+    let readers = [
+        Format::Text,
+        Format::Csv,
+        Format::Fixed,
+        Format::Markdown,
+        Format::Json,
+        Format::Xlsx,
+        Format::Xlsb,
+        Format::Xls,
+        Format::Ods,
+        Format::Docx,
+    ];
+    let mut covered: Vec<Format> = Vec::new();
+    for t in &targets {
+        let source = std::fs::read_to_string(root.join(format!("fuzz/fuzz_targets/{t}.rs")))
+            .unwrap_or_else(|e| panic!("target {t}: {e}"));
+        assert!(
+            seed_sh.contains(&format!("target={t};")),
+            "fuzz/seed.sh seeds no corpus for {t}"
+        );
+        let format = source
+            .split("gongkai::Format::")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next());
+        match format {
+            Some(name) => covered.push(
+                *readers
+                    .iter()
+                    .find(|f| format!("{f:?}") == name)
+                    .unwrap_or_else(|| panic!("target {t}: no reader of {name}")),
+            ),
+            None => assert!(source.contains("all_writers"), "target {t}: {source}"),
+        }
+    }
+    for format in readers {
+        assert!(covered.contains(&format), "no fuzz target reads {format}");
+    }
+    assert!(targets.contains(&"all_writers"), "{targets:?}");
+    for entry in std::fs::read_dir(root.join("tests/fixtures/fuzz")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for format in &covered {
+            harness::read_as(&bytes, *format);
+        }
+    }
+    for entry in std::fs::read_dir(root.join("tests/fixtures/corpus/seed")).unwrap() {
+        harness::all_writers(&std::fs::read(entry.unwrap().path()).unwrap());
+    }
 }
