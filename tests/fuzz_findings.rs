@@ -92,6 +92,30 @@ fn f03_ods_huge_space_run_is_refused_before_calamine_allocates() {
     assert_refused(&o, &["content.xml", "1000000000 spaces"]);
 }
 
+/// Found in this session: a 87 KB .ods (the seed's content.xml with a
+/// million `<text:s text:c="1000"/>` in one cell, zipped by Python) made
+/// the ods pre-scan write out a gigabyte of spaces before it refused the
+/// cell (983 MB peak). Run under a 400 MB address-space limit, that was an
+/// abort; now the spaces stop at cell_chars and the refusal comes at once.
+#[test]
+fn f08_a_million_space_runs_in_one_ods_cell_are_refused_without_the_memory() {
+    let file = fixture("F08_ods_million_text_s_runs.ods");
+    let (o, _) = convert(&file, "f08", &[]);
+    assert_refused(&o, &["content.xml", "1000000000 spaces", "cell_chars"]);
+    #[cfg(target_os = "linux")]
+    {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 400000 && exec \"$0\" inspect \"$1\"")
+            .arg(env!("CARGO_BIN_EXE_gongkai"))
+            .arg(&file)
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("sh runs");
+        assert_refused(&o, &["1000000000 spaces"]);
+    }
+}
+
 #[test]
 fn f04_xls_library_panics_are_one_line_without_backtrace() {
     for name in ["F04a_xls_formula_panic.xls", "F04b_xls_utils_panic.xls"] {
