@@ -70,7 +70,9 @@ pub struct Limits {
     pub sheet_columns: usize,
     /// Most grid positions (rows × columns) and most cells holding values
     /// of all the sheets of one workbook together (1,000,000), which bounds
-    /// the reader's memory before the empty rows and columns are trimmed.
+    /// the reader's memory before the empty rows and columns are trimmed;
+    /// also how many positions of formula cells without a saved value an
+    /// xlsx sheet's warning remembers (past that only their count goes on).
     pub sheet_grid_cells: usize,
     /// Most positions the used ranges of all sheets of an xls or ods
     /// workbook may span together (4,000,000): the spreadsheet library lays
