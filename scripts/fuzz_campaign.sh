@@ -23,10 +23,12 @@ if [ $# -eq 0 ]; then
     set -- $(cargo +nightly fuzz list)
 fi
 sh seed.sh
-cargo +nightly fuzz build -O "$@" >"$logs/build.log" 2>&1 || {
-    echo "the fuzz targets did not build; see $logs/build.log" >&2
-    exit 2
-}
+for target in "$@"; do
+    cargo +nightly fuzz build -O "$target" >>"$logs/build.log" 2>&1 || {
+        echo "the fuzz target $target did not build; see $logs/build.log" >&2
+        exit 2
+    }
+done
 found_any=0
 printf '%-14s %8s %12s %10s %8s  %s\n' target seconds executions "peak RSS" crashes "first finding"
 for target in "$@"; do
