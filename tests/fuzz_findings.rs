@@ -473,6 +473,12 @@ fn every_reader_has_a_fuzz_target_and_the_harness_runs_on_stable() {
         assert!(covered.contains(&format), "no fuzz target reads {format}");
     }
     assert!(targets.contains(&"all_writers"), "{targets:?}");
+    // Stands for libFuzzer's hook, which aborts on any panic: a panic
+    // gongkai catches and reports (F04's .xls) must not reach it.
+    static ESCAPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    std::panic::set_hook(Box::new(|_| {
+        ESCAPED.store(true, std::sync::atomic::Ordering::SeqCst)
+    }));
     for entry in std::fs::read_dir(root.join("tests/fixtures/fuzz")).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         for format in &covered {
@@ -482,4 +488,8 @@ fn every_reader_has_a_fuzz_target_and_the_harness_runs_on_stable() {
     for entry in std::fs::read_dir(root.join("tests/fixtures/corpus/seed")).unwrap() {
         harness::all_writers(&std::fs::read(entry.unwrap().path()).unwrap());
     }
+    assert!(
+        !ESCAPED.load(std::sync::atomic::Ordering::SeqCst),
+        "a panic reached the fuzzer's hook"
+    );
 }
