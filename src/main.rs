@@ -426,16 +426,19 @@ fn stdin_once(files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The profile named (or the default); `keep_hidden` (`--keep-hidden`)
-/// switches its hidden policy to keep.
+/// The profile named (or the default), with `--limits` over its
+/// `[limits]` (before the profile's font files are checked against them);
+/// `keep_hidden` (`--keep-hidden`) switches its hidden policy to keep.
 fn load_profile(
     template: Option<&str>,
     keep_hidden: bool,
+    limits: &LimitArgs,
 ) -> anyhow::Result<gongkai::profile::Profile> {
     let mut profile = match template {
-        Some(t) => gongkai::profile::Profile::load(t)?,
+        Some(t) => gongkai::profile::Profile::load_with_limits(t, limits.limits.as_deref())?,
         None => gongkai::profile::Profile::default(),
     };
+    profile.limits = limits.over(profile.limits);
     if keep_hidden {
         profile.disclosure.hidden = gongkai::profile::HiddenPolicy::Keep;
     }
@@ -662,8 +665,7 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     }
     let formats = select_formats(&args.to, |_| true, "output is not supported yet")?;
     let template = args.template.clone().unwrap_or_else(|| "default".into());
-    let mut profile = load_profile(Some(&template), args.keep_hidden)?;
-    profile.limits = args.limits.over(profile.limits);
+    let profile = load_profile(Some(&template), args.keep_hidden, &args.limits)?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -745,7 +747,7 @@ fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
             args.folder.display()
         ));
     }
-    let profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
+    let profile = load_profile(args.template.as_deref(), args.keep_hidden, &args.limits)?;
     let formats = select_formats(
         &args.to,
         gongkai::write::writes_book,
@@ -753,7 +755,7 @@ fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     )?;
     let options = gongkai::book::BookOptions {
         created: gongkai::time::source_date_epoch(),
-        limits: args.limits.over(profile.limits),
+        limits: profile.limits,
         keep_hidden: !profile.disclosure.omits_hidden(),
         table_order: profile.book.table_order.clone(),
         ..Default::default()
@@ -842,7 +844,7 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     for file in &args.files {
         kinds.push(look_at(file, true)?);
     }
-    let profile = load_profile(args.template.as_deref(), false)?;
+    let profile = load_profile(args.template.as_deref(), false, &args.input.limits)?;
     let config = &profile.checks;
     let mut failed = false;
     let mut all: Vec<(String, gongkai::check::Finding)> = Vec::new();
@@ -850,7 +852,11 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     for (file, kind) in args.files.iter().zip(kinds) {
         let name = file.display().to_string();
         let findings = if let Input::Folder = kind {
-            match gongkai::book::build(file, &gongkai::book::BookOptions::default()) {
+            let options = gongkai::book::BookOptions {
+                limits: profile.limits,
+                ..Default::default()
+            };
+            match gongkai::book::build(file, &options) {
                 Ok(book) => gongkai::book::checks::check_with(&book, config),
                 Err(e) => {
                     error(e);
@@ -859,7 +865,7 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
                 }
             }
         } else {
-            match read_input(file, &read_options(&args.input)) {
+            match read_input(file, &read_options(&args.input).with_limits(profile.limits)) {
                 Ok(mut doc) => {
                     // The published view: what the default policy leaves out
                     // is not checked (hidden rows of a total are a notice,
@@ -985,8 +991,11 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         .iter()
         .filter_map(|f| f.canonicalize().ok())
         .collect();
-    let mut profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
-    profile.limits = args.input.limits.over(profile.limits);
+    let profile = load_profile(
+        args.template.as_deref(),
+        args.keep_hidden,
+        &args.input.limits,
+    )?;
     let options = read_options(&args.input)
         .with_limits(profile.limits)
         .with_keep_hidden(!profile.disclosure.omits_hidden());

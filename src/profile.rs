@@ -15,10 +15,6 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("shanghai", include_str!("../templates/shanghai.toml")),
 ];
 
-/// Largest font file a profile may name, in bytes (64 MiB): CJK fonts run
-/// to 20–30 MB, collections of them a little more.
-pub const MAX_FONT_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// Why a profile could not be used.
 #[derive(Debug, Error)]
 pub enum ProfileError {
@@ -95,8 +91,19 @@ impl Profile {
     /// files named in a profile file are resolved relative to it and must
     /// exist.
     pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
+        Profile::load_with_limits(name_or_path, None)
+    }
+
+    /// [`Profile::load`] with `--limits` overrides (`key=N,...`) applied
+    /// over the profile's `[limits]` before the profile is checked, so
+    /// they move the limits the profile itself is held to (the size of its
+    /// font files, [`crate::Limits::font_bytes`]).
+    pub fn load_with_limits(
+        name_or_path: &str,
+        overrides: Option<&str>,
+    ) -> Result<Profile, ProfileError> {
         if let Some((_, text)) = BUNDLED.iter().find(|(n, _)| *n == name_or_path) {
-            return Profile::parse(text, name_or_path, None);
+            return Profile::parse_with_limits(text, name_or_path, None, overrides);
         }
         let path = Path::new(name_or_path);
         let text = std::fs::read_to_string(path).map_err(|source| ProfileError::NotFound {
@@ -108,18 +115,39 @@ impl Profile {
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
-        Profile::parse(&text, &path.display().to_string(), path.parent())
+        Profile::parse_with_limits(&text, &path.display().to_string(), path.parent(), overrides)
     }
 
     /// Parses profile TOML; `base` is the folder relative font paths are
     /// resolved against.
     pub fn parse(text: &str, origin: &str, base: Option<&Path>) -> Result<Profile, ProfileError> {
+        Profile::parse_with_limits(text, origin, base, None)
+    }
+
+    /// [`Profile::parse`] with `--limits` overrides applied over the
+    /// profile's `[limits]` before it is checked.
+    pub fn parse_with_limits(
+        text: &str,
+        origin: &str,
+        base: Option<&Path>,
+        overrides: Option<&str>,
+    ) -> Result<Profile, ProfileError> {
         let mut profile: Profile = toml::from_str(text).map_err(|source| ProfileError::Toml {
             origin: origin.to_string(),
             at: Box::new(toml_location(text, &source)),
             source,
         })?;
         let origin = origin.to_string();
+        if let Some(spec) = overrides {
+            profile
+                .limits
+                .apply_overrides(spec)
+                .map_err(|e| ProfileError::Invalid {
+                    origin: origin.clone(),
+                    message: format!("--limits {spec}: {e}"),
+                })?;
+        }
+        let font_bytes = profile.limits.font_bytes;
         let check = |what: &str, ok: bool| {
             if ok {
                 Ok(())
@@ -202,11 +230,12 @@ impl Profile {
                         "not a regular file (a font is a .ttf, .otf or .ttc file)",
                     )));
                 }
-                if meta.len() > MAX_FONT_FILE_BYTES {
-                    return Err(font_error(std::io::Error::other(format!(
-                        "{} bytes, over the limit of {MAX_FONT_FILE_BYTES} bytes for a font file",
-                        meta.len()
-                    ))));
+                let font_limit = crate::Limits {
+                    font_bytes,
+                    ..crate::Limits::default()
+                };
+                if let Err(e) = font_limit.check_u64(crate::limits::Limit::FontBytes, meta.len()) {
+                    return Err(font_error(std::io::Error::other(e)));
                 }
                 std::fs::File::open(&resolved).map_err(font_error)?;
                 spec.file = Some(resolved);

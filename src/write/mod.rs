@@ -270,12 +270,21 @@ pub fn render_book(
     format: OutputFormat,
     options: &RenderOptions,
 ) -> Result<Rendered, WriteError> {
-    match format {
-        OutputFormat::Markdown => Ok(markdown::book::write(book).into()),
-        OutputFormat::Docx => docx::book::write(book, options),
-        OutputFormat::Pdf => pdf::book::write(book, options),
-        OutputFormat::PdfA => pdf::book::write_pdfa(book, options),
-        OutputFormat::Ofd => ofd::write_book(book, options),
-        other => Err(WriteError::NotYetSupported(other)),
-    }
+    let rendered = match format {
+        OutputFormat::Markdown => markdown::book::write(book).into(),
+        OutputFormat::Docx => docx::book::write(book, options)?,
+        OutputFormat::Pdf => pdf::book::write(book, options)?,
+        OutputFormat::PdfA => pdf::book::write_pdfa(book, options)?,
+        OutputFormat::Ofd => ofd::write_book(book, options)?,
+        other => return Err(WriteError::NotYetSupported(other)),
+    };
+    options
+        .profile
+        .limits
+        .check_u64(
+            crate::limits::Limit::OutputBytes,
+            rendered.bytes.len() as u64,
+        )
+        .map_err(WriteError::Limit)?;
+    Ok(rendered)
 }

@@ -252,12 +252,14 @@ pub enum FontError {
         /// The file.
         path: PathBuf,
     },
-    /// A profile's font file is larger than any font.
-    #[error("font file '{}': cannot read it: over the limit of {limit} bytes for a font file", path.display())]
+    /// A profile's font file grew while it was read (its size was
+    /// checked against [`crate::Limits::font_bytes`] when the profile was
+    /// loaded).
+    #[error("font file '{}': cannot read it: it grew past {limit} bytes while it was read", path.display())]
     TooLarge {
         /// The file.
         path: PathBuf,
-        /// [`MAX_FONT_FILE_BYTES`](crate::profile::MAX_FONT_FILE_BYTES).
+        /// Its size when it was looked at.
         limit: u64,
     },
     /// A file is not a TrueType-outline font (its `glyf`, `loca`, `hmtx`
@@ -784,11 +786,11 @@ impl FontBook {
     }
 }
 
-/// A font file's bytes: a regular file of at most
-/// [`MAX_FONT_FILE_BYTES`](crate::profile::MAX_FONT_FILE_BYTES), so a
-/// profile naming a FIFO or /dev/zero is an error, not a hang.
+/// A font file's bytes: a regular file, so a profile naming a FIFO or
+/// /dev/zero is an error, not a hang; no more bytes than its size said
+/// (the size a profile is loaded with is within
+/// [`crate::Limits::font_bytes`]).
 fn read_font_file(path: &Path) -> Result<Vec<u8>, FontError> {
-    let max = crate::profile::MAX_FONT_FILE_BYTES;
     let io = |e: std::io::Error| FontError::Read {
         path: path.to_path_buf(),
         source: Arc::new(e),
@@ -799,6 +801,7 @@ fn read_font_file(path: &Path) -> Result<Vec<u8>, FontError> {
             path: path.to_path_buf(),
         });
     }
+    let max = meta.len();
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
