@@ -246,12 +246,14 @@ impl Profile {
 }
 
 impl Profile {
-    /// The profile as the PDF's trailer /ID hashes it: its `Debug` form,
-    /// where the book type (`[book_type]`, added after PDFs were first
-    /// made) shows only when the profile changes it, so that adding it
-    /// left every PDF's /ID, and so its bytes, as they were.
+    /// The profile as the PDF's trailer /ID hashes it: its `Debug` form
+    /// without the limits, which bound the work and never change a page
+    /// (so a new limit key, or a raised one, leaves every PDF's bytes as
+    /// they were), and with the book type (`[book_type]`, added after PDFs
+    /// were first made) only when the profile changes it.
     pub fn id_text(&self) -> String {
         let full = format!("{self:?}");
+        let full = full.replacen(&format!(", limits: {:?}", self.limits), "", 1);
         if self.book_type == BookType::default() {
             full.replacen(&format!(", book_type: {:?}", self.book_type), "", 1)
         } else {
@@ -866,7 +868,7 @@ mod tests {
     }
 
     #[test]
-    fn the_id_text_names_the_book_type_only_when_it_is_changed() {
+    fn the_id_text_leaves_out_the_limits_and_names_the_book_type_only_when_it_is_changed() {
         let d = Profile::default();
         assert!(!d.id_text().contains("book_type"), "{}", d.id_text());
         assert!(
@@ -874,6 +876,10 @@ mod tests {
             "{}",
             d.id_text()
         );
+        assert!(!d.id_text().contains("limits"), "{}", d.id_text());
+        let mut raised = d.clone();
+        raised.limits.rows *= 10;
+        assert_eq!(raised.id_text(), d.id_text());
         let mut p = d.clone();
         p.book_type.text_line_height = 2.0;
         assert!(p.id_text().contains("text_line_height: 2.0"));
