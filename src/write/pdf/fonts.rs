@@ -208,7 +208,7 @@ pub struct Face {
 pub(crate) type MadeSubset = (Vec<(char, u16)>, Arc<super::subset::Program>);
 
 /// Table directory offset of face 0 of a font or collection.
-fn directory(b: &[u8]) -> Option<usize> {
+pub(crate) fn directory(b: &[u8]) -> Option<usize> {
     if b.get(0..4)? == b"ttcf" {
         usize::try_from(be32(b, 12)?).ok()
     } else {
@@ -216,7 +216,7 @@ fn directory(b: &[u8]) -> Option<usize> {
     }
 }
 
-fn find_table(b: &[u8], dir: usize, tag: &[u8; 4]) -> Option<Span> {
+pub(crate) fn find_table(b: &[u8], dir: usize, tag: &[u8; 4]) -> Option<Span> {
     let n = usize::from(be16(b, dir + 4)?);
     (0..n).find_map(|i| {
         let rec = dir + 12 + 16 * i;
