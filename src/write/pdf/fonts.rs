@@ -16,22 +16,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 use thiserror::Error;
 
-/// Noto Serif SC Regular cut down to the common characters (GB2312 and the
-/// symbol blocks of budget tables): body text, amounts, meta lines, notes.
-/// The common cut has 8,000 glyphs where the full face has 30,000: it is
-/// parsed faster and takes less memory.
-static SERIF_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular-common.ttf");
-/// Noto Sans SC Bold, common characters: title, header rows, totals.
-static SANS_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold-common.ttf");
-/// The whole Noto Serif SC Regular (all of CJK Unified Ideographs and
-/// Extension A), gzip-compressed: inflated the first time a document needs
-/// a character the common cut lacks.
-static SERIF_FULL_GZ: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular.ttf.gz");
-/// The whole Noto Sans SC Bold, gzip-compressed, inflated on demand.
-static SANS_FULL_GZ: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold.ttf.gz");
-/// HanaMinB cut down to CJK Extension B, gzip-compressed: inflated only when
-/// a document needs one of its characters.
-static EXTB_GZ: &[u8] = include_bytes!("../../../fonts/HanaMinB-ExtB.ttf.gz");
+// The bundled faces' bytes come from the gongkai-fonts crate (fonts/lib.rs),
+// compiled apart: the common cuts of Noto Serif SC Regular (body text,
+// amounts, meta lines, notes) and Noto Sans SC Bold (title, header rows,
+// totals), 8,000 glyphs where the full faces have 30,000, so parsed faster
+// and smaller in memory; the full faces gzip-compressed, inflated the first
+// time a document needs a character the common cuts lack; HanaMinB cut down
+// to CJK Extension B, gzip-compressed, inflated only when a document needs
+// one of its characters.
 
 /// The largest inflated bundled face is about 22 MB; refuse anything much
 /// larger so a damaged build cannot make us allocate without bound.
@@ -42,7 +34,7 @@ type Bundled = LazyLock<Option<Arc<Face>>>;
 
 static SERIF_COMMON: Bundled = LazyLock::new(|| {
     Face::parse(
-        Bytes::Static(SERIF_COMMON_BYTES),
+        Bytes::Static(gongkai_fonts::serif_common()),
         "NotoSerifSC-Regular-common.ttf",
         "SERIFC",
     )
@@ -52,7 +44,7 @@ static SERIF_COMMON: Bundled = LazyLock::new(|| {
 
 static SANS_COMMON: Bundled = LazyLock::new(|| {
     Face::parse(
-        Bytes::Static(SANS_COMMON_BYTES),
+        Bytes::Static(gongkai_fonts::sans_common()),
         "NotoSansSC-Bold-common.ttf",
         "SANSBC",
     )
@@ -60,13 +52,24 @@ static SANS_COMMON: Bundled = LazyLock::new(|| {
     .map(Arc::new)
 });
 
-static SERIF_FULL: Bundled =
-    LazyLock::new(|| inflate_face(SERIF_FULL_GZ, "NotoSerifSC-Regular.ttf", "SERIFR"));
+static SERIF_FULL: Bundled = LazyLock::new(|| {
+    inflate_face(
+        gongkai_fonts::serif_full_gz(),
+        "NotoSerifSC-Regular.ttf",
+        "SERIFR",
+    )
+});
 
-static SANS_FULL: Bundled =
-    LazyLock::new(|| inflate_face(SANS_FULL_GZ, "NotoSansSC-Bold.ttf", "SANSBD"));
+static SANS_FULL: Bundled = LazyLock::new(|| {
+    inflate_face(
+        gongkai_fonts::sans_full_gz(),
+        "NotoSansSC-Bold.ttf",
+        "SANSBD",
+    )
+});
 
-static EXTB: Bundled = LazyLock::new(|| inflate_face(EXTB_GZ, "HanaMinB-ExtB.ttf", "EXTBFB"));
+static EXTB: Bundled =
+    LazyLock::new(|| inflate_face(gongkai_fonts::extb_gz(), "HanaMinB-ExtB.ttf", "EXTBFB"));
 
 /// Inflates and parses a gzip-compressed bundled face.
 fn inflate_face(gz: &[u8], label: &str, resource_id: &str) -> Option<Arc<Face>> {
@@ -703,7 +706,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gongkai-fonts-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("own.ttf");
-        std::fs::write(&path, SANS_COMMON_BYTES).unwrap();
+        std::fs::write(&path, gongkai_fonts::sans_common()).unwrap();
         let mut fonts = Fonts::default();
         fonts.body.file = Some(path.clone());
         let book = FontBook::new(&fonts).unwrap();
