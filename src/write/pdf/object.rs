@@ -293,7 +293,7 @@ fn needs_space(o: &Object) -> bool {
 }
 
 fn write_indirect(out: &mut Vec<u8>, id: Id, object: &Object) {
-    let _ = write!(out, "{id} 0 obj\n");
+    let _ = writeln!(out, "{id} 0 obj");
     if needs_space(object) {
         out.push(b' ');
     }
