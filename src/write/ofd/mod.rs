@@ -187,29 +187,8 @@ fn used_faces(pages: &[PageLayout]) -> BTreeMap<FaceId, BTreeSet<char>> {
 /// A TrueType subset of `face` with the glyphs of `chars` and a Unicode
 /// cmap for them.
 fn subset(face: &Face, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
-    use allsorts::binary::read::ReadScope;
-    use allsorts::font_data::FontData;
-    use allsorts::subset::{CmapTarget, SubsetProfile};
-    let fail = |e: String| format!("cannot embed the font '{}' in the OFD: {e}", face.label);
-    let scope = ReadScope::new(face.bytes());
-    let data = scope
-        .read::<FontData<'_>>()
-        .map_err(|e| fail(e.to_string()))?;
-    let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
-    let glyphs: BTreeSet<u16> = chars
-        .iter()
-        .filter_map(|c| face.glyph(*c))
-        .filter(|g| *g != 0)
-        .collect();
-    // .notdef first, as every font has it.
-    let ids: Vec<u16> = std::iter::once(0).chain(glyphs).collect();
-    allsorts::subset::subset(
-        &provider,
-        &ids,
-        &SubsetProfile::Minimal,
-        CmapTarget::Unicode,
-    )
-    .map_err(|e| fail(e.to_string()))
+    super::pdf::subset::truetype(face, chars)
+        .map_err(|e| format!("cannot embed the font '{}' in the OFD: {e}", face.label))
 }
 
 /// The font's family name for PublicRes: the file's stem without the

@@ -23,22 +23,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use thiserror::Error;
 
-/// Noto Serif SC Regular cut down to the common characters (GB2312 and the
-/// symbol blocks of budget tables): body text, amounts, meta lines, notes.
-/// The common cut has 8,000 glyphs where the full face has 30,000: it is
-/// parsed faster and takes less memory.
-static SERIF_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular-common.ttf");
-/// Noto Sans SC Bold, common characters: title, header rows, totals.
-static SANS_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold-common.ttf");
-/// The whole Noto Serif SC Regular (all of CJK Unified Ideographs and
-/// Extension A), gzip-compressed: inflated the first time a document needs
-/// a character the common cut lacks.
-static SERIF_FULL_GZ: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular.ttf.gz");
-/// The whole Noto Sans SC Bold, gzip-compressed, inflated on demand.
-static SANS_FULL_GZ: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold.ttf.gz");
-/// HanaMinB cut down to CJK Extension B, gzip-compressed: inflated only when
-/// a document needs one of its characters.
-static EXTB_GZ: &[u8] = include_bytes!("../../../fonts/HanaMinB-ExtB.ttf.gz");
+// The bundled faces' bytes come from the gongkai-fonts crate (fonts/lib.rs),
+// compiled apart: the common cuts of Noto Serif SC Regular (body text,
+// amounts, meta lines, notes) and Noto Sans SC Bold (title, header rows,
+// totals), 8,000 glyphs where the full faces have 30,000, so parsed faster
+// and smaller in memory; the full faces gzip-compressed, inflated the first
+// time a document needs a character the common cuts lack; HanaMinB cut down
+// to CJK Extension B, gzip-compressed, inflated only when a document needs
+// one of its characters.
 
 /// The largest inflated bundled face is about 22 MB; refuse anything much
 /// larger so a damaged build cannot make us allocate without bound.
@@ -55,38 +47,40 @@ struct Embedded {
 }
 
 /// The bundled faces, in the order of their [`FaceId`]s in every font book.
-static BUNDLED: [Embedded; 5] = [
-    Embedded {
-        bytes: SERIF_COMMON_BYTES,
-        gzip: false,
-        label: "NotoSerifSC-Regular-common.ttf",
-        resource_id: "SERIFC",
-    },
-    Embedded {
-        bytes: SANS_COMMON_BYTES,
-        gzip: false,
-        label: "NotoSansSC-Bold-common.ttf",
-        resource_id: "SANSBC",
-    },
-    Embedded {
-        bytes: SERIF_FULL_GZ,
-        gzip: true,
-        label: "NotoSerifSC-Regular.ttf",
-        resource_id: "SERIFR",
-    },
-    Embedded {
-        bytes: SANS_FULL_GZ,
-        gzip: true,
-        label: "NotoSansSC-Bold.ttf",
-        resource_id: "SANSBD",
-    },
-    Embedded {
-        bytes: EXTB_GZ,
-        gzip: true,
-        label: "HanaMinB-ExtB.ttf",
-        resource_id: "EXTBFB",
-    },
-];
+fn bundled() -> [Embedded; 5] {
+    [
+        Embedded {
+            bytes: gongkai_fonts::serif_common(),
+            gzip: false,
+            label: "NotoSerifSC-Regular-common.ttf",
+            resource_id: "SERIFC",
+        },
+        Embedded {
+            bytes: gongkai_fonts::sans_common(),
+            gzip: false,
+            label: "NotoSansSC-Bold-common.ttf",
+            resource_id: "SANSBC",
+        },
+        Embedded {
+            bytes: gongkai_fonts::serif_full_gz(),
+            gzip: true,
+            label: "NotoSerifSC-Regular.ttf",
+            resource_id: "SERIFR",
+        },
+        Embedded {
+            bytes: gongkai_fonts::sans_full_gz(),
+            gzip: true,
+            label: "NotoSansSC-Bold.ttf",
+            resource_id: "SANSBD",
+        },
+        Embedded {
+            bytes: gongkai_fonts::extb_gz(),
+            gzip: true,
+            label: "HanaMinB-ExtB.ttf",
+            resource_id: "EXTBFB",
+        },
+    ]
+}
 
 impl Embedded {
     /// The face, inflated first when compressed. A face that cannot be
@@ -159,7 +153,7 @@ pub struct FontStore {
 
 #[derive(Debug)]
 struct Store {
-    /// In the order of [`BUNDLED`].
+    /// In the order of [`bundled`].
     bundled: [Bundled; 5],
     /// Font files of profiles, by path.
     files: Mutex<Files>,
@@ -168,7 +162,7 @@ struct Store {
 impl Default for Store {
     fn default() -> Store {
         Store {
-            bundled: BUNDLED.map(Bundled::new),
+            bundled: bundled().map(Bundled::new),
             files: Mutex::new(Files::default()),
         }
     }
@@ -372,7 +366,7 @@ pub struct Face {
 pub(crate) type MadeSubset = (Vec<(char, u16)>, Arc<super::subset::Program>);
 
 /// Table directory offset of face 0 of a font or collection.
-fn directory(b: &[u8]) -> Option<usize> {
+pub(crate) fn directory(b: &[u8]) -> Option<usize> {
     if b.get(0..4)? == b"ttcf" {
         usize::try_from(be32(b, 12)?).ok()
     } else {
@@ -380,7 +374,7 @@ fn directory(b: &[u8]) -> Option<usize> {
     }
 }
 
-fn find_table(b: &[u8], dir: usize, tag: &[u8; 4]) -> Option<Span> {
+pub(crate) fn find_table(b: &[u8], dir: usize, tag: &[u8; 4]) -> Option<Span> {
     let n = usize::from(be16(b, dir + 4)?);
     (0..n).find_map(|i| {
         let rec = dir + 12 + 16 * i;
@@ -656,7 +650,7 @@ impl Role {
 pub struct FaceId(pub usize);
 
 /// A face of a [`FontBook`]: parsed already, or a bundled face of the
-/// store (its index in [`BUNDLED`]) parsed the first time a lookup reaches
+/// store (its index in [`bundled`]) parsed the first time a lookup reaches
 /// it.
 #[derive(Debug)]
 enum Slot {
@@ -867,7 +861,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gongkai-fonts-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("own.ttf");
-        std::fs::write(&path, SANS_COMMON_BYTES).unwrap();
+        std::fs::write(&path, gongkai_fonts::sans_common()).unwrap();
         let mut fonts = Fonts::default();
         fonts.body.file = Some(path.clone());
         let book = FontBook::new(&FontStore::new(), &fonts).unwrap();
@@ -1039,8 +1033,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gongkai-store-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (own, other) = (dir.join("own.ttf"), dir.join("other.ttf"));
-        std::fs::write(&own, SANS_COMMON_BYTES).unwrap();
-        std::fs::write(&other, SERIF_COMMON_BYTES).unwrap();
+        std::fs::write(&own, gongkai_fonts::sans_common()).unwrap();
+        std::fs::write(&other, gongkai_fonts::serif_common()).unwrap();
         let mut fonts = Fonts::default();
         fonts.body.file = Some(own.clone());
         let store = FontStore::new();
@@ -1060,7 +1054,7 @@ mod tests {
         let book = FontBook::new(&store, &second).unwrap();
         let (id, _) = book.lookup(Role::Body, '国').unwrap();
         assert_eq!(book.face(id).unwrap().resource_id, "USERFB");
-        assert_eq!(book.face(id).unwrap().bytes(), SANS_COMMON_BYTES);
+        assert_eq!(book.face(id).unwrap().bytes(), gongkai_fonts::sans_common());
         let (id, _) = book.lookup(Role::Title, '国').unwrap();
         assert_eq!(book.face(id).unwrap().resource_id, "USERFA");
         // Another store reads the disk, where the file is gone.

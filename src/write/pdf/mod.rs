@@ -9,6 +9,7 @@
 pub mod book;
 pub mod fonts;
 pub mod layout;
+pub mod object;
 pub mod pdfa;
 pub mod render;
 pub mod subset;
