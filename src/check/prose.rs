@@ -178,7 +178,13 @@ fn named(chars: &[char], offset: usize) -> Option<Named> {
         .chars()
         .filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’' | '\''))
         .collect();
-    let mut label = label.as_str();
+    total_named(&label).map(Named::Total)
+}
+
+/// The total a label names ("…收入预算为" → 收入预算), if gongkai knows it;
+/// `label` is folded, without quotes.
+pub(super) fn total_named(label: &str) -> Option<&'static str> {
+    let mut label = label;
     for suffix in ["总额为", "共计", "合计为", "为", "是", "共"] {
         if let Some(s) = label.strip_suffix(suffix) {
             label = s;
@@ -227,22 +233,22 @@ fn named(chars: &[char], offset: usize) -> Option<Named> {
     } else {
         return None;
     };
-    Some(Named::Total(total))
+    Some(total)
 }
 
 /// A cell a text amount is compared with.
-struct Target<'b, 'a> {
-    table: &'b TableView<'a>,
-    place: Place,
-    value: Decimal,
+pub(super) struct Target<'b, 'a> {
+    pub(super) table: &'b TableView<'a>,
+    pub(super) place: Place,
+    pub(super) value: Decimal,
 }
 
 impl Target<'_, '_> {
-    fn unit(&self) -> Option<Unit> {
+    pub(super) fn unit(&self) -> Option<Unit> {
         self.table.table.unit
     }
 
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         format!(
             "{} = {}{}",
             self.place,
@@ -302,7 +308,7 @@ fn subject_targets<'b, 'a>(d: &'b Disclosure<'a>, path: &[String]) -> Vec<Target
 }
 
 /// The cell to the right of a row label satisfying `matches`.
-fn labelled_target<'b, 'a>(
+pub(super) fn labelled_target<'b, 'a>(
     t: Option<&'b TableView<'a>>,
     matches: impl Fn(&str) -> bool,
 ) -> Option<Target<'b, 'a>> {
@@ -344,6 +350,11 @@ fn column_total_target<'b, 'a>(
             )
     })?;
     let row = t.table.rows.iter().find(|r| r.kind == RowKind::Total)?;
+    // A total row without any amount gives no total (a header line read
+    // as one); a blank cell of a total row with amounts is zero.
+    if !row.cells.iter().any(|c| c.amount().is_some()) {
+        return None;
+    }
     let value = match row.cells.get(col).map(|c| &c.value) {
         Some(crate::model::Value::Amount(d)) => *d,
         Some(crate::model::Value::Empty) | None => Decimal::ZERO,
@@ -432,7 +443,11 @@ fn sangong_target<'b, 'a>(
 
 /// The cells a named total may be; with `change`, the cells of its change
 /// against the previous year (only the 三公 table has them).
-fn total_targets<'b, 'a>(d: &'b Disclosure<'a>, what: &str, change: bool) -> Vec<Target<'b, 'a>> {
+pub(super) fn total_targets<'b, 'a>(
+    d: &'b Disclosure<'a>,
+    what: &str,
+    change: bool,
+) -> Vec<Target<'b, 'a>> {
     let summary = by_rank(d, 1);
     let spending = by_rank(d, 3);
     let fiscal = by_rank(d, 4);
@@ -510,7 +525,7 @@ fn total_targets<'b, 'a>(d: &'b Disclosure<'a>, what: &str, change: bool) -> Vec
 }
 
 /// The sentence of a paragraph around a character offset.
-fn sentence_at(chars: &[char], offset: usize) -> String {
+pub(super) fn sentence_at(chars: &[char], offset: usize) -> String {
     let start = (0..offset)
         .rev()
         .find(|&p| matches!(chars[p], '。' | '；' | '\n'))
@@ -596,7 +611,7 @@ fn compare(
     );
 }
 
-fn excerpt_sentence(s: &str) -> String {
+pub(super) fn excerpt_sentence(s: &str) -> String {
     /// Characters of a sentence quoted in a finding.
     const SENTENCE_CHARS: usize = 120;
     if s.chars().count() <= SENTENCE_CHARS {
@@ -653,7 +668,14 @@ fn amounts_against_tables(d: &Disclosure, ch: &Chapter, out: &mut Vec<Finding>) 
 /// "（二）" → (2, 2), "三、" → (1, 3).
 fn numbering(text: &str) -> Option<(u8, u32)> {
     let t = text.trim_start();
-    let level = crate::classify::outline_level(t)?;
+    // "4．2025年部门…": a full-width point is never a decimal point, so a
+    // year may follow it (the normalizer's outline level reads "4.2025" as
+    // a figure).
+    let full_width = || {
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        (digits > 0 && t[digits..].starts_with('．')).then_some(3)
+    };
+    let level = crate::classify::outline_level(t).or_else(full_width)?;
     let digits: String = t
         .chars()
         .skip_while(|c| matches!(c, '（' | '('))
@@ -681,6 +703,30 @@ fn chinese_value(s: &str) -> Option<u32> {
     }
 }
 
+/// Numbers that start items run on inside a paragraph, after a sentence
+/// or a colon: "…。（八）负责…" (two items on one line), "具体包括： 1. …".
+fn inner_numbers(text: &str) -> Vec<(u8, u32)> {
+    let mut out = Vec::new();
+    for (at, c) in text.char_indices() {
+        if matches!(c, '。' | '；' | '：' | ':') {
+            let rest = &text[at + c.len_utf8()..];
+            if let Some(n) = numbering(rest).filter(|_| !rest.trim().is_empty()) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a paragraph ends a sentence (or is a heading), so that the next
+/// one starts a new one; a line of a paragraph broken over lines does not.
+fn ends_sentence(p: &super::Paragraph) -> bool {
+    p.kind == ParagraphKind::Heading
+        || p.text
+            .trim_end()
+            .ends_with(['。', '！', '？', '；', '：', '!', '?', ';', ':'])
+}
+
 fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
     /// Shorter paragraphs ("详见附表。") may well stand twice.
     const MIN_REPEATED_CHARS: usize = 12;
@@ -689,7 +735,15 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
     for (i, p) in ch.paragraphs.iter().enumerate() {
         let n = i + 1;
         let key = fold(&p.text);
-        if p.kind != ParagraphKind::Heading && key.chars().count() >= MIN_REPEATED_CHARS {
+        // A line that carries on the sentence of the line before (a
+        // paragraph broken over lines) is no paragraph of its own: the same
+        // words may well stand in two sentences ("100.00%。决算数同预算数持平。").
+        let fragment =
+            i > 0 && !ends_sentence(&ch.paragraphs[i - 1]) && numbering(&p.text).is_none();
+        if p.kind != ParagraphKind::Heading
+            && !fragment
+            && key.chars().count() >= MIN_REPEATED_CHARS
+        {
             if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
                 out.push(
                     Finding::new(
@@ -709,7 +763,20 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
         if matches!(p.kind, ParagraphKind::ListItem(_)) {
             continue;
         }
+        let inner = inner_numbers(&p.text);
+        let follow = |last: &mut [Option<u32>; 5]| {
+            for &(level, value) in &inner {
+                let l = usize::from(level.min(4));
+                if value == last[l].map_or(1, |v| v + 1) {
+                    last[l] = Some(value);
+                    for deeper in last.iter_mut().skip(l + 1) {
+                        *deeper = None;
+                    }
+                }
+            }
+        };
         let Some((level, value)) = numbering(&p.text) else {
+            follow(&mut last);
             continue;
         };
         let l = usize::from(level.min(4));
@@ -738,6 +805,7 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
         for deeper in last.iter_mut().skip(l + 1) {
             *deeper = None;
         }
+        follow(&mut last);
     }
 }
 
