@@ -317,6 +317,11 @@ pub const RULES: &[Rule] = &[
         "an amount in the prose equals the table cell it names (within rounding in the stated unit)",
     ),
     rule(
+        "text.percent",
+        Severity::Error,
+        "a percentage in the prose (a share 占…%, a completion 完成预算的…%, a change 增长/下降…%) is what its figures give, within their rounding",
+    ),
+    rule(
         "text.unit-slip",
         Severity::Error,
         "an amount in the prose is the named cell's amount in the wrong unit (万元 written as 元)",
