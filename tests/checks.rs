@@ -433,7 +433,12 @@ const CASES: &[Case] = &[
         from: "",
         to: "",
         want: &[
-            ("complete.chapter", "", Some("missing"), Some("编制说明")),
+            (
+                "complete.chapter",
+                "",
+                Some("missing"),
+                Some("编制说明|决算情况说明"),
+            ),
             ("toc.entry", "chapter '目录', paragraph 4", None, None),
         ],
     },
