@@ -16,7 +16,7 @@
 //! - The outline (what a 目录 lists) is the chapters' titles, the lines in
 //!   them that read as titles, and the tables' titles, in reading order.
 
-use super::prose::amounts;
+use super::prose::{amounts, numbering};
 use super::toc;
 use super::{Chapter, Paragraph, ParagraphKind, TableView, fold};
 use crate::model::{Block, Document, Section};
@@ -62,6 +62,23 @@ fn heading_like(text: &str) -> bool {
 /// Whether a line carries a 目录's dot leader.
 fn has_leader(text: &str) -> bool {
     text.contains("……") || text.contains("···") || text.contains("....") || text.contains("．．")
+}
+
+/// Whether a paragraph is markup only (an HTML anchor `<a id="part-1"></a>`
+/// a Markdown file carries), no text.
+fn is_markup(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with('<') && t.ends_with('>') && {
+        let mut depth = 0i32;
+        t.chars().all(|c| {
+            match c {
+                '<' => depth += 1,
+                '>' => depth -= 1,
+                _ => {}
+            }
+            depth > 0 || c == '>' || c.is_whitespace()
+        })
+    }
 }
 
 fn paragraph(text: &str) -> Paragraph {
@@ -252,11 +269,28 @@ pub(super) fn text_of(
                     Some(h) if !title_like(h) && !heading_like(h) => (None, Some(paragraph(h))),
                     h => (h, None),
                 };
-                let body = lead
-                    .into_iter()
-                    .chain(paragraphs.iter().map(|p| paragraph(&p.text)));
+                let body = lead.into_iter().chain(
+                    paragraphs
+                        .iter()
+                        .filter(|p| !is_markup(&p.text))
+                        .map(|p| paragraph(&p.text)),
+                );
+                // A numbered heading is one inside the chapter before it,
+                // unless it numbers on from that chapter's own title (二、
+                // after a chapter 一、) or follows the 目录.
+                let inside = |h: &str, d: &Draft| {
+                    let Some((level, value)) = numbering(h) else {
+                        return false;
+                    };
+                    let sibling = d.titled
+                        && numbering(&d.chapter.title)
+                            .is_some_and(|(l, v)| l == level && value == v + 1);
+                    let contents = fold(&d.chapter.title) == "目录"
+                        || d.chapter.paragraphs.iter().any(|p| fold(&p.text) == "目录");
+                    !sibling && !contents
+                };
                 match (heading, current.as_mut()) {
-                    (Some(h), Some(d)) if crate::classify::outline_level(h).is_some() => {
+                    (Some(h), Some(d)) if inside(h, d) => {
                         d.chapter.paragraphs.push(Paragraph {
                             text: h.to_string(),
                             kind: ParagraphKind::Heading,

@@ -666,7 +666,7 @@ fn amounts_against_tables(d: &Disclosure, ch: &Chapter, out: &mut Vec<Finding>) 
 
 /// A paragraph's number as its outline level and value: "7." → (3, 7),
 /// "（二）" → (2, 2), "三、" → (1, 3).
-fn numbering(text: &str) -> Option<(u8, u32)> {
+pub(super) fn numbering(text: &str) -> Option<(u8, u32)> {
     let t = text.trim_start();
     // "4．2025年部门…": a full-width point is never a decimal point, so a
     // year may follow it (the normalizer's outline level reads "4.2025" as
