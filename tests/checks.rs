@@ -328,6 +328,19 @@ const CASES: &[Case] = &[
         )],
     },
     Case {
+        // A change against the budget year itself.
+        name: "comparison-year",
+        file: EXPLAINED,
+        from: "财政拨款收入3,121.42万元，比2024年预算增加107.62万元；",
+        to: "财政拨款收入3,121.42万元，比2025年预算增加107.62万元；",
+        want: &[(
+            "year.mismatch",
+            "chapter '2025年部门预算编制说明', paragraph 1, character 51",
+            Some("2025年"),
+            Some("2024年"),
+        )],
+    },
+    Case {
         name: "sangong",
         file: SANGONG,
         from: "0.95\t\t\t\t\t0.95",

@@ -756,6 +756,13 @@ fn each_published_books_findings_are_the_verified_ones() {
                 ("text.percent", &["增加17.62%", "减少91.11%"]),
                 ("text.percent", &["增加17.66%", "增加17.93%"]),
                 ("text.percent", &["增加5.27%", "增加1.59%"]),
+                // 编制说明 lines 91–95 compare the 2026 budget with "2026年"
+                // five times (比2026年预算增加793.14万元, 与2026年预算持平).
+                ("year.mismatch", &["paragraph: Some(1)", "比2026年预算增加"]),
+                ("year.mismatch", &["offset: Some(36)", "比2026年预算增加"]),
+                ("year.mismatch", &["offset: Some(87)", "比2026年预算增加"]),
+                ("year.mismatch", &["offset: Some(121)", "与2026年预算持平"]),
+                ("year.mismatch", &["offset: Some(150)", "与2026年预算持平"]),
             ],
             0,
         ),

@@ -304,7 +304,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "year.mismatch",
         Severity::Warning,
-        "table titles and the prose speak of the budget year",
+        "table titles and the prose speak of the budget year, and a comparison in the prose (比/较/与 2024年) names an earlier one",
     ),
     rule(
         "unit.magnitude",
