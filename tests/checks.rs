@@ -182,6 +182,20 @@ const CASES: &[Case] = &[
         )],
     },
     Case {
+        // A 科目 path without quotes, with its codes (as 司法局's books
+        // write them), right before the amount.
+        name: "bare-subject",
+        file: EXPLAINED,
+        from: "1.“一般公共服务支出（类）财政事务（款）行政运行（项）”1,623.18万元",
+        to: "1.一般公共服务支出（201类）财政事务（06款）行政运行（01项）1,632.18万元",
+        want: &[(
+            "text.amount",
+            "paragraph 5, character 34",
+            Some("1,632.18万元"),
+            None,
+        )],
+    },
+    Case {
         name: "unit-slip",
         file: EXPLAINED,
         from: "”0.96万元",

@@ -2,18 +2,19 @@
 //! `873,617元`) are read with their unit and matched to the cells they
 //! name: a 科目 in quotes («“一般公共服务支出（类）财政事务（款）行政运行
 //! （项）”1,623.18万元» → the row with that path in the 一般公共预算支出表,
-//! 支出总表 or 收入总表) or a total named just before the amount (收入预算,
-//! 支出预算, 财政拨款收入, 基本支出, “三公”经费, 机关运行经费 …).
-//! Year-on-year amounts (比2024年减少2.70万元) are compared only where a
-//! table gives the previous year (the 三公 table's 增减额 row); percentages
-//! are read but not compared. A difference beyond the rounding of the stated figure is
+//! 支出总表 or 收入总表), a 科目 with its codes and no quotes right before
+//! it («公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元») or a
+//! total named just before the amount (收入预算, 支出预算, 财政拨款收入,
+//! 基本支出, “三公”经费, 机关运行经费 …). Year-on-year amounts
+//! (比2024年减少2.70万元) are compared only where a table gives the
+//! previous year (the 三公 table's 增减额 row); percentages are compared in
+//! `percent`. A difference beyond the rounding of the stated figure is
 //! `text.amount`; the right figure in the wrong unit is `text.unit-slip`.
 //!
 //! Also: paragraphs repeated in a chapter (`text.repeated`), numbered
-//! paragraphs that skip or repeat a number (`text.numbering`), an
+//! paragraphs that skip or repeat a number (`text.numbering`), and an
 //! empty-table statement naming another fund than its table's
-//! (`text.empty-statement-fund`), and the document's own 目录 against its
-//! parts (`toc.entry`).
+//! (`text.empty-statement-fund`).
 
 use super::complete::{fund_named, is_empty_statement};
 use super::cross::{by_rank, comparable, last_digit, strip_outline, written_as, yuan_factor};
@@ -119,17 +120,27 @@ const COMPARISONS: &[&str] = &[
 /// 运行（项）” → [一般公共服务支出, 财政事务, 行政运行].
 pub fn subject_path(quoted: &str) -> Option<Vec<String>> {
     let f = fold(quoted);
-    if !f.contains("(类)") {
-        return None;
-    }
     let mut out = Vec::new();
     let mut rest = f.as_str();
-    for marker in ["(类)", "(款)", "(项)"] {
-        let Some(pos) = rest.find(marker) else { break };
-        out.push(rest[..pos].to_string());
-        rest = &rest[pos + marker.len()..];
+    for level in ['类', '款', '项'] {
+        let Some((start, end)) = level_marker(rest, level) else {
+            break;
+        };
+        out.push(rest[..start].to_string());
+        rest = &rest[end..];
     }
     (!out.is_empty() && out.iter().all(|s| !s.is_empty())).then_some(out)
+}
+
+/// Where the first marker of a 科目 level stands in folded text: "(类)", or
+/// with the level's code, "(204类)" (as 司法局's books write them).
+fn level_marker(s: &str, level: char) -> Option<(usize, usize)> {
+    s.match_indices('(').find_map(|(i, _)| {
+        let after = &s[i + 1..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let tail = after[digits..].strip_prefix(level)?.strip_prefix(')')?;
+        Some((i, s.len() - tail.len()))
+    })
 }
 
 /// The sign of a year-on-year change named just before an amount
@@ -171,6 +182,14 @@ fn named(chars: &[char], offset: usize) -> Option<Named> {
         .find(|&p| is_clause_break(chars[p]))
         .map_or(0, |p| p + 1);
     let clause: String = chars[start..offset].iter().collect();
+    // A 科目 path without quotes right before the amount: "1、公共安全支出
+    // （204类）司法（06款）行政运行（01项）1672.67万元".
+    let bare = fold(strip_outline(&clause));
+    if bare.ends_with(')')
+        && let Some(path) = subject_path(&bare)
+    {
+        return Some(Named::Subject(path));
+    }
     if COMPARISONS.iter().any(|w| clause.contains(w)) {
         return None;
     }
@@ -894,6 +913,25 @@ mod tests {
             ])
         );
         assert_eq!(subject_path("行政运行"), None);
+        assert_eq!(
+            subject_path("公共安全支出（204类）司法（06款）行政运行（01项）"),
+            Some(vec![
+                "公共安全支出".into(),
+                "司法".into(),
+                "行政运行".into()
+            ])
+        );
+        let chars: Vec<char> = "1、公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元"
+            .chars()
+            .collect();
+        assert_eq!(
+            named(&chars, 30),
+            Some(Named::Subject(vec![
+                "公共安全支出".into(),
+                "司法".into(),
+                "行政运行".into()
+            ]))
+        );
         assert_eq!(numbering("7.“社会保障”"), Some((3, 7)));
         assert_eq!(numbering("（十二）完成"), Some((2, 12)));
         assert_eq!(numbering("三、政府采购"), Some((1, 3)));
