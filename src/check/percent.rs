@@ -164,20 +164,28 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '\n')
 }
 
+/// How far back a sentence is looked for: the published sentences a
+/// percentage stands in are a few hundred characters at most, and the
+/// bound keeps a paragraph of thousands of figures from costing figures ×
+/// characters.
+const MAX_SENTENCE_CHARS: usize = 500;
+
 /// The words before a character offset, back to the last clause break.
 fn clause_before(chars: &[char], offset: usize) -> String {
-    let start = (0..offset)
+    let floor = offset.saturating_sub(MAX_SENTENCE_CHARS);
+    let start = (floor..offset)
         .rev()
         .find(|&p| is_clause_break(chars[p]))
-        .map_or(0, |p| p + 1);
+        .map_or(floor, |p| p + 1);
     fold(&chars[start..offset].iter().collect::<String>())
 }
 
 fn sentence_start(chars: &[char], offset: usize) -> usize {
-    (0..offset)
+    let floor = offset.saturating_sub(MAX_SENTENCE_CHARS);
+    (floor..offset)
         .rev()
         .find(|&p| is_sentence_end(chars[p]))
-        .map_or(0, |p| p + 1)
+        .map_or(floor, |p| p + 1)
 }
 
 const UP: &[&str] = &["增长", "增加", "上升", "提高"];
@@ -269,10 +277,13 @@ fn formula<'b, 'a>(
         .rev()
         .find(|a| a.unit.is_none())
         .map_or(start, |a| a.end.max(start));
-    let money: Vec<&TextAmount> = all[..j]
+    let mut money: Vec<&TextAmount> = all[..j]
         .iter()
-        .filter(|a| a.unit.is_some() && a.offset >= since)
+        .rev()
+        .take_while(|a| a.offset >= since)
+        .filter(|a| a.unit.is_some())
         .collect();
+    money.reverse();
     let lead = clause_before(chars, p.offset);
     if let Some(at) = lead.find('占') {
         let part = Figure::of(money.last()?)?;
@@ -291,7 +302,8 @@ fn formula<'b, 'a>(
         let whole = all[..j]
             .iter()
             .rev()
-            .find(|a| a.unit.is_some() && a.offset >= start && a.offset < marker)?;
+            .take_while(|a| a.offset >= start)
+            .find(|a| a.unit.is_some() && a.offset < marker)?;
         return Some((
             Formula::Ratio {
                 part,
@@ -330,12 +342,16 @@ fn formula<'b, 'a>(
         } else {
             start
         };
-        let current = all[..j].iter().rev().find(|a| {
-            a.unit.is_some() && a.offset < last.offset && a.offset >= from && {
-                let w = clause_before(chars, a.offset);
-                direction(&w).is_none() && !w.contains('比') && !w.contains('较')
-            }
-        })?;
+        let current = all[..j]
+            .iter()
+            .rev()
+            .take_while(|a| a.offset >= from)
+            .find(|a| {
+                a.unit.is_some() && a.offset < last.offset && {
+                    let w = clause_before(chars, a.offset);
+                    direction(&w).is_none() && !w.contains('比') && !w.contains('较')
+                }
+            })?;
         return Some((
             Formula::Delta {
                 delta: Figure::of(last)?,

@@ -749,7 +749,8 @@ fn ends_sentence(p: &super::Paragraph) -> bool {
 fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
     /// Shorter paragraphs ("详见附表。") may well stand twice.
     const MIN_REPEATED_CHARS: usize = 12;
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    // Each paragraph's folded text and where it first stood.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut last: [Option<u32>; 5] = [None; 5];
     for (i, p) in ch.paragraphs.iter().enumerate() {
         let n = i + 1;
@@ -763,7 +764,7 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
             && !fragment
             && key.chars().count() >= MIN_REPEATED_CHARS
         {
-            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some(&first) = seen.get(&key) {
                 out.push(
                     Finding::new(
                         "text.repeated",
@@ -776,7 +777,7 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
                     .values(format!("paragraph {n}"), format!("paragraph {first}")),
                 );
             } else {
-                seen.push((key, n));
+                seen.insert(key, n);
             }
         }
         if matches!(p.kind, ParagraphKind::ListItem(_)) {

@@ -67,23 +67,42 @@ fn same_title(part: &str, entry: &str) -> bool {
     part == entry || (entry.chars().count() >= MIN_SUFFIX_CHARS && part.ends_with(entry))
 }
 
-/// Where `entry` stands among `parts` from `from` on: the index after the
-/// part (or the two parts of a title broken over two lines) it matches.
-fn find(
-    parts: &[String],
-    raw: &[&str],
-    from: usize,
-    entry: &str,
-    dept: Option<&str>,
-) -> Option<usize> {
-    (from..parts.len()).find_map(|k| {
-        if same_title(&parts[k], entry) {
-            return Some(k + 1);
-        }
-        let next = raw.get(k + 1)?;
-        same_title(&key(&format!("{}{}", raw[k], next), dept), entry).then_some(k + 2)
-    })
+/// The document's parts as the 目录 comparison sees them: each title's
+/// key, and the key of it joined with the next (a title broken over two
+/// lines), made once.
+struct Parts {
+    one: Vec<String>,
+    two: Vec<String>,
 }
+
+impl Parts {
+    fn new(raw: &[&str], dept: Option<&str>) -> Parts {
+        let one = raw.iter().map(|t| key(t, dept)).collect();
+        let two = raw
+            .windows(2)
+            .map(|w| key(&format!("{}{}", w[0], w[1]), dept))
+            .collect();
+        Parts { one, two }
+    }
+
+    /// Where `entry` stands among the parts in `from..to`: the index after
+    /// the part (or the two parts) it matches.
+    fn find(&self, from: usize, to: usize, entry: &str) -> Option<usize> {
+        (from..to.min(self.one.len())).find_map(|k| {
+            if same_title(&self.one[k], entry) {
+                Some(k + 1)
+            } else {
+                let two = self.two.get(k).filter(|_| k + 1 < to)?;
+                same_title(two, entry).then_some(k + 2)
+            }
+        })
+    }
+}
+
+/// A 目录 longer than this is checked in its first entries only (a
+/// budget's has a few dozen; the bound keeps a text of thousands of short
+/// lines from costing entries × parts comparisons).
+const MAX_ENTRIES: usize = 1_000;
 
 /// Adds the 目录 findings.
 pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
@@ -97,18 +116,19 @@ pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
         .filter(|t| fold(t) != "目录")
         .map(String::as_str)
         .collect();
-    let parts: Vec<String> = raw.iter().map(|t| key(t, dept)).collect();
+    let parts = Parts::new(&raw, dept);
+    let end = raw.len();
     let level = |s: &str| entry_level(s.trim());
     let mut cursor = 0;
     let mut i = 0;
-    while i < toc.paragraphs.len() {
+    while i < toc.paragraphs.len().min(MAX_ENTRIES) {
         let p = &toc.paragraphs[i];
         let entry = key(&p.text, dept);
         i += 1;
         if entry.is_empty() {
             continue;
         }
-        if let Some(to) = find(&parts, &raw, cursor, &entry, dept) {
+        if let Some(to) = parts.find(cursor, end, &entry) {
             cursor = to;
             continue;
         }
@@ -119,7 +139,7 @@ pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
                 &format!("{}{}", entry_text(&p.text), entry_text(&next.text)),
                 dept,
             );
-            if let Some(to) = find(&parts, &raw, cursor, &joined, dept) {
+            if let Some(to) = parts.find(cursor, end, &joined) {
                 cursor = to;
                 i += 1;
                 continue;
@@ -146,7 +166,7 @@ pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
         }
         let place = Place::text(&toc.title, &toc.file, i, 0);
         let shown = entry_text(&p.text);
-        if find(&parts[..cursor.min(parts.len())], &raw, 0, &entry, dept).is_some() {
+        if parts.find(0, cursor, &entry).is_some() {
             out.push(
                 Finding::new(
                     "toc.entry",
