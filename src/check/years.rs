@@ -148,16 +148,21 @@ fn compared_years(text: &str) -> Vec<(usize, u32)> {
 
 /// Adds a finding for each comparison in the prose that names the budget
 /// year itself or a later one ("比2026年预算增加" in the 2026 budget): a
-/// change is against an earlier year.
+/// change is against an earlier year. A 决算 compares the year's spending
+/// with the same year's budget (较2024年年初预算), so there only a later
+/// year is one.
 fn comparisons(d: &Disclosure, year: &str, out: &mut Vec<Finding>) {
     let Ok(budget) = year.parse::<u32>() else {
         return;
     };
+    let final_accounts = d.tables.iter().any(|t| t.title.contains("决算"))
+        || d.chapters.iter().any(|c| c.title.contains("决算"));
+    let first_wrong = if final_accounts { budget + 1 } else { budget };
     for ch in &d.chapters {
         for (i, p) in ch.paragraphs.iter().enumerate() {
             let chars: Vec<char> = p.text.chars().collect();
             for (at, y) in compared_years(&p.text) {
-                if y < budget {
+                if y < first_wrong {
                     continue;
                 }
                 let sentence =
@@ -224,4 +229,50 @@ pub fn magnitude(t: &TableView) -> Option<Finding> {
     let mut place = Place::table(&t.name);
     place.file = t.file.clone();
     Some(Finding::new("unit.magnitude", place, message).values(format_amount(max), unit.name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Chapter, Paragraph, ParagraphKind};
+
+    #[test]
+    fn comparisons_name_their_year() {
+        assert_eq!(
+            compared_years("比2024年预算增加107.62万元，与 2023 年度相比，较2022年"),
+            vec![(1, 2024), (21, 2023), (32, 2022)]
+        );
+        assert!(compared_years("截至2024年8月31日，2025年预算").is_empty());
+    }
+
+    fn findings(chapter: &str, text: &str) -> Vec<Finding> {
+        let d = Disclosure {
+            chapters: vec![Chapter {
+                title: chapter.into(),
+                file: String::new(),
+                paragraphs: vec![Paragraph {
+                    text: text.into(),
+                    kind: ParagraphKind::Paragraph,
+                }],
+            }],
+            year: Some("2024".into()),
+            ..Disclosure::default()
+        };
+        let mut out = Vec::new();
+        check(&d, &mut out);
+        out
+    }
+
+    #[test]
+    fn a_budget_compares_with_an_earlier_year_a_final_account_with_its_own_too() {
+        let same = "支出决算为2940.05万元，较2024年年初预算减少53.87万元。";
+        let later = "支出决算为2940.05万元，比2025年预算减少53.87万元。";
+        assert_eq!(findings("2024年部门预算编制说明", same).len(), 1);
+        assert!(findings("2024年度部门决算情况说明", same).is_empty());
+        let f = findings("2024年度部门决算情况说明", later);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].found.as_deref(), Some("2025年"));
+        assert_eq!(f[0].expected.as_deref(), Some("2023年"));
+        assert_eq!(f[0].place.offset, Some(16));
+    }
 }
