@@ -371,6 +371,24 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        // In 万元, 合计 0.96 against 公务接待费 0.95 is within the rounding
+        // of two figures (0.005 each): a rounding warning, not an identity
+        // error — but the prose's “三公”经费0.95万元 no longer is the 合计.
+        name: "sangong-rounding",
+        file: SANGONG,
+        from: "0.95\t\t\t\t\t0.95",
+        to: "0.96\t\t\t\t\t0.95",
+        want: &[
+            ("sum.rounding", "column '合计'", Some("0.96"), Some("0.95")),
+            (
+                "text.amount",
+                "chapter '其他相关情况说明', paragraph 2",
+                Some("0.95万元"),
+                None,
+            ),
+        ],
+    },
+    Case {
         name: "sangong-car",
         file: SANGONG,
         from: "0.95\t\t\t\t\t0.95",

@@ -244,7 +244,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "sum.rounding",
         Severity::Warning,
-        "a sum.row or sum.column difference no larger than the rounding of its figures, in a table in 千元, 万元 or 亿元 (each figure rounded on its own)",
+        "a sum.row, sum.column or identity.* difference no larger than the rounding of its figures, in a table in 千元, 万元 or 亿元 (each figure rounded on its own)",
     ),
     rule(
         "indicator.level",
