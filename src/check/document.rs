@@ -5,10 +5,14 @@
 //! way they run on a book.
 //!
 //! - A section whose heading has no outline number starts a chapter; one
-//!   numbered 一、/（一）/1. is a heading inside the chapter before it.
+//!   numbered 一、/（一）/1. is a heading inside the chapter before it,
+//!   unless it numbers on from that chapter's own title (二、 after a
+//!   chapter 一、) or follows the 目录. A heading that reads as no title (a
+//!   sentence, a figure) is a line.
 //! - A table ends the chapter before it; text after a table without a
 //!   heading of its own starts a chapter titled by its first line when that
-//!   line reads as a title.
+//!   line reads as a title. A line of the text that the document's own 目录
+//!   lists (a centred title without a heading style) starts a chapter.
 //! - A 目录 written as lines of the text (a 目录 line, then its entries,
 //!   with or without dot leaders, as `pdftotext -layout` gives them) is a
 //!   chapter of its own titled 目录, so that `toc.entry` compares it with
@@ -25,10 +29,13 @@ use crate::model::{Block, Document, Section};
 /// longest standard table title with its year and department is about 40.
 const MAX_TITLE_CHARS: usize = 48;
 
-/// A chapter under construction, and whether its title is its own.
+/// A chapter under construction, whether its title is its own, and
+/// whether it is or holds a 目录 (after which a numbered heading starts a
+/// chapter).
 struct Draft {
     chapter: Chapter,
     titled: bool,
+    contents: bool,
 }
 
 /// One part of the document in reading order.
@@ -101,6 +108,7 @@ fn untitled(mut paragraphs: Vec<Paragraph>, place: &str) -> Draft {
         Some(t) if title_like(&t) && fold(&t) != "目录" => {
             paragraphs.remove(0);
             Draft {
+                contents: paragraphs.iter().any(|p| fold(&p.text) == "目录"),
                 chapter: Chapter {
                     title: t,
                     file: String::new(),
@@ -110,6 +118,7 @@ fn untitled(mut paragraphs: Vec<Paragraph>, place: &str) -> Draft {
             }
         }
         _ => Draft {
+            contents: paragraphs.iter().any(|p| fold(&p.text) == "目录"),
             chapter: Chapter {
                 title: format!("({place})"),
                 file: String::new(),
@@ -164,7 +173,9 @@ fn split_contents(d: Draft, department: Option<&str>) -> Vec<Draft> {
     if end == at + 1 {
         return vec![d];
     }
-    let Draft { chapter, titled } = d;
+    let Draft {
+        chapter, titled, ..
+    } = d;
     let mut rest = chapter.paragraphs;
     let after: Vec<Paragraph> = rest.split_off(end);
     let entries: Vec<Paragraph> = rest
@@ -185,6 +196,7 @@ fn split_contents(d: Draft, department: Option<&str>) -> Vec<Draft> {
                 paragraphs: rest,
             },
             titled,
+            contents: false,
         });
     }
     out.push(Draft {
@@ -194,6 +206,7 @@ fn split_contents(d: Draft, department: Option<&str>) -> Vec<Draft> {
             paragraphs: entries,
         },
         titled: true,
+        contents: true,
     });
     if !after.is_empty() {
         out.push(untitled(after, "text after the 目录"));
@@ -216,13 +229,16 @@ fn split_listed(d: Draft, listed: &[String], department: Option<&str>) -> Vec<Dr
             && crate::classify::outline_level(p.text.trim()).is_none()
             && listed.contains(&toc::key(&p.text, department))
     };
-    let Draft { chapter, titled } = d;
+    let Draft {
+        chapter, titled, ..
+    } = d;
     let mut out = vec![Draft {
         chapter: Chapter {
             paragraphs: Vec::new(),
             ..chapter
         },
         titled,
+        contents: false,
     }];
     for p in chapter.paragraphs {
         if starts(&p) {
@@ -233,6 +249,7 @@ fn split_listed(d: Draft, listed: &[String], department: Option<&str>) -> Vec<Dr
                     paragraphs: Vec::new(),
                 },
                 titled: true,
+                contents: false,
             });
         } else if let Some(last) = out.last_mut() {
             last.chapter.paragraphs.push(p);
@@ -269,12 +286,16 @@ pub(super) fn text_of(
                     Some(h) if !title_like(h) && !heading_like(h) => (None, Some(paragraph(h))),
                     h => (h, None),
                 };
-                let body = lead.into_iter().chain(
-                    paragraphs
-                        .iter()
-                        .filter(|p| !is_markup(&p.text))
-                        .map(|p| paragraph(&p.text)),
-                );
+                let body: Vec<Paragraph> = lead
+                    .into_iter()
+                    .chain(
+                        paragraphs
+                            .iter()
+                            .filter(|p| !is_markup(&p.text))
+                            .map(|p| paragraph(&p.text)),
+                    )
+                    .collect();
+                let holds_contents = body.iter().any(|p| fold(&p.text) == "目录");
                 // A numbered heading is one inside the chapter before it,
                 // unless it numbers on from that chapter's own title (二、
                 // after a chapter 一、) or follows the 目录.
@@ -285,9 +306,7 @@ pub(super) fn text_of(
                     let sibling = d.titled
                         && numbering(&d.chapter.title)
                             .is_some_and(|(l, v)| l == level && value == v + 1);
-                    let contents = fold(&d.chapter.title) == "目录"
-                        || d.chapter.paragraphs.iter().any(|p| fold(&p.text) == "目录");
-                    !sibling && !contents
+                    !sibling && !d.contents
                 };
                 match (heading, current.as_mut()) {
                     (Some(h), Some(d)) if inside(h, d) => {
@@ -296,21 +315,26 @@ pub(super) fn text_of(
                             kind: ParagraphKind::Heading,
                         });
                         d.chapter.paragraphs.extend(body);
+                        d.contents |= holds_contents;
                     }
                     (Some(h), _) => {
                         parts.extend(current.take().map(Part::Text));
                         current = Some(Draft {
+                            contents: holds_contents || fold(h) == "目录",
                             chapter: Chapter {
                                 title: h.to_string(),
                                 file: String::new(),
-                                paragraphs: body.collect(),
+                                paragraphs: body,
                             },
                             titled: true,
                         });
                     }
-                    (None, Some(d)) => d.chapter.paragraphs.extend(body),
+                    (None, Some(d)) => {
+                        d.chapter.paragraphs.extend(body);
+                        d.contents |= holds_contents;
+                    }
                     (None, None) => {
-                        current = Some(untitled(body.collect(), &place_after(last_table, tables)));
+                        current = Some(untitled(body, &place_after(last_table, tables)));
                     }
                 }
             }
