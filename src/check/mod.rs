@@ -11,9 +11,11 @@
 //!   (`unit.magnitude`).
 //! - Between tables: shared totals (`cross.total`, `cross.unit`).
 //! - Over a whole disclosure (a book, or a document holding most of the
-//!   standard tables): required tables and chapters (`complete.*`), the
-//!   budget year (`year.mismatch`), the prose against the tables and
-//!   its own figures (`text.*`) and the document's own 目录 (`toc.entry`).
+//!   standard tables): required tables and chapters (`complete.*`).
+//! - Over the titles and the text (a book's chapters, a document's text
+//!   sections): the budget year (`year.mismatch`), the prose against the
+//!   tables and its own figures (`text.*`) and the document's own 目录
+//!   (`toc.entry`).
 //!
 //! The checks see a [`Disclosure`]: tables and text chapters, made from a
 //! [`Document`] ([`Disclosure::of_document`]) or from a book
