@@ -694,7 +694,7 @@ fn label_lines_under_a_total_are_rows_of_their_own() {
 
 /// What `check` finds in each published book of
 /// ../shared/realdata/pdftotext-derived: the findings verified by hand
-/// against the published text fire, three books have none at all, and the
+/// against the published text fire, one book has none at all, and the
 /// false findings already fixed stay fixed. Findings not yet classified
 /// (most from columns the fixed-width reader still merges: 基本支出 and
 /// 项目支出 joined by one space, 科目编码 and 科目名称 of a side-by-side
@@ -721,16 +721,77 @@ fn each_published_books_findings_are_the_verified_ones() {
     // (book, real findings: rule and words of the message, ceiling of the
     // findings not yet classified)
     type Real = (&'static str, &'static [&'static str]);
+    // The 十一 entry of the three 决算 books' 目录 (their template's) is
+    // “十一、其他重要事项说明”, the page heading “十一、其他重要事项的情况说明”.
+    let other_matters = ("toc.entry", &["十一、其他重要事项说明"][..]);
     let books: [(&str, &[Real], usize); 10] = [
-        ("1770007475548-818404804.layout.txt", &[], 0),
-        ("shpt_sfj_2026_budget.layout.txt", &[], 0),
+        (
+            // 编制说明 items 3 and 16 (lines 84, 129): 11.67 → 45.41万元 is
+            // +289.12 %, not 314.82 %; item 16's 132.59 → 441.25万元 is
+            // +232.79 %, not 60.54 % (its 441.25 and 60.54 % are item 15's,
+            // the item itself names 220.63万元).
+            "1770007475548-818404804.layout.txt",
+            &[
+                ("text.percent", &["增加314.82%", "增加289.12%"]),
+                ("text.percent", &["增加60.54%", "增加232.79%"]),
+            ],
+            0,
+        ),
+        (
+            // 主要职能 items （六）–（十） are printed twice (lines 42–52 and
+            // 53–63), the second run starting again at （六）. 编制说明 item 6
+            // (line 115): 43269.3 → 3845.49万元 is a fall of 91.11 %, not a
+            // rise of 17.62 % (3269.30 would give it); item 9 (line 124):
+            // 77.99 → 91.97万元 is +17.93 %, not item 8's 17.66 %; item 12
+            // (line 134): 198.34 → 201.50万元 is +1.59 %, not 5.27 % (the
+            // item names 208.8万元, which gives 5.27 %).
+            "shpt_sfj_2026_budget.layout.txt",
+            &[
+                ("text.repeated", &["（六）组织实施"]),
+                ("text.numbering", &["6 follows 10"]),
+                ("text.repeated", &["（七）负责推进"]),
+                ("text.repeated", &["（八）负责本系统"]),
+                ("text.repeated", &["（九）规划"]),
+                ("text.repeated", &["（十）完成"]),
+                ("text.percent", &["增加17.62%", "减少91.11%"]),
+                ("text.percent", &["增加17.66%", "增加17.93%"]),
+                ("text.percent", &["增加5.27%", "增加1.59%"]),
+                // 编制说明 lines 91–95 compare the 2026 budget with "2026年"
+                // five times (比2026年预算增加793.14万元, 与2026年预算持平).
+                ("year.mismatch", &["paragraph: Some(1)", "比2026年预算增加"]),
+                ("year.mismatch", &["offset: Some(36)", "比2026年预算增加"]),
+                ("year.mismatch", &["offset: Some(87)", "比2026年预算增加"]),
+                ("year.mismatch", &["offset: Some(121)", "与2026年预算持平"]),
+                ("year.mismatch", &["offset: Some(150)", "与2026年预算持平"]),
+            ],
+            0,
+        ),
         ("上海市普陀区人民政府办公室25年预算.layout.txt", &[], 0),
         (
             // The note under table 7 (国有资本经营) copies table 6's:
             // "本部门2025年无政府性基金预算财政拨款安排的预算，故本表为空表"
-            // (published text, line 322).
+            // (published text, line 322). 编制说明 items 7–11 are printed
+            // twice (the second run starts again at 7 after 11), and item 7
+            // says 职业年金 887.36万元 where table 5 has 873,617元 — in both
+            // printings.
             "上海市普陀区财政局部门25年预算.layout.txt",
-            &[("text.empty-statement-fund", &["国有资本经营"])],
+            &[
+                ("text.empty-statement-fund", &["国有资本经营"]),
+                ("text.repeated", &["paragraph 17", "7.“社会保障"]),
+                ("text.numbering", &["7 follows 11"]),
+                ("text.repeated", &["paragraph 18", "8.“社会保障"]),
+                ("text.repeated", &["paragraph 19", "9.“卫生健康"]),
+                ("text.repeated", &["paragraph 20", "10.“住房保障"]),
+                ("text.repeated", &["paragraph 21", "11.“住房保障"]),
+                (
+                    "text.amount",
+                    &["paragraph: Some(12)", "887.36万元", "873,617.00元"],
+                ),
+                (
+                    "text.amount",
+                    &["paragraph: Some(17)", "887.36万元", "873,617.00元"],
+                ),
+            ],
             0,
         ),
         (
@@ -739,7 +800,8 @@ fn each_published_books_findings_are_the_verified_ones() {
             // both columns. Table 5, each figure rounded from 元: 城乡社区支出
             // 3832.36 against 1572.70 + 2259.65 = 3832.35, 城乡社区管理事务
             // and 行政运行 1092.80 against 1084.02 + 8.77, 合计 9746.50
-            // against 5364.75 + 4381.74 = 9746.49 (lines 431–459).
+            // against 5364.75 + 4381.74 = 9746.49 (lines 431–459). 目录 line
+            // 58 against the heading on line 911.
             "上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt",
             &[
                 ("sum.rounding", &["城乡社区支出", "3,832.35"]),
@@ -751,26 +813,53 @@ fn each_published_books_findings_are_the_verified_ones() {
                     "sum.rounding",
                     &["本年支出合计", "预算财政拨款", "9,746.49"],
                 ),
+                other_matters,
             ],
             2,
         ),
         (
             // Table 5 in 万元: 合计 2,940.05 against 2,106.66 + 326.72 +
             // 60.99 + 445.69 = 2,940.06, and 基本支出 2,336.91 against
-            // 2,336.92 (lines 312–331): rounding.
+            // 2,336.92 (lines 312–331): rounding. Line 565: 一般公共服务支出
+            // 2106.66万元 of 2940.05万元 is 71.65 %, not 71.73 % (the four
+            // shares add up to 100.07 %). 目录 line 50 against line 678.
             "上海市普陀区财政局2024年度部门决算.layout.txt",
             &[
                 ("sum.rounding", &["2,940.05", "2,940.06"]),
                 ("sum.rounding", &["2,336.91", "2,336.92"]),
+                ("text.percent", &["71.73%", "71.65%"]),
+                other_matters,
             ],
             12,
         ),
-        ("1769321942920-969924351.layout.txt", &[], 4),
-        ("上海市普陀区商务委员会单位25年预算.layout.txt", &[], 5),
+        (
+            // 编制说明 item 4 (line 69): 社会福利事业单位 738.66万元, where
+            // tables 2, 3 and 5 have 6,964,796元 财政拨款 (9,584,796 with the
+            // 事业收入); with 696.48 the six items and 其他行政事业单位养老支出
+            // add up to the 财政拨款支出预算 950.12万元 (line 50), with
+            // 738.66 they do not.
+            "1769321942920-969924351.layout.txt",
+            &[("text.amount", &["738.66万元", "6,964,796.00元"])],
+            4,
+        ),
+        (
+            // 主要职能 items 8–11 are printed a second time after item 12's
+            // first lines (lines 52–60), the run starting again at 8.
+            "上海市普陀区商务委员会单位25年预算.layout.txt",
+            &[
+                ("text.repeated", &["paragraph 16", "8、组织协调"]),
+                ("text.numbering", &["8 follows 12"]),
+                ("text.repeated", &["paragraph 17", "9、组织协调"]),
+                ("text.repeated", &["paragraph 19", "10、提供"]),
+                ("text.repeated", &["paragraph 20", "11、负责依法"]),
+            ],
+            5,
+        ),
         ("上海市财政局25年预算.layout.txt", &[], 4),
         (
+            // 目录 line 56 against the heading on line 623.
             "中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt",
-            &[],
+            &[other_matters],
             2,
         ),
     ];
