@@ -247,13 +247,15 @@ impl Profile {
 
 impl Profile {
     /// The profile as the PDF's trailer /ID hashes it: its `Debug` form
-    /// without the limits, which bound the work and never change a page
-    /// (so a new limit key, or a raised one, leaves every PDF's bytes as
-    /// they were), and with the book type (`[book_type]`, added after PDFs
-    /// were first made) only when the profile changes it.
+    /// without the limits and the checks, which bound and judge the work
+    /// and never change a page (so a new limit key or check setting, or a
+    /// changed one, leaves every PDF's bytes as they were), and with the
+    /// book type (`[book_type]`, added after PDFs were first made) only
+    /// when the profile changes it.
     pub fn id_text(&self) -> String {
-        let full = format!("{self:?}");
-        let full = full.replacen(&format!(", limits: {:?}", self.limits), "", 1);
+        let full = format!("{self:?}")
+            .replacen(&format!(", limits: {:?}", self.limits), "", 1)
+            .replacen(&format!(", checks: {:?}", self.checks), "", 1);
         if self.book_type == BookType::default() {
             full.replacen(&format!(", book_type: {:?}", self.book_type), "", 1)
         } else {
@@ -868,7 +870,7 @@ mod tests {
     }
 
     #[test]
-    fn the_id_text_leaves_out_the_limits_and_names_the_book_type_only_when_it_is_changed() {
+    fn the_id_text_leaves_out_the_limits_and_checks_and_names_the_book_type_only_when_it_is_changed() {
         let d = Profile::default();
         assert!(!d.id_text().contains("book_type"), "{}", d.id_text());
         assert!(
@@ -880,6 +882,10 @@ mod tests {
         let mut raised = d.clone();
         raised.limits.rows *= 10;
         assert_eq!(raised.id_text(), d.id_text());
+        assert!(!d.id_text().contains("checks"), "{}", d.id_text());
+        let mut quiet = d.clone();
+        quiet.checks.required_chapters.clear();
+        assert_eq!(quiet.id_text(), d.id_text());
         let mut p = d.clone();
         p.book_type.text_line_height = 2.0;
         assert!(p.id_text().contains("text_line_height: 2.0"));
