@@ -870,7 +870,7 @@ mod tests {
     }
 
     #[test]
-    fn the_id_text_leaves_out_the_limits_and_checks_and_names_the_book_type_only_when_it_is_changed() {
+    fn the_id_text_leaves_out_limits_and_checks_and_names_a_changed_book_type() {
         let d = Profile::default();
         assert!(!d.id_text().contains("book_type"), "{}", d.id_text());
         assert!(
