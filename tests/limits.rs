@@ -242,3 +242,53 @@ fn font_files_are_held_to_font_bytes_which_the_flag_raises() {
     let out = convert(&["--limits", &raised]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// A book as a whole is held to `pages`, the document's page limit: its
+/// layout stops at the first part past the limit and the PDF is refused
+/// with the limit named, no file written; at the book's own page count it
+/// is written.
+#[test]
+fn a_book_is_held_to_the_pages_limit() {
+    let folder = root().join("examples/departments/广州开发区民营经济和企业服务局");
+    let book = |dir: &Path, pages: usize| {
+        gongkai(&[
+            "book".as_ref(),
+            folder.as_os_str(),
+            "--to".as_ref(),
+            "pdf".as_ref(),
+            "--out".as_ref(),
+            dir.as_os_str(),
+            "--limits".as_ref(),
+            format!("pages={pages}").as_ref(),
+        ])
+    };
+    let refused = scratch("book-pages-5");
+    let out = book(&refused, 5);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let error: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("gongkai: error"))
+        .collect();
+    assert_eq!(error.len(), 1, "{err}");
+    assert!(
+        error[0].contains("the book: 6 PDF pages for the document, over the limit pages = 5")
+            && error[0].contains("--limits pages=N"),
+        "{err}"
+    );
+    let written = std::fs::read_dir(&refused).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "{refused:?}");
+    // Cover, 目录 and 19 numbered pages: 21 pass, 20 do not.
+    let twenty = scratch("book-pages-20");
+    let over = book(&twenty, 20);
+    assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
+    assert!(stderr(&over).contains("21 PDF pages for the document, over the limit pages = 20"));
+    let fits = scratch("book-pages-21");
+    let out = book(&fits, 21);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pdf = std::fs::read_dir(&fits).unwrap().count();
+    assert_eq!(pdf, 1);
+    for dir in [refused, twenty, fits] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -20,6 +20,7 @@ use super::{
 };
 use crate::book::chapter::{Block, Chapter, Span};
 use crate::book::{Book, Part};
+use crate::limits::Limit;
 use crate::model::{Table, Warning};
 use crate::profile::{BookType, Profile};
 use crate::write::pdf::fonts::{FontBook, Role};
@@ -297,6 +298,22 @@ pub(crate) fn section_pages(
     (pages, all)
 }
 
+/// Whether the pages laid out so far pass the document's page limit
+/// ([`crate::Limits::pages`]), which a book as a whole is held to; if so,
+/// records it as a [`PAGE_LIMIT_CODE`] warning, which the PDF writer
+/// refuses.
+fn over_book_limit(body: &mut Body, profile: &Profile) -> bool {
+    match profile.limits.check(Limit::Pages, body.pages.len()) {
+        Ok(()) => false,
+        Err(e) => {
+            let at = Some("the book".to_string());
+            body.warnings
+                .push(Warning::new(PAGE_LIMIT_CODE, at, e.to_string()));
+            true
+        }
+    }
+}
+
 /// Lays out the whole book.
 pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayout {
     let table_geo = Geometry::oriented(profile, fonts, profile.page.orientation, 0.0);
@@ -316,7 +333,13 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
         title
     };
     let mut table_number = 0;
-    for part in &book.parts {
+    'parts: for part in &book.parts {
+        // The book as a whole is held to the document's page limit; the
+        // layout stops at the first part that passes it, so a book of many
+        // tables, each within pages_per_table, cannot grow without bound.
+        if over_book_limit(&mut body, profile) {
+            break 'parts;
+        }
         match part {
             Part::Chapter(c) => {
                 let title = entry(0, body.pages.len(), c.title.clone());
@@ -336,6 +359,9 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
                     body.new_page(&table_geo, PageKind::Tables);
                 }
                 for (k, t) in tables.iter().enumerate() {
+                    if over_book_limit(&mut body, profile) {
+                        break 'parts;
+                    }
                     table_number += 1;
                     let numbered = entry(1, body.pages.len(), format!("{}. {}", k + 1, t.title));
                     let mut table = t.table.clone();
@@ -401,6 +427,14 @@ pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayo
     furniture(&mut pages, &numbers, profile, fonts);
     stack_items(&mut pages);
     let mut all = missing.warnings;
+    let stopped = warnings.iter().any(|w| w.code == PAGE_LIMIT_CODE);
+    if let (false, Err(e)) = (stopped, profile.limits.check(Limit::Pages, pages.len())) {
+        all.push(Warning::new(
+            PAGE_LIMIT_CODE,
+            Some("the book".into()),
+            e.to_string(),
+        ));
+    }
     all.append(&mut warnings);
     BookLayout {
         pages,
