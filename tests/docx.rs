@@ -754,3 +754,33 @@ fn every_paragraph_of_a_word_document_is_kept_in_order() {
         .collect();
     assert_eq!(kinds, "pppttpp", "{:?}", doc.blocks);
 }
+
+/// The book's DOCX reads back with every paragraph in order, the table
+/// group's heading (五、部门预算表) a text section rather than the first
+/// table's meta line, and each table with its numbered title and its
+/// 部门名称 and 单位 lines only.
+#[test]
+fn the_books_docx_keeps_every_paragraph_and_the_table_groups_heading() {
+    use gongkai::model::Block;
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/departments/广州开发区民营经济和企业服务局");
+    let b = gongkai::book::build(&example, &Default::default()).unwrap();
+    let bytes = gongkai::write::render_book(&b, OutputFormat::Docx, &RenderOptions::default())
+        .unwrap()
+        .bytes;
+    let doc = read_docx_bytes(&bytes).unwrap();
+    assert_nothing_lost(&source_paragraphs(&bytes), &doc, "the book's DOCX");
+    let group = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Text(s) if s.heading.as_deref() == Some("五、部门预算表")))
+        .expect("a section 五、部门预算表");
+    assert!(matches!(doc.blocks[group + 1], Block::Table { index: 0 }));
+    let book_tables: Vec<_> = b.tables().collect();
+    assert_eq!(doc.tables.len(), book_tables.len());
+    for (k, (t, bt)) in doc.tables.iter().zip(book_tables).enumerate() {
+        assert_eq!(t.title, Some(format!("{}. {}", k + 1, bt.title)));
+        let keys: Vec<Option<&str>> = t.meta.iter().map(|m| m.key.as_deref()).collect();
+        assert_eq!(keys, vec![Some("部门名称"), Some("单位")], "{:?}", t.title);
+    }
+}
