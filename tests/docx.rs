@@ -700,7 +700,7 @@ fn source_paragraphs(docx: &[u8]) -> Vec<String> {
 #[test]
 fn every_paragraph_of_a_word_document_is_kept_in_order() {
     use gongkai::model::Block;
-    let path = "tests/fixtures/prose/nothing-lost.docx";
+    let path = "tests/cases/prose-docx/input.docx";
     let bytes = std::fs::read(path).unwrap();
     let source = source_paragraphs(&bytes);
     assert!(source.len() >= 20, "{} paragraphs", source.len());

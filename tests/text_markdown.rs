@@ -243,7 +243,7 @@ fn markdown_source_paragraphs(md: &str) -> Vec<String> {
 #[test]
 fn every_paragraph_of_a_markdown_file_is_kept_in_order() {
     use gongkai::model::{Block, ParagraphKind};
-    let path = "tests/fixtures/prose/nothing-lost.md";
+    let path = "tests/cases/prose-markdown/input.md";
     let md = std::fs::read_to_string(path).unwrap();
     let source = markdown_source_paragraphs(&md);
     assert!(source.len() >= 40, "{} paragraphs", source.len());

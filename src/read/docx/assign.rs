@@ -84,8 +84,8 @@ fn role(p: &Para) -> Role {
     if p.heading.is_some() {
         return Role::Heading;
     }
-    let titled = reads_as_title(&p.text)
-        && (p.align == Align::Center || p.bold || names_a_table(&p.text));
+    let titled =
+        reads_as_title(&p.text) && (p.align == Align::Center || p.bold || names_a_table(&p.text));
     if !is_note_start(&p.text) && (is_meta_line(&p.text) || titled) {
         Role::Caption
     } else {
