@@ -817,4 +817,38 @@ mod tests {
         let err = detect(b"\x89PNG\r\n", "x.txt").unwrap_err().to_string();
         assert!(err.contains("image"), "{err}");
     }
+
+    #[test]
+    fn caption_lines_and_prose() {
+        for meta in [
+            "部门名称：某区民政局",
+            "单位：万元",
+            "编制部门：上海市普陀区财政局 单位：元",
+        ] {
+            assert!(is_meta_line(meta), "{meta}");
+        }
+        for prose in [
+            "基本支出预算：部门及所属预算单位为保障机构正常运转而编制的年度基本支出计划。",
+            "收入预算1,234.56万元，其中：",
+            "以下两张表按《预算法》第十四条的规定公开，金额单位见各表。",
+        ] {
+            assert!(!is_meta_line(prose), "{prose}");
+            assert!(!reads_as_title(prose), "{prose}");
+        }
+        assert!(reads_as_title(
+            "广州开发区民营经济和企业服务局2025年一般公共预算“三公”经费支出表"
+        ));
+        assert!(!reads_as_title("注：本表收入总计与支出总计相等"));
+        assert!(!reads_as_title(&"长".repeat(MAX_CAPTION_CHARS + 1)));
+        for title in [
+            "2025年部门收支总表",
+            "项目支出绩效目标表（含转移支付项目）",
+            "收支总表（续）",
+        ] {
+            assert!(names_a_table(title), "{title}");
+        }
+        for other in ["四、绩效目标设置情况", "一般公共预算", "（表）"] {
+            assert!(!names_a_table(other), "{other}");
+        }
+    }
 }
