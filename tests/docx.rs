@@ -642,3 +642,145 @@ fn body_spans_are_written_as_merges_and_read_back() {
     assert_same_tables(&doc, &back, "body spans");
     assert_eq!(spans(&back), spans(&doc));
 }
+
+/// The text of every paragraph (`w:p`) of a Word document's body, in
+/// document order, table cells included: `w:t` runs, a tab or break as
+/// white space.
+fn source_paragraphs(docx: &[u8]) -> Vec<String> {
+    use quick_xml::events::Event;
+    let xml = part(docx, "word/document.xml");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    let mut in_text = false;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) if e.local_name().as_ref() == "p" => current = Some(String::new()),
+            Event::Start(e) if e.local_name().as_ref() == "t" => in_text = true,
+            Event::End(e) if e.local_name().as_ref() == "t" => in_text = false,
+            Event::Empty(e) if matches!(e.local_name().as_ref(), "tab" | "br") => {
+                if let Some(p) = current.as_mut() {
+                    p.push(' ');
+                }
+            }
+            Event::Text(t) if in_text => {
+                if let Some(p) = current.as_mut() {
+                    p.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_text => {
+                if let Some(p) = current.as_mut() {
+                    let c = match r.resolve_char_ref().unwrap() {
+                        Some(c) => c,
+                        None => match r.xml10_content().as_ref() {
+                            "amp" => '&',
+                            "lt" => '<',
+                            "gt" => '>',
+                            "quot" => '"',
+                            "apos" => '\'',
+                            other => panic!("unexpected reference &{other};"),
+                        },
+                    };
+                    p.push(c);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "p" => out.extend(current.take()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A clerk's Word document (python-docx, tests/fixtures/gen/
+/// nothing_lost_docx.py) with prose before the first heading, under the
+/// same heading as the first table, between the tables and after them:
+/// every paragraph comes back as a text block, a table's title, meta line
+/// or note, or a cell, in the order of the source.
+#[test]
+fn every_paragraph_of_a_word_document_is_kept_in_order() {
+    use gongkai::model::Block;
+    let path = "tests/cases/prose-docx/input.docx";
+    let bytes = std::fs::read(path).unwrap();
+    let source = source_paragraphs(&bytes);
+    assert!(source.len() >= 20, "{} paragraphs", source.len());
+    let doc = read_docx_bytes(&bytes).unwrap();
+    assert_nothing_lost(&source, &doc, path);
+
+    // The prose under 二、部门预算表 stays prose: the table's own lines are
+    // its centred title and its 部门名称/单位 line only.
+    let sections: Vec<(Option<&str>, Vec<&str>)> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Text(s) => Some((
+                s.heading.as_deref(),
+                s.paragraphs.iter().map(|p| p.text.as_str()).collect(),
+            )),
+            Block::Table { .. } => None,
+        })
+        .collect();
+    let (_, under) = sections
+        .iter()
+        .find(|(h, _)| *h == Some("二、部门预算表"))
+        .expect("a text section under 二、部门预算表");
+    assert_eq!(
+        under,
+        &vec![
+            "以下两张表按《预算法》第十四条的规定公开，金额单位见各表。",
+            "各表数据均为年初预算数，执行中如有调整以调整后为准，本说明不另行列出调整情况。",
+        ]
+    );
+    let t = &doc.tables[0];
+    assert_eq!(t.title.as_deref(), Some("2025年部门收支总表"));
+    let meta: Vec<&str> = t.meta.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(meta, vec!["部门名称：某区民政局", "单位：万元"]);
+    assert_eq!(t.notes, vec!["注：本表收入总计与支出总计相等。"]);
+    // The second table: its title over the page break, its meta lines from
+    // the borderless layout table.
+    let t = &doc.tables[1];
+    assert_eq!(
+        t.title.as_deref(),
+        Some("2025年一般公共预算“三公”经费支出表")
+    );
+    assert_eq!(t.department(), Some("某区民政局"));
+    let kinds: String = doc
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Text(_) => 'p',
+            Block::Table { .. } => 't',
+        })
+        .collect();
+    assert_eq!(kinds, "pppttpp", "{:?}", doc.blocks);
+}
+
+/// The book's DOCX reads back with every paragraph in order, the table
+/// group's heading (五、部门预算表) a text section rather than the first
+/// table's meta line, and each table with its numbered title and its
+/// 部门名称 and 单位 lines only.
+#[test]
+fn the_books_docx_keeps_every_paragraph_and_the_table_groups_heading() {
+    use gongkai::model::Block;
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/departments/广州开发区民营经济和企业服务局");
+    let b = gongkai::book::build(&example, &Default::default()).unwrap();
+    let bytes = gongkai::write::render_book(&b, OutputFormat::Docx, &RenderOptions::default())
+        .unwrap()
+        .bytes;
+    let doc = read_docx_bytes(&bytes).unwrap();
+    assert_nothing_lost(&source_paragraphs(&bytes), &doc, "the book's DOCX");
+    let group = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Text(s) if s.heading.as_deref() == Some("五、部门预算表")))
+        .expect("a section 五、部门预算表");
+    assert!(matches!(doc.blocks[group + 1], Block::Table { index: 0 }));
+    let book_tables: Vec<_> = b.tables().collect();
+    assert_eq!(doc.tables.len(), book_tables.len());
+    for (k, (t, bt)) in doc.tables.iter().zip(book_tables).enumerate() {
+        assert_eq!(t.title, Some(format!("{}. {}", k + 1, bt.title)));
+        let keys: Vec<Option<&str>> = t.meta.iter().map(|m| m.key.as_deref()).collect();
+        assert_eq!(keys, vec![Some("部门名称"), Some("单位")], "{:?}", t.title);
+    }
+}

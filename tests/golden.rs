@@ -264,3 +264,42 @@ fn docx_keeps_the_prose_sheets_of_a_workbook() {
         assert_eq!(a.notes, b.notes, "{:?}", a.title);
     }
 }
+
+/// The prose a Word or Markdown source holds around its tables survives
+/// our Markdown and DOCX outputs: each reads back to the same blocks and
+/// tables. (Through DOCX a paragraph's kind is left out of the comparison:
+/// the DOCX writes a list item as a paragraph, and the reader takes a
+/// paragraph for an item by its outline number, so a Markdown bullet
+/// item comes back plain.)
+#[test]
+fn prose_of_word_and_markdown_inputs_round_trips() {
+    for case in ["prose-docx", "prose-markdown"] {
+        let doc = published(case);
+        let texts = doc
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, gongkai::model::Block::Text(_)))
+            .count();
+        assert!(texts >= 4, "{case}: {texts} text sections");
+        assert_markdown_round_trip(&doc, case);
+        let docx = gongkai::render(&doc, OutputFormat::Docx, &RenderOptions::default())
+            .expect("DOCX renders")
+            .bytes;
+        let back = gongkai::read_bytes(&docx, "back.docx", &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{case}: the DOCX does not read back: {e}"));
+        let texts = |d: &gongkai::Document| -> Vec<(Option<String>, Vec<String>)> {
+            d.blocks
+                .iter()
+                .map(|b| match b {
+                    gongkai::model::Block::Text(s) => (
+                        s.heading.clone(),
+                        s.paragraphs.iter().map(|p| p.text.clone()).collect(),
+                    ),
+                    gongkai::model::Block::Table { index } => (None, vec![index.to_string()]),
+                })
+                .collect()
+        };
+        assert_eq!(texts(&back), texts(&doc), "{case}: blocks through DOCX");
+        common::assert_same_tables(&doc, &back, case);
+    }
+}

@@ -189,3 +189,243 @@ fn text_versions_of_every_variant_give_the_expected_cells() {
     }
     assert_eq!(seen, 11);
 }
+
+/// A paragraph of a Markdown source as a reader of the source's lines
+/// sees it: block markers (`#`, `-`, `1.`, `>`), emphasis and escapes left
+/// out; a table row gives its cells; a table's delimiter row nothing.
+fn markdown_source_paragraphs(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in md.lines() {
+        let mut t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.starts_with('|') {
+            if t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+                continue;
+            }
+            out.extend(t.trim_matches('|').split('|').map(|c| c.trim().to_string()));
+            continue;
+        }
+        t = t.trim_start_matches('#').trim_start();
+        if let Some(rest) = t.strip_prefix(['-', '*', '+'])
+            && rest.starts_with(' ')
+        {
+            t = rest.trim_start();
+        } else {
+            let digits = t.chars().take_while(char::is_ascii_digit).count();
+            if digits > 0
+                && let Some(rest) = t[digits..].strip_prefix(['.', ')'])
+                && rest.starts_with(' ')
+            {
+                t = rest.trim_start();
+            }
+        }
+        let mut text = String::new();
+        let mut chars = t.replace("**", "").chars().collect::<Vec<_>>().into_iter();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => text.extend(chars.next()),
+                c => text.push(c),
+            }
+        }
+        out.push(text);
+    }
+    out
+}
+
+/// Hand-written Markdown in pandoc's manner (a 目录 list with a nested
+/// list, a numbered list with a nested list, prose and a bold title above
+/// the first table, a heading over the second): every paragraph comes back
+/// as a text block, a table's title, meta line or note, or a cell, in the
+/// source's order; the 目录 keeps the entries that hold a nested list, and
+/// its numbering raises no finding.
+#[test]
+fn every_paragraph_of_a_markdown_file_is_kept_in_order() {
+    use gongkai::model::{Block, ParagraphKind};
+    let path = "tests/cases/prose-markdown/input.md";
+    let md = std::fs::read_to_string(path).unwrap();
+    let source = markdown_source_paragraphs(&md);
+    assert!(source.len() >= 40, "{} paragraphs", source.len());
+    let doc =
+        gongkai::read_bytes(md.as_bytes(), "nothing-lost.md", &ReadOptions::default()).unwrap();
+    assert_nothing_lost(&source, &doc, path);
+
+    let section = |heading: &str| {
+        doc.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Text(s) if s.heading.as_deref() == Some(heading) => Some(s),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no section '{heading}': {:?}", doc.blocks))
+    };
+    let contents: Vec<(&str, ParagraphKind)> = section("目录")
+        .paragraphs
+        .iter()
+        .map(|p| (p.text.as_str(), p.kind))
+        .collect();
+    let item = ParagraphKind::Item;
+    assert_eq!(
+        contents,
+        vec![
+            ("一、部门预算编制说明", item),
+            ("二、部门预算表", item),
+            ("1. 2025年部门收支总表", item),
+            ("2. 2025年一般公共预算“三公”经费支出表", item),
+            ("三、其他相关情况说明", item),
+        ]
+    );
+    let findings = gongkai::check::check(&doc);
+    assert!(
+        findings.iter().all(|f| f.rule != "text.numbering"),
+        "{findings:?}"
+    );
+    // The text before the first table is prose, but for its bold title and
+    // its two meta lines.
+    let (first, _) = section("二、部门预算表")
+        .paragraphs
+        .split_first()
+        .expect("a paragraph under 二、部门预算表");
+    assert_eq!(
+        first.text,
+        "以下两张表按《预算法》第十四条的规定公开，金额单位见各表。"
+    );
+    let t = &doc.tables[0];
+    assert_eq!(t.title.as_deref(), Some("2025年部门收支总表"));
+    let meta: Vec<&str> = t.meta.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(meta, vec!["部门名称：某区民政局", "单位：万元"]);
+    assert_eq!(t.notes, vec!["注：本表收入总计与支出总计相等。"]);
+    assert_eq!(
+        doc.tables[1].title.as_deref(),
+        Some("2025年一般公共预算“三公”经费支出表")
+    );
+    // Text before the first heading opens a section of its own.
+    match doc.blocks.first() {
+        Some(Block::Text(s)) => {
+            assert_eq!(s.heading, None);
+            assert_eq!(s.paragraphs[0].text, "某区民政局2025年部门预算");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The blocks a book's Markdown stands for: the cover (title and date),
+/// the 目录 as list items, each chapter as sections (its numbered title,
+/// then one per heading inside it; list items as items), the table group's
+/// heading, and the tables, numbered as the book numbers them.
+fn book_blocks(
+    b: &gongkai::book::Book,
+) -> (Vec<gongkai::model::Block>, Vec<gongkai::model::Table>) {
+    use gongkai::book::Part;
+    use gongkai::book::chapter::Block as Cb;
+    use gongkai::model::{Block, Paragraph, ParagraphKind, Section};
+    let plain = |text: String| Paragraph {
+        kind: ParagraphKind::Plain,
+        text,
+    };
+    let mut blocks = vec![
+        Block::Text(Section {
+            heading: Some(b.title.clone()),
+            paragraphs: vec![plain(b.date.clone())],
+        }),
+        Block::Text(Section {
+            heading: Some("目录".into()),
+            paragraphs: b
+                .toc()
+                .into_iter()
+                .map(|(_, text)| Paragraph {
+                    kind: ParagraphKind::Item,
+                    text,
+                })
+                .collect(),
+        }),
+    ];
+    let mut tables = Vec::new();
+    let toc = b.toc();
+    let mut headings = toc.iter().filter(|(depth, _)| *depth == 0);
+    for part in &b.parts {
+        let heading = headings.next().map(|(_, t)| t.clone());
+        let mut section = Section {
+            heading,
+            paragraphs: Vec::new(),
+        };
+        match part {
+            Part::Chapter(c) => {
+                for block in &c.blocks {
+                    match block {
+                        Cb::Heading { text, .. } => {
+                            blocks.push(Block::Text(std::mem::take(&mut section)));
+                            section.heading = Some(text.clone());
+                        }
+                        Cb::Paragraph(spans) => {
+                            section
+                                .paragraphs
+                                .push(plain(spans.iter().map(|s| s.text.as_str()).collect()));
+                        }
+                        Cb::List { items, .. } => {
+                            section
+                                .paragraphs
+                                .extend(items.iter().map(|spans| Paragraph {
+                                    kind: ParagraphKind::Item,
+                                    text: spans.iter().map(|s| s.text.as_str()).collect(),
+                                }));
+                        }
+                        Cb::Table(t) => {
+                            blocks.push(Block::Text(std::mem::take(&mut section)));
+                            blocks.push(Block::Table {
+                                index: tables.len(),
+                            });
+                            tables.push((**t).clone());
+                        }
+                    }
+                }
+                blocks.push(Block::Text(section));
+            }
+            Part::Tables { tables: group, .. } => {
+                blocks.push(Block::Text(section));
+                for (k, bt) in group.iter().enumerate() {
+                    let mut t = bt.table.clone();
+                    t.title = Some(format!("{}. {}", k + 1, bt.title));
+                    blocks.push(Block::Table {
+                        index: tables.len(),
+                    });
+                    tables.push(t);
+                }
+            }
+        }
+    }
+    blocks
+        .retain(|b| !matches!(b, Block::Text(s) if s.heading.is_none() && s.paragraphs.is_empty()));
+    (blocks, tables)
+}
+
+/// The book's Markdown (cover, 目录 with the tables as a nested list,
+/// chapters, the tables under 五、部门预算表) reads back to the book's
+/// blocks and tables, in order: no 目录 entry lost (五、部门预算表 holds
+/// the nested list), no chapter text taken for a table's meta lines, and
+/// no false numbering finding.
+#[test]
+fn the_books_markdown_reads_back_to_its_blocks_and_tables() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/departments/广州开发区民营经济和企业服务局");
+    let b = gongkai::book::build(&example, &Default::default()).unwrap();
+    let md = gongkai::write::render_book(&b, OutputFormat::Markdown, &RenderOptions::default())
+        .unwrap()
+        .bytes;
+    let back = gongkai::read_bytes(&md, "book.md", &ReadOptions::default()).unwrap();
+    let (blocks, tables) = book_blocks(&b);
+    assert_eq!(back.blocks.len(), blocks.len(), "{:#?}", back.blocks);
+    for (i, (want, got)) in blocks.iter().zip(&back.blocks).enumerate() {
+        assert_eq!(got, want, "block {i}");
+    }
+    assert_eq!(back.tables.len(), tables.len());
+    for (i, (want, got)) in tables.iter().zip(&back.tables).enumerate() {
+        assert_eq!(content(got), content(want), "table {i}");
+    }
+    let findings = gongkai::check::check(&back);
+    assert!(
+        findings.iter().all(|f| f.rule.starts_with("indicator.")),
+        "{findings:#?}"
+    );
+}

@@ -70,9 +70,17 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
                 inline = Inline::default();
                 block_start = range.start;
             }
-            Event::Start(Tag::Paragraph) => {
+            Event::Start(Tag::Paragraph)
+            | Event::Start(Tag::HtmlBlock)
+            | Event::Start(Tag::CodeBlock(_)) => {
                 inline = Inline::default();
                 block_start = range.start;
+            }
+            // A list inside a list item: the item's own text so far is a
+            // line before the inner list's items.
+            Event::Start(Tag::List(_)) if items > 0 => {
+                let done = std::mem::take(&mut inline);
+                flush(done, None, line_of(block_start), true, &mut pending);
             }
             Event::Start(Tag::Item) => {
                 items += 1;
@@ -83,35 +91,43 @@ pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
             | Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::Item) => {
                 let done = std::mem::take(&mut inline);
+                flush(
+                    done,
+                    heading.take(),
+                    line_of(block_start),
+                    items > 0,
+                    &mut pending,
+                );
+                if matches!(event, Event::End(TagEnd::Item)) {
+                    items = items.saturating_sub(1);
+                }
+            }
+            // An HTML block shows its text without its tags; a code block
+            // its lines as they are.
+            Event::End(TagEnd::HtmlBlock) => {
+                let done = std::mem::take(&mut inline);
                 let first = line_of(block_start);
-                let level = heading.take();
-                // A paragraph written as several lines holds several meta
-                // lines or notes; a heading is one line.
-                let parts: Vec<&str> = if level.is_some() {
-                    vec![done.text.as_str()]
-                } else {
-                    done.text.split(SOFT_BREAK).collect()
-                };
-                for (i, part) in parts.into_iter().enumerate() {
-                    if part.trim().is_empty() {
-                        continue;
-                    }
+                for (i, text) in html_lines(&done.text).into_iter().enumerate() {
                     pending.push(Line {
                         raw: RawLine {
-                            text: part.to_string(),
-                            heading: level,
-                            bold: done.bold,
+                            text,
                             source_row: first + i as u32,
                             ..RawLine::default()
                         },
                         item: items > 0,
                     });
                 }
-                if matches!(event, Event::End(TagEnd::Item)) {
-                    items = items.saturating_sub(1);
-                }
             }
-            Event::Text(t) | Event::Code(t) => inline.text.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => {
+                let mut done = std::mem::take(&mut inline);
+                let kept = done.text.trim_end_matches('\n').len();
+                done.text.truncate(kept);
+                flush(done, None, line_of(block_start), items > 0, &mut pending);
+            }
+            Event::Text(t) | Event::Code(t) => {
+                inline.has_text |= !super::is_blank(&t);
+                inline.text.push_str(&t);
+            }
             Event::SoftBreak => inline.text.push(SOFT_BREAK),
             Event::HardBreak => inline.text.push('\n'),
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -155,6 +171,113 @@ struct Line {
     item: bool,
 }
 
+/// Adds the lines of a finished heading, paragraph or list item to
+/// `pending`: a heading is one line; a paragraph written as several lines
+/// holds several (meta lines or notes each); blank lines are none. A
+/// paragraph of markup only (an anchor `<a id="part-1"></a>`, as our book
+/// writes before each part) shows no text and gives no line.
+fn flush(done: Inline, heading: Option<u8>, first: u32, item: bool, pending: &mut Vec<Line>) {
+    if !done.has_text {
+        return;
+    }
+    let parts: Vec<&str> = if heading.is_some() {
+        vec![done.text.as_str()]
+    } else {
+        done.text.split(SOFT_BREAK).collect()
+    };
+    for (i, part) in parts.into_iter().enumerate() {
+        if part.trim().is_empty() {
+            continue;
+        }
+        pending.push(Line {
+            raw: RawLine {
+                text: part.to_string(),
+                heading,
+                bold: done.bold,
+                source_row: first + i as u32,
+                ..RawLine::default()
+            },
+            item,
+        });
+    }
+}
+
+/// The text an HTML block shows, line by line: tags and comments left
+/// out, `<br>` a line break, the common character references decoded.
+fn html_lines(html: &str) -> Vec<String> {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let end = if after.starts_with("<!--") {
+            after.find("-->").map(|e| e + 3)
+        } else {
+            after.find('>').map(|e| e + 1)
+        };
+        let Some(end) = end else {
+            // A lone '<' is text.
+            text.push_str(after);
+            rest = "";
+            break;
+        };
+        if is_br(&after[..end]) {
+            text.push('\n');
+        }
+        rest = &after[end..];
+    }
+    text.push_str(rest);
+    text.lines()
+        .map(|l| decode_references(l.trim()))
+        .filter(|l| !super::is_blank(l))
+        .collect()
+}
+
+/// Decodes the character references an HTML block commonly holds
+/// (&amp; &lt; &gt; &quot; &nbsp; &#NN; &#xNN;); others stay as written.
+fn decode_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let decoded = after.find(';').and_then(|semi| {
+            let name = &after[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{A0}'),
+                _ => {
+                    let code = match name.strip_prefix(['#']) {
+                        Some(n) => match n.strip_prefix(['x', 'X']) {
+                            Some(h) => u32::from_str_radix(h, 16).ok(),
+                            None => n.parse().ok(),
+                        },
+                        None => None,
+                    };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &after[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Text sections of prose lines (list items as the Markdown marks them).
 fn push_sections(lines: Vec<Line>, blocks: &mut Vec<RawBlock>) {
     super::push_sections(lines.into_iter().map(|l| (l.raw, l.item)), blocks);
@@ -164,6 +287,8 @@ fn push_sections(lines: Vec<Line>, blocks: &mut Vec<RawBlock>) {
 struct Inline {
     text: String,
     bold: bool,
+    /// Some text, not only markup (HTML tags), was seen.
+    has_text: bool,
 }
 
 fn is_br(html: &str) -> bool {
@@ -183,44 +308,60 @@ struct TableBuilder {
 
 impl TableBuilder {
     /// Builds the raw table; `lines` are the paragraphs since the previous
-    /// table, which are split between that table's notes and this table's
-    /// title and meta lines: everything from the last heading on belongs to
-    /// this table, and without a heading, the trailing key：value lines do.
-    /// Headings before that one open text sections (pushed to `blocks`);
-    /// the lines before the first of them are the previous table's notes
-    /// (or, before the first table, a section without a heading).
+    /// table. The table's own lines, its title and meta lines, are the
+    /// meta lines (部门名称：…, 单位：万元) right above it and, above them, one
+    /// line that reads as its title (a short line that is no sentence and
+    /// no list item) — or, when a heading stands above lines of those two
+    /// kinds only, everything from that heading on (as our writer puts a
+    /// table's title, meta lines and any other line above it). The rest
+    /// is prose: up to the first heading the previous table's notes, from
+    /// there text sections (pushed to `blocks`); before the first table,
+    /// all of it text sections (the first without a heading when no
+    /// heading opens it).
     fn finish(
         self,
         mut lines: Vec<Line>,
         tables: &mut [RawTable],
         blocks: &mut Vec<RawBlock>,
     ) -> RawTable {
-        let own = match lines.iter().rposition(|l| l.raw.heading.is_some()) {
-            Some(h) => h,
-            None => {
-                let trailing_meta = lines
-                    .iter()
-                    .rev()
-                    .take_while(|l| crate::classify::looks_like_meta(&l.raw.text))
-                    .count();
-                lines.len() - trailing_meta
+        let captions = lines
+            .iter()
+            .rev()
+            .take_while(|l| {
+                l.raw.heading.is_none()
+                    && !l.item
+                    && (super::is_meta_line(&l.raw.text) || super::reads_as_title(&l.raw.text))
+            })
+            .count();
+        let top = lines.len() - captions;
+        let own = if top > 0 && lines[top - 1].raw.heading.is_some() {
+            top - 1
+        } else {
+            let meta = lines[top..]
+                .iter()
+                .rev()
+                .take_while(|l| super::is_meta_line(&l.raw.text))
+                .count();
+            // One title line above the meta lines, when there is one.
+            let above_meta = lines.len() - meta;
+            if above_meta > top {
+                above_meta - 1
+            } else {
+                above_meta
             }
         };
-        let first_heading = lines[..own].iter().position(|l| l.raw.heading.is_some());
-        let mut rest = lines.split_off(own);
-        match (tables.last_mut(), first_heading) {
-            (Some(prev), h) => {
-                let prose = lines.split_off(h.unwrap_or(lines.len()));
+        let rest = lines.split_off(own);
+        match tables.last_mut() {
+            Some(prev) => {
+                let first_heading = lines
+                    .iter()
+                    .position(|l| l.raw.heading.is_some())
+                    .unwrap_or(lines.len());
+                let prose = lines.split_off(first_heading);
                 prev.after.extend(lines.into_iter().map(|l| l.raw));
                 push_sections(prose, blocks);
             }
-            // Before the first table, with no section heading: all of it
-            // is the table's, as its title and meta lines.
-            (None, None) => {
-                lines.append(&mut rest);
-                rest = lines;
-            }
-            (None, Some(_)) => push_sections(lines, blocks),
+            None => push_sections(lines, blocks),
         }
         let lines: Vec<RawLine> = rest.into_iter().map(|l| l.raw).collect();
         let mut rows = self.rows.into_iter();

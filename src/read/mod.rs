@@ -361,6 +361,54 @@ pub(crate) fn push_sections(
     }
 }
 
+/// Longest line (in characters, spaces not counted) that is still taken
+/// for a table's title or meta line; a standard title with its year and
+/// department ("广州开发区民营经济和企业服务局2025年一般公共预算“三公”经费支出表")
+/// has about 40, a meta line with two items ("编制部门：上海市普陀区财政局
+/// 单位：元") about 20.
+const MAX_CAPTION_CHARS: usize = 60;
+
+/// Whether a line is short and no sentence: no 。 in it, no clause mark
+/// (；，：) at its end, at most [`MAX_CAPTION_CHARS`] characters.
+fn short_line(text: &str) -> bool {
+    let t = text.trim();
+    let chars = t.chars().filter(|c| !c.is_whitespace()).count();
+    chars > 0
+        && chars <= MAX_CAPTION_CHARS
+        && !t.contains(['。', '！', '？'])
+        && !t.ends_with(['；', ';', '，', ',', '：', ':', '、'])
+}
+
+/// Whether a line reads as a table's meta line: the form of one
+/// (部门名称：…, 单位：万元, several items on a line) and short, so that a
+/// definition ("基本支出预算：部门及所属预算单位为……。") or a sentence with a
+/// colon stays prose.
+pub(crate) fn is_meta_line(text: &str) -> bool {
+    let t = text.trim();
+    crate::classify::looks_like_meta(t)
+        && short_line(t.trim_end_matches(['：', ':']))
+        && !t.contains('。')
+}
+
+/// Whether a line could be a table's title: short, no sentence, not a
+/// note (注：…).
+pub(crate) fn reads_as_title(text: &str) -> bool {
+    short_line(text) && !crate::classify::is_note_start(text)
+}
+
+/// Whether a line holds a table's title words: a name ending in 表
+/// (收支总表, 支出功能分类预算表, 绩效目标表), a closing bracketed remark such as
+/// （含转移支付项目） or （续） aside. (The standard tables' key words alone,
+/// 一般公共预算 or 绩效目标, also open chapters: 四、绩效目标设置情况.)
+pub(crate) fn names_a_table(text: &str) -> bool {
+    let t = text.trim();
+    let t = match t.strip_suffix(['）', ')']) {
+        Some(open) => open.rfind(['（', '(']).map_or(t, |i| open[..i].trim_end()),
+        None => t,
+    };
+    t.ends_with('表')
+}
+
 /// A block of a raw document in reading order.
 #[derive(Debug, Clone)]
 pub enum RawBlock {
@@ -768,5 +816,39 @@ mod tests {
         assert_eq!(detect(fake_xlsx, "x.bin").unwrap(), Format::Xlsx);
         let err = detect(b"\x89PNG\r\n", "x.txt").unwrap_err().to_string();
         assert!(err.contains("image"), "{err}");
+    }
+
+    #[test]
+    fn caption_lines_and_prose() {
+        for meta in [
+            "部门名称：某区民政局",
+            "单位：万元",
+            "编制部门：上海市普陀区财政局 单位：元",
+        ] {
+            assert!(is_meta_line(meta), "{meta}");
+        }
+        for prose in [
+            "基本支出预算：部门及所属预算单位为保障机构正常运转而编制的年度基本支出计划。",
+            "收入预算1,234.56万元，其中：",
+            "以下两张表按《预算法》第十四条的规定公开，金额单位见各表。",
+        ] {
+            assert!(!is_meta_line(prose), "{prose}");
+            assert!(!reads_as_title(prose), "{prose}");
+        }
+        assert!(reads_as_title(
+            "广州开发区民营经济和企业服务局2025年一般公共预算“三公”经费支出表"
+        ));
+        assert!(!reads_as_title("注：本表收入总计与支出总计相等"));
+        assert!(!reads_as_title(&"长".repeat(MAX_CAPTION_CHARS + 1)));
+        for title in [
+            "2025年部门收支总表",
+            "项目支出绩效目标表（含转移支付项目）",
+            "收支总表（续）",
+        ] {
+            assert!(names_a_table(title), "{title}");
+        }
+        for other in ["四、绩效目标设置情况", "一般公共预算", "（表）"] {
+            assert!(!names_a_table(other), "{other}");
+        }
     }
 }

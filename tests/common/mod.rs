@@ -221,3 +221,75 @@ pub fn shown_text(t: &Table) -> String {
     }
     text
 }
+
+/// Every piece of text a document holds, in reading order: each text
+/// section's heading and paragraphs; each table's title, meta lines,
+/// header labels, body cells (as the source wrote them where that differs
+/// from the value) and notes.
+pub fn reader_text(doc: &Document) -> Vec<String> {
+    use gongkai::model::Block;
+    let mut out = Vec::new();
+    for block in doc.reading_order() {
+        match block {
+            Block::Text(s) => {
+                out.extend(s.heading);
+                out.extend(s.paragraphs.into_iter().map(|p| p.text));
+            }
+            Block::Table { index } => {
+                let t = &doc.tables[index];
+                out.extend(t.title.clone());
+                out.extend(t.meta.iter().map(|m| m.text.clone()));
+                let paths: Vec<Vec<String>> = t.columns.iter().map(|c| c.path.clone()).collect();
+                out.extend(header_layout(&paths).cells.into_iter().map(|h| h.text));
+                for r in &t.rows {
+                    for c in &r.cells {
+                        out.push(c.raw.clone().unwrap_or_else(|| c.value.canonical()));
+                    }
+                }
+                out.extend(t.notes.iter().cloned());
+            }
+        }
+    }
+    out.retain(|t| !t.trim().is_empty());
+    out
+}
+
+/// Text without white space and thousands separators: how a reader may
+/// split a line into meta items or cells, or write an amount, leaves it
+/// the same.
+pub fn compact(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != ',')
+        .collect()
+}
+
+/// Asserts that every paragraph of the source (`source`, in order) is in
+/// the document's text (a text block, a table's title, meta line or note,
+/// or a cell), in the same order, and that the document holds no text the
+/// source does not.
+pub fn assert_nothing_lost(source: &[String], doc: &Document, ctx: &str) {
+    let pieces = reader_text(doc);
+    let read: String = pieces.iter().map(|p| compact(p)).collect();
+    let mut at = 0;
+    for (i, paragraph) in source.iter().enumerate() {
+        let want = compact(paragraph);
+        if want.is_empty() {
+            continue;
+        }
+        match read[at..].find(&want) {
+            Some(found) => {
+                let skipped = &read[at..at + found];
+                assert!(
+                    skipped.is_empty(),
+                    "{ctx}: the reader has '{skipped}' before source paragraph {i} '{paragraph}'"
+                );
+                at += found + want.len();
+            }
+            None => panic!(
+                "{ctx}: source paragraph {i} '{paragraph}' is lost or out of order; the reader's text from there: {:?}",
+                &pieces
+            ),
+        }
+    }
+    assert_eq!(&read[at..], "", "{ctx}: text the source does not hold");
+}

@@ -1,16 +1,23 @@
-//! Which table each paragraph of the body belongs to: the lines before
-//! the first table are its `before`; between two tables a page break
-//! splits them, else the caption-like run just above a table is its own
-//! and the rest are notes of the previous one; the lines after the last
-//! table are its notes. Tables that only lay out meta lines stand with
-//! the paragraphs.
+//! Which table each paragraph of the body belongs to. A table's own
+//! lines (its `before`: title and meta lines) are the run of lines right
+//! above it that read as such — meta lines (部门名称：…, 单位：万元), short
+//! centred or bold lines, short lines naming a table (…支出表), topped by
+//! at most one heading — and never reach back over a page break. The
+//! lines after a table up to the first heading or page break are its
+//! notes. Everything else is prose, text sections in reading order, so
+//! that every paragraph of the body is a text block, a table's title,
+//! meta line or note, or a cell. Tables that only lay out meta lines stand
+//! with the paragraphs.
 
 use super::grid::grid;
 use super::walk::{Block, Para};
 use crate::classify::{is_note_start, looks_like_meta};
 use crate::limits::Limits;
 use crate::model::Align;
-use crate::read::{RawBlock, RawCell, RawDocument, RawLine, RawTable, ReadError, is_blank};
+use crate::read::{
+    RawBlock, RawCell, RawDocument, RawLine, RawTable, ReadError, is_blank, is_meta_line,
+    names_a_table, reads_as_title,
+};
 
 /// Whether a Word table only lays out meta lines (a borderless table with
 /// 部门名称 on the left and 单位 on the right): every filled cell is a
@@ -60,11 +67,56 @@ fn line(p: &Para) -> RawLine {
     }
 }
 
-/// Whether a paragraph between two tables reads as the next table's title
-/// or meta line rather than a note of the previous one.
-fn is_caption(p: &Para) -> bool {
-    !is_note_start(&p.text)
-        && (p.align == Align::Center || p.bold || p.heading.is_some() || looks_like_meta(&p.text))
+/// What a line above a table can be to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A heading: the top of a table's own lines when the run reaches it.
+    Heading,
+    /// A title or meta line by its look.
+    Caption,
+    /// Anything else.
+    Other,
+}
+
+/// The role of a paragraph: a heading; a meta line; a short line that is
+/// no sentence and no note, centred, bold or naming a table; else other.
+fn role(p: &Para) -> Role {
+    if p.heading.is_some() {
+        return Role::Heading;
+    }
+    let titled =
+        reads_as_title(&p.text) && (p.align == Align::Center || p.bold || names_a_table(&p.text));
+    if !is_note_start(&p.text) && (is_meta_line(&p.text) || titled) {
+        Role::Caption
+    } else {
+        Role::Other
+    }
+}
+
+/// Where a table's own lines start among `lines` (the lines since the
+/// previous table): the run of captions right above it, with the heading
+/// just above that run, never reaching back over `floor` (the last page
+/// break).
+fn own_start(lines: &[(RawLine, Role)], floor: usize) -> usize {
+    let mut at = lines.len();
+    while at > floor {
+        match lines[at - 1].1 {
+            Role::Caption => at -= 1,
+            Role::Heading => return at - 1,
+            Role::Other => break,
+        }
+    }
+    at
+}
+
+/// Where the notes of a table end among the lines after it: at the first
+/// heading or page break.
+fn notes_end(lines: &[(RawLine, Role)], first_break: Option<usize>) -> usize {
+    let heading = lines
+        .iter()
+        .position(|(_, r)| *r == Role::Heading)
+        .unwrap_or(lines.len());
+    heading.min(first_break.unwrap_or(lines.len()))
 }
 
 enum Item {
@@ -116,63 +168,50 @@ pub(super) fn layout(blocks: Vec<Block>, limits: &Limits) -> Result<RawDocument,
 
     let mut tables: Vec<RawTable> = Vec::new();
     let mut blocks: Vec<RawBlock> = Vec::new();
-    // Lines since the last table, each with whether it reads as a caption,
-    // and where the last page break among them fell.
-    let mut pending: Vec<(RawLine, bool)> = Vec::new();
+    // Lines since the last table, each with its role, and where the first
+    // and the last page break among them fell.
+    let mut pending: Vec<(RawLine, Role)> = Vec::new();
+    let mut first_break: Option<usize> = None;
     let mut last_break: Option<usize> = None;
     for item in items {
+        let mut page_break = |at: usize| {
+            first_break.get_or_insert(at);
+            last_break = Some(at);
+        };
         match item {
             Item::Para(p) => {
                 if p.break_before {
-                    last_break = Some(pending.len());
+                    page_break(pending.len());
                 }
                 if !is_blank(&p.text) {
-                    pending.push((line(&p), is_caption(&p)));
+                    pending.push((line(&p), role(&p)));
                 }
                 if p.break_after {
-                    last_break = Some(pending.len());
+                    page_break(pending.len());
                 }
             }
-            Item::Lines(lines) => pending.extend(lines.into_iter().map(|l| (l, true))),
+            Item::Lines(lines) => pending.extend(lines.into_iter().map(|l| (l, Role::Caption))),
             Item::Table(mut t) => {
                 let mut lines = std::mem::take(&mut pending);
+                let own = own_start(&lines, last_break.unwrap_or(0).min(lines.len()));
+                let before = lines.split_off(own);
                 if let Some(prev) = tables.last_mut() {
-                    // A page break splits the notes of the previous table
-                    // from the title of this one; without one, the run of
-                    // caption-like lines just above this table is its own.
-                    let split = last_break.unwrap_or_else(|| {
-                        lines.len() - lines.iter().rev().take_while(|(_, cap)| *cap).count()
-                    });
-                    let next = lines.split_off(split.min(lines.len()));
-                    // Text from a heading on is prose between the tables.
-                    let prose = prose_from(&mut lines, None);
+                    let prose = lines.split_off(notes_end(&lines, first_break));
                     prev.after.extend(lines.into_iter().map(|(l, _)| l));
                     push_sections(prose, &mut blocks);
-                    lines = next;
                 } else {
-                    // Before the first table: the text up to the last page
-                    // break, or up to the heading of the part holding the
-                    // table's title, is prose when it holds a heading.
-                    let own = last_break.unwrap_or_else(|| {
-                        lines
-                            .iter()
-                            .rposition(|(l, _)| l.heading.is_some())
-                            .unwrap_or(0)
-                    });
-                    let rest = lines.split_off(own.min(lines.len()));
-                    let prose = prose_from(&mut lines, Some(0));
-                    lines.extend(rest);
-                    push_sections(prose, &mut blocks);
+                    push_sections(lines, &mut blocks);
                 }
-                t.before = lines.into_iter().map(|(l, _)| l).collect();
+                t.before = before.into_iter().map(|(l, _)| l).collect();
                 blocks.push(RawBlock::Table(tables.len()));
                 tables.push(t);
+                first_break = None;
                 last_break = None;
             }
         }
     }
     if let Some(last) = tables.last_mut() {
-        let prose = prose_from(&mut pending, None);
+        let prose = pending.split_off(notes_end(&pending, first_break));
         last.after.extend(pending.into_iter().map(|(l, _)| l));
         push_sections(prose, &mut blocks);
     }
@@ -183,23 +222,11 @@ pub(super) fn layout(blocks: Vec<Block>, limits: &Limits) -> Result<RawDocument,
     })
 }
 
-/// Splits off the lines from the first heading on (the prose); with
-/// `whole` given and no heading, nothing. `whole = Some(0)`: before the
-/// first table, where lines before the first heading are prose too when
-/// a heading follows them.
-fn prose_from(lines: &mut Vec<(RawLine, bool)>, whole: Option<usize>) -> Vec<RawLine> {
-    let Some(h) = lines.iter().position(|(l, _)| l.heading.is_some()) else {
-        return Vec::new();
-    };
-    let at = whole.unwrap_or(h);
-    lines.split_off(at).into_iter().map(|(l, _)| l).collect()
-}
-
 /// Text sections of prose lines; a line opening with an outline number
 /// (（一）, 1.) is a list item.
-fn push_sections(lines: Vec<RawLine>, blocks: &mut Vec<RawBlock>) {
+fn push_sections(lines: Vec<(RawLine, Role)>, blocks: &mut Vec<RawBlock>) {
     crate::read::push_sections(
-        lines.into_iter().map(|l| {
+        lines.into_iter().map(|(l, _)| {
             let item = crate::classify::outline_level(&l.text).is_some();
             (l, item)
         }),
