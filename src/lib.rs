@@ -24,32 +24,40 @@
 //! store, so render many documents with clones (or
 //! [`RenderOptions::with_fonts`]) to parse the fonts once.
 #![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
-pub mod amount;
+mod amount;
 pub mod batch;
 pub mod book;
 pub mod check;
-pub mod classify;
+mod classify;
 pub mod disclose;
 pub mod error;
-pub mod grid;
-pub(crate) mod inputs;
+mod grid;
+mod inputs;
 pub mod limits;
 pub mod model;
-pub mod normalize;
+mod normalize;
 pub mod panics;
 pub mod pipeline;
-pub mod plausible;
+mod plausible;
 pub mod profile;
-pub mod read;
-pub mod time;
-pub mod write;
+mod read;
+mod time;
+mod write;
 
+pub use amount::{format_amount, format_percent};
+pub use check::check;
 pub use error::Location;
 pub use limits::{LimitError, Limits};
 pub use model::{Document, Format};
+pub use profile::Profile;
 pub use read::ReadError;
-pub use write::{FontStore, OutputFormat, RenderOptions, Rendered, WriteError, render};
+pub use time::source_date_epoch;
+pub use write::{
+    FontError, FontStore, OutputFormat, RenderOptions, Rendered, WriteError, render, render_book,
+    writes_book,
+};
 
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -326,7 +334,7 @@ const TEMPORARY_NAMES: u32 = 64;
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// folder, then renamed over the target, so an interrupted run never leaves
 /// a half-written file under the final name.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

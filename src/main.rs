@@ -750,11 +750,11 @@ fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let profile = load_profile(args.template.as_deref(), args.keep_hidden, &args.limits)?;
     let formats = select_formats(
         &args.to,
-        gongkai::write::writes_book,
+        gongkai::writes_book,
         "is not a format the book is written in",
     )?;
     let options = gongkai::book::BookOptions {
-        created: gongkai::time::source_date_epoch(),
+        created: gongkai::source_date_epoch(),
         limits: profile.limits,
         keep_hidden: !profile.disclosure.omits_hidden(),
         table_order: profile.book.table_order.clone(),
@@ -857,7 +857,7 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
                 ..Default::default()
             };
             match gongkai::book::build(file, &options) {
-                Ok(book) => gongkai::book::checks::check_with(&book, config),
+                Ok(book) => gongkai::book::check_with(&book, config),
                 Err(e) => {
                     error(e);
                     failed = true;

@@ -60,14 +60,14 @@ impl Publication for crate::book::Book {
     }
 
     fn check(&self, config: &Config) -> Vec<Finding> {
-        crate::book::checks::check_with(self, config)
+        crate::book::check_with(self, config)
     }
 
     fn unfilled(&self) -> Option<usize> {
         Some(
             self.warnings
                 .iter()
-                .filter(|w| w.code == crate::book::workbook::UNFILLED)
+                .filter(|w| w.code == crate::book::UNFILLED)
                 .count(),
         )
     }

@@ -7,8 +7,11 @@
 //! title, department, year, date and the order of the parts.
 
 pub mod chapter;
-pub mod checks;
-pub mod workbook;
+mod checks;
+mod workbook;
+
+pub use checks::{check, check_with};
+pub(crate) use workbook::UNFILLED;
 
 use crate::classify::{STANDARD_TABLE_ORDER, rank_in};
 use crate::model::{Table, Warning};
@@ -253,7 +256,7 @@ impl Book {
 }
 
 /// 1 → 一, 12 → 十二, 20 → 二十 (enough for a book's chapters).
-pub fn chinese_number(n: usize) -> String {
+pub(crate) fn chinese_number(n: usize) -> String {
     const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         0..=9 => DIGITS[n].to_string(),
@@ -273,7 +276,7 @@ pub fn chinese_number(n: usize) -> String {
 
 /// Removes an outline number a chapter title already has ("一、部门主要职能"
 /// → "部门主要职能"), so the book can number its parts itself.
-pub fn strip_outline_number(title: &str) -> &str {
+pub(crate) fn strip_outline_number(title: &str) -> &str {
     let t = title.trim();
     if crate::classify::outline_level(t) == Some(1)
         && let Some(pos) = t.find('、')
