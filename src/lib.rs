@@ -43,7 +43,7 @@ pub mod pipeline;
 mod plausible;
 pub mod profile;
 mod read;
-mod time;
+pub mod time;
 mod write;
 
 pub use amount::{format_amount, format_percent};
@@ -53,7 +53,6 @@ pub use limits::{LimitError, Limits};
 pub use model::{Document, Format};
 pub use profile::Profile;
 pub use read::ReadError;
-pub use time::source_date_epoch;
 pub use write::{
     FontError, FontStore, OutputFormat, RenderOptions, Rendered, WriteError, render, render_book,
     writes_book,

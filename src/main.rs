@@ -754,7 +754,7 @@ fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         "is not a format the book is written in",
     )?;
     let options = gongkai::book::BookOptions {
-        created: gongkai::source_date_epoch(),
+        created: gongkai::time::source_date_epoch(),
         limits: profile.limits,
         keep_hidden: !profile.disclosure.omits_hidden(),
         table_order: profile.book.table_order.clone(),

@@ -13,7 +13,7 @@
 //!
 //! - **Issue 11 (never invent a number, same bytes everywhere, batch
 //!   names).** A document reaches the writers only after the plausibility
-//!   gate ([`crate::plausible`]): a header of number fragments, amounts or
+//!   gate (the reader's plausibility checks): a header of number fragments, amounts or
 //!   prose split at thousands separators, an amount with more decimals than
 //!   its [`Cell::raw`] shows, a table whose rows mostly fail to parse,
 //!   space-aligned text read as fields, and a (JSON) model whose column

@@ -209,7 +209,8 @@ pub struct Written {
 }
 
 /// Writes rendered outputs as `plan.dir/stem.EXT`, each atomically
-/// ([`crate::write_atomic`]), creating the folder first; the first that
+/// (into a temporary file in the same folder, then renamed over the
+/// target), creating the folder first; the first that
 /// fails stops.
 pub fn write_outputs(
     outputs: Vec<(OutputFormat, Rendered)>,

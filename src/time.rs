@@ -40,12 +40,12 @@ pub(crate) struct Civil {
 
 /// The time outputs carry when nothing better is known: 2000-01-01 00:00:00
 /// UTC (zip cannot store times before 1980).
-pub(crate) const FALLBACK_EPOCH: i64 = 946_684_800;
+pub const FALLBACK_EPOCH: i64 = 946_684_800;
 
 /// Earliest year a document date is taken from (zip stores no earlier).
-pub(crate) const MIN_YEAR: i32 = 1980;
+pub const MIN_YEAR: i32 = 1980;
 /// Latest year a document date is taken from (zip stores no later).
-pub(crate) const MAX_YEAR: i32 = 2107;
+pub const MAX_YEAR: i32 = 2107;
 
 /// A date a document states: a year, perhaps with month and day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

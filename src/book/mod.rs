@@ -353,8 +353,10 @@ pub struct BookOptions {
     /// sheets, rows and columns are read either way and left out by
     /// [`Book::disclose`] unless its policy keeps them.
     pub keep_hidden: bool,
-    /// The order of the tables: entries of [`STANDARD_TABLE_ORDER`] or
-    /// text their titles contain (a profile's `book.table_order`).
+    /// The order of the tables: kinds of table in the standard order
+    /// (收支总表, 收入总表, 支出总表, 财政拨款收支总表, 一般公共预算支出表,
+    /// 基本支出, 三公, 政府性基金, 国有资本经营, 绩效目标) or text their
+    /// titles contain (a profile's `book.table_order`).
     pub table_order: Vec<String>,
 }
 
@@ -449,8 +451,9 @@ fn book_workbook(names: &[PathBuf], options: &BookOptions) -> Option<workbook::L
 }
 
 /// Reads a department folder — or one workbook that holds the whole book
-/// (see [`workbook`]) — into a book. Files that cannot be read are
-/// warnings, not errors: the book is made of what can be read.
+/// (a district template: 封面, 目录, prose and table sheets) — into a
+/// book. Files that cannot be read are warnings, not errors: the book is
+/// made of what can be read.
 pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
     if folder.is_file() {
         let dir = match folder.parent() {
