@@ -18,6 +18,31 @@
 //! assert!(String::from_utf8(md.bytes).unwrap().contains("| 合计 | 1,234.50 |"));
 //! ```
 //!
+//! A file is read by path ([`read_path`] opens only regular files, no
+//! bigger than the [`Limits`] allow); [`convert`] then runs the pipeline a
+//! public version goes through — the disclosure policy of the
+//! [`Profile`], the checks ([`check()`]), the writers — and returns the bytes of each
+//! output without writing them anywhere:
+//!
+//! ```
+//! use gongkai::check::Severity;
+//! use gongkai::{OutputFormat, ReadOptions, RenderOptions, convert, read_path};
+//!
+//! let path = std::path::Path::new("tests/fixtures/corpus/seed/budget.xlsx");
+//! let doc = read_path(path, &ReadOptions::default()).unwrap();
+//! assert_eq!(doc.tables[0].title.as_deref(), Some("项目支出绩效目标表（含转移支付项目）"));
+//!
+//! let formats = [OutputFormat::Markdown, OutputFormat::Json];
+//! let done = convert(doc, &formats, &RenderOptions::default()).unwrap();
+//! let md = String::from_utf8(done.outputs[0].1.bytes.clone()).unwrap();
+//! assert!(md.contains("| 合计 | 3,593.00 | 3,593.00 |"));
+//!
+//! // The source mixes up two indicator levels: a warning, not an error.
+//! let rules: Vec<&str> = done.findings.iter().map(|f| f.rule.as_str()).collect();
+//! assert!(rules.contains(&"indicator.level"), "{rules:?}");
+//! assert!(done.findings.iter().all(|f| f.severity != Severity::Error));
+//! ```
+//!
 //! The PDF, PDF/A, OFD and DOCX writers set text with the faces of the
 //! [`FontStore`] the [`RenderOptions`] carry, parsed once per store;
 //! nothing is kept per process. Clones of one `RenderOptions` share its
