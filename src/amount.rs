@@ -6,11 +6,11 @@ use std::str::FromStr;
 
 /// The smallest number of decimals an amount keeps: budget tables show
 /// money to the fen.
-pub const AMOUNT_SCALE: u32 = 2;
+pub(crate) const AMOUNT_SCALE: u32 = 2;
 
 /// A number parsed from text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     /// A plain amount.
     Amount(Decimal),
     /// A percentage in percent units.
@@ -18,7 +18,7 @@ pub enum Parsed {
 }
 
 /// Parses an amount or percentage; `None` when the text is not one.
-pub fn parse_number(text: &str) -> Option<Parsed> {
+pub(crate) fn parse_number(text: &str) -> Option<Parsed> {
     let mut s: String = text
         .trim_matches(|c: char| c.is_whitespace())
         .chars()
@@ -110,7 +110,7 @@ fn strip_grouping(s: &str) -> Option<String> {
 
 /// Gives an amount at least [`AMOUNT_SCALE`] decimals ("3593" → "3593.00");
 /// more decimals stay as they are.
-pub fn with_min_scale(mut d: Decimal) -> Decimal {
+pub(crate) fn with_min_scale(mut d: Decimal) -> Decimal {
     if d.scale() < AMOUNT_SCALE {
         d.rescale(AMOUNT_SCALE);
     }

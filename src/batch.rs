@@ -334,7 +334,7 @@ fn walk(root: &Path, out: &Path) -> Result<Vec<Candidate>, BatchError> {
 
 /// Which shard a relative path belongs to: the first 8 bytes of its
 /// SHA-256, modulo the shard count. Stable across machines and runs.
-pub fn shard_of(rel: &str, count: u32) -> u32 {
+pub(crate) fn shard_of(rel: &str, count: u32) -> u32 {
     let h = Sha256::digest(rel.as_bytes());
     let mut first = [0u8; 8];
     first.copy_from_slice(&h[..8]);

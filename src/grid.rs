@@ -6,11 +6,11 @@
 use crate::model::{Cell, Table};
 
 /// How header paths are joined in a single header cell (Markdown).
-pub const HEADER_PATH_SEPARATOR: &str = " / ";
+pub(crate) const HEADER_PATH_SEPARATOR: &str = " / ";
 
 /// A header cell placed on the header grid.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeaderCell {
+pub(crate) struct HeaderCell {
     /// Header row (0 = top).
     pub row: usize,
     /// First column.
@@ -25,7 +25,7 @@ pub struct HeaderCell {
 
 /// The header rows of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeaderLayout {
+pub(crate) struct HeaderLayout {
     /// Number of header rows.
     pub depth: usize,
     /// Cells in row-major order.
@@ -35,7 +35,7 @@ pub struct HeaderLayout {
 /// Lays out header rows from column paths: a group label spans the adjacent
 /// columns that share the path up to it; a leaf spans down to the last
 /// header row.
-pub fn header_layout(paths: &[Vec<String>]) -> HeaderLayout {
+pub(crate) fn header_layout(paths: &[Vec<String>]) -> HeaderLayout {
     let depth = paths.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let mut cells = Vec::new();
     for row in 0..depth {
@@ -79,7 +79,7 @@ pub fn header_layout(paths: &[Vec<String>]) -> HeaderLayout {
 
 /// A body position of the resolved grid.
 #[derive(Debug, Clone, Copy)]
-pub enum Slot<'a> {
+pub(crate) enum Slot<'a> {
     /// A cell starting here, covering `rows` × `cols` positions.
     Cell {
         /// The cell.
@@ -95,7 +95,7 @@ pub enum Slot<'a> {
 
 /// A table with its header laid out and its body spans resolved.
 #[derive(Debug, Clone)]
-pub struct ResolvedTable<'a> {
+pub(crate) struct ResolvedTable<'a> {
     /// The header rows.
     pub header: HeaderLayout,
     /// Body slots, one row per table row, one slot per column.
@@ -103,7 +103,7 @@ pub struct ResolvedTable<'a> {
 }
 
 /// Resolves a table's grid once, for the writers.
-pub fn resolve(table: &Table) -> ResolvedTable<'_> {
+pub(crate) fn resolve(table: &Table) -> ResolvedTable<'_> {
     let paths: Vec<Vec<String>> = table.columns.iter().map(|c| c.path.clone()).collect();
     let header = header_layout(&paths);
     let ncols = table.columns.len();

@@ -18,38 +18,70 @@
 //! assert!(String::from_utf8(md.bytes).unwrap().contains("| 合计 | 1,234.50 |"));
 //! ```
 //!
+//! A file is read by path ([`read_path`] opens only regular files, no
+//! bigger than the [`Limits`] allow); [`convert`] then runs the pipeline a
+//! public version goes through — the disclosure policy of the
+//! [`Profile`], the checks ([`check()`]), the writers — and returns the bytes of each
+//! output without writing them anywhere:
+//!
+//! ```
+//! use gongkai::check::Severity;
+//! use gongkai::{OutputFormat, ReadOptions, RenderOptions, convert, read_path};
+//!
+//! let path = std::path::Path::new("tests/fixtures/corpus/seed/budget.xlsx");
+//! let doc = read_path(path, &ReadOptions::default()).unwrap();
+//! assert_eq!(doc.tables[0].title.as_deref(), Some("项目支出绩效目标表（含转移支付项目）"));
+//!
+//! let formats = [OutputFormat::Markdown, OutputFormat::Json];
+//! let done = convert(doc, &formats, &RenderOptions::default()).unwrap();
+//! let md = String::from_utf8(done.outputs[0].1.bytes.clone()).unwrap();
+//! assert!(md.contains("| 合计 | 3,593.00 | 3,593.00 |"));
+//!
+//! // The source mixes up two indicator levels: a warning, not an error.
+//! let rules: Vec<&str> = done.findings.iter().map(|f| f.rule.as_str()).collect();
+//! assert!(rules.contains(&"indicator.level"), "{rules:?}");
+//! assert!(done.findings.iter().all(|f| f.severity != Severity::Error));
+//! ```
+//!
 //! The PDF, PDF/A, OFD and DOCX writers set text with the faces of the
 //! [`FontStore`] the [`RenderOptions`] carry, parsed once per store;
 //! nothing is kept per process. Clones of one `RenderOptions` share its
 //! store, so render many documents with clones (or
 //! [`RenderOptions::with_fonts`]) to parse the fonts once.
 #![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
 
-pub mod amount;
+mod amount;
 pub mod batch;
 pub mod book;
 pub mod check;
-pub mod classify;
+mod classify;
 pub mod disclose;
 pub mod error;
-pub mod grid;
-pub(crate) mod inputs;
+mod grid;
+mod inputs;
 pub mod limits;
 pub mod model;
-pub mod normalize;
+mod normalize;
 pub mod panics;
 pub mod pipeline;
-pub mod plausible;
+mod plausible;
 pub mod profile;
-pub mod read;
+mod read;
 pub mod time;
-pub mod write;
+mod write;
 
+pub use amount::{format_amount, format_percent};
+pub use check::check;
 pub use error::Location;
 pub use limits::{LimitError, Limits};
 pub use model::{Document, Format};
+pub use profile::Profile;
 pub use read::ReadError;
-pub use write::{FontStore, OutputFormat, RenderOptions, Rendered, WriteError, render};
+pub use write::{
+    FontError, FontStore, OutputFormat, RenderOptions, Rendered, WriteError, render, render_book,
+    writes_book,
+};
 
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -326,7 +358,7 @@ const TEMPORARY_NAMES: u32 = 64;
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// folder, then renamed over the target, so an interrupted run never leaves
 /// a half-written file under the final name.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

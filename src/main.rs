@@ -750,7 +750,7 @@ fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let profile = load_profile(args.template.as_deref(), args.keep_hidden, &args.limits)?;
     let formats = select_formats(
         &args.to,
-        gongkai::write::writes_book,
+        gongkai::writes_book,
         "is not a format the book is written in",
     )?;
     let options = gongkai::book::BookOptions {
@@ -857,7 +857,7 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
                 ..Default::default()
             };
             match gongkai::book::build(file, &options) {
-                Ok(book) => gongkai::book::checks::check_with(&book, config),
+                Ok(book) => gongkai::book::check_with(&book, config),
                 Err(e) => {
                     error(e);
                     failed = true;

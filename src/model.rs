@@ -13,7 +13,7 @@
 //!
 //! - **Issue 11 (never invent a number, same bytes everywhere, batch
 //!   names).** A document reaches the writers only after the plausibility
-//!   gate ([`crate::plausible`]): a header of number fragments, amounts or
+//!   gate (the reader's plausibility checks): a header of number fragments, amounts or
 //!   prose split at thousands separators, an amount with more decimals than
 //!   its [`Cell::raw`] shows, a table whose rows mostly fail to parse,
 //!   space-aligned text read as fields, and a (JSON) model whose column
@@ -143,7 +143,7 @@ impl Document {
     /// Checks that every table block names an existing table, once, and
     /// that every table has a block (when there are blocks). The error
     /// starts with the JSON path of what is wrong (`blocks[2].index`).
-    pub fn check_blocks(&self) -> Result<(), String> {
+    pub(crate) fn check_blocks(&self) -> Result<(), String> {
         if self.blocks.is_empty() {
             return Ok(());
         }
@@ -318,7 +318,7 @@ impl Table {
 }
 
 /// Whether a meta key names the department/unit that made the table.
-pub fn is_department_key(key: &str) -> bool {
+pub(crate) fn is_department_key(key: &str) -> bool {
     matches!(
         key,
         "部门名称" | "编制部门" | "编制单位" | "单位名称" | "部门" | "填报单位" | "预算单位"
@@ -774,7 +774,7 @@ fn is_one(s: &Span) -> bool {
 }
 
 /// Spreadsheet-style column letters for a zero-based index: 0 → A, 26 → AA.
-pub fn column_letters(mut col: u32) -> String {
+pub(crate) fn column_letters(mut col: u32) -> String {
     let mut out = Vec::new();
     loop {
         out.push(b'A' + (col % 26) as u8);

@@ -1,8 +1,8 @@
 //! Panics inside a dependency that gongkai expects and turns into an error
 //! of the file being read (calamine on a damaged .xls, say).
 //!
-//! [`catch`] runs such a call and marks the thread while it runs, so that a
-//! panic hook can tell an expected, handled panic ([`caught_here`]) from a
+//! The library runs such a call through a guard that marks the thread
+//! while it runs, so that a panic hook can tell an expected, handled panic ([`caught_here`]) from a
 //! bug: the command line's hook stays silent for the first and reports the
 //! second, and prints a backtrace only for the second when `RUST_BACKTRACE`
 //! asks for one.
@@ -25,7 +25,7 @@ pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     result.map_err(|payload| message(payload.as_ref()).replace('\n', " "))
 }
 
-/// Whether a panic now, on this thread, is one that [`catch`] turns into
+/// Whether a panic now, on this thread, is one that the library turns into
 /// an error (for a panic hook: say nothing, the error will).
 pub fn caught_here() -> bool {
     CATCHING.with(|c| c.get() > 0)

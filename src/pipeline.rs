@@ -60,14 +60,14 @@ impl Publication for crate::book::Book {
     }
 
     fn check(&self, config: &Config) -> Vec<Finding> {
-        crate::book::checks::check_with(self, config)
+        crate::book::check_with(self, config)
     }
 
     fn unfilled(&self) -> Option<usize> {
         Some(
             self.warnings
                 .iter()
-                .filter(|w| w.code == crate::book::workbook::UNFILLED)
+                .filter(|w| w.code == crate::book::UNFILLED)
                 .count(),
         )
     }
@@ -209,7 +209,8 @@ pub struct Written {
 }
 
 /// Writes rendered outputs as `plan.dir/stem.EXT`, each atomically
-/// ([`crate::write_atomic`]), creating the folder first; the first that
+/// (into a temporary file in the same folder, then renamed over the
+/// target), creating the folder first; the first that
 /// fails stops.
 pub fn write_outputs(
     outputs: Vec<(OutputFormat, Rendered)>,

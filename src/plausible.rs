@@ -42,14 +42,14 @@ use crate::read::ReadError;
 
 /// Tables with fewer body rows than this are not judged by their rate of
 /// unparsed rows (a two-row table with one remark is not "mostly failed").
-pub const MIN_ROWS_FOR_FAILURE_RATE: usize = 3;
+pub(crate) const MIN_ROWS_FOR_FAILURE_RATE: usize = 3;
 
 /// Runs the gate over a document; the first implausible place is the error.
 /// `text` is the decoded source of a text input: a split number counts
 /// (beyond a leading-zero group) only where its source line holds a comma
 /// between digit groups (`4,739`), so tab-separated `100<TAB>120` is two
 /// amounts.
-pub fn check(doc: &Document, text: Option<&str>) -> Result<(), ReadError> {
+pub(crate) fn check(doc: &Document, text: Option<&str>) -> Result<(), ReadError> {
     let lines: Vec<&str> = text.map(|t| t.lines().collect()).unwrap_or_default();
     for table in &doc.tables {
         check_table(doc.source.format, table, &lines)?;

@@ -252,7 +252,7 @@ impl Profile {
     /// changed one, leaves every PDF's bytes as they were), and with the
     /// book type (`[book_type]`, added after PDFs were first made) only
     /// when the profile changes it.
-    pub fn id_text(&self) -> String {
+    pub(crate) fn id_text(&self) -> String {
         let full = format!("{self:?}")
             .replacen(&format!(", limits: {:?}", self.limits), "", 1)
             .replacen(&format!(", checks: {:?}", self.checks), "", 1);

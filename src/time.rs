@@ -23,7 +23,7 @@ use crate::model::Document;
 
 /// A UTC civil time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Civil {
+pub(crate) struct Civil {
     /// Year.
     pub year: i32,
     /// Month 1–12.
@@ -49,7 +49,7 @@ pub const MAX_YEAR: i32 = 2107;
 
 /// A date a document states: a year, perhaps with month and day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatedDate {
+pub(crate) struct StatedDate {
     /// Year.
     pub year: i32,
     /// Month 1–12, when stated.
@@ -60,7 +60,7 @@ pub struct StatedDate {
 
 impl StatedDate {
     /// Midnight UTC of the date (the 1st of a month, 1 January of a year).
-    pub fn unix(&self) -> i64 {
+    pub(crate) fn unix(&self) -> i64 {
         let month = self.month.unwrap_or(1);
         let day = self.day.unwrap_or(1);
         days_from_civil(self.year, month, day) * 86_400
@@ -68,7 +68,7 @@ impl StatedDate {
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     let y = i64::from(year) - i64::from(month <= 2);
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -83,7 +83,7 @@ pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
 /// `2025/3/1`, or a bare `2025年` (a year only). Dates that do not
 /// exist (2025年2月30日) and years outside [`MIN_YEAR`]..=[`MAX_YEAR`] are
 /// passed over.
-pub fn find_date(text: &str) -> Option<StatedDate> {
+pub(crate) fn find_date(text: &str) -> Option<StatedDate> {
     let chars: Vec<char> = text.chars().collect();
     let number = |from: usize, max: usize| -> Option<(u32, usize)> {
         let len = chars[from..]
@@ -157,7 +157,7 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 /// The best date `texts` state: the first with a month, else the first
 /// year.
-pub fn best_date<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<StatedDate> {
+pub(crate) fn best_date<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<StatedDate> {
     let mut year_only = None;
     for t in texts {
         match find_date(t) {
@@ -171,7 +171,7 @@ pub fn best_date<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<StatedD
 
 /// The date a document states (titles and meta lines of its tables, in
 /// order), by [`best_date`].
-pub fn stated_date(doc: &Document) -> Option<StatedDate> {
+pub(crate) fn stated_date(doc: &Document) -> Option<StatedDate> {
     best_date(doc.tables.iter().flat_map(|t| {
         t.title
             .iter()
@@ -183,14 +183,14 @@ pub fn stated_date(doc: &Document) -> Option<StatedDate> {
 /// The time a document's outputs carry, by the date rule (see the module
 /// docs): `SOURCE_DATE_EPOCH`, else the date the document states, else
 /// [`FALLBACK_EPOCH`]. Never the file's modification time.
-pub fn document_epoch(doc: &Document) -> i64 {
+pub(crate) fn document_epoch(doc: &Document) -> i64 {
     source_date_epoch()
         .or_else(|| stated_date(doc).map(|d| d.unix()))
         .unwrap_or(FALLBACK_EPOCH)
 }
 
 /// Converts Unix seconds to UTC civil time (Howard Hinnant's algorithm).
-pub fn civil_from_unix(secs: i64) -> Civil {
+pub(crate) fn civil_from_unix(secs: i64) -> Civil {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let z = days + 719_468;
@@ -214,16 +214,11 @@ pub fn civil_from_unix(secs: i64) -> Civil {
 
 impl Civil {
     /// ISO 8601 / W3CDTF: 2025-03-01T08:00:00Z.
-    pub fn iso8601(&self) -> String {
+    pub(crate) fn iso8601(&self) -> String {
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
             self.year, self.month, self.day, self.hour, self.minute, self.second
         )
-    }
-
-    /// 2025年3月1日.
-    pub fn chinese_date(&self) -> String {
-        format!("{}年{}月{}日", self.year, self.month, self.day)
     }
 }
 

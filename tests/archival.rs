@@ -9,9 +9,8 @@
 mod common;
 
 use common::ofd::{Elem, delta_x, elements, parts};
-use gongkai::amount::{format_amount, format_percent};
 use gongkai::model::{Document, Value};
-use gongkai::{OutputFormat, RenderOptions, render};
+use gongkai::{OutputFormat, RenderOptions, format_amount, format_percent, render};
 use lopdf::Object;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -39,9 +38,7 @@ fn example() -> PathBuf {
 
 fn book_out(format: OutputFormat) -> Vec<u8> {
     let b = gongkai::book::build(&example(), &Default::default()).unwrap();
-    gongkai::write::render_book(&b, format, &options())
-        .unwrap()
-        .bytes
+    gongkai::render_book(&b, format, &options()).unwrap().bytes
 }
 
 fn tmp_dir(name: &str) -> PathBuf {

@@ -77,7 +77,7 @@ fn the_sample_department_makes_a_book_in_the_standard_order() {
 #[test]
 fn the_sample_books_totals_agree_and_a_wrong_one_is_found() {
     let b = book::build(&example(), &BookOptions::default()).unwrap();
-    let findings = book::checks::check(&b);
+    let findings = book::check(&b);
     let sums: Vec<_> = findings
         .iter()
         .filter(|f| f.rule != "indicator.level" && f.rule != "indicator.code")
@@ -93,10 +93,7 @@ fn the_sample_books_totals_agree_and_a_wrong_one_is_found() {
     )
     .unwrap();
     let b = book::build(&dir, &BookOptions::default()).unwrap();
-    let findings: Vec<String> = book::checks::check(&b)
-        .iter()
-        .map(|f| f.to_string())
-        .collect();
+    let findings: Vec<String> = book::check(&b).iter().map(|f| f.to_string()).collect();
     assert!(
         findings.iter().any(|f| f.contains(
             "本年支出合计 5,218.62 in '2025年部门收支总表' ≠ 合计 5,218.52 in '2025年部门支出总表' (difference 0.10)"
@@ -147,7 +144,7 @@ fn book_toml_orders_the_parts_and_bad_keys_are_named() {
 fn the_markdown_book_links_every_part() {
     let b = book::build(&example(), &BookOptions::default()).unwrap();
     let md = String::from_utf8(
-        gongkai::write::render_book(&b, OutputFormat::Markdown, &RenderOptions::default())
+        gongkai::render_book(&b, OutputFormat::Markdown, &RenderOptions::default())
             .unwrap()
             .bytes,
     )

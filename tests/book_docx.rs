@@ -28,6 +28,13 @@ fn sample_book() -> Book {
     book::build(&example(), &BookOptions::default()).unwrap()
 }
 
+/// The bookmark of the `i`-th 目录 entry (from 0), as the writer names
+/// them: `_Toc` and a number, the hidden kind of bookmark Word itself
+/// makes for TOC entries.
+fn bookmark_name(i: usize) -> String {
+    format!("_TocGk{:04}", i + 1)
+}
+
 fn options(profile: Profile) -> RenderOptions {
     RenderOptions::default()
         .with_profile(profile)
@@ -35,7 +42,7 @@ fn options(profile: Profile) -> RenderOptions {
 }
 
 fn docx(b: &Book, profile: Profile) -> Vec<u8> {
-    gongkai::write::render_book(b, OutputFormat::Docx, &options(profile))
+    gongkai::render_book(b, OutputFormat::Docx, &options(profile))
         .unwrap()
         .bytes
 }
@@ -217,7 +224,7 @@ fn headings_are_word_headings_and_the_toc_links_to_them() {
     let wanted: Vec<&String> = toc.iter().map(|(_, t)| t).collect();
     assert_eq!(headings, wanted, "one heading per 目录 entry, in order");
     for (i, (depth, title)) in toc.iter().enumerate() {
-        let name = gongkai::write::docx_bookmark_name(i);
+        let name = bookmark_name(i);
         assert_eq!(bookmarks.get(i).map(|s| s.as_str()), Some(name.as_str()));
         assert!(
             document.contains(&format!(r#"<w:hyperlink w:anchor="{name}""#)),
@@ -246,7 +253,7 @@ fn headings_are_word_headings_and_the_toc_links_to_them() {
     // starting at 1.
     let cached: Vec<u32> = (0..toc.len())
         .map(|i| {
-            let name = gongkai::write::docx_bookmark_name(i);
+            let name = bookmark_name(i);
             let field = format!(" PAGEREF {name} \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>");
             let at = document.find(&field).unwrap() + field.len();
             let end = at + document[at..].find('<').unwrap();
@@ -308,10 +315,7 @@ fn text_pages_are_portrait_table_pages_landscape_and_numbers_start_after_the_toc
     let footer = part(&bytes, "word/footer1.xml");
     assert!(footer.contains("第 ") && footer.contains(r#"w:instr=" PAGE ""#));
     // Each table's header rows repeat on every page.
-    let depths: Vec<usize> = b
-        .tables()
-        .map(|t| gongkai::grid::resolve(&t.table).header.depth)
-        .collect();
+    let depths: Vec<usize> = b.tables().map(|t| t.table.header_depth()).collect();
     assert_eq!(header_rows, depths);
     assert!(depths.iter().all(|d| *d >= 1));
     // Each table after the first starts on a new page, and so does each
@@ -427,7 +431,7 @@ fn the_pdf_and_the_docx_book_take_their_type_from_the_profile() {
     ] {
         let ty = profile.book_type;
         let text_pt = ty.text_pt(profile.fonts.body.size_pt);
-        let pdf = gongkai::write::render_book(&b, OutputFormat::Pdf, &options(profile.clone()))
+        let pdf = gongkai::render_book(&b, OutputFormat::Pdf, &options(profile.clone()))
             .unwrap()
             .bytes;
         let runs = common::pdf::text_runs(&pdf);

@@ -33,7 +33,7 @@ fn options(profile: &str) -> RenderOptions {
 }
 
 fn pdf(b: &Book, profile: &str) -> Vec<u8> {
-    gongkai::write::render_book(b, OutputFormat::Pdf, &options(profile))
+    gongkai::render_book(b, OutputFormat::Pdf, &options(profile))
         .unwrap()
         .bytes
 }
@@ -377,7 +377,7 @@ fn same_book_same_bytes_whatever_ran_before() {
     let _ = pdf(&b, "gbt9704");
     assert!(first == pdf(&b, "default"));
     // Another date, another file.
-    let other = gongkai::write::render_book(
+    let other = gongkai::render_book(
         &b,
         OutputFormat::Pdf,
         &options("default").with_created(CREATED + 86_400),
@@ -440,7 +440,7 @@ fn every_character_of_every_paragraph_and_cell_extracts() {
     );
     assert!(extra.blocks.iter().any(|b| matches!(b, Block::Table(_))));
     b.parts.push(Part::Chapter(extra));
-    let out = gongkai::write::render_book(&b, OutputFormat::Pdf, &options("default")).unwrap();
+    let out = gongkai::render_book(&b, OutputFormat::Pdf, &options("default")).unwrap();
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     let mut text = common::pdf::text(&out.bytes);
     if let Some(t) = common::pdf::poppler_text(&out.bytes) {

@@ -31,7 +31,7 @@ fn copy_of(dir: &Path, name: &str) -> PathBuf {
 
 fn findings(dir: &Path) -> Vec<Finding> {
     let b = book::build(dir, &BookOptions::default()).unwrap();
-    book::checks::check(&b)
+    book::check(&b)
 }
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {
@@ -1220,7 +1220,7 @@ fn a_workbook_checked_as_one_document_finds_what_its_book_finds() {
         let path = dir.join(name);
         let doc: Vec<_> = document_findings(&path).iter().map(key).collect();
         let b = book::build(&path, &BookOptions::default()).unwrap();
-        let book: Vec<_> = book::checks::check(&b).iter().map(key).collect();
+        let book: Vec<_> = book::check(&b).iter().map(key).collect();
         assert_eq!(doc, book, "{name}");
     }
     // The department book's two published slips (see workbook_book.rs): the

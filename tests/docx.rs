@@ -765,7 +765,7 @@ fn the_books_docx_keeps_every_paragraph_and_the_table_groups_heading() {
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/departments/广州开发区民营经济和企业服务局");
     let b = gongkai::book::build(&example, &Default::default()).unwrap();
-    let bytes = gongkai::write::render_book(&b, OutputFormat::Docx, &RenderOptions::default())
+    let bytes = gongkai::render_book(&b, OutputFormat::Docx, &RenderOptions::default())
         .unwrap()
         .bytes;
     let doc = read_docx_bytes(&bytes).unwrap();

@@ -336,8 +336,7 @@ impl Tally {
                     // model has is shown as the Markdown shows it.
                     let text = common::pdf::compact(&common::pdf::text(&out.bytes));
                     for d in amounts(&converted.doc).keys() {
-                        let shown =
-                            gongkai::amount::format_amount(gongkai::amount::with_min_scale(*d));
+                        let shown = gongkai::format_amount(*d);
                         if !text.contains(&shown) {
                             self.problems
                                 .push(format!("{name}: the PDF does not show {shown}"));

@@ -410,7 +410,7 @@ fn the_books_markdown_reads_back_to_its_blocks_and_tables() {
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/departments/广州开发区民营经济和企业服务局");
     let b = gongkai::book::build(&example, &Default::default()).unwrap();
-    let md = gongkai::write::render_book(&b, OutputFormat::Markdown, &RenderOptions::default())
+    let md = gongkai::render_book(&b, OutputFormat::Markdown, &RenderOptions::default())
         .unwrap()
         .bytes;
     let back = gongkai::read_bytes(&md, "book.md", &ReadOptions::default()).unwrap();

@@ -8,10 +8,9 @@
 mod common;
 
 use common::pdf::{TextRun, poppler_words, text_runs};
-use gongkai::amount::{format_amount, format_percent};
 use gongkai::book::{self, BookOptions};
 use gongkai::model::{ColumnKind, Document, Table, Value};
-use gongkai::{OutputFormat, ReadOptions, RenderOptions, render};
+use gongkai::{OutputFormat, ReadOptions, RenderOptions, format_amount, format_percent, render};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -177,7 +176,7 @@ fn assert_readable(title: &str, table: &Table, runs: &[TextRun]) -> usize {
 fn the_sample_books_tables_are_set_at_readable_sizes() {
     let folder = root().join("examples/departments/广州开发区民营经济和企业服务局");
     let b = book::build(&folder, &BookOptions::default()).unwrap();
-    let pdf = gongkai::write::render_book(&b, OutputFormat::Pdf, &options())
+    let pdf = gongkai::render_book(&b, OutputFormat::Pdf, &options())
         .unwrap()
         .bytes;
     let runs = text_runs(&pdf);

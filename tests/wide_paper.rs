@@ -258,7 +258,7 @@ fn render_book(profile: Profile, format: OutputFormat) -> (Vec<u8>, Vec<String>)
         profile,
         ..RenderOptions::default()
     };
-    let r = gongkai::write::render_book(&wide_book(), format, &options).unwrap();
+    let r = gongkai::render_book(&wide_book(), format, &options).unwrap();
     (r.bytes, lines(&r.warnings))
 }
 

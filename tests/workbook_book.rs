@@ -558,7 +558,7 @@ fn the_blank_official_templates_make_books_that_name_every_placeholder() {
         let unfilled: Vec<&str> = b
             .warnings
             .iter()
-            .filter(|w| w.code == gongkai::book::workbook::UNFILLED)
+            .filter(|w| w.code == "unfilled-template")
             .filter_map(|w| w.at.as_deref())
             .collect();
         assert!(

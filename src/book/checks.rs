@@ -9,7 +9,7 @@ use super::chapter::Block;
 use crate::check::{Chapter, Config, Disclosure, Finding, Paragraph, ParagraphKind, TableView};
 
 /// The book as the checks see it.
-pub fn disclosure(book: &Book) -> Disclosure<'_> {
+pub(super) fn disclosure(book: &Book) -> Disclosure<'_> {
     let tables = book
         .tables()
         .enumerate()

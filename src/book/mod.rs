@@ -7,8 +7,11 @@
 //! title, department, year, date and the order of the parts.
 
 pub mod chapter;
-pub mod checks;
-pub mod workbook;
+mod checks;
+mod workbook;
+
+pub use checks::{check, check_with};
+pub(crate) use workbook::UNFILLED;
 
 use crate::classify::{STANDARD_TABLE_ORDER, rank_in};
 use crate::model::{Table, Warning};
@@ -253,7 +256,7 @@ impl Book {
 }
 
 /// 1 → 一, 12 → 十二, 20 → 二十 (enough for a book's chapters).
-pub fn chinese_number(n: usize) -> String {
+pub(crate) fn chinese_number(n: usize) -> String {
     const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
         0..=9 => DIGITS[n].to_string(),
@@ -273,7 +276,7 @@ pub fn chinese_number(n: usize) -> String {
 
 /// Removes an outline number a chapter title already has ("一、部门主要职能"
 /// → "部门主要职能"), so the book can number its parts itself.
-pub fn strip_outline_number(title: &str) -> &str {
+pub(crate) fn strip_outline_number(title: &str) -> &str {
     let t = title.trim();
     if crate::classify::outline_level(t) == Some(1)
         && let Some(pos) = t.find('、')
@@ -350,8 +353,10 @@ pub struct BookOptions {
     /// sheets, rows and columns are read either way and left out by
     /// [`Book::disclose`] unless its policy keeps them.
     pub keep_hidden: bool,
-    /// The order of the tables: entries of [`STANDARD_TABLE_ORDER`] or
-    /// text their titles contain (a profile's `book.table_order`).
+    /// The order of the tables: kinds of table in the standard order
+    /// (收支总表, 收入总表, 支出总表, 财政拨款收支总表, 一般公共预算支出表,
+    /// 基本支出, 三公, 政府性基金, 国有资本经营, 绩效目标) or text their
+    /// titles contain (a profile's `book.table_order`).
     pub table_order: Vec<String>,
 }
 
@@ -446,8 +451,9 @@ fn book_workbook(names: &[PathBuf], options: &BookOptions) -> Option<workbook::L
 }
 
 /// Reads a department folder — or one workbook that holds the whole book
-/// (see [`workbook`]) — into a book. Files that cannot be read are
-/// warnings, not errors: the book is made of what can be read.
+/// (a district template: 封面, 目录, prose and table sheets) — into a
+/// book. Files that cannot be read are warnings, not errors: the book is
+/// made of what can be read.
 pub fn build(folder: &Path, options: &BookOptions) -> Result<Book, BookError> {
     if folder.is_file() {
         let dir = match folder.parent() {

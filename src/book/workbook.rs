@@ -31,7 +31,7 @@ const COVER_LABELS: &[&str] = &[
 ];
 
 /// The warning code of text left from the template.
-pub const UNFILLED: &str = "unfilled-template";
+pub(crate) const UNFILLED: &str = "unfilled-template";
 
 /// Characters of dot leaders in a 目录 line.
 fn is_leader(c: char) -> bool {
@@ -108,7 +108,7 @@ const MIN_LIKENESS: f32 = 0.5;
 
 /// Text a department must replace before it publishes: the template's
 /// placeholders, found in a line; the placeholder itself.
-pub fn placeholder_in(line: &str) -> Option<&'static str> {
+pub(super) fn placeholder_in(line: &str) -> Option<&'static str> {
     if line.contains("x,xxx") || line.contains("X,XXX") {
         return Some("x,xxx");
     }

@@ -24,13 +24,13 @@ fn answers(t: &TableView, entry: &str) -> bool {
 }
 
 /// Whether a text is an empty-table statement (本部门无…，故本表为空表).
-pub fn is_empty_statement(text: &str) -> bool {
+pub(super) fn is_empty_statement(text: &str) -> bool {
     let t = fold(text);
     t.contains("空表") || (t.contains('无') && (t.contains("本表") || t.contains("安排")))
 }
 
 /// The fund an empty-table statement names, if one.
-pub fn fund_named(text: &str) -> Option<&'static str> {
+pub(super) fn fund_named(text: &str) -> Option<&'static str> {
     let t = fold(text);
     ["政府性基金", "国有资本经营"]
         .into_iter()
@@ -69,7 +69,7 @@ pub(super) fn reads_as_heading(text: &str) -> bool {
 }
 
 /// Adds the completeness findings of a whole disclosure.
-pub fn check(d: &Disclosure, config: &Config, out: &mut Vec<Finding>) {
+pub(super) fn check(d: &Disclosure, config: &Config, out: &mut Vec<Finding>) {
     for entry in &config.required_tables {
         if !d.tables.iter().any(|t| answers(t, entry)) {
             out.push(

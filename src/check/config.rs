@@ -50,7 +50,7 @@ impl Default for Config {
 
 impl Config {
     /// The profile key and value that names no rule, if any.
-    pub fn unknown_rule(&self) -> Option<String> {
+    pub(crate) fn unknown_rule(&self) -> Option<String> {
         self.off
             .iter()
             .find(|id| !is_rule(id))

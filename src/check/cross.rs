@@ -14,7 +14,7 @@ use crate::model::{Cell, RowKind, Unit};
 use rust_decimal::Decimal;
 
 /// The factor that turns an amount in `unit` into 元.
-pub fn yuan_factor(unit: Unit) -> Decimal {
+pub(super) fn yuan_factor(unit: Unit) -> Decimal {
     match unit {
         Unit::Yuan => Decimal::ONE,
         Unit::ThousandYuan => Decimal::from(1_000),
@@ -24,7 +24,7 @@ pub fn yuan_factor(unit: Unit) -> Decimal {
 }
 
 /// A label without its outline number ("一、财政拨款收入" → "财政拨款收入").
-pub fn strip_outline(label: &str) -> &str {
+pub(super) fn strip_outline(label: &str) -> &str {
     let t = label.trim();
     if crate::classify::outline_level(t).is_some() {
         for sep in ['、', '.', '．', '）', ')'] {
@@ -39,7 +39,7 @@ pub fn strip_outline(label: &str) -> &str {
 /// The amount next to a label: the first amount cell to the right of the
 /// first text cell whose folded text (without outline number) satisfies
 /// `matches`.
-pub fn labelled(t: &TableView, matches: impl Fn(&str) -> bool) -> Option<Decimal> {
+pub(super) fn labelled(t: &TableView, matches: impl Fn(&str) -> bool) -> Option<Decimal> {
     for row in &t.table.rows {
         for (c, cell) in row.cells.iter().enumerate() {
             if cell
@@ -58,7 +58,11 @@ pub fn labelled(t: &TableView, matches: impl Fn(&str) -> bool) -> Option<Decimal
 
 /// The value of the first total row in the first column whose name
 /// satisfies `matches` (the last total row when `last`).
-pub fn total_in(t: &TableView, last: bool, matches: impl Fn(&str) -> bool) -> Option<Decimal> {
+pub(super) fn total_in(
+    t: &TableView,
+    last: bool,
+    matches: impl Fn(&str) -> bool,
+) -> Option<Decimal> {
     let col = t
         .table
         .columns
@@ -74,7 +78,7 @@ pub fn total_in(t: &TableView, last: bool, matches: impl Fn(&str) -> bool) -> Op
 }
 
 /// The first table of a standard rank.
-pub fn by_rank<'b, 'a>(d: &'b Disclosure<'a>, rank: usize) -> Option<&'b TableView<'a>> {
+pub(super) fn by_rank<'b, 'a>(d: &'b Disclosure<'a>, rank: usize) -> Option<&'b TableView<'a>> {
     d.tables.iter().find(|t| {
         standard_rank(&t.title).or_else(|| t.file.as_deref().and_then(standard_rank)) == Some(rank)
     })
@@ -97,23 +101,23 @@ fn fact<'b, 'a>(
 
 /// Amounts beyond this (1,000 万亿) are not compared across units: their
 /// products with the unit factors could leave the range of a decimal.
-pub const MAX_COMPARED_AMOUNT: i64 = 1_000_000_000_000_000;
+pub(super) const MAX_COMPARED_AMOUNT: i64 = 1_000_000_000_000_000;
 
 /// Whether an amount is small enough to compare across units.
-pub fn comparable(value: Decimal) -> bool {
+pub(super) fn comparable(value: Decimal) -> bool {
     value.abs() <= Decimal::from(MAX_COMPARED_AMOUNT)
 }
 
 /// One unit of the last decimal place a value is written with, in 元
 /// (0.01万元 = 100元 for "3,121.42" in 万元).
-pub fn last_digit(value: Decimal, factor: Decimal) -> Decimal {
+pub(super) fn last_digit(value: Decimal, factor: Decimal) -> Decimal {
     Decimal::new(1, value.scale()) * factor
 }
 
 /// Whether `actual` (in 元) may be written as `written` (in 元) with
 /// digits down to `unit` (in 元): rounded (within half a unit) or cut off
 /// (published books often truncate: 877,080元 as 87.70万元).
-pub fn written_as(written: Decimal, unit: Decimal, actual: Decimal) -> bool {
+pub(super) fn written_as(written: Decimal, unit: Decimal, actual: Decimal) -> bool {
     let diff = actual.abs() - written.abs();
     let same_sign = written.is_zero()
         || actual.is_zero()
@@ -209,7 +213,7 @@ fn is_total_name(c: &str) -> bool {
 }
 
 /// Adds the findings between the tables of `d`.
-pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
+pub(super) fn check(d: &Disclosure, out: &mut Vec<Finding>) {
     let summary = by_rank(d, 1);
     let income = by_rank(d, 2);
     let spending = by_rank(d, 3);

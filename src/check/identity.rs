@@ -115,7 +115,7 @@ fn identities(t: &TableView) -> Vec<Identity> {
 /// Checks the identities of one table, adding findings to `out`; returns
 /// the places (cells) they covered, where a generic `sum.row` finding
 /// says the same less well.
-pub fn check(t: &TableView, out: &mut Vec<Finding>) -> Vec<Place> {
+pub(super) fn check(t: &TableView, out: &mut Vec<Finding>) -> Vec<Place> {
     let table = t.table;
     let label_col = table.label_column();
     let mut covered = Vec::new();

@@ -19,7 +19,7 @@
 //!
 //! The checks see a [`Disclosure`]: tables and text chapters, made from a
 //! [`Document`] ([`Disclosure::of_document`]) or from a book
-//! (`book::checks`).
+//! ([`crate::book::check_with`]).
 
 mod complete;
 mod config;
@@ -205,7 +205,7 @@ pub fn fails(findings: &[Finding], level: Severity) -> bool {
 /// Compact text: no whitespace, full-width ASCII forms and ideographic
 /// spaces folded to their half-width forms, so that titles compare the
 /// way a reader sees them.
-pub fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {

@@ -467,7 +467,7 @@ fn check_paragraph(d: &Disclosure, ch: &Chapter, n: usize, text: &str, out: &mut
 }
 
 /// Adds the percentage findings of a disclosure.
-pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
+pub(super) fn check(d: &Disclosure, out: &mut Vec<Finding>) {
     for ch in &d.chapters {
         for (i, p) in ch.paragraphs.iter().enumerate() {
             if p.kind != ParagraphKind::Heading {

@@ -29,7 +29,7 @@ use std::str::FromStr;
 
 /// An amount written in the text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TextAmount {
+pub(super) struct TextAmount {
     /// Character offset of its first digit in the paragraph.
     pub offset: usize,
     /// Character offset just after its unit.
@@ -43,7 +43,7 @@ pub struct TextAmount {
 }
 
 /// The amounts of a text with a money unit or a percent sign.
-pub fn amounts(text: &str) -> Vec<TextAmount> {
+pub(super) fn amounts(text: &str) -> Vec<TextAmount> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -118,7 +118,7 @@ const COMPARISONS: &[&str] = &[
 
 /// The 科目 path of a quoted name: “一般公共服务支出（类）财政事务（款）行政
 /// 运行（项）” → [一般公共服务支出, 财政事务, 行政运行].
-pub fn subject_path(quoted: &str) -> Option<Vec<String>> {
+pub(super) fn subject_path(quoted: &str) -> Option<Vec<String>> {
     let f = fold(quoted);
     let mut out = Vec::new();
     let mut rest = f.as_str();
@@ -857,7 +857,7 @@ fn empty_statement_funds(d: &Disclosure, out: &mut Vec<Finding>) {
 }
 
 /// Adds the prose findings of a disclosure.
-pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
+pub(super) fn check(d: &Disclosure, out: &mut Vec<Finding>) {
     empty_statement_funds(d, out);
     for ch in &d.chapters {
         numbering_and_repeats(ch, out);

@@ -125,7 +125,7 @@ fn check_view(table: &Table, name: &str, out: &mut Vec<Finding>) {
 }
 
 /// How findings name a table of a document: "table 2 '部门收入总表'".
-pub fn table_name(table: &Table, index: usize) -> String {
+pub(super) fn table_name(table: &Table, index: usize) -> String {
     match table.title.as_deref().or(table.origin.sheet.as_deref()) {
         Some(t) => format!("table {} '{t}'", index + 1),
         None => format!("table {}", index + 1),
@@ -134,7 +134,7 @@ pub fn table_name(table: &Table, index: usize) -> String {
 
 /// The place of a cell: the table, the row's label (from `label_col`,
 /// else the table's label column, else the first text cell), the column.
-pub fn cell_place(
+pub(super) fn cell_place(
     name: &str,
     table: &Table,
     row: &Row,

@@ -105,7 +105,7 @@ impl Parts {
 const MAX_ENTRIES: usize = 1_000;
 
 /// Adds the 目录 findings.
-pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
+pub(super) fn check(d: &Disclosure, out: &mut Vec<Finding>) {
     let Some(toc) = d.chapters.iter().find(|c| fold(&c.title) == "目录") else {
         return;
     };

@@ -18,7 +18,7 @@ fn year_at(chars: &[char], i: usize) -> Option<String> {
 
 /// The first "20xx年" of a text, with its character offset, not inside a
 /// longer number.
-pub fn first_year(text: &str) -> Option<(usize, String)> {
+pub(super) fn first_year(text: &str) -> Option<(usize, String)> {
     let chars: Vec<char> = text.chars().collect();
     (0..chars.len()).find_map(|i| {
         if i > 0 && chars[i - 1].is_ascii_digit() {
@@ -29,7 +29,7 @@ pub fn first_year(text: &str) -> Option<(usize, String)> {
 }
 
 /// The year most titles name (the earliest on a tie), if any does.
-pub fn budget_year<'s>(titles: impl Iterator<Item = &'s str>) -> Option<String> {
+pub(super) fn budget_year<'s>(titles: impl Iterator<Item = &'s str>) -> Option<String> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for (_, y) in titles.filter_map(first_year) {
         match counts.iter_mut().find(|(x, _)| *x == y) {
@@ -44,7 +44,7 @@ pub fn budget_year<'s>(titles: impl Iterator<Item = &'s str>) -> Option<String> 
 }
 
 /// Adds the year findings of a disclosure.
-pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
+pub(super) fn check(d: &Disclosure, out: &mut Vec<Finding>) {
     let Some(year) = d
         .year
         .clone()
@@ -183,7 +183,7 @@ fn comparisons(d: &Disclosure, year: &str, out: &mut Vec<Finding>) {
 }
 
 /// The first characters of a text, for messages.
-pub fn excerpt(text: &str) -> String {
+pub(super) fn excerpt(text: &str) -> String {
     /// Characters of a paragraph quoted in a finding.
     const EXCERPT_CHARS: usize = 60;
     let t = text.trim();
@@ -205,7 +205,7 @@ const MIN_PLAUSIBLE_YUAN: i64 = 100;
 
 /// The `unit.magnitude` finding of a table, if its amounts do not fit its
 /// 单位 line.
-pub fn magnitude(t: &TableView) -> Option<Finding> {
+pub(super) fn magnitude(t: &TableView) -> Option<Finding> {
     let unit = t.table.unit?;
     let max = t
         .table

@@ -2,7 +2,7 @@
 //! numbering (一、 ⊃ （一） ⊃ 1. ⊃ （1）).
 
 /// Whether a label names a total row: 合计, 总计, 本年收入合计, 收入总计 ….
-pub fn is_total_label(label: &str) -> bool {
+pub(crate) fn is_total_label(label: &str) -> bool {
     let compact: String = label.chars().filter(|c| !c.is_whitespace()).collect();
     /// Longest label still read as a total ("本年支出合计" and the like).
     const MAX_TOTAL_LABEL_CHARS: usize = 12;
@@ -11,14 +11,14 @@ pub fn is_total_label(label: &str) -> bool {
 }
 
 /// Whether a label names a subtotal row (小计).
-pub fn is_subtotal_label(label: &str) -> bool {
+pub(crate) fn is_subtotal_label(label: &str) -> bool {
     let compact: String = label.chars().filter(|c| !c.is_whitespace()).collect();
     compact == "小计"
 }
 
 /// The outline level of a numbered label: 一、 → 1, （一） → 2, 1. or 1、 → 3,
 /// （1） → 4.
-pub fn outline_level(label: &str) -> Option<u8> {
+pub(crate) fn outline_level(label: &str) -> Option<u8> {
     const NUMERALS: &str = "一二三四五六七八九十百";
     let t = label.trim_start();
     let mut chars = t.chars();
@@ -63,7 +63,7 @@ pub fn outline_level(label: &str) -> Option<u8> {
 /// the nearest earlier code that is a proper prefix of it (201 ⊃ 20101 ⊃
 /// 2010101, 301 ⊃ 30101); a total row is level 0 and starts afresh; a row
 /// without a code is level 1.
-pub fn code_prefix_levels(codes: &[Option<String>], totals: &[bool]) -> Vec<u8> {
+pub(crate) fn code_prefix_levels(codes: &[Option<String>], totals: &[bool]) -> Vec<u8> {
     let mut stack: Vec<&str> = Vec::new();
     codes
         .iter()

@@ -53,13 +53,13 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
 }
 
 /// Whether a line opens a note (注：…, 说明：…, 注1.…).
-pub fn is_note_start(text: &str) -> bool {
+pub(crate) fn is_note_start(text: &str) -> bool {
     let t = text.trim_start();
     NOTE_MARKERS.iter().any(|m| t.starts_with(m))
 }
 
 /// Whether a line has the form of a meta line above a table.
-pub fn looks_like_meta(text: &str) -> bool {
+pub(crate) fn looks_like_meta(text: &str) -> bool {
     let t = text.trim();
     if is_note_start(t) {
         return false;
@@ -127,7 +127,7 @@ fn split_parts(text: &str) -> Vec<&str> {
 
 /// Turns a line into meta entries (several when the line holds several
 /// key：value items).
-pub fn parse_meta(text: &str, align: Align) -> Vec<Meta> {
+pub(crate) fn parse_meta(text: &str, align: Align) -> Vec<Meta> {
     let parts = split_parts(text);
     let n = parts.len();
     parts

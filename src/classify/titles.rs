@@ -5,7 +5,7 @@
 /// 收支总表, 收入总表, 支出总表, 财政拨款收支总表, 一般公共预算支出表,
 /// 基本支出表, "三公"经费表, 政府性基金, 国有资本经营, 项目支出绩效目标表.
 /// More specific names are tested first (财政拨款收支总表 before 收支总表).
-pub fn standard_rank(title: &str) -> Option<usize> {
+pub(crate) fn standard_rank(title: &str) -> Option<usize> {
     let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     let rules: [(&[&str], usize); 10] = [
         // 决算 (final accounts) books name it 财政拨款收入支出决算总表.
@@ -47,7 +47,7 @@ pub fn standard_rank(title: &str) -> Option<usize> {
 /// The kinds of table [`standard_rank`] tells apart, in the national
 /// (and Guangdong) standard order; `book.table_order` in a profile lists
 /// these (or any other text a title contains) in its own order.
-pub const STANDARD_TABLE_ORDER: [&str; 10] = [
+pub(crate) const STANDARD_TABLE_ORDER: [&str; 10] = [
     "收支总表",
     "收入总表",
     "支出总表",
@@ -63,7 +63,7 @@ pub const STANDARD_TABLE_ORDER: [&str; 10] = [
 /// Where a table goes under `order` (a profile's `book.table_order`): the
 /// first entry naming its kind (see [`STANDARD_TABLE_ORDER`]), else the
 /// first entry its title contains; after all of them when none does.
-pub fn rank_in(order: &[String], title: &str) -> usize {
+pub(crate) fn rank_in(order: &[String], title: &str) -> usize {
     let kind = standard_rank(title).and_then(|r| STANDARD_TABLE_ORDER.get(r - 1));
     let squeezed: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     order

@@ -107,7 +107,7 @@ fn apply_blocks(
 }
 
 /// Applies the policy to one table; `name` is how the report names it.
-pub fn apply_table(table: &mut Table, policy: &Disclosure, name: &str) -> Vec<Warning> {
+pub(crate) fn apply_table(table: &mut Table, policy: &Disclosure, name: &str) -> Vec<Warning> {
     let mut report = Vec::new();
     if policy.omits_hidden() {
         drop_rows_and_columns(table, policy, name, &mut report);
@@ -121,7 +121,7 @@ pub fn apply_table(table: &mut Table, policy: &Disclosure, name: &str) -> Vec<Wa
 /// The table as published with hidden content left out: no hidden rows or
 /// columns, no columns of formulas saved without values (what the checks
 /// look at).
-pub fn published_view(table: &Table) -> Table {
+pub(crate) fn published_view(table: &Table) -> Table {
     let mut t = table.clone();
     let drop_col: Vec<bool> = t
         .columns
@@ -404,7 +404,7 @@ fn mask_table(table: &mut Table, kinds: &[PersonalData], name: &str, report: &mu
 
 /// Masks the personal data of the given kinds in `text`, in place; returns
 /// the kinds found, one entry per occurrence.
-pub fn mask_text(text: &mut String, kinds: &[PersonalData]) -> Vec<PersonalData> {
+pub(crate) fn mask_text(text: &mut String, kinds: &[PersonalData]) -> Vec<PersonalData> {
     let mut found = Vec::new();
     let mut chars: Vec<char> = text.chars().collect();
     if kinds.contains(&PersonalData::Email) {

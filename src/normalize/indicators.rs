@@ -9,7 +9,7 @@ const ANNUAL_MARK: &str = "年度指标值";
 
 /// Parses a 绩效指标 text; `None` when it does not follow the pattern (the
 /// text then stays as it is, unstructured).
-pub fn parse(text: &str) -> Option<Vec<Indicator>> {
+pub(crate) fn parse(text: &str) -> Option<Vec<Indicator>> {
     let items = split_items(text);
     if items.is_empty() {
         return None;
@@ -127,7 +127,7 @@ fn parse_item(seq: u32, body: &str) -> Option<Indicator> {
 
 /// Parses the cells of every 绩效指标 column and keeps the indicators beside
 /// the text.
-pub fn annotate(table: &mut Table) {
+pub(crate) fn annotate(table: &mut Table) {
     let cols: Vec<usize> = table
         .columns
         .iter()

@@ -2,7 +2,7 @@
 //! (multi-level, from merges or from group rows), column kinds, exact
 //! amounts, notes, row kinds and levels. Shared by every reader.
 
-pub mod indicators;
+pub(crate) mod indicators;
 mod rows;
 
 use crate::amount::{Parsed, format_amount, parse_number, with_min_scale};
@@ -23,7 +23,7 @@ const MAX_HEADER_ROWS: usize = 6;
 const MAX_HEADER_LABEL_CHARS: usize = 30;
 
 /// Builds the document from what a reader found.
-pub fn normalize(raw: RawDocument, source: Source) -> Result<Document, ReadError> {
+pub(crate) fn normalize(raw: RawDocument, source: Source) -> Result<Document, ReadError> {
     let mut warnings = raw.warnings;
     let mut tables = Vec::new();
     let count = raw.tables.len();

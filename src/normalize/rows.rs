@@ -8,7 +8,7 @@ use crate::model::{Cell, ColumnKind, RowKind, Table, Value};
 
 /// Sets `kind` and `level` of every row; `indents` are the source
 /// indentation levels of the rows' label cells.
-pub fn classify(table: &mut Table, indents: &[u8]) {
+pub(super) fn classify(table: &mut Table, indents: &[u8]) {
     let n = table.rows.len();
     if n == 0 {
         return;

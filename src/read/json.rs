@@ -11,7 +11,7 @@ use crate::limits::{Limit, Limits};
 use crate::model::{Document, READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, Value};
 
 /// Reads a model JSON file.
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
+pub(crate) fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|source| {
         let at = Location::new()
             .line(u32::try_from(source.line()).unwrap_or(u32::MAX))

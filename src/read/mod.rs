@@ -6,9 +6,15 @@
 //! ([`crate::read_path`]) opens files. Format detection lives in one
 //! function, [`detect`].
 
+// visibility pass after merge
+#[allow(unreachable_pub)]
 pub(crate) mod docx;
+// visibility pass after merge
+#[allow(unreachable_pub)]
 pub(crate) mod fixed;
 pub(crate) mod json;
+// visibility pass after merge
+#[allow(unreachable_pub)]
 pub(crate) mod markdown;
 pub(crate) mod package;
 pub(crate) mod sheet;
@@ -313,7 +319,7 @@ impl ReadError {
 
 /// What a reader hands to the normaliser.
 #[derive(Debug, Default)]
-pub struct RawDocument {
+pub(crate) struct RawDocument {
     /// Tables in source order.
     pub tables: Vec<RawTable>,
     /// Reader warnings.
@@ -411,7 +417,7 @@ pub(crate) fn names_a_table(text: &str) -> bool {
 
 /// A block of a raw document in reading order.
 #[derive(Debug, Clone)]
-pub enum RawBlock {
+pub(crate) enum RawBlock {
     /// The raw table at this index of [`RawDocument::tables`].
     Table(usize),
     /// A text section.
@@ -424,7 +430,7 @@ pub enum RawBlock {
 /// (text, spreadsheets) put them in `rows`; sources with separate
 /// paragraphs (Word, Markdown) put them in `before` and `after`.
 #[derive(Debug, Default)]
-pub struct RawTable {
+pub(crate) struct RawTable {
     /// Sheet name, for spreadsheets.
     pub sheet: Option<String>,
     /// How locations in this table are named in messages.
@@ -453,7 +459,7 @@ pub struct RawTable {
 
 /// How a reader's positions are named in messages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Locator {
+pub(crate) enum Locator {
     /// "line 9" (text, Markdown).
     #[default]
     Line,
@@ -465,7 +471,7 @@ pub enum Locator {
 
 /// A paragraph or line outside the grid.
 #[derive(Debug, Clone, Default)]
-pub struct RawLine {
+pub(crate) struct RawLine {
     /// Its text.
     pub text: String,
     /// Its alignment.
@@ -482,7 +488,7 @@ pub struct RawLine {
 
 /// A grid row.
 #[derive(Debug, Clone, Default)]
-pub struct RawRow {
+pub(crate) struct RawRow {
     /// Cells left to right.
     pub cells: Vec<RawCell>,
     /// One-based source row (line number, sheet row, Word table row).
@@ -493,7 +499,7 @@ pub struct RawRow {
 
 /// A grid cell.
 #[derive(Debug, Clone, Default)]
-pub struct RawCell {
+pub(crate) struct RawCell {
     /// The text as displayed in the source.
     pub text: String,
     /// A typed number the source gives (spreadsheets); text sources leave it
@@ -509,7 +515,7 @@ pub struct RawCell {
 
 impl RawCell {
     /// A plain text cell.
-    pub fn text(text: impl Into<String>) -> RawCell {
+    pub(crate) fn text(text: impl Into<String>) -> RawCell {
         RawCell {
             text: text.into(),
             ..RawCell::default()
@@ -517,14 +523,14 @@ impl RawCell {
     }
 
     /// Whether the cell shows nothing.
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.number.is_none() && is_blank(&self.text)
     }
 }
 
 /// A number typed in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RawNumber {
+pub(crate) enum RawNumber {
     /// An amount, already exact, with the scale the number format gives.
     Amount(Decimal),
     /// A percentage in percent units.
@@ -533,7 +539,7 @@ pub enum RawNumber {
 
 /// A merged region in grid coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Merge {
+pub(crate) struct Merge {
     /// Top row.
     pub row: usize,
     /// Left column.
@@ -544,25 +550,15 @@ pub struct Merge {
     pub cols: usize,
 }
 
-impl Merge {
-    /// Whether the region covers grid position (`row`, `col`).
-    pub fn covers(&self, row: usize, col: usize) -> bool {
-        row >= self.row
-            && row < self.row + self.rows
-            && col >= self.col
-            && col < self.col + self.cols
-    }
-}
-
 /// Whether a text is empty or whitespace only (ASCII and ideographic space).
-pub fn is_blank(s: &str) -> bool {
+pub(crate) fn is_blank(s: &str) -> bool {
     s.chars().all(|c| c.is_whitespace())
 }
 
 /// Detects the format of `bytes`, using the file name's extension as a hint.
 /// Content wins over the extension where the two disagree, so a .docx
 /// renamed to .xlsx is read as what it is.
-pub fn detect(bytes: &[u8], name: &str) -> Result<Format, ReadError> {
+pub(crate) fn detect(bytes: &[u8], name: &str) -> Result<Format, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -850,5 +846,13 @@ mod tests {
         for other in ["四、绩效目标设置情况", "一般公共预算", "（表）"] {
             assert!(!names_a_table(other), "{other}");
         }
+    }
+
+    #[test]
+    fn a_docx_named_xlsx_is_detected_as_a_docx() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/corpus/bad/docx_named_as.xlsx");
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(detect(&bytes, "docx_named_as.xlsx").unwrap(), Format::Docx);
     }
 }

@@ -18,7 +18,7 @@ use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
 /// How fields are separated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delimiter {
+pub(crate) enum Delimiter {
     /// Tabs if any line has one, else commas.
     Detect,
     /// Commas (CSV).
@@ -132,7 +132,7 @@ const MAX_JUNK_RATIO: f64 = 0.01;
 
 /// Decodes `bytes` to a string: BOM first, then UTF-8, then a detector
 /// limited to what Chinese offices produce (GB18030 covers GBK and GB2312).
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static Encoding), ReadError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<(String, &'static Encoding), ReadError> {
     let (encoding, body) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         (enc, &bytes[bom_len..])
     } else if std::str::from_utf8(bytes).is_ok() {
@@ -197,7 +197,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Reads a text table.
-pub fn read(bytes: &[u8], delimiter: Delimiter) -> Result<RawDocument, ReadError> {
+pub(crate) fn read(bytes: &[u8], delimiter: Delimiter) -> Result<RawDocument, ReadError> {
     let (text, encoding) = decode(bytes)?;
     let mut warnings = Vec::new();
     if encoding != UTF_8 {

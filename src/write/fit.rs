@@ -21,12 +21,12 @@ use crate::write::pdf::layout::text::shape;
 
 /// Horizontal padding inside a cell, in points (1.4 mm), in both formats:
 /// amounts and text never touch the rules.
-pub const CELL_PAD_X: f32 = 4.0;
+pub(crate) const CELL_PAD_X: f32 = 4.0;
 
 /// Room added to what must stay on one line (amounts, codes, header
 /// labels), in points: twip rounding and a word processor's own
 /// justification must not push the last character to a second line.
-pub const ONE_LINE_SLACK: f32 = 0.5;
+pub(crate) const ONE_LINE_SLACK: f32 = 0.5;
 
 /// An amount column may wrap its header to this many lines before the
 /// column grows for it: "财政专户拨款" over two lines, not six.
@@ -40,17 +40,17 @@ const AMOUNT_HEADER_MIN_EMS: f32 = 4.0;
 /// Header labels up to this many ems are meant to stay on one line: the
 /// table's sizes only grow while they do. Longer labels (a 20-character
 /// 项目名称 heading) may take two lines.
-pub const HEADER_ONE_LINE_EMS: f32 = 10.0;
+pub(crate) const HEADER_ONE_LINE_EMS: f32 = 10.0;
 
 /// A text column is comfortable at this many ems (or its longest line if
 /// shorter): long 绩效 texts wrap at any size, and half a dozen characters
 /// a line still reads well, so they do not keep a table's type small.
-pub const COMFORT_TEXT_EMS: f32 = 6.0;
+pub(crate) const COMFORT_TEXT_EMS: f32 = 6.0;
 
 /// Below the profile's `min_scale` only amounts and codes make a table
 /// smaller, and never below this share of the profile's sizes (at 10 pt,
 /// 5 pt); past it the columns are squeezed and even amounts are cut.
-pub const HARD_MIN_SCALE: f32 = 0.5;
+pub(crate) const HARD_MIN_SCALE: f32 = 0.5;
 
 /// Steps of the searches for the largest type that fits: each halves the
 /// interval; 10 give the size within 0.1 % of the range.
@@ -58,15 +58,15 @@ const SEARCH_STEPS: usize = 10;
 
 /// Deepest hierarchy step shown by indentation; deeper rows line up with
 /// it rather than creep across the column.
-pub const MAX_INDENT_STEPS: u8 = 3;
+pub(crate) const MAX_INDENT_STEPS: u8 = 3;
 
 /// Indentation per hierarchy step, in ems of the body size: one character,
 /// as clerks indent 款 under 类 by hand.
-pub const INDENT_EMS: f32 = 1.0;
+pub(crate) const INDENT_EMS: f32 = 1.0;
 
 /// Type sizes of a table's three kinds of text, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sizes {
+pub(crate) struct Sizes {
     /// Header cells.
     pub header: f32,
     /// Text cells.
@@ -77,7 +77,7 @@ pub struct Sizes {
 
 impl Sizes {
     /// The profile's sizes.
-    pub fn base(fonts: &FontBook) -> Sizes {
+    pub(crate) fn base(fonts: &FontBook) -> Sizes {
         Sizes {
             header: fonts.size(Role::Header),
             body: fonts.size(Role::Body),
@@ -87,7 +87,7 @@ impl Sizes {
 
     /// Every size times `s`, rounded down to half a point (DOCX sizes are
     /// half-points: both formats then set the same size).
-    pub fn scaled(self, s: f32) -> Sizes {
+    pub(crate) fn scaled(self, s: f32) -> Sizes {
         Sizes {
             header: half_point_floor(self.header * s),
             body: half_point_floor(self.body * s),
@@ -113,7 +113,7 @@ fn half_point_floor(pt: f32) -> f32 {
 /// What may be cut between characters when a table does not fit even at
 /// the profile's smallest type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Cut {
+pub(crate) enum Cut {
     /// Nothing: every unbreakable piece stays whole.
     Nothing,
     /// Header labels' long pieces (Latin words in a label).
@@ -124,7 +124,7 @@ pub enum Cut {
 
 /// The fitted table: its type sizes and column widths.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fit {
+pub(crate) struct Fit {
     /// The sizes.
     pub sizes: Sizes,
     /// Body size over the profile's body size: above 1 grown, below 1
@@ -161,7 +161,7 @@ struct Measured {
 }
 
 /// The text a body cell shows.
-pub fn cell_text(value: &Value) -> Option<String> {
+pub(crate) fn cell_text(value: &Value) -> Option<String> {
     match value {
         Value::Empty => None,
         Value::Text(t) => Some(t.clone()),
@@ -172,7 +172,7 @@ pub fn cell_text(value: &Value) -> Option<String> {
 
 /// The face role and size class of a body cell: totals in the bold sans
 /// at the size of the text around them, amounts in the numbers face.
-pub fn body_role(kind: RowKind, value: &Value) -> (Role, bool) {
+pub(crate) fn body_role(kind: RowKind, value: &Value) -> (Role, bool) {
     let numeric = matches!(value, Value::Amount(_) | Value::Percent(_));
     let role = match (kind == RowKind::Total, numeric) {
         (true, _) => Role::Header,
@@ -187,14 +187,14 @@ pub fn body_role(kind: RowKind, value: &Value) -> (Role, bool) {
 /// its label column and its deepest row level, is found once per table
 /// (found per cell, it made a table's fit quadratic in its rows).
 #[derive(Debug, Clone, Copy)]
-pub struct Indents {
+pub(crate) struct Indents {
     label: Option<usize>,
     deepest: u8,
 }
 
 impl Indents {
     /// The indents of `table`.
-    pub fn of(table: &Table) -> Indents {
+    pub(crate) fn of(table: &Table) -> Indents {
         Indents {
             label: table.label_column(),
             deepest: table.rows.iter().map(|r| r.level).max().unwrap_or(0),
@@ -203,7 +203,7 @@ impl Indents {
 
     /// The indent in ems of the body size of one cell of the table this
     /// was made of.
-    pub fn ems(&self, table: &Table, row: usize, col: usize) -> f32 {
+    pub(crate) fn ems(&self, table: &Table, row: usize, col: usize) -> f32 {
         let Some(r) = table.rows.get(row) else {
             return 0.0;
         };
@@ -219,7 +219,7 @@ impl Indents {
 /// columns do not fit `avail` points (the page's text width) whole even
 /// at `[table] min_scale`. Both writers ask this, so a table is on A3 in
 /// the PDF exactly when it is in the DOCX.
-pub fn wider_paper(
+pub(crate) fn wider_paper(
     table: &Table,
     fonts: &FontBook,
     profile: &Profile,
@@ -232,7 +232,7 @@ pub fn wider_paper(
 }
 
 /// The warning that says the table at `at` moved to `size`.
-pub fn larger_paper_warning(at: String, profile: &Profile, size: PaperSize) -> Warning {
+pub(crate) fn larger_paper_warning(at: String, profile: &Profile, size: PaperSize) -> Warning {
     Warning::new(
         "table-on-larger-paper",
         at,
@@ -246,7 +246,7 @@ pub fn larger_paper_warning(at: String, profile: &Profile, size: PaperSize) -> W
 }
 
 /// A table measured once, fitted to a width at any type size.
-pub struct Fitter {
+pub(crate) struct Fitter {
     measured: Vec<Measured>,
     kinds: Vec<ColumnKind>,
     base: Sizes,
@@ -258,7 +258,7 @@ impl Fitter {
     /// Measures the cells of `resolved` (the grid of `table`) with the
     /// faces of `fonts`; `table_type` says how far the type may grow and
     /// shrink.
-    pub fn new(
+    pub(crate) fn new(
         table: &Table,
         resolved: &ResolvedTable<'_>,
         fonts: &FontBook,
@@ -332,7 +332,7 @@ impl Fitter {
     /// comfortably (header labels on one line, text columns a dozen
     /// characters wide), else the profile's sizes if the minimums fit,
     /// else smaller type, else cuts.
-    pub fn fit(&self, avail: f32) -> Fit {
+    pub(crate) fn fit(&self, avail: f32) -> Fit {
         if self.comfort(self.base) <= avail {
             let sizes = if self.comfort(self.grown(1.0)) <= avail {
                 self.grown(1.0)
@@ -372,7 +372,7 @@ impl Fitter {
 
     /// Whether the columns fit `avail` points at the profile's smallest
     /// type (`min_scale`) with nothing cut between characters.
-    pub fn fits_whole(&self, avail: f32) -> bool {
+    pub(crate) fn fits_whole(&self, avail: f32) -> bool {
         self.minimum(self.base.scaled(self.min_scale), Cut::Nothing) <= avail
     }
 
@@ -392,7 +392,7 @@ impl Fitter {
     }
 
     /// The widths at `sizes`, with `cut` allowed, for `avail` points.
-    pub fn at(&self, sizes: Sizes, cut: Cut, avail: f32) -> Fit {
+    pub(crate) fn at(&self, sizes: Sizes, cut: Cut, avail: f32) -> Fit {
         let (needs, spans) = self.needs(sizes, cut);
         let widths = columns::widths(&needs, &spans, avail, sizes.body);
         Fit {
@@ -409,7 +409,7 @@ impl Fitter {
     /// never does this, and smaller type in the same widths still holds
     /// every unbreakable piece. Not rounded to half points, which would
     /// make the step uneven.
-    pub fn rescaled(&self, fit: &Fit, s: f32) -> Fit {
+    pub(crate) fn rescaled(&self, fit: &Fit, s: f32) -> Fit {
         let sizes = Sizes {
             header: fit.sizes.header * s,
             body: fit.sizes.body * s,
@@ -576,7 +576,10 @@ fn widen_for_spans(w: &mut [f32], spans: &[SpanNeed]) {
 /// profile's faces, or the bundled ones alone when a profile's own font
 /// file cannot be read (the DOCX writer embeds no fonts and must not fail
 /// for one).
-pub fn font_book(store: &FontStore, fonts: &crate::profile::Fonts) -> Result<FontBook, String> {
+pub(crate) fn font_book(
+    store: &FontStore,
+    fonts: &crate::profile::Fonts,
+) -> Result<FontBook, String> {
     FontBook::new(store, fonts).or_else(|_| {
         let mut bundled = fonts.clone();
         for spec in [

@@ -7,8 +7,7 @@ pub(crate) mod markdown;
 pub(crate) mod ofd;
 pub(crate) mod pdf;
 
-pub use docx::book::bookmark_name as docx_bookmark_name;
-pub use pdf::fonts::FontStore;
+pub use pdf::fonts::{FontError, FontStore};
 
 use crate::book::Book;
 use crate::model::{Document, Warning};

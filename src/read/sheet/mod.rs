@@ -90,14 +90,18 @@ fn check_sheet_list(metas: &[calamine::Sheet], limits: &Limits) -> Result<(), Re
 /// Sheets of text alone (a cover, a 目录, a sheet of prose) are not tables:
 /// they are left out with a `text-sheet` warning here, and
 /// [`read_workbook`] gives their text to whoever uses it (the book).
-pub fn read(bytes: &[u8], format: Format, limits: &Limits) -> Result<RawDocument, ReadError> {
+pub(crate) fn read(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<RawDocument, ReadError> {
     read_workbook(bytes, format, limits).map(|w| w.tables)
 }
 
 /// A workbook read whole: the raw tables of its table sheets and the text
 /// of every sheet, in workbook order.
 #[derive(Debug, Default)]
-pub struct Workbook {
+pub(crate) struct Workbook {
     /// The sheets that hold tables, as [`read`] gives them.
     pub tables: RawDocument,
     /// Every non-empty sheet's text cells, in workbook order.
@@ -106,7 +110,7 @@ pub struct Workbook {
 
 /// The text cells of one sheet, top to bottom and left to right.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SheetText {
+pub(crate) struct SheetText {
     /// The sheet's name, as the workbook spells it (trailing spaces kept).
     pub name: String,
     /// Hidden in the workbook.
@@ -120,7 +124,7 @@ pub struct SheetText {
 
 /// A cell holding text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TextCell {
+pub(crate) struct TextCell {
     /// A1 reference, e.g. `A3`.
     pub cell: String,
     /// The text, line breaks and leading spaces kept.
@@ -131,7 +135,7 @@ impl SheetText {
     /// The sheet's lines of text in reading order, each with the cell it
     /// stands in: every cell split at its line breaks, spaces (also the
     /// full-width ones) trimmed, empty lines dropped.
-    pub fn lines(&self) -> Vec<(&str, &str)> {
+    pub(crate) fn lines(&self) -> Vec<(&str, &str)> {
         self.cells
             .iter()
             .flat_map(|c| {
@@ -147,7 +151,7 @@ impl SheetText {
     /// A sheet of prose as a heading (its first line, e.g. the merged A1
     /// title) and paragraphs (every further line): what a text section of
     /// a document, or a chapter of a book, is made of.
-    pub fn heading_and_paragraphs(&self) -> (Option<String>, Vec<String>) {
+    pub(crate) fn heading_and_paragraphs(&self) -> (Option<String>, Vec<String>) {
         let lines = self.lines();
         match lines.split_first() {
             Some(((_, first), rest)) => (
@@ -163,7 +167,7 @@ impl SheetText {
     /// The sheet as a text section of a document: its first line the
     /// heading, every further line a paragraph (a list item when it opens
     /// with an outline number such as （一） or 1.).
-    pub fn section(&self) -> Section {
+    pub(crate) fn section(&self) -> Section {
         let (heading, paragraphs) = self.heading_and_paragraphs();
         Section {
             heading,
@@ -220,7 +224,11 @@ fn sheet_text(sheet: &Sheet) -> SheetText {
 
 /// Reads a workbook: the raw tables of its table sheets and the text of
 /// all its sheets.
-pub fn read_workbook(bytes: &[u8], format: Format, limits: &Limits) -> Result<Workbook, ReadError> {
+pub(crate) fn read_workbook(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Workbook, ReadError> {
     let mut warnings = Vec::new();
     // calamine parses hostile bytes; the checks above it refuse what we
     // know to be dangerous, and a panic inside it becomes an error rather

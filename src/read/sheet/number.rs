@@ -18,7 +18,7 @@ use std::str::FromStr;
 /// 15–17, and Excel rounds every value it displays or compares to 15, so
 /// any digit beyond is an artefact of binary floating point (0.1 + 0.2 =
 /// 0.30000000000000004), not something a clerk typed.
-pub const EXCEL_SIGNIFICANT_DIGITS: u32 = 15;
+pub(super) const EXCEL_SIGNIFICANT_DIGITS: u32 = 15;
 
 /// Most decimals a format may ask for; Excel allows 30, more than
 /// [`Decimal`] holds (28).
@@ -26,7 +26,7 @@ const MAX_FORMAT_DECIMALS: u32 = 20;
 
 /// The exact decimal of a spreadsheet float; `None` for NaN, infinities
 /// and magnitudes beyond [`Decimal`] (about 7.9 × 10²⁸).
-pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
+pub(super) fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
@@ -45,7 +45,7 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
 
 /// What a number format says about how a value is shown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NumFormat {
+pub(super) struct NumFormat {
     /// Decimals shown; `None` for General (as many as the value has).
     pub decimals: Option<u32>,
     /// Thousands separators shown.
@@ -62,7 +62,7 @@ impl NumFormat {
     /// Reads an Excel format code such as `#,##0.00;[Red]-#,##0.00` or
     /// `0.0%`. Only the parts that matter for an exact value are read:
     /// decimals, grouping, percent, parentheses for negatives.
-    pub fn parse(code: &str) -> NumFormat {
+    pub(super) fn parse(code: &str) -> NumFormat {
         let sections = split_sections(code);
         let first = sections.first().map_or("", String::as_str);
         let mut f = NumFormat {
@@ -106,7 +106,7 @@ impl NumFormat {
     }
 
     /// The typed number and the shown text of value `d` under this format.
-    pub fn apply(&self, d: Decimal) -> (RawNumber, String) {
+    pub(super) fn apply(&self, d: Decimal) -> (RawNumber, String) {
         if self.percent {
             let p = pad((d * Decimal::ONE_HUNDRED).normalize(), self.decimals);
             (RawNumber::Percent(p), format!("{}%", self.show(p)))
@@ -197,7 +197,7 @@ fn group(s: &str) -> String {
 
 /// The format a shown text implies (ODS stores the shown text beside the
 /// value): its decimals, its grouping, its percent sign.
-pub fn format_of_shown(shown: &str, percent: bool) -> NumFormat {
+pub(super) fn format_of_shown(shown: &str, percent: bool) -> NumFormat {
     let t = shown.trim();
     let body = t.trim_end_matches(['%', '％']).trim();
     let digits_after = body
@@ -214,7 +214,7 @@ pub fn format_of_shown(shown: &str, percent: bool) -> NumFormat {
 
 /// Shows a spreadsheet date or time: `2025-01-15`, `2025-01-15 08:30:00`,
 /// `2025年1月15日` when the format writes 年, `8:30:00` for a duration.
-pub fn show_date(dt: &calamine::ExcelDateTime, format: &NumFormat) -> String {
+pub(super) fn show_date(dt: &calamine::ExcelDateTime, format: &NumFormat) -> String {
     let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
     if dt.is_duration() {
         let hours = (dt.as_f64() * 24.0).floor();

@@ -42,7 +42,7 @@ const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
 pub(crate) const HEADER_FOOTER_TWIPS: i32 = 454;
 
 /// Renders the document as DOCX.
-pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
+pub(crate) fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
     let profile = &options.profile;
     let mut warnings = Vec::new();
     let page = Page::from(profile);

@@ -12,7 +12,7 @@ use crate::write::pdf::fonts::FontBook;
 pub(crate) const TWIPS_PER_PT: f32 = 20.0;
 
 /// The text a writer shows for a value.
-pub fn display(value: &Value) -> String {
+pub(crate) fn display(value: &Value) -> String {
     match value {
         Value::Empty => String::new(),
         Value::Text(t) => t.clone(),
@@ -23,7 +23,7 @@ pub fn display(value: &Value) -> String {
 
 /// A table fitted to a DOCX text width.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fitted {
+pub(crate) struct Fitted {
     /// Column widths in twips, adding up to the text width.
     pub twips: Vec<u32>,
     /// Type sizes of the header, text and amounts.
@@ -32,7 +32,7 @@ pub struct Fitted {
 
 /// Fits `table` to `total_twips` with the profile's table sizes and the
 /// faces of `book`.
-pub fn fit_table_with(
+pub(crate) fn fit_table_with(
     table: &Table,
     profile: &Profile,
     book: &FontBook,

@@ -18,7 +18,7 @@ fn spans(out: &mut String, spans: &[Span]) {
 }
 
 /// Writes the book.
-pub fn write(book: &Book) -> Vec<u8> {
+pub(crate) fn write(book: &Book) -> Vec<u8> {
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", escape(&book.title, Context::Heading)));
     // A book that states no date and no year has none on its cover.

@@ -16,7 +16,7 @@ use crate::model::{Block, ColumnKind, Document, ParagraphKind, Section, Table, V
 /// Writes the document as Markdown, its blocks in reading order: tables
 /// as [`write_table`] writes them, text sections as a `##` heading and
 /// paragraphs (list items as `-` items).
-pub fn write(doc: &Document) -> Vec<u8> {
+pub(crate) fn write(doc: &Document) -> Vec<u8> {
     let mut out = String::new();
     for (i, block) in doc.reading_order().iter().enumerate() {
         if i > 0 {

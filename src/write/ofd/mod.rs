@@ -40,7 +40,7 @@ const NS: &str = "http://www.ofdspec.org/2016";
 const MM_PER_PT: f64 = 25.4 / 72.0;
 
 /// Renders the document as OFD.
-pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
+pub(crate) fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
     let fonts = FontBook::new(&options.fonts, &options.profile.fonts)?;
     let laid = super::pdf::layout::layout_document(doc, &options.profile, &fonts);
     if let Some(e) = fonts.error() {
@@ -66,7 +66,7 @@ pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteE
 }
 
 /// Renders the book as OFD, with its outline.
-pub fn write_book(
+pub(crate) fn write_book(
     book: &crate::book::Book,
     options: &RenderOptions,
 ) -> Result<Rendered, WriteError> {
@@ -211,7 +211,7 @@ fn ofd_date(unix: i64) -> String {
 
 /// Writes the package: the pages, their fonts, the document information
 /// and (for books) the outline.
-pub fn package(
+pub(crate) fn package(
     pages: &[PageLayout],
     fonts: &FontBook,
     info: &Info,

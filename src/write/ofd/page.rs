@@ -36,7 +36,7 @@ enum Group<'a> {
 }
 
 /// The Content.xml of a page; object IDs are drawn from `next_id`.
-pub fn content(
+pub(super) fn content(
     page: &PageLayout,
     fonts: &FontBook,
     font_ids: &BTreeMap<FaceId, u32>,
@@ -113,7 +113,7 @@ fn groups(items: &[Item]) -> Vec<Group<'_>> {
 
 /// Advances of a run's characters in points (the face's advance plus the
 /// run's extra spacing), as the PDF places them.
-pub fn advances(run: &GlyphRun, fonts: &FontBook) -> Vec<f32> {
+pub(super) fn advances(run: &GlyphRun, fonts: &FontBook) -> Vec<f32> {
     let face = fonts.face(run.face);
     run.text
         .chars()
@@ -122,7 +122,7 @@ pub fn advances(run: &GlyphRun, fonts: &FontBook) -> Vec<f32> {
 }
 
 /// A DeltaX list: repeated values written as OFD's `g count value`.
-pub fn delta_x(steps: &[f32]) -> String {
+pub(super) fn delta_x(steps: &[f32]) -> String {
     let values: Vec<String> = steps.iter().map(|s| mm(*s)).collect();
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;

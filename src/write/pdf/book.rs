@@ -12,13 +12,13 @@ use crate::write::{RenderOptions, Rendered, WriteError};
 use sha2::{Digest, Sha256};
 
 /// Renders the book as PDF.
-pub fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
+pub(crate) fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
     write_as(book, options, false)
 }
 
 /// Renders the book as PDF/A-2u: the same pages as [`write`], with what
 /// [`super::pdfa`] adds.
-pub fn write_pdfa(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
+pub(crate) fn write_pdfa(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
     write_as(book, options, true)
 }
 
@@ -51,7 +51,7 @@ fn write_as(book: &Book, options: &RenderOptions, pdfa: bool) -> Result<Rendered
 }
 
 /// The outline, the 目录's links and the page labels of a laid-out book.
-pub fn navigation(laid: &BookLayout) -> Navigation {
+pub(crate) fn navigation(laid: &BookLayout) -> Navigation {
     let mut outline: Vec<Bookmark> = Vec::new();
     let mut links = Vec::new();
     for e in &laid.entries {

@@ -341,7 +341,7 @@ pub(crate) fn be32(b: &[u8], at: usize) -> Option<u32> {
 /// from its `cmap` and `hmtx` tables (no glyph outline is decoded), and
 /// the spans the subsetter needs.
 #[derive(Debug)]
-pub struct Face {
+pub(crate) struct Face {
     /// File name (bundled) or path (a profile's), for messages.
     pub label: String,
     /// Fixed PDF resource name; its first six letters become the subset tag.
@@ -461,13 +461,13 @@ impl Face {
     }
 
     /// The font file's bytes.
-    pub fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         self.bytes.as_slice()
     }
 
     /// The glyph for `ch`, or `None` when the face lacks it (glyph 0 is
     /// .notdef, i.e. missing).
-    pub fn glyph(&self, ch: char) -> Option<u16> {
+    pub(crate) fn glyph(&self, ch: char) -> Option<u16> {
         let c = ch as u32;
         let g = if c <= 0xFFFF {
             self.bmp.get(c as usize).copied().unwrap_or(0)
@@ -487,7 +487,7 @@ impl Face {
     }
 
     /// Advance width of `ch` in ems, `None` when the face lacks it.
-    pub fn advance_em(&self, ch: char) -> Option<f32> {
+    pub(crate) fn advance_em(&self, ch: char) -> Option<f32> {
         let g = self.glyph(ch)?;
         Some(f32::from(self.advance_units(g)) / f32::from(self.tables.units_per_em))
     }
@@ -611,7 +611,7 @@ fn postscript_name(b: &[u8], name: Span) -> Option<String> {
 /// The roles text plays on a page; each has its own fallback chain and
 /// size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Role {
+pub(crate) enum Role {
     /// The table title.
     Title,
     /// Header rows and totals rows.
@@ -624,7 +624,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, in chain order.
-    pub const ALL: [Role; 4] = [Role::Title, Role::Header, Role::Body, Role::Numbers];
+    pub(crate) const ALL: [Role; 4] = [Role::Title, Role::Header, Role::Body, Role::Numbers];
 
     fn index(self) -> usize {
         match self {
@@ -647,7 +647,7 @@ impl Role {
 
 /// Index of a face in a [`FontBook`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FaceId(pub usize);
+pub(crate) struct FaceId(pub usize);
 
 /// A face of a [`FontBook`]: parsed already, or a bundled face of the
 /// store (its index in [`bundled`]) parsed the first time a lookup reaches
@@ -661,7 +661,7 @@ enum Slot {
 /// The faces of one document, borrowed from a [`FontStore`], and each
 /// role's fallback chain.
 #[derive(Debug)]
-pub struct FontBook {
+pub(crate) struct FontBook {
     store: Arc<Store>,
     faces: Vec<Slot>,
     chains: [Vec<FaceId>; 4],
@@ -689,7 +689,7 @@ impl FontBook {
     /// face (common cut, then whole), the other bundled face (the same
     /// two), the Ext-B fallback. The common cuts are parsed now (an error
     /// if they cannot be), the rest when a lookup first needs them.
-    pub fn new(store: &FontStore, fonts: &Fonts) -> Result<FontBook, FontError> {
+    pub(crate) fn new(store: &FontStore, fonts: &Fonts) -> Result<FontBook, FontError> {
         let bundled = &store.inner.bundled;
         let common = |id: FaceId| bundled[id.0].get().cloned().map_err(Clone::clone);
         let mut faces = vec![
@@ -743,14 +743,14 @@ impl FontBook {
     }
 
     /// The profile's size for a role, in points.
-    pub fn size(&self, role: Role) -> f32 {
+    pub(crate) fn size(&self, role: Role) -> f32 {
         self.sizes[role.index()]
     }
 
     /// The face with the given id (parsing a bundled one on first use).
     /// `None` for a bundled face that cannot be read: the book remembers
     /// why, and [`FontBook::error`] reports it.
-    pub fn face(&self, id: FaceId) -> Option<&Face> {
+    pub(crate) fn face(&self, id: FaceId) -> Option<&Face> {
         match self.faces.get(id.0)? {
             Slot::Ready(face) => Some(face),
             Slot::Lazy(i) => match self.store.bundled.get(*i)?.get() {
@@ -766,7 +766,7 @@ impl FontBook {
 
     /// The first face of the role's chain that has `ch`, with its advance
     /// in ems; `None` when no configured face has it.
-    pub fn lookup(&self, role: Role, ch: char) -> Option<(FaceId, f32)> {
+    pub(crate) fn lookup(&self, role: Role, ch: char) -> Option<(FaceId, f32)> {
         self.chains[role.index()]
             .iter()
             .find_map(|id| Some((*id, self.face(*id)?.advance_em(ch)?)))
@@ -775,7 +775,7 @@ impl FontBook {
     /// The bundled face this document needed and could not have, if any:
     /// a writer checks after layout and fails with it, rather than set
     /// the text without the face.
-    pub fn error(&self) -> Option<FontError> {
+    pub(crate) fn error(&self) -> Option<FontError> {
         self.failed.get().cloned()
     }
 }

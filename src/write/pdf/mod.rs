@@ -6,26 +6,26 @@
 //! [`subset`]) and makes no layout decisions. The same input and options give the same
 //! bytes, whatever else the process (or the font store) rendered before.
 
-pub mod book;
-pub mod fonts;
-pub mod layout;
-pub mod object;
-pub mod pdfa;
-pub mod render;
-pub mod subset;
+pub(crate) mod book;
+pub(crate) mod fonts;
+pub(crate) mod layout;
+pub(crate) mod object;
+pub(crate) mod pdfa;
+pub(crate) mod render;
+pub(crate) mod subset;
 
 use super::{RenderOptions, Rendered, WriteError};
 use crate::model::Document;
 use sha2::{Digest, Sha256};
 
 /// Renders the document as PDF.
-pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
+pub(crate) fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
     write_as(doc, options, false)
 }
 
 /// Renders the document as PDF/A-2u: the same pages as [`write`], with
 /// what [`pdfa`] adds.
-pub fn write_pdfa(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
+pub(crate) fn write_pdfa(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
     write_as(doc, options, true)
 }
 

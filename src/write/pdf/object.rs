@@ -14,11 +14,11 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 /// An object number (the generation is always 0).
-pub type Id = u32;
+pub(crate) type Id = u32;
 
 /// A PDF object.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Object {
+pub(crate) enum Object {
     /// `null`.
     Null,
     /// An integer.
@@ -43,12 +43,12 @@ pub enum Object {
 
 impl Object {
     /// A name object.
-    pub fn name(name: &str) -> Object {
+    pub(crate) fn name(name: &str) -> Object {
         Object::Name(name.to_string())
     }
 
     /// A literal string of text (the caller keeps it ASCII).
-    pub fn literal(text: &str) -> Object {
+    pub(crate) fn literal(text: &str) -> Object {
         Object::Literal(text.as_bytes().to_vec())
     }
 }
@@ -73,16 +73,16 @@ impl From<Stream> for Object {
 
 /// A dictionary: its entries in the order their keys were first set.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Dict(Vec<(String, Object)>);
+pub(crate) struct Dict(Vec<(String, Object)>);
 
 impl Dict {
     /// An empty dictionary.
-    pub fn new() -> Dict {
+    pub(crate) fn new() -> Dict {
         Dict::default()
     }
 
     /// Sets `key`: a key already there keeps its place.
-    pub fn set(&mut self, key: &str, value: impl Into<Object>) {
+    pub(crate) fn set(&mut self, key: &str, value: impl Into<Object>) {
         let value = value.into();
         match self.0.iter_mut().find(|(k, _)| k == key) {
             Some((_, v)) => *v = value,
@@ -91,12 +91,12 @@ impl Dict {
     }
 
     /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&Object> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Object> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     /// The value of `key`, to change it.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Object> {
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Object> {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 }
@@ -113,7 +113,7 @@ impl<'a> FromIterator<(&'a str, Object)> for Dict {
 
 /// A stream: its dictionary (with /Length) and its bytes as written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stream {
+pub(crate) struct Stream {
     /// The stream dictionary.
     pub dict: Dict,
     /// The bytes between `stream` and `endstream`.
@@ -127,14 +127,14 @@ const DEFLATE_MIN_SAVING: usize = 19;
 impl Stream {
     /// A stream of these bytes, written as they are (a filter already
     /// applied is named in `dict`).
-    pub fn new(mut dict: Dict, content: Vec<u8>) -> Stream {
+    pub(crate) fn new(mut dict: Dict, content: Vec<u8>) -> Stream {
         dict.set("Length", content.len() as i64);
         Stream { dict, content }
     }
 
     /// A stream of these bytes, deflated at `level` when that makes it
     /// smaller by more than the filter's name costs.
-    pub fn deflated(dict: Dict, content: Vec<u8>, level: u32) -> Stream {
+    pub(crate) fn deflated(dict: Dict, content: Vec<u8>, level: u32) -> Stream {
         let mut stream = Stream::new(dict, content);
         let mut enc = flate2::write::ZlibEncoder::new(
             Vec::with_capacity(stream.content.len() / 2),
@@ -154,7 +154,7 @@ impl Stream {
 
 /// A PDF file being assembled.
 #[derive(Debug, Clone)]
-pub struct Pdf {
+pub(crate) struct Pdf {
     /// The version in the header.
     pub version: &'static str,
     /// The header's second line: four bytes, each above 127.
@@ -168,7 +168,7 @@ pub struct Pdf {
 
 impl Pdf {
     /// An empty PDF of this version.
-    pub fn new(version: &'static str) -> Pdf {
+    pub(crate) fn new(version: &'static str) -> Pdf {
         Pdf {
             version,
             binary_mark: [0xBB, 0xAD, 0xC0, 0xDE],
@@ -179,30 +179,30 @@ impl Pdf {
     }
 
     /// A number for an object given later with [`Pdf::set`].
-    pub fn reserve(&mut self) -> Id {
+    pub(crate) fn reserve(&mut self) -> Id {
         self.max_id += 1;
         self.max_id
     }
 
     /// Adds an object under the next number.
-    pub fn add(&mut self, object: impl Into<Object>) -> Id {
+    pub(crate) fn add(&mut self, object: impl Into<Object>) -> Id {
         let id = self.reserve();
         self.objects.insert(id, object.into());
         id
     }
 
     /// Gives object `id` (reserved or added) this value.
-    pub fn set(&mut self, id: Id, object: impl Into<Object>) {
+    pub(crate) fn set(&mut self, id: Id, object: impl Into<Object>) {
         self.objects.insert(id, object.into());
     }
 
     /// The objects in number order, to change them.
-    pub fn objects_mut(&mut self) -> impl Iterator<Item = (Id, &mut Object)> {
+    pub(crate) fn objects_mut(&mut self) -> impl Iterator<Item = (Id, &mut Object)> {
         self.objects.iter_mut().map(|(id, o)| (*id, o))
     }
 
     /// The dictionary of object `id`, when it is one.
-    pub fn dict_mut(&mut self, id: Id) -> Option<&mut Dict> {
+    pub(crate) fn dict_mut(&mut self, id: Id) -> Option<&mut Dict> {
         match self.objects.get_mut(&id) {
             Some(Object::Dict(d)) => Some(d),
             _ => None,
@@ -210,7 +210,7 @@ impl Pdf {
     }
 
     /// The catalog (the trailer's /Root).
-    pub fn catalog_mut(&mut self) -> Result<&mut Dict, String> {
+    pub(crate) fn catalog_mut(&mut self) -> Result<&mut Dict, String> {
         match self.trailer.get("Root") {
             Some(Object::Ref(id)) => {
                 let id = *id;
@@ -222,7 +222,7 @@ impl Pdf {
     }
 
     /// The file's bytes.
-    pub fn save(mut self) -> Vec<u8> {
+    pub(crate) fn save(mut self) -> Vec<u8> {
         let mut out = Vec::with_capacity(
             self.objects
                 .values()

@@ -32,11 +32,11 @@ static SRGB_ICC: &[u8] = include_bytes!("../../../icc/sRGB.icc");
 const SRGB_NAME: &str = "sRGB IEC61966-2.1";
 
 /// The language of every document gongkai writes.
-pub const LANG: &str = "zh-CN";
+pub(crate) const LANG: &str = "zh-CN";
 
 /// A document id for the PDF/A form, distinct from the public version's
 /// (they are different files of one document).
-pub fn archival_id(id: &[u8; 16]) -> [u8; 16] {
+pub(crate) fn archival_id(id: &[u8; 16]) -> [u8; 16] {
     use sha2::{Digest, Sha256};
     let digest = Sha256::new()
         .chain_update(id)
@@ -51,7 +51,7 @@ pub fn archival_id(id: &[u8; 16]) -> [u8; 16] {
 
 /// An embedded CID font, for its /CIDSet.
 #[derive(Debug, Clone, Copy)]
-pub struct CidFont {
+pub(crate) struct CidFont {
     /// The font descriptor's object.
     pub descriptor: Id,
     /// How many glyphs its program has (CIDs 0..glyphs).
@@ -63,7 +63,7 @@ const DEFLATE_LEVEL: u32 = 6;
 
 /// Makes the rendered document PDF/A-2u (see the module documentation);
 /// `fonts` are its embedded fonts, in the order of their descriptors.
-pub fn conform(pdf: &mut Pdf, info: &Info, fonts: &[CidFont]) -> Result<(), String> {
+pub(crate) fn conform(pdf: &mut Pdf, info: &Info, fonts: &[CidFont]) -> Result<(), String> {
     pdf.version = "1.7";
     // Four bytes above 127 after the header: the file is binary.
     pdf.binary_mark = [0xE2, 0xE3, 0xCF, 0xD3];

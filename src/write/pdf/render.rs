@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// Document information written into /Info.
 #[derive(Debug, Clone)]
-pub struct Info {
+pub(crate) struct Info {
     /// /Title.
     pub title: String,
     /// /Author: the department.
@@ -32,7 +32,7 @@ pub struct Info {
 /// A jump from a rectangle on one page to the top of another (a 目录
 /// line to its chapter).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Link {
+pub(crate) struct Link {
     /// Index of the page the rectangle is on.
     pub page: usize,
     /// Where the reader clicks, top-left origin.
@@ -43,7 +43,7 @@ pub struct Link {
 
 /// A bookmark of the PDF outline, with the bookmarks nested under it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bookmark {
+pub(crate) struct Bookmark {
     /// What the reader sees.
     pub title: String,
     /// Index of the page it leads to.
@@ -54,7 +54,7 @@ pub struct Bookmark {
 
 /// How a viewer names pages from a given page on.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Label {
+pub(crate) enum Label {
     /// Every page with this name (封面, 目录).
     Named(String),
     /// Decimal numbers from 1.
@@ -64,7 +64,7 @@ pub enum Label {
 /// What a PDF has besides its pages: links between pages, the outline and
 /// the page labels.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Navigation {
+pub(crate) struct Navigation {
     /// Links between pages.
     pub links: Vec<Link>,
     /// The outline's top-level bookmarks.
@@ -81,12 +81,16 @@ const SLANT: f32 = 0.2126;
 const MISSING_BOX_RULE: f32 = 0.4;
 
 /// Writes the pages as a PDF.
-pub fn render(layout: &DocumentLayout, fonts: &FontBook, info: &Info) -> Result<Vec<u8>, String> {
+pub(crate) fn render(
+    layout: &DocumentLayout,
+    fonts: &FontBook,
+    info: &Info,
+) -> Result<Vec<u8>, String> {
     render_pages(&layout.pages, fonts, info, &Navigation::default())
 }
 
 /// Writes pages (of any sizes) as a PDF with links and an outline.
-pub fn render_pages(
+pub(crate) fn render_pages(
     pages: &[PageLayout],
     fonts: &FontBook,
     info: &Info,

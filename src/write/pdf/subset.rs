@@ -22,7 +22,7 @@ const PROGRAMS_KEPT: usize = 16;
 
 /// A face's embedded subset and what the PDF's font objects say about it.
 #[derive(Debug)]
-pub struct Program {
+pub(crate) struct Program {
     /// The subset font file, zlib-deflated.
     pub deflated: Vec<u8>,
     /// Its length before deflating (/Length1).
@@ -37,7 +37,7 @@ pub struct Program {
 
 impl Program {
     /// The CID of a glyph of the face (0 when the subset lacks it).
-    pub fn cid(&self, gid: u16) -> u16 {
+    pub(crate) fn cid(&self, gid: u16) -> u16 {
         self.cids
             .binary_search_by_key(&gid, |p| p.0)
             .map_or(0, |i| self.cids[i].1)
@@ -46,7 +46,7 @@ impl Program {
 
 /// The program for these characters (sorted, each with its glyph), made
 /// or reused.
-pub fn program(face: &Face, used: Vec<(char, u16)>) -> Result<Arc<Program>, String> {
+pub(crate) fn program(face: &Face, used: Vec<(char, u16)>) -> Result<Arc<Program>, String> {
     let mut kept = face.subsets.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, p)) = kept.iter().find(|(k, _)| *k == used) {
         return Ok(p.clone());
@@ -265,7 +265,7 @@ fn make(face: &Face, used: &[(char, u16)]) -> Result<Program, String> {
 /// a Unicode `cmap` of exactly these characters, the face's `name`, its
 /// `OS/2` with the first and last character of the subset, and a `post`
 /// table of version 3 (no glyph names).
-pub fn truetype(face: &Face, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
+pub(crate) fn truetype(face: &Face, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
     let used: Vec<(char, u16)> = chars
         .iter()
         .filter_map(|c| face.glyph(*c).map(|g| (*c, g)))

@@ -20,7 +20,7 @@ use unicode_width::UnicodeWidthChar;
 /// Single-spaced line height as a multiple of the font size: Noto
 /// Sans/Serif CJK, which LibreOffice puts in for 宋体 and 黑体 where they
 /// are missing, have ascent + descent = 1.448 em.
-pub const SINGLE_LINE_FACTOR: f32 = 1.45;
+pub(super) const SINGLE_LINE_FACTOR: f32 = 1.45;
 
 /// Height a table row adds beyond its lines: the 0.5-pt border, in twips.
 const ROW_BORDER_TWIPS: u32 = 10;
@@ -38,7 +38,7 @@ const LINE_END_WASTE_UNITS: f32 = 1.5;
 
 /// What the estimate needs to know of a body element.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Flow {
+pub(super) enum Flow {
     /// A paragraph.
     Lines {
         /// Its number of lines.
@@ -65,7 +65,7 @@ pub enum Flow {
 
 /// A table row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowHeight {
+pub(super) struct RowHeight {
     /// Its whole height in twips.
     pub height: u32,
     /// One line of it: a row splits across pages only between lines.
@@ -73,7 +73,7 @@ pub struct RowHeight {
 }
 
 /// Width of a text in half-ems (a CJK character is 2).
-pub fn units(s: &str) -> f32 {
+pub(super) fn units(s: &str) -> f32 {
     s.chars()
         .map(|c| match c.width().unwrap_or(0) {
             0 => 0.0,
@@ -85,7 +85,7 @@ pub fn units(s: &str) -> f32 {
 
 /// Lines of `text` at `spec` in `width` twips, the first line indented by
 /// `indent_units` half-ems.
-pub fn lines_of(text: &str, spec: &FontSpec, width: u32, indent_units: f32) -> u32 {
+pub(super) fn lines_of(text: &str, spec: &FontSpec, width: u32, indent_units: f32) -> u32 {
     let full = (width as f32 / (spec.size_pt.max(1.0) * 10.0)).max(1.0);
     let wrapped = (full - LINE_END_WASTE_UNITS).max(1.0);
     text.split('\n')
@@ -102,14 +102,14 @@ pub fn lines_of(text: &str, spec: &FontSpec, width: u32, indent_units: f32) -> u
 }
 
 /// Single-spaced line height of a font, in twips.
-pub fn single_line(spec: &FontSpec) -> u32 {
+pub(super) fn single_line(spec: &FontSpec) -> u32 {
     (spec.size_pt.max(0.0) * SINGLE_LINE_FACTOR * 20.0).round() as u32
 }
 
 /// The heights of a table's header rows and body rows, from the column
 /// widths and type sizes the DOCX writer gives the table at `width` twips,
 /// its cells broken into lines with the same font metrics the fit used.
-pub fn table_flow(t: &Table, width: u32, profile: &Profile, book: &FontBook) -> Flow {
+pub(super) fn table_flow(t: &Table, width: u32, profile: &Profile, book: &FontBook) -> Flow {
     let fitted = wd::fit_table_with(t, profile, book, width);
     let (widths, sizes) = (fitted.twips, fitted.sizes);
     let span = |col: usize, cols: usize| -> u32 {
@@ -174,7 +174,7 @@ fn line_of(size_pt: f32) -> u32 {
 /// The page of every 目录 entry (`entries` of them), counting from 1 on
 /// the first page of the first section. Each section starts a new page;
 /// `sections` holds its text height in twips and its flows.
-pub fn pages(sections: &[(u32, &[Flow])], entries: usize) -> Vec<Option<u32>> {
+pub(super) fn pages(sections: &[(u32, &[Flow])], entries: usize) -> Vec<Option<u32>> {
     let mut pages = vec![None; entries];
     let mut page = 0u32;
     for (height, flows) in sections {

@@ -62,12 +62,12 @@ const CONTENTS_TITLE: &str = "目录";
 
 /// Bookmark name of the `i`-th 目录 entry (from 0). Names starting with
 /// `_Toc` are the hidden bookmarks Word itself makes for TOC entries.
-pub fn bookmark_name(i: usize) -> String {
+pub(crate) fn bookmark_name(i: usize) -> String {
     format!("_TocGk{:04}", i + 1)
 }
 
 /// Renders the book as DOCX.
-pub fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
+pub(crate) fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
     Writer::new(book, &options.profile, &options.fonts)?.run(options)
 }
 

@@ -7,7 +7,7 @@
 
 /// What one column needs, padding included.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Need {
+pub(crate) struct Need {
     /// Narrowest width that breaks nothing it may not break.
     pub min: f32,
     /// Width of its longest unbroken line.
@@ -21,7 +21,7 @@ pub struct Need {
 
 /// A cell spanning several columns: those columns together need `min`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SpanNeed {
+pub(crate) struct SpanNeed {
     /// First column.
     pub col: usize,
     /// Columns covered.
@@ -33,18 +33,18 @@ pub struct SpanNeed {
 /// A text column first grows to this many ems (or its longest line if
 /// shorter) before any column grows past it: about a dozen characters, so a
 /// project name column is not squeezed to a sliver by the long 绩效 columns.
-pub const SHORT_TEXT_EMS: f32 = 12.0;
+pub(crate) const SHORT_TEXT_EMS: f32 = 12.0;
 
 /// Before header labels get their line, every text column grows to this
 /// many ems (or its longest line if shorter): 科目名称 is never set one or
 /// two characters a line for the sake of a heading.
-pub const READABLE_TEXT_EMS: f32 = 4.0;
+pub(crate) const READABLE_TEXT_EMS: f32 = 4.0;
 
 const EPS: f32 = 1e-3;
 
 /// Widths of the columns, summing to at most `avail`; to exactly `avail`
 /// when the minimums fit. `em` is the body font size in points.
-pub fn widths(needs: &[Need], spans: &[SpanNeed], avail: f32, em: f32) -> Vec<f32> {
+pub(crate) fn widths(needs: &[Need], spans: &[SpanNeed], avail: f32, em: f32) -> Vec<f32> {
     let n = needs.len();
     if n == 0 {
         return Vec::new();

@@ -8,13 +8,13 @@
 //! then its notes. Page numbers and the profile's header/footer texts are
 //! placed last, when the page count is known.
 
-pub mod book;
+pub(crate) mod book;
 pub(crate) mod columns;
 pub(crate) mod paginate;
 mod rows;
 #[cfg(test)]
 mod tests;
-pub mod text;
+pub(crate) mod text;
 
 use super::fonts::{FaceId, FontBook, Role};
 use crate::limits::Limit;
@@ -24,23 +24,23 @@ use std::collections::BTreeSet;
 use text::{Shaped, shape};
 
 /// Points per millimetre.
-pub const PT_PER_MM: f32 = 72.0 / 25.4;
+pub(crate) const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// Line height as a multiple of the font size: CJK text set solid is hard
 /// to read; 1.3 keeps the long 绩效指标 cells compact yet open.
-pub const LINE_HEIGHT: f32 = 1.3;
+pub(crate) const LINE_HEIGHT: f32 = 1.3;
 
 /// Where the baseline sits below the top of an em box: Noto CJK's
 /// ideographic em box runs from 0.88 em above the baseline to 0.12 em
 /// below it.
-pub const ASCENT: f32 = 0.88;
+pub(crate) const ASCENT: f32 = 0.88;
 
 /// Horizontal padding inside a cell, in points: the fitting routine's,
 /// which the DOCX writer shares.
-pub const CELL_PAD_X: f32 = crate::write::fit::CELL_PAD_X;
+pub(crate) const CELL_PAD_X: f32 = crate::write::fit::CELL_PAD_X;
 
 /// Vertical padding inside a cell, in points.
-pub const CELL_PAD_Y: f32 = 2.5;
+pub(crate) const CELL_PAD_Y: f32 = 2.5;
 
 /// Space between the title and the meta lines, in points.
 const TITLE_GAP: f32 = 8.0;
@@ -54,17 +54,17 @@ const BLOCK_GAP: f32 = 4.0;
 const FOOTER_SPACE_LINES: f32 = 2.0;
 
 /// Thickness of the table's outer and inner rules, in points.
-pub const RULE_WIDTH: f32 = 0.5;
+pub(crate) const RULE_WIDTH: f32 = 0.5;
 
 /// Grey of header-row shading (0 black – 1 white).
-pub const HEADER_SHADE: f32 = 0.9;
+pub(crate) const HEADER_SHADE: f32 = 0.9;
 
 /// Grey of totals-row shading: lighter than the header.
-pub const TOTAL_SHADE: f32 = 0.95;
+pub(crate) const TOTAL_SHADE: f32 = 0.95;
 
 /// A rectangle in points, top-left origin.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rect {
+pub(crate) struct Rect {
     /// Left edge.
     pub x: f32,
     /// Top edge.
@@ -77,19 +77,19 @@ pub struct Rect {
 
 impl Rect {
     /// Right edge.
-    pub fn right(&self) -> f32 {
+    pub(crate) fn right(&self) -> f32 {
         self.x + self.w
     }
 
     /// Bottom edge.
-    pub fn bottom(&self) -> f32 {
+    pub(crate) fn bottom(&self) -> f32 {
         self.y + self.h
     }
 
     /// Whether `other` lies inside this rectangle (with a little rounding
     /// slack).
     #[cfg(test)]
-    pub fn contains(&self, other: &Rect) -> bool {
+    pub(crate) fn contains(&self, other: &Rect) -> bool {
         const SLACK: f32 = 0.05;
         other.x >= self.x - SLACK
             && other.y >= self.y - SLACK
@@ -100,7 +100,7 @@ impl Rect {
 
 /// What a glyph run is part of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunKind {
+pub(crate) enum RunKind {
     /// The table title.
     Title,
     /// A meta line.
@@ -125,7 +125,7 @@ pub enum RunKind {
 
 /// Characters of one face on one baseline.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GlyphRun {
+pub(crate) struct GlyphRun {
     /// Left end of the run.
     pub x: f32,
     /// Baseline.
@@ -161,7 +161,7 @@ pub struct GlyphRun {
 #[cfg(test)]
 impl GlyphRun {
     /// The run's em box: from the ascent to the descent of its size.
-    pub fn ink_box(&self) -> Rect {
+    pub(crate) fn ink_box(&self) -> Rect {
         Rect {
             x: self.x,
             y: self.baseline - ASCENT * self.size,
@@ -173,7 +173,7 @@ impl GlyphRun {
 
 /// Something drawn on a page.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Item {
+pub(crate) enum Item {
     /// Text.
     Text(GlyphRun),
     /// A rectangle's outline (a cell's borders).
@@ -199,7 +199,7 @@ pub enum Item {
 
 /// One laid-out page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PageLayout {
+pub(crate) struct PageLayout {
     /// Page width in points.
     pub width: f32,
     /// Page height in points.
@@ -215,7 +215,7 @@ pub struct PageLayout {
 
 /// Where a body row went: one entry per page it is on.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RowFragment {
+pub(crate) struct RowFragment {
     /// Table index.
     pub table: usize,
     /// Row index in the table.
@@ -230,7 +230,7 @@ pub struct RowFragment {
 
 /// The laid-out document.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DocumentLayout {
+pub(crate) struct DocumentLayout {
     /// The pages.
     pub pages: Vec<PageLayout>,
     /// Where each body row went, for checks.
@@ -435,7 +435,7 @@ pub(crate) struct Missing {
 
 impl Missing {
     /// Notes the characters of `shaped` no face has, at `at`.
-    pub fn check(&mut self, shaped: &Shaped, at: &str) {
+    pub(crate) fn check(&mut self, shaped: &Shaped, at: &str) {
         for g in &shaped.glyphs {
             if g.face.is_none() && !g.ch.is_control() && self.seen.insert((at.to_string(), g.ch)) {
                 self.warnings.push(Warning::new(
@@ -595,7 +595,7 @@ const MISSING_BOX_INSET: f32 = 0.1;
 
 /// Horizontal alignment of a line in its box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HAlign {
+pub(crate) enum HAlign {
     /// Flush left.
     Left,
     /// Centred.
@@ -629,7 +629,11 @@ impl PageLayout {
 
 /// Lays out a whole document in reading order: each table from a new
 /// page, each text section from a new page as the book sets a chapter.
-pub fn layout_document(doc: &Document, profile: &Profile, fonts: &FontBook) -> DocumentLayout {
+pub(crate) fn layout_document(
+    doc: &Document,
+    profile: &Profile,
+    fonts: &FontBook,
+) -> DocumentLayout {
     let geo = Geometry::new(profile, fonts);
     let mut pages = Vec::new();
     let mut fragments = Vec::new();
@@ -754,7 +758,7 @@ pub(crate) struct TableCtx<'a> {
 
 impl TableCtx<'_> {
     /// "table 2" (one-based), for warnings.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match &self.label {
             Some(label) => label.clone(),
             None => format!("table {}", self.index + 1),

@@ -50,7 +50,7 @@ type Grid = (Vec<PageLayout>, Vec<RowFragment>, f32);
 /// The type is set smaller when the columns would not fit the page width,
 /// and up to 10 % smaller when that saves a last page holding only a row or
 /// two.
-pub fn table_grid(ctx: &mut TableCtx<'_>, page: PageLayout, y: f32) -> Grid {
+pub(crate) fn table_grid(ctx: &mut TableCtx<'_>, page: PageLayout, y: f32) -> Grid {
     let resolved = grid::resolve(ctx.table);
     let avail = ctx.geo.content_width();
     let fitter = Fitter::new(ctx.table, &resolved, ctx.fonts, &ctx.geo.table);

@@ -11,7 +11,7 @@ use crate::write::pdf::fonts::Role;
 
 /// One cell placed on the grid, with its text measured.
 #[derive(Debug, Clone)]
-pub struct GridCell {
+pub(super) struct GridCell {
     /// First row (header row, or body row index).
     pub row: usize,
     /// First column.
@@ -36,17 +36,17 @@ pub struct GridCell {
 
 impl GridCell {
     /// Height of one line of this cell.
-    pub fn line_height(&self) -> f32 {
+    pub(super) fn line_height(&self) -> f32 {
         self.text.as_ref().map_or(0.0, |t| t.size * LINE_HEIGHT)
     }
 
     /// Height the cell needs for all its lines, padding included.
-    pub fn needed(&self) -> f32 {
+    pub(super) fn needed(&self) -> f32 {
         self.lines.len() as f32 * self.line_height() + 2.0 * CELL_PAD_Y
     }
 
     /// Breaks the text for a cell `width` points wide (padding included).
-    pub fn break_for(&mut self, width: f32) {
+    pub(super) fn break_for(&mut self, width: f32) {
         let inner = (width - 2.0 * CELL_PAD_X - self.indent).max(0.0);
         self.lines = match &self.text {
             Some(t) if !t.is_blank() => {
@@ -90,7 +90,7 @@ fn balanced(text: &Shaped, lines: Vec<Line>, width: f32) -> Vec<Line> {
 
 /// The header and body cells of a table.
 #[derive(Debug, Clone)]
-pub struct Cells {
+pub(super) struct Cells {
     /// Header rows.
     pub depth: usize,
     /// Header cells.
@@ -102,7 +102,7 @@ pub struct Cells {
 }
 
 /// Builds the measured cells at the fitted `sizes`.
-pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, sizes: &Sizes) -> Cells {
+pub(super) fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, sizes: &Sizes) -> Cells {
     let fonts = ctx.fonts;
     let table = ctx.table;
     let header_size = sizes.header;
@@ -207,7 +207,7 @@ pub fn build(ctx: &mut TableCtx<'_>, resolved: &ResolvedTable<'_>, sizes: &Sizes
 }
 
 /// "table 1, row 5 (source row 9), column '绩效目标'", for warnings.
-pub fn cell_place(ctx: &TableCtx<'_>, row: usize, col: usize) -> String {
+pub(super) fn cell_place(ctx: &TableCtx<'_>, row: usize, col: usize) -> String {
     let name = ctx
         .table
         .columns
@@ -226,7 +226,7 @@ pub fn cell_place(ctx: &TableCtx<'_>, row: usize, col: usize) -> String {
 /// Breaks every cell for the column widths and returns the header row
 /// heights and body row heights: a row is as tall as its tallest one-row
 /// cell; a cell spanning rows adds what it still lacks to its last row.
-pub fn heights(cells: &mut Cells, widths: &[f32], body_rows: usize) -> (Vec<f32>, Vec<f32>) {
+pub(super) fn heights(cells: &mut Cells, widths: &[f32], body_rows: usize) -> (Vec<f32>, Vec<f32>) {
     let span_width = |col: usize, cols: usize| -> f32 { widths.iter().skip(col).take(cols).sum() };
     for c in cells.header.iter_mut().chain(cells.body.iter_mut()) {
         let w = span_width(c.col, c.cols);

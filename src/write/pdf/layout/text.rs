@@ -7,14 +7,14 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 /// Characters that must not begin a line (行頭禁則): closing brackets and
 /// quotes, sentence and clause punctuation, the percent sign.
-pub const NO_LINE_START: &[char] = &[
+pub(crate) const NO_LINE_START: &[char] = &[
     '，', '。', '、', '；', '：', '！', '？', '）', '》', '」', '』', '〕', '】', '〉', '｝', '］',
     '%', '％', '”', '’', '…', '‥', '·', '・', '〟', ',', '.', ';', ':', '!', '?', ')', ']', '}',
 ];
 
 /// Characters that must not end a line (行末禁則): opening brackets and
 /// quotes.
-pub const NO_LINE_END: &[char] = &[
+pub(crate) const NO_LINE_END: &[char] = &[
     '（', '《', '「', '『', '〔', '【', '〈', '｛', '［', '“', '‘', '〝', '(', '[', '{',
 ];
 
@@ -37,7 +37,7 @@ const COMPARISONS: &[char] = &['≥', '≤', '＞', '＜', '＝', '>', '<', '=',
 
 /// One character placed in a face.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Glyph {
+pub(crate) struct Glyph {
     /// The character.
     pub ch: char,
     /// The face that draws it; `None` when no configured face has it.
@@ -50,7 +50,7 @@ pub struct Glyph {
 
 /// Whether a line may begin at a glyph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Break {
+pub(crate) enum Break {
     /// Not here (inside a word, before a no-start character …).
     Never,
     /// Here if the line is full (a break opportunity).
@@ -62,7 +62,7 @@ pub enum Break {
 /// A piece of text in one role and size, every character measured, with
 /// its break opportunities.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Shaped {
+pub(crate) struct Shaped {
     /// The characters.
     pub glyphs: Vec<Glyph>,
     /// `breaks[i]`: whether a line may, must or may not begin at glyph `i`.
@@ -81,14 +81,14 @@ const MISSING_GLYPH_EM: f32 = 1.0;
 const TAB_SPACES: f32 = 4.0;
 
 /// Measures `text` in a role at `size` points.
-pub fn shape(text: &str, role: Role, size: f32, fonts: &FontBook) -> Shaped {
+pub(crate) fn shape(text: &str, role: Role, size: f32, fonts: &FontBook) -> Shaped {
     shape_pieces(&[Piece::plain(text, role)], size, fonts)
 }
 
 /// A piece of a mixed text: its characters, the role whose faces draw
 /// them, and whether they are slanted.
 #[derive(Debug, Clone, Copy)]
-pub struct Piece<'a> {
+pub(crate) struct Piece<'a> {
     /// The characters.
     pub text: &'a str,
     /// Whose faces draw them.
@@ -99,7 +99,7 @@ pub struct Piece<'a> {
 
 impl<'a> Piece<'a> {
     /// Upright text in one role.
-    pub fn plain(text: &'a str, role: Role) -> Piece<'a> {
+    pub(crate) fn plain(text: &'a str, role: Role) -> Piece<'a> {
         Piece {
             text,
             role,
@@ -112,7 +112,7 @@ impl<'a> Piece<'a> {
 /// plain spans) as one text at `size` points: break opportunities come
 /// from the whole text, so a line may break between pieces only where it
 /// could break in the joined text.
-pub fn shape_pieces(pieces: &[Piece<'_>], size: f32, fonts: &FontBook) -> Shaped {
+pub(crate) fn shape_pieces(pieces: &[Piece<'_>], size: f32, fonts: &FontBook) -> Shaped {
     let text: String = pieces.iter().map(|p| p.text).collect();
     let text = text.as_str();
     let role = pieces.first().map_or(Role::Body, |p| p.role);
@@ -218,7 +218,7 @@ pub fn shape_pieces(pieces: &[Piece<'_>], size: f32, fonts: &FontBook) -> Shaped
 /// A line: glyphs `start..end` of a [`Shaped`], without the trailing
 /// spaces and line-break characters, and its width.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Line {
+pub(crate) struct Line {
     /// First glyph.
     pub start: usize,
     /// One past the last drawn glyph.
@@ -234,7 +234,7 @@ fn is_invisible(ch: char) -> bool {
 impl Shaped {
     /// The text of glyphs `start..end`.
     #[cfg(test)]
-    pub fn text(&self, start: usize, end: usize) -> String {
+    pub(crate) fn text(&self, start: usize, end: usize) -> String {
         self.glyphs
             .get(start..end)
             .unwrap_or_default()
@@ -244,7 +244,7 @@ impl Shaped {
     }
 
     /// Whether there is nothing to draw.
-    pub fn is_blank(&self) -> bool {
+    pub(crate) fn is_blank(&self) -> bool {
         self.glyphs
             .iter()
             .all(|g| is_invisible(g.ch) || g.ch.is_control())
@@ -291,7 +291,7 @@ impl Shaped {
 
     /// The widest piece that no break opportunity splits (min-content
     /// width).
-    pub fn min_width(&self) -> f32 {
+    pub(crate) fn min_width(&self) -> f32 {
         self.segments()
             .iter()
             .map(|&(s, e, _)| self.trimmed(s, e).width)
@@ -300,7 +300,7 @@ impl Shaped {
 
     /// The widest line when only forced breaks are taken (max-content
     /// width).
-    pub fn max_width(&self) -> f32 {
+    pub(crate) fn max_width(&self) -> f32 {
         let mut widest: f32 = 0.0;
         let mut start = 0;
         for (s, e, mandatory) in self.segments() {
@@ -317,14 +317,14 @@ impl Shaped {
     /// first-fit on the break opportunities; a piece wider than a whole
     /// line is cut between characters, still keeping the kinsoku rules
     /// where the line has room to give.
-    pub fn break_lines(&self, width: f32) -> Vec<Line> {
+    pub(crate) fn break_lines(&self, width: f32) -> Vec<Line> {
         self.break_lines_indented(width, width)
     }
 
     /// Like [`Shaped::break_lines`], the first line `first` points wide and
     /// the others `width` (a paragraph's first-line indent, or a list
     /// item's marker).
-    pub fn break_lines_indented(&self, first: f32, width: f32) -> Vec<Line> {
+    pub(crate) fn break_lines_indented(&self, first: f32, width: f32) -> Vec<Line> {
         let mut lines: Vec<Line> = Vec::new();
         let mut line_start = 0;
         // End of the last segment that fits on the current line.

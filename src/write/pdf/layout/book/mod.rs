@@ -71,7 +71,7 @@ const LEADER_PITCH_EM: f32 = 0.5;
 
 /// What a page of the book holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageKind {
+pub(crate) enum PageKind {
     /// The cover.
     Cover,
     /// A page of the 目录.
@@ -84,7 +84,7 @@ pub enum PageKind {
 
 /// A heading of the book: a line of the 目录 and a bookmark.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// 0 for chapters and the table group, 1 for tables.
     pub depth: u8,
     /// The numbered title, as [`Book::toc`] gives it.
@@ -97,7 +97,7 @@ pub struct Entry {
 
 /// The laid-out book.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BookLayout {
+pub(crate) struct BookLayout {
     /// The pages in order: cover, 目录, body.
     pub pages: Vec<PageLayout>,
     /// What each page holds.
@@ -315,7 +315,7 @@ fn over_book_limit(body: &mut Body, profile: &Profile) -> bool {
 }
 
 /// Lays out the whole book.
-pub fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayout {
+pub(crate) fn layout_book(book: &Book, profile: &Profile, fonts: &FontBook) -> BookLayout {
     let table_geo = Geometry::oriented(profile, fonts, profile.page.orientation, 0.0);
     let mut body = Body::new(profile, fonts, 0);
     let (ty, text_geo) = (body.ty, body.text_geo);
