@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 const SOFT_BREAK: char = '\u{1}';
 
 /// Reads a Markdown file.
-pub fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
     let (text, _) = super::text::decode(bytes)?;
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))

@@ -6,15 +6,11 @@
 //! ([`crate::read_path`]) opens files. Format detection lives in one
 //! function, [`detect`].
 
-// visibility pass after merge
-#[allow(unreachable_pub)]
 pub(crate) mod docx;
 // visibility pass after merge
 #[allow(unreachable_pub)]
 pub(crate) mod fixed;
 pub(crate) mod json;
-// visibility pass after merge
-#[allow(unreachable_pub)]
 pub(crate) mod markdown;
 pub(crate) mod package;
 pub(crate) mod sheet;
