@@ -338,21 +338,6 @@ fn letters_and_random_text_are_no_table_with_the_lines_tried() {
     assert!(err.contains("lines 1–3"), "{err}");
 }
 
-/// Books of ../shared/realdata/pdftotext-derived whose tables are not yet
-/// read to the token, and why. Every other book must give every amount
-/// token as an amount cell of its line; in these, amounts are still never
-/// invented (checked for every book).
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "上海市普陀区商务委员会单位25年预算.layout.txt",
-        "financial summary: amounts of two columns joined by one space overlap another row's extent",
-    ),
-    (
-        "上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt",
-        "final accounts: header amounts above their 合计 label, wrapped header cells",
-    ),
-];
-
 /// ../shared/realdata, where CI and this machine keep it.
 pub fn realdata() -> Option<PathBuf> {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -575,22 +560,13 @@ fn pdftotext_layout_of_published_books() {
             "{name}: the book does not open with text"
         );
     }
-    // Tokens not yet read into their line's row, by book. Books read to
-    // the token must stay so; the others are listed in KNOWN_GAPS.
-    let mut by_book: BTreeMap<String, usize> = BTreeMap::new();
-    for m in &missing {
-        let book = m.split(':').next().unwrap_or("").to_string();
-        *by_book.entry(book).or_default() += 1;
-    }
-    for m in &missing {
-        println!("{m}");
-    }
-    for (book, n) in &by_book {
-        assert!(
-            KNOWN_GAPS.iter().any(|(b, _)| b == book),
-            "{book}: {n} amount token(s) not read into their row (see the lines printed above)"
-        );
-    }
+    // Every book is read to the token.
+    assert!(
+        missing.is_empty(),
+        "{} amount token(s) not read into their row:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
 }
 
 /// `pdftotext -layout x.pdf - | gongkai check -` reads every published PDF
