@@ -338,6 +338,11 @@ fn letters_and_random_text_are_no_table_with_the_lines_tried() {
     assert!(err.contains("lines 1–3"), "{err}");
 }
 
+/// Most lines between a row's label and its amounts: `pdftotext` sets the
+/// amounts of a tall row (codes, name and amounts at their own baselines)
+/// up to three lines above the name, with the codes between.
+const MAX_SPREAD: u32 = 4;
+
 /// ../shared/realdata, where CI and this machine keep it.
 pub fn realdata() -> Option<PathBuf> {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -482,12 +487,6 @@ fn pdftotext_layout_of_published_books() {
                     want.insert(no, toks);
                 }
             }
-            // Each token is an amount cell of its line (page numbers and
-            // years are not tokens), and each amount cell of a line is a
-            // number written on that line: nothing invented.
-            // The nine tables of the 目录 are read to the token. The
-            // 绩效目标 forms some books append (key/value boxes, not
-            // columns) are only checked for invented amounts below.
             let listed = {
                 let title = squeeze(t.title.as_deref().unwrap_or(""));
                 !title.is_empty()
@@ -495,36 +494,81 @@ fn pdftotext_layout_of_published_books() {
                         .iter()
                         .any(|c| title.contains(&squeeze(c)) || squeeze(c).contains(&title))
             };
-            for (no, toks) in want.iter().filter(|_| listed) {
-                let mut have = got[ti].get(no).cloned().unwrap_or_default();
-                for tok in toks {
-                    match have.iter().position(|h| h == tok) {
-                        Some(pos) => {
-                            have.remove(pos);
-                        }
-                        None => missing.push(format!(
-                            "{name}: table {ti} '{}': line {no}: amount {tok} is not an amount \
-                             cell of that line (cells {:?}): {}",
-                            t.title.as_deref().unwrap_or(""),
-                            got[ti].get(no),
-                            lines[*no as usize - 1].trim()
-                        )),
-                    }
-                }
-            }
-            for (no, cells) in &got[ti] {
-                let line = lines[*no as usize - 1];
-                let numbers: Vec<Decimal> = line
+            // The numbers written on each line, as the cells may take them.
+            let numbers_on = |no: u32| -> Vec<Decimal> {
+                lines[no as usize - 1]
                     .split(|c: char| c.is_whitespace())
                     .filter_map(|w| w.replace(',', "").parse::<Decimal>().ok())
                     .map(|d| d.normalize())
-                    .collect();
+                    .collect()
+            };
+            // A line of amounts and nothing else: pdftotext may set a tall
+            // row's amounts a line or more above its label.
+            let amounts_only = |no: u32| {
+                let words: Vec<&str> = lines[no as usize - 1].split_whitespace().collect();
+                !words.is_empty()
+                    && words
+                        .iter()
+                        .all(|w| w.replace(',', "").parse::<Decimal>().is_ok())
+            };
+            let mut numbers: BTreeMap<u32, Vec<Decimal>> = BTreeMap::new();
+            let mut open = want.clone();
+            // Takes `value` from line `no`'s numbers (and its token).
+            let mut take = |no: u32, value: Decimal, cell: &str| -> bool {
+                let have = numbers.entry(no).or_insert_with(|| numbers_on(no));
+                let Some(pos) = have.iter().position(|&d| d == value) else {
+                    return false;
+                };
+                have.remove(pos);
+                if let Some(toks) = open.get_mut(&no)
+                    && let Some(t) = toks.iter().position(|t| t == cell)
+                {
+                    toks.remove(t);
+                }
+                true
+            };
+            // Each amount cell is a number written on its row's line, or on
+            // a line of amounts alone near it: nothing invented.
+            let mut elsewhere: Vec<(u32, String, Decimal)> = Vec::new();
+            for (no, cells) in &got[ti] {
                 for cell in cells {
                     let value = cell.parse::<Decimal>().map(|d| d.normalize()).ok();
-                    assert!(
-                        value.is_some_and(|v| numbers.contains(&v)),
-                        "{name}: line {no}: amount cell {cell} is not written on its line: {line}"
-                    );
+                    let Some(value) = value else {
+                        panic!("{name}: line {no}: amount cell {cell} is not a number");
+                    };
+                    if !take(*no, value, cell) {
+                        elsewhere.push((*no, cell.clone(), value));
+                    }
+                }
+            }
+            for (no, cell, value) in elsewhere {
+                // Above first: that is where pdftotext moves them.
+                let near = (1..=MAX_SPREAD)
+                    .map(|d| no.checked_sub(d))
+                    .chain((1..=MAX_SPREAD).map(|d| Some(no + d)))
+                    .flatten()
+                    .filter(|&m| m >= 1 && (m as usize) <= lines.len() && amounts_only(m))
+                    .find(|&m| take(m, value, &cell));
+                assert!(
+                    near.is_some(),
+                    "{name}: line {no}: amount cell {cell} is not written on its line nor on a \
+                     line of amounts alone near it: {}",
+                    lines[no as usize - 1]
+                );
+            }
+            // Each token is an amount cell (page numbers and years are not
+            // tokens). The nine tables of the 目录 are read to the token;
+            // the 绩效目标 forms some books append (key/value boxes, not
+            // columns) are only checked for invented amounts above.
+            for (no, toks) in open.iter().filter(|_| listed) {
+                for tok in toks {
+                    missing.push(format!(
+                        "{name}: table {ti} '{}': line {no}: amount {tok} is not an amount \
+                         cell of that line's row (cells {:?}): {}",
+                        t.title.as_deref().unwrap_or(""),
+                        got[ti].get(no),
+                        lines[*no as usize - 1].trim()
+                    ));
                 }
             }
         }

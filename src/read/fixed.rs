@@ -54,6 +54,14 @@ const WRAP_SLACK: usize = 6;
 /// wrapped by the layout, so the next line continues its paragraph.
 const FULL_LINE_SHARE: f64 = 0.8;
 
+/// Longest label (in characters) of a header line set below the first
+/// row's amounts: the one-character 类, 款, 项 of a code column's header.
+const MAX_LATE_HEADER_CHARS: usize = 2;
+
+/// Fewest digits of a code that is split from the name it is joined to by
+/// one space: 款 and 项 codes have two ("01 行政运行").
+const MIN_JOINED_CODE_DIGITS: usize = 2;
+
 /// A header label this close (in columns) to a column of amounts that it
 /// does not overlap belongs to that column.
 const NEAR_LABEL: usize = 3;
@@ -398,6 +406,30 @@ fn chunk_line(line: &str) -> (Vec<Chunk>, usize) {
         }
         groups = split;
     }
+    // A code joined to its name by one space ("01 行政运行") is a field of
+    // its own on a line whose other codes stand alone ("201  06  01
+    // 行政运行"): the code column's cell, set one space from the name.
+    let word = |k: usize| text_of(words[k].from, words[k].to);
+    let lone_code = groups
+        .iter()
+        .any(|g| g.len() == 1 && is_bare_code(&word(g[0])));
+    if lone_code {
+        let mut split = Vec::with_capacity(groups.len());
+        for g in groups {
+            let first = word(g[0]);
+            if g.len() >= 2
+                && is_bare_code(&first)
+                && first.len() >= MIN_JOINED_CODE_DIGITS
+                && !word(g[1]).starts_with(|c: char| c.is_ascii_digit())
+            {
+                split.push(vec![g[0]]);
+                split.push(g[1..].to_vec());
+            } else {
+                split.push(g);
+            }
+        }
+        groups = split;
+    }
     let chunks = groups
         .into_iter()
         .filter_map(|g| {
@@ -712,7 +744,7 @@ fn take_table(lines: &[Line], start: usize) -> (Block, usize) {
         .collect();
     // A label wrapped around its row (pdftotext centres the amounts
     // between the label's lines) starts right above the first data line,
-    // where that line has no label.
+    // where that line has no label, and goes on right below it.
     let mut header_end = header_end;
     if let Some(&last) = b.header.last()
         && header_end < lines.len()
@@ -720,22 +752,59 @@ fn take_table(lines: &[Line], start: usize) -> (Block, usize) {
         && lines[last].chunks.len() == 1
     {
         let c = &lines[last].chunks[0];
-        if lines[header_end]
-            .chunks
-            .iter()
-            .all(|d| d.overlaps(c.start, c.end) == 0)
+        let goes_on = lines.get(header_end + 1).is_some_and(|n| {
+            n.kind == Kind::Content
+                && !n.is_data()
+                && n.chunks.iter().any(|d| d.overlaps(c.start, c.end) > 0)
+        });
+        if goes_on
+            && lines[header_end]
+                .chunks
+                .iter()
+                .all(|d| d.overlaps(c.start, c.end) == 0)
         {
             b.header.pop();
             header_end = last;
         }
     }
     let header_texts: Vec<String> = b.header.iter().map(|&j| lines[j].text()).collect();
+    // The header's lowest labels set below the first row's amounts: a line
+    // of amounts alone opens the body, and lines of one- or two-character
+    // labels (类  款  项) follow it before the row's label (合计). They are
+    // header lines.
+    let mut late_header: Vec<usize> = Vec::new();
+    if header_end < lines.len()
+        && !lines[header_end].chunks.is_empty()
+        && lines[header_end].chunks.iter().all(Chunk::is_amount)
+    {
+        let mut j = header_end;
+        while let Some(n) = next_content(lines, j) {
+            let l = &lines[n];
+            if l.page != lines[header_end].page {
+                break;
+            }
+            j = n;
+            if l.chunks.iter().all(Chunk::is_amount) {
+                // More of the first row's amounts.
+                continue;
+            }
+            let short = l.chunks.len() >= 2
+                && l.chunks
+                    .iter()
+                    .all(|c| c.text.chars().count() <= MAX_LATE_HEADER_CHARS);
+            if !short || l.is_data() {
+                break;
+            }
+            late_header.push(n);
+        }
+    }
+    b.header.extend(&late_header);
     i = header_end;
     let mut page = lines[start].page;
     // Body, across pages, until prose, a new table or notes.
     while i < lines.len() {
         let l = &lines[i];
-        if l.kind != Kind::Content {
+        if l.kind != Kind::Content || late_header.contains(&i) {
             i += 1;
             continue;
         }
@@ -1058,8 +1127,33 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> (Vec<Col>, Chunk
     let mut extra: Vec<(usize, usize)> = Vec::new();
     for (h, &i) in header.iter().enumerate().rev() {
         for c in &lines[i].chunks {
-            let free = cols.iter().all(|k| c.overlaps(k.start, k.end) == 0)
-                && extra.iter().all(|&(s, e)| c.overlaps(s, e) == 0);
+            // A label over two labels of one lower line is their group
+            // (公务用车购置及运行费 over 购置费 and 运行费); any other label
+            // over the column of a lower label is a piece of the same
+            // wrapped label (国有资本经营 / 预 / 算财政拨 / 款): the pieces
+            // make one column.
+            let group = header[h + 1..].iter().any(|&j| {
+                lines[j]
+                    .chunks
+                    .iter()
+                    .filter(|d| d.overlaps(c.start, c.end) > 0)
+                    .count()
+                    >= 2
+            });
+            let over_body = cols.iter().any(|k| c.overlaps(k.start, k.end) > 0);
+            let under: Vec<usize> = (0..extra.len())
+                .filter(|&x| c.overlaps(extra[x].0, extra[x].1) > 0)
+                .collect();
+            if !over_body && !group && !under.is_empty() {
+                let s = under.iter().map(|&x| extra[x].0).min().unwrap_or(c.start);
+                let e = under.iter().map(|&x| extra[x].1).max().unwrap_or(c.end);
+                for &x in under.iter().rev() {
+                    extra.remove(x);
+                }
+                extra.push((s.min(c.start), e.max(c.end)));
+                continue;
+            }
+            let free = !over_body && under.is_empty();
             // The labels next to it below must be its own: no label of its
             // line stands between them and it (事业收入 between 财政拨款收入
             // and 其他收入 heads a column of its own, though the line below
@@ -1111,13 +1205,17 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> (Vec<Col>, Chunk
             }
         }
     }
-    // A header label standing just beside a column of right-aligned
-    // values (centred over a wider cell than its values fill) labels it.
+    // A header label standing just left of a column of right-aligned
+    // values (centred over a wider cell than its values fill), or of
+    // codes (a CJK label takes one position of `pdftotext`'s grid per
+    // character but stands two wide over its codes: 款 ends where 06
+    // starts), labels it.
     extra.retain(|&(s, e)| {
         let near = cols
             .iter_mut()
-            .filter(|k| k.amounts > 0 && e <= k.start)
-            .min_by_key(|k| k.start - e);
+            .filter(|k| e <= k.start)
+            .min_by_key(|k| k.start - e)
+            .filter(|k| k.amounts > 0 || k.codes > 0);
         match near {
             Some(k) if k.start - e <= NEAR_LABEL => {
                 k.start = k.start.min(s);
@@ -1827,14 +1925,16 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         cells
     };
     let mut placed: Vec<Vec<RawCell>> = b.body.iter().map(|&i| place(i)).collect();
+    merge_blank_line_groups(lines, &b.body, &cols, &mut placed, |i, k| stops_short(i, k));
     move_codes_down(lines, &b.body, &cols, &mut placed);
+    move_amounts_down(lines, &b.body, &b.header, &mut placed);
     let mut prev_line: Option<usize> = None;
     let mut pending: Option<(usize, Vec<RawCell>)> = None;
     for (pos, &i) in b.body.iter().enumerate() {
         let l = &lines[i];
         let mut cells = placed[pos].clone();
         if cells.iter().all(RawCell::is_blank) {
-            // Its codes moved down to the row they number.
+            // Its codes or amounts moved down to the row they belong to.
             prev_line = None;
             pending = None;
             continue;
@@ -1904,6 +2004,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                     n == i + 1
                         && nl.page == l.page
                         && nl.is_data()
+                        && placed[pos + 1].iter().any(|c| !c.is_blank())
                         && placed[pos + 1]
                             .iter()
                             .zip(&cells)
@@ -1938,6 +2039,143 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     Some(rt)
 }
 
+/// Rows set between blank lines: where a table's body is cut into runs of
+/// lines by blank lines, and a run's lines fill each amount and code column
+/// at most once (a label may go on over several lines), the run is one
+/// row. `pdftotext` spreads a tall row over lines of its own for each
+/// cell's baseline: the amounts above the codes, the name below them
+/// (一般公共预算财政拨款基本支出决算表 of a 决算 book). The row stands on
+/// its first line with anything but amounts; its cells move there. A run
+/// holding two rows (two codes or amounts in one column, or a label that
+/// opens a new item) is left to the line-by-line reading.
+fn merge_blank_line_groups(
+    lines: &[Line],
+    body: &[usize],
+    cols: &[Col],
+    placed: &mut [Vec<RawCell>],
+    stops_short: impl Fn(usize, usize) -> bool,
+) {
+    // Runs of body lines right below each other on one page.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for pos in 0..body.len() {
+        match runs.last_mut() {
+            Some(r)
+                if body[r.1] + 1 == body[pos] && lines[body[r.1]].page == lines[body[pos]].page =>
+            {
+                r.1 = pos
+            }
+            _ => runs.push((pos, pos)),
+        }
+    }
+    if runs.len() < 2 {
+        return;
+    }
+    for &(from, to) in &runs {
+        if from == to {
+            continue;
+        }
+        let one_row = (0..cols.len()).all(|k| {
+            let pieces: Vec<(usize, &str)> = (from..=to)
+                .map(|p| (body[p], placed[p][k].text.trim()))
+                .filter(|(_, t)| !t.is_empty())
+                .collect();
+            match cols[k].shape() {
+                Shape::Amount | Shape::Code => pieces.len() <= 1,
+                // A label goes on under itself only where it reached its
+                // column's edge, and the next piece opens no new item.
+                Shape::Text => pieces.windows(2).all(|w| {
+                    let ((i, _), (_, t)) = (w[0], w[1]);
+                    !stops_short(i, k)
+                        && crate::classify::outline_level(t).is_none()
+                        && !is_total_label(t)
+                        && !is_bare_code(t)
+                }),
+            }
+        });
+        if !one_row {
+            continue;
+        }
+        let anchor = (from..=to)
+            .find(|&p| lines[body[p]].chunks.iter().any(|c| !c.is_amount()))
+            .unwrap_or(from);
+        let mut row = vec![RawCell::default(); cols.len()];
+        for cells in placed.iter_mut().take(to + 1).skip(from) {
+            for (k, c) in cells.iter_mut().enumerate() {
+                if !c.is_blank() {
+                    row[k].text.push_str(&std::mem::take(&mut c.text));
+                }
+            }
+        }
+        placed[anchor] = row;
+    }
+}
+
+/// A line of amounts alone, right above a line with labels that has
+/// nothing where those amounts stand: `pdftotext` set the amounts of that
+/// row a line higher than its labels. The amounts move down to that row
+/// when it is a total row (a total always has its amounts: 本年收入合计
+/// under its 2,940.05), when the amounts open the table's body, or when the
+/// row above them already has amounts where they stand (no row above could
+/// own them).
+fn move_amounts_down(
+    lines: &[Line],
+    body: &[usize],
+    header: &[usize],
+    placed: &mut [Vec<RawCell>],
+) {
+    let live = |placed: &[Vec<RawCell>], p: usize| placed[p].iter().any(|c| !c.is_blank());
+    // Whether rows at positions p < q are right below each other: nothing
+    // but header labels, blank lines and lines merged into other rows
+    // between them, on one page.
+    let touching = |placed: &[Vec<RawCell>], p: usize, q: usize| {
+        lines[body[p]].page == lines[body[q]].page
+            && (body[p] + 1..body[q]).all(|j| {
+                lines[j].kind != Kind::Content
+                    || header.contains(&j)
+                    || body
+                        .iter()
+                        .position(|&x| x == j)
+                        .is_some_and(|x| !live(placed, x))
+            })
+    };
+    let mut above: Option<usize> = None;
+    for pos in 0..placed.len() {
+        if !live(placed, pos) {
+            continue;
+        }
+        let amounts_only = placed[pos]
+            .iter()
+            .all(|c| c.is_blank() || is_amount_token(&c.text));
+        let next = (pos + 1..placed.len()).find(|&q| live(placed, q));
+        let Some(q) = next.filter(|&q| amounts_only && touching(placed, pos, q)) else {
+            above = Some(pos);
+            continue;
+        };
+        let labelled = placed[q]
+            .iter()
+            .any(|c| !c.is_blank() && !is_amount_token(&c.text));
+        let total = placed[q].iter().any(|c| is_total_label(c.text.trim()));
+        let overlaps = |a: &[RawCell], b: &[RawCell]| {
+            a.iter().zip(b).any(|(x, y)| !x.is_blank() && !y.is_blank())
+        };
+        let free = !overlaps(&placed[pos], &placed[q]);
+        // The row above, right above, has amounts where these stand.
+        let taken_above =
+            above.is_some_and(|p| touching(placed, p, pos) && overlaps(&placed[p], &placed[pos]));
+        if labelled && free && (total || above.is_none() || taken_above) {
+            let width = placed[pos].len();
+            let row = std::mem::replace(&mut placed[pos], vec![RawCell::default(); width]);
+            for (k, c) in row.into_iter().enumerate() {
+                if !c.is_blank() {
+                    placed[q][k] = c;
+                }
+            }
+            continue;
+        }
+        above = Some(pos);
+    }
+}
+
 /// Codes standing on a line of their own in their half of the table, above
 /// the line with that half's name and amounts: `pdftotext` puts the code of
 /// a row whose name cell is taller on the line above (`30207` beside the
@@ -1946,8 +2184,8 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
 ///
 /// A half is a run of code columns and the columns after it up to the next
 /// code column. The codes move when the line has nothing else in that half,
-/// and the next line (right below, same page) has nothing in the codes'
-/// columns and nothing outside the half's other columns.
+/// and the next line (right below, same page) has nothing where the codes
+/// stand and nothing outside the half.
 fn move_codes_down(lines: &[Line], body: &[usize], cols: &[Col], placed: &mut [Vec<RawCell>]) {
     let code_col = |k: usize| cols[k].shape() == Shape::Code;
     // (first code column, last code column, end of the half (exclusive)).
@@ -1985,11 +2223,18 @@ fn move_codes_down(lines: &[Line], body: &[usize], cols: &[Col], placed: &mut [V
                 .all(|k| row[k].is_blank() || is_bare_code(row[k].text.trim()))
                 && has(row, first, last + 1)
                 && !has(row, last + 1, end);
-            let named_below =
-                !has(next, 0, last + 1) && has(next, last + 1, end) && !has(next, end, next.len());
+            // The line below has the half's name or amounts, and no code
+            // where these codes stand (its own may stand beside them: 类
+            // 310 above, 款 99 and the name below).
+            let named_below = !has(next, 0, first)
+                && (first..=last).all(|k| row[k].is_blank() || next[k].is_blank())
+                && has(next, last + 1, end)
+                && !has(next, end, next.len());
             if codes_only && named_below {
                 for k in first..=last {
-                    next[k] = std::mem::take(&mut row[k]);
+                    if !row[k].is_blank() {
+                        next[k] = std::mem::take(&mut row[k]);
+                    }
                 }
             }
         }
