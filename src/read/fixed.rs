@@ -1926,6 +1926,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     };
     let mut placed: Vec<Vec<RawCell>> = b.body.iter().map(|&i| place(i)).collect();
     merge_blank_line_groups(lines, &b.body, &cols, &mut placed, |i, k| stops_short(i, k));
+    split_glued_codes(&cols, &mut placed);
     move_codes_down(lines, &b.body, &cols, &mut placed);
     move_amounts_down(lines, &b.body, &b.header, &mut placed);
     let mut prev_line: Option<usize> = None;
@@ -2173,6 +2174,32 @@ fn move_amounts_down(
             continue;
         }
         above = Some(pos);
+    }
+}
+
+/// A code glued to its name ("310资本性支出": `pdftotext` left no space
+/// between two cells that touch) goes to the empty code column right left
+/// of the name's column.
+fn split_glued_codes(cols: &[Col], placed: &mut [Vec<RawCell>]) {
+    for row in placed.iter_mut() {
+        for k in 1..row.len().min(cols.len()) {
+            if cols[k].shape() != Shape::Text
+                || cols[k - 1].shape() != Shape::Code
+                || !row[k - 1].is_blank()
+            {
+                continue;
+            }
+            let text = row[k].text.trim();
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            let rest = &text[digits..];
+            // A code, then a name that starts with a CJK character.
+            let named = rest.chars().next().is_some_and(|c| c.width() == Some(2));
+            if digits >= MIN_JOINED_CODE_DIGITS && is_bare_code(&text[..digits]) && named {
+                let (code, name) = (text[..digits].to_string(), rest.to_string());
+                row[k - 1].text = code;
+                row[k].text = name;
+            }
+        }
     }
 }
 
