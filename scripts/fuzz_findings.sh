@@ -1,10 +1,12 @@
 #!/bin/sh
 # Runs `gongkai convert` (all four formats) on every reproducer of
 # tests/fixtures/fuzz (the fuzz findings of issue 16) and on the special
-# inputs (a FIFO, /dev/zero, a directory), under GNU time (-v), with a
-# 10 s timeout each. Prints exit code, peak RSS, wall time and the first
-# line of stderr; fails when a run panics (exit 101), is killed, takes
-# 10 s or more, or exceeds the memory bound.
+# inputs (a FIFO, /dev/zero, a directory, and a profile whose font file is
+# /dev/zero, a FIFO, a folder or over font_bytes), under GNU time (-v),
+# with a 10 s timeout each. Prints exit code, peak RSS, wall time and the
+# first line of stderr; fails when a run panics (exit 101), is killed,
+# takes 10 s or more, or exceeds the memory bound. A directory given to
+# convert is a usage error (exit 2, with a hint to use batch).
 #
 #   scripts/fuzz_findings.sh [FOLDER] [LIMIT_KB]
 #   GONGKAI_BIN=/path/to/gongkai scripts/fuzz_findings.sh   (no build)
@@ -20,9 +22,15 @@ bin=${GONGKAI_BIN:-$PWD/target/release/gongkai}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bad=0
+# run LABEL [MAX_EXIT] COMMAND...: MAX_EXIT (default 1) is the highest
+# exit code that is not a failure.
 run() {
     label=$1
     shift
+    max_exit=1
+    case $1 in
+    [0-9]) max_exit=$1; shift ;;
+    esac
     rm -rf "$work/out"
     set +e
     timeout -s KILL 10 /usr/bin/time -v -o "$work/time" "$@" >"$work/stdout" 2>"$work/stderr"
@@ -34,7 +42,7 @@ run() {
     lines=$(wc -l <"$work/stderr")
     printf '%-40s exit %3s  %7s KB  %8s  %s stderr line(s): %s\n' \
         "$label" "$status" "${rss:-?}" "${wall:-killed}" "$lines" "$first"
-    if [ "$status" -gt 1 ] || [ -z "$rss" ] || [ "$rss" -gt "$limit_kb" ]; then
+    if [ "$status" -gt "$max_exit" ] || [ -z "$rss" ] || [ "$rss" -gt "$limit_kb" ]; then
         bad=1
     fi
 }
@@ -46,8 +54,18 @@ mkfifo "$work/fifo.txt"
 run "FIFO" "$bin" convert "$work/fifo.txt" --out "$work/out"
 run "/dev/zero" "$bin" convert /dev/zero --out "$work/out"
 mkdir -p "$work/dir.txt"
-run "directory" "$bin" convert "$work/dir.txt" --out "$work/out"
-printf '[fonts.body]\nfile = "/dev/zero"\n' >"$work/zero-font.toml"
-run "/dev/zero as a profile font" "$bin" convert tests/fixtures/fuzz/F07b_txt_pdf_837_pages_min.txt \
-    --to pdf --template "$work/zero-font.toml" --out "$work/out"
+run "directory" 2 "$bin" convert "$work/dir.txt" --out "$work/out"
+run "directory (inspect)" 2 "$bin" inspect "$work/dir.txt"
+small=tests/fixtures/corpus/seed/budget.csv
+font_case() {
+    printf '[fonts.body]\nfile = "%s"\n' "$2" >"$work/font.toml"
+    run "$1" "$bin" convert "$small" --to pdf --template "$work/font.toml" --out "$work/out"
+}
+font_case "/dev/zero as a profile font" /dev/zero
+mkfifo "$work/fifo.ttf"
+font_case "FIFO as a profile font" "$work/fifo.ttf"
+mkdir -p "$work/dir.ttf"
+font_case "directory as a profile font" "$work/dir.ttf"
+truncate -s 65M "$work/big.ttf" # sparse: 65 MiB, over font_bytes = 64 MiB
+font_case "65 MiB profile font" "$work/big.ttf"
 exit $bad

@@ -12,7 +12,7 @@
 use crate::inputs::skip_reason;
 use crate::model::Warning;
 use crate::write::OutputFormat;
-use crate::{RenderOptions, profile::Profile};
+use crate::{FontStore, RenderOptions, profile::Profile};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -426,6 +426,7 @@ fn convert_one(
     cand: &Candidate,
     stem: &Path,
     opts: &BatchOptions,
+    fonts: &FontStore,
     previous: Option<&FileRecord>,
     options_unchanged: bool,
 ) -> FileRecord {
@@ -450,7 +451,7 @@ fn convert_one(
         return record;
     }
     isolate(&mut record, |r| {
-        convert_inner(cand, stem, opts, previous, options_unchanged, r)
+        convert_inner(cand, stem, opts, fonts, previous, options_unchanged, r)
     });
     record
 }
@@ -480,6 +481,7 @@ fn convert_inner(
     cand: &Candidate,
     stem: &Path,
     opts: &BatchOptions,
+    fonts: &FontStore,
     previous: Option<&FileRecord>,
     options_unchanged: bool,
     record: &mut FileRecord,
@@ -521,6 +523,7 @@ fn convert_inner(
     record.warnings.extend(doc.warnings.iter().cloned());
     let options = RenderOptions::default()
         .with_profile(opts.profile.clone())
+        .with_fonts(fonts.clone())
         .dated_for(&doc);
     let dir = opts.out.join(stem.parent().unwrap_or(Path::new("")));
     let plan = crate::pipeline::Plan {
@@ -591,12 +594,15 @@ pub fn run(opts: &BatchOptions, progress: &dyn Progress) -> Result<Outcome, Batc
         .unwrap_or_default();
     progress.inputs(&mine.iter().map(|c| c.rel.as_str()).collect::<Vec<_>>());
     progress.start(mine.len());
+    // One store for the run: every file and thread shares the parsed
+    // faces and the subsets made of them.
+    let fonts = FontStore::new();
     let one = |c: &&Candidate| {
         let stem = stems
             .get(&c.rel)
             .map_or(c.rel_path.as_path(), PathBuf::as_path);
         let previous = prev_by_path.get(c.rel.as_str()).copied();
-        let record = convert_one(c, stem, opts, previous, options_unchanged);
+        let record = convert_one(c, stem, opts, &fonts, previous, options_unchanged);
         progress.file_done(&record);
         record
     };

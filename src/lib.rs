@@ -17,6 +17,12 @@
 //! let md = render(&doc, OutputFormat::Markdown, &RenderOptions::default()).unwrap();
 //! assert!(String::from_utf8(md.bytes).unwrap().contains("| 合计 | 1,234.50 |"));
 //! ```
+//!
+//! The PDF, PDF/A, OFD and DOCX writers set text with the faces of the
+//! [`FontStore`] the [`RenderOptions`] carry, parsed once per store;
+//! nothing is kept per process. Clones of one `RenderOptions` share its
+//! store, so render many documents with clones (or
+//! [`RenderOptions::with_fonts`]) to parse the fonts once.
 #![forbid(unsafe_code)]
 
 pub mod amount;
@@ -43,7 +49,7 @@ pub use error::Location;
 pub use limits::{LimitError, Limits};
 pub use model::{Document, Format};
 pub use read::ReadError;
-pub use write::{OutputFormat, RenderOptions, Rendered, WriteError, render};
+pub use write::{FontStore, OutputFormat, RenderOptions, Rendered, WriteError, render};
 
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -300,6 +306,23 @@ fn file_kind(meta: &std::fs::Metadata) -> &'static str {
     }
 }
 
+/// The temporary file of [`write_atomic`]'s `attempt` at `path`, in `dir`:
+/// a short name whatever the target's length (a legal 250-byte name must
+/// not fail for a suffix): `.gk-` and 16 hex digits of a hash of the
+/// target's name, the process and the attempt, then `.tmp`.
+fn temporary_path(dir: &Path, path: &Path, attempt: u32) -> std::path::PathBuf {
+    let mut h = Sha256::new();
+    h.update(path.file_name().map_or(&[][..], os_bytes));
+    h.update(std::process::id().to_le_bytes());
+    h.update(attempt.to_le_bytes());
+    dir.join(format!(".gk-{}.tmp", &hex::encode(h.finalize())[..16]))
+}
+
+/// Temporary names [`write_atomic`] tries for one target before it gives
+/// up: each is taken only by a write of the same target (from this or
+/// another thread) still running, or left by one that was killed.
+const TEMPORARY_NAMES: u32 = 64;
+
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// folder, then renamed over the target, so an interrupted run never leaves
 /// a half-written file under the final name.
@@ -309,22 +332,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    // A short name whatever the target's length (a legal 250-byte name
-    // must not fail for a suffix): `.gk-` and 16 hex digits of a hash of
-    // the target's name, the process and a counter, then `.tmp`.
-    let mut h = Sha256::new();
-    h.update(path.file_name().map_or(&[][..], os_bytes));
-    h.update(std::process::id().to_le_bytes());
-    h.update(n.to_le_bytes());
-    let tmp = dir.join(format!(".gk-{}.tmp", &hex::encode(h.finalize())[..16]));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
+    // Created only if no file has the name, so two writes of the same
+    // target at once take two names.
+    let mut attempt = 0u32;
+    let (tmp, mut f) = loop {
+        let tmp = temporary_path(dir, path, attempt);
+        match std::fs::File::create_new(&tmp) {
+            Ok(f) => break (tmp, f),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && attempt + 1 < TEMPORARY_NAMES =>
+            {
+                attempt += 1
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let result = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .and_then(|()| {
+            drop(f);
+            std::fs::rename(&tmp, path)
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -586,5 +616,40 @@ mod tests {
         assert_eq!(p(b"a\xff.txt"), r"a\xff.txt");
         assert_eq!(p(br"a\xff.txt"), r"a\\xff.txt");
         assert_eq!(path_from_text(r"a\q"), None);
+    }
+
+    #[test]
+    fn writes_of_one_target_at_once_each_take_a_temporary_file_of_their_own() {
+        let dir = std::env::temp_dir().join(format!("gongkai-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("预算.pdf");
+        // A killed write's leftover holds the first name: passed over, kept.
+        let stale = temporary_path(&dir, &target, 0);
+        std::fs::write(&stale, b"stale").unwrap();
+        write_atomic(&target, b"first").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"first");
+        assert_eq!(std::fs::read(&stale).unwrap(), b"stale");
+        std::fs::remove_file(&stale).unwrap();
+        // Four threads writing the same file at once: every write lands
+        // whole, the last one stays, no temporary file is left.
+        let contents: Vec<Vec<u8>> = (0..4u8).map(|t| vec![b'a' + t; 4096]).collect();
+        std::thread::scope(|s| {
+            for c in &contents {
+                let target = &target;
+                s.spawn(move || {
+                    for _ in 0..50 {
+                        write_atomic(target, c).unwrap();
+                    }
+                });
+            }
+        });
+        assert!(contents.contains(&std::fs::read(&target).unwrap()));
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left, [std::ffi::OsString::from("预算.pdf")]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

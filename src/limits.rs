@@ -70,7 +70,9 @@ pub struct Limits {
     pub sheet_columns: usize,
     /// Most grid positions (rows × columns) and most cells holding values
     /// of all the sheets of one workbook together (1,000,000), which bounds
-    /// the reader's memory before the empty rows and columns are trimmed.
+    /// the reader's memory before the empty rows and columns are trimmed;
+    /// also how many positions of formula cells without a saved value an
+    /// xlsx sheet's warning remembers (past that only their count goes on).
     pub sheet_grid_cells: usize,
     /// Most positions the used ranges of all sheets of an xls or ods
     /// workbook may span together (4,000,000): the spreadsheet library lays
@@ -78,12 +80,25 @@ pub struct Limits {
     pub sheet_range_cells: u64,
     /// Most merged ranges of one ods sheet (100,000).
     pub sheet_merges: usize,
+    /// Most bytes of text the cells of one workbook may hold together
+    /// (256 MiB). A shared string is stored once but copied into every
+    /// cell that shows it, so a small file can name a long string a
+    /// million times; this bounds the copies.
+    pub sheet_text_bytes: u64,
     /// Most grid positions of the Word tables of one document together
     /// (2,000,000), laid out before empty rows and columns are trimmed.
     pub docx_grid_cells: usize,
     /// Most grid columns of one Word table, and most a cell may span or a
-    /// row may skip (1,000).
+    /// row may skip (1,000; Word itself makes at most 63).
     pub docx_grid_columns: usize,
+    /// Most styles of one basedOn chain of a Word document's styles
+    /// followed (16; Word's built-in styles chain two or three): styles
+    /// further up are not followed, with a warning naming the limit.
+    pub docx_style_chain: usize,
+    /// Largest font file a profile may name, in bytes (64 MiB; CJK fonts
+    /// run to 20–30 MB, collections of them a little more). Checked when
+    /// the profile is loaded, before the file is read.
+    pub font_bytes: u64,
 }
 
 impl Default for Limits {
@@ -109,8 +124,11 @@ impl Default for Limits {
             sheet_grid_cells: 1_000_000,
             sheet_range_cells: 4_000_000,
             sheet_merges: 100_000,
+            sheet_text_bytes: 256 * 1024 * 1024,
             docx_grid_cells: 2_000_000,
             docx_grid_columns: 1_000,
+            docx_style_chain: 16,
+            font_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -158,15 +176,21 @@ pub enum Limit {
     SheetRangeCells,
     /// [`Limits::sheet_merges`].
     SheetMerges,
+    /// [`Limits::sheet_text_bytes`].
+    SheetTextBytes,
     /// [`Limits::docx_grid_cells`].
     DocxGridCells,
     /// [`Limits::docx_grid_columns`].
     DocxGridColumns,
+    /// [`Limits::docx_style_chain`].
+    DocxStyleChain,
+    /// [`Limits::font_bytes`].
+    FontBytes,
 }
 
 impl Limit {
     /// Every limit, in the order of [`Limits`]' fields.
-    pub const ALL: [Limit; 22] = [
+    pub const ALL: [Limit; 25] = [
         Limit::InputBytes,
         Limit::TextInputBytes,
         Limit::Rows,
@@ -187,8 +211,11 @@ impl Limit {
         Limit::SheetGridCells,
         Limit::SheetRangeCells,
         Limit::SheetMerges,
+        Limit::SheetTextBytes,
         Limit::DocxGridCells,
         Limit::DocxGridColumns,
+        Limit::DocxStyleChain,
+        Limit::FontBytes,
     ];
 
     /// The key in `[limits]` and `--limits`.
@@ -216,6 +243,9 @@ impl Limit {
             Limit::SheetMerges => "sheet_merges",
             Limit::DocxGridCells => "docx_grid_cells",
             Limit::DocxGridColumns => "docx_grid_columns",
+            Limit::DocxStyleChain => "docx_style_chain",
+            Limit::FontBytes => "font_bytes",
+            Limit::SheetTextBytes => "sheet_text_bytes",
         }
     }
 
@@ -244,6 +274,9 @@ impl Limit {
             Limit::SheetMerges => "merged ranges in one sheet",
             Limit::DocxGridCells => "grid positions of the Word tables",
             Limit::DocxGridColumns => "grid columns in one Word table",
+            Limit::DocxStyleChain => "styles in one basedOn chain",
+            Limit::FontBytes => "bytes in the font file",
+            Limit::SheetTextBytes => "bytes of text in the workbook's cells",
         }
     }
 }
@@ -345,6 +378,9 @@ impl Limits {
             Limit::SheetMerges => self.sheet_merges as u64,
             Limit::DocxGridCells => self.docx_grid_cells as u64,
             Limit::DocxGridColumns => self.docx_grid_columns as u64,
+            Limit::DocxStyleChain => self.docx_style_chain as u64,
+            Limit::FontBytes => self.font_bytes,
+            Limit::SheetTextBytes => self.sheet_text_bytes,
         }
     }
 
@@ -374,6 +410,9 @@ impl Limits {
             Limit::SheetMerges => self.sheet_merges = n,
             Limit::DocxGridCells => self.docx_grid_cells = n,
             Limit::DocxGridColumns => self.docx_grid_columns = n,
+            Limit::DocxStyleChain => self.docx_style_chain = n,
+            Limit::FontBytes => self.font_bytes = value,
+            Limit::SheetTextBytes => self.sheet_text_bytes = value,
         }
     }
 

@@ -304,7 +304,7 @@ fn error(message: impl std::fmt::Display) {
 }
 
 fn main() -> ExitCode {
-    quiet_panics();
+    let last_panic = quiet_panics();
     let cli = Cli::parse();
     match std::panic::catch_unwind(|| dispatch(cli)) {
         Ok(Ok(code)) => code,
@@ -317,7 +317,7 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(_) => {
-            let what = LAST_PANIC
+            let what = last_panic
                 .lock()
                 .ok()
                 .and_then(|p| p.clone())
@@ -328,15 +328,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// The last panic's message and place, for the one line main prints.
-static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-
 /// Panics print nothing by themselves. One that the library catches
 /// inside a dependency (a damaged .xls) becomes the error of its file, in
 /// its one line, whatever `RUST_BACKTRACE` says. One not caught is a bug:
 /// `main` reports it in one line, and with `RUST_BACKTRACE` set (not 0) the
-/// standard report with its backtrace comes first.
-fn quiet_panics() {
+/// standard report with its backtrace comes first. Returns where the hook
+/// keeps the last panic's message and place, for the one line main prints.
+fn quiet_panics() -> std::sync::Arc<std::sync::Mutex<Option<String>>> {
+    let last_panic = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let kept = last_panic.clone();
     let backtrace = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
     let standard = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -352,10 +352,11 @@ fn quiet_panics() {
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
         let line = format!("{}{place}", message.replace('\n', " "));
-        if let Ok(mut last) = LAST_PANIC.lock() {
+        if let Ok(mut last) = kept.lock() {
             *last = Some(line);
         }
     }));
+    last_panic
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -425,16 +426,19 @@ fn stdin_once(files: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The profile named (or the default); `keep_hidden` (`--keep-hidden`)
-/// switches its hidden policy to keep.
+/// The profile named (or the default), with `--limits` over its
+/// `[limits]` (before the profile's font files are checked against them);
+/// `keep_hidden` (`--keep-hidden`) switches its hidden policy to keep.
 fn load_profile(
     template: Option<&str>,
     keep_hidden: bool,
+    limits: &LimitArgs,
 ) -> anyhow::Result<gongkai::profile::Profile> {
     let mut profile = match template {
-        Some(t) => gongkai::profile::Profile::load(t)?,
+        Some(t) => gongkai::profile::Profile::load_with_limits(t, limits.limits.as_deref())?,
         None => gongkai::profile::Profile::default(),
     };
+    profile.limits = limits.over(profile.limits);
     if keep_hidden {
         profile.disclosure.hidden = gongkai::profile::HiddenPolicy::Keep;
     }
@@ -661,8 +665,7 @@ fn batch(args: BatchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     }
     let formats = select_formats(&args.to, |_| true, "output is not supported yet")?;
     let template = args.template.clone().unwrap_or_else(|| "default".into());
-    let mut profile = load_profile(Some(&template), args.keep_hidden)?;
-    profile.limits = args.limits.over(profile.limits);
+    let profile = load_profile(Some(&template), args.keep_hidden, &args.limits)?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -744,7 +747,7 @@ fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
             args.folder.display()
         ));
     }
-    let profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
+    let profile = load_profile(args.template.as_deref(), args.keep_hidden, &args.limits)?;
     let formats = select_formats(
         &args.to,
         gongkai::write::writes_book,
@@ -752,7 +755,7 @@ fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     )?;
     let options = gongkai::book::BookOptions {
         created: gongkai::time::source_date_epoch(),
-        limits: args.limits.over(profile.limits),
+        limits: profile.limits,
         keep_hidden: !profile.disclosure.omits_hidden(),
         table_order: profile.book.table_order.clone(),
         ..Default::default()
@@ -841,7 +844,7 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     for file in &args.files {
         kinds.push(look_at(file, true)?);
     }
-    let profile = load_profile(args.template.as_deref(), false)?;
+    let profile = load_profile(args.template.as_deref(), false, &args.input.limits)?;
     let config = &profile.checks;
     let mut failed = false;
     let mut all: Vec<(String, gongkai::check::Finding)> = Vec::new();
@@ -849,7 +852,11 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     for (file, kind) in args.files.iter().zip(kinds) {
         let name = file.display().to_string();
         let findings = if let Input::Folder = kind {
-            match gongkai::book::build(file, &gongkai::book::BookOptions::default()) {
+            let options = gongkai::book::BookOptions {
+                limits: profile.limits,
+                ..Default::default()
+            };
+            match gongkai::book::build(file, &options) {
                 Ok(book) => gongkai::book::checks::check_with(&book, config),
                 Err(e) => {
                     error(e);
@@ -858,7 +865,7 @@ fn check(args: &CheckArgs, ui: Ui) -> anyhow::Result<ExitCode> {
                 }
             }
         } else {
-            match read_input(file, &read_options(&args.input)) {
+            match read_input(file, &read_options(&args.input).with_limits(profile.limits)) {
                 Ok(mut doc) => {
                     // The published view: what the default policy leaves out
                     // is not checked (hidden rows of a total are a notice,
@@ -984,8 +991,11 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         .iter()
         .filter_map(|f| f.canonicalize().ok())
         .collect();
-    let mut profile = load_profile(args.template.as_deref(), args.keep_hidden)?;
-    profile.limits = args.input.limits.over(profile.limits);
+    let profile = load_profile(
+        args.template.as_deref(),
+        args.keep_hidden,
+        &args.input.limits,
+    )?;
     let options = read_options(&args.input)
         .with_limits(profile.limits)
         .with_keep_hidden(!profile.disclosure.omits_hidden());
@@ -996,6 +1006,8 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         inputs: &inputs,
     };
     let mut failed = false;
+    // One font store for every file: the faces are parsed once.
+    let fonts = gongkai::FontStore::new();
     for (file, stem) in args.files.iter().zip(names) {
         let stem = if file.as_os_str() == "-" {
             OsString::from("stdin")
@@ -1017,6 +1029,7 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         // Dated by what the source states, hidden parts included.
         let render_options = RenderOptions::default()
             .with_profile(profile.clone())
+            .with_fonts(fonts.clone())
             .dated_for(&doc);
         let published =
             gongkai::pipeline::publish(doc, &profile, &plan, |_| (render_options, stem));

@@ -141,7 +141,8 @@ impl Document {
     }
 
     /// Checks that every table block names an existing table, once, and
-    /// that every table has a block (when there are blocks).
+    /// that every table has a block (when there are blocks). The error
+    /// starts with the JSON path of what is wrong (`blocks[2].index`).
     pub fn check_blocks(&self) -> Result<(), String> {
         if self.blocks.is_empty() {
             return Ok(());
@@ -152,19 +153,19 @@ impl Document {
                 match seen.get_mut(*index) {
                     None => {
                         return Err(format!(
-                            "block {i} names table {index}, but the document has {} table(s)",
+                            "blocks[{i}].index: table {index}, but the document has {} table(s)",
                             self.tables.len()
                         ));
                     }
                     Some(true) => {
-                        return Err(format!("block {i} names table {index} a second time"));
+                        return Err(format!("blocks[{i}].index: table {index} a second time"));
                     }
                     Some(s) => *s = true,
                 }
             }
         }
         if let Some(missing) = seen.iter().position(|s| !s) {
-            return Err(format!("table {missing} has no block"));
+            return Err(format!("tables[{missing}]: no block names the table"));
         }
         Ok(())
     }

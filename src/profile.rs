@@ -15,10 +15,6 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("shanghai", include_str!("../templates/shanghai.toml")),
 ];
 
-/// Largest font file a profile may name, in bytes (64 MiB): CJK fonts run
-/// to 20–30 MB, collections of them a little more.
-pub const MAX_FONT_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
 /// Why a profile could not be used.
 #[derive(Debug, Error)]
 pub enum ProfileError {
@@ -95,8 +91,19 @@ impl Profile {
     /// files named in a profile file are resolved relative to it and must
     /// exist.
     pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
+        Profile::load_with_limits(name_or_path, None)
+    }
+
+    /// [`Profile::load`] with `--limits` overrides (`key=N,...`) applied
+    /// over the profile's `[limits]` before the profile is checked, so
+    /// they move the limits the profile itself is held to (the size of its
+    /// font files, [`crate::Limits::font_bytes`]).
+    pub fn load_with_limits(
+        name_or_path: &str,
+        overrides: Option<&str>,
+    ) -> Result<Profile, ProfileError> {
         if let Some((_, text)) = BUNDLED.iter().find(|(n, _)| *n == name_or_path) {
-            return Profile::parse(text, name_or_path, None);
+            return Profile::parse_with_limits(text, name_or_path, None, overrides);
         }
         let path = Path::new(name_or_path);
         let text = std::fs::read_to_string(path).map_err(|source| ProfileError::NotFound {
@@ -108,18 +115,39 @@ impl Profile {
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
-        Profile::parse(&text, &path.display().to_string(), path.parent())
+        Profile::parse_with_limits(&text, &path.display().to_string(), path.parent(), overrides)
     }
 
     /// Parses profile TOML; `base` is the folder relative font paths are
     /// resolved against.
     pub fn parse(text: &str, origin: &str, base: Option<&Path>) -> Result<Profile, ProfileError> {
+        Profile::parse_with_limits(text, origin, base, None)
+    }
+
+    /// [`Profile::parse`] with `--limits` overrides applied over the
+    /// profile's `[limits]` before it is checked.
+    pub fn parse_with_limits(
+        text: &str,
+        origin: &str,
+        base: Option<&Path>,
+        overrides: Option<&str>,
+    ) -> Result<Profile, ProfileError> {
         let mut profile: Profile = toml::from_str(text).map_err(|source| ProfileError::Toml {
             origin: origin.to_string(),
             at: Box::new(toml_location(text, &source)),
             source,
         })?;
         let origin = origin.to_string();
+        if let Some(spec) = overrides {
+            profile
+                .limits
+                .apply_overrides(spec)
+                .map_err(|e| ProfileError::Invalid {
+                    origin: origin.clone(),
+                    message: format!("--limits {spec}: {e}"),
+                })?;
+        }
+        let font_bytes = profile.limits.font_bytes;
         let check = |what: &str, ok: bool| {
             if ok {
                 Ok(())
@@ -165,6 +193,12 @@ impl Profile {
             ),
             (0.3..=1.0).contains(&t.min_scale),
         )?;
+        for (key, v, low, high) in profile.book_type.ranges() {
+            check(
+                &format!("book_type.{key} = {v}: it is between {low} and {high}"),
+                (low..=high).contains(&v),
+            )?;
+        }
         let fonts = &mut profile.fonts;
         for (role, spec) in [
             ("title", &mut fonts.title),
@@ -196,17 +230,37 @@ impl Profile {
                         "not a regular file (a font is a .ttf, .otf or .ttc file)",
                     )));
                 }
-                if meta.len() > MAX_FONT_FILE_BYTES {
-                    return Err(font_error(std::io::Error::other(format!(
-                        "{} bytes, over the limit of {MAX_FONT_FILE_BYTES} bytes for a font file",
-                        meta.len()
-                    ))));
+                let font_limit = crate::Limits {
+                    font_bytes,
+                    ..crate::Limits::default()
+                };
+                if let Err(e) = font_limit.check_u64(crate::limits::Limit::FontBytes, meta.len()) {
+                    return Err(font_error(std::io::Error::other(e)));
                 }
                 std::fs::File::open(&resolved).map_err(font_error)?;
                 spec.file = Some(resolved);
             }
         }
         Ok(profile)
+    }
+}
+
+impl Profile {
+    /// The profile as the PDF's trailer /ID hashes it: its `Debug` form
+    /// without the limits and the checks, which bound and judge the work
+    /// and never change a page (so a new limit key or check setting, or a
+    /// changed one, leaves every PDF's bytes as they were), and with the
+    /// book type (`[book_type]`, added after PDFs were first made) only
+    /// when the profile changes it.
+    pub fn id_text(&self) -> String {
+        let full = format!("{self:?}")
+            .replacen(&format!(", limits: {:?}", self.limits), "", 1)
+            .replacen(&format!(", checks: {:?}", self.checks), "", 1);
+        if self.book_type == BookType::default() {
+            full.replacen(&format!(", book_type: {:?}", self.book_type), "", 1)
+        } else {
+            full
+        }
     }
 }
 
@@ -242,6 +296,9 @@ pub struct Profile {
     pub book: BookStyle,
     /// How tables may grow and shrink their type to fit the page.
     pub table: TableType,
+    /// The type of the book's own pages (cover, 目录, chapters), for the
+    /// PDF and the DOCX book alike.
+    pub book_type: BookType,
 }
 
 /// How tables look — the choices regional styles differ on.
@@ -357,6 +414,7 @@ impl Default for Profile {
             table_style: TableStyle::default(),
             book: BookStyle::default(),
             table: TableType::default(),
+            book_type: BookType::default(),
         }
     }
 }
@@ -385,6 +443,163 @@ impl Default for TableType {
             header_pt: 12.0,
             min_scale: 0.7,
         }
+    }
+}
+
+/// The type of the disclosure book's own pages — the cover, the 目录 and
+/// the chapters — defined once for the PDF and the DOCX book. Sizes are
+/// multiples of the running text's size, spaces are in lines of running
+/// text, indents in ems (an em is one Chinese character). Table pages are
+/// set as single documents are (`fonts`, `[table]`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BookType {
+    /// Running text is set at least this large, in points (小四): the
+    /// body size (`fonts.body`) is chosen for table cells, often 10 pt,
+    /// small for pages of prose.
+    pub text_min_pt: f32,
+    /// Line pitch of running text, as a multiple of its size: prose needs
+    /// more air between lines than a table cell; 1.7 is the pitch of a
+    /// printed Chinese report.
+    pub text_line_height: f32,
+    /// Text pages keep at least this margin left and right, in
+    /// millimetres: a 12 pt line then holds about 38 characters, a book's
+    /// measure, where the table pages' 15 mm would give 42.
+    pub text_side_margin_mm: f32,
+    /// First-line indent of a paragraph, in ems: two characters, as
+    /// Chinese prose is set.
+    pub paragraph_indent_em: f32,
+    /// Space after a paragraph, in lines: the indent marks a new
+    /// paragraph; a little space more makes the page easier to scan.
+    pub paragraph_gap_lines: f32,
+    /// Size of chapter headings (and the cover's department line), as a
+    /// multiple of the running text's: 4/3 gives 16 pt (三号) on 12 pt.
+    pub chapter_heading_scale: f32,
+    /// Line pitch of chapter headings and the 目录's title, as a multiple
+    /// of their size.
+    pub heading_line_height: f32,
+    /// Space under a chapter heading, in lines.
+    pub chapter_heading_gap_lines: f32,
+    /// Size of level-1 and level-2 headings inside a chapter (and the
+    /// cover's date), as a multiple of the running text's: 7/6 gives
+    /// 14 pt (四号) on 12 pt. Deeper headings take the text's size.
+    pub subheading_scale: f32,
+    /// Space above a heading inside a chapter, in lines; under it, half
+    /// as much.
+    pub subheading_gap_lines: f32,
+    /// Space above a table inside a chapter, in lines, beyond the
+    /// paragraph gap: its rules need air.
+    pub table_gap_lines: f32,
+    /// Size of the cover title, as a multiple of the title size
+    /// (`fonts.title`); smaller, down to the title size, when a line of it
+    /// would not fit the page.
+    pub cover_title_scale: f32,
+    /// Line pitch of the cover's lines, as a multiple of their size.
+    pub cover_line_height: f32,
+    /// Where the middle of the cover title stands, as a share of the page
+    /// height from the top.
+    pub cover_title_at: f32,
+    /// Where the cover's department line begins (the date follows it), as
+    /// a share of the page height from the top.
+    pub cover_foot_at: f32,
+    /// Line pitch of the 目录, as a multiple of the running text's size:
+    /// two lines of text apart, so each entry is easy to follow to its
+    /// number.
+    pub contents_line_height: f32,
+    /// The 目录's lines close up to this pitch before a last line or two
+    /// spill onto a page of their own.
+    pub contents_min_line_height: f32,
+    /// Indent of a table's line in the 目录, in ems.
+    pub contents_indent_em: f32,
+    /// Space between the letters of the 目录's title, in ems: a
+    /// two-character heading reads as a heading when spaced out.
+    pub contents_title_tracking_em: f32,
+    /// Space under the 目录's title, in lines of the 目录.
+    pub contents_title_gap_lines: f32,
+}
+
+impl Default for BookType {
+    fn default() -> Self {
+        BookType {
+            text_min_pt: 12.0,
+            text_line_height: 1.7,
+            text_side_margin_mm: 25.0,
+            paragraph_indent_em: 2.0,
+            paragraph_gap_lines: 0.25,
+            chapter_heading_scale: 4.0 / 3.0,
+            heading_line_height: 1.3,
+            chapter_heading_gap_lines: 1.0,
+            subheading_scale: 7.0 / 6.0,
+            subheading_gap_lines: 0.5,
+            table_gap_lines: 0.5,
+            cover_title_scale: 1.5,
+            cover_line_height: 1.5,
+            cover_title_at: 0.36,
+            cover_foot_at: 0.74,
+            contents_line_height: 2.0,
+            contents_min_line_height: 1.5,
+            contents_indent_em: 2.0,
+            contents_title_tracking_em: 1.0,
+            contents_title_gap_lines: 0.75,
+        }
+    }
+}
+
+impl BookType {
+    /// Each key with its value and the range it must be in.
+    fn ranges(&self) -> [(&'static str, f32, f32, f32); 20] {
+        [
+            ("text_min_pt", self.text_min_pt, 4.0, 72.0),
+            ("text_line_height", self.text_line_height, 1.0, 4.0),
+            ("text_side_margin_mm", self.text_side_margin_mm, 0.0, 80.0),
+            ("paragraph_indent_em", self.paragraph_indent_em, 0.0, 8.0),
+            ("paragraph_gap_lines", self.paragraph_gap_lines, 0.0, 4.0),
+            (
+                "chapter_heading_scale",
+                self.chapter_heading_scale,
+                0.5,
+                4.0,
+            ),
+            ("heading_line_height", self.heading_line_height, 1.0, 4.0),
+            (
+                "chapter_heading_gap_lines",
+                self.chapter_heading_gap_lines,
+                0.0,
+                4.0,
+            ),
+            ("subheading_scale", self.subheading_scale, 0.5, 4.0),
+            ("subheading_gap_lines", self.subheading_gap_lines, 0.0, 4.0),
+            ("table_gap_lines", self.table_gap_lines, 0.0, 4.0),
+            ("cover_title_scale", self.cover_title_scale, 1.0, 4.0),
+            ("cover_line_height", self.cover_line_height, 1.0, 4.0),
+            ("cover_title_at", self.cover_title_at, 0.0, 1.0),
+            ("cover_foot_at", self.cover_foot_at, 0.0, 1.0),
+            ("contents_line_height", self.contents_line_height, 1.0, 4.0),
+            (
+                "contents_min_line_height",
+                self.contents_min_line_height,
+                1.0,
+                4.0,
+            ),
+            ("contents_indent_em", self.contents_indent_em, 0.0, 8.0),
+            (
+                "contents_title_tracking_em",
+                self.contents_title_tracking_em,
+                0.0,
+                4.0,
+            ),
+            (
+                "contents_title_gap_lines",
+                self.contents_title_gap_lines,
+                0.0,
+                4.0,
+            ),
+        ]
+    }
+
+    /// The size of running text with `body_pt` the profile's body size.
+    pub fn text_pt(&self, body_pt: f32) -> f32 {
+        body_pt.max(self.text_min_pt)
     }
 }
 
@@ -632,6 +847,49 @@ mod tests {
         assert!(e.to_string().contains("table.min_scale = 0.1"), "{e}");
         let e = Profile::parse("[table]\nheader_pt = 90.0\n", "x.toml", None).unwrap_err();
         assert!(e.to_string().contains("table.header_pt = 90"), "{e}");
+    }
+
+    #[test]
+    fn book_type_defaults_and_is_checked() {
+        let d = BookType::default();
+        // default.toml spells 4/3 and 7/6 as decimals: the same f32.
+        assert_eq!(Profile::load("default").unwrap().book_type, d);
+        assert_eq!(d.chapter_heading_scale, 4.0 / 3.0);
+        assert_eq!(d.text_pt(10.0), 12.0);
+        assert_eq!(d.text_pt(16.0), 16.0);
+        let p = Profile::parse("[book_type]\ntext_line_height = 2.0\n", "x.toml", None).unwrap();
+        assert_eq!(p.book_type.text_line_height, 2.0);
+        assert_eq!(p.book_type.cover_title_at, d.cover_title_at);
+        let e = Profile::parse("[book_type]\ncover_title_at = 1.5\n", "x.toml", None).unwrap_err();
+        assert!(
+            e.to_string().contains("book_type.cover_title_at = 1.5"),
+            "{e}"
+        );
+        let e = Profile::parse("[book_type]\ntext_pt = 12.0\n", "x.toml", None).unwrap_err();
+        assert!(e.to_string().contains("text_pt"), "{e}");
+    }
+
+    #[test]
+    fn the_id_text_leaves_out_limits_and_checks_and_names_a_changed_book_type() {
+        let d = Profile::default();
+        assert!(!d.id_text().contains("book_type"), "{}", d.id_text());
+        assert!(
+            d.id_text().ends_with("min_scale: 0.7 } }"),
+            "{}",
+            d.id_text()
+        );
+        assert!(!d.id_text().contains("limits"), "{}", d.id_text());
+        let mut raised = d.clone();
+        raised.limits.rows *= 10;
+        assert_eq!(raised.id_text(), d.id_text());
+        assert!(!d.id_text().contains("checks"), "{}", d.id_text());
+        let mut quiet = d.clone();
+        quiet.checks.required_chapters.clear();
+        assert_eq!(quiet.id_text(), d.id_text());
+        let mut p = d.clone();
+        p.book_type.text_line_height = 2.0;
+        assert!(p.id_text().contains("text_line_height: 2.0"));
+        assert_ne!(p.id_text(), d.id_text());
     }
 
     #[test]

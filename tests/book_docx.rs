@@ -393,3 +393,167 @@ fn our_docx_reader_finds_every_table_of_the_book() {
         }
     }
 }
+
+/// The definition of style `id` in styles.xml.
+fn style<'a>(styles: &'a str, id: &str) -> &'a str {
+    let at = styles
+        .find(&format!(r#"w:styleId="{id}""#))
+        .unwrap_or_else(|| panic!("no style {id}"));
+    &styles[at..at + styles[at..].find("</w:style>").unwrap()]
+}
+
+/// The number in `key="…"` of the first element `tag` in `xml`.
+fn number_of(xml: &str, tag: &str, key: &str) -> f32 {
+    let at = xml
+        .find(&format!("<{tag} "))
+        .unwrap_or_else(|| panic!("no {tag} in {xml}"));
+    let rest = &xml[at..];
+    let v = &rest[rest.find(&format!("{key}=\"")).unwrap() + key.len() + 2..];
+    v[..v.find('"').unwrap()].parse().unwrap()
+}
+
+#[test]
+fn the_pdf_and_the_docx_book_take_their_type_from_the_profile() {
+    let b = sample_book();
+    let mut larger = Profile::default();
+    larger.book_type.text_min_pt = 13.0;
+    larger.book_type.text_line_height = 2.0;
+    larger.book_type.chapter_heading_scale = 1.5;
+    larger.book_type.paragraph_indent_em = 3.0;
+    for (name, profile) in [
+        ("default", Profile::default()),
+        ("gbt9704", Profile::load("gbt9704").unwrap()),
+        ("larger", larger),
+    ] {
+        let ty = profile.book_type;
+        let text_pt = ty.text_pt(profile.fonts.body.size_pt);
+        let pdf = gongkai::write::render_book(&b, OutputFormat::Pdf, &options(profile.clone()))
+            .unwrap()
+            .bytes;
+        let runs = common::pdf::text_runs(&pdf);
+        let size_of = |text: &str| {
+            runs.iter()
+                .filter(|r| r.text.contains(text))
+                .map(|r| r.size)
+                .fold(0.0f32, f32::max)
+        };
+        // The PDF: the chapter heading and the running text.
+        let heading = size_of("部门主要职能");
+        let text = size_of("广州开发区民营经济和企业服务局是");
+        assert!((text - text_pt).abs() < 0.01, "{name}: PDF text {text} pt");
+        assert!(
+            (heading - text_pt * ty.chapter_heading_scale).abs() < 0.01,
+            "{name}: PDF heading {heading} pt"
+        );
+        // The DOCX: the same sizes in its styles, the pitch, the indent.
+        let styles = part(&docx(&b, profile), "word/styles.xml");
+        let body = style(&styles, "BodyText");
+        assert_eq!(number_of(body, "w:sz", "w:val"), text * 2.0, "{name}");
+        assert_eq!(
+            number_of(body, "w:spacing", "w:line"),
+            (text_pt * ty.text_line_height * 20.0).round(),
+            "{name}: {body}"
+        );
+        assert_eq!(
+            number_of(body, "w:ind", "w:firstLine"),
+            (text_pt * ty.paragraph_indent_em * 20.0).round(),
+            "{name}: {body}"
+        );
+        let h1 = style(&styles, "Heading1");
+        assert_eq!(
+            number_of(h1, "w:sz", "w:val"),
+            (heading * 2.0).round(),
+            "{name}: {h1}"
+        );
+    }
+}
+
+/// The 目录 lines of a page LibreOffice set: (title, page number) of
+/// each line ending in dot leaders and a number.
+fn toc_lines(page: &str) -> Vec<(String, u32)> {
+    page.lines()
+        .filter_map(|l| {
+            let l = l.trim_end();
+            let digits = l.len() - l.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let (head, number) = l.split_at(l.len() - digits);
+            let title = head.trim_end().strip_suffix("...")?;
+            Some((
+                title.trim_end_matches('.').trim().to_string(),
+                number.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn libreoffice_sets_each_heading_on_the_page_the_toc_caches() {
+    let Some(soffice) = common::libreoffice::soffice() else {
+        println!("skipped: LibreOffice (soffice) is not installed");
+        return;
+    };
+    if !common::libreoffice::has_pdftotext() {
+        println!("skipped: pdftotext (poppler-utils) is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("gongkai-book-lo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let b = sample_book();
+    let names = ["default", "shanghai"];
+    let inputs: Vec<PathBuf> = names
+        .iter()
+        .map(|name| {
+            let path = dir.join(format!("{name}.docx"));
+            std::fs::write(&path, docx(&b, Profile::load(name).unwrap())).unwrap();
+            path
+        })
+        .collect();
+    let pdfs = common::libreoffice::to_pdf(soffice, &dir, &inputs);
+    for (name, pdf) in names.iter().zip(&pdfs) {
+        let pages = common::libreoffice::page_texts(pdf);
+        let toc_pages: Vec<usize> = (0..pages.len())
+            .filter(|&i| !toc_lines(&pages[i]).is_empty())
+            .collect();
+        assert_eq!(toc_pages, vec![1], "{name}: the 目录 is page 2");
+        let entries = toc_lines(&pages[1]);
+        assert_eq!(entries.len(), b.toc().len(), "{name}: {entries:?}");
+        // Numbering starts on the page after the 目录.
+        let first = 2;
+        if *name == "default" {
+            for (i, p) in pages.iter().enumerate().skip(first) {
+                let mark = format!("第{}页", i - first + 1);
+                assert!(
+                    squeeze(p).contains(&mark),
+                    "{name}: page {}: no {mark}",
+                    i + 1
+                );
+            }
+        }
+        let mut from = first;
+        for (title, cached) in &entries {
+            // Shanghai's table pages print the title without its number.
+            let unnumbered = title
+                .split_once(". ")
+                .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+                .map_or(title.as_str(), |(_, t)| t);
+            let at = (from..pages.len())
+                .find(|&i| {
+                    let p = squeeze(&pages[i]);
+                    p.contains(&squeeze(title)) || p.contains(&squeeze(unnumbered))
+                })
+                .unwrap_or_else(|| panic!("{name}: '{title}' is on no page"));
+            assert_eq!(
+                (at - first + 1) as u32,
+                *cached,
+                "{name}: '{title}' is set on page {} but the 目录 says {cached}",
+                at - first + 1
+            );
+            from = at;
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

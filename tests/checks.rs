@@ -182,6 +182,20 @@ const CASES: &[Case] = &[
         )],
     },
     Case {
+        // A 科目 path without quotes, with its codes (as 司法局's books
+        // write them), right before the amount.
+        name: "bare-subject",
+        file: EXPLAINED,
+        from: "1.“一般公共服务支出（类）财政事务（款）行政运行（项）”1,623.18万元",
+        to: "1.一般公共服务支出（201类）财政事务（06款）行政运行（01项）1,632.18万元",
+        want: &[(
+            "text.amount",
+            "paragraph 5, character 34",
+            Some("1,632.18万元"),
+            None,
+        )],
+    },
+    Case {
         name: "unit-slip",
         file: EXPLAINED,
         from: "”0.96万元",
@@ -199,6 +213,68 @@ const CASES: &[Case] = &[
             Some("292.43万元"),
             None,
         )],
+    },
+    Case {
+        // A share of the total before 其中: 3,121.42 of 3,121.42 is 100 %.
+        name: "percent-share",
+        file: EXPLAINED,
+        from: "财政拨款收入3,121.42万元，比2024年预算增加107.62万元；",
+        to: "财政拨款收入3,121.42万元，占99.00%，比2024年预算增加107.62万元；",
+        want: &[(
+            "text.percent",
+            "paragraph 1, character 51",
+            Some("99.00%"),
+            Some("100.00%"),
+        )],
+    },
+    Case {
+        // The same share written right: nothing.
+        name: "percent-share-right",
+        file: EXPLAINED,
+        from: "财政拨款收入3,121.42万元，比2024年预算增加107.62万元；",
+        to: "财政拨款收入3,121.42万元，占100.00%，比2024年预算增加107.62万元；",
+        want: &[],
+    },
+    Case {
+        // A change by an amount: 107.62 on 3,121.42 − 107.62 is +3.57 %.
+        name: "percent-change",
+        file: EXPLAINED,
+        from: "比2024年预算增加107.62万元；事业收入",
+        to: "比2024年预算增加107.62万元，增长3.75%；事业收入",
+        want: &[(
+            "text.percent",
+            "chapter '2025年部门预算编制说明', paragraph 1",
+            Some("增长3.75%"),
+            Some("增长3.57%"),
+        )],
+    },
+    Case {
+        name: "percent-change-right",
+        file: EXPLAINED,
+        from: "比2024年预算增加107.62万元；事业收入",
+        to: "比2024年预算增加107.62万元，增长3.57%；事业收入",
+        want: &[],
+    },
+    Case {
+        // A whole named and found in the tables: 229.43万元 of the 基本支出
+        // 25,121,091.00元 (一般公共预算支出表) is 9.13 %.
+        name: "percent-of-a-table-total",
+        file: OTHER,
+        from: "机关运行经费预算为229.43万元。",
+        to: "机关运行经费预算为229.43万元，占基本支出的19.13%。",
+        want: &[(
+            "text.percent",
+            "chapter '其他相关情况说明', paragraph 7",
+            Some("19.13%"),
+            Some("9.13%"),
+        )],
+    },
+    Case {
+        name: "percent-of-a-table-total-right",
+        file: OTHER,
+        from: "机关运行经费预算为229.43万元。",
+        to: "机关运行经费预算为229.43万元，占基本支出的9.13%。",
+        want: &[],
     },
     Case {
         name: "repeated",
@@ -266,6 +342,19 @@ const CASES: &[Case] = &[
         )],
     },
     Case {
+        // A change against the budget year itself.
+        name: "comparison-year",
+        file: EXPLAINED,
+        from: "财政拨款收入3,121.42万元，比2024年预算增加107.62万元；",
+        to: "财政拨款收入3,121.42万元，比2025年预算增加107.62万元；",
+        want: &[(
+            "year.mismatch",
+            "chapter '2025年部门预算编制说明', paragraph 1, character 51",
+            Some("2025年"),
+            Some("2024年"),
+        )],
+    },
+    Case {
         name: "sangong",
         file: SANGONG,
         from: "0.95\t\t\t\t\t0.95",
@@ -279,6 +368,24 @@ const CASES: &[Case] = &[
             ),
             // The prose says 公务接待费0.95万元.
             ("text.amount", "paragraph 5", Some("0.95万元"), None),
+        ],
+    },
+    Case {
+        // In 万元, 合计 0.96 against 公务接待费 0.95 is within the rounding
+        // of two figures (0.005 each): a rounding warning, not an identity
+        // error — but the prose's “三公”经费0.95万元 no longer is the 合计.
+        name: "sangong-rounding",
+        file: SANGONG,
+        from: "0.95\t\t\t\t\t0.95",
+        to: "0.96\t\t\t\t\t0.95",
+        want: &[
+            ("sum.rounding", "column '合计'", Some("0.96"), Some("0.95")),
+            (
+                "text.amount",
+                "chapter '其他相关情况说明', paragraph 2",
+                Some("0.95万元"),
+                None,
+            ),
         ],
     },
     Case {
@@ -348,6 +455,55 @@ const CASES: &[Case] = &[
                 "'2025年部门财务收支预算总表' and '2025年部门支出预算总表'",
                 Some("31,214,205.80"),
                 Some("31,214,205.00"),
+            ),
+        ],
+    },
+    Case {
+        // The 财政拨款收支总表's 一般公共预算资金 against the 收支总表's.
+        name: "cross-fiscal",
+        file: "04 部门财政拨款收支预算总表.txt",
+        from: "一、一般公共预算资金\t31,214,205.80",
+        to: "一、一般公共预算资金\t31,214,200.80",
+        want: &[
+            (
+                "sum.column",
+                "row '收入总计'",
+                Some("31,214,205.80"),
+                Some("31,214,200.80"),
+            ),
+            (
+                "cross.total",
+                "'2025年部门财务收支预算总表' and '2025年部门财政拨款收支预算总表'",
+                Some("31,214,205.80"),
+                Some("31,214,200.80"),
+            ),
+        ],
+    },
+    Case {
+        // The 一般公共预算支出表's 合计 against the 财政拨款收支总表's
+        // 一般公共预算 column.
+        name: "cross-general",
+        file: "05 一般公共预算支出功能分类预算表.txt",
+        from: "\t合计\t31,214,205.80\t25,121,091.00",
+        to: "\t合计\t31,214,215.80\t25,121,091.00",
+        want: &[
+            (
+                "sum.row",
+                "row '合计'",
+                Some("31,214,215.80"),
+                Some("31,214,205.80"),
+            ),
+            (
+                "sum.column",
+                "row '合计'",
+                Some("31,214,215.80"),
+                Some("31,214,205.80"),
+            ),
+            (
+                "cross.total",
+                "'2025年部门财政拨款收支预算总表' and '2025年部门一般公共预算支出功能分类预算表'",
+                Some("31,214,205.80"),
+                Some("31,214,215.80"),
             ),
         ],
     },
@@ -433,7 +589,12 @@ const CASES: &[Case] = &[
         from: "",
         to: "",
         want: &[
-            ("complete.chapter", "", Some("missing"), Some("编制说明")),
+            (
+                "complete.chapter",
+                "",
+                Some("missing"),
+                Some("编制说明|决算情况说明"),
+            ),
             ("toc.entry", "chapter '目录', paragraph 4", None, None),
         ],
     },
@@ -649,12 +810,17 @@ fn the_example_books_have_only_real_findings() {
 
 #[test]
 fn corpus_files_have_only_real_findings() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = here.join("tests/fixtures/corpus");
     let mut files = Vec::new();
+    // The corpus, and the example files README converts (the departments'
+    // tables one by one, as `batch` checks them).
     let mut stack = vec![
         root.join("seed"),
         root.join("variants"),
         root.join("departments"),
+        here.join("examples/departments"),
+        here.join("examples/tables"),
     ];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
@@ -828,4 +994,270 @@ fn sum_findings(text: &str) -> Vec<Finding> {
         .into_iter()
         .filter(|f| f.rule.starts_with("sum."))
         .collect()
+}
+
+/// The 一般公共预算支出表 of the corrected book rewritten in 万元, each
+/// figure rounded to 0.01万元 as a bureau would print it.
+fn general_in_wan_yuan(dir: &Path) {
+    let file = dir.join("05 一般公共预算支出功能分类预算表.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let wan = |field: &str| -> String {
+        let Ok(v) = field.replace(',', "").parse::<rust_decimal::Decimal>() else {
+            return field.to_string();
+        };
+        let w = (v / rust_decimal::Decimal::from(10_000))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        format!("{w:.2}")
+    };
+    let out: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("单位") {
+                return "单位：万元".to_string();
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            if fields.len() < 3 {
+                return line.to_string();
+            }
+            let mut f: Vec<String> = fields[..2].iter().map(|s| s.to_string()).collect();
+            f.extend(fields[2..].iter().map(|x| wan(x)));
+            f.join("\t")
+        })
+        .collect();
+    std::fs::write(&file, out.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn tables_in_yuan_and_wan_yuan_agree_after_conversion() {
+    // The same totals in 元 (收支总表, 财政拨款收支总表, 基本支出表) and in
+    // 万元 (一般公共预算支出表): compared in 元, within the rounding of the
+    // 万元 figures, they agree, and the prose still matches the cells.
+    let dir = corrected("wan");
+    general_in_wan_yuan(&dir);
+    let text = std::fs::read_to_string(dir.join("05 一般公共预算支出功能分类预算表.txt")).unwrap();
+    assert!(text.contains("\t合计\t3121.42\t2512.11\t609.31"), "{text}");
+    let f = findings(&dir);
+    assert!(f.is_empty(), "{:#?}", summary(&f));
+
+    // One 万元 total beyond the rounding of its digits: the table's own sum
+    // and both cross checks name it with its unit.
+    edit(
+        &dir,
+        "05 一般公共预算支出功能分类预算表.txt",
+        "\t合计\t3121.42\t2512.11",
+        "\t合计\t3121.52\t2512.11",
+    );
+    let f = findings(&dir);
+    let cross: Vec<&Finding> = f.iter().filter(|x| x.rule == "cross.total").collect();
+    assert_eq!(cross.len(), 1, "{:#?}", summary(&f));
+    assert_eq!(cross[0].found.as_deref(), Some("31,214,205.80元"));
+    assert_eq!(cross[0].expected.as_deref(), Some("3,121.52万元"));
+    assert!(
+        cross[0].message.contains("(difference -994.20元)"),
+        "{}",
+        cross[0].message
+    );
+}
+
+/// The findings of one file read as a single document.
+fn document_findings(path: &Path) -> Vec<Finding> {
+    let doc = gongkai::read_path(path, &gongkai::ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    gongkai::check::check(&doc)
+}
+
+#[test]
+fn a_word_document_with_prose_and_a_table_is_checked_like_a_book() {
+    // Two Word files made with python-docx (tests/fixtures/gen/prose_docx.py):
+    // Heading 1/2 styles, the 编制说明 and 其他相关情况说明 around the
+    // 一般公共预算支出表, a 目录; one right, one with six mistakes.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks");
+    let right = document_findings(&dir.join("prose-right.docx"));
+    assert!(right.is_empty(), "{:#?}", summary(&right));
+
+    let f = document_findings(&dir.join("prose-wrong.docx"));
+    let want: &[(&str, &str, Option<&str>, Option<&str>)] = &[
+        // The 目录 lists an eighth part after the third ...
+        (
+            "text.numbering",
+            "chapter '目录', paragraph 4",
+            Some("8"),
+            Some("4"),
+        ),
+        // ... item 3 of the 编制说明 is printed again after item 4 ...
+        (
+            "text.repeated",
+            "chapter '2025年部门预算编制说明', paragraph 7, character 0",
+            Some("paragraph 7"),
+            Some("paragraph 5"),
+        ),
+        ("text.numbering", "paragraph 7", Some("3"), Some("5")),
+        // ... item 1 says 1,632.18万元 for the table's 16,231,840.80元 ...
+        (
+            "text.amount",
+            "chapter '2025年部门预算编制说明', paragraph 3, character 29",
+            Some("1,632.18万元"),
+            None,
+        ),
+        // ... item 4 gives the 9,620元 of 其他行政事业单位养老支出 as 万元 ...
+        (
+            "text.unit-slip",
+            "paragraph 6, character 44",
+            Some("9,620万元"),
+            None,
+        ),
+        // ... （三） follows （一） under a Heading 2 ...
+        (
+            "text.numbering",
+            "chapter '其他相关情况说明', paragraph 8",
+            Some("3"),
+            Some("2"),
+        ),
+        // ... 2,512.11 of 3,121.42万元 is 80.48 %, not 52.10 % ...
+        (
+            "text.percent",
+            "chapter '2025年部门预算编制说明', paragraph 1, character 49",
+            Some("52.10%"),
+            Some("80.48%"),
+        ),
+        // ... and the 目录's eighth part is nowhere.
+        (
+            "toc.entry",
+            "chapter '目录', paragraph 4",
+            Some("八、绩效目标"),
+            None,
+        ),
+    ];
+    let got: Vec<&str> = f.iter().map(|x| x.rule.as_str()).collect();
+    let rules: Vec<&str> = want.iter().map(|w| w.0).collect();
+    assert_eq!(got, rules, "{:#?}", summary(&f));
+    for (x, (rule, place, found, expected)) in f.iter().zip(want) {
+        let at = x.place.to_string();
+        assert!(at.contains(place), "{rule}: {at:?} lacks {place:?}");
+        if let Some(v) = found {
+            assert_eq!(x.found.as_deref(), Some(*v), "{rule}: {x}");
+        }
+        if let Some(v) = expected {
+            assert_eq!(x.expected.as_deref(), Some(*v), "{rule}: {x}");
+        }
+    }
+    let amount = &f[3];
+    assert!(
+        amount
+            .expected
+            .as_deref()
+            .is_some_and(|e| e.contains("row '行政运行'") && e.ends_with("= 16,231,840.80元")),
+        "{amount:?}"
+    );
+}
+
+#[test]
+fn the_book_written_as_one_docx_is_checked_like_the_book() {
+    // The published putuo book through `gongkai book --to docx`, read back
+    // as one document: its chapters are Word headings, its 目录 lines, its
+    // tables Word tables. The same rules find the same mistakes with the
+    // same values, in the same chapters and paragraphs.
+    let out = std::env::temp_dir().join(format!("gongkai-checks-docx-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let run = gongkai(&[
+        "book".as_ref(),
+        fixture().as_os_str(),
+        "--to".as_ref(),
+        "docx".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(run.status.success(), "{run:?}");
+    let docx = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "docx"))
+        .expect("the book's DOCX");
+    let book = findings(&fixture());
+    let doc = document_findings(&docx);
+    let key = |f: &Finding| {
+        (
+            f.rule.clone(),
+            f.found.clone(),
+            f.place.paragraph,
+            f.place.offset,
+        )
+    };
+    assert_eq!(
+        doc.iter().map(key).collect::<Vec<_>>(),
+        book.iter().map(key).collect::<Vec<_>>(),
+        "{:#?}",
+        summary(&doc)
+    );
+    // The chapter is the Word heading, numbered as the book numbers it.
+    assert_eq!(
+        doc[1].place.chapter.as_deref(),
+        Some("四、2025年部门预算编制说明")
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_workbook_checked_as_one_document_finds_what_its_book_finds() {
+    // The filled district templates (tests/fixtures/gen/putuo_workbook.py):
+    // `check FILE` reads the workbook as one document (its prose sheets are
+    // text sections, its 目录 sheet a 目录 chapter), `book FILE` as a book.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/workbook");
+    // (The book names a table with its sheet as well; the rest agrees.)
+    let key = |f: &Finding| {
+        (
+            f.rule.clone(),
+            f.found.clone(),
+            f.place.paragraph,
+            f.place.offset,
+        )
+    };
+    for name in [
+        "putuo-department-2025.xlsx",
+        "putuo-unit-2025.xlsx",
+        "putuo-unit-2025.xls",
+    ] {
+        let path = dir.join(name);
+        let doc: Vec<_> = document_findings(&path).iter().map(key).collect();
+        let b = book::build(&path, &BookOptions::default()).unwrap();
+        let book: Vec<_> = book::checks::check(&b).iter().map(key).collect();
+        assert_eq!(doc, book, "{name}");
+    }
+    // The department book's two published slips (see workbook_book.rs): the
+    // 国有资本经营 table's 政府性基金 note and item 7's 887.36万元.
+    // The partly filled copy (two prose sheets and the cover left as the
+    // template has them) has the same two and nothing from its "XX是…。".
+    for name in ["putuo-department-2025.xlsx", "putuo-partly-filled.xlsx"] {
+        let f = document_findings(&dir.join(name));
+        assert_eq!(
+            f.iter().map(|x| x.rule.as_str()).collect::<Vec<_>>(),
+            ["text.empty-statement-fund", "text.amount"],
+            "{name}"
+        );
+        assert_eq!(f[1].found.as_deref(), Some("887.36万元"), "{name}");
+    }
+
+    // The same workbook with its 目录 sheet out of step
+    // (tests/fixtures/gen/toc_workbook.py): the renamed entry and the two
+    // tables listed in the other order.
+    let wrong =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks/putuo-toc-wrong.xlsx");
+    let f: Vec<Finding> = document_findings(&wrong)
+        .into_iter()
+        .filter(|x| x.rule == "toc.entry")
+        .collect();
+    assert_eq!(f.len(), 2, "{:#?}", summary(&f));
+    assert_eq!(
+        f[0].place.to_string(),
+        "chapter '目  录', paragraph 3, character 0"
+    );
+    assert_eq!(f[0].found.as_deref(), Some("三、名词说明"));
+    assert!(
+        f[1].message
+            .contains("comes after an entry that follows it")
+    );
+    assert_eq!(
+        f[1].found.as_deref(),
+        Some("8．2025年部门国有资本经营预算支出功能分类预算表")
+    );
 }

@@ -472,7 +472,7 @@ fn page_fonts_widths_and_amounts_follow_the_profile() {
     assert!(xml.contains(r#"w:left="850""#) && xml.contains(r#"w:right="850""#));
     // The title in 黑体 for every script, bold; the body in 宋体.
     assert!(xml.contains(
-        r#"<w:rFonts w:ascii="黑体" w:hAnsi="黑体" w:cs="黑体" w:eastAsia="黑体" w:hint="eastAsia" />"#
+        r#"<w:rFonts w:ascii="黑体" w:hAnsi="黑体" w:eastAsia="黑体" w:cs="黑体" w:hint="eastAsia"/>"#
     ));
     assert!(xml.contains(r#"w:eastAsia="宋体""#));
     // Grid widths: they fill the text width; 绩效指标 is the widest column,
@@ -492,20 +492,23 @@ fn page_fonts_widths_and_amounts_follow_the_profile() {
     let total = &xml[xml.find(">合计<").unwrap()..];
     let first_amount = &total[..total.find(">3,593.00<").expect("formatted amount")];
     assert!(
-        first_amount.contains(r#"<w:jc w:val="right" />"#),
+        first_amount.contains(r#"<w:jc w:val="right"/>"#),
         "{first_amount}"
     );
-    assert!(first_amount.contains("<w:b />"), "{first_amount}");
+    assert!(first_amount.contains("<w:b/>"), "{first_amount}");
     // Simplified Chinese text; 宋体 and 黑体 declared with their Latin names.
-    assert!(part(&out, "word/styles.xml").contains(r#"<w:lang w:eastAsia="zh-CN" />"#));
-    let font_table = part(&out, "word/fontTable.xml");
-    assert!(font_table.contains(r#"<w:font w:name="宋体"><w:altName w:val="SimSun" /><w:charset w:val="86" /><w:family w:val="roman" />"#), "{font_table}");
     assert!(
-        font_table.contains(r#"<w:font w:name="黑体"><w:altName w:val="SimHei" />"#),
+        part(&out, "word/styles.xml")
+            .contains(r#"<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>"#)
+    );
+    let font_table = part(&out, "word/fontTable.xml");
+    assert!(font_table.contains(r#"<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:charset w:val="86"/><w:family w:val="roman"/>"#), "{font_table}");
+    assert!(
+        font_table.contains(r#"<w:font w:name="黑体"><w:altName w:val="SimHei"/>"#),
         "{font_table}"
     );
     // Notes and meta: 部门名称 and 单位 on one line, 单位 at a right tab.
-    assert!(xml.contains(r#"<w:tab w:val="right" w:pos="15138" />"#));
+    assert!(xml.contains(r#"<w:tab w:val="right" w:pos="15138"/>"#));
 }
 
 #[test]
@@ -621,17 +624,17 @@ fn body_spans_are_written_as_merges_and_read_back() {
     let out = docx_of(&doc, &RenderOptions::default());
     let xml = part(&out, "word/document.xml");
     assert_eq!(
-        xml.matches(r#"<w:vMerge w:val="restart" />"#).count(),
+        xml.matches(r#"<w:vMerge w:val="restart"/>"#).count(),
         1,
         "{xml}"
     );
     assert_eq!(
-        xml.matches(r#"<w:vMerge w:val="continue" />"#).count(),
+        xml.matches(r#"<w:vMerge w:val="continue"/>"#).count(),
         1,
         "{xml}"
     );
     assert_eq!(
-        xml.matches(r#"<w:gridSpan w:val="2" />"#).count(),
+        xml.matches(r#"<w:gridSpan w:val="2"/>"#).count(),
         1,
         "{xml}"
     );

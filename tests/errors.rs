@@ -97,6 +97,70 @@ fn bad_json_has_the_serde_json_error_as_its_source_and_names_the_line() {
     assert!(err.to_string().contains("not JSON"), "{err}");
 }
 
+/// A model JSON that serde cannot take, or whose blocks contradict its
+/// tables: the error names the JSON path of what is wrong.
+#[test]
+fn a_model_json_error_names_the_json_path() {
+    let csv =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/seed/budget.csv");
+    let doc = gongkai::read_path(&csv, &ReadOptions::default()).unwrap();
+    let model: serde_json::Value = serde_json::to_value(&doc).unwrap();
+    let damaged = |path: &[&str], value: serde_json::Value| {
+        let mut m = model.clone();
+        let mut at = &mut m;
+        for key in path {
+            at = match key.parse::<usize>() {
+                Ok(i) => &mut at[i],
+                Err(_) => &mut at[*key],
+            };
+        }
+        *at = value;
+        let bytes = serde_json::to_vec(&m).unwrap();
+        gongkai::read_bytes(&bytes, "m.json", &ReadOptions::default()).unwrap_err()
+    };
+    for (path, value, field, says) in [
+        (
+            &["tables", "0", "rows", "1", "kind"][..],
+            serde_json::json!("bogus"),
+            "tables[0].rows[1].kind",
+            "unknown variant `bogus`",
+        ),
+        (
+            &["tables", "0", "rows", "1", "cells", "0", "row_span"][..],
+            serde_json::json!(0),
+            "tables[0].rows[1].cells[0].row_span",
+            "a span must be at least 1",
+        ),
+        (
+            &["tables", "0", "columns", "2", "kind"][..],
+            serde_json::json!(5),
+            "tables[0].columns[2].kind",
+            "invalid type: integer `5`",
+        ),
+        (
+            &["tables", "0", "columns", "1", "path"][..],
+            serde_json::json!([]),
+            "tables[0].columns[1].path",
+            "header path is empty",
+        ),
+    ] {
+        let err = damaged(path, value);
+        let at = err.location().expect("a location");
+        assert_eq!(at.field.as_deref(), Some(field), "{err}");
+        assert!(err.to_string().starts_with(&format!("{field}: ")), "{err}");
+        assert!(err.to_string().contains(says), "{err}");
+    }
+    let err = damaged(
+        &["blocks"],
+        serde_json::json!([{"type": "table", "index": 7}]),
+    );
+    assert!(
+        err.to_string()
+            .contains("blocks[0].index: table 7, but the document has 1 table(s)"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_spreadsheet_cell_over_a_limit_names_sheet_row_and_column() {
     let limits = gongkai::Limits {

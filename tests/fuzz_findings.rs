@@ -92,6 +92,30 @@ fn f03_ods_huge_space_run_is_refused_before_calamine_allocates() {
     assert_refused(&o, &["content.xml", "1000000000 spaces"]);
 }
 
+/// Found in this session: a 87 KB .ods (the seed's content.xml with a
+/// million `<text:s text:c="1000"/>` in one cell, zipped by Python) made
+/// the ods pre-scan write out a gigabyte of spaces before it refused the
+/// cell (983 MB peak). Run under a 400 MB address-space limit, that was an
+/// abort; now the spaces stop at cell_chars and the refusal comes at once.
+#[test]
+fn f08_a_million_space_runs_in_one_ods_cell_are_refused_without_the_memory() {
+    let file = fixture("F08_ods_million_text_s_runs.ods");
+    let (o, _) = convert(&file, "f08", &[]);
+    assert_refused(&o, &["content.xml", "1000000000 spaces", "cell_chars"]);
+    #[cfg(target_os = "linux")]
+    {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 400000 && exec \"$0\" inspect \"$1\"")
+            .arg(env!("CARGO_BIN_EXE_gongkai"))
+            .arg(&file)
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("sh runs");
+        assert_refused(&o, &["1000000000 spaces"]);
+    }
+}
+
 #[test]
 fn f04_xls_library_panics_are_one_line_without_backtrace() {
     for name in ["F04a_xls_formula_panic.xls", "F04b_xls_utils_panic.xls"] {
@@ -198,6 +222,29 @@ fn special_files_are_refused_before_reading() {
             &["--to", "md", "--template", profile.to_str().unwrap()],
         );
         assert_refused(&o, &["fonts.body.file", "not a regular file"]);
+        // A font file that is a FIFO would block, a folder is no font:
+        // both refused before anything is read.
+        let fifo_font = dir.join("pipe.ttf");
+        let folder_font = dir.join("folder.ttf");
+        std::fs::create_dir_all(&folder_font).unwrap();
+        let made = Command::new("mkfifo").arg(&fifo_font).status();
+        let mut fonts = vec![folder_font];
+        if made.is_ok_and(|s| s.success()) {
+            fonts.push(fifo_font);
+        }
+        for font in fonts {
+            std::fs::write(
+                &profile,
+                format!("[fonts.body]\nfile = {:?}\n", font.to_str().unwrap()),
+            )
+            .unwrap();
+            let (o, _) = convert(
+                &fixture("F07b_txt_pdf_837_pages_min.txt"),
+                "specialfont",
+                &["--to", "pdf", "--template", profile.to_str().unwrap()],
+            );
+            assert_refused(&o, &["fonts.body.file", "not a regular file"]);
+        }
     }
 }
 
@@ -366,4 +413,83 @@ fn header_rows_taller_than_half_a_page_are_printed_once() {
         "{err}"
     );
     assert!(!out.join("tall250.pdf").exists());
+}
+
+/// The cargo-fuzz harness (fuzz/src/lib.rs, what every target calls),
+/// compiled here so that stable Rust and CI check it without nightly.
+#[path = "../fuzz/src/lib.rs"]
+mod harness;
+
+/// Every input format has a cargo-fuzz target (the xlsm is read by the
+/// xlsx reader), each target is seeded by fuzz/seed.sh, and the harness
+/// runs every reproducer through each reader and the seeds through every
+/// writer without a panic.
+#[test]
+fn every_reader_has_a_fuzz_target_and_the_harness_runs_on_stable() {
+    use gongkai::Format;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("fuzz/Cargo.toml")).unwrap();
+    let seed_sh = std::fs::read_to_string(root.join("fuzz/seed.sh")).unwrap();
+    let targets: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"'))
+        .filter(|n| *n != "gongkai-fuzz")
+        .collect();
+    let readers = [
+        Format::Text,
+        Format::Csv,
+        Format::Fixed,
+        Format::Markdown,
+        Format::Json,
+        Format::Xlsx,
+        Format::Xlsb,
+        Format::Xls,
+        Format::Ods,
+        Format::Docx,
+    ];
+    let mut covered: Vec<Format> = Vec::new();
+    for t in &targets {
+        let source = std::fs::read_to_string(root.join(format!("fuzz/fuzz_targets/{t}.rs")))
+            .unwrap_or_else(|e| panic!("target {t}: {e}"));
+        assert!(
+            seed_sh.contains(&format!("target={t};")),
+            "fuzz/seed.sh seeds no corpus for {t}"
+        );
+        let format = source
+            .split("gongkai::Format::")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next());
+        match format {
+            Some(name) => covered.push(
+                *readers
+                    .iter()
+                    .find(|f| format!("{f:?}") == name)
+                    .unwrap_or_else(|| panic!("target {t}: no reader of {name}")),
+            ),
+            None => assert!(source.contains("all_writers"), "target {t}: {source}"),
+        }
+    }
+    for format in readers {
+        assert!(covered.contains(&format), "no fuzz target reads {format}");
+    }
+    assert!(targets.contains(&"all_writers"), "{targets:?}");
+    // Stands for libFuzzer's hook, which aborts on any panic: a panic
+    // gongkai catches and reports (F04's .xls) must not reach it.
+    static ESCAPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    std::panic::set_hook(Box::new(|_| {
+        ESCAPED.store(true, std::sync::atomic::Ordering::SeqCst)
+    }));
+    for entry in std::fs::read_dir(root.join("tests/fixtures/fuzz")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for format in &covered {
+            harness::read_as(&bytes, *format);
+        }
+    }
+    for entry in std::fs::read_dir(root.join("tests/fixtures/corpus/seed")).unwrap() {
+        harness::all_writers(&std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(
+        !ESCAPED.load(std::sync::atomic::Ordering::SeqCst),
+        "a panic reached the fuzzer's hook"
+    );
 }

@@ -18,6 +18,10 @@
 //!
 //! A `super::super::…` path that climbs out of its top-level module is a
 //! cross-module dependency in disguise and fails too.
+//!
+//! And no process-global state: a `static` item under `src/` is bytes of
+//! `include_bytes!` or one of a short named list, never a cache, a lazy
+//! value, a lock or a counter (issue 17).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -589,5 +593,115 @@ fn the_scan_finds_a_circle_and_ignores_comments_strings_and_tests() {
     let text = describe(&found.graph, &cycle);
     assert!(text.contains("c -> a: c.rs:2"), "{text}");
     assert_eq!(found.climbs.len(), 1, "{:?}", found.climbs);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// Statics allowed besides byte slices of `include_bytes!`: (file under
+/// `src/`, name). Nothing parsed, nothing mutable: the caller owns all
+/// state (the fonts are a `FontStore` the caller makes and passes down).
+const ALLOWED_STATICS: [(&str, &str); 1] = [
+    // The thread-local mark the panic hook reads (see panics.rs).
+    ("panics.rs", "CATCHING"),
+];
+
+/// Every `static` item under `dir` that is neither `&[u8]` from
+/// `include_bytes!` nor in [`ALLOWED_STATICS`], as `file:line: item`; and
+/// how many statics were seen.
+fn global_state(dir: &Path) -> (Vec<String>, usize) {
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    let mut found = Vec::new();
+    let mut seen = 0;
+    for path in files {
+        let rel = path
+            .strip_prefix(dir)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let code = code_only(&text);
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        for (at, _) in code.match_indices("static") {
+            let before = code[..at].chars().next_back();
+            let after = code[at + "static".len()..].chars().next();
+            // A word, not part of one and not the 'static lifetime.
+            if word(before) || before == Some('\'') || word(after) {
+                continue;
+            }
+            seen += 1;
+            let item: String = code[at..]
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let (head, value) = item.split_once('=').unwrap_or((&item, ""));
+            let (name, ty) = head["static".len()..]
+                .trim()
+                .trim_start_matches("mut ")
+                .split_once(':')
+                .unwrap_or(("", ""));
+            let (name, ty, value) = (name.trim(), ty.trim(), value.trim());
+            let bytes = ty == "&[u8]" && value.starts_with("include_bytes!");
+            if !bytes && !ALLOWED_STATICS.contains(&(rel.as_str(), name)) {
+                let line = code[..at].matches('\n').count() + 1;
+                found.push(format!("{rel}:{line}: {item}"));
+            }
+        }
+    }
+    (found, seen)
+}
+
+/// Issue 17: no process-global state — no static holds parsed data
+/// (fonts, caches) or anything mutable (counters, locks, lazy values).
+#[test]
+fn no_static_holds_parsed_or_mutable_state() {
+    let (mut found, seen) = global_state(&src_dir());
+    // The bundled faces' bytes are the gongkai-fonts crate's (fonts/).
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let (in_fonts, seen_fonts) = global_state(&fonts);
+    found.extend(in_fonts);
+    assert!(
+        seen + seen_fonts >= 7,
+        "the scan sees the bundled font and ICC bytes: {seen} + {seen_fonts}"
+    );
+    assert!(
+        found.is_empty(),
+        "statics holding state (make the caller own it and pass it down):\n{}",
+        found.join("\n")
+    );
+}
+
+/// The static scan itself: a lazy cache, a counter and a `static mut` are
+/// found; bytes of `include_bytes!`, `'static` lifetimes and the word in
+/// comments and strings are not.
+#[test]
+fn the_static_scan_finds_state_and_ignores_bytes_lifetimes_and_comments() {
+    let dir = std::env::temp_dir().join(format!("gongkai-statics-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("scratch dir");
+    fs::write(
+        dir.join("lib.rs"),
+        "//! A static cache would be bad.\n\
+         static FONT: &[u8] = include_bytes!(\"f.ttf\");\n\
+         fn name() -> &'static str { \"static\" }\n\
+         static CACHE: std::sync::LazyLock<Vec<u8>> =\n    std::sync::LazyLock::new(Vec::new);\n\
+         pub(crate) static COUNTER: AtomicU64 = AtomicU64::new(0);\n\
+         static mut LAST: u32 = 0;\n",
+    )
+    .expect("scratch file");
+    let (found, seen) = global_state(&dir);
+    assert_eq!(seen, 4, "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].starts_with("lib.rs:4: static CACHE"), "{found:?}");
+    assert!(
+        found[1].starts_with("lib.rs:6: static COUNTER"),
+        "{found:?}"
+    );
+    assert!(
+        found[2].starts_with("lib.rs:7: static mut LAST"),
+        "{found:?}"
+    );
     let _ = fs::remove_dir_all(&dir);
 }

@@ -57,11 +57,10 @@ fn fund_of(entry: &str) -> Option<&'static str> {
     fund_named(entry)
 }
 
-/// Adds the completeness findings of a whole disclosure.
 /// A paragraph that stands as a numbered heading inside a chapter
 /// ("四、绩效目标设置情况" in a prose sheet, where the workbook marks no
 /// heading): an outline number, short, no sentence inside.
-fn reads_as_heading(text: &str) -> bool {
+pub(super) fn reads_as_heading(text: &str) -> bool {
     let t = text.trim();
     let numbered = t.split_once('、').is_some_and(|(n, _)| {
         !n.is_empty() && n.chars().all(|c| "一二三四五六七八九十".contains(c))
@@ -69,6 +68,7 @@ fn reads_as_heading(text: &str) -> bool {
     numbered && t.chars().count() <= 30 && !t.contains(['。', '；', '：'])
 }
 
+/// Adds the completeness findings of a whole disclosure.
 pub fn check(d: &Disclosure, config: &Config, out: &mut Vec<Finding>) {
     for entry in &config.required_tables {
         if !d.tables.iter().any(|t| answers(t, entry)) {
@@ -125,7 +125,10 @@ pub fn check(d: &Disclosure, config: &Config, out: &mut Vec<Finding>) {
         let in_chapters = d.chapters.iter().any(|c| {
             has(&c.title)
                 || c.paragraphs.iter().any(|p| {
-                    (p.kind == ParagraphKind::Heading || reads_as_heading(&p.text)) && has(&p.text)
+                    (p.kind == ParagraphKind::Heading
+                        || reads_as_heading(&p.text)
+                        || super::document::title_like(&p.text))
+                        && has(&p.text)
                 })
         });
         let in_tables = d

@@ -42,7 +42,8 @@ impl Default for Config {
                 "三公经费表",
             ]),
             conditional_tables: v(&["政府性基金预算支出表", "国有资本经营预算支出表"]),
-            required_chapters: v(&["编制说明", "三公", "绩效目标"]),
+            // A 决算 book's are its 决算情况说明 and 预算绩效管理情况.
+            required_chapters: v(&["编制说明|决算情况说明", "三公", "绩效目标|绩效管理"]),
         }
     }
 }

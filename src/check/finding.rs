@@ -244,7 +244,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "sum.rounding",
         Severity::Warning,
-        "a sum.row or sum.column difference no larger than the rounding of its figures, in a table in 千元, 万元 or 亿元 (each figure rounded on its own)",
+        "a sum.row, sum.column or identity.* difference no larger than the rounding of its figures, in a table in 千元, 万元 or 亿元 (each figure rounded on its own)",
     ),
     rule(
         "indicator.level",
@@ -304,7 +304,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "year.mismatch",
         Severity::Warning,
-        "table titles and the prose speak of the budget year",
+        "table titles and the prose speak of the budget year, and a comparison in the prose (比/较/与 2024年) names an earlier one",
     ),
     rule(
         "unit.magnitude",
@@ -315,6 +315,11 @@ pub const RULES: &[Rule] = &[
         "text.amount",
         Severity::Error,
         "an amount in the prose equals the table cell it names (within rounding in the stated unit)",
+    ),
+    rule(
+        "text.percent",
+        Severity::Error,
+        "a percentage in the prose (a share 占…%, a completion 完成预算的…%, a change 增长/下降…%) is what its figures give, within their rounding",
     ),
     rule(
         "text.unit-slip",

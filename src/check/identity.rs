@@ -140,9 +140,17 @@ pub fn check(t: &TableView, out: &mut Vec<Finding>) -> Vec<Place> {
             let place = cell_place(&t.name, table, row, label_col, Some(id.total));
             covered.push(place.clone());
             if total != sum {
+                // In 万元, each figure rounded on its own may miss by the
+                // rounding of the figures: a warning, as for any sum.
+                let figures = std::iter::once(total).chain(
+                    id.terms
+                        .iter()
+                        .filter_map(|&c| row.cells.get(c).and_then(Cell::amount)),
+                );
+                let rule = super::tables::sum_rule(table, id.rule, total - sum, figures);
                 out.push(
                     Finding::new(
-                        id.rule,
+                        rule,
                         place,
                         format!(
                             "{} {} ≠ {} = {} (difference {})",

@@ -11,9 +11,11 @@
 //!   (`unit.magnitude`).
 //! - Between tables: shared totals (`cross.total`, `cross.unit`).
 //! - Over a whole disclosure (a book, or a document holding most of the
-//!   standard tables): required tables and chapters (`complete.*`), the
-//!   budget year (`year.mismatch`), the prose against the tables
-//!   (`text.*`) and the document's own 目录 (`toc.entry`).
+//!   standard tables): required tables and chapters (`complete.*`).
+//! - Over the titles and the text (a book's chapters, a document's text
+//!   sections): the budget year (`year.mismatch`), the prose against the
+//!   tables and its own figures (`text.*`) and the document's own 目录
+//!   (`toc.entry`).
 //!
 //! The checks see a [`Disclosure`]: tables and text chapters, made from a
 //! [`Document`] ([`Disclosure::of_document`]) or from a book
@@ -22,8 +24,10 @@
 mod complete;
 mod config;
 mod cross;
+mod document;
 mod finding;
 mod identity;
+mod percent;
 mod prose;
 mod tables;
 mod toc;
@@ -104,7 +108,10 @@ pub struct Disclosure<'a> {
 pub const WHOLE_DOCUMENT_MIN_TABLES: usize = 5;
 
 impl<'a> Disclosure<'a> {
-    /// The tables of a document (its prose, once documents carry it).
+    /// A document as the checks see it: its tables, and its text sections
+    /// grouped into chapters (see `document`), so that a single `.docx`,
+    /// `.md`, `.txt` or workbook holding prose is checked by the same rules
+    /// as a book.
     pub fn of_document(doc: &'a Document) -> Disclosure<'a> {
         let tables: Vec<TableView<'a>> = doc
             .tables
@@ -127,14 +134,27 @@ impl<'a> Disclosure<'a> {
             .collect();
         ranks.sort_unstable();
         ranks.dedup();
-        let year = years::budget_year(tables.iter().map(|t| t.title.as_str()));
+        let department = doc.department().map(str::to_string);
+        let (chapters, outline) = if doc.blocks.is_empty() {
+            (Vec::new(), tables.iter().map(|t| t.title.clone()).collect())
+        } else {
+            document::text_of(doc, &tables, department.as_deref())
+        };
+        // The year most table titles name; a 决算 book's tables name none,
+        // its cover line does (上海市普陀区财政局2024年度部门决算).
+        let year = years::budget_year(tables.iter().map(|t| t.title.as_str())).or_else(|| {
+            chapters
+                .first()
+                .and_then(|c| years::first_year(&fold(&c.title)))
+                .map(|(_, y)| y)
+        });
         Disclosure {
             whole: ranks.len() >= WHOLE_DOCUMENT_MIN_TABLES,
-            outline: tables.iter().map(|t| t.title.clone()).collect(),
+            outline,
             tables,
-            chapters: Vec::new(),
+            chapters,
             year,
-            department: doc.department().map(str::to_string),
+            department,
         }
     }
 }
@@ -172,6 +192,7 @@ pub fn run(d: &Disclosure, config: &Config) -> Vec<Finding> {
     }
     years::check(d, &mut out);
     prose::check(d, &mut out);
+    percent::check(d, &mut out);
     toc::check(d, &mut out);
     config.apply(out)
 }

@@ -2,18 +2,19 @@
 //! `873,617元`) are read with their unit and matched to the cells they
 //! name: a 科目 in quotes («“一般公共服务支出（类）财政事务（款）行政运行
 //! （项）”1,623.18万元» → the row with that path in the 一般公共预算支出表,
-//! 支出总表 or 收入总表) or a total named just before the amount (收入预算,
-//! 支出预算, 财政拨款收入, 基本支出, “三公”经费, 机关运行经费 …).
-//! Year-on-year amounts (比2024年减少2.70万元) are compared only where a
-//! table gives the previous year (the 三公 table's 增减额 row); percentages
-//! are read but not compared. A difference beyond the rounding of the stated figure is
+//! 支出总表 or 收入总表), a 科目 with its codes and no quotes right before
+//! it («公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元») or a
+//! total named just before the amount (收入预算, 支出预算, 财政拨款收入,
+//! 基本支出, “三公”经费, 机关运行经费 …). Year-on-year amounts
+//! (比2024年减少2.70万元) are compared only where a table gives the
+//! previous year (the 三公 table's 增减额 row); percentages are compared in
+//! `percent`. A difference beyond the rounding of the stated figure is
 //! `text.amount`; the right figure in the wrong unit is `text.unit-slip`.
 //!
 //! Also: paragraphs repeated in a chapter (`text.repeated`), numbered
-//! paragraphs that skip or repeat a number (`text.numbering`), an
+//! paragraphs that skip or repeat a number (`text.numbering`), and an
 //! empty-table statement naming another fund than its table's
-//! (`text.empty-statement-fund`), and the document's own 目录 against its
-//! parts (`toc.entry`).
+//! (`text.empty-statement-fund`).
 
 use super::complete::{fund_named, is_empty_statement};
 use super::cross::{by_rank, comparable, last_digit, strip_outline, written_as, yuan_factor};
@@ -119,17 +120,27 @@ const COMPARISONS: &[&str] = &[
 /// 运行（项）” → [一般公共服务支出, 财政事务, 行政运行].
 pub fn subject_path(quoted: &str) -> Option<Vec<String>> {
     let f = fold(quoted);
-    if !f.contains("(类)") {
-        return None;
-    }
     let mut out = Vec::new();
     let mut rest = f.as_str();
-    for marker in ["(类)", "(款)", "(项)"] {
-        let Some(pos) = rest.find(marker) else { break };
-        out.push(rest[..pos].to_string());
-        rest = &rest[pos + marker.len()..];
+    for level in ['类', '款', '项'] {
+        let Some((start, end)) = level_marker(rest, level) else {
+            break;
+        };
+        out.push(rest[..start].to_string());
+        rest = &rest[end..];
     }
     (!out.is_empty() && out.iter().all(|s| !s.is_empty())).then_some(out)
+}
+
+/// Where the first marker of a 科目 level stands in folded text: "(类)", or
+/// with the level's code, "(204类)" (as 司法局's books write them).
+fn level_marker(s: &str, level: char) -> Option<(usize, usize)> {
+    s.match_indices('(').find_map(|(i, _)| {
+        let after = &s[i + 1..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let tail = after[digits..].strip_prefix(level)?.strip_prefix(')')?;
+        Some((i, s.len() - tail.len()))
+    })
 }
 
 /// The sign of a year-on-year change named just before an amount
@@ -171,6 +182,14 @@ fn named(chars: &[char], offset: usize) -> Option<Named> {
         .find(|&p| is_clause_break(chars[p]))
         .map_or(0, |p| p + 1);
     let clause: String = chars[start..offset].iter().collect();
+    // A 科目 path without quotes right before the amount: "1、公共安全支出
+    // （204类）司法（06款）行政运行（01项）1672.67万元".
+    let bare = fold(strip_outline(&clause));
+    if bare.ends_with(')')
+        && let Some(path) = subject_path(&bare)
+    {
+        return Some(Named::Subject(path));
+    }
     if COMPARISONS.iter().any(|w| clause.contains(w)) {
         return None;
     }
@@ -178,7 +197,13 @@ fn named(chars: &[char], offset: usize) -> Option<Named> {
         .chars()
         .filter(|c| !matches!(c, '“' | '”' | '"' | '‘' | '’' | '\''))
         .collect();
-    let mut label = label.as_str();
+    total_named(&label).map(Named::Total)
+}
+
+/// The total a label names ("…收入预算为" → 收入预算), if gongkai knows it;
+/// `label` is folded, without quotes.
+pub(super) fn total_named(label: &str) -> Option<&'static str> {
+    let mut label = label;
     for suffix in ["总额为", "共计", "合计为", "为", "是", "共"] {
         if let Some(s) = label.strip_suffix(suffix) {
             label = s;
@@ -227,22 +252,22 @@ fn named(chars: &[char], offset: usize) -> Option<Named> {
     } else {
         return None;
     };
-    Some(Named::Total(total))
+    Some(total)
 }
 
 /// A cell a text amount is compared with.
-struct Target<'b, 'a> {
-    table: &'b TableView<'a>,
-    place: Place,
-    value: Decimal,
+pub(super) struct Target<'b, 'a> {
+    pub(super) table: &'b TableView<'a>,
+    pub(super) place: Place,
+    pub(super) value: Decimal,
 }
 
 impl Target<'_, '_> {
-    fn unit(&self) -> Option<Unit> {
+    pub(super) fn unit(&self) -> Option<Unit> {
         self.table.table.unit
     }
 
-    fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         format!(
             "{} = {}{}",
             self.place,
@@ -302,7 +327,7 @@ fn subject_targets<'b, 'a>(d: &'b Disclosure<'a>, path: &[String]) -> Vec<Target
 }
 
 /// The cell to the right of a row label satisfying `matches`.
-fn labelled_target<'b, 'a>(
+pub(super) fn labelled_target<'b, 'a>(
     t: Option<&'b TableView<'a>>,
     matches: impl Fn(&str) -> bool,
 ) -> Option<Target<'b, 'a>> {
@@ -344,6 +369,11 @@ fn column_total_target<'b, 'a>(
             )
     })?;
     let row = t.table.rows.iter().find(|r| r.kind == RowKind::Total)?;
+    // A total row without any amount gives no total (a header line read
+    // as one); a blank cell of a total row with amounts is zero.
+    if !row.cells.iter().any(|c| c.amount().is_some()) {
+        return None;
+    }
     let value = match row.cells.get(col).map(|c| &c.value) {
         Some(crate::model::Value::Amount(d)) => *d,
         Some(crate::model::Value::Empty) | None => Decimal::ZERO,
@@ -432,7 +462,11 @@ fn sangong_target<'b, 'a>(
 
 /// The cells a named total may be; with `change`, the cells of its change
 /// against the previous year (only the 三公 table has them).
-fn total_targets<'b, 'a>(d: &'b Disclosure<'a>, what: &str, change: bool) -> Vec<Target<'b, 'a>> {
+pub(super) fn total_targets<'b, 'a>(
+    d: &'b Disclosure<'a>,
+    what: &str,
+    change: bool,
+) -> Vec<Target<'b, 'a>> {
     let summary = by_rank(d, 1);
     let spending = by_rank(d, 3);
     let fiscal = by_rank(d, 4);
@@ -510,7 +544,7 @@ fn total_targets<'b, 'a>(d: &'b Disclosure<'a>, what: &str, change: bool) -> Vec
 }
 
 /// The sentence of a paragraph around a character offset.
-fn sentence_at(chars: &[char], offset: usize) -> String {
+pub(super) fn sentence_at(chars: &[char], offset: usize) -> String {
     let start = (0..offset)
         .rev()
         .find(|&p| matches!(chars[p], '。' | '；' | '\n'))
@@ -596,7 +630,7 @@ fn compare(
     );
 }
 
-fn excerpt_sentence(s: &str) -> String {
+pub(super) fn excerpt_sentence(s: &str) -> String {
     /// Characters of a sentence quoted in a finding.
     const SENTENCE_CHARS: usize = 120;
     if s.chars().count() <= SENTENCE_CHARS {
@@ -651,9 +685,16 @@ fn amounts_against_tables(d: &Disclosure, ch: &Chapter, out: &mut Vec<Finding>) 
 
 /// A paragraph's number as its outline level and value: "7." → (3, 7),
 /// "（二）" → (2, 2), "三、" → (1, 3).
-fn numbering(text: &str) -> Option<(u8, u32)> {
+pub(super) fn numbering(text: &str) -> Option<(u8, u32)> {
     let t = text.trim_start();
-    let level = crate::classify::outline_level(t)?;
+    // "4．2025年部门…": a full-width point is never a decimal point, so a
+    // year may follow it (the normalizer's outline level reads "4.2025" as
+    // a figure).
+    let full_width = || {
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        (digits > 0 && t[digits..].starts_with('．')).then_some(3)
+    };
+    let level = crate::classify::outline_level(t).or_else(full_width)?;
     let digits: String = t
         .chars()
         .skip_while(|c| matches!(c, '（' | '('))
@@ -681,16 +722,49 @@ fn chinese_value(s: &str) -> Option<u32> {
     }
 }
 
+/// Numbers that start items run on inside a paragraph, after a sentence
+/// or a colon: "…。（八）负责…" (two items on one line), "具体包括： 1. …".
+fn inner_numbers(text: &str) -> Vec<(u8, u32)> {
+    let mut out = Vec::new();
+    for (at, c) in text.char_indices() {
+        if matches!(c, '。' | '；' | '：' | ':') {
+            let rest = &text[at + c.len_utf8()..];
+            if let Some(n) = numbering(rest).filter(|_| !rest.trim().is_empty()) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a paragraph ends a sentence (or is a heading), so that the next
+/// one starts a new one; a line of a paragraph broken over lines does not.
+fn ends_sentence(p: &super::Paragraph) -> bool {
+    p.kind == ParagraphKind::Heading
+        || p.text
+            .trim_end()
+            .ends_with(['。', '！', '？', '；', '：', '!', '?', ';', ':'])
+}
+
 fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
     /// Shorter paragraphs ("详见附表。") may well stand twice.
     const MIN_REPEATED_CHARS: usize = 12;
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    // Each paragraph's folded text and where it first stood.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut last: [Option<u32>; 5] = [None; 5];
     for (i, p) in ch.paragraphs.iter().enumerate() {
         let n = i + 1;
         let key = fold(&p.text);
-        if p.kind != ParagraphKind::Heading && key.chars().count() >= MIN_REPEATED_CHARS {
-            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+        // A line that carries on the sentence of the line before (a
+        // paragraph broken over lines) is no paragraph of its own: the same
+        // words may well stand in two sentences ("100.00%。决算数同预算数持平。").
+        let fragment =
+            i > 0 && !ends_sentence(&ch.paragraphs[i - 1]) && numbering(&p.text).is_none();
+        if p.kind != ParagraphKind::Heading
+            && !fragment
+            && key.chars().count() >= MIN_REPEATED_CHARS
+        {
+            if let Some(&first) = seen.get(&key) {
                 out.push(
                     Finding::new(
                         "text.repeated",
@@ -703,13 +777,26 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
                     .values(format!("paragraph {n}"), format!("paragraph {first}")),
                 );
             } else {
-                seen.push((key, n));
+                seen.insert(key, n);
             }
         }
         if matches!(p.kind, ParagraphKind::ListItem(_)) {
             continue;
         }
+        let inner = inner_numbers(&p.text);
+        let follow = |last: &mut [Option<u32>; 5]| {
+            for &(level, value) in &inner {
+                let l = usize::from(level.min(4));
+                if value == last[l].map_or(1, |v| v + 1) {
+                    last[l] = Some(value);
+                    for deeper in last.iter_mut().skip(l + 1) {
+                        *deeper = None;
+                    }
+                }
+            }
+        };
         let Some((level, value)) = numbering(&p.text) else {
+            follow(&mut last);
             continue;
         };
         let l = usize::from(level.min(4));
@@ -738,6 +825,7 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
         for deeper in last.iter_mut().skip(l + 1) {
             *deeper = None;
         }
+        follow(&mut last);
     }
 }
 
@@ -826,6 +914,25 @@ mod tests {
             ])
         );
         assert_eq!(subject_path("行政运行"), None);
+        assert_eq!(
+            subject_path("公共安全支出（204类）司法（06款）行政运行（01项）"),
+            Some(vec![
+                "公共安全支出".into(),
+                "司法".into(),
+                "行政运行".into()
+            ])
+        );
+        let chars: Vec<char> = "1、公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元"
+            .chars()
+            .collect();
+        assert_eq!(
+            named(&chars, 30),
+            Some(Named::Subject(vec![
+                "公共安全支出".into(),
+                "司法".into(),
+                "行政运行".into()
+            ]))
+        );
         assert_eq!(numbering("7.“社会保障”"), Some((3, 7)));
         assert_eq!(numbering("（十二）完成"), Some((2, 12)));
         assert_eq!(numbering("三、政府采购"), Some((1, 3)));

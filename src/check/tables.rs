@@ -176,7 +176,7 @@ fn addend(cell: Option<&Cell>) -> Option<Decimal> {
 /// is no more than half a unit of the last printed digit for each of the
 /// `figures` (the total and its terms, each rounded on its own: 0.01 over
 /// three figures in 万元 to two decimals), else `rule`.
-fn sum_rule(
+pub(super) fn sum_rule(
     table: &Table,
     rule: &'static str,
     difference: Decimal,

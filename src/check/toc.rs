@@ -18,7 +18,7 @@ fn entry_text(line: &str) -> &str {
 }
 
 /// A title as the 目录 comparison sees it.
-fn key(title: &str, department: Option<&str>) -> String {
+pub(super) fn key(title: &str, department: Option<&str>) -> String {
     let t = entry_text(title);
     let mut t = fold(strip_outline(t));
     // "1．" (a full-width point) is no outline number to the normalizer.
@@ -39,8 +39,70 @@ fn key(title: &str, department: Option<&str>) -> String {
     if let Some(d) = department.map(fold).filter(|d| !d.is_empty()) {
         t = t.replace(&d, "部门");
     }
-    t.replace("部门部门", "部门")
+    // A unit's book says 单位 where a department's says 部门 (单位主要职能
+    // for "上海市普陀区商务委员会主要职能").
+    // "上海市财政局（单位）主要职能", the template's "XX（部门）主要职能":
+    // the word in brackets qualifies the name before it.
+    t.replace("单位", "部门")
+        .replace("(部门)", "部门")
+        .replace("部门部门", "部门")
 }
+
+/// The outline level of a 目录 entry; "4．2025年…" (a full-width point,
+/// never a decimal one, before a year) is numbered like "4. 2025年…".
+fn entry_level(text: &str) -> Option<u8> {
+    crate::classify::outline_level(text).or_else(|| {
+        let digits = text.chars().take_while(char::is_ascii_digit).count();
+        (digits > 0 && text[digits..].starts_with('．')).then_some(3)
+    })
+}
+
+/// Entries shorter than this must match a title whole; longer ones may
+/// match its end (目录 "项目经费情况说明" for the page title
+/// "人民调解项目经费情况说明": a title may name its project or department
+/// first).
+const MIN_SUFFIX_CHARS: usize = 4;
+
+fn same_title(part: &str, entry: &str) -> bool {
+    part == entry || (entry.chars().count() >= MIN_SUFFIX_CHARS && part.ends_with(entry))
+}
+
+/// The document's parts as the 目录 comparison sees them: each title's
+/// key, and the key of it joined with the next (a title broken over two
+/// lines), made once.
+struct Parts {
+    one: Vec<String>,
+    two: Vec<String>,
+}
+
+impl Parts {
+    fn new(raw: &[&str], dept: Option<&str>) -> Parts {
+        let one = raw.iter().map(|t| key(t, dept)).collect();
+        let two = raw
+            .windows(2)
+            .map(|w| key(&format!("{}{}", w[0], w[1]), dept))
+            .collect();
+        Parts { one, two }
+    }
+
+    /// Where `entry` stands among the parts in `from..to`: the index after
+    /// the part (or the two parts) it matches.
+    fn find(&self, from: usize, to: usize, entry: &str) -> Option<usize> {
+        (from..to.min(self.one.len())).find_map(|k| {
+            if same_title(&self.one[k], entry) {
+                Some(k + 1)
+            } else {
+                let two = self.two.get(k).filter(|_| k + 1 < to)?;
+                same_title(two, entry).then_some(k + 2)
+            }
+        })
+    }
+}
+
+/// A 目录 longer than this is checked in its first entries only (a
+/// budget's has a few dozen; the bound keeps a text of thousands of short
+/// lines from costing entries × parts comparisons).
+const MAX_ENTRIES: usize = 1_000;
 
 /// Adds the 目录 findings.
 pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
@@ -48,26 +110,63 @@ pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
         return;
     };
     let dept = d.department.as_deref();
-    let parts: Vec<String> = d
+    let raw: Vec<&str> = d
         .outline
         .iter()
         .filter(|t| fold(t) != "目录")
-        .map(|t| key(t, dept))
+        .map(String::as_str)
         .collect();
+    let parts = Parts::new(&raw, dept);
+    let end = raw.len();
+    let level = |s: &str| entry_level(s.trim());
     let mut cursor = 0;
-    for (i, p) in toc.paragraphs.iter().enumerate() {
+    let mut i = 0;
+    while i < toc.paragraphs.len().min(MAX_ENTRIES) {
+        let p = &toc.paragraphs[i];
         let entry = key(&p.text, dept);
+        i += 1;
         if entry.is_empty() {
             continue;
         }
-        let place = Place::text(&toc.title, &toc.file, i + 1, 0);
+        if let Some(to) = parts.find(cursor, end, &entry) {
+            cursor = to;
+            continue;
+        }
+        let next = toc.paragraphs.get(i);
+        // An entry broken over two lines ("第二部分 …部门决算" and "表").
+        if let Some(next) = next {
+            let joined = key(
+                &format!("{}{}", entry_text(&p.text), entry_text(&next.text)),
+                dept,
+            );
+            if let Some(to) = parts.find(cursor, end, &joined) {
+                cursor = to;
+                i += 1;
+                continue;
+            }
+        }
+        // The heading of a group of entries ("五、部门预算表" over "1. …"),
+        // which a document's pages need not print.
+        // (Its line may be broken too: "第二部分 …部门决算" and "表" over
+        // "一、收入支出决算总表".)
+        let broken = next.is_some_and(|n| {
+            level(&n.text).is_none() && key(&n.text, dept).chars().count() < MIN_SUFFIX_CHARS
+        });
+        let below = if broken {
+            toc.paragraphs.get(i + 1)
+        } else {
+            next
+        };
+        let deeper = below.and_then(|n| level(&n.text));
+        if deeper.is_some_and(|n| level(&p.text).is_none_or(|l| l < n)) {
+            if broken {
+                i += 1;
+            }
+            continue;
+        }
+        let place = Place::text(&toc.title, &toc.file, i, 0);
         let shown = entry_text(&p.text);
-        if let Some(k) = parts[cursor.min(parts.len())..]
-            .iter()
-            .position(|t| *t == entry)
-        {
-            cursor += k + 1;
-        } else if parts[..cursor.min(parts.len())].contains(&entry) {
+        if parts.find(0, cursor, &entry).is_some() {
             out.push(
                 Finding::new(
                     "toc.entry",

@@ -1,6 +1,6 @@
 //! The budget year and the units: every table title and the prose's
-//! titles, headings and opening words speak of the budget year
-//! (`year.mismatch`); a table's 单位 line fits its magnitudes
+//! titles, headings and opening words speak of the budget year, and the
+//! prose's comparisons name an earlier one (`year.mismatch`); a table's 单位 line fits its magnitudes
 //! (`unit.magnitude`, a conservative heuristic).
 
 use super::finding::{Finding, Place};
@@ -68,6 +68,7 @@ pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
             );
         }
     }
+    comparisons(d, &year, out);
     for ch in &d.chapters {
         let title = std::iter::once((0, ch.title.as_str(), true));
         let rest = ch
@@ -109,6 +110,72 @@ pub fn check(d: &Disclosure, out: &mut Vec<Finding>) {
                         ),
                     )
                     .values(format!("{y}年"), format!("{year}年")),
+                );
+            }
+        }
+    }
+}
+
+/// The years a text compares with ("比2024年预算增加", "与 2023 年度相比",
+/// "较2024年"): each with the character offset of its first digit.
+fn compared_years(text: &str) -> Vec<(usize, u32)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        if !matches!(c, '比' | '较' | '与') {
+            continue;
+        }
+        let mut k = i + 1;
+        while chars.get(k).is_some_and(|c| c.is_whitespace()) {
+            k += 1;
+        }
+        let digits: String = chars.iter().skip(k).take(4).collect();
+        if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let mut e = k + 4;
+        while chars.get(e).is_some_and(|c| c.is_whitespace()) {
+            e += 1;
+        }
+        if chars.get(e) == Some(&'年')
+            && let Ok(y) = digits.parse()
+        {
+            out.push((k, y));
+        }
+    }
+    out
+}
+
+/// Adds a finding for each comparison in the prose that names the budget
+/// year itself or a later one ("比2026年预算增加" in the 2026 budget): a
+/// change is against an earlier year. A 决算 compares the year's spending
+/// with the same year's budget (较2024年年初预算), so there only a later
+/// year is one.
+fn comparisons(d: &Disclosure, year: &str, out: &mut Vec<Finding>) {
+    let Ok(budget) = year.parse::<u32>() else {
+        return;
+    };
+    let final_accounts = d.tables.iter().any(|t| t.title.contains("决算"))
+        || d.chapters.iter().any(|c| c.title.contains("决算"));
+    let first_wrong = if final_accounts { budget + 1 } else { budget };
+    for ch in &d.chapters {
+        for (i, p) in ch.paragraphs.iter().enumerate() {
+            let chars: Vec<char> = p.text.chars().collect();
+            for (at, y) in compared_years(&p.text) {
+                if y < first_wrong {
+                    continue;
+                }
+                let sentence =
+                    super::prose::excerpt_sentence(&super::prose::sentence_at(&chars, at));
+                out.push(
+                    Finding::new(
+                        "year.mismatch",
+                        Place::text(&ch.title, &ch.file, i + 1, at),
+                        format!(
+                            "“{sentence}” compares with {y}年, but the budget year is {budget}年: a change is against an earlier year"
+                        ),
+                    )
+                    .values(format!("{y}年"), format!("{}年", budget - 1)),
                 );
             }
         }
@@ -162,4 +229,50 @@ pub fn magnitude(t: &TableView) -> Option<Finding> {
     let mut place = Place::table(&t.name);
     place.file = t.file.clone();
     Some(Finding::new("unit.magnitude", place, message).values(format_amount(max), unit.name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Chapter, Paragraph, ParagraphKind};
+
+    #[test]
+    fn comparisons_name_their_year() {
+        assert_eq!(
+            compared_years("比2024年预算增加107.62万元，与 2023 年度相比，较2022年"),
+            vec![(1, 2024), (21, 2023), (32, 2022)]
+        );
+        assert!(compared_years("截至2024年8月31日，2025年预算").is_empty());
+    }
+
+    fn findings(chapter: &str, text: &str) -> Vec<Finding> {
+        let d = Disclosure {
+            chapters: vec![Chapter {
+                title: chapter.into(),
+                file: String::new(),
+                paragraphs: vec![Paragraph {
+                    text: text.into(),
+                    kind: ParagraphKind::Paragraph,
+                }],
+            }],
+            year: Some("2024".into()),
+            ..Disclosure::default()
+        };
+        let mut out = Vec::new();
+        check(&d, &mut out);
+        out
+    }
+
+    #[test]
+    fn a_budget_compares_with_an_earlier_year_a_final_account_with_its_own_too() {
+        let same = "支出决算为2940.05万元，较2024年年初预算减少53.87万元。";
+        let later = "支出决算为2940.05万元，比2025年预算减少53.87万元。";
+        assert_eq!(findings("2024年部门预算编制说明", same).len(), 1);
+        assert!(findings("2024年度部门决算情况说明", same).is_empty());
+        let f = findings("2024年度部门决算情况说明", later);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].found.as_deref(), Some("2025年"));
+        assert_eq!(f[0].expected.as_deref(), Some("2023年"));
+        assert_eq!(f[0].place.offset, Some(16));
+    }
 }

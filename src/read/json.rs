@@ -32,10 +32,18 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Document, ReadError> {
         }
         None => return Err(ReadError::NoSchema),
     }
-    let mut doc: Document = serde_json::from_value(value).map_err(|source| ReadError::Json {
-        at: Location::new(),
-        what: "not a gongkai model",
-        source,
+    // The path of what serde could not take (`tables[0].rows[1].kind`).
+    let mut doc: Document = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let at = match path.as_str() {
+            "." | "" => Location::new(),
+            _ => Location::new().field(path),
+        };
+        ReadError::Json {
+            at,
+            what: "not a gongkai model",
+            source: e.into_inner(),
+        }
     })?;
     validate(&doc, limits)?;
     doc.check_blocks().map_err(ReadError::InconsistentModel)?;

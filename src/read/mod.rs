@@ -178,12 +178,6 @@ pub enum ReadError {
         /// The part.
         part: String,
     },
-    /// More cells in the tables of a Word document than any has.
-    #[error("the document's tables hold more than {limit} cells")]
-    TooManyCells {
-        /// The limit.
-        limit: usize,
-    },
     /// XML in a package part that is not well-formed.
     #[error("{}{what}: {source}", prefix(at))]
     Xml {

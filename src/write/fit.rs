@@ -15,7 +15,7 @@ use crate::amount::{format_amount, format_percent};
 use crate::grid::{ResolvedTable, Slot};
 use crate::model::{ColumnKind, RowKind, Table, Value, Warning};
 use crate::profile::{PaperSize, Profile, TableType};
-use crate::write::pdf::fonts::{FontBook, Role};
+use crate::write::pdf::fonts::{FontBook, FontStore, Role};
 use crate::write::pdf::layout::columns::{self, Need, SpanNeed};
 use crate::write::pdf::layout::text::shape;
 
@@ -572,11 +572,12 @@ fn widen_for_spans(w: &mut [f32], spans: &[SpanNeed]) {
     }
 }
 
-/// The font book the fit measures with: the profile's faces, or the
-/// bundled ones alone when a profile's own font file cannot be read (the
-/// DOCX writer embeds no fonts and must not fail for one).
-pub fn font_book(fonts: &crate::profile::Fonts) -> Result<FontBook, String> {
-    FontBook::new(fonts).or_else(|_| {
+/// The font book the fit measures with, its faces from `store`: the
+/// profile's faces, or the bundled ones alone when a profile's own font
+/// file cannot be read (the DOCX writer embeds no fonts and must not fail
+/// for one).
+pub fn font_book(store: &FontStore, fonts: &crate::profile::Fonts) -> Result<FontBook, String> {
+    FontBook::new(store, fonts).or_else(|_| {
         let mut bundled = fonts.clone();
         for spec in [
             &mut bundled.title,
@@ -586,7 +587,7 @@ pub fn font_book(fonts: &crate::profile::Fonts) -> Result<FontBook, String> {
         ] {
             spec.file = None;
         }
-        FontBook::new(&bundled).map_err(|e| e.to_string())
+        FontBook::new(store, &bundled).map_err(|e| e.to_string())
     })
 }
 
@@ -650,7 +651,7 @@ mod tests {
     #[test]
     fn pdf_and_docx_give_a_table_the_same_columns() {
         let profile = Profile::default();
-        let fonts = FontBook::new(&profile.fonts).unwrap();
+        let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
         let options = crate::RenderOptions::default();
         let mut compared = 0;
         let mut squeezed = 0;
@@ -714,7 +715,7 @@ mod tests {
     #[test]
     fn short_labels_stay_on_one_line_and_tables_span_the_width() {
         let profile = Profile::default();
-        let fonts = FontBook::new(&profile.fonts).unwrap();
+        let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
         let avail = 297.0 / 25.4 * 72.0 - 30.0 / 25.4 * 72.0;
         for doc in documents() {
             for t in &doc.tables {
@@ -748,7 +749,7 @@ mod tests {
         let doc = read("tests/fixtures/typo/部门支出总表_17列.xlsx");
         let t = &doc.tables[0];
         let profile = Profile::default();
-        let fonts = FontBook::new(&profile.fonts).unwrap();
+        let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
         let resolved = crate::grid::resolve(t);
         let fitter = Fitter::new(t, &resolved, &fonts, &profile.table);
         let avail = 297.0 / 25.4 * 72.0 - 30.0 / 25.4 * 72.0;

@@ -8,6 +8,7 @@ pub(crate) mod ofd;
 pub(crate) mod pdf;
 
 pub use docx::book::bookmark_name as docx_bookmark_name;
+pub use pdf::fonts::FontStore;
 
 use crate::book::Book;
 use crate::model::{Document, Warning};
@@ -133,28 +134,12 @@ pub enum WriteError {
         /// Why.
         message: String,
     },
-    /// A table's DOCX fragment is not UTF-8 (a bug of the writer).
-    #[error("table {table}: {source}")]
-    Utf8 {
-        /// The table, from 1.
-        table: usize,
-        /// Where the bytes stop being UTF-8.
-        #[source]
-        source: std::string::FromUtf8Error,
-    },
     /// The PDF file could not be assembled.
     #[error("{0}")]
     Pdf(String),
     /// The OFD package could not be assembled.
     #[error("{0}")]
     Ofd(String),
-    /// document.xml could not be post-processed.
-    #[error("cannot mark the header rows in document.xml: {source}")]
-    DocxXml {
-        /// What the XML reader or writer said.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
     /// The DOCX package could not be zipped.
     #[error("cannot pack the docx: {0}")]
     DocxZip(#[source] zip::result::ZipError),
@@ -170,6 +155,12 @@ pub struct RenderOptions {
     /// or a file's modification time, so the same input gives the same
     /// bytes.
     pub created: i64,
+    /// The faces the PDF, PDF/A, OFD and DOCX writers set and measure text
+    /// with, each parsed once per store, and the font subsets made of them.
+    /// Clones of these options share it; [`RenderOptions::default`] makes
+    /// a new one. Render many documents with one store to parse the faces
+    /// once; the bytes are the same with any store.
+    pub fonts: FontStore,
 }
 
 impl Default for RenderOptions {
@@ -177,6 +168,7 @@ impl Default for RenderOptions {
         RenderOptions {
             profile: Profile::default(),
             created: crate::time::FALLBACK_EPOCH,
+            fonts: FontStore::new(),
         }
     }
 }
@@ -185,6 +177,13 @@ impl RenderOptions {
     /// Uses this profile.
     pub fn with_profile(mut self, profile: Profile) -> Self {
         self.profile = profile;
+        self
+    }
+
+    /// Sets text with the faces of `fonts` (a store shared with other
+    /// renders).
+    pub fn with_fonts(mut self, fonts: FontStore) -> Self {
+        self.fonts = fonts;
         self
     }
 
@@ -271,12 +270,21 @@ pub fn render_book(
     format: OutputFormat,
     options: &RenderOptions,
 ) -> Result<Rendered, WriteError> {
-    match format {
-        OutputFormat::Markdown => Ok(markdown::book::write(book).into()),
-        OutputFormat::Docx => docx::book::write(book, options),
-        OutputFormat::Pdf => pdf::book::write(book, options),
-        OutputFormat::PdfA => pdf::book::write_pdfa(book, options),
-        OutputFormat::Ofd => ofd::write_book(book, options),
-        other => Err(WriteError::NotYetSupported(other)),
-    }
+    let rendered = match format {
+        OutputFormat::Markdown => markdown::book::write(book).into(),
+        OutputFormat::Docx => docx::book::write(book, options)?,
+        OutputFormat::Pdf => pdf::book::write(book, options)?,
+        OutputFormat::PdfA => pdf::book::write_pdfa(book, options)?,
+        OutputFormat::Ofd => ofd::write_book(book, options)?,
+        other => return Err(WriteError::NotYetSupported(other)),
+    };
+    options
+        .profile
+        .limits
+        .check_u64(
+            crate::limits::Limit::OutputBytes,
+            rendered.bytes.len() as u64,
+        )
+        .map_err(WriteError::Limit)?;
+    Ok(rendered)
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod golden;
+pub mod libreoffice;
 pub mod ofd;
 pub mod pdf;
 

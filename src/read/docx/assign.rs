@@ -5,10 +5,10 @@
 //! table are its notes. Tables that only lay out meta lines stand with
 //! the paragraphs.
 
-use super::MAX_GRID_CELLS;
 use super::grid::grid;
 use super::walk::{Block, Para};
 use crate::classify::{is_note_start, looks_like_meta};
+use crate::limits::Limits;
 use crate::model::Align;
 use crate::read::{RawBlock, RawCell, RawDocument, RawLine, RawTable, ReadError, is_blank};
 
@@ -75,8 +75,10 @@ enum Item {
 }
 
 /// Distributes the body's paragraphs over its tables.
-pub(super) fn layout(blocks: Vec<Block>) -> Result<RawDocument, ReadError> {
-    let mut budget = MAX_GRID_CELLS;
+pub(super) fn layout(blocks: Vec<Block>, limits: &Limits) -> Result<RawDocument, ReadError> {
+    // Grid positions of the Word tables so far, and the tables.
+    let mut positions = 0usize;
+    let mut word_tables = 0u32;
     let mut items: Vec<Item> = Vec::new();
     let mut paragraphs_with_text = 0usize;
     for b in blocks {
@@ -88,7 +90,8 @@ pub(super) fn layout(blocks: Vec<Block>) -> Result<RawDocument, ReadError> {
                 items.push(Item::Para(p));
             }
             Block::Table(t) => {
-                let raw = grid(&t, &mut budget)?;
+                word_tables += 1;
+                let raw = grid(&t, word_tables, &mut positions, limits)?;
                 if raw
                     .rows
                     .iter()

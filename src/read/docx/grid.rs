@@ -3,7 +3,8 @@
 //! empty positions, and the leading tblHeader rows counted.
 
 use super::walk::{Block, Para, VMerge, XCell, XTable};
-use super::{MAX_GRID_CELLS, MAX_GRID_COLS};
+use crate::error::Location;
+use crate::limits::{Limit, Limits};
 use crate::model::Align;
 use crate::read::{Locator, Merge, RawCell, RawRow, RawTable, ReadError, is_blank};
 use std::collections::HashMap;
@@ -83,8 +84,17 @@ struct OpenMerge {
     continued: bool,
 }
 
-/// A Word table as a raw grid with merges.
-pub(super) fn grid(t: &XTable, budget: &mut usize) -> Result<RawTable, ReadError> {
+/// Word table `number` (from 1, in the body) as a raw grid with merges;
+/// `positions` counts the grid positions of the document's tables so far,
+/// against [`Limits::docx_grid_cells`]. A row is refused by
+/// [`Limits::docx_grid_columns`] before it is laid out wider.
+pub(super) fn grid(
+    t: &XTable,
+    number: u32,
+    positions: &mut usize,
+    limits: &Limits,
+) -> Result<RawTable, ReadError> {
+    let at_row = |ri: usize| Location::new().table(number).row(ri as u32 + 1);
     let mut rows: Vec<RawRow> = Vec::with_capacity(t.rows.len());
     let mut merges: Vec<Merge> = Vec::new();
     // Open vertical merges by starting column.
@@ -95,6 +105,10 @@ pub(super) fn grid(t: &XTable, budget: &mut usize) -> Result<RawTable, ReadError
         let mut last_hmerge: Option<usize> = None;
         for xc in &xr.cells {
             let span = xc.span.max(1);
+            let width = col.saturating_add(span).saturating_add(xr.grid_after);
+            limits
+                .check(Limit::DocxGridColumns, width)
+                .map_err(|e| ReadError::limit_at(at_row(ri), e))?;
             let raw = raw_cell(xc, xr.hidden);
             // Legacy w:hMerge: a continuing cell widens the merge on its left.
             if xc.hmerge == Some(false)
@@ -150,20 +164,13 @@ pub(super) fn grid(t: &XTable, budget: &mut usize) -> Result<RawTable, ReadError
         }
         cells.extend(std::iter::repeat_n(RawCell::default(), xr.grid_after));
         open.retain(|_, o| std::mem::replace(&mut o.continued, false));
-        if cells.len() > MAX_GRID_COLS {
-            return Err(ReadError::at(
-                crate::error::Location::new().row(ri as u32 + 1),
-                format!(
-                    "{} grid columns, over the limit of {MAX_GRID_COLS}",
-                    cells.len()
-                ),
-            ));
-        }
-        *budget = budget
-            .checked_sub(cells.len())
-            .ok_or(ReadError::TooManyCells {
-                limit: MAX_GRID_CELLS,
-            })?;
+        limits
+            .check(Limit::DocxGridColumns, cells.len())
+            .map_err(|e| ReadError::limit_at(at_row(ri), e))?;
+        *positions = positions.saturating_add(cells.len());
+        limits
+            .check(Limit::DocxGridCells, *positions)
+            .map_err(|e| ReadError::limit_at(at_row(ri), e))?;
         rows.push(RawRow {
             cells,
             source_row: u32::try_from(ri + 1).unwrap_or(u32::MAX),

@@ -1,5 +1,9 @@
 //! Word documents (.docx): paragraphs and tables of the main document part.
 //!
+//! Its limits are [`Limits`]' `docx_grid_cells`, `docx_grid_columns`,
+//! `docx_style_chain` and `nesting` (with the zip limits of the package),
+//! so a profile or `--limits` moves them.
+//!
 //! The package is opened through [`crate::read::package`], which checks
 //! every part's declared size before anything is inflated and bounds what
 //! is read, so a zip bomb or a truncated file is an error before any large
@@ -39,14 +43,6 @@ use styles::Styles;
 use walk::Walker;
 use xml::{attr, local};
 
-/// Most grid positions (rows × columns, after spans) of all tables of one
-/// document: a bound on memory for hostile files, far above any budget
-/// table (10,000 rows × 20 columns is 200,000).
-const MAX_GRID_CELLS: usize = 2_000_000;
-
-/// Widest grid span or row we accept; Word allows 63 columns.
-const MAX_GRID_COLS: usize = 1_000;
-
 /// Twips per step of indentation when a paragraph gives its indent in twips
 /// only: one character of 10.5 pt (五号) text.
 const TWIPS_PER_INDENT_STEP: i64 = 210;
@@ -73,18 +69,23 @@ pub fn read(bytes: &[u8], limits: &Limits, keep_hidden: bool) -> Result<RawDocum
     // a warning, not a reason to refuse the document.
     let mut warnings = Vec::new();
     let styles = match package.read(&styles_name) {
-        Ok(Some(s)) => match Styles::parse(&to_utf8(s)) {
-            Ok(st) => st,
+        Ok(Some(s)) => match Styles::parse(&to_utf8(s), limits.docx_style_chain) {
+            Ok(st) => {
+                if let Some(w) = st.chain_warning(&styles_name) {
+                    warnings.push(w);
+                }
+                st
+            }
             Err(e) => {
                 warnings.push(Warning::new(
                     "styles-unreadable",
                     Some(format!("part '{styles_name}'")),
                     format!("styles ignored: {e}"),
                 ));
-                Styles::default()
+                Styles::new(limits.docx_style_chain)
             }
         },
-        Ok(None) => Styles::default(),
+        Ok(None) => Styles::new(limits.docx_style_chain),
         Err(e) => return Err(e),
     };
     let xml = to_utf8(xml);
@@ -100,7 +101,7 @@ pub fn read(bytes: &[u8], limits: &Limits, keep_hidden: bool) -> Result<RawDocum
         keep_hidden,
     };
     let blocks = walker.document()?;
-    let mut doc = layout(blocks)?;
+    let mut doc = layout(blocks, limits)?;
     doc.warnings.splice(0..0, warnings);
     Ok(doc)
 }

@@ -3,10 +3,12 @@
 //! basedOn chains.
 
 use super::xml::{attr, int_val, jc_align, local, on_off, val};
+use crate::limits::Limit;
 use crate::model::Align;
+use crate::model::Warning;
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Default, Clone)]
 pub(super) struct StyleDef {
@@ -22,18 +24,28 @@ pub(super) struct StyleDef {
 
 /// Paragraph and character styles: what they say about alignment, bold,
 /// size and heading level.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Styles {
     map: HashMap<String, StyleDef>,
     pub(super) default_paragraph: Option<String>,
+    /// Most styles of a basedOn chain followed
+    /// ([`Limits::docx_style_chain`](crate::limits::Limits::docx_style_chain));
+    /// a cycle ends a chain too.
+    chain: usize,
 }
 
-/// Longest basedOn chain we follow (cycles end there too).
-const MAX_STYLE_CHAIN: usize = 16;
-
 impl Styles {
-    pub(super) fn parse(xml: &str) -> Result<Styles, String> {
-        let mut styles = Styles::default();
+    /// No styles; basedOn chains followed up to `chain` styles.
+    pub(super) fn new(chain: usize) -> Styles {
+        Styles {
+            map: HashMap::new(),
+            default_paragraph: None,
+            chain,
+        }
+    }
+
+    pub(super) fn parse(xml: &str, chain: usize) -> Result<Styles, String> {
+        let mut styles = Styles::new(chain);
         let mut reader = Reader::from_reader(xml.as_bytes());
         let mut current: Option<(String, StyleDef)> = None;
         let mut in_ppr = false;
@@ -98,12 +110,47 @@ impl Styles {
         get: impl Fn(&StyleDef) -> Option<T>,
     ) -> Option<T> {
         let mut id = id?.to_string();
-        for _ in 0..MAX_STYLE_CHAIN {
+        // A chain without a cycle holds each style once at most, so a
+        // raised limit costs no more than the styles there are.
+        for _ in 0..self.chain.min(self.map.len()) {
             let def = self.map.get(&id)?;
             if let Some(v) = get(def) {
                 return Some(v);
             }
             id = def.based_on.clone()?;
+        }
+        None
+    }
+
+    /// A warning when some style's basedOn chain is longer than the limit
+    /// (its styles further up are not followed); a cycle is not reported,
+    /// it only ends the chain.
+    pub(super) fn chain_warning(&self, part: &str) -> Option<Warning> {
+        let mut ids: Vec<&String> = self.map.keys().collect();
+        ids.sort();
+        for id in ids {
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut at = id.as_str();
+            let mut length = 0usize;
+            while seen.insert(at) {
+                length += 1;
+                if length > self.chain {
+                    return Some(Warning::new(
+                        "style-chain-limit",
+                        Some(format!("part '{part}', style '{id}'")),
+                        format!(
+                            "the style is based on a chain of more than {} styles; those further \
+                             up are not followed ({})",
+                            self.chain,
+                            Limit::DocxStyleChain.how_to_raise()
+                        ),
+                    ));
+                }
+                match self.map.get(at).and_then(|d| d.based_on.as_deref()) {
+                    Some(next) if self.map.contains_key(next) => at = next,
+                    _ => break,
+                }
+            }
         }
         None
     }

@@ -3,10 +3,10 @@
 //! as rows of cells holding blocks, with gridSpan, vMerge, hMerge,
 //! gridBefore/gridAfter and tblHeader as read.
 
+use super::TWIPS_PER_INDENT_STEP;
 use super::grid::hidden_state;
 use super::styles::Styles;
 use super::xml::{attr, int_val, jc_align, local, on_off, val};
-use super::{MAX_GRID_COLS, TWIPS_PER_INDENT_STEP};
 use crate::limits::{Limit, Limits};
 use crate::model::{Align, Warning};
 use crate::read::{ReadError, is_blank};
@@ -129,6 +129,16 @@ impl<'x> Walker<'x, '_, '_> {
         }
     }
 
+    /// A refusal by `limit` of `found` at the current place.
+    fn over(&self, limit: Limit, found: usize) -> Result<(), ReadError> {
+        self.limits.check(limit, found).map_err(|e| {
+            let at = crate::error::Location::new()
+                .part(self.part)
+                .byte(self.reader.buffer_position());
+            ReadError::limit_at(at, e)
+        })
+    }
+
     fn next(&mut self) -> Result<Event<'x>, ReadError> {
         match self.reader.read_event() {
             Ok(Event::Eof) => Err(self.err("the part ends inside an element")),
@@ -186,12 +196,7 @@ impl<'x> Walker<'x, '_, '_> {
                         out.push(Block::Para(p));
                     }
                     "tbl" => {
-                        if let Err(e) = self.limits.check(Limit::Nesting, nesting) {
-                            let at = crate::error::Location::new()
-                                .part(self.part)
-                                .byte(self.reader.buffer_position());
-                            return Err(ReadError::limit_at(at, e));
-                        }
+                        self.over(Limit::Nesting, nesting)?;
                         let t = self.table(nesting + 1)?;
                         out.push(Block::Table(t));
                     }
@@ -619,11 +624,8 @@ impl<'x> Walker<'x, '_, '_> {
                         in_trpr = false;
                     }
                     if depth == 0 {
-                        if row.grid_before > MAX_GRID_COLS || row.grid_after > MAX_GRID_COLS {
-                            return Err(self.err(format!(
-                                "a row skips more than {MAX_GRID_COLS} grid columns"
-                            )));
-                        }
+                        self.over(Limit::DocxGridColumns, row.grid_before)?;
+                        self.over(Limit::DocxGridColumns, row.grid_after)?;
                         return Ok(row);
                     }
                     depth -= 1;
@@ -640,12 +642,7 @@ impl<'x> Walker<'x, '_, '_> {
         };
         let blocks = self.blocks(nesting, Some(&mut cell))?;
         cell.blocks = blocks;
-        if cell.span > MAX_GRID_COLS {
-            return Err(self.err(format!(
-                "a cell spans {} grid columns, over the limit of {MAX_GRID_COLS}",
-                cell.span
-            )));
-        }
+        self.over(Limit::DocxGridColumns, cell.span)?;
         Ok(cell)
     }
 

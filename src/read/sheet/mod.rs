@@ -43,7 +43,7 @@
 //! first: an xlsx shared-string count, xls DIMENSIONS records, the extent
 //! of xls and ods cells ([`Limits::sheet_range_cells`]), repeated ods rows
 //! and columns. Cells and their text are counted per workbook as they are
-//! read ([`Limits::sheet_grid_cells`], [`MAX_TEXT_BYTES`],
+//! read ([`Limits::sheet_grid_cells`], [`Limits::sheet_text_bytes`],
 //! [`Limits::cell_chars`]), so a shared string shown by a million cells is
 //! refused before it is copied; grids are bounded by
 //! [`Limits::sheet_rows`], [`Limits::sheet_columns`] and
@@ -64,12 +64,6 @@ use crate::error::Location;
 use crate::limits::{Limit, Limits};
 use crate::model::{Align, Format, Paragraph, ParagraphKind, Section, Warning};
 use number::NumFormat;
-
-/// Most bytes of text the cells of one workbook may hold together. A
-/// shared string is stored once but copied into every cell that shows it,
-/// so a small file can name a long string a million times; this bounds
-/// the copies.
-pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Checks the workbook's list of sheets before any sheet is read: at most
 /// [`Limits::tables`] sheets, and no sheet listed twice (a damaged or
@@ -518,12 +512,14 @@ impl Budget {
         self.text = self
             .text
             .saturating_add((text_bytes as u64).saturating_mul(repeat));
-        if self.text > MAX_TEXT_BYTES {
+        let text_bytes = self.limits.sheet_text_bytes;
+        if self.text > text_bytes {
             return Err(ReadError::at(
                 cell_at(sheet, row, col),
                 format!(
-                    "the workbook's cells hold more than {MAX_TEXT_BYTES} bytes of text together \
-                     (one long text repeated in many cells?); this is no budget table"
+                    "the workbook's cells hold more than {text_bytes} bytes of text together \
+                     (one long text repeated in many cells?); this is no budget table ({})",
+                    Limit::SheetTextBytes.how_to_raise()
                 ),
             ));
         }

@@ -282,7 +282,8 @@ fn scan(package: &mut Package<'_>, limits: &Limits) -> Result<Content, ReadError
                     let text = if empty {
                         String::new()
                     } else {
-                        cell_text(&mut reader, &mut buf, &mut spaces).map_err(io_error)?
+                        cell_text(&mut reader, &mut buf, &mut spaces, limits.cell_chars as u64)
+                            .map_err(io_error)?
                     };
                     // calamine writes out every space a <text:s text:c="N"/>
                     // asks for: refuse a count no cell can hold before it
@@ -420,11 +421,15 @@ fn end_row(
 /// The text of a cell element, read up to its end tag: paragraphs joined
 /// by line breaks, `<text:s>` as spaces; annotations (comments) skipped.
 /// `spaces` adds up the spaces every `<text:s>` of the cell asks for
-/// (annotations included), uncapped, for the caller to check.
+/// (annotations included), uncapped, for the caller to check against
+/// `max_spaces`; past that total no more spaces are written out, so a
+/// cell of a million `<text:s text:c="1000"/>` costs no memory before it
+/// is refused.
 fn cell_text<R: std::io::BufRead>(
     reader: &mut quick_xml::Reader<R>,
     buf: &mut Vec<u8>,
     spaces: &mut u64,
+    max_spaces: u64,
 ) -> Result<String, quick_xml::Error> {
     let mut text = String::new();
     let mut depth = 0usize;
@@ -453,7 +458,7 @@ fn cell_text<R: std::io::BufRead>(
                 }
             }
             Event::Empty(e) if annotation == 0 => match e.local_name().as_ref() {
-                "s" => {
+                "s" if *spaces <= max_spaces => {
                     let n = count(&e, "c").min(1_000);
                     text.extend(std::iter::repeat_n(' ', n as usize));
                 }

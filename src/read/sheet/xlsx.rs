@@ -12,11 +12,6 @@ use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor};
 
-/// Most positions of formula cells without a cached value remembered for
-/// the warning about them (one sheet's worth of a full grid at the default
-/// [`Limits::sheet_grid_cells`]); only their count goes on past this.
-const MAX_UNCACHED_CELLS: usize = 1_000_000;
-
 /// Reads every worksheet of an xlsx or xlsm workbook.
 pub(super) fn load(
     bytes: &[u8],
@@ -25,7 +20,7 @@ pub(super) fn load(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let mut package = Package::open(bytes, format, limits)?;
-    let mut layouts = sheet_layouts(&mut package, format)?;
+    let mut layouts = sheet_layouts(&mut package, format, limits)?;
     drop(package);
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| error(format, None, e))?;
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
@@ -173,6 +168,7 @@ fn parse_ref(r: &str) -> Option<(u32, u32)> {
 fn sheet_layouts(
     package: &mut Package<'_>,
     format: Format,
+    limits: &Limits,
 ) -> Result<HashMap<String, Layout>, ReadError> {
     let mut out = HashMap::new();
     let workbook = package
@@ -223,7 +219,7 @@ fn sheet_layouts(
     }
     for (name, id) in sheets {
         if let Some(part) = targets.get(&id) {
-            out.insert(name, layout(package, part, format)?);
+            out.insert(name, layout(package, part, format, limits)?);
         }
     }
     Ok(out)
@@ -304,7 +300,15 @@ pub(super) fn resolve(dir: &str, target: &str) -> String {
 }
 
 /// Reads the hidden rows and columns of one sheet part, streaming.
-fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layout, ReadError> {
+/// Positions of formula cells without a cached value are remembered for
+/// the warning about them up to [`Limits::sheet_grid_cells`]; only their
+/// count goes on past that.
+fn layout(
+    package: &mut Package<'_>,
+    part: &str,
+    format: Format,
+    limits: &Limits,
+) -> Result<Layout, ReadError> {
     let mut out = Layout::default();
     let Some(r) = package.reader(part)? else {
         return Ok(out);
@@ -347,7 +351,7 @@ fn layout(package: &mut Package<'_>, part: &str, format: Format) -> Result<Layou
                 if let Some((reference, true, false)) = cell.take() {
                     out.uncached.0 += 1;
                     if let Some(at) = reference.as_deref().and_then(parse_ref)
-                        && out.uncached_cells.len() < MAX_UNCACHED_CELLS
+                        && out.uncached_cells.len() < limits.sheet_grid_cells
                     {
                         out.uncached_cells.push(at);
                     }

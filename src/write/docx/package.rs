@@ -1,13 +1,16 @@
-//! The package around docx-rs's parts: `w:tblHeader` added to the header
-//! rows (docx-rs has no such property), our own core properties (title,
-//! author, fixed dates), and a zip with a fixed entry order and fixed entry
-//! times, so the same document gives the same bytes.
+//! The package around document.xml, the same for single documents and
+//! the book: content types, relationships, our core properties (title,
+//! author, fixed dates), styles.xml from the writer's styles, settings,
+//! the font table, the footer with the page number and the header; zipped
+//! in a fixed order with fixed entry times, document.xml streamed into its
+//! entry as it is written. The same document gives the same bytes.
 
+use super::props::{FOOTER_RID, HEADER_RID, Line, PPr, RPr, Spacing, run};
+use super::xml::Xml;
+use crate::model::Warning;
+use crate::profile::{FontFace, FontSpec, Fonts, PageNumberStyle, Profile};
 use crate::time::Civil;
 use crate::write::WriteError;
-use docx_rs::XMLDocx;
-use quick_xml::events::{BytesEnd, BytesStart, Event};
-use quick_xml::{Reader, Writer};
 use std::io::{Cursor, Write};
 
 /// Earliest year a zip entry can carry (the DOS date format starts there).
@@ -15,127 +18,481 @@ const ZIP_MIN_YEAR: i32 = 1980;
 /// Latest year a zip entry can carry.
 const ZIP_MAX_YEAR: i32 = 2107;
 
-fn xml_error(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> WriteError {
-    WriteError::DocxXml { source: e.into() }
+/// The main WordprocessingML namespace.
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+/// The relationships namespace of the parts.
+const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+/// The package relationships namespace.
+const PACKAGE_RELS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+/// Content types of the WordprocessingML parts.
+const CT_WML: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+
+/// Word's default tab stop, in twips: two characters of 五号 (10.5 pt).
+const DEFAULT_TAB_STOP: u32 = 420;
+
+/// Single line spacing in 240ths of a line.
+const SINGLE_LINE: u32 = 240;
+
+/// The language of the documents' CJK text: budget disclosures are in
+/// Simplified Chinese.
+const EAST_ASIAN_LANGUAGE: &str = "zh-CN";
+
+/// A paragraph style of styles.xml.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Style<'a> {
+    pub(crate) id: &'static str,
+    /// The name Word knows it by ("heading 1", "toc 1"): Word's built-in
+    /// names, so the navigation pane and a TOC field see the headings.
+    pub(crate) name: &'static str,
+    pub(crate) based_on: Option<&'static str>,
+    pub(crate) next: Option<&'static str>,
+    pub(crate) ui_priority: Option<u32>,
+    pub(crate) q_format: bool,
+    pub(crate) ppr: PPr<'a>,
+    pub(crate) rpr: RPr<'a>,
 }
 
-/// Adds `<w:tblHeader/>` to the first `header_rows[i]` rows of the i-th
-/// top-level table of `document`, so Word and LibreOffice repeat them on
-/// every page.
-pub fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result<Vec<u8>, WriteError> {
-    let mut reader = Reader::from_reader(document);
-    let mut writer = Writer::new(Cursor::new(Vec::with_capacity(document.len() + 64)));
-    // Per open table: its index among top-level tables (None when nested)
-    // and the number of rows started so far.
-    let mut tables: Vec<(Option<usize>, usize)> = Vec::new();
-    let mut next_table = 0usize;
-    // The current row is a header row whose trPr has not been seen yet.
-    let mut pending = false;
-    let header = BytesStart::new("w:tblHeader");
-    loop {
-        let ev = reader.read_event().map_err(xml_error)?;
-        match &ev {
-            Event::Eof => break,
-            Event::Start(e) if e.name().as_ref() == "w:tbl" => {
-                let index = if tables.is_empty() {
-                    next_table += 1;
-                    Some(next_table - 1)
-                } else {
-                    None
-                };
-                tables.push((index, 0));
+impl Style<'_> {
+    fn write(&self, x: &mut Xml) {
+        x.elem("w:style")
+            .attr("w:type", "paragraph")
+            .attr("w:styleId", self.id)
+            .open();
+        x.elem("w:name").attr("w:val", self.name).empty();
+        if let Some(b) = self.based_on {
+            x.elem("w:basedOn").attr("w:val", b).empty();
+        }
+        if let Some(n) = self.next {
+            x.elem("w:next").attr("w:val", n).empty();
+        }
+        if let Some(p) = self.ui_priority {
+            x.elem("w:uiPriority").num("w:val", p).empty();
+        }
+        if self.q_format {
+            x.empty("w:qFormat");
+        }
+        self.ppr.write(x);
+        self.rpr.write(x);
+        x.close();
+    }
+}
+
+/// The footer: the page number (and the profile's footer text), centred.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Footer<'a> {
+    /// Its font.
+    pub(crate) font: &'a FontSpec,
+    /// "第 X 页 共 Y 页" rather than "第 X 页" (a book numbers from the
+    /// page after its 目录, and no field counts those pages).
+    pub(crate) total: bool,
+}
+
+/// Everything of a DOCX but the body of document.xml.
+pub(crate) struct Package<'a> {
+    pub(crate) profile: &'a Profile,
+    /// The title of the core properties.
+    pub(crate) title: Option<&'a str>,
+    /// The author (the department).
+    pub(crate) author: Option<&'a str>,
+    /// The date of the properties and of the zip entries.
+    pub(crate) when: Civil,
+    /// The paragraph styles besides Normal.
+    pub(crate) styles: Vec<Style<'a>>,
+    /// Ask Word to update the fields on opening (the book's TOC).
+    pub(crate) update_fields: bool,
+    /// The footer, if the profile has one.
+    pub(crate) footer: Option<Footer<'a>>,
+}
+
+/// Whether the profile puts a footer on the pages.
+pub(crate) fn has_footer(profile: &Profile) -> bool {
+    profile.page_number != PageNumberStyle::None || profile.footer_text.is_some()
+}
+
+/// Whether the profile puts a header on the pages.
+pub(crate) fn has_header(profile: &Profile) -> bool {
+    profile.header_text.is_some()
+}
+
+fn xml_error(e: std::io::Error) -> WriteError {
+    WriteError::DocxZip(zip::result::ZipError::Io(e))
+}
+
+/// The bytes of an in-memory part.
+fn part(write: impl FnOnce(&mut Xml)) -> Result<Vec<u8>, WriteError> {
+    let mut x = Xml::new();
+    x.declaration();
+    write(&mut x);
+    x.finish().map_err(xml_error)
+}
+
+impl Package<'_> {
+    /// The whole package; `body` writes the content of `<w:body>`, which
+    /// goes into its zip entry as it is written. Warnings of the header
+    /// and footer text go on `warnings`.
+    pub(crate) fn pack(
+        &self,
+        warnings: &mut Vec<Warning>,
+        body: impl FnOnce(&mut Xml) -> Result<(), WriteError>,
+    ) -> Result<Vec<u8>, WriteError> {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip_time(self.when))
+            .unix_permissions(0o644);
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let header = self.profile.header_text.as_deref();
+        let put = |zip: &mut zip::ZipWriter<Cursor<Vec<u8>>>, name: &str, bytes: Vec<u8>| {
+            zip.start_file(name, options).map_err(WriteError::DocxZip)?;
+            zip.write_all(&bytes).map_err(xml_error)
+        };
+        put(&mut zip, "[Content_Types].xml", self.content_types()?)?;
+        put(&mut zip, "_rels/.rels", self.package_rels()?)?;
+        put(&mut zip, "docProps/app.xml", app()?)?;
+        put(&mut zip, "docProps/core.xml", self.core()?)?;
+        put(
+            &mut zip,
+            "word/_rels/document.xml.rels",
+            self.document_rels()?,
+        )?;
+        zip.start_file("word/document.xml", options)
+            .map_err(WriteError::DocxZip)?;
+        {
+            let mut x = Xml::streaming(&mut zip);
+            x.declaration();
+            x.elem("w:document")
+                .attr("xmlns:w", W_NS)
+                .attr("xmlns:r", R_NS)
+                .open();
+            x.open("w:body");
+            body(&mut x)?;
+            x.close();
+            x.close();
+            x.finish().map_err(xml_error)?;
+        }
+        put(&mut zip, "word/styles.xml", self.styles()?)?;
+        put(&mut zip, "word/settings.xml", self.settings()?)?;
+        put(
+            &mut zip,
+            "word/fontTable.xml",
+            font_table(&self.profile.fonts)?,
+        )?;
+        if let Some(footer) = &self.footer {
+            put(&mut zip, "word/footer1.xml", self.footer(footer, warnings)?)?;
+        }
+        if let Some(text) = header {
+            put(&mut zip, "word/header1.xml", self.header(text, warnings)?)?;
+        }
+        Ok(zip.finish().map_err(WriteError::DocxZip)?.into_inner())
+    }
+
+    fn content_types(&self) -> Result<Vec<u8>, WriteError> {
+        part(|x| {
+            x.elem("Types")
+                .attr(
+                    "xmlns",
+                    "http://schemas.openxmlformats.org/package/2006/content-types",
+                )
+                .open();
+            x.elem("Default")
+                .attr("Extension", "rels")
+                .attr(
+                    "ContentType",
+                    "application/vnd.openxmlformats-package.relationships+xml",
+                )
+                .empty();
+            x.elem("Default")
+                .attr("Extension", "xml")
+                .attr("ContentType", "application/xml")
+                .empty();
+            let mut over = |name: &str, kind: &str| {
+                x.elem("Override")
+                    .attr("PartName", name)
+                    .attr("ContentType", kind)
+                    .empty();
+            };
+            over("/word/document.xml", &format!("{CT_WML}.document.main+xml"));
+            over("/word/styles.xml", &format!("{CT_WML}.styles+xml"));
+            over("/word/settings.xml", &format!("{CT_WML}.settings+xml"));
+            over("/word/fontTable.xml", &format!("{CT_WML}.fontTable+xml"));
+            if self.footer.is_some() {
+                over("/word/footer1.xml", &format!("{CT_WML}.footer+xml"));
             }
-            Event::End(e) if e.name().as_ref() == "w:tbl" => {
-                tables.pop();
+            if has_header(self.profile) {
+                over("/word/header1.xml", &format!("{CT_WML}.header+xml"));
             }
-            Event::Start(e) if e.name().as_ref() == "w:tr" => {
-                if let Some((index, rows)) = tables.last_mut() {
-                    pending = index
-                        .and_then(|i| header_rows.get(i))
-                        .is_some_and(|&n| *rows < n);
-                    *rows += 1;
+            over(
+                "/docProps/core.xml",
+                "application/vnd.openxmlformats-package.core-properties+xml",
+            );
+            over(
+                "/docProps/app.xml",
+                "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+            );
+            x.close();
+        })
+    }
+
+    fn package_rels(&self) -> Result<Vec<u8>, WriteError> {
+        part(|x| {
+            x.elem("Relationships")
+                .attr("xmlns", PACKAGE_RELS_NS)
+                .open();
+            for (id, kind, target) in [
+                (
+                    "rId1",
+                    format!("{R_NS}/officeDocument"),
+                    "word/document.xml",
+                ),
+                (
+                    "rId2",
+                    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties".to_string(),
+                    "docProps/core.xml",
+                ),
+                ("rId3", format!("{R_NS}/extended-properties"), "docProps/app.xml"),
+            ] {
+                relationship(x, id, &kind, target);
+            }
+            x.close();
+        })
+    }
+
+    fn document_rels(&self) -> Result<Vec<u8>, WriteError> {
+        part(|x| {
+            x.elem("Relationships")
+                .attr("xmlns", PACKAGE_RELS_NS)
+                .open();
+            relationship(x, "rIdStyles", &format!("{R_NS}/styles"), "styles.xml");
+            relationship(
+                x,
+                "rIdSettings",
+                &format!("{R_NS}/settings"),
+                "settings.xml",
+            );
+            relationship(
+                x,
+                "rIdFontTable",
+                &format!("{R_NS}/fontTable"),
+                "fontTable.xml",
+            );
+            if self.footer.is_some() {
+                relationship(x, FOOTER_RID, &format!("{R_NS}/footer"), "footer1.xml");
+            }
+            if has_header(self.profile) {
+                relationship(x, HEADER_RID, &format!("{R_NS}/header"), "header1.xml");
+            }
+            x.close();
+        })
+    }
+
+    /// docProps/core.xml with the title, the author and fixed dates.
+    fn core(&self) -> Result<Vec<u8>, WriteError> {
+        let date = self.when.iso8601();
+        part(|x| {
+            x.elem("cp:coreProperties")
+                .attr(
+                    "xmlns:cp",
+                    "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+                )
+                .attr("xmlns:dc", "http://purl.org/dc/elements/1.1/")
+                .attr("xmlns:dcterms", "http://purl.org/dc/terms/")
+                .attr("xmlns:dcmitype", "http://purl.org/dc/dcmitype/")
+                .attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
+                .open();
+            if let Some(t) = self.title {
+                x.elem("dc:title").text(t);
+            }
+            if let Some(a) = self.author {
+                x.elem("dc:creator").text(a);
+                x.elem("cp:lastModifiedBy").text(a);
+            }
+            for name in ["dcterms:created", "dcterms:modified"] {
+                x.elem(name).attr("xsi:type", "dcterms:W3CDTF").text(&date);
+            }
+            x.elem("cp:revision").text("1");
+            x.close();
+        })
+    }
+
+    /// word/styles.xml: the document defaults (the body font and size,
+    /// the language, no space after paragraphs), Normal, the default
+    /// character style and the writer's styles.
+    fn styles(&self) -> Result<Vec<u8>, WriteError> {
+        let body = &self.profile.fonts.body;
+        part(|x| {
+            x.elem("w:styles").attr("xmlns:w", W_NS).open();
+            x.open("w:docDefaults");
+            x.open("w:rPrDefault");
+            RPr {
+                east_asia_lang: Some(EAST_ASIAN_LANGUAGE),
+                ..RPr::font(&body.family, body.size_pt)
+            }
+            .write(x);
+            x.close();
+            x.open("w:pPrDefault");
+            PPr {
+                spacing: Some(Spacing {
+                    before: None,
+                    after: Some(0),
+                    line: Some(Line::Auto(SINGLE_LINE)),
+                }),
+                ..PPr::default()
+            }
+            .write(x);
+            x.close();
+            x.close();
+            x.elem("w:style")
+                .attr("w:type", "paragraph")
+                .num("w:default", 1)
+                .attr("w:styleId", "Normal")
+                .open();
+            x.elem("w:name").attr("w:val", "Normal").empty();
+            x.empty("w:qFormat");
+            x.close();
+            x.elem("w:style")
+                .attr("w:type", "character")
+                .num("w:default", 1)
+                .attr("w:styleId", "DefaultParagraphFont")
+                .open();
+            x.elem("w:name")
+                .attr("w:val", "Default Paragraph Font")
+                .empty();
+            x.elem("w:uiPriority").num("w:val", 1).empty();
+            x.empty("w:semiHidden");
+            x.close();
+            for s in &self.styles {
+                s.write(x);
+            }
+            x.close();
+        })
+    }
+
+    /// word/settings.xml: compatibility with Word 2013 and later,
+    /// punctuation compressed as Chinese documents set it, and for the
+    /// book the request to update its fields on opening.
+    fn settings(&self) -> Result<Vec<u8>, WriteError> {
+        part(|x| {
+            x.elem("w:settings").attr("xmlns:w", W_NS).open();
+            x.elem("w:zoom").num("w:percent", 100).empty();
+            x.elem("w:defaultTabStop")
+                .num("w:val", DEFAULT_TAB_STOP)
+                .empty();
+            x.elem("w:characterSpacingControl")
+                .attr("w:val", "compressPunctuation")
+                .empty();
+            if self.update_fields {
+                x.elem("w:updateFields").attr("w:val", "true").empty();
+            }
+            x.open("w:compat");
+            x.elem("w:compatSetting")
+                .attr("w:name", "compatibilityMode")
+                .attr("w:uri", "http://schemas.microsoft.com/office/word")
+                .num("w:val", 15)
+                .empty();
+            x.close();
+            x.close();
+        })
+    }
+
+    /// word/footer1.xml: the profile's footer text and the page number.
+    fn footer(&self, footer: &Footer, warnings: &mut Vec<Warning>) -> Result<Vec<u8>, WriteError> {
+        let rpr = RPr::font(&footer.font.family, footer.font.size_pt);
+        let profile = self.profile;
+        part(|x| {
+            x.elem("w:ftr")
+                .attr("xmlns:w", W_NS)
+                .attr("xmlns:r", R_NS)
+                .open();
+            x.open("w:p");
+            centred(x);
+            if let Some(t) = &profile.footer_text {
+                run(x, &format!("{t}    "), &rpr, warnings, "footer");
+            }
+            let field = |x: &mut Xml, instr: &str| {
+                x.elem("w:fldSimple").attr("w:instr", instr).open();
+                x.open("w:r");
+                rpr.write(x);
+                x.elem("w:t").text("1");
+                x.close();
+                x.close();
+            };
+            match profile.page_number {
+                PageNumberStyle::Chinese => {
+                    run(x, "第 ", &rpr, warnings, "footer");
+                    field(x, " PAGE ");
+                    if footer.total {
+                        run(x, " 页 共 ", &rpr, warnings, "footer");
+                        field(x, " NUMPAGES ");
+                    }
+                    run(x, " 页", &rpr, warnings, "footer");
                 }
+                PageNumberStyle::Dash => {
+                    run(x, "— ", &rpr, warnings, "footer");
+                    field(x, " PAGE ");
+                    run(x, " —", &rpr, warnings, "footer");
+                }
+                PageNumberStyle::None => {}
             }
-            _ => {}
-        }
-        match ev {
-            Event::Start(e) if pending && e.name().as_ref() == "w:trPr" => {
-                writer.write_event(Event::Start(e)).map_err(xml_error)?;
-                writer
-                    .write_event(Event::Empty(header.borrow()))
-                    .map_err(xml_error)?;
-                pending = false;
-            }
-            Event::Empty(e) if pending && e.name().as_ref() == "w:trPr" => {
-                let open = BytesStart::new("w:trPr").with_attributes(e.attributes().flatten());
-                writer.write_event(Event::Start(open)).map_err(xml_error)?;
-                writer
-                    .write_event(Event::Empty(header.borrow()))
-                    .map_err(xml_error)?;
-                writer
-                    .write_event(Event::End(BytesEnd::new("w:trPr")))
-                    .map_err(xml_error)?;
-                pending = false;
-            }
-            Event::Start(ref e) | Event::Empty(ref e) if pending && e.name().as_ref() == "w:tc" => {
-                // A row without properties: give it some.
-                writer
-                    .write_event(Event::Start(BytesStart::new("w:trPr")))
-                    .map_err(xml_error)?;
-                writer
-                    .write_event(Event::Empty(header.borrow()))
-                    .map_err(xml_error)?;
-                writer
-                    .write_event(Event::End(BytesEnd::new("w:trPr")))
-                    .map_err(xml_error)?;
-                writer.write_event(ev.borrow()).map_err(xml_error)?;
-                pending = false;
-            }
-            other => writer.write_event(other).map_err(xml_error)?,
-        }
+            x.close();
+            x.close();
+        })
     }
-    Ok(writer.into_inner().into_inner())
-}
 
-/// Declares the document's East Asian language (so LibreOffice picks the
-/// Simplified Chinese forms of a CJK font, not the Japanese ones) in the
-/// run defaults of styles.xml; docx-rs has no setter for w:lang.
-pub fn add_language(styles: &[u8], east_asia: &str) -> Vec<u8> {
-    const ANCHOR: &[u8] = b"<w:rPrDefault><w:rPr>";
-    let Some(at) = styles.windows(ANCHOR.len()).position(|w| w == ANCHOR) else {
-        return styles.to_vec();
-    };
-    let lang = format!(r#"<w:lang w:eastAsia="{}" />"#, escape(east_asia));
-    let mut out = Vec::with_capacity(styles.len() + lang.len());
-    out.extend_from_slice(&styles[..at + ANCHOR.len()]);
-    out.extend_from_slice(lang.as_bytes());
-    out.extend_from_slice(&styles[at + ANCHOR.len()..]);
-    out
-}
-
-/// A font the document uses, for fontTable.xml: its name, the Latin name
-/// Word also knows it by, and whether it is a serif (roman) or a sans
-/// (swiss) face, which guides substitution where the font is missing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FontEntry {
-    /// Family name as written in w:rFonts.
-    pub name: String,
-    /// A serif face.
-    pub serif: bool,
-}
-
-impl FontEntry {
-    /// The families a profile's four roles name, for the font table.
-    pub fn of_profile(fonts: &crate::profile::Fonts) -> Vec<FontEntry> {
-        use crate::profile::FontFace;
-        [&fonts.title, &fonts.header, &fonts.body, &fonts.numbers]
-            .into_iter()
-            .map(|f| FontEntry {
-                name: f.family.clone(),
-                serif: matches!(f.bundled, FontFace::Serif | FontFace::SerifBold),
-            })
-            .collect()
+    /// word/header1.xml: the profile's header text, centred.
+    fn header(&self, text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<u8>, WriteError> {
+        let body = &self.profile.fonts.body;
+        part(|x| {
+            x.elem("w:hdr")
+                .attr("xmlns:w", W_NS)
+                .attr("xmlns:r", R_NS)
+                .open();
+            x.open("w:p");
+            centred(x);
+            run(
+                x,
+                text,
+                &RPr::font(&body.family, body.size_pt),
+                warnings,
+                "header",
+            );
+            x.close();
+            x.close();
+        })
     }
+}
+
+/// A centred paragraph's properties.
+fn centred(x: &mut Xml) {
+    PPr {
+        jc: Some(super::props::Jc::Center),
+        ..PPr::default()
+    }
+    .write(x);
+}
+
+fn relationship(x: &mut Xml, id: &str, kind: &str, target: &str) {
+    x.elem("Relationship")
+        .attr("Id", id)
+        .attr("Type", kind)
+        .attr("Target", target)
+        .empty();
+}
+
+/// docProps/app.xml: the application.
+fn app() -> Result<Vec<u8>, WriteError> {
+    part(|x| {
+        x.elem("Properties")
+            .attr(
+                "xmlns",
+                "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+            )
+            .attr(
+                "xmlns:vt",
+                "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+            )
+            .open();
+        x.elem("Application").text("gongkai");
+        x.close();
+    })
 }
 
 /// Latin names of the Chinese families profiles name most.
@@ -153,61 +510,33 @@ fn alt_name(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Adds the document's fonts to fontTable.xml with the GB2312 character
-/// set.
-pub fn add_fonts(table: &[u8], fonts: &[FontEntry]) -> Vec<u8> {
-    const END: &[u8] = b"</w:fonts>";
-    let Some(at) = table.windows(END.len()).rposition(|w| w == END) else {
-        return table.to_vec();
-    };
-    let mut entries = String::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for f in fonts {
-        if seen.contains(&f.name.as_str()) {
-            continue;
+/// word/fontTable.xml: the families of the profile's four roles, each
+/// once, with the Latin name Word also knows it by, the GB2312 character
+/// set and whether it is a serif (roman) or a sans (swiss) face, which
+/// guides substitution where the font is missing.
+fn font_table(fonts: &Fonts) -> Result<Vec<u8>, WriteError> {
+    part(|x| {
+        x.elem("w:fonts").attr("xmlns:w", W_NS).open();
+        let mut seen: Vec<&str> = Vec::new();
+        for f in [&fonts.title, &fonts.header, &fonts.body, &fonts.numbers] {
+            if seen.contains(&f.family.as_str()) {
+                continue;
+            }
+            seen.push(&f.family);
+            x.elem("w:font").attr("w:name", &f.family).open();
+            if let Some(alt) = alt_name(&f.family) {
+                x.elem("w:altName").attr("w:val", alt).empty();
+            }
+            x.elem("w:charset").attr("w:val", "86").empty();
+            let serif = matches!(f.bundled, FontFace::Serif | FontFace::SerifBold);
+            x.elem("w:family")
+                .attr("w:val", if serif { "roman" } else { "swiss" })
+                .empty();
+            x.elem("w:pitch").attr("w:val", "variable").empty();
+            x.close();
         }
-        seen.push(&f.name);
-        entries.push_str(&format!(r#"<w:font w:name="{}">"#, escape(&f.name)));
-        if let Some(alt) = alt_name(&f.name) {
-            entries.push_str(&format!(r#"<w:altName w:val="{alt}" />"#));
-        }
-        entries.push_str(&format!(
-            r#"<w:charset w:val="86" /><w:family w:val="{}" /><w:pitch w:val="variable" /></w:font>"#,
-            if f.serif { "roman" } else { "swiss" }
-        ));
-    }
-    let mut out = Vec::with_capacity(table.len() + entries.len());
-    out.extend_from_slice(&table[..at]);
-    out.extend_from_slice(entries.as_bytes());
-    out.extend_from_slice(&table[at..]);
-    out
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn escape(s: &str) -> String {
-    quick_xml::escape::escape(s).into_owned()
-}
-
-/// docProps/core.xml with the title, the author and fixed dates.
-pub fn core_properties(title: Option<&str>, author: Option<&str>, when: Civil) -> Vec<u8> {
-    let date = when.iso8601();
-    let mut xml = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
-    );
-    if let Some(t) = title {
-        xml.push_str(&format!("<dc:title>{}</dc:title>", escape(t)));
-    }
-    if let Some(a) = author {
-        xml.push_str(&format!(
-            "<dc:creator>{0}</dc:creator><cp:lastModifiedBy>{0}</cp:lastModifiedBy>",
-            escape(a)
-        ));
-    }
-    xml.push_str(&format!(
-        r#"<dcterms:created xsi:type="dcterms:W3CDTF">{date}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{date}</dcterms:modified><cp:revision>1</cp:revision></cp:coreProperties>"#
-    ));
-    xml.into_bytes()
+        x.close();
+    })
 }
 
 /// The zip entry time for `when`, clamped to what zip can store.
@@ -230,85 +559,9 @@ fn zip_time(when: Civil) -> zip::DateTime {
         .unwrap_or_default()
 }
 
-/// The parts we rewrote.
-pub struct Finished {
-    /// word/document.xml with the header rows marked.
-    pub document: Vec<u8>,
-    /// docProps/core.xml.
-    pub core: Vec<u8>,
-    /// word/styles.xml with the language.
-    pub styles: Vec<u8>,
-    /// word/fontTable.xml with our fonts.
-    pub font_table: Vec<u8>,
-}
-
-/// Packs the parts in a fixed order with fixed entry times and
-/// permissions.
-pub fn pack(mut xml: XMLDocx, parts: Finished, when: Civil) -> Result<Vec<u8>, WriteError> {
-    xml.styles = parts.styles;
-    xml.font_table = parts.font_table;
-    let (document, core) = (parts.document, parts.core);
-    let mut parts: Vec<(String, Vec<u8>)> = vec![
-        ("[Content_Types].xml".into(), xml.content_type),
-        ("_rels/.rels".into(), xml.rels),
-        ("docProps/app.xml".into(), xml.doc_props.app),
-        ("docProps/core.xml".into(), core),
-        ("docProps/custom.xml".into(), xml.doc_props.custom),
-        ("word/_rels/document.xml.rels".into(), xml.document_rels),
-        ("word/document.xml".into(), document),
-        ("word/styles.xml".into(), xml.styles),
-        ("word/settings.xml".into(), xml.settings),
-        ("word/fontTable.xml".into(), xml.font_table),
-        ("word/comments.xml".into(), xml.comments),
-        ("word/numbering.xml".into(), xml.numberings),
-        ("word/commentsExtended.xml".into(), xml.comments_extended),
-        ("word/footnotes.xml".into(), xml.footnotes),
-    ];
-    for (i, h) in xml.headers.into_iter().enumerate() {
-        parts.push((format!("word/header{}.xml", i + 1), h));
-        if let Some(rels) = xml.header_rels.get(i) {
-            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels.clone()));
-        }
-    }
-    for (i, f) in xml.footers.into_iter().enumerate() {
-        parts.push((format!("word/footer{}.xml", i + 1), f));
-        if let Some(rels) = xml.footer_rels.get(i) {
-            parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels.clone()));
-        }
-    }
-    pack_parts(parts, when)
-}
-
-/// Zips package parts in the order given, with fixed entry times and
-/// permissions.
-pub fn pack_parts(parts: Vec<(String, Vec<u8>)>, when: Civil) -> Result<Vec<u8>, WriteError> {
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip_time(when))
-        .unix_permissions(0o644);
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let zip_error = WriteError::DocxZip;
-    for (name, bytes) in parts {
-        zip.start_file(name, options).map_err(zip_error)?;
-        zip.write_all(&bytes)
-            .map_err(|e| zip_error(zip::result::ZipError::Io(e)))?;
-    }
-    Ok(zip.finish().map_err(zip_error)?.into_inner())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn header_rows_get_tbl_header() {
-        let doc = br#"<w:body><w:tbl><w:tr><w:trPr><w:cantSplit /></w:trPr><w:tc/></w:tr><w:tr><w:trPr /><w:tc/></w:tr><w:tr><w:tc/></w:tr></w:tbl><w:tbl><w:tr><w:tc/></w:tr><w:tr><w:tc/></w:tr></w:tbl></w:body>"#;
-        let out = String::from_utf8(mark_header_rows(doc, &[2, 1]).unwrap()).unwrap();
-        assert_eq!(
-            out,
-            r#"<w:body><w:tbl><w:tr><w:trPr><w:tblHeader/><w:cantSplit /></w:trPr><w:tc/></w:tr><w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc/></w:tr><w:tr><w:tc/></w:tr></w:tbl><w:tbl><w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc/></w:tr><w:tr><w:tc/></w:tr></w:tbl></w:body>"#
-        );
-    }
 
     #[test]
     fn zip_times_are_clamped() {
@@ -316,5 +569,13 @@ mod tests {
         assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1));
         let t = zip_time(crate::time::civil_from_unix(1_740_816_000));
         assert_eq!((t.year(), t.month(), t.day(), t.hour()), (2025, 3, 1, 8));
+    }
+
+    #[test]
+    fn each_family_is_in_the_font_table_once() {
+        let table = String::from_utf8(font_table(&Fonts::default()).unwrap()).unwrap();
+        assert_eq!(table.matches("<w:font ").count(), 2, "{table}");
+        assert!(table.contains(r#"<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:charset w:val="86"/><w:family w:val="roman"/>"#), "{table}");
+        assert!(table.contains(r#"<w:font w:name="黑体"><w:altName w:val="SimHei"/><w:charset w:val="86"/><w:family w:val="swiss"/>"#), "{table}");
     }
 }

@@ -5,7 +5,7 @@
 use crate::amount::{format_amount, format_percent};
 use crate::model::{Table, Value};
 use crate::profile::Profile;
-use crate::write::fit::{self, Fitter, Sizes};
+use crate::write::fit::{Fitter, Sizes};
 use crate::write::pdf::fonts::FontBook;
 
 /// Twips per point.
@@ -30,13 +30,8 @@ pub struct Fitted {
     pub sizes: Sizes,
 }
 
-/// Fits `table` to `total_twips` with the profile's fonts and table sizes.
-pub fn fit_table(table: &Table, profile: &Profile, total_twips: u32) -> Result<Fitted, String> {
-    let book = fit::font_book(&profile.fonts)?;
-    Ok(fit_table_with(table, profile, &book, total_twips))
-}
-
-/// Like [`fit_table`], with the font book at hand.
+/// Fits `table` to `total_twips` with the profile's table sizes and the
+/// faces of `book`.
 pub fn fit_table_with(
     table: &Table,
     profile: &Profile,

@@ -41,8 +41,11 @@ const MM_PER_PT: f64 = 25.4 / 72.0;
 
 /// Renders the document as OFD.
 pub fn write(doc: &Document, options: &RenderOptions) -> Result<Rendered, WriteError> {
-    let fonts = FontBook::new(&options.profile.fonts)?;
+    let fonts = FontBook::new(&options.fonts, &options.profile.fonts)?;
     let laid = super::pdf::layout::layout_document(doc, &options.profile, &fonts);
+    if let Some(e) = fonts.error() {
+        return Err(e.into());
+    }
     if let Some(stop) = laid.over_limit {
         return Err(stop.into());
     }
@@ -68,8 +71,11 @@ pub fn write_book(
     options: &RenderOptions,
 ) -> Result<Rendered, WriteError> {
     use sha2::{Digest, Sha256};
-    let fonts = FontBook::new(&options.profile.fonts)?;
+    let fonts = FontBook::new(&options.fonts, &options.profile.fonts)?;
     let laid = super::pdf::layout::book::layout_book(book, &options.profile, &fonts);
+    if let Some(e) = fonts.error() {
+        return Err(e.into());
+    }
     let nav = super::pdf::book::navigation(&laid);
     let info = super::pdf::book::info(book, options);
     let mut custom = vec![("department", book.department.clone())];
@@ -181,29 +187,8 @@ fn used_faces(pages: &[PageLayout]) -> BTreeMap<FaceId, BTreeSet<char>> {
 /// A TrueType subset of `face` with the glyphs of `chars` and a Unicode
 /// cmap for them.
 fn subset(face: &Face, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
-    use allsorts::binary::read::ReadScope;
-    use allsorts::font_data::FontData;
-    use allsorts::subset::{CmapTarget, SubsetProfile};
-    let fail = |e: String| format!("cannot embed the font '{}' in the OFD: {e}", face.label);
-    let scope = ReadScope::new(face.bytes());
-    let data = scope
-        .read::<FontData<'_>>()
-        .map_err(|e| fail(e.to_string()))?;
-    let provider = data.table_provider(0).map_err(|e| fail(e.to_string()))?;
-    let glyphs: BTreeSet<u16> = chars
-        .iter()
-        .filter_map(|c| face.glyph(*c))
-        .filter(|g| *g != 0)
-        .collect();
-    // .notdef first, as every font has it.
-    let ids: Vec<u16> = std::iter::once(0).chain(glyphs).collect();
-    allsorts::subset::subset(
-        &provider,
-        &ids,
-        &SubsetProfile::Minimal,
-        CmapTarget::Unicode,
-    )
-    .map_err(|e| fail(e.to_string()))
+    super::pdf::subset::truetype(face, chars)
+        .map_err(|e| format!("cannot embed the font '{}' in the OFD: {e}", face.label))
 }
 
 /// The font's family name for PublicRes: the file's stem without the
@@ -439,7 +424,7 @@ mod tests {
 
     #[test]
     fn font_names_drop_style_and_cut() {
-        let book = FontBook::new(&crate::profile::Fonts::default()).unwrap();
+        let book = FontBook::new(&Default::default(), &crate::profile::Fonts::default()).unwrap();
         let face = book.face(FaceId(0)).unwrap();
         assert_eq!(font_name(face), "NotoSerifSC");
     }

@@ -23,8 +23,11 @@ pub fn write_pdfa(book: &Book, options: &RenderOptions) -> Result<Rendered, Writ
 }
 
 fn write_as(book: &Book, options: &RenderOptions, pdfa: bool) -> Result<Rendered, WriteError> {
-    let fonts = fonts::FontBook::new(&options.profile.fonts)?;
+    let fonts = fonts::FontBook::new(&options.fonts, &options.profile.fonts)?;
     let laid = layout_book(book, &options.profile, &fonts);
+    if let Some(e) = fonts.error() {
+        return Err(e.into());
+    }
     if let Some(w) = laid.warnings.iter().find(|w| {
         w.code == crate::write::pdf::layout::book::PAGE_LIMIT_CODE
             || w.code == crate::write::pdf::layout::paginate::HEADER_TOO_TALL
@@ -102,7 +105,7 @@ pub(crate) fn info(book: &Book, options: &RenderOptions) -> render::Info {
     let mut h = Sha256::new();
     h.update(crate::write::markdown::book::write(book));
     h.update(options.created.to_le_bytes());
-    h.update(format!("{:?}", options.profile).as_bytes());
+    h.update(options.profile.id_text().as_bytes());
     h.update(book.title.as_bytes());
     h.update(book.department.as_bytes());
     let digest = h.finalize();

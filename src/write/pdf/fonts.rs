@@ -1,88 +1,232 @@
-//! The font book: which face draws which character in which role.
+//! The font store and the font book: which face draws which character in
+//! which role.
 //!
-//! Every face is parsed once per process and shared across threads: the
-//! bundled faces in statics, a profile's own font files in a cache keyed by
-//! path. Parsing reads the table directory, the character map and the
-//! advance widths; no glyph outline is decoded (the subsetter copies glyph
-//! records as bytes). A [`FontBook`] gives each text role a deterministic fallback chain
-//! (the profile's file, the role's bundled face, the other bundled face, the
-//! Ext-B fallback) and answers the layout's two questions — which face has
-//! this character, and how wide is it.
+//! A [`FontStore`] holds every face a caller renders with — the bundled
+//! ones and the font files profiles name — each parsed the first time a
+//! document needs it and then shared by every document (and thread) the
+//! store renders, with the subsets made of it. The caller owns the store
+//! (a command line run, a batch across all its files and threads, a
+//! library user); nothing is kept per process. Parsing reads the table
+//! directory, the character map and the advance widths; no glyph outline
+//! is decoded (the subsetter copies glyph records as bytes). A
+//! [`FontBook`] gives one document's text roles a deterministic fallback
+//! chain (the profile's file, the role's bundled face, the other bundled
+//! face, the Ext-B fallback) over the faces of a store and answers the
+//! layout's two questions — which face has this character, and how wide
+//! is it.
 
 use crate::profile::{FontFace, FontSpec, Fonts};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use thiserror::Error;
 
-/// Noto Serif SC Regular cut down to the common characters (GB2312 and the
-/// symbol blocks of budget tables): body text, amounts, meta lines, notes.
-/// The common cut has 8,000 glyphs where the full face has 30,000: it is
-/// parsed faster and takes less memory.
-static SERIF_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular-common.ttf");
-/// Noto Sans SC Bold, common characters: title, header rows, totals.
-static SANS_COMMON_BYTES: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold-common.ttf");
-/// The whole Noto Serif SC Regular (all of CJK Unified Ideographs and
-/// Extension A), gzip-compressed: inflated the first time a document needs
-/// a character the common cut lacks.
-static SERIF_FULL_GZ: &[u8] = include_bytes!("../../../fonts/NotoSerifSC-Regular.ttf.gz");
-/// The whole Noto Sans SC Bold, gzip-compressed, inflated on demand.
-static SANS_FULL_GZ: &[u8] = include_bytes!("../../../fonts/NotoSansSC-Bold.ttf.gz");
-/// HanaMinB cut down to CJK Extension B, gzip-compressed: inflated only when
-/// a document needs one of its characters.
-static EXTB_GZ: &[u8] = include_bytes!("../../../fonts/HanaMinB-ExtB.ttf.gz");
+// The bundled faces' bytes come from the gongkai-fonts crate (fonts/lib.rs),
+// compiled apart: the common cuts of Noto Serif SC Regular (body text,
+// amounts, meta lines, notes) and Noto Sans SC Bold (title, header rows,
+// totals), 8,000 glyphs where the full faces have 30,000, so parsed faster
+// and smaller in memory; the full faces gzip-compressed, inflated the first
+// time a document needs a character the common cuts lack; HanaMinB cut down
+// to CJK Extension B, gzip-compressed, inflated only when a document needs
+// one of its characters.
 
 /// The largest inflated bundled face is about 22 MB; refuse anything much
 /// larger so a damaged build cannot make us allocate without bound.
 const MAX_INFLATED_FONT: u64 = 64 << 20;
 
-/// A bundled face, parsed on first use and shared by every thread.
-type Bundled = LazyLock<Option<Arc<Face>>>;
-
-static SERIF_COMMON: Bundled = LazyLock::new(|| {
-    Face::parse(
-        Bytes::Static(SERIF_COMMON_BYTES),
-        "NotoSerifSC-Regular-common.ttf",
-        "SERIFC",
-    )
-    .ok()
-    .map(Arc::new)
-});
-
-static SANS_COMMON: Bundled = LazyLock::new(|| {
-    Face::parse(
-        Bytes::Static(SANS_COMMON_BYTES),
-        "NotoSansSC-Bold-common.ttf",
-        "SANSBC",
-    )
-    .ok()
-    .map(Arc::new)
-});
-
-static SERIF_FULL: Bundled =
-    LazyLock::new(|| inflate_face(SERIF_FULL_GZ, "NotoSerifSC-Regular.ttf", "SERIFR"));
-
-static SANS_FULL: Bundled =
-    LazyLock::new(|| inflate_face(SANS_FULL_GZ, "NotoSansSC-Bold.ttf", "SANSBD"));
-
-static EXTB: Bundled = LazyLock::new(|| inflate_face(EXTB_GZ, "HanaMinB-ExtB.ttf", "EXTBFB"));
-
-/// Inflates and parses a gzip-compressed bundled face.
-fn inflate_face(gz: &[u8], label: &str, resource_id: &str) -> Option<Arc<Face>> {
-    let mut bytes = Vec::new();
-    flate2::read::GzDecoder::new(gz)
-        .take(MAX_INFLATED_FONT)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Face::parse(Bytes::Owned(bytes), label, resource_id)
-        .ok()
-        .map(Arc::new)
+/// A face built into gongkai: its bytes, whether they are gzip-compressed,
+/// its file name (for messages) and its fixed PDF resource name.
+#[derive(Debug, Clone, Copy)]
+struct Embedded {
+    bytes: &'static [u8],
+    gzip: bool,
+    label: &'static str,
+    resource_id: &'static str,
 }
 
-/// Font files named by profiles, parsed once per process.
-static USER_FACES: LazyLock<Mutex<BTreeMap<PathBuf, Arc<Face>>>> =
-    LazyLock::new(|| Mutex::new(BTreeMap::new()));
+/// The bundled faces, in the order of their [`FaceId`]s in every font book.
+fn bundled() -> [Embedded; 5] {
+    [
+        Embedded {
+            bytes: gongkai_fonts::serif_common(),
+            gzip: false,
+            label: "NotoSerifSC-Regular-common.ttf",
+            resource_id: "SERIFC",
+        },
+        Embedded {
+            bytes: gongkai_fonts::sans_common(),
+            gzip: false,
+            label: "NotoSansSC-Bold-common.ttf",
+            resource_id: "SANSBC",
+        },
+        Embedded {
+            bytes: gongkai_fonts::serif_full_gz(),
+            gzip: true,
+            label: "NotoSerifSC-Regular.ttf",
+            resource_id: "SERIFR",
+        },
+        Embedded {
+            bytes: gongkai_fonts::sans_full_gz(),
+            gzip: true,
+            label: "NotoSansSC-Bold.ttf",
+            resource_id: "SANSBD",
+        },
+        Embedded {
+            bytes: gongkai_fonts::extb_gz(),
+            gzip: true,
+            label: "HanaMinB-ExtB.ttf",
+            resource_id: "EXTBFB",
+        },
+    ]
+}
+
+impl Embedded {
+    /// The face, inflated first when compressed. A face that cannot be
+    /// read is an error naming it: the build is damaged.
+    fn load(&self) -> Result<Face, FontError> {
+        let damaged = |reason: String| FontError::Bundled {
+            name: self.label.to_string(),
+            reason,
+        };
+        let bytes = if self.gzip {
+            let mut bytes = Vec::new();
+            flate2::read::GzDecoder::new(self.bytes)
+                .take(MAX_INFLATED_FONT + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| damaged(format!("cannot inflate it: {e}")))?;
+            if bytes.len() as u64 > MAX_INFLATED_FONT {
+                return Err(damaged(format!(
+                    "it inflates to more than {MAX_INFLATED_FONT} bytes"
+                )));
+            }
+            Bytes::Owned(bytes)
+        } else {
+            Bytes::Static(self.bytes)
+        };
+        Face::parse(bytes, self.label, self.resource_id)
+            .map_err(|_| damaged("not a TrueType/OpenType font gongkai can read".into()))
+    }
+}
+
+/// A bundled face of a store, parsed the first time a document needs it.
+#[derive(Debug)]
+struct Bundled {
+    embedded: Embedded,
+    face: OnceLock<Result<Arc<Face>, FontError>>,
+}
+
+impl Bundled {
+    fn new(embedded: Embedded) -> Bundled {
+        Bundled {
+            embedded,
+            face: OnceLock::new(),
+        }
+    }
+
+    /// The face, parsed on first use (by whichever thread asks first; the
+    /// others wait for it).
+    fn get(&self) -> Result<&Arc<Face>, &FontError> {
+        self.face
+            .get_or_init(|| self.embedded.load().map(Arc::new))
+            .as_ref()
+    }
+}
+
+/// The fonts documents are set in: the bundled faces and the font files
+/// profiles name, each read and parsed once per store, the first time a
+/// document needs it, and the subsets made of each face (the documents of
+/// a batch mostly draw the same characters, so a subset is made once for
+/// all of them).
+///
+/// One store serves any number of documents, profiles and threads. It is
+/// cheap to clone: clones share the same faces. Each [`crate::RenderOptions`]
+/// carries one ([`crate::RenderOptions::default`] makes a new one); render
+/// many documents with clones of the same options, or give them one store
+/// with [`crate::RenderOptions::with_fonts`], to parse the faces once.
+/// Two stores share nothing, and give the same bytes for the same input.
+#[derive(Clone, Default)]
+pub struct FontStore {
+    inner: Arc<Store>,
+}
+
+#[derive(Debug)]
+struct Store {
+    /// In the order of [`bundled`].
+    bundled: [Bundled; 5],
+    /// Font files of profiles, by path.
+    files: Mutex<Files>,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store {
+            bundled: bundled().map(Bundled::new),
+            files: Mutex::new(Files::default()),
+        }
+    }
+}
+
+/// A profile's font files as read (or why not), by path, and their faces
+/// by path and PDF resource name (a document names its own files
+/// `USERFA`, `USERFB` … in the order its roles use them).
+#[derive(Debug, Default)]
+struct Files {
+    bytes: BTreeMap<PathBuf, Result<Arc<Vec<u8>>, FontError>>,
+    faces: BTreeMap<(PathBuf, String), Result<Arc<Face>, FontError>>,
+}
+
+impl fmt::Debug for FontStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // What has been parsed depends on what was rendered before: not
+        // shown, so that the options print the same whatever came first.
+        f.debug_struct("FontStore").finish_non_exhaustive()
+    }
+}
+
+impl FontStore {
+    /// A store with nothing parsed yet.
+    pub fn new() -> FontStore {
+        FontStore::default()
+    }
+
+    /// A store whose bundled face `label` is made of `bytes` instead of the
+    /// build's: a test's damaged face.
+    #[cfg(test)]
+    pub(crate) fn with_bundled_bytes(label: &str, bytes: &'static [u8]) -> FontStore {
+        let mut store = Store::default();
+        for b in &mut store.bundled {
+            if b.embedded.label == label {
+                b.embedded.bytes = bytes;
+            }
+        }
+        FontStore {
+            inner: Arc::new(store),
+        }
+    }
+
+    /// A profile's font file under the PDF resource name `resource_id`:
+    /// the file read (a regular file within the size limit) once per
+    /// store, its face parsed once per name.
+    fn file_face(&self, path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
+        let mut files = self.inner.files.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (path.to_path_buf(), resource_id.to_string());
+        if let Some(face) = files.faces.get(&key) {
+            return face.clone();
+        }
+        let bytes = files
+            .bytes
+            .entry(path.to_path_buf())
+            .or_insert_with(|| read_font_file(path).map(Arc::new))
+            .clone();
+        let label = path.display().to_string();
+        let face =
+            bytes.and_then(|b| Face::parse(Bytes::Shared(b), &label, resource_id).map(Arc::new));
+        files.faces.insert(key, face.clone());
+        face
+    }
+}
 
 /// Why fonts could not be loaded.
 #[derive(Debug, Clone, Error)]
@@ -102,28 +246,41 @@ pub enum FontError {
         /// The file.
         path: PathBuf,
     },
-    /// A profile's font file is larger than any font.
-    #[error("font file '{}': cannot read it: over the limit of {limit} bytes for a font file", path.display())]
+    /// A profile's font file grew while it was read (its size was
+    /// checked against [`crate::Limits::font_bytes`] when the profile was
+    /// loaded).
+    #[error("font file '{}': cannot read it: it grew past {limit} bytes while it was read", path.display())]
     TooLarge {
         /// The file.
         path: PathBuf,
-        /// [`MAX_FONT_FILE_BYTES`](crate::profile::MAX_FONT_FILE_BYTES).
+        /// Its size when it was looked at.
         limit: u64,
     },
-    /// A file (or a bundled face) is not a TrueType-outline font (its
-    /// `glyf`, `loca`, `hmtx` or `cmap` table is missing or damaged).
+    /// A file is not a TrueType-outline font (its `glyf`, `loca`, `hmtx`
+    /// or `cmap` table is missing or damaged).
     #[error("font file '{name}' is not a TrueType/OpenType font gongkai can read")]
     Parse {
-        /// The file, or the bundled face's name.
+        /// The file.
         name: String,
+    },
+    /// A face built into gongkai cannot be inflated or parsed: the build
+    /// is damaged. Never a face silently left out.
+    #[error("bundled font '{name}' cannot be read ({reason}): this build of gongkai is damaged")]
+    Bundled {
+        /// The face's file name.
+        name: String,
+        /// What failed.
+        reason: String,
     },
 }
 
-/// The bytes of a face: bundled (static) or read/inflated (owned).
+/// The bytes of a face: bundled (static), inflated (owned) or a font
+/// file's, shared by its faces under each resource name.
 #[derive(Debug)]
 enum Bytes {
     Static(&'static [u8]),
     Owned(Vec<u8>),
+    Shared(Arc<Vec<u8>>),
 }
 
 impl Bytes {
@@ -131,6 +288,7 @@ impl Bytes {
         match self {
             Bytes::Static(b) => b,
             Bytes::Owned(b) => b,
+            Bytes::Shared(b) => b,
         }
     }
 }
@@ -200,7 +358,7 @@ pub struct Face {
     advances: Vec<u16>,
     /// Font programs already made for a set of characters (see
     /// [`super::subset`]): documents of a batch mostly use the same
-    /// glyphs, so the subset is made and deflated once.
+    /// glyphs, so the subset is made and deflated once per store.
     pub(crate) subsets: Mutex<Vec<MadeSubset>>,
 }
 
@@ -208,7 +366,7 @@ pub struct Face {
 pub(crate) type MadeSubset = (Vec<(char, u16)>, Arc<super::subset::Program>);
 
 /// Table directory offset of face 0 of a font or collection.
-fn directory(b: &[u8]) -> Option<usize> {
+pub(crate) fn directory(b: &[u8]) -> Option<usize> {
     if b.get(0..4)? == b"ttcf" {
         usize::try_from(be32(b, 12)?).ok()
     } else {
@@ -216,7 +374,7 @@ fn directory(b: &[u8]) -> Option<usize> {
     }
 }
 
-fn find_table(b: &[u8], dir: usize, tag: &[u8; 4]) -> Option<Span> {
+pub(crate) fn find_table(b: &[u8], dir: usize, tag: &[u8; 4]) -> Option<Span> {
     let n = usize::from(be16(b, dir + 4)?);
     (0..n).find_map(|i| {
         let rec = dir + 12 + 16 * i;
@@ -491,20 +649,26 @@ impl Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FaceId(pub usize);
 
-/// A face of a [`FontBook`]: parsed already, or a bundled face parsed the
-/// first time a lookup reaches it.
+/// A face of a [`FontBook`]: parsed already, or a bundled face of the
+/// store (its index in [`bundled`]) parsed the first time a lookup reaches
+/// it.
 #[derive(Debug)]
 enum Slot {
     Ready(Arc<Face>),
-    Lazy(&'static Bundled),
+    Lazy(usize),
 }
 
-/// The faces of one document and each role's fallback chain.
+/// The faces of one document, borrowed from a [`FontStore`], and each
+/// role's fallback chain.
 #[derive(Debug)]
 pub struct FontBook {
+    store: Arc<Store>,
     faces: Vec<Slot>,
     chains: [Vec<FaceId>; 4],
     sizes: [f32; 4],
+    /// The first bundled face a lookup of this document reached that could
+    /// not be read: the writer fails with it ([`FontBook::error`]).
+    failed: OnceLock<FontError>,
 }
 
 /// Smallest and largest font sizes a profile may ask for, in points:
@@ -520,25 +684,20 @@ const SANS_FULL_ID: FaceId = FaceId(3);
 const EXTB_ID: FaceId = FaceId(4);
 
 impl FontBook {
-    /// The font book for a profile's fonts. Each role's chain: its own file
-    /// (loaded once per process), the role's bundled face (common cut, then
-    /// whole), the other bundled face (the same two), the Ext-B fallback.
-    pub fn new(fonts: &Fonts) -> Result<FontBook, FontError> {
-        let parse_error = |name: &str| FontError::Parse {
-            name: name.to_string(),
-        };
-        let serif = SERIF_COMMON
-            .clone()
-            .ok_or_else(|| parse_error("NotoSerifSC-Regular-common.ttf"))?;
-        let sans = SANS_COMMON
-            .clone()
-            .ok_or_else(|| parse_error("NotoSansSC-Bold-common.ttf"))?;
+    /// The font book for a profile's fonts, its faces from `store`. Each
+    /// role's chain: its own file (read once per store), the role's bundled
+    /// face (common cut, then whole), the other bundled face (the same
+    /// two), the Ext-B fallback. The common cuts are parsed now (an error
+    /// if they cannot be), the rest when a lookup first needs them.
+    pub fn new(store: &FontStore, fonts: &Fonts) -> Result<FontBook, FontError> {
+        let bundled = &store.inner.bundled;
+        let common = |id: FaceId| bundled[id.0].get().cloned().map_err(Clone::clone);
         let mut faces = vec![
-            Slot::Ready(serif),
-            Slot::Ready(sans),
-            Slot::Lazy(&SERIF_FULL),
-            Slot::Lazy(&SANS_FULL),
-            Slot::Lazy(&EXTB),
+            Slot::Ready(common(SERIF_COMMON_ID)?),
+            Slot::Ready(common(SANS_COMMON_ID)?),
+            Slot::Lazy(SERIF_FULL_ID.0),
+            Slot::Lazy(SANS_FULL_ID.0),
+            Slot::Lazy(EXTB_ID.0),
         ];
         let mut user_ids: BTreeMap<PathBuf, FaceId> = BTreeMap::new();
         let mut chains: [Vec<FaceId>; 4] = Default::default();
@@ -551,7 +710,7 @@ impl FontBook {
                     Some(id) => *id,
                     None => {
                         let resource = format!("USERF{}", (b'A' + user_ids.len() as u8) as char);
-                        let face = user_face(path, &resource)?;
+                        let face = store.file_face(path, &resource)?;
                         let id = FaceId(faces.len());
                         faces.push(Slot::Ready(face));
                         user_ids.insert(path.clone(), id);
@@ -575,9 +734,11 @@ impl FontBook {
             sizes[role.index()] = size.clamp(FONT_SIZE_RANGE.0, FONT_SIZE_RANGE.1);
         }
         Ok(FontBook {
+            store: store.inner.clone(),
             faces,
             chains,
             sizes,
+            failed: OnceLock::new(),
         })
     }
 
@@ -587,10 +748,19 @@ impl FontBook {
     }
 
     /// The face with the given id (parsing a bundled one on first use).
+    /// `None` for a bundled face that cannot be read: the book remembers
+    /// why, and [`FontBook::error`] reports it.
     pub fn face(&self, id: FaceId) -> Option<&Face> {
         match self.faces.get(id.0)? {
             Slot::Ready(face) => Some(face),
-            Slot::Lazy(face) => LazyLock::force(face).as_deref(),
+            Slot::Lazy(i) => match self.store.bundled.get(*i)?.get() {
+                Ok(face) => Some(face),
+                Err(e) => {
+                    // The first failure is the one reported.
+                    let _ = self.failed.set(e.clone());
+                    None
+                }
+            },
         }
     }
 
@@ -601,35 +771,20 @@ impl FontBook {
             .iter()
             .find_map(|id| Some((*id, self.face(*id)?.advance_em(ch)?)))
     }
-}
 
-/// A profile's font file, parsed once per process.
-fn user_face(path: &Path, resource_id: &str) -> Result<Arc<Face>, FontError> {
-    let mut cache = USER_FACES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(face) = cache.get(path) {
-        // The resource name is per document; the parsed font is shared.
-        if face.resource_id == resource_id {
-            return Ok(face.clone());
-        }
-        return Face::parse(
-            Bytes::Owned(face.bytes().to_vec()),
-            &face.label,
-            resource_id,
-        )
-        .map(Arc::new);
+    /// The bundled face this document needed and could not have, if any:
+    /// a writer checks after layout and fails with it, rather than set
+    /// the text without the face.
+    pub fn error(&self) -> Option<FontError> {
+        self.failed.get().cloned()
     }
-    let bytes = read_font_file(path)?;
-    let label = path.display().to_string();
-    let face = Arc::new(Face::parse(Bytes::Owned(bytes), &label, resource_id)?);
-    cache.insert(path.to_path_buf(), face.clone());
-    Ok(face)
 }
 
-/// A font file's bytes: a regular file of at most
-/// [`MAX_FONT_FILE_BYTES`](crate::profile::MAX_FONT_FILE_BYTES), so a
-/// profile naming a FIFO or /dev/zero is an error, not a hang.
+/// A font file's bytes: a regular file, so a profile naming a FIFO or
+/// /dev/zero is an error, not a hang; no more bytes than its size said
+/// (the size a profile is loaded with is within
+/// [`crate::Limits::font_bytes`]).
 fn read_font_file(path: &Path) -> Result<Vec<u8>, FontError> {
-    let max = crate::profile::MAX_FONT_FILE_BYTES;
     let io = |e: std::io::Error| FontError::Read {
         path: path.to_path_buf(),
         source: Arc::new(e),
@@ -640,6 +795,7 @@ fn read_font_file(path: &Path) -> Result<Vec<u8>, FontError> {
             path: path.to_path_buf(),
         });
     }
+    let max = meta.len();
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
@@ -659,7 +815,7 @@ mod tests {
 
     #[test]
     fn bundled_faces_cover_the_corpus_rare_characters() {
-        let book = FontBook::new(&Fonts::default()).unwrap();
+        let book = FontBook::new(&FontStore::new(), &Fonts::default()).unwrap();
         // Common characters from the common cut of the serif…
         for ch in ['国', '，', '％', '１', 'A', '9', '≥', '“'] {
             let (id, adv) = book.lookup(Role::Body, ch).unwrap();
@@ -694,7 +850,9 @@ mod tests {
     fn a_missing_profile_font_file_is_an_error_naming_it() {
         let mut fonts = Fonts::default();
         fonts.body.file = Some(PathBuf::from("/nonexistent/仿宋_GB2312.ttf"));
-        let err = FontBook::new(&fonts).unwrap_err().to_string();
+        let err = FontBook::new(&FontStore::new(), &fonts)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("/nonexistent/仿宋_GB2312.ttf"), "{err}");
     }
 
@@ -703,10 +861,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("gongkai-fonts-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("own.ttf");
-        std::fs::write(&path, SANS_COMMON_BYTES).unwrap();
+        std::fs::write(&path, gongkai_fonts::sans_common()).unwrap();
         let mut fonts = Fonts::default();
         fonts.body.file = Some(path.clone());
-        let book = FontBook::new(&fonts).unwrap();
+        let book = FontBook::new(&FontStore::new(), &fonts).unwrap();
         let (id, _) = book.lookup(Role::Body, '国').unwrap();
         assert_eq!(book.face(id).unwrap().resource_id, "USERFA");
         let (id, _) = book.lookup(Role::Numbers, '1').unwrap();
@@ -714,8 +872,199 @@ mod tests {
         let not_a_font = dir.join("bad.ttf");
         std::fs::write(&not_a_font, b"not a font").unwrap();
         fonts.body.file = Some(not_a_font.clone());
-        let err = FontBook::new(&fonts).unwrap_err().to_string();
+        let err = FontBook::new(&FontStore::new(), &fonts)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("bad.ttf"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The bundled faces a store has parsed (or tried to).
+    fn parsed(store: &FontStore) -> Vec<&'static str> {
+        store
+            .inner
+            .bundled
+            .iter()
+            .filter(|b| b.face.get().is_some())
+            .map(|b| b.embedded.label)
+            .collect()
+    }
+
+    /// Subsets a face of a book keeps.
+    fn subsets(book: &FontBook, id: FaceId) -> usize {
+        let face = book.face(id).unwrap();
+        face.subsets.lock().unwrap().len()
+    }
+
+    fn read(rel: &str) -> crate::model::Document {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+        crate::read_path(&path, &crate::ReadOptions::default()).unwrap()
+    }
+
+    /// A table in the common characters, and one with characters only the
+    /// whole serif (堃) and the Ext-B fallback (𠀾) have.
+    fn documents() -> (crate::model::Document, crate::model::Document) {
+        (
+            read("tests/fixtures/corpus/seed/budget.txt"),
+            read("tests/fixtures/pdf/v07_rare_chars.txt"),
+        )
+    }
+
+    fn render(
+        doc: &crate::model::Document,
+        format: crate::OutputFormat,
+        options: &crate::RenderOptions,
+    ) -> Result<Vec<u8>, String> {
+        crate::write::render(doc, format, options)
+            .map(|r| r.bytes)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn two_stores_share_nothing_and_give_the_same_bytes() {
+        use crate::OutputFormat::Pdf;
+        let (common, rare) = documents();
+        let a = crate::RenderOptions::default();
+        let b = crate::RenderOptions::default();
+        assert!(parsed(&a.fonts).is_empty() && parsed(&b.fonts).is_empty());
+        // `a` sets the common table, then the rare one; `b` has parsed
+        // nothing meanwhile.
+        let a_common = render(&common, Pdf, &a).unwrap();
+        assert_eq!(
+            parsed(&a.fonts),
+            [
+                "NotoSerifSC-Regular-common.ttf",
+                "NotoSansSC-Bold-common.ttf"
+            ]
+        );
+        let a_rare = render(&rare, Pdf, &a).unwrap();
+        let whole = parsed(&a.fonts);
+        assert!(whole.contains(&"NotoSerifSC-Regular.ttf"), "{whole:?}");
+        assert!(whole.contains(&"HanaMinB-ExtB.ttf"), "{whole:?}");
+        assert!(parsed(&b.fonts).is_empty(), "{:?}", parsed(&b.fonts));
+        // `b` alone, in the other order: the same bytes.
+        assert_eq!(render(&rare, Pdf, &b).unwrap(), a_rare);
+        assert_eq!(render(&common, Pdf, &b).unwrap(), a_common);
+        // Each store has its own faces and its own subsets.
+        let book_a = FontBook::new(&a.fonts, &Fonts::default()).unwrap();
+        let book_b = FontBook::new(&b.fonts, &Fonts::default()).unwrap();
+        for id in [SERIF_COMMON_ID, SERIF_FULL_ID, EXTB_ID] {
+            assert!(!std::ptr::eq(
+                book_a.face(id).unwrap(),
+                book_b.face(id).unwrap()
+            ));
+        }
+        let made = subsets(&book_a, SERIF_COMMON_ID);
+        assert!(made >= 2, "{made}");
+        let fresh = crate::RenderOptions::default();
+        render(&common, Pdf, &fresh).unwrap();
+        let book_fresh = FontBook::new(&fresh.fonts, &Fonts::default()).unwrap();
+        assert_eq!(subsets(&book_fresh, SERIF_COMMON_ID), 1);
+        assert_eq!(subsets(&book_a, SERIF_COMMON_ID), made, "not a's business");
+        // A clone of the options shares the store: the subset is reused,
+        // not made again, and two threads on one store agree with it.
+        let shared = a.clone();
+        assert_eq!(render(&rare, Pdf, &shared).unwrap(), a_rare);
+        assert_eq!(subsets(&book_a, SERIF_COMMON_ID), made);
+        let store = crate::RenderOptions::default();
+        std::thread::scope(|s| {
+            let threads: Vec<_> = (0..2)
+                .map(|_| s.spawn(|| render(&rare, Pdf, &store).unwrap()))
+                .collect();
+            for t in threads {
+                assert_eq!(t.join().unwrap(), a_rare);
+            }
+        });
+    }
+
+    #[test]
+    fn a_damaged_bundled_face_is_an_error_naming_it() {
+        use crate::OutputFormat::{Docx, Ofd, Pdf, PdfA};
+        let (common, rare) = documents();
+        // A common cut: no font book, no document set with the fonts.
+        let store = FontStore::with_bundled_bytes("NotoSansSC-Bold-common.ttf", b"not a font");
+        let err = FontBook::new(&store, &Fonts::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("bundled font 'NotoSansSC-Bold-common.ttf'"),
+            "{err}"
+        );
+        let options = crate::RenderOptions::default().with_fonts(store);
+        for format in [Pdf, PdfA, Ofd, Docx] {
+            let err = render(&common, format, &options).unwrap_err();
+            assert!(
+                err.contains("NotoSansSC-Bold-common.ttf"),
+                "{format}: {err}"
+            );
+        }
+        // A whole face, inflated when a document first needs it: a table
+        // that does not need it is set as with the build's faces; one that
+        // does is an error, not set with the next face of the chain.
+        let store = FontStore::with_bundled_bytes("NotoSerifSC-Regular.ttf", b"not gzip");
+        let options = crate::RenderOptions::default().with_fonts(store);
+        let good = crate::RenderOptions::default();
+        assert_eq!(
+            render(&common, Pdf, &options).unwrap(),
+            render(&common, Pdf, &good).unwrap()
+        );
+        for format in [Pdf, PdfA, Ofd, Docx] {
+            let err = render(&rare, format, &options).unwrap_err();
+            assert!(
+                err.contains("bundled font 'NotoSerifSC-Regular.ttf'") && err.contains("inflate"),
+                "{format}: {err}"
+            );
+        }
+        // Inflated, but not a font.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, b"not a font either").unwrap();
+        let bytes: &'static [u8] = Box::leak(gz.finish().unwrap().into_boxed_slice());
+        let store = FontStore::with_bundled_bytes("HanaMinB-ExtB.ttf", bytes);
+        let options = crate::RenderOptions::default().with_fonts(store);
+        let err = render(&rare, Pdf, &options).unwrap_err();
+        assert!(
+            err.contains("bundled font 'HanaMinB-ExtB.ttf'") && err.contains("not a TrueType"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_profile_font_file_is_read_once_per_store() {
+        let dir = std::env::temp_dir().join(format!("gongkai-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (own, other) = (dir.join("own.ttf"), dir.join("other.ttf"));
+        std::fs::write(&own, gongkai_fonts::sans_common()).unwrap();
+        std::fs::write(&other, gongkai_fonts::serif_common()).unwrap();
+        let mut fonts = Fonts::default();
+        fonts.body.file = Some(own.clone());
+        let store = FontStore::new();
+        let first = FontBook::new(&store, &fonts).unwrap();
+        let (id, _) = first.lookup(Role::Body, '国').unwrap();
+        std::fs::remove_file(&own).unwrap();
+        // The store has the file: the same parsed face, the disk not read.
+        let again = FontBook::new(&store, &fonts).unwrap();
+        assert!(std::ptr::eq(
+            first.face(id).unwrap(),
+            again.face(id).unwrap()
+        ));
+        // Second in another profile's order, it is USERFB there, from the
+        // bytes the store read.
+        let mut second = fonts.clone();
+        second.title.file = Some(other.clone());
+        let book = FontBook::new(&store, &second).unwrap();
+        let (id, _) = book.lookup(Role::Body, '国').unwrap();
+        assert_eq!(book.face(id).unwrap().resource_id, "USERFB");
+        assert_eq!(book.face(id).unwrap().bytes(), gongkai_fonts::sans_common());
+        let (id, _) = book.lookup(Role::Title, '国').unwrap();
+        assert_eq!(book.face(id).unwrap().resource_id, "USERFA");
+        // Another store reads the disk, where the file is gone.
+        let err = FontBook::new(&FontStore::new(), &fonts)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("own.ttf") && err.contains("cannot read"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -4,11 +4,12 @@
 //! the document into pages of positioned glyph runs, rules and fills with
 //! no PDF types, and [`render`] writes those pages (fonts subset by
 //! [`subset`]) and makes no layout decisions. The same input and options give the same
-//! bytes, whatever else the process rendered before.
+//! bytes, whatever else the process (or the font store) rendered before.
 
 pub mod book;
 pub mod fonts;
 pub mod layout;
+pub mod object;
 pub mod pdfa;
 pub mod render;
 pub mod subset;
@@ -29,8 +30,11 @@ pub fn write_pdfa(doc: &Document, options: &RenderOptions) -> Result<Rendered, W
 }
 
 fn write_as(doc: &Document, options: &RenderOptions, pdfa: bool) -> Result<Rendered, WriteError> {
-    let fonts = fonts::FontBook::new(&options.profile.fonts)?;
+    let fonts = fonts::FontBook::new(&options.fonts, &options.profile.fonts)?;
     let laid = layout::layout_document(doc, &options.profile, &fonts);
+    if let Some(e) = fonts.error() {
+        return Err(e.into());
+    }
     if let Some(stop) = laid.over_limit {
         return Err(stop.into());
     }
@@ -70,7 +74,7 @@ pub(crate) fn info(doc: &Document, options: &RenderOptions) -> render::Info {
     let mut h = Sha256::new();
     h.update(doc.source.sha256.as_bytes());
     h.update(options.created.to_le_bytes());
-    h.update(format!("{:?}", options.profile).as_bytes());
+    h.update(options.profile.id_text().as_bytes());
     h.update(title.as_bytes());
     let digest = h.finalize();
     let mut id = [0u8; 16];

@@ -1,5 +1,5 @@
 //! PDF/A-2u (ISO 19005-2, level U): what an archive needs beyond the public
-//! version, added to the lopdf form of the document the renderer made.
+//! version, added to the objects of the document the renderer made.
 //!
 //! The renderer writes its usual document and [`conform`] adds, all
 //! deterministically:
@@ -21,8 +21,8 @@
 //! `/CIDToGIDMap /Identity`, the trailer `/ID`, no encryption, no
 //! transparency (no soft masks, no ExtGState alpha).
 
-use super::render::Info;
-use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+use super::object::{Dict, Id, Object, Pdf, Stream};
+use super::render::{Info, pdf_text as text};
 
 /// sRGB IEC 61966-2.1 from Debian's icc-profiles-free (zlib licence; see
 /// icc/README.md).
@@ -49,65 +49,59 @@ pub fn archival_id(id: &[u8; 16]) -> [u8; 16] {
     out
 }
 
-/// Makes the rendered document PDF/A-2u (see the module documentation).
-pub fn conform(lo: &mut lopdf::Document, info: &Info) -> Result<(), String> {
-    lo.version = "1.7".into();
+/// An embedded CID font, for its /CIDSet.
+#[derive(Debug, Clone, Copy)]
+pub struct CidFont {
+    /// The font descriptor's object.
+    pub descriptor: Id,
+    /// How many glyphs its program has (CIDs 0..glyphs).
+    pub glyphs: usize,
+}
+
+/// zlib level of the streams added here (the ICC profile, the CIDSets).
+const DEFLATE_LEVEL: u32 = 6;
+
+/// Makes the rendered document PDF/A-2u (see the module documentation);
+/// `fonts` are its embedded fonts, in the order of their descriptors.
+pub fn conform(pdf: &mut Pdf, info: &Info, fonts: &[CidFont]) -> Result<(), String> {
+    pdf.version = "1.7";
     // Four bytes above 127 after the header: the file is binary.
-    lo.binary_mark = vec![0xE2, 0xE3, 0xCF, 0xD3];
+    pdf.binary_mark = [0xE2, 0xE3, 0xCF, 0xD3];
     let stamp = Stamp::at(info.created);
-    rewrite_info(lo, info, &stamp);
+    rewrite_info(pdf, info, &stamp);
     let xmp = xmp_packet(info, &stamp);
-    let mut meta = Stream::new(
-        Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Metadata".to_vec())),
-            ("Subtype", Object::Name(b"XML".to_vec())),
+    // ISO 19005: the metadata stream is never filtered.
+    let meta_id = pdf.add(Stream::new(
+        Dict::from_iter([
+            ("Type", Object::name("Metadata")),
+            ("Subtype", Object::name("XML")),
         ]),
         xmp.into_bytes(),
-    );
-    // ISO 19005: the metadata stream is never filtered.
-    meta.allows_compression = false;
-    let meta_id = lo.add_object(meta);
-    let icc = Stream::new(
-        Dictionary::from_iter(vec![
+    ));
+    let icc = Stream::deflated(
+        Dict::from_iter([
             ("N", Object::Integer(3)),
-            ("Alternate", Object::Name(b"DeviceRGB".to_vec())),
+            ("Alternate", Object::name("DeviceRGB")),
         ]),
         SRGB_ICC.to_vec(),
+        DEFLATE_LEVEL,
     );
-    let icc_id = lo.add_object(icc);
-    let intent = Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"OutputIntent".to_vec())),
-        ("S", Object::Name(b"GTS_PDFA1".to_vec())),
-        ("OutputConditionIdentifier", literal(SRGB_NAME)),
-        ("Info", literal(SRGB_NAME)),
-        ("RegistryName", literal("http://www.color.org")),
-        ("DestOutputProfile", Object::Reference(icc_id)),
+    let icc_id = pdf.add(icc);
+    let intent = Dict::from_iter([
+        ("Type", Object::name("OutputIntent")),
+        ("S", Object::name("GTS_PDFA1")),
+        ("OutputConditionIdentifier", Object::literal(SRGB_NAME)),
+        ("Info", Object::literal(SRGB_NAME)),
+        ("RegistryName", Object::literal("http://www.color.org")),
+        ("DestOutputProfile", Object::Ref(icc_id)),
     ]);
-    add_cid_sets(lo);
-    flag_annotations(lo);
-    let cat = lo
-        .catalog_mut()
-        .map_err(|e| format!("cannot reach the PDF catalog: {e}"))?;
-    cat.set(
-        "OutputIntents",
-        Object::Array(vec![Object::Dictionary(intent)]),
-    );
-    cat.set("Metadata", Object::Reference(meta_id));
-    cat.set("Lang", literal(LANG));
+    add_cid_sets(pdf, fonts);
+    flag_annotations(pdf);
+    let cat = pdf.catalog_mut()?;
+    cat.set("OutputIntents", Object::Array(vec![Object::Dict(intent)]));
+    cat.set("Metadata", Object::Ref(meta_id));
+    cat.set("Lang", Object::literal(LANG));
     Ok(())
-}
-
-fn literal(s: &str) -> Object {
-    Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
-}
-
-/// A text string as PDF text: UTF-16BE with its byte order mark.
-fn text(s: &str) -> Object {
-    let mut v = vec![0xFE, 0xFF];
-    for u in s.encode_utf16() {
-        v.extend_from_slice(&u.to_be_bytes());
-    }
-    Object::String(v, StringFormat::Hexadecimal)
 }
 
 /// The document's time in the two notations, which must name the same
@@ -135,8 +129,8 @@ impl Stamp {
 
 /// The renderer's /Info, made to match the XMP: the same dates, and only
 /// entries the XMP mirrors (an empty author is left out of both).
-fn rewrite_info(lo: &mut lopdf::Document, info: &Info, stamp: &Stamp) {
-    let mut d = Dictionary::new();
+fn rewrite_info(pdf: &mut Pdf, info: &Info, stamp: &Stamp) {
+    let mut d = Dict::new();
     d.set("Title", text(&info.title));
     if !info.author.is_empty() {
         d.set("Author", text(&info.author));
@@ -144,16 +138,16 @@ fn rewrite_info(lo: &mut lopdf::Document, info: &Info, stamp: &Stamp) {
     d.set("Subject", text(&info.subject));
     d.set("Creator", text(CREATOR));
     d.set("Producer", text(&producer()));
-    d.set("CreationDate", literal(&stamp.pdf));
-    d.set("ModDate", literal(&stamp.pdf));
-    match lo.trailer.get(b"Info") {
-        Ok(Object::Reference(id)) => {
+    d.set("CreationDate", Object::literal(&stamp.pdf));
+    d.set("ModDate", Object::literal(&stamp.pdf));
+    match pdf.trailer.get("Info") {
+        Some(Object::Ref(id)) => {
             let id = *id;
-            lo.objects.insert(id, Object::Dictionary(d));
+            pdf.set(id, d);
         }
         _ => {
-            let id = lo.add_object(d);
-            lo.trailer.set("Info", Object::Reference(id));
+            let id = pdf.add(d);
+            pdf.trailer.set("Info", Object::Ref(id));
         }
     }
 }
@@ -245,92 +239,35 @@ fn xmp_packet(info: &Info, stamp: &Stamp) -> String {
     )
 }
 
-/// The number of glyphs of a TrueType font program (its `maxp` table), or
-/// `None` when the bytes are not one.
-pub fn glyph_count(font: &[u8]) -> Option<u16> {
-    let be16 = |at: usize| Some(u16::from_be_bytes([*font.get(at)?, *font.get(at + 1)?]));
-    let be32 = |at: usize| {
-        Some(u32::from_be_bytes([
-            *font.get(at)?,
-            *font.get(at + 1)?,
-            *font.get(at + 2)?,
-            *font.get(at + 3)?,
-        ]))
-    };
-    let tables = usize::from(be16(4)?);
-    (0..tables).find_map(|i| {
-        let rec = 12 + 16 * i;
-        if font.get(rec..rec + 4)? != b"maxp" {
-            return None;
-        }
-        let offset = usize::try_from(be32(rec + 8)?).ok()?;
-        be16(offset + 4)
-    })
-}
-
 /// Adds to each embedded CID font's descriptor a /CIDSet naming every CID
 /// its font program has (all glyphs 0..n, CIDToGIDMap being Identity).
-fn add_cid_sets(lo: &mut lopdf::Document) {
-    let descriptors: Vec<(ObjectId, ObjectId)> = lo
-        .objects
-        .iter()
-        .filter_map(|(id, o)| {
-            let d = o.as_dict().ok()?;
-            if d.get(b"Type").ok()?.as_name().ok()? != b"FontDescriptor" {
-                return None;
-            }
-            let file = d.get(b"FontFile2").ok()?.as_reference().ok()?;
-            Some((*id, file))
-        })
-        .collect();
-    for (descriptor, file) in descriptors {
-        let Some(count) = lo
-            .get_object(file)
-            .ok()
-            .and_then(|o| o.as_stream().ok())
-            .and_then(|s| {
-                s.decompressed_content()
-                    .ok()
-                    .or_else(|| Some(s.content.clone()))
-            })
-            .and_then(|bytes| glyph_count(&bytes))
-        else {
-            continue;
-        };
-        let mut bits = vec![0u8; usize::from(count).div_ceil(8)];
-        for gid in 0..usize::from(count) {
+fn add_cid_sets(pdf: &mut Pdf, fonts: &[CidFont]) {
+    for font in fonts {
+        let mut bits = vec![0u8; font.glyphs.div_ceil(8)];
+        for gid in 0..font.glyphs {
             bits[gid / 8] |= 0x80 >> (gid % 8);
         }
-        let set = lo.add_object(Stream::new(Dictionary::new(), bits));
-        if let Ok(Object::Dictionary(d)) = lo.get_object_mut(descriptor) {
-            d.set("CIDSet", Object::Reference(set));
+        let set = pdf.add(Stream::deflated(Dict::new(), bits, DEFLATE_LEVEL));
+        if let Some(d) = pdf.dict_mut(font.descriptor) {
+            d.set("CIDSet", Object::Ref(set));
         }
     }
 }
 
 /// PDF/A: every annotation prints (flag 3, value 4) and is not hidden.
-/// The renderer writes them inline in the pages' /Annots; a referenced
-/// one is flagged too.
-fn flag_annotations(lo: &mut lopdf::Document) {
-    let mut referenced = Vec::new();
-    for object in lo.objects.values_mut() {
-        let Object::Dictionary(page) = object else {
+/// The renderer writes them inline in the pages' /Annots.
+fn flag_annotations(pdf: &mut Pdf) {
+    for (_, object) in pdf.objects_mut() {
+        let Object::Dict(page) = object else {
             continue;
         };
-        let Ok(Object::Array(annots)) = page.get_mut(b"Annots") else {
+        let Some(Object::Array(annots)) = page.get_mut("Annots") else {
             continue;
         };
         for a in annots.iter_mut() {
-            match a {
-                Object::Dictionary(d) => d.set("F", Object::Integer(4)),
-                Object::Reference(id) => referenced.push(*id),
-                _ => {}
+            if let Object::Dict(d) = a {
+                d.set("F", Object::Integer(4));
             }
-        }
-    }
-    for id in referenced {
-        if let Ok(Object::Dictionary(d)) = lo.get_object_mut(id) {
-            d.set("F", Object::Integer(4));
         }
     }
 }
@@ -362,14 +299,5 @@ mod tests {
         assert!(x.contains("A &amp; &lt;B&gt;"));
         assert!(!x.contains("dc:creator"), "no department, no creator");
         assert!(x.ends_with("<?xpacket end=\"w\"?>"));
-    }
-
-    #[test]
-    fn glyph_count_reads_maxp_and_refuses_garbage() {
-        let font = include_bytes!("../../../fonts/NotoSansSC-Bold-common.ttf");
-        let n = glyph_count(font).unwrap();
-        assert!(n > 5000, "{n}");
-        assert_eq!(glyph_count(b"not a font"), None);
-        assert_eq!(glyph_count(&[]), None);
     }
 }

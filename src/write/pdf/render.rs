@@ -1,13 +1,14 @@
 //! Turns laid-out pages into a PDF. Every position, size and face comes
 //! from the layout; this only translates (top-left origin to PDF's
 //! bottom-left), writes the content streams and the fonts (subsets made by
-//! [`super::subset`], fixed resource names) and assembles the objects with
-//! lopdf, in a fixed order, so the same pages give the same bytes.
+//! [`super::subset`], fixed resource names) and assembles the objects
+//! ([`super::object`]) in a fixed order, so the same pages give the same
+//! bytes.
 
 use super::fonts::{FaceId, FontBook};
 use super::layout::{DocumentLayout, Item, PageLayout, Rect};
+use super::object::{Dict, Id, Object, Pdf, Stream};
 use super::subset::Program;
-use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -91,8 +92,8 @@ pub fn render_pages(
     info: &Info,
     nav: &Navigation,
 ) -> Result<Vec<u8>, String> {
-    let mut lo = lopdf::Document::with_version("1.7");
-    let pages_id = lo.new_object_id();
+    let mut pdf = Pdf::new("1.7");
+    let pages_id = pdf.reserve();
 
     // The characters each face draws, and its subset.
     let mut used: BTreeMap<FaceId, BTreeMap<char, u16>> = BTreeMap::new();
@@ -118,27 +119,27 @@ pub fn render_pages(
         }
     }
     let mut programs: BTreeMap<FaceId, Arc<Program>> = BTreeMap::new();
-    let mut font_dict = Dictionary::new();
+    let mut font_dict = Dict::new();
+    let mut cid_fonts = Vec::new();
     for (id, chars) in used {
         let face = fonts
             .face(id)
             .ok_or_else(|| format!("the layout used a font ({}) the book does not have", id.0))?;
         let program = super::subset::program(face, chars.into_iter().collect())?;
-        let font = font_objects(&mut lo, face, &program);
-        font_dict.set(face.resource_id.clone(), Object::Reference(font));
+        let (font, descriptor) = font_objects(&mut pdf, face, &program);
+        font_dict.set(&face.resource_id, Object::Ref(font));
+        cid_fonts.push(super::pdfa::CidFont {
+            descriptor,
+            glyphs: program.widths.len(),
+        });
         programs.insert(id, program);
     }
-    let resources = lo.add_object(Dictionary::from_iter(vec![(
-        "Font",
-        Object::Dictionary(font_dict),
-    )]));
+    let resources = pdf.add(Dict::from_iter([("Font", Object::Dict(font_dict))]));
 
-    let page_ids: Vec<ObjectId> = pages.iter().map(|_| lo.new_object_id()).collect();
+    let page_ids: Vec<Id> = pages.iter().map(|_| pdf.reserve()).collect();
     for (pi, (page, page_id)) in pages.iter().zip(&page_ids).enumerate() {
         let content = page_content(page, fonts, &programs);
-        let mut stream = Stream::new(Dictionary::new(), content);
-        stream.allows_compression = true;
-        let content_id = lo.add_object(stream);
+        let content_id = pdf.add(Stream::deflated(Dict::new(), content, DEFLATE_LEVEL));
         let mut annots = Vec::new();
         for link in nav.links.iter().filter(|l| l.page == pi) {
             let (Some(target), Some(target_id)) =
@@ -147,9 +148,9 @@ pub fn render_pages(
                 continue;
             };
             let r = &link.rect;
-            annots.push(Object::Dictionary(Dictionary::from_iter(vec![
-                ("Type", Object::Name(b"Annot".to_vec())),
-                ("Subtype", Object::Name(b"Link".to_vec())),
+            annots.push(Object::Dict(Dict::from_iter([
+                ("Type", Object::name("Annot")),
+                ("Subtype", Object::name("Link")),
                 (
                     "Rect",
                     Object::Array(vec![
@@ -163,13 +164,13 @@ pub fn render_pages(
                 ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
                 (
                     "A",
-                    Object::Dictionary(Dictionary::from_iter(vec![
-                        ("S", Object::Name(b"GoTo".to_vec())),
+                    Object::Dict(Dict::from_iter([
+                        ("S", Object::name("GoTo")),
                         (
                             "D",
                             Object::Array(vec![
-                                Object::Reference(*target_id),
-                                Object::Name(b"XYZ".to_vec()),
+                                Object::Ref(*target_id),
+                                Object::name("XYZ"),
                                 0.into(),
                                 Object::Real(target.height),
                                 Object::Null,
@@ -179,9 +180,9 @@ pub fn render_pages(
                 ),
             ])));
         }
-        let mut d = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Page".to_vec())),
-            ("Parent", Object::Reference(pages_id)),
+        let mut d = Dict::from_iter([
+            ("Type", Object::name("Page")),
+            ("Parent", Object::Ref(pages_id)),
             (
                 "MediaBox",
                 Object::Array(vec![
@@ -191,31 +192,31 @@ pub fn render_pages(
                     Object::Real(page.height),
                 ]),
             ),
-            ("Resources", Object::Reference(resources)),
-            ("Contents", Object::Reference(content_id)),
+            ("Resources", Object::Ref(resources)),
+            ("Contents", Object::Ref(content_id)),
         ]);
         if !annots.is_empty() {
             d.set("Annots", Object::Array(annots));
         }
-        lo.objects.insert(*page_id, Object::Dictionary(d));
+        pdf.set(*page_id, d);
     }
-    lo.objects.insert(
+    pdf.set(
         pages_id,
-        Object::Dictionary(Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Pages".to_vec())),
+        Dict::from_iter([
+            ("Type", Object::name("Pages")),
             (
                 "Kids",
-                Object::Array(page_ids.iter().map(|id| Object::Reference(*id)).collect()),
+                Object::Array(page_ids.iter().map(|id| Object::Ref(*id)).collect()),
             ),
             ("Count", Object::Integer(page_ids.len() as i64)),
-        ])),
+        ]),
     );
-    let catalog = lo.add_object(Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"Catalog".to_vec())),
-        ("Pages", Object::Reference(pages_id)),
+    let catalog = pdf.add(Dict::from_iter([
+        ("Type", Object::name("Catalog")),
+        ("Pages", Object::Ref(pages_id)),
     ]));
-    lo.trailer.set("Root", Object::Reference(catalog));
-    let mut meta = Dictionary::new();
+    pdf.trailer.set("Root", Object::Ref(catalog));
+    let mut meta = Dict::new();
     meta.set("Title", pdf_text(&info.title));
     if !info.author.is_empty() {
         meta.set("Author", pdf_text(&info.author));
@@ -227,26 +228,22 @@ pub fn render_pages(
         pdf_text(&format!("gongkai {}", env!("CARGO_PKG_VERSION"))),
     );
     let date = pdf_date(info.created);
-    meta.set("CreationDate", Object::string_literal(date.clone()));
-    meta.set("ModDate", Object::string_literal(date));
-    let meta_id = lo.add_object(meta);
-    lo.trailer.set("Info", Object::Reference(meta_id));
-    let id = Object::String(info.id.to_vec(), StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    meta.set("CreationDate", Object::literal(&date));
+    meta.set("ModDate", Object::literal(&date));
+    let meta_id = pdf.add(meta);
+    pdf.trailer.set("Info", Object::Ref(meta_id));
+    let id = Object::Hex(info.id.to_vec());
+    pdf.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     if !nav.outline.is_empty() {
-        write_outline(&mut lo, &nav.outline, pages)?;
+        write_outline(&mut pdf, &nav.outline, &page_ids, pages)?;
     }
     if !nav.labels.is_empty() {
-        write_labels(&mut lo, &nav.labels)?;
+        write_labels(&mut pdf, &nav.labels)?;
     }
     if info.pdfa {
-        super::pdfa::conform(&mut lo, info)?;
+        super::pdfa::conform(&mut pdf, info, &cid_fonts)?;
     }
-    compress_streams(&mut lo);
-    let mut out = Vec::new();
-    lo.save_to(&mut out)
-        .map_err(|e| format!("cannot serialise the PDF: {e}"))?;
-    Ok(out)
+    Ok(pdf.save())
 }
 
 /// `D:YYYYMMDDHHmmSS+00'00'` of a Unix time.
@@ -259,8 +256,9 @@ fn pdf_date(unix: i64) -> String {
 }
 
 /// The Type0 font of a face's subset, with its CIDFontType2, descriptor,
-/// font file and ToUnicode map; returns the Type0 font's id.
-fn font_objects(lo: &mut lopdf::Document, face: &super::fonts::Face, p: &Program) -> ObjectId {
+/// font file and ToUnicode map; returns the ids of the Type0 font and of
+/// the descriptor.
+fn font_objects(pdf: &mut Pdf, face: &super::fonts::Face, p: &Program) -> (Id, Id) {
     let t = &face.tables;
     let upem = f32::from(t.units_per_em);
     let em = |v: i16| Object::Integer((f32::from(v) * 1000.0 / upem).round() as i64);
@@ -271,18 +269,17 @@ fn font_objects(lo: &mut lopdf::Document, face: &super::fonts::Face, p: &Program
         .chain(std::iter::repeat('A'))
         .take(6)
         .collect();
-    let base = Object::Name(format!("{tag}+{}", face.ps_name).into_bytes());
-    let mut file = Stream::new(
-        Dictionary::from_iter(vec![
+    let base = Object::Name(format!("{tag}+{}", face.ps_name));
+    let file = Stream::new(
+        Dict::from_iter([
             ("Length1", Object::Integer(p.raw_len as i64)),
-            ("Filter", Object::Name(b"FlateDecode".to_vec())),
+            ("Filter", Object::name("FlateDecode")),
         ]),
         p.deflated.clone(),
     );
-    file.allows_compression = false;
-    let file_id = lo.add_object(file);
-    let descriptor = lo.add_object(Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"FontDescriptor".to_vec())),
+    let file_id = pdf.add(file);
+    let descriptor = pdf.add(Dict::from_iter([
+        ("Type", Object::name("FontDescriptor")),
         ("FontName", base.clone()),
         ("Flags", Object::Integer(4)),
         (
@@ -294,42 +291,42 @@ fn font_objects(lo: &mut lopdf::Document, face: &super::fonts::Face, p: &Program
         ("Descent", em(t.descent)),
         ("CapHeight", em(t.ascent)),
         ("StemV", 80.into()),
-        ("FontFile2", Object::Reference(file_id)),
+        ("FontFile2", Object::Ref(file_id)),
     ]));
-    let cid_font = lo.add_object(Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"Font".to_vec())),
-        ("Subtype", Object::Name(b"CIDFontType2".to_vec())),
+    let cid_font = pdf.add(Dict::from_iter([
+        ("Type", Object::name("Font")),
+        ("Subtype", Object::name("CIDFontType2")),
         ("BaseFont", base.clone()),
         (
             "CIDSystemInfo",
-            Object::Dictionary(Dictionary::from_iter(vec![
-                ("Registry", Object::string_literal("Adobe")),
-                ("Ordering", Object::string_literal("Identity")),
+            Object::Dict(Dict::from_iter([
+                ("Registry", Object::literal("Adobe")),
+                ("Ordering", Object::literal("Identity")),
                 ("Supplement", 0.into()),
             ])),
         ),
-        ("FontDescriptor", Object::Reference(descriptor)),
+        ("FontDescriptor", Object::Ref(descriptor)),
         ("DW", Object::Integer(DEFAULT_WIDTH)),
         ("W", widths(&p.widths)),
-        ("CIDToGIDMap", Object::Name(b"Identity".to_vec())),
+        ("CIDToGIDMap", Object::name("Identity")),
     ]));
-    let mut cmap = Stream::new(
-        Dictionary::from_iter(vec![("Filter", Object::Name(b"FlateDecode".to_vec()))]),
+    let cmap = Stream::new(
+        Dict::from_iter([("Filter", Object::name("FlateDecode"))]),
         p.to_unicode.clone(),
     );
-    cmap.allows_compression = false;
-    let cmap_id = lo.add_object(cmap);
-    lo.add_object(Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"Font".to_vec())),
-        ("Subtype", Object::Name(b"Type0".to_vec())),
+    let cmap_id = pdf.add(cmap);
+    let font = pdf.add(Dict::from_iter([
+        ("Type", Object::name("Font")),
+        ("Subtype", Object::name("Type0")),
         ("BaseFont", base),
-        ("Encoding", Object::Name(b"Identity-H".to_vec())),
+        ("Encoding", Object::name("Identity-H")),
         (
             "DescendantFonts",
-            Object::Array(vec![Object::Reference(cid_font)]),
+            Object::Array(vec![Object::Ref(cid_font)]),
         ),
-        ("ToUnicode", Object::Reference(cmap_id)),
-    ]))
+        ("ToUnicode", Object::Ref(cmap_id)),
+    ]));
+    (font, descriptor)
 }
 
 /// Width of the CIDs /W leaves out: a full em, what CJK glyphs have.
@@ -356,104 +353,78 @@ fn widths(w: &[i64]) -> Object {
     Object::Array(out)
 }
 
-/// zlib level for the content streams and the other small streams the
-/// font programs (deflated once per subset at level 9) are not.
+/// zlib level for the content streams (the font programs are deflated
+/// once per subset, at level 9).
 const DEFLATE_LEVEL: u32 = 6;
 
-/// Deflates every stream that may be compressed and is not yet.
-fn compress_streams(lo: &mut lopdf::Document) {
-    use std::io::Write;
-    let level = flate2::Compression::new(DEFLATE_LEVEL);
-    for object in lo.objects.values_mut() {
-        if let Object::Stream(stream) = object
-            && stream.allows_compression
-            && stream.dict.get(b"Filter").is_err()
-        {
-            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), level);
-            if enc.write_all(&stream.content).is_ok()
-                && let Ok(packed) = enc.finish()
-                && packed.len() + 19 < stream.content.len()
-            {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(packed);
-            }
-        }
-    }
-}
-
 /// A text string as PDF text: UTF-16BE with its byte order mark.
-fn pdf_text(s: &str) -> Object {
+pub(crate) fn pdf_text(s: &str) -> Object {
     let mut v = vec![0xFE, 0xFF];
     for u in s.encode_utf16() {
         v.extend_from_slice(&u.to_be_bytes());
     }
-    Object::String(v, StringFormat::Hexadecimal)
+    Object::Hex(v)
 }
 
 /// Writes the outline: each bookmark
 /// leads to the top of its page, open so every level shows.
 fn write_outline(
-    lo: &mut lopdf::Document,
+    pdf: &mut Pdf,
     outline: &[Bookmark],
+    page_ids: &[Id],
     pages: &[PageLayout],
 ) -> Result<(), String> {
-    let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
-    let root = lo.new_object_id();
-    let count = outline_level(lo, outline, root, &page_ids, pages)?;
-    let mut r = Dictionary::new();
-    r.set("Type", Object::Name(b"Outlines".to_vec()));
+    let root = pdf.reserve();
+    let count = outline_level(pdf, outline, root, page_ids, pages)?;
+    let mut r = Dict::new();
+    r.set("Type", Object::name("Outlines"));
     if let (Some(first), Some(last)) = count.1 {
-        r.set("First", Object::Reference(first));
-        r.set("Last", Object::Reference(last));
+        r.set("First", Object::Ref(first));
+        r.set("Last", Object::Ref(last));
     }
     r.set("Count", Object::Integer(count.0));
-    lo.objects.insert(root, Object::Dictionary(r));
-    let cat = lo
-        .catalog_mut()
-        .map_err(|e| format!("cannot reach the PDF catalog: {e}"))?;
-    cat.set("Outlines", Object::Reference(root));
-    cat.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    pdf.set(root, r);
+    let cat = pdf.catalog_mut()?;
+    cat.set("Outlines", Object::Ref(root));
+    cat.set("PageMode", Object::name("UseOutlines"));
     Ok(())
 }
 
 /// Writes the page labels, so a viewer's page box shows the numbers the
 /// pages print.
-fn write_labels(lo: &mut lopdf::Document, labels: &[(usize, Label)]) -> Result<(), String> {
+fn write_labels(pdf: &mut Pdf, labels: &[(usize, Label)]) -> Result<(), String> {
     let mut nums = Vec::with_capacity(labels.len() * 2);
     for (page, label) in labels {
-        let mut d = Dictionary::new();
+        let mut d = Dict::new();
         match label {
             Label::Named(name) => d.set("P", pdf_text(name)),
             Label::Numbers => {
-                d.set("S", Object::Name(b"D".to_vec()));
+                d.set("S", Object::name("D"));
                 d.set("St", Object::Integer(1));
             }
         }
         nums.push(Object::Integer(i64::try_from(*page).unwrap_or(i64::MAX)));
-        nums.push(Object::Dictionary(d));
+        nums.push(Object::Dict(d));
     }
-    let mut tree = Dictionary::new();
+    let mut tree = Dict::new();
     tree.set("Nums", Object::Array(nums));
-    let cat = lo
-        .catalog_mut()
-        .map_err(|e| format!("cannot reach the PDF catalog: {e}"))?;
-    cat.set("PageLabels", Object::Dictionary(tree));
+    pdf.catalog_mut()?.set("PageLabels", tree);
     Ok(())
 }
 
 /// First and last bookmark objects of a level.
-type Ends = (Option<ObjectId>, Option<ObjectId>);
+type Ends = (Option<Id>, Option<Id>);
 
 /// Writes one level of bookmarks under `parent`; returns how many
 /// bookmarks it shows (all levels, as every level is open) and its ends.
 fn outline_level(
-    lo: &mut lopdf::Document,
+    pdf: &mut Pdf,
     marks: &[Bookmark],
-    parent: ObjectId,
-    page_ids: &[ObjectId],
+    parent: Id,
+    page_ids: &[Id],
     pages: &[PageLayout],
 ) -> Result<(i64, Ends), String> {
-    let ids: Vec<ObjectId> = marks.iter().map(|_| lo.new_object_id()).collect();
+    let ids: Vec<Id> = marks.iter().map(|_| pdf.reserve()).collect();
     let mut shown = 0;
     for (i, (mark, id)) in marks.iter().zip(&ids).enumerate() {
         let page = page_ids.get(mark.page).copied().ok_or_else(|| {
@@ -464,33 +435,33 @@ fn outline_level(
             )
         })?;
         let top = pages.get(mark.page).map_or(0.0, |p| p.height);
-        let mut d = Dictionary::new();
+        let mut d = Dict::new();
         d.set("Title", pdf_text(&mark.title));
-        d.set("Parent", Object::Reference(parent));
+        d.set("Parent", Object::Ref(parent));
         d.set(
             "Dest",
             Object::Array(vec![
-                Object::Reference(page),
-                "XYZ".into(),
+                Object::Ref(page),
+                Object::name("XYZ"),
                 Object::Real(0.0),
                 Object::Real(top),
                 Object::Null,
             ]),
         );
         if let Some(prev) = i.checked_sub(1).and_then(|p| ids.get(p)) {
-            d.set("Prev", Object::Reference(*prev));
+            d.set("Prev", Object::Ref(*prev));
         }
         if let Some(next) = ids.get(i + 1) {
-            d.set("Next", Object::Reference(*next));
+            d.set("Next", Object::Ref(*next));
         }
-        let (below, (first, last)) = outline_level(lo, &mark.children, *id, page_ids, pages)?;
+        let (below, (first, last)) = outline_level(pdf, &mark.children, *id, page_ids, pages)?;
         if let (Some(first), Some(last)) = (first, last) {
-            d.set("First", Object::Reference(first));
-            d.set("Last", Object::Reference(last));
+            d.set("First", Object::Ref(first));
+            d.set("Last", Object::Ref(last));
             // Positive: open.
             d.set("Count", Object::Integer(below));
         }
-        lo.objects.insert(*id, Object::Dictionary(d));
+        pdf.set(*id, d);
         shown += 1 + below;
     }
     Ok((shown, (ids.first().copied(), ids.last().copied())))

@@ -1,16 +1,19 @@
-//! TrueType subsets for the PDF: only the glyphs a document draws,
-//! renumbered from 1 in the order of their characters, with the tables a
+//! TrueType subsets: only the glyphs a document draws, renumbered from 1
+//! in the order of their characters. For the PDF, with the tables a
 //! CIDFontType2 program needs (head, hhea, maxp, hmtx, loca, glyf and the
-//! hinting tables). Glyph records are copied as bytes — no outline is
-//! decoded — and composite glyphs bring their components along.
+//! hinting tables); for the OFD ([`truetype`]) a font file of its own,
+//! with a Unicode cmap and the name, OS/2 and post tables besides. Glyph
+//! records are copied as bytes — no outline is decoded — and composite
+//! glyphs bring their components along.
 //!
 //! A [`Program`] depends only on the face and the set of characters, so a
-//! face keeps the last few it made: the documents of a batch mostly draw
+//! face keeps the last few it made, in the [`FontStore`](super::fonts::FontStore)
+//! that holds the face: the documents of a batch (one store) mostly draw
 //! the same characters, and the font is then subset and deflated (at the
 //! highest level, as it is done once) once for all of them.
 
 use super::fonts::{Face, Span, be16, be32};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -122,7 +125,21 @@ fn components(rec: &[u8]) -> Vec<usize> {
     out
 }
 
-fn make(face: &Face, used: &[(char, u16)]) -> Result<Program, String> {
+/// The glyphs of a subset and the tables every subset has.
+struct Glyphs {
+    /// The face's glyph of each new glyph id (CID): .notdef, the glyphs
+    /// of the characters in their order, then components.
+    order: Vec<u16>,
+    /// New glyph id of each kept glyph of the face.
+    cid_of: BTreeMap<u16, u16>,
+    /// The character each new glyph id stands for (none for .notdef and
+    /// components).
+    text_of: Vec<Option<char>>,
+    /// glyf, head, hhea, hmtx, loca, maxp and the hinting tables.
+    tables: Vec<(&'static [u8; 4], Vec<u8>)>,
+}
+
+fn glyphs(face: &Face, used: &[(char, u16)]) -> Result<Glyphs, String> {
     let b = face.bytes();
     let t = &face.tables;
     let bad = || format!("the font '{}' has a damaged glyph table", face.label);
@@ -212,9 +229,24 @@ fn make(face: &Face, used: &[(char, u16)]) -> Result<Program, String> {
             tables.push((tag, copy(span)));
         }
     }
+    Ok(Glyphs {
+        order,
+        cid_of,
+        text_of,
+        tables,
+    })
+}
+
+fn make(face: &Face, used: &[(char, u16)]) -> Result<Program, String> {
+    let Glyphs {
+        order,
+        cid_of,
+        text_of,
+        mut tables,
+    } = glyphs(face, used)?;
     tables.sort_by_key(|(tag, _)| **tag);
     let font = sfnt(&tables);
-    let upem = i64::from(t.units_per_em);
+    let upem = i64::from(face.tables.units_per_em);
     let widths = order
         .iter()
         .map(|&g| (i64::from(face.advance_units(g)) * 1000 + upem / 2) / upem)
@@ -226,6 +258,150 @@ fn make(face: &Face, used: &[(char, u16)]) -> Result<Program, String> {
         widths,
         to_unicode: deflate(&to_unicode(&text_of), 9)?,
     })
+}
+
+/// A TrueType font file of the face's glyphs for `chars` (those it has),
+/// for a reader that finds glyphs by character: the subset's tables plus
+/// a Unicode `cmap` of exactly these characters, the face's `name`, its
+/// `OS/2` with the first and last character of the subset, and a `post`
+/// table of version 3 (no glyph names).
+pub fn truetype(face: &Face, chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
+    let used: Vec<(char, u16)> = chars
+        .iter()
+        .filter_map(|c| face.glyph(*c).map(|g| (*c, g)))
+        .collect();
+    let Glyphs {
+        cid_of, mut tables, ..
+    } = glyphs(face, &used)?;
+    let map: Vec<(u32, u16)> = used
+        .iter()
+        .filter_map(|(c, g)| cid_of.get(g).map(|new| (*c as u32, *new)))
+        .collect();
+    tables.push((b"cmap", cmap(&map)));
+    let b = face.bytes();
+    let bad = || format!("the font '{}' has a damaged table directory", face.label);
+    let dir = super::fonts::directory(b).ok_or_else(bad)?;
+    let table = |tag: &[u8; 4]| {
+        super::fonts::find_table(b, dir, tag).map(|s| b[s.offset..s.offset + s.len].to_vec())
+    };
+    if let Some(name) = table(b"name") {
+        tables.push((b"name", name));
+    }
+    if let Some(mut os2) = table(b"OS/2")
+        && os2.len() >= OS2_LAST_CHAR + 2
+    {
+        // The first and last character, 0xFFFF for one above the BMP.
+        let clamp =
+            |c: Option<&(u32, u16)>| c.map_or(0xFFFF, |c| u16::try_from(c.0).unwrap_or(0xFFFF));
+        os2[OS2_FIRST_CHAR..OS2_FIRST_CHAR + 2].copy_from_slice(&clamp(map.first()).to_be_bytes());
+        os2[OS2_LAST_CHAR..OS2_LAST_CHAR + 2].copy_from_slice(&clamp(map.last()).to_be_bytes());
+        tables.push((b"OS/2", os2));
+    }
+    if let Some(mut post) = table(b"post")
+        && post.len() >= POST_HEADER
+    {
+        post.truncate(POST_HEADER);
+        post[0..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
+        tables.push((b"post", post));
+    }
+    tables.sort_by_key(|(tag, _)| **tag);
+    Ok(sfnt(&tables))
+}
+
+/// Where `OS/2` holds usFirstCharIndex and usLastCharIndex.
+const OS2_FIRST_CHAR: usize = 64;
+const OS2_LAST_CHAR: usize = 66;
+
+/// The `post` header, all of a version 3 table.
+const POST_HEADER: usize = 32;
+
+/// The most bytes a format 4 subtable may have (its length is 16 bits).
+const FORMAT4_MAX: usize = 0xFFFF;
+
+/// A `cmap` of (character, glyph) pairs sorted by character: a format 4
+/// subtable (Windows, Unicode BMP) of the characters in the BMP, and a
+/// format 12 one (Windows, full Unicode) when there are characters above
+/// it, or so many scattered ones that format 4 cannot hold them.
+fn cmap(map: &[(u32, u16)]) -> Vec<u8> {
+    // Runs where character and glyph both go up by one.
+    let mut runs: Vec<(u32, u32, u16)> = Vec::new();
+    for &(c, g) in map {
+        match runs.last_mut() {
+            Some((start, end, g0))
+                if c == *end + 1 && u32::from(*g0) + (c - *start) == u32::from(g) =>
+            {
+                *end = c
+            }
+            _ => runs.push((c, c, g)),
+        }
+    }
+    // 0xFFFF ends the last segment, mapped to nothing.
+    let bmp: Vec<(u32, u32, u16)> = runs.iter().copied().filter(|r| r.1 < 0xFFFF).collect();
+    let seg_count = bmp.len() + 1;
+    let mut format4 = None;
+    if 16 + 8 * seg_count <= FORMAT4_MAX {
+        let mut f = Vec::with_capacity(16 + 8 * seg_count);
+        let pow = 1usize << (usize::BITS - 1 - seg_count.leading_zeros());
+        let search_range = 2 * pow;
+        for v in [
+            4,
+            16 + 8 * seg_count,
+            0,
+            2 * seg_count,
+            search_range,
+            pow.trailing_zeros() as usize,
+            2 * seg_count - search_range,
+        ] {
+            f.extend_from_slice(&(v as u16).to_be_bytes());
+        }
+        for r in &bmp {
+            f.extend_from_slice(&(r.1 as u16).to_be_bytes());
+        }
+        f.extend_from_slice(&[0xFF, 0xFF, 0, 0]);
+        for r in &bmp {
+            f.extend_from_slice(&(r.0 as u16).to_be_bytes());
+        }
+        f.extend_from_slice(&[0xFF, 0xFF]);
+        for r in &bmp {
+            f.extend_from_slice(&r.2.wrapping_sub(r.0 as u16).to_be_bytes());
+        }
+        // 0xFFFF + 1 wraps to glyph 0.
+        f.extend_from_slice(&1u16.to_be_bytes());
+        f.extend(std::iter::repeat_n(0u8, 2 * seg_count));
+        format4 = Some(f);
+    }
+    let format12 = (format4.is_none() || bmp.len() < runs.len()).then(|| {
+        let mut f = Vec::with_capacity(16 + 12 * runs.len());
+        f.extend_from_slice(&12u16.to_be_bytes());
+        f.extend_from_slice(&0u16.to_be_bytes());
+        f.extend_from_slice(&((16 + 12 * runs.len()) as u32).to_be_bytes());
+        f.extend_from_slice(&0u32.to_be_bytes());
+        f.extend_from_slice(&(runs.len() as u32).to_be_bytes());
+        for r in &runs {
+            f.extend_from_slice(&r.0.to_be_bytes());
+            f.extend_from_slice(&r.1.to_be_bytes());
+            f.extend_from_slice(&u32::from(r.2).to_be_bytes());
+        }
+        f
+    });
+    let subtables: Vec<(u16, Vec<u8>)> = [(1, format4), (10, format12)]
+        .into_iter()
+        .filter_map(|(encoding, f)| f.map(|f| (encoding, f)))
+        .collect();
+    let mut out = Vec::new();
+    out.extend_from_slice(&0u16.to_be_bytes());
+    out.extend_from_slice(&(subtables.len() as u16).to_be_bytes());
+    let mut offset = 4 + 8 * subtables.len();
+    for (encoding, f) in &subtables {
+        out.extend_from_slice(&3u16.to_be_bytes());
+        out.extend_from_slice(&encoding.to_be_bytes());
+        out.extend_from_slice(&(offset as u32).to_be_bytes());
+        offset += f.len();
+    }
+    for (_, f) in subtables {
+        out.extend_from_slice(&f);
+    }
+    out
 }
 
 fn checksum(data: &[u8]) -> u32 {
@@ -340,12 +516,12 @@ fn to_unicode(text_of: &[Option<char>]) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::profile::Fonts;
-    use crate::write::pdf::fonts::{FontBook, Role};
+    use crate::write::pdf::fonts::{FontBook, FontStore, Role};
     use std::io::Read;
 
     #[test]
     fn a_subset_holds_the_drawn_glyphs_renumbered_with_their_advances() {
-        let book = FontBook::new(&Fonts::default()).unwrap();
+        let book = FontBook::new(&FontStore::new(), &Fonts::default()).unwrap();
         let (id, _) = book.lookup(Role::Body, '国').unwrap();
         let face = book.face(id).unwrap();
         let used: Vec<(char, u16)> = ['1', 'A', '国']
@@ -402,5 +578,104 @@ mod tests {
         assert!(cmap.contains("<0004> <56FD>"), "{cmap}");
         assert!(cmap.contains("<0005> <D840DC3E>"), "{cmap}");
         assert!(!cmap.contains("<0000>\n"), "{cmap}");
+    }
+
+    /// The glyph a cmap maps `c` to: its format 4 subtable for the BMP,
+    /// format 12 above it.
+    fn cmap_lookup(font: &[u8], c: u32) -> Option<u16> {
+        let n = usize::from(be16(font, 4)?);
+        let cmap = (0..n)
+            .map(|i| 12 + 16 * i)
+            .find(|r| &font[*r..*r + 4] == b"cmap")
+            .map(|r| be32(font, r + 8).unwrap() as usize)?;
+        let records = usize::from(be16(font, cmap + 2)?);
+        for r in 0..records {
+            let at = cmap + 4 + 8 * r;
+            let sub = cmap + be32(font, at + 4)? as usize;
+            match (be16(font, at + 2)?, be16(font, sub)?) {
+                (1, 4) if c <= 0xFFFF => {
+                    let segs = usize::from(be16(font, sub + 6)? / 2);
+                    for s in 0..segs {
+                        let end = u32::from(be16(font, sub + 14 + 2 * s)?);
+                        let start = u32::from(be16(font, sub + 16 + 2 * segs + 2 * s)?);
+                        let delta = be16(font, sub + 16 + 4 * segs + 2 * s)?;
+                        if (start..=end).contains(&c) && c != 0xFFFF {
+                            return Some((c as u16).wrapping_add(delta));
+                        }
+                    }
+                }
+                (10, 12) => {
+                    let groups = be32(font, sub + 12)? as usize;
+                    for gi in 0..groups {
+                        let g = sub + 16 + 12 * gi;
+                        let (start, end) = (be32(font, g)?, be32(font, g + 4)?);
+                        if (start..=end).contains(&c) {
+                            return u16::try_from(be32(font, g + 8)? + (c - start)).ok();
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn a_truetype_file_maps_each_character_to_its_own_glyph() {
+        let book =
+            FontBook::new(&super::super::fonts::FontStore::new(), &Fonts::default()).unwrap();
+        for text in ["0123 合计国民", "𠀾"] {
+            let first = text.chars().next().unwrap();
+            let (id, _) = book.lookup(Role::Body, first).unwrap();
+            let face = book.face(id).unwrap();
+            let chars: BTreeSet<char> = text.chars().filter(|c| face.glyph(*c).is_some()).collect();
+            assert!(!chars.is_empty(), "{text}");
+            let font = truetype(face, &chars).unwrap();
+            assert_eq!(checksum(&font), 0xB1B0_AFBA);
+            let table = |tag: &[u8; 4]| {
+                let n = usize::from(be16(&font, 4).unwrap());
+                (0..n)
+                    .map(|i| 12 + 16 * i)
+                    .find(|r| &font[*r..*r + 4] == tag)
+                    .map(|r| {
+                        (
+                            be32(&font, r + 8).unwrap() as usize,
+                            be32(&font, r + 12).unwrap() as usize,
+                        )
+                    })
+            };
+            for tag in [b"name", b"OS/2", b"post", b"hmtx", b"glyf", b"loca"] {
+                assert!(
+                    table(tag).is_some(),
+                    "{text}: {}",
+                    String::from_utf8_lossy(tag)
+                );
+            }
+            let (post, post_len) = table(b"post").unwrap();
+            assert_eq!(
+                (be32(&font, post), post_len),
+                (Some(0x0003_0000), POST_HEADER)
+            );
+            let (glyf, _) = table(b"glyf").unwrap();
+            let (loca, _) = table(b"loca").unwrap();
+            let (hmtx, _) = table(b"hmtx").unwrap();
+            let b = face.bytes();
+            for c in &chars {
+                let new = cmap_lookup(&font, *c as u32).unwrap_or_else(|| panic!("{c} not mapped"));
+                let old = face.glyph(*c).unwrap();
+                assert_ne!(new, 0, "{c}");
+                // The same glyph record and the same advance.
+                let at = |i: u16| be32(&font, loca + 4 * usize::from(i)).unwrap() as usize;
+                let (s, e) = glyph_range(b, &face.tables, old).unwrap();
+                let record = &font[glyf + at(new)..glyf + at(new + 1)];
+                assert_eq!(&record[..e - s], &b[s..e], "{c}");
+                assert_eq!(
+                    be16(&font, hmtx + 4 * usize::from(new)),
+                    Some(face.advance_units(old)),
+                    "{c}"
+                );
+            }
+            assert_eq!(cmap_lookup(&font, '民' as u32 + 1), None);
+        }
     }
 }

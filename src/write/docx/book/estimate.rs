@@ -11,8 +11,9 @@
 use crate::model::Table;
 use crate::profile::{FontSpec, Profile};
 use crate::write::docx as wd;
+use crate::write::docx::table::CELL_PADDING;
 use crate::write::fit;
-use crate::write::pdf::fonts::Role;
+use crate::write::pdf::fonts::{FontBook, Role};
 use crate::write::pdf::layout::text::shape;
 use unicode_width::UnicodeWidthChar;
 
@@ -108,42 +109,20 @@ pub fn single_line(spec: &FontSpec) -> u32 {
 /// The heights of a table's header rows and body rows, from the column
 /// widths and type sizes the DOCX writer gives the table at `width` twips,
 /// its cells broken into lines with the same font metrics the fit used.
-pub fn table_flow(t: &Table, width: u32, profile: &Profile) -> Flow {
-    let book = fit::font_book(&profile.fonts).ok();
-    let fitted = book
-        .as_ref()
-        .map(|b| wd::fit_table_with(t, profile, b, width));
-    let n = t.columns.len().max(1) as u32;
-    let (widths, sizes) = match &fitted {
-        Some(f) => (f.twips.clone(), f.sizes),
-        None => (
-            vec![width / n; t.columns.len()],
-            fit::Sizes {
-                header: profile.fonts.header.size_pt,
-                body: profile.fonts.body.size_pt,
-                numbers: profile.fonts.numbers.size_pt,
-            },
-        ),
-    };
+pub fn table_flow(t: &Table, width: u32, profile: &Profile, book: &FontBook) -> Flow {
+    let fitted = wd::fit_table_with(t, profile, book, width);
+    let (widths, sizes) = (fitted.twips, fitted.sizes);
     let span = |col: usize, cols: usize| -> u32 {
         let w: u32 = widths.iter().skip(col).take(cols.max(1)).sum();
         if w == 0 { width } else { w }
     };
     let cell_lines = |text: &str, col: usize, cols: usize, role: Role, size: f32| -> u32 {
-        let inner = span(col, cols).saturating_sub(2 * wd::CELL_PADDING);
-        match &book {
-            Some(b) if !text.is_empty() => {
-                let lines = shape(text, role, size, b).break_lines(inner as f32 / 20.0);
-                (lines.len() as u32).max(1)
-            }
-            _ => {
-                let spec = FontSpec {
-                    size_pt: size,
-                    ..profile.fonts.body.clone()
-                };
-                lines_of(text, &spec, inner, 0.0)
-            }
+        let inner = span(col, cols).saturating_sub(2 * CELL_PADDING);
+        if text.is_empty() {
+            return 1;
         }
+        let lines = shape(text, role, size, book).break_lines(inner as f32 / 20.0);
+        (lines.len() as u32).max(1)
     };
     let grid = crate::grid::resolve(t);
     let head_line = line_of(sizes.header);

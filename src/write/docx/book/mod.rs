@@ -1,7 +1,9 @@
 //! The book as one Word file: a cover page, a 目录 page holding a real TOC
 //! field, the text chapters on portrait pages and the tables on pages of
 //! the profile's orientation (landscape by default), each table on a new
-//! page.
+//! page. Sizes, spaces and indents of the cover, the 目录 and the
+//! chapters are the profile's book type (`[book_type]`), the ones the PDF
+//! book is set with.
 //!
 //! Chapters and the table group are Word "heading 1" paragraphs, tables
 //! "heading 2", so Word's navigation pane and TOC field see them. The 目录
@@ -20,95 +22,43 @@
 //! need the number of numbered pages, which NUMPAGES (it counts the cover
 //! and the 目录 too) and SECTIONPAGES (one section only) do not give.
 //!
-//! The tables are the single-document writer's tables
-//! (`write::docx`): the same widths, fonts, borders and repeated
-//! header rows. document.xml, styles.xml and the rest of the package are
-//! written here, zipped with fixed times: the same book gives the same
+//! The tables are the single-document writer's tables (`write::docx`
+//! `table`): the same widths, fonts, borders and repeated header rows; the
+//! package (styles, settings, fonts, footer, properties, the zip with
+//! fixed times) is the single document's too: the same book gives the same
 //! bytes.
 
 use crate::book::chapter::{Block, Span};
 use crate::book::{Book, Part, strip_outline_number};
 use crate::model::{Table, Warning};
-use crate::profile::{FontFace, FontSpec, Orientation, PageNumberStyle, PaperSize, Profile};
-use crate::write::docx::{self as wd, Page, package};
-use crate::write::pdf::fonts::FontBook;
+use crate::profile::{BookType, FontFace, FontSpec, Orientation, PaperSize, Profile};
+use crate::write::docx::package::{self, Footer, Package};
+use crate::write::docx::props::{
+    Ind, Jc, Line, PPr, RPr, SectPr, Spacing, paragraph, pt_twips, run,
+};
+use crate::write::docx::table::{self, TableCtx};
+use crate::write::docx::xml::{Fragment, Xml};
+use crate::write::docx::{Page, TWIPS_PER_PT};
+use crate::write::pdf::fonts::{FontBook, FontStore, Role};
+use crate::write::pdf::layout::text::shape;
 use crate::{RenderOptions, Rendered, WriteError};
-use std::fmt::Write as _;
 
 mod estimate;
-mod parts;
+mod styles;
 
-use estimate::{Flow, lines_of, single_line, table_flow, units};
-
-/// Running text is set at least this large (小四): the profile's body size
-/// is chosen for table cells, which may be smaller.
-const MIN_TEXT_PT: f32 = 12.0;
-
-/// Line height of running text and the 目录 as a multiple of the font
-/// size (exact spacing): 1.75 gives the 28-point lines of 三号 text that
-/// GB/T 9704 documents use, and an airy 21 points at 小四.
-const TEXT_LINE_FACTOR: f32 = 1.75;
-
-/// Text pages keep at least this much paper left and right (mm): the
-/// profile's margins are made for wide table pages, and 25 mm leaves a
-/// portrait line of about 37 characters at 小四, as printed reports have.
-const MIN_TEXT_SIDE_MARGIN_MM: f32 = 25.0;
-
-/// Text pages keep at least this much paper above and below (mm).
-const MIN_TEXT_TOP_BOTTOM_MM: f32 = 25.0;
-
-/// The cover title is this much larger than the profile's title size
-/// (18 pt + 8 = 26 pt, 一号).
-const COVER_TITLE_EXTRA_PT: f32 = 8.0;
-
-/// The cover's department and date lines are this much larger than the
-/// running text (12 pt + 4 = 16 pt, 三号).
-const COVER_LINE_EXTRA_PT: f32 = 4.0;
-
-/// Where the cover title starts, as a share of the text height.
-const COVER_TITLE_AT: f32 = 0.22;
-
-/// Space above a chapter heading, in twips (one 小四 line and a half).
-const H1_SPACE_BEFORE: u32 = 360;
-
-/// Space below a chapter heading and above sub-headings, in twips.
-const HEADING_SPACE: u32 = 180;
-
-/// Space below a table title, in twips (as the single-document writer).
-const TITLE_SPACE_AFTER: u32 = 120;
-
-/// Space below the 目录 heading, in twips (two lines of text).
-const TOC_HEADING_SPACE_AFTER: u32 = 480;
-
-/// First-line indent of running text in hundredths of a character
-/// (w:firstLineChars): two characters, as Chinese paragraphs are set.
-const FIRST_LINE_CHARS: u32 = 200;
-
-/// The first-line indent in half-ems, for the page estimate.
-const FIRST_LINE_UNITS: f32 = FIRST_LINE_CHARS as f32 / 50.0;
-
-/// Space after a meta line and before a note, in twips, as the
-/// single-document writer sets them (for the page estimate).
-const TABLE_LINE_SPACE: u32 = 60;
+use estimate::{Flow, lines_of, single_line, table_flow};
 
 /// Height of the empty paragraph that carries a section break after a
 /// table, in twips (1 pt): small enough never to push a page over.
 const CARRIER_LINE_TWIPS: u32 = 20;
 
-/// The namespaces of document.xml (w14 for docx-rs's paragraph ids).
-const DOCUMENT_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="w14""#;
+/// Room a 目录 line keeps for its leaders and page number, in half-ems:
+/// the PDF's three ems of leaders at least, the gaps around them and a
+/// two-digit number.
+const TOC_NUMBER_ROOM_UNITS: f32 = 10.0;
 
-/// The main namespace alone.
-const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
-
-/// The XML declaration every part starts with.
-const XML_DECL: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
-
-/// Relationship id of the footer in document.xml.rels.
-const FOOTER_RID: &str = "rIdFooter1";
-
-/// Relationship id of the header in document.xml.rels.
-const HEADER_RID: &str = "rIdHeader1";
+/// The 目录's title: the PDF's, its letters spaced by the book type.
+const CONTENTS_TITLE: &str = "目录";
 
 /// Bookmark name of the `i`-th 目录 entry (from 0). Names starting with
 /// `_Toc` are the hidden bookmarks Word itself makes for TOC entries.
@@ -118,171 +68,96 @@ pub fn bookmark_name(i: usize) -> String {
 
 /// Renders the book as DOCX.
 pub fn write(book: &Book, options: &RenderOptions) -> Result<Rendered, WriteError> {
-    wd::reset_paragraph_ids();
-    let result = Writer::new(book, &options.profile).run(options);
-    wd::reset_paragraph_ids();
-    result
+    Writer::new(book, &options.profile, &options.fonts)?.run(options)
 }
 
-/// Font roles of the book, sizes decided.
+/// Font roles of the book, sizes decided from the profile's book type.
 struct Look {
-    /// Running text: the body family at [`MIN_TEXT_PT`] or more.
+    /// The book type.
+    ty: BookType,
+    /// Running text: the body family at the book's text size.
     text: FontSpec,
-    /// Chapter headings (heading 1) and sub-headings: the header family.
+    /// Chapter headings and the table group's (heading 1), the cover's
+    /// department line: the header family.
     h1: FontSpec,
     /// Table titles (heading 2): the title font, as in single documents.
     h2: FontSpec,
-    /// Sub-headings (heading 3).
+    /// Headings of levels 1 and 2 inside a chapter (heading 3).
     h3: FontSpec,
-    /// Cover title.
-    cover: FontSpec,
-    /// Cover lines.
-    cover_line: FontSpec,
+    /// Deeper headings inside a chapter (heading 4).
+    h4: FontSpec,
+    /// The cover's date line.
+    date: FontSpec,
 }
 
 impl Look {
     fn new(p: &Profile) -> Look {
         let f = &p.fonts;
-        let text_pt = f.body.size_pt.max(MIN_TEXT_PT);
+        let ty = p.book_type;
+        let text_pt = ty.text_pt(f.body.size_pt);
         let sized = |spec: &FontSpec, pt: f32| FontSpec {
             size_pt: pt,
             ..spec.clone()
         };
         Look {
+            ty,
             text: sized(&f.body, text_pt),
-            h1: sized(&f.header, f.title.size_pt.max(text_pt)),
+            h1: sized(&f.header, text_pt * ty.chapter_heading_scale),
             h2: f.title.clone(),
-            h3: sized(&f.header, text_pt),
-            cover: sized(&f.title, f.title.size_pt + COVER_TITLE_EXTRA_PT),
-            cover_line: sized(&f.body, text_pt + COVER_LINE_EXTRA_PT),
+            h3: sized(&f.header, text_pt * ty.subheading_scale),
+            h4: sized(&f.header, text_pt),
+            date: sized(&f.body, text_pt * ty.subheading_scale),
         }
+    }
+
+    /// The pitch of running text, in points.
+    fn line_pt(&self) -> f32 {
+        self.text.size_pt * self.ty.text_line_height
+    }
+
+    /// `n` lines of running text, in twips.
+    fn lines(&self, n: f32) -> u32 {
+        pt_twips(n * self.line_pt())
+    }
+
+    /// The pitch of chapter headings, in twips.
+    fn h1_line(&self) -> u32 {
+        pt_twips(self.h1.size_pt * self.ty.heading_line_height)
+    }
+
+    /// The pitch of a text of `spec`'s size set as running text, in twips.
+    fn text_line_of(&self, spec: &FontSpec) -> u32 {
+        pt_twips(spec.size_pt * self.ty.text_line_height)
+    }
+
+    /// The 目录's title: the title font at the title size.
+    fn contents_title(&self) -> &FontSpec {
+        &self.h2
+    }
+
+    /// The 目录's title pitch, in twips.
+    fn contents_title_line(&self) -> u32 {
+        pt_twips(self.h2.size_pt * self.ty.heading_line_height)
     }
 }
 
+/// Whether a face is bold.
 fn bold_face(spec: &FontSpec) -> bool {
     matches!(spec.bundled, FontFace::SansBold | FontFace::SerifBold)
 }
 
-/// Half-points of a size.
-fn hp(pt: f32) -> usize {
-    wd::half_points(pt)
-}
-
-/// Twips of a size in points.
-fn pt_twips(pt: f32) -> u32 {
-    (pt.max(0.0) * 20.0).round() as u32
-}
-
-/// Exact line height of running text in twips.
-fn line_twips(spec: &FontSpec) -> u32 {
-    pt_twips(spec.size_pt * TEXT_LINE_FACTOR)
-}
-
-fn esc(s: &str) -> String {
-    package::escape(s)
-}
-
-/// `<w:rFonts …/>` naming one family for every script.
-fn rfonts(family: &str) -> String {
-    let f = esc(family);
-    format!(
-        r#"<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}" w:hint="eastAsia"/>"#
-    )
-}
-
-/// Run properties of a font role.
-fn rpr_of(spec: &FontSpec, bold: bool, italic: bool) -> String {
-    let mut s = rfonts(&spec.family);
-    if bold {
-        s.push_str("<w:b/><w:bCs/>");
-    }
-    if italic {
-        s.push_str("<w:i/><w:iCs/>");
-    }
-    let _ = write!(
-        s,
-        r#"<w:sz w:val="{0}"/><w:szCs w:val="{0}"/>"#,
-        hp(spec.size_pt)
-    );
-    s
-}
-
-/// Paragraph properties, written in the order the schema wants.
-#[derive(Default, Clone)]
-struct PPr {
-    style: Option<&'static str>,
-    keep_next: bool,
-    page_break_before: bool,
-    /// Raw `<w:spacing …/>`.
-    spacing: Option<String>,
-    /// Raw `<w:ind …/>`.
-    ind: Option<String>,
-    jc: Option<&'static str>,
-    /// Run properties of the paragraph mark.
-    mark: Option<String>,
-    /// The section this paragraph ends.
-    sect: Option<String>,
-}
-
-impl PPr {
-    fn style(style: &'static str) -> PPr {
-        PPr {
-            style: Some(style),
-            ..PPr::default()
-        }
-    }
-
-    fn xml(&self) -> String {
-        let mut s = String::new();
-        if let Some(st) = self.style {
-            let _ = write!(s, r#"<w:pStyle w:val="{st}"/>"#);
-        }
-        if self.keep_next {
-            s.push_str("<w:keepNext/>");
-        }
-        if self.page_break_before {
-            s.push_str("<w:pageBreakBefore/>");
-        }
-        if let Some(sp) = &self.spacing {
-            s.push_str(sp);
-        }
-        if let Some(ind) = &self.ind {
-            s.push_str(ind);
-        }
-        if let Some(jc) = self.jc {
-            let _ = write!(s, r#"<w:jc w:val="{jc}"/>"#);
-        }
-        if let Some(m) = &self.mark {
-            let _ = write!(s, "<w:rPr>{m}</w:rPr>");
-        }
-        if let Some(sect) = &self.sect {
-            s.push_str(sect);
-        }
-        if s.is_empty() {
-            s
-        } else {
-            format!("<w:pPr>{s}</w:pPr>")
-        }
-    }
-}
-
-/// One paragraph of our own.
-struct Para {
-    ppr: PPr,
-    content: String,
-}
-
-impl Para {
-    fn xml(&self) -> String {
-        format!("<w:p>{}{}</w:p>", self.ppr.xml(), self.content)
-    }
+/// The run properties of a font role.
+fn rpr(spec: &FontSpec) -> RPr<'_> {
+    RPr::font(&spec.family, spec.size_pt).bold(bold_face(spec))
 }
 
 /// A body element.
 enum Item {
-    Para(Para),
-    /// XML made by the single-document writer (meta lines, table, notes).
-    Raw(String),
+    /// A paragraph of our own: its properties (a section ends in the last
+    /// one's) and its content.
+    Para(PPr<'static>, Fragment),
+    /// The meta lines, table and notes of the table writer.
+    Raw(Fragment),
 }
 
 impl Section {
@@ -322,33 +197,36 @@ struct Writer<'a> {
     next_mark: usize,
     /// Tables written so far (for warning locations).
     table_no: usize,
-    /// The faces tables are measured with, when the profile lets a table
-    /// too wide for the page move to larger paper.
-    measure: Option<FontBook>,
+    /// The faces tables are fitted and measured with.
+    fonts: FontBook,
 }
 
 impl<'a> Writer<'a> {
-    fn new(book: &'a Book, profile: &'a Profile) -> Writer<'a> {
-        Writer {
+    fn new(
+        book: &'a Book,
+        profile: &'a Profile,
+        store: &FontStore,
+    ) -> Result<Writer<'a>, WriteError> {
+        let fonts = crate::write::fit::font_book(store, &profile.fonts)
+            .map_err(|message| WriteError::Fit { table: 1, message })?;
+        Ok(Writer {
             book,
             profile,
             look: Look::new(profile),
             warnings: Vec::new(),
             next_mark: 0,
             table_no: 0,
-            measure: profile
-                .page
-                .wider_paper()
-                .and_then(|_| crate::write::fit::font_book(&profile.fonts).ok()),
-        }
+            fonts,
+        })
     }
 
+    /// The pages of the cover, the 目录 and the chapters: the profile's
+    /// paper, at least the book type's margin left and right.
     fn text_page(&self) -> Page {
         let mut page = self.profile.page.clone();
-        page.margin_left_mm = page.margin_left_mm.max(MIN_TEXT_SIDE_MARGIN_MM);
-        page.margin_right_mm = page.margin_right_mm.max(MIN_TEXT_SIDE_MARGIN_MM);
-        page.margin_top_mm = page.margin_top_mm.max(MIN_TEXT_TOP_BOTTOM_MM);
-        page.margin_bottom_mm = page.margin_bottom_mm.max(MIN_TEXT_TOP_BOTTOM_MM);
+        let side = self.look.ty.text_side_margin_mm;
+        page.margin_left_mm = page.margin_left_mm.max(side);
+        page.margin_right_mm = page.margin_right_mm.max(side);
         Page::oriented(&page, self.profile.page.text_orientation())
     }
 
@@ -375,9 +253,9 @@ impl<'a> Writer<'a> {
 
     /// The larger paper table `t` goes on (see [`crate::write::fit::wider_paper`]).
     fn paper_for(&mut self, t: &crate::book::BookTable, table_no: usize) -> Option<PaperSize> {
-        let book = self.measure.as_ref()?;
-        let avail = self.table_page().text_width as f32 / wd::TWIPS_PER_PT;
-        let size = crate::write::fit::wider_paper(&t.table, book, self.profile, avail)?;
+        self.profile.page.wider_paper()?;
+        let avail = self.table_page().text_width as f32 / TWIPS_PER_PT;
+        let size = crate::write::fit::wider_paper(&t.table, &self.fonts, self.profile, avail)?;
         let at = format!("table {table_no} '{}' ({})", t.title, t.source);
         self.warnings.push(crate::write::fit::larger_paper_warning(
             at,
@@ -387,60 +265,45 @@ impl<'a> Writer<'a> {
         Some(size)
     }
 
-    /// Runs for text with line breaks and tabs.
-    fn runs(&mut self, text: &str, rpr: &str, at: &str) -> String {
-        let text = wd::xml_safe(text, &mut self.warnings, at).replace("\r\n", "\n");
-        let mut inner = String::new();
-        for (li, line) in text.split(['\n', '\r']).enumerate() {
-            if li > 0 {
-                inner.push_str("<w:br/>");
-            }
-            for (pi, piece) in line.split('\t').enumerate() {
-                if pi > 0 {
-                    inner.push_str("<w:tab/>");
-                }
-                if !piece.is_empty() {
-                    let _ = write!(inner, r#"<w:t xml:space="preserve">{}</w:t>"#, esc(piece));
-                }
-            }
-        }
-        if inner.is_empty() {
-            return String::new();
-        }
-        if rpr.is_empty() {
-            format!("<w:r>{inner}</w:r>")
-        } else {
-            format!("<w:r><w:rPr>{rpr}</w:rPr>{inner}</w:r>")
-        }
+    /// A run of `text` in `rpr` (line breaks and tabs as Word elements).
+    fn runs(&mut self, text: &str, rpr: &RPr, at: &str) -> Fragment {
+        let mut x = Xml::new();
+        run(&mut x, text, rpr, &mut self.warnings, at);
+        x.into_fragment()
     }
 
-    fn spans(&mut self, spans: &[Span], at: &str) -> String {
-        let mut out = String::new();
+    /// The runs of a paragraph's spans, bold and italic as marked; the
+    /// rest from the paragraph's style.
+    fn spans(&mut self, x: &mut Xml, spans: &[Span], at: &str) {
         for s in spans {
-            let mut rpr = String::new();
-            if s.bold {
-                rpr.push_str("<w:b/><w:bCs/>");
-            }
-            if s.italic {
-                rpr.push_str("<w:i/><w:iCs/>");
-            }
-            out.push_str(&self.runs(&s.text, &rpr, at));
+            let rpr = RPr {
+                bold: s.bold,
+                italic: s.italic,
+                ..RPr::default()
+            };
+            run(x, &s.text, &rpr, &mut self.warnings, at);
         }
-        out
     }
 
     /// A heading paragraph with the bookmark of the next 目录 entry.
-    fn heading(&mut self, style: &'static str, text: &str, page_break: bool) -> (Para, usize) {
+    fn heading(&mut self, ppr: PPr<'static>, text: &str) -> (Item, usize) {
         let mark = self.next_mark;
         self.next_mark += 1;
         let name = bookmark_name(mark);
-        let runs = self.runs(text, "", &format!("heading '{text}'"));
-        let content = format!(
-            r#"<w:bookmarkStart w:id="{mark}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{mark}"/>"#
+        let mut x = Xml::new();
+        x.elem("w:bookmarkStart")
+            .num("w:id", mark as i64)
+            .attr("w:name", &name)
+            .empty();
+        run(
+            &mut x,
+            text,
+            &RPr::default(),
+            &mut self.warnings,
+            &format!("heading '{text}'"),
         );
-        let mut ppr = PPr::style(style);
-        ppr.page_break_before = page_break;
-        (Para { ppr, content }, mark)
+        x.elem("w:bookmarkEnd").num("w:id", mark as i64).empty();
+        (Item::Para(ppr, x.into_fragment()), mark)
     }
 
     fn run(mut self, options: &RenderOptions) -> Result<Rendered, WriteError> {
@@ -463,7 +326,7 @@ impl<'a> Writer<'a> {
                     } else {
                         format!("{n}、{}", strip_outline_number(&c.title))
                     };
-                    self.chapter(&mut section, &title, &c.blocks)?;
+                    self.chapter(&mut section, &title, &c.blocks);
                     pending_text = Some(section);
                 }
                 Part::Tables { title, tables } => {
@@ -473,7 +336,7 @@ impl<'a> Writer<'a> {
                     let section =
                         Section::new(self.profile.page.orientation, first_numbered, false);
                     first_numbered = false;
-                    self.table_group(&mut sections, section, &format!("{n}、{title}"), tables)?;
+                    self.table_group(&mut sections, section, &format!("{n}、{title}"), tables);
                 }
             }
         }
@@ -484,100 +347,119 @@ impl<'a> Writer<'a> {
         let numbered: Vec<(u32, &[Flow])> = sections
             .iter()
             .skip(2)
-            .map(|s| {
-                let page = self.page_of(s);
-                let height = (page.height as i32 - page.top - page.bottom).max(1) as u32;
-                (height, s.flows.as_slice())
-            })
+            .map(|s| (self.page_of(s).text_height(), s.flows.as_slice()))
             .collect();
         let pages = estimate::pages(&numbered, self.book.toc().len());
         let toc = self.toc_section(&pages);
         if let Some(slot) = sections.get_mut(1) {
             *slot = toc;
         }
-        let document = self.document(sections);
         let when = crate::time::civil_from_unix(options.created);
-        let parts = self.package(document, when);
-        let bytes = package::pack_parts(parts, when)?;
+        let profile = self.profile;
+        let package = Package {
+            profile,
+            title: Some(&book.title),
+            author: Some(book.department.as_str()).filter(|d| !d.is_empty()),
+            when,
+            styles: self.styles(),
+            update_fields: true,
+            footer: package::has_footer(profile).then_some(Footer {
+                font: &self.look.text,
+                total: false,
+            }),
+        };
+        let mut warnings = Vec::new();
+        let bytes = package.pack(&mut warnings, |x| {
+            self.document(x, sections);
+            Ok(())
+        })?;
+        if let Some(e) = self.fonts.error() {
+            return Err(e.into());
+        }
+        self.warnings.append(&mut warnings);
         Ok(Rendered {
             bytes,
             warnings: self.warnings,
         })
     }
 
-    /// The cover: the title large and centred a little above the middle,
-    /// the department under it, the date near the bottom.
+    /// The cover, set as the PDF's: the title large with the middle of its
+    /// block at the book type's height (the department's name on a line
+    /// of its own when the title begins with it), the department line and
+    /// the date from the foot position.
     fn cover(&mut self) -> Section {
         let page = self.text_page();
-        let height = (page.height as i32 - page.top - page.bottom).max(0) as u32;
-        let look = &self.look;
+        let ty = self.look.ty;
         let book = self.book;
-        // Break the title after the department when it does not fit on
-        // one line, so the line breaks where the meaning does; then make
-        // it as large as fits, between the title size and the cover size.
-        let width_pt = page.text_width as f32 / 20.0;
-        let longest = |t: &str| t.split('\n').map(units).fold(0.0f32, f32::max) / 2.0;
-        let largest = look.cover.size_pt;
-        let title_text = match book.title.strip_prefix(&book.department) {
-            _ if !book.cover_lines.is_empty() => book.cover_lines.join("\n"),
-            Some(rest)
-                if !rest.trim().is_empty()
-                    && !book.department.is_empty()
-                    && longest(&book.title) * largest > width_pt =>
-            {
-                format!("{}\n{}", book.department, rest.trim_start())
+        let pieces: Vec<&str> = match book.title.strip_prefix(book.department.as_str()) {
+            _ if !book.cover_lines.is_empty() => {
+                book.cover_lines.iter().map(String::as_str).collect()
             }
-            _ => book.title.clone(),
+            Some(rest) if !book.department.is_empty() && !rest.trim().is_empty() => {
+                vec![book.department.as_str(), rest.trim()]
+            }
+            _ => vec![book.title.as_str()],
         };
-        let ems = longest(&title_text).max(1.0);
-        let smallest = self.profile.fonts.title.size_pt.min(largest);
-        let size = ((width_pt / ems * 2.0).floor() / 2.0).clamp(smallest, largest);
+        // As large as the scale asks, smaller while a piece is wider than
+        // the page, never smaller than the profile's title.
+        let title = &self.profile.fonts.title;
+        let base = title.size_pt;
+        let width_pt = page.text_width as f32 / TWIPS_PER_PT;
+        let widest = pieces
+            .iter()
+            .map(|p| shape(p, Role::Title, 1.0, &self.fonts).max_width())
+            .fold(0.0, f32::max);
+        let mut size = base * ty.cover_title_scale;
+        if widest > 0.0 {
+            size = size.min(width_pt / widest).max(base);
+        }
+        // Word sizes are half-points: round down, so that a title made to
+        // fit the line exactly still fits it.
+        size = ((size * 2.0).floor() / 2.0).max(base);
+        let lines: usize = pieces
+            .iter()
+            .map(|p| {
+                shape(p, Role::Title, size, &self.fonts)
+                    .break_lines(width_pt)
+                    .len()
+                    .max(1)
+            })
+            .sum();
+        let height_pt = page.height as f32 / TWIPS_PER_PT;
+        let top_pt = page.top as f32 / TWIPS_PER_PT;
+        let pitch = size * ty.cover_line_height;
+        let title_top = height_pt * ty.cover_title_at - lines as f32 * pitch / 2.0;
+        let title_end = title_top + lines as f32 * pitch;
+        let foot = height_pt * ty.cover_foot_at;
+
         let cover = FontSpec {
             size_pt: size,
-            ..look.cover.clone()
+            ..title.clone()
         };
-        let title_line = pt_twips(size * 1.5);
-        let small_line = pt_twips(look.cover_line.size_pt * 1.5);
-        let per_line = page.text_width as f32 / (size * 10.0);
-        let title_lines: u32 = title_text
-            .split('\n')
-            .map(|l| (units(l) / per_line).ceil().max(1.0) as u32)
-            .sum();
-        let title_before = (height as f32 * COVER_TITLE_AT) as u32;
-        let dept_before = small_line * 2;
-        let used = title_before + title_lines * title_line + dept_before + small_line;
-        // The date's line at the bottom, with one title line to spare in
-        // case a font wraps the title once more than estimated.
-        let date_before = height.saturating_sub(used + small_line + title_line);
-        let spacing = |before: u32, line: u32| {
-            Some(format!(
-                r#"<w:spacing w:before="{before}" w:after="0" w:line="{line}" w:lineRule="exact"/>"#
-            ))
+        let centred = |before: f32, line: f32| PPr {
+            spacing: Some(Spacing::around(pt_twips(before), 0).exact(pt_twips(line))),
+            jc: Some(Jc::Center),
+            ..PPr::default()
         };
-        let title_rpr = rpr_of(&cover, bold_face(&cover), false);
-        let line_rpr = rpr_of(&look.cover_line, false, false);
-        let title_runs = self.runs(&title_text, &title_rpr, "cover title");
+        let title_runs = self.runs(&pieces.join("\n"), &rpr(&cover), "cover title");
+        let mut items = vec![Item::Para(centred(title_top - top_pt, pitch), title_runs)];
         let dept = book
             .department_line
             .clone()
             .unwrap_or_else(|| self.profile.book.cover_line(&book.department));
-        let dept_runs = self.runs(&dept, &line_rpr, "cover");
-        let date_runs = self.runs(&book.date, &line_rpr, "cover date");
-        let center = |spacing: Option<String>, content: String| {
-            Item::Para(Para {
-                ppr: PPr {
-                    spacing,
-                    jc: Some("center"),
-                    ..PPr::default()
-                },
-                content,
-            })
-        };
-        let mut items = vec![center(spacing(title_before, title_line), title_runs)];
-        if !book.department.is_empty() {
-            items.push(center(spacing(dept_before, small_line), dept_runs));
+        let mut at = title_end;
+        for (text, spec, place) in [
+            (dept.as_str(), self.look.h1.clone(), "cover"),
+            (book.date.as_str(), self.look.date.clone(), "cover date"),
+        ] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            let line = spec.size_pt * ty.cover_line_height;
+            let runs = self.runs(text, &rpr(&spec), place);
+            items.push(Item::Para(centred((foot - at).max(0.0), line), runs));
+            at = foot.max(at) + line;
         }
-        items.push(center(spacing(date_before, small_line), date_runs));
         Section {
             items,
             ..Section::new(self.profile.page.text_orientation(), false, true)
@@ -588,56 +470,120 @@ impl<'a> Writer<'a> {
         Section::new(self.profile.page.text_orientation(), false, true)
     }
 
-    /// The 目录: its heading, then the TOC field with one pre-rendered
-    /// line per entry.
+    /// The pitch of the 目录's lines, in twips: the book type's, closed up
+    /// (down to its minimum) when that keeps the 目录 on its page, as the
+    /// PDF does.
+    fn toc_line(&self, entries: &[(u8, String)]) -> u32 {
+        let look = &self.look;
+        let ty = look.ty;
+        let size = look.text.size_pt;
+        let page = self.text_page();
+        let title_pitch = look.contents_title().size_pt * ty.heading_line_height;
+        let mut pitch = size * ty.contents_line_height;
+        let room = page.text_height() as f32 / TWIPS_PER_PT
+            - title_pitch
+            - ty.contents_title_gap_lines * pitch;
+        let count: u32 = entries
+            .iter()
+            .map(|(depth, title)| {
+                let indent = if *depth == 0 {
+                    0.0
+                } else {
+                    2.0 * ty.contents_indent_em
+                };
+                lines_of(
+                    title,
+                    &look.text,
+                    page.text_width,
+                    indent + TOC_NUMBER_ROOM_UNITS,
+                )
+            })
+            .sum();
+        let count = count as f32;
+        if count * pitch > room && count * size * ty.contents_min_line_height <= room {
+            pitch = room / count;
+        }
+        pt_twips(pitch)
+    }
+
+    /// The 目录: its title, then the TOC field with one pre-rendered line
+    /// per entry.
     fn toc_section(&mut self, pages: &[Option<u32>]) -> Section {
-        let mut items = vec![Item::Para(Para {
-            ppr: PPr::style("TOCHeading"),
-            content: self.runs("目　录", "", "目录"),
-        })];
         let toc = self.book.toc();
+        let mut items = Vec::new();
+        // The title's letters spaced out: each but the last followed by
+        // the book type's tracking.
+        let title = self.look.contents_title().clone();
+        let tracking = pt_twips(self.look.ty.contents_title_tracking_em * title.size_pt);
+        let chars: Vec<char> = CONTENTS_TITLE.chars().collect();
+        let mut x = Xml::new();
+        for (k, c) in chars.iter().enumerate() {
+            let spaced = RPr {
+                tracking: (k + 1 < chars.len() && tracking > 0).then_some(tracking),
+                ..RPr::default()
+            };
+            run(&mut x, &c.to_string(), &spaced, &mut self.warnings, "目录");
+        }
+        items.push(Item::Para(
+            PPr::style(styles::TOC_HEADING),
+            x.into_fragment(),
+        ));
         let count = toc.len();
         for (i, (depth, title)) in toc.iter().enumerate() {
             let name = bookmark_name(i);
-            let mut content = String::new();
+            let mut x = Xml::new();
+            let field_char = |x: &mut Xml, kind: &str| {
+                x.open("w:r");
+                x.elem("w:fldChar").attr("w:fldCharType", kind).empty();
+                x.close();
+            };
+            let instr = |x: &mut Xml, text: &str| {
+                x.open("w:r");
+                x.elem("w:instrText")
+                    .attr("xml:space", "preserve")
+                    .text(text);
+                x.close();
+            };
             if i == 0 {
-                content.push_str(concat!(
-                    r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r>"#,
-                    r#"<w:r><w:instrText xml:space="preserve"> TOC \o "1-2" \h \z \u </w:instrText></w:r>"#,
-                    r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r>"#
-                ));
+                field_char(&mut x, "begin");
+                instr(&mut x, r#" TOC \o "1-2" \h \z \u "#);
+                field_char(&mut x, "separate");
             }
-            let text = self.runs(title, "", "目录");
+            x.elem("w:hyperlink")
+                .attr("w:anchor", &name)
+                .attr("w:history", "1")
+                .open();
+            run(&mut x, title, &RPr::default(), &mut self.warnings, "目录");
+            x.open("w:r");
+            x.empty("w:tab");
+            x.close();
+            field_char(&mut x, "begin");
+            instr(&mut x, &format!(" PAGEREF {name} \\h "));
+            field_char(&mut x, "separate");
             let page = pages
                 .get(i)
                 .copied()
                 .flatten()
                 .map(|p| p.to_string())
                 .unwrap_or_default();
-            let _ = write!(
-                content,
-                concat!(
-                    r#"<w:hyperlink w:anchor="{name}" w:history="1">{text}<w:r><w:tab/></w:r>"#,
-                    r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r>"#,
-                    r#"<w:r><w:instrText xml:space="preserve"> PAGEREF {name} \h </w:instrText></w:r>"#,
-                    r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r>"#,
-                    r#"<w:r><w:t>{page}</w:t></w:r>"#,
-                    r#"<w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink>"#
-                ),
-                name = name,
-                text = text,
-                page = page
-            );
-            items.push(Item::Para(Para {
-                ppr: PPr::style(if *depth == 0 { "TOC1" } else { "TOC2" }),
-                content,
-            }));
+            x.open("w:r");
+            x.elem("w:t").text(&page);
+            x.close();
+            field_char(&mut x, "end");
+            x.close();
+            let style = if *depth == 0 {
+                styles::TOC1
+            } else {
+                styles::TOC2
+            };
+            items.push(Item::Para(PPr::style(style), x.into_fragment()));
         }
         if count > 0 {
-            items.push(Item::Para(Para {
-                ppr: PPr::style("TOC1"),
-                content: r#"<w:r><w:fldChar w:fldCharType="end"/></w:r>"#.into(),
-            }));
+            let mut x = Xml::new();
+            x.open("w:r");
+            x.elem("w:fldChar").attr("w:fldCharType", "end").empty();
+            x.close();
+            items.push(Item::Para(PPr::style(styles::TOC1), x.into_fragment()));
         }
         Section {
             items,
@@ -645,55 +591,65 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// A one-line styled paragraph kept with what follows (a sub-heading, a
-    /// table caption), with its lines for the page estimate.
+    /// A one-line styled paragraph kept with what follows (a heading
+    /// inside a chapter, a table caption), with its lines for the page
+    /// estimate: `spec` its font, `line` its pitch, `space` the space
+    /// around it, in twips.
+    #[allow(clippy::too_many_arguments)]
     fn kept_paragraph(
         &mut self,
         section: &mut Section,
         style: &'static str,
         text: &str,
         spec: &FontSpec,
+        line: u32,
+        space: u32,
         at: &str,
         indent_units: f32,
     ) {
-        let content = self.runs(text, "", at);
-        section.items.push(Item::Para(Para {
-            ppr: PPr::style(style),
-            content,
-        }));
+        let content = self.runs(text, &RPr::default(), at);
+        section.items.push(Item::Para(PPr::style(style), content));
         let width = self.text_page().text_width;
         section.flows.push(Flow::Lines {
             lines: lines_of(text, spec, width, indent_units),
-            line: line_twips(spec),
-            space: HEADING_SPACE,
+            line,
+            space,
             keep_next: true,
             page_break_before: false,
         });
     }
 
-    /// A paragraph of running text for the page estimate.
-    fn text_flow(&self, section: &mut Section, text: &str, spec: &FontSpec, indent_units: f32) {
+    /// A paragraph of running text for the page estimate, with the
+    /// paragraph gap after it when `gap`.
+    fn text_flow(&self, section: &mut Section, text: &str, gap: bool) {
+        let look = &self.look;
         let width = self.text_page().text_width;
-        let lines = lines_of(text, spec, width, indent_units);
+        let indent = 2.0 * look.ty.paragraph_indent_em;
         section.flows.push(Flow::Lines {
-            lines,
-            line: line_twips(spec),
-            space: 0,
+            lines: lines_of(text, &look.text, width, indent),
+            line: look.lines(1.0),
+            space: if gap {
+                look.lines(look.ty.paragraph_gap_lines)
+            } else {
+                0
+            },
             keep_next: false,
             page_break_before: false,
         });
     }
 
-    fn chapter(
-        &mut self,
-        section: &mut Section,
-        title: &str,
-        blocks: &[Block],
-    ) -> Result<(), WriteError> {
+    fn chapter(&mut self, section: &mut Section, title: &str, blocks: &[Block]) {
         // Every chapter from a new page, as in the PDF.
         let new_page = !section.items.is_empty();
-        let (p, mark) = self.heading("Heading1", title, new_page);
-        section.items.push(Item::Para(p));
+        let (p, mark) = self.heading(
+            PPr {
+                page_break_before: new_page,
+                jc: Some(Jc::Center),
+                ..PPr::style(styles::HEADING1)
+            },
+            title,
+        );
+        section.items.push(p);
         section.flows.push(Flow::Lines {
             lines: 0,
             line: 0,
@@ -702,33 +658,39 @@ impl<'a> Writer<'a> {
             page_break_before: new_page,
         });
         section.flows.push(Flow::Anchor(mark));
-        let h1 = self.look.h1.clone();
+        let look = &self.look;
         let width = self.text_page().text_width;
-        let lines = lines_of(title, &h1, width, 0.0);
         section.flows.push(Flow::Lines {
-            lines,
-            line: line_twips(&h1),
-            space: H1_SPACE_BEFORE + HEADING_SPACE,
+            lines: lines_of(title, &look.h1, width, 0.0),
+            line: look.h1_line(),
+            space: look.lines(look.ty.chapter_heading_gap_lines),
             keep_next: true,
             page_break_before: false,
         });
-        let text = self.look.text.clone();
-        let indent = FIRST_LINE_UNITS;
         let at = format!("chapter '{title}'");
+        let ty = look.ty;
+        let (h3, h4, h2) = (look.h3.clone(), look.h4.clone(), look.h2.clone());
+        let sub_space = look.lines(ty.subheading_gap_lines * 1.5);
+        let indent = 2.0 * ty.paragraph_indent_em;
         for block in blocks {
             match block {
                 Block::Heading { level, text: t } => {
-                    let style = if *level <= 2 { "Heading3" } else { "Heading4" };
-                    self.kept_paragraph(section, style, t, &text, &at, indent);
+                    let (style, spec) = if *level <= 2 {
+                        (styles::HEADING3, &h3)
+                    } else {
+                        (styles::HEADING4, &h4)
+                    };
+                    let line = self.look.text_line_of(spec);
+                    self.kept_paragraph(section, style, t, spec, line, sub_space, &at, indent);
                 }
                 Block::Paragraph(spans) => {
-                    let content = self.spans(spans, &at);
-                    section.items.push(Item::Para(Para {
-                        ppr: PPr::style("BodyText"),
-                        content,
-                    }));
+                    let mut x = Xml::new();
+                    self.spans(&mut x, spans, &at);
+                    section
+                        .items
+                        .push(Item::Para(PPr::style(styles::BODY_TEXT), x.into_fragment()));
                     let plain: String = spans.iter().map(|s| s.text.as_str()).collect();
-                    self.text_flow(section, &plain, &text, indent);
+                    self.text_flow(section, &plain, true);
                 }
                 Block::List {
                     ordered,
@@ -741,45 +703,60 @@ impl<'a> Writer<'a> {
                         } else {
                             "• ".to_string()
                         };
-                        let mut content = self.runs(&prefix, "", &at);
-                        content.push_str(&self.spans(item, &at));
-                        section.items.push(Item::Para(Para {
-                            ppr: PPr::style("BodyText"),
-                            content,
-                        }));
+                        let mut x = Xml::new();
+                        run(&mut x, &prefix, &RPr::default(), &mut self.warnings, &at);
+                        self.spans(&mut x, item, &at);
+                        // The paragraph gap after the list, not between
+                        // its items, as the PDF sets lists.
+                        let last = k + 1 == items.len();
+                        let ppr = PPr {
+                            spacing: (!last).then_some(Spacing {
+                                after: Some(0),
+                                ..Spacing::default()
+                            }),
+                            ..PPr::style(styles::BODY_TEXT)
+                        };
+                        section.items.push(Item::Para(ppr, x.into_fragment()));
                         let plain: String = std::iter::once(prefix.as_str())
                             .chain(item.iter().map(|s| s.text.as_str()))
                             .collect();
-                        self.text_flow(section, &plain, &text, indent);
+                        self.text_flow(section, &plain, last);
                     }
                 }
                 Block::Table(t) => {
                     self.table_no += 1;
                     if let Some(caption) = &t.title {
-                        self.kept_paragraph(section, "Caption", caption, &text, &at, 0.0);
+                        let line = single_line(&h2);
+                        let space = self.look.lines(ty.table_gap_lines) + table::TITLE_SPACE_AFTER;
+                        self.kept_paragraph(
+                            section,
+                            styles::CAPTION,
+                            caption,
+                            &h2,
+                            line,
+                            space,
+                            &at,
+                            0.0,
+                        );
                     }
-                    self.table_body(section, t, width)?;
+                    self.table_body(section, t, width);
                 }
             }
         }
-        Ok(())
     }
 
-    /// Meta lines, table and notes from the single-document writer.
-    fn table_body(
-        &mut self,
-        section: &mut Section,
-        t: &Table,
-        width: u32,
-    ) -> Result<(), WriteError> {
-        let xml = wd::table_fragment(self.profile, t, self.table_no, width, &mut self.warnings)?;
-        let xml = String::from_utf8(xml).map_err(|source| WriteError::Utf8 {
-            table: self.table_no,
-            source,
-        })?;
-        section.items.push(Item::Raw(xml));
-        let body = self.profile.fonts.body.clone();
-        let meta_line = single_line(&body) + TABLE_LINE_SPACE;
+    /// Meta lines, table and notes from the table writer.
+    fn table_body(&mut self, section: &mut Section, t: &Table, width: u32) {
+        let ctx = TableCtx {
+            profile: self.profile,
+            fonts: &self.fonts,
+            table_no: self.table_no,
+        };
+        let mut x = Xml::new();
+        table::fragment(&mut x, &ctx, t, width, &mut self.warnings);
+        section.items.push(Item::Raw(x.into_fragment()));
+        let body = &self.profile.fonts.body;
+        let meta_line = single_line(body) + table::LINE_SPACE_AFTER;
         let meta_lines = t.meta.len().div_ceil(2) as u32;
         section.flows.push(Flow::Lines {
             lines: meta_lines,
@@ -788,9 +765,11 @@ impl<'a> Writer<'a> {
             keep_next: true,
             page_break_before: false,
         });
-        section.flows.push(table_flow(t, width, self.profile));
+        section
+            .flows
+            .push(table_flow(t, width, self.profile, &self.fonts));
         for note in &t.notes {
-            let lines = lines_of(note, &body, width, 0.0);
+            let lines = lines_of(note, body, width, 0.0);
             section.flows.push(Flow::Lines {
                 lines,
                 line: meta_line,
@@ -799,7 +778,6 @@ impl<'a> Writer<'a> {
                 page_break_before: false,
             });
         }
-        Ok(())
     }
 
     /// The table group: its heading, then each table on a new page under
@@ -811,22 +789,32 @@ impl<'a> Writer<'a> {
         mut section: Section,
         title: &str,
         tables: &[crate::book::BookTable],
-    ) -> Result<(), WriteError> {
+    ) {
         let papers: Vec<Option<PaperSize>> = tables
             .iter()
             .enumerate()
             .map(|(k, t)| self.paper_for(t, self.table_no + k + 1))
             .collect();
         section.paper = papers.first().copied().flatten();
-        let (p, mark) = self.heading("Heading1", title, false);
-        section.items.push(Item::Para(p));
+        // The group's heading stands at the left of the table page, as in
+        // the PDF, with the space under it of a heading in a chapter.
+        let look = &self.look;
+        let after = look.lines(look.ty.subheading_gap_lines);
+        let (p, mark) = self.heading(
+            PPr {
+                spacing: Some(Spacing::around(0, after)),
+                ..PPr::style(styles::HEADING1)
+            },
+            title,
+        );
+        section.items.push(p);
         section.flows.push(Flow::Anchor(mark));
-        let h1 = self.look.h1.clone();
-        let h2 = self.look.h2.clone();
+        let look = &self.look;
+        let h2 = look.h2.clone();
         section.flows.push(Flow::Lines {
-            lines: lines_of(title, &h1, self.table_page().text_width, 0.0),
-            line: line_twips(&h1),
-            space: H1_SPACE_BEFORE + HEADING_SPACE,
+            lines: lines_of(title, &look.h1, self.table_page().text_width, 0.0),
+            line: look.h1_line(),
+            space: after,
             keep_next: true,
             page_break_before: false,
         });
@@ -847,8 +835,14 @@ impl<'a> Writer<'a> {
             } else {
                 t.title.clone()
             };
-            let (p, mark) = self.heading("Heading2", &text, new_page);
-            section.items.push(Item::Para(p));
+            let (p, mark) = self.heading(
+                PPr {
+                    page_break_before: new_page,
+                    ..PPr::style(styles::HEADING2)
+                },
+                &text,
+            );
+            section.items.push(p);
             section.flows.push(Flow::Lines {
                 lines: 0,
                 line: 0,
@@ -861,98 +855,90 @@ impl<'a> Writer<'a> {
             section.flows.push(Flow::Lines {
                 lines,
                 line: single_line(&h2),
-                space: TITLE_SPACE_AFTER,
+                space: table::TITLE_SPACE_AFTER,
                 keep_next: true,
                 page_break_before: false,
             });
             // The fragment leaves out the table's own title: the heading
             // above stands for it.
-            self.table_body(&mut section, &t.table, width)?;
+            self.table_body(&mut section, &t.table, width);
         }
         sections.push(section);
-        Ok(())
     }
 
-    fn sect_pr(&self, s: &Section) -> String {
-        let page = self.page_of(s);
-        let mut x = String::from("<w:sectPr>");
-        if s.numbers_start {
-            if self.profile.header_text.is_some() {
-                let _ = write!(
-                    x,
-                    r#"<w:headerReference w:type="default" r:id="{HEADER_RID}"/>"#
-                );
-            }
-            if self.has_footer() {
-                let _ = write!(
-                    x,
-                    r#"<w:footerReference w:type="default" r:id="{FOOTER_RID}"/>"#
-                );
-            }
+    fn sect_pr(&self, s: &Section) -> SectPr {
+        SectPr {
+            header: s.numbers_start && package::has_header(self.profile),
+            footer: s.numbers_start && package::has_footer(self.profile),
+            numbers_start: s.numbers_start,
+            ..SectPr::new(Page {
+                landscape: s.orientation == Orientation::Landscape,
+                ..self.page_of(s)
+            })
         }
-        x.push_str(r#"<w:type w:val="nextPage"/>"#);
-        let orient = match s.orientation {
-            Orientation::Landscape => r#" w:orient="landscape""#,
-            Orientation::Portrait => "",
-        };
-        let _ = write!(
-            x,
-            r#"<w:pgSz w:w="{}" w:h="{}"{orient}/>"#,
-            page.width, page.height
-        );
-        let _ = write!(
-            x,
-            r#"<w:pgMar w:top="{}" w:right="{}" w:bottom="{}" w:left="{}" w:header="{h}" w:footer="{h}" w:gutter="0"/>"#,
-            page.top,
-            page.right,
-            page.bottom,
-            page.left,
-            h = wd::HEADER_FOOTER_TWIPS
-        );
-        if s.numbers_start {
-            x.push_str(r#"<w:pgNumType w:fmt="decimal" w:start="1"/>"#);
-        }
-        x.push_str("</w:sectPr>");
-        x
     }
 
-    fn has_footer(&self) -> bool {
-        self.profile.page_number != PageNumberStyle::None || self.profile.footer_text.is_some()
-    }
-
-    fn document(&self, sections: Vec<Section>) -> Vec<u8> {
-        let mut body = String::new();
+    /// The body of document.xml: the sections in order, each ended by the
+    /// sectPr in its last paragraph (a small paragraph of its own after a
+    /// table), the last by the body's own.
+    fn document(&self, x: &mut Xml, sections: Vec<Section>) {
         let count = sections.len();
         for (si, mut s) in sections.into_iter().enumerate() {
             let sect = self.sect_pr(&s);
             let last = si + 1 == count;
             if !last {
                 match s.items.last_mut() {
-                    Some(Item::Para(p)) => p.ppr.sect = Some(sect.clone()),
-                    _ => s.items.push(Item::Para(Para {
-                        ppr: PPr {
-                            spacing: Some(format!(
-                                r#"<w:spacing w:before="0" w:after="0" w:line="{CARRIER_LINE_TWIPS}" w:lineRule="exact"/>"#
-                            )),
-                            mark: Some(r#"<w:sz w:val="2"/><w:szCs w:val="2"/>"#.into()),
-                            sect: Some(sect.clone()),
+                    Some(Item::Para(ppr, _)) => ppr.sect = Some(sect),
+                    _ => s.items.push(Item::Para(
+                        PPr {
+                            spacing: Some(Spacing {
+                                before: Some(0),
+                                after: Some(0),
+                                line: Some(Line::Exact(CARRIER_LINE_TWIPS)),
+                            }),
+                            mark: Some(RPr {
+                                size: Some(1.0),
+                                ..RPr::default()
+                            }),
+                            sect: Some(sect),
                             ..PPr::default()
                         },
-                        content: String::new(),
-                    })),
+                        Fragment::default(),
+                    )),
                 }
             }
             for item in &s.items {
                 match item {
-                    Item::Para(p) => body.push_str(&p.xml()),
-                    Item::Raw(x) => body.push_str(x),
+                    Item::Para(ppr, content) => paragraph(x, ppr, |x| x.fragment(content)),
+                    Item::Raw(f) => x.fragment(f),
                 }
             }
             if last {
-                body.push_str(&sect);
+                sect.write(x);
             }
         }
-        format!(r#"{XML_DECL}<w:document {DOCUMENT_NS}><w:body>{body}</w:body></w:document>"#)
-            .into_bytes()
+    }
+
+    /// The styles of the book (module `styles`).
+    fn styles(&self) -> Vec<package::Style<'_>> {
+        styles::of(
+            &self.look,
+            self.text_page().text_width,
+            self.toc_line(&self.book.toc()),
+        )
+    }
+}
+
+/// Indentation of a paragraph's first line by the book type, in twips and
+/// hundredths of a character of `spec`'s size.
+fn first_line(look: &Look, spec: &FontSpec) -> Ind {
+    let em = look.ty.paragraph_indent_em;
+    let twips = pt_twips(em * look.text.size_pt) as i32;
+    // Characters of the paragraph's own size; the same indent.
+    let chars = (em * 100.0 * look.text.size_pt / spec.size_pt.max(1.0)).round() as i32;
+    Ind {
+        first_line: Some(twips),
+        first_line_chars: Some(chars),
+        ..Ind::default()
     }
 }

@@ -9,6 +9,7 @@ use crate::amount::{format_amount, format_percent};
 use crate::grid::{self, Slot};
 use crate::model::{Span, Value};
 use crate::profile::{Orientation, PaperSize};
+use crate::write::pdf::fonts::FontStore;
 use crate::{ReadOptions, read_bytes};
 use std::collections::BTreeMap;
 
@@ -34,7 +35,7 @@ fn runs(page: &PageLayout) -> impl Iterator<Item = &GlyphRun> {
 }
 
 fn lay(doc: &Document, profile: &Profile) -> DocumentLayout {
-    let fonts = FontBook::new(&profile.fonts).unwrap();
+    let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
     layout_document(doc, profile, &fonts)
 }
 
@@ -105,7 +106,7 @@ fn check(doc: &Document, layout: &DocumentLayout, ctx: &str) {
     }
     // Every character of every body cell is drawn, in order (those no font
     // has as boxes, with a warning each).
-    let fonts = FontBook::new(&Profile::default().fonts).unwrap();
+    let fonts = FontBook::new(&FontStore::new(), &Profile::default().fonts).unwrap();
     for (ti, table) in doc.tables.iter().enumerate() {
         let resolved = grid::resolve(table);
         for (r, slots) in resolved.body.iter().enumerate() {
@@ -338,7 +339,7 @@ fn absurd_profiles_still_finish_inside_the_page() {
     profile.page.margin_bottom_mm = f32::NAN;
     profile.fonts.header.size_pt = 72.0;
     profile.fonts.body.size_pt = 1000.0;
-    let fonts = FontBook::new(&profile.fonts).unwrap();
+    let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
     let layout = layout_document(&doc, &profile, &fonts);
     // With room for a handful of characters the header rows are taller
     // than the page: the layout says so instead of cutting them off.

@@ -403,9 +403,10 @@ const WIDTH_EPSILON: f32 = 0.01;
 mod tests {
     use super::*;
     use crate::profile::Fonts;
+    use crate::write::pdf::fonts::FontStore;
 
     fn book() -> FontBook {
-        FontBook::new(&Fonts::default()).unwrap()
+        FontBook::new(&FontStore::new(), &Fonts::default()).unwrap()
     }
 
     fn lines(text: &str, width_em: f32) -> Vec<String> {

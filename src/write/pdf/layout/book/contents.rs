@@ -15,24 +15,25 @@ pub(super) fn contents_pages(
 ) -> (Vec<PageLayout>, Vec<Option<(usize, Rect)>>) {
     let area = geo.area;
     let size = ty.text;
-    let mut pitch = size * CONTENTS_LINE_HEIGHT;
+    let b = ty.book;
+    let mut pitch = size * b.contents_line_height;
     let mut pages = vec![PageLayout::empty(geo, 0)];
     let mut y = geo.content_top;
 
     // The heading, its letters spaced out.
     let title_size = fonts.size(Role::Title);
     let heading = shape("目录", Role::Title, title_size, fonts);
-    let tracking = CONTENTS_TITLE_TRACKING_EM * title_size;
+    let tracking = b.contents_title_tracking_em * title_size;
     let lines = heading.break_lines(f32::INFINITY);
     if let (Some(line), Some(page)) = (lines.first(), pages.last_mut()) {
         let count = line.end.saturating_sub(line.start).max(1);
         let w = line.width + tracking * (count - 1) as f32;
         let x = area.x + (area.w - w) / 2.0;
-        let title_pitch = title_size * LINE_HEIGHT;
+        let title_pitch = title_size * b.heading_line_height;
         let baseline = y + (title_pitch - title_size) / 2.0 + super::ASCENT * title_size;
         let p = Placement::area(area, x, w, HAlign::Left, RunKind::Contents);
         push_line(&mut page.items, &heading, line, x, baseline, tracking, &p);
-        y += title_pitch + CONTENTS_TITLE_GAP_LINES * pitch;
+        y += title_pitch + b.contents_title_gap_lines * pitch;
     }
 
     // The number column: as wide as the widest number, so the leaders end
@@ -55,7 +56,7 @@ pub(super) fn contents_pages(
             let (role, indent) = if e.depth == 0 {
                 (Role::Header, 0.0)
             } else {
-                (Role::Body, CONTENTS_INDENT_EM * size * f32::from(e.depth))
+                (Role::Body, b.contents_indent_em * size * f32::from(e.depth))
             };
             let shaped = shape(&e.title, role, size, fonts);
             missing.check(&shaped, &format!("目录, '{}'", e.title));
@@ -67,7 +68,7 @@ pub(super) fn contents_pages(
     // A 目录 a little too long for its page closes up to stay on it.
     let count: usize = shaped.iter().map(|(_, l, _, _)| l.len()).sum();
     let room = geo.content_bottom - y;
-    if count as f32 * pitch > room && count as f32 * size * MIN_CONTENTS_LINE_HEIGHT <= room {
+    if count as f32 * pitch > room && count as f32 * size * b.contents_min_line_height <= room {
         pitch = room / count as f32;
     }
 

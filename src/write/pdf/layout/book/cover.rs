@@ -29,11 +29,12 @@ pub(super) fn cover(
         .iter()
         .map(|p| shape(p, Role::Title, 1.0, fonts).max_width())
         .fold(0.0, f32::max);
-    let mut size = base * COVER_TITLE_SCALE;
+    let b = ty.book;
+    let mut size = base * b.cover_title_scale;
     if widest > 0.0 {
         size = size.min(area.w / widest).max(base);
     }
-    let pitch = size * COVER_TITLE_LINE_HEIGHT;
+    let pitch = size * b.cover_line_height;
     let shaped: Vec<(Shaped, Vec<Line>)> = pieces
         .iter()
         .map(|p| {
@@ -44,20 +45,20 @@ pub(super) fn cover(
         })
         .collect();
     let count: usize = shaped.iter().map(|(_, l)| l.len()).sum();
-    let mut top = geo.height * COVER_TITLE_AT - count as f32 * pitch / 2.0;
+    let mut top = geo.height * b.cover_title_at - count as f32 * pitch / 2.0;
     let p = Placement::area(area, area.x, area.w, HAlign::Center, RunKind::Cover);
     for (s, lines) in &shaped {
         super::push_lines_spaced(&mut page.items, s, lines, top, pitch, &p);
         top += lines.len() as f32 * pitch;
     }
-    let mut y = geo.height * COVER_FOOT_AT;
+    let mut y = geo.height * b.cover_foot_at;
     for (text, role, size) in [
         (
             department_line,
             Role::Header,
-            ty.text * CHAPTER_HEADING_SCALE,
+            ty.text * b.chapter_heading_scale,
         ),
-        (book.date.as_str(), Role::Body, ty.text * SUBHEADING_SCALE),
+        (book.date.as_str(), Role::Body, ty.text * b.subheading_scale),
     ] {
         if text.trim().is_empty() {
             continue;
@@ -65,7 +66,7 @@ pub(super) fn cover(
         let s = shape(text, role, size, fonts);
         missing.check(&s, "cover");
         let lines = s.break_lines(area.w);
-        let pitch = size * COVER_TITLE_LINE_HEIGHT;
+        let pitch = size * b.cover_line_height;
         super::push_lines_spaced(&mut page.items, &s, &lines, y, pitch, &p);
         y += lines.len() as f32 * pitch;
     }

@@ -15,58 +15,21 @@ mod tests;
 
 use super::text::{Break, Line, Piece, Shaped, shape, shape_pieces};
 use super::{
-    ASCENT, Geometry, HAlign, Item, LINE_HEIGHT, Missing, PageLayout, Placement, Rect, RunKind,
-    TableCtx, furniture, layout_table_on, push_line, push_lines_spaced, stack_items,
+    ASCENT, Geometry, HAlign, Item, Missing, PageLayout, Placement, Rect, RunKind, TableCtx,
+    furniture, layout_table_on, push_line, push_lines_spaced, stack_items,
 };
 use crate::book::chapter::{Block, Chapter, Span};
 use crate::book::{Book, Part};
 use crate::model::{Table, Warning};
-use crate::profile::Profile;
+use crate::profile::{BookType, Profile};
 use crate::write::pdf::fonts::{FontBook, Role};
 use contents::contents_pages;
 use cover::cover;
-
-/// Running text is set at least this size, in points (小四): the profile's
-/// body size is chosen for table cells, often 10 pt, small for pages of
-/// prose.
-const MIN_TEXT_PT: f32 = 12.0;
-
-/// Line pitch of running text as a multiple of its size: prose needs more
-/// air between lines than a table cell (1.3); 1.7 is the pitch of a
-/// printed Chinese report.
-const TEXT_LINE_HEIGHT: f32 = 1.7;
-
-/// Text pages keep at least this margin left and right, in millimetres: a
-/// 12 pt line then holds about 38 characters, a book's measure, where the
-/// table profile's 15 mm would give 42.
-const TEXT_MIN_SIDE_MARGIN_MM: f32 = 25.0;
-
-/// First-line indent of a paragraph, in ems: two characters, as Chinese
-/// prose is set.
-const PARAGRAPH_INDENT_EM: f32 = 2.0;
-
-/// Space between paragraphs, as a share of a line: the indent marks a new
-/// paragraph; a little space more makes the page easier to scan.
-const PARAGRAPH_GAP_LINES: f32 = 0.25;
 
 /// A justified line's characters are spread apart by at most this share of
 /// an em each; a line with more slack (a long Latin word pushed to the next
 /// line) stays ragged rather than gappy.
 const MAX_JUSTIFY_EM: f32 = 0.12;
-
-/// Chapter headings are this many times the running text's size (16 pt on
-/// 12 pt text, 三号).
-const CHAPTER_HEADING_SCALE: f32 = 4.0 / 3.0;
-
-/// Level-2 headings: 14 pt on 12 pt text (四号).
-const SUBHEADING_SCALE: f32 = 7.0 / 6.0;
-
-/// Space under a chapter heading, in lines of running text.
-const CHAPTER_HEADING_GAP_LINES: f32 = 1.0;
-
-/// Space above a sub-heading, in lines of running text; under it, a
-/// quarter line.
-const SUBHEADING_GAP_LINES: f32 = 0.5;
 
 /// A heading needs room for this many lines of what follows it on its
 /// page; otherwise it moves to the next page with them.
@@ -95,36 +58,6 @@ const LIST_MARKER_GAP_EM: f32 = 0.5;
 /// running text are left for its title, header and first row.
 const TABLE_KEEP_LINES: f32 = 5.0;
 
-/// Space above a table in running text, in lines, beyond the paragraph
-/// gap: its rules need air.
-const TABLE_GAP_LINES: f32 = 0.5;
-
-/// The cover title is this many times the profile's title size, made
-/// smaller (down to the title size) when a piece would not fit a line.
-const COVER_TITLE_SCALE: f32 = 1.5;
-
-/// The middle of the cover title's block, as a share of the page height
-/// from the top.
-const COVER_TITLE_AT: f32 = 0.36;
-
-/// The department's line on the cover, as a share of the page height from
-/// the top; the date follows it.
-const COVER_FOOT_AT: f32 = 0.74;
-
-/// Line pitch of the cover title, as a multiple of its size.
-const COVER_TITLE_LINE_HEIGHT: f32 = 1.5;
-
-/// Line pitch of the 目录: two lines of running text apart, so each entry
-/// is easy to follow to its number.
-const CONTENTS_LINE_HEIGHT: f32 = 2.0;
-
-/// The 目录's lines close up to this pitch (in lines of running text)
-/// before a last line or two spill onto a page of their own.
-const MIN_CONTENTS_LINE_HEIGHT: f32 = 1.5;
-
-/// Indent of a table's line in the 目录, in ems.
-const CONTENTS_INDENT_EM: f32 = 2.0;
-
 /// Room between a title and its leaders, and between the leaders and the
 /// number, in ems.
 const LEADER_GAP_EM: f32 = 0.6;
@@ -134,13 +67,6 @@ const LEADER_MIN_EM: f32 = 3.0;
 
 /// Distance between two leader dots, in ems.
 const LEADER_PITCH_EM: f32 = 0.5;
-
-/// Space between the letters of "目录", in ems: a two-character heading
-/// reads as a heading when spaced out.
-const CONTENTS_TITLE_TRACKING_EM: f32 = 1.0;
-
-/// Space under the "目录" heading, in lines of the 目录.
-const CONTENTS_TITLE_GAP_LINES: f32 = 0.75;
 
 /// What a page of the book holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,14 +116,18 @@ struct Type {
     text: f32,
     /// Its line pitch.
     line: f32,
+    /// The profile's book type: the sizes, spaces and indents of the
+    /// cover, the 目录 and the chapters.
+    book: BookType,
 }
 
 impl Type {
-    fn new(fonts: &FontBook) -> Type {
-        let text = fonts.size(Role::Body).max(MIN_TEXT_PT);
+    fn new(fonts: &FontBook, book: BookType) -> Type {
+        let text = book.text_pt(fonts.size(Role::Body));
         Type {
             text,
-            line: text * TEXT_LINE_HEIGHT,
+            line: text * book.text_line_height,
+            book,
         }
     }
 }
@@ -227,11 +157,11 @@ impl<'a> Body<'a> {
             profile,
             fonts,
             profile.page.text_orientation(),
-            TEXT_MIN_SIDE_MARGIN_MM,
+            profile.book_type.text_side_margin_mm,
         );
         Body {
             fonts,
-            ty: Type::new(fonts),
+            ty: Type::new(fonts, profile.book_type),
             text_geo,
             pages: Vec::new(),
             kinds: Vec::new(),
@@ -282,7 +212,7 @@ impl<'a> Body<'a> {
         if let Some(heading) = heading {
             let at = format!("heading '{heading}'");
             let height = self.part_heading(&mut page.items, geo, heading, &at, HAlign::Left, y);
-            y += height + SUBHEADING_GAP_LINES * self.ty.line;
+            y += height + self.ty.book.subheading_gap_lines * self.ty.line;
         }
         let first_page = self.pages.len();
         let mut ctx = TableCtx {

@@ -15,11 +15,11 @@ impl Body<'_> {
         align: HAlign,
         top: f32,
     ) -> f32 {
-        let size = self.ty.text * CHAPTER_HEADING_SCALE;
+        let size = self.ty.text * self.ty.book.chapter_heading_scale;
         let shaped = shape(text, Role::Header, size, self.fonts);
         self.missing.check(&shaped, at);
         let lines = shaped.break_lines(geo.area.w);
-        let pitch = size * LINE_HEIGHT;
+        let pitch = size * self.ty.book.heading_line_height;
         let p = Placement::area(geo.area, geo.area.x, geo.area.w, align, RunKind::Heading);
         super::push_lines_spaced(items, &shaped, &lines, top, pitch, &p);
         lines.len() as f32 * pitch
@@ -42,7 +42,7 @@ impl Body<'_> {
         if let Some(page) = self.page() {
             page.items.extend(items);
         }
-        self.y += height + CHAPTER_HEADING_GAP_LINES * self.ty.line;
+        self.y += height + self.ty.book.chapter_heading_gap_lines * self.ty.line;
         let mut paragraphs = 0;
         for (bi, block) in chapter.blocks.iter().enumerate() {
             self.block = Some(bi);
@@ -78,24 +78,24 @@ impl Body<'_> {
     ) {
         let geo = self.text_geo;
         let size = if level <= 2 {
-            self.ty.text * SUBHEADING_SCALE
+            self.ty.text * self.ty.book.subheading_scale
         } else {
             self.ty.text
         };
         let shaped = shape(text, Role::Header, size, self.fonts);
         self.missing
             .check(&shaped, &format!("{at}, heading '{text}'"));
-        let indent = PARAGRAPH_INDENT_EM * self.ty.text;
+        let indent = self.ty.book.paragraph_indent_em * self.ty.text;
         let lines = shaped.break_lines_indented(geo.area.w - indent, geo.area.w);
-        let pitch = size * TEXT_LINE_HEIGHT;
+        let pitch = size * self.ty.book.text_line_height;
         // No space above it at the top of a page, nor right under the
         // chapter's title, which has its own.
         let before = if self.at_top() || under_title {
             0.0
         } else {
-            SUBHEADING_GAP_LINES * self.ty.line
+            self.ty.book.subheading_gap_lines * self.ty.line
         };
-        let after = SUBHEADING_GAP_LINES / 2.0 * self.ty.line;
+        let after = self.ty.book.subheading_gap_lines / 2.0 * self.ty.line;
         let follow = if next_is_table {
             TABLE_KEEP_LINES
         } else {
@@ -213,7 +213,7 @@ impl Body<'_> {
         if shaped.is_blank() {
             return;
         }
-        let indent = PARAGRAPH_INDENT_EM * self.ty.text;
+        let indent = self.ty.book.paragraph_indent_em * self.ty.text;
         let lines = shaped.break_lines_indented(geo.area.w - indent, geo.area.w);
         let _ = self.place_lines(
             &shaped,
@@ -224,7 +224,7 @@ impl Body<'_> {
             RunKind::Text,
             true,
         );
-        self.y += PARAGRAPH_GAP_LINES * self.ty.line;
+        self.y += self.ty.book.paragraph_gap_lines * self.ty.line;
     }
 
     /// A list: each item's number or bullet right-aligned in a column
@@ -246,7 +246,7 @@ impl Body<'_> {
             })
             .collect();
         let marker_w = markers.iter().map(Shaped::max_width).fold(0.0, f32::max);
-        let indent = PARAGRAPH_INDENT_EM * size;
+        let indent = self.ty.book.paragraph_indent_em * size;
         let text_x = indent + marker_w + LIST_MARKER_GAP_EM * size;
         let width = (geo.area.w - text_x).max(size);
         for (k, (item, marker)) in items.iter().zip(&markers).enumerate() {
@@ -277,7 +277,7 @@ impl Body<'_> {
                 push_line(&mut page.items, marker, line, x, baseline, 0.0, &p);
             }
         }
-        self.y += PARAGRAPH_GAP_LINES * self.ty.line;
+        self.y += self.ty.book.paragraph_gap_lines * self.ty.line;
     }
 
     /// A table in a chapter, at the text width, from where the text is.
@@ -285,7 +285,7 @@ impl Body<'_> {
         let geo = self.text_geo;
         self.ensure(TABLE_KEEP_LINES * self.ty.line);
         if !self.at_top() {
-            self.y += TABLE_GAP_LINES * self.ty.line;
+            self.y += self.ty.book.table_gap_lines * self.ty.line;
         }
         let index = self.tables;
         self.tables += 1;
@@ -316,7 +316,7 @@ impl Body<'_> {
             self.pages.push(p);
             self.kinds.push(PageKind::Chapter);
         }
-        self.y = end + PARAGRAPH_GAP_LINES * self.ty.line;
+        self.y = end + self.ty.book.paragraph_gap_lines * self.ty.line;
     }
 }
 

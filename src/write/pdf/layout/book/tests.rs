@@ -5,6 +5,7 @@ use super::super::{GlyphRun, Item};
 use super::*;
 use crate::book::chapter::{Block, Chapter, Span};
 use crate::profile::Orientation;
+use crate::write::pdf::fonts::FontStore;
 
 fn sample() -> Book {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,7 +14,7 @@ fn sample() -> Book {
 }
 
 fn lay(book: &Book, profile: &Profile) -> BookLayout {
-    let fonts = FontBook::new(&profile.fonts).unwrap();
+    let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
     layout_book(book, profile, &fonts)
 }
 
@@ -306,8 +307,8 @@ fn long_chapters_break_between_lines_and_keep_headings_with_text() {
             .filter(|&i| laid.kinds[i] == PageKind::Chapter)
             .collect();
         assert!(body.len() > 8, "{name}: {} pages", body.len());
-        let fonts = FontBook::new(&profile.fonts).unwrap();
-        let size = Type::new(&fonts).text;
+        let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
+        let size = Type::new(&fonts, profile.book_type).text;
         let mut split = 0;
         for (bi, block) in chapter.blocks.iter().enumerate() {
             let Block::Paragraph(spans) = block else {
@@ -414,7 +415,7 @@ fn emphasis_is_bold_sans_or_slanted() {
         source: "x.md".into(),
     })]);
     let profile = Profile::default();
-    let fonts = FontBook::new(&profile.fonts).unwrap();
+    let fonts = FontBook::new(&FontStore::new(), &profile.fonts).unwrap();
     let laid = layout_book(&book, &profile, &fonts);
     let page = laid.pages.last().unwrap();
     let text: Vec<&GlyphRun> = runs(page).filter(|r| r.kind == RunKind::Text).collect();
