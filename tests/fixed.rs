@@ -712,6 +712,110 @@ fn label_lines_under_a_total_are_rows_of_their_own() {
     );
 }
 
+/// Columns without a single value keep their own header labels and stay
+/// columns of empty cells: 事业收入 between 财政拨款收入 and 其他收入, and two
+/// empty columns whose labels are set one space apart, as `pdftotext` sets
+/// neighbouring header cells that are wider on the page than in its grid.
+#[test]
+fn empty_columns_keep_their_own_headers() {
+    let text = "\
+                            部门收入预算总表
+编制部门：某局                                                                       单位：元
+
+   项目                    合计        财政拨款收入      事业收入       其他收入      政府性基金 国有资本经营
+合计                   1,200.00        1,200.00
+一、工资                1,000.00        1,000.00
+二、其他                  200.00          200.00
+";
+    let doc = read_bytes(text.as_bytes(), "empty.txt", &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let t = &doc.tables[0];
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "项目",
+            "合计",
+            "财政拨款收入",
+            "事业收入",
+            "其他收入",
+            "政府性基金",
+            "国有资本经营"
+        ]
+    );
+    for row in &t.rows {
+        assert_eq!(row.cells.len(), 7);
+        for cell in &row.cells[3..] {
+            assert_eq!(cell.value, Value::Empty, "{row:?}");
+        }
+        assert!(matches!(row.cells[2].value, Value::Amount(_)), "{row:?}");
+    }
+}
+
+/// In the published books, the standard columns of the 收入预算总表 and of
+/// the 财政拨款收支预算总表 are each a column of their own, empty or not, and
+/// no empty column's label joins two labels.
+#[test]
+fn empty_columns_of_the_published_books_keep_their_headers() {
+    let Some(root) = realdata() else {
+        println!("skipped: ../shared/realdata not found");
+        return;
+    };
+    let dir = root.join("pdftotext-derived");
+    let mut seen = [0usize; 2];
+    for book in read_dir_txt(&dir) {
+        let doc = gongkai::read_path(&book, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", book.display()));
+        for t in &doc.tables {
+            let title = t.title.clone().unwrap_or_default();
+            let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+            let want: &[&str] = if title.ends_with("收入预算总表") {
+                seen[0] += 1;
+                &[
+                    "合计",
+                    "财政拨款收入",
+                    "事业收入",
+                    "事业单位经营收入",
+                    "其他收入",
+                ]
+            } else if title.ends_with("财政拨款收支预算总表") {
+                seen[1] += 1;
+                &["合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"]
+            } else {
+                &[]
+            };
+            for w in want {
+                assert_eq!(
+                    names.iter().filter(|n| *n == w).count(),
+                    1,
+                    "{}: {title}: {w} in {names:?}",
+                    book.display()
+                );
+            }
+            for (k, c) in t.columns.iter().enumerate() {
+                let empty = t.rows.iter().all(|r| r.cells[k].value == Value::Empty);
+                assert!(
+                    !(empty && c.name.contains(' ')),
+                    "{}: {title}: empty column '{}'",
+                    book.display(),
+                    c.name
+                );
+            }
+        }
+    }
+    // Each of the seven 预算 books has both tables.
+    assert_eq!(seen, [7, 7]);
+}
+
+fn read_dir_txt(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    out.retain(|p| p.extension().is_some_and(|x| x == "txt"));
+    out.sort();
+    out
+}
+
 /// A finding as the test states it: rule, place (as `check` names it,
 /// without the file and source row: table, row and column, or chapter,
 /// paragraph and character), the value found and the value it should agree

@@ -28,7 +28,7 @@ use super::{Merge, RawBlock, RawCell, RawDocument, RawLine, RawRow, RawTable, Re
 use crate::classify::{is_note_start, is_total_label, looks_like_meta};
 use crate::grid::header_layout;
 use crate::model::{Align, Paragraph, ParagraphKind, Section};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Tab stops every this many display columns.
 const TAB_WIDTH: usize = 8;
@@ -1106,6 +1106,40 @@ fn body_columns(lines: &[Line], body: &[usize]) -> (Vec<Col>, ChunkColumns) {
     (cols.into_iter().map(|(c, _, _)| c).collect(), of)
 }
 
+/// The extent of each word of a header label: one extent for a label of
+/// one word, or when a word is not a label word (digits, Latin letters);
+/// else one per word, as `pdftotext` joins by one space the labels of
+/// neighbouring cells that are wider on the page than in its grid.
+fn label_word_extents(c: &Chunk) -> Vec<(usize, usize)> {
+    let words: Vec<&str> = c.text.split(' ').filter(|w| !w.is_empty()).collect();
+    let label_word = |w: &str| {
+        w.chars().count() >= 2
+            && !w.chars().any(|ch| ch.is_ascii_alphanumeric())
+            && !looks_like_meta(w)
+    };
+    if words.len() < 2 || !words.iter().all(|w| label_word(w)) {
+        return vec![(c.start, c.end)];
+    }
+    // The chunk's extent is in characters or in display columns.
+    let display = c.end - c.start == c.pos[1].1 - c.pos[1].0;
+    let size = |t: &str| {
+        if display {
+            t.width()
+        } else {
+            t.chars().count()
+        }
+    };
+    let mut out = Vec::with_capacity(words.len());
+    let mut at = c.start;
+    for w in c.text.split(' ') {
+        if !w.is_empty() {
+            out.push((at, at + size(w)));
+        }
+        at += size(w) + 1;
+    }
+    out
+}
+
 /// The column of each body chunk, by line index and chunk index.
 type ChunkColumns = std::collections::HashMap<(usize, usize), usize>;
 
@@ -1200,7 +1234,9 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> (Vec<Col>, Chunk
             if free && !over_gap {
                 match left {
                     Some(k) if h + 1 == header.len() => cols[k].end = cols[k].end.max(c.end),
-                    _ => extra.push((c.start, c.end)),
+                    // Labels of empty columns set one space apart
+                    // ("政府性基金预算 国有资本经营预算"): a column each.
+                    _ => extra.extend(label_word_extents(c)),
                 }
             }
         }
@@ -1446,18 +1482,41 @@ fn leaf_line_labels_each_column(lines: &[Line], header: &[usize], cols: &[Col]) 
 /// 项目支出") while the columns under and beside them have no label of
 /// their own: one word per column. `pdftotext` sets two header cells one
 /// space apart when the first is wider on the page than in its grid.
-fn split_joined_labels(items: &mut Vec<HeaderItem>, cols: usize) {
+///
+/// A leaf label over exactly as many columns as it has words, all of them
+/// without values (empty columns whose labels `pdftotext` joined), is
+/// likewise one word per column.
+fn split_joined_labels(items: &mut Vec<HeaderItem>, valueless: &[bool]) {
+    let cols = valueless.len();
     let mut labelled = vec![false; cols];
     for it in items.iter() {
         for flag in &mut labelled[it.own.0..=it.own.1] {
             *flag = true;
         }
     }
+    // Whether a label of a lower line stands over one of the columns.
+    let under = |it: &HeaderItem| {
+        items
+            .iter()
+            .any(|o| o.line > it.line && o.own.0 <= it.own.1 && it.own.0 <= o.own.1)
+    };
+    let leaves: Vec<bool> = items.iter().map(|it| !under(it)).collect();
     let mut out: Vec<HeaderItem> = Vec::with_capacity(items.len());
-    for it in items.drain(..) {
+    for (it, leaf) in items.drain(..).zip(leaves) {
         let words: Vec<&str> = it.text.split(' ').filter(|w| !w.is_empty()).collect();
         let (a, b) = it.own;
         let need = words.len();
+        if leaf && need >= 2 && b - a + 1 == need && valueless[a..=b].iter().all(|&v| v) {
+            for (k, w) in words.iter().enumerate() {
+                out.push(HeaderItem {
+                    line: it.line,
+                    text: (*w).to_string(),
+                    own: (a + k, a + k),
+                    centre2: it.centre2,
+                });
+            }
+            continue;
+        }
         if need < 2 || b - a + 1 >= need {
             out.push(it);
             continue;
@@ -1719,7 +1778,10 @@ fn header_paths(
             });
         }
     }
-    split_joined_labels(&mut items, n);
+    let valueless: Vec<bool> = (0..n)
+        .map(|k| spans.get(k).is_none_or(Vec::is_empty))
+        .collect();
+    split_joined_labels(&mut items, &valueless);
     let lines_count = header.len();
     // labelled[h][col]: some label on line h or below stands over col.
     let mut labelled = vec![vec![false; n]; lines_count + 1];
