@@ -954,8 +954,7 @@ const EDGE_SLACK: usize = 2;
 fn body_columns(lines: &[Line], body: &[usize]) -> (Vec<Col>, ChunkColumns) {
     // Distinct extents: (start, end, shape, total label) with the lines
     // (indices into `body`) that have a chunk there.
-    let mut distinct: std::collections::BTreeMap<(usize, usize, Shape, bool), Vec<usize>> =
-        Default::default();
+    let mut distinct: std::collections::BTreeMap<Extent, Vec<usize>> = Default::default();
     for (n, &i) in body.iter().enumerate() {
         for c in &lines[i].chunks {
             distinct
@@ -964,13 +963,13 @@ fn body_columns(lines: &[Line], body: &[usize]) -> (Vec<Col>, ChunkColumns) {
                 .push(n);
         }
     }
-    let nodes: Vec<((usize, usize, Shape, bool), Vec<usize>)> = distinct.into_iter().collect();
+    let nodes: Vec<(Extent, Vec<usize>)> = distinct.into_iter().collect();
     // Edges, cheapest first.
     let mut edges: Vec<((u8, u8, usize), usize, usize)> = Vec::new();
-    for a in 0..nodes.len() {
-        let (sa, ea, ka, _) = nodes[a].0;
-        for b in a + 1..nodes.len() {
-            let (sb, eb, kb, _) = nodes[b].0;
+    for (a, node) in nodes.iter().enumerate() {
+        let (sa, ea, ka, _) = node.0;
+        for (b, other) in nodes.iter().enumerate().skip(a + 1) {
+            let (sb, eb, kb, _) = other.0;
             if sb > ea + EDGE_SLACK {
                 break;
             }
@@ -1140,6 +1139,10 @@ fn label_word_extents(c: &Chunk) -> Vec<(usize, usize)> {
     out
 }
 
+/// A chunk's extent in the body: start, end, shape, and whether it is a
+/// total label.
+type Extent = (usize, usize, Shape, bool);
+
 /// The column of each body chunk, by line index and chunk index.
 type ChunkColumns = std::collections::HashMap<(usize, usize), usize>;
 
@@ -1209,8 +1212,7 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> (Vec<Col>, Chunk
                 };
                 below.iter().all(|d| d.overlaps(c.start, c.end) == 0)
                     && lines[i].chunks.iter().all(|d| {
-                        !(d.start >= left && d.end <= c.start)
-                            && !(d.start >= c.end && d.end <= right)
+                        (d.start < left || d.end > c.start) && (d.start < c.end || d.end > right)
                     })
             });
             // A label right of a text column that no label of its line
@@ -1523,11 +1525,11 @@ fn split_joined_labels(items: &mut Vec<HeaderItem>, valueless: &[bool]) {
         }
         // Unlabelled columns right of the label, then left of it.
         let mut hi = b;
-        while hi + 1 < cols && hi + 1 - a + 1 <= need && !labelled[hi + 1] {
+        while hi + 1 < cols && hi + 1 - a < need && !labelled[hi + 1] {
             hi += 1;
         }
         let mut lo = a;
-        while lo > 0 && hi - (lo - 1) + 1 <= need && !labelled[lo - 1] {
+        while lo > 0 && hi + 1 - lo < need && !labelled[lo - 1] {
             lo -= 1;
         }
         if hi - lo + 1 != need {
@@ -1987,7 +1989,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         cells
     };
     let mut placed: Vec<Vec<RawCell>> = b.body.iter().map(|&i| place(i)).collect();
-    merge_blank_line_groups(lines, &b.body, &cols, &mut placed, |i, k| stops_short(i, k));
+    merge_blank_line_groups(lines, &b.body, &cols, &mut placed, stops_short);
     split_glued_codes(&cols, &mut placed);
     move_codes_down(lines, &b.body, &cols, &mut placed);
     move_amounts_down(lines, &b.body, &b.header, &mut placed);
