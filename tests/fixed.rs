@@ -613,9 +613,126 @@ fn pdftotext_layout_of_published_books() {
     );
 }
 
+/// Lines of a book with no amount that end a sentence (。): prose, not
+/// table labels.
+fn sentence_lines(text: &str) -> Vec<(usize, String)> {
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, squeeze(&l.replace('\u{c}', ""))))
+        .filter(|(_, l)| l.ends_with('。') && amount_tokens(l).is_empty())
+        .collect()
+}
+
+/// The prose of each published book is kept, in the order of the book:
+/// every line that ends a sentence is in a text block, the text blocks'
+/// paragraphs stand in the book's order, and each table sits between the
+/// prose before it and the prose after it.
+#[test]
+fn prose_paragraphs_between_tables_are_kept_in_order() {
+    let Some(root) = realdata() else {
+        println!("skipped: ../shared/realdata not found");
+        return;
+    };
+    let dir = root.join("pdftotext-derived");
+    for path in read_dir_txt(&dir) {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let lines: Vec<String> = text
+            .split('\n')
+            .map(|l| squeeze(&l.replace('\u{c}', "")))
+            .collect();
+        let doc = gongkai::read_path(&path, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Walk the blocks; `at` is the source line (1-based) reached so far.
+        let mut at = 1usize;
+        let mut paragraphs = 0;
+        let mut tables = 0;
+        for block in &doc.blocks {
+            match block {
+                Block::Text(section) => {
+                    for p in section
+                        .heading
+                        .iter()
+                        .chain(section.paragraphs.iter().map(|p| &p.text))
+                    {
+                        // A paragraph starts on a line of its own: that line
+                        // begins with the paragraph's first characters.
+                        let start: String = squeeze(p).chars().take(8).collect();
+                        let found = (at..=lines.len()).find(|&no| {
+                            let l = &lines[no - 1];
+                            !l.is_empty()
+                                && (l.starts_with(&start) || start.starts_with(l.as_str()))
+                        });
+                        let Some(no) = found else {
+                            panic!("{name}: paragraph {p:?} not found after line {at}");
+                        };
+                        at = no;
+                        paragraphs += 1;
+                    }
+                }
+                Block::Table { index } => {
+                    let t = &doc.tables[*index];
+                    let rows: Vec<usize> = t
+                        .origin
+                        .header_rows
+                        .iter()
+                        .copied()
+                        .chain(t.rows.iter().filter_map(|r| r.source_row))
+                        .map(|n| n as usize)
+                        .collect();
+                    let (Some(&first), Some(&last)) = (rows.iter().min(), rows.iter().max()) else {
+                        continue;
+                    };
+                    assert!(
+                        first >= at,
+                        "{name}: table {index} {:?} starts on line {first}, before the prose \
+                         read so far (line {at})",
+                        t.title
+                    );
+                    at = last;
+                    tables += 1;
+                }
+            }
+        }
+        assert!(tables >= 9, "{name}: {tables} tables in the blocks");
+        assert!(paragraphs >= 20, "{name}: {paragraphs} paragraphs");
+        // Every sentence line is in the prose.
+        let prose: String = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Text(s) => Some(
+                    s.heading
+                        .iter()
+                        .chain(s.paragraphs.iter().map(|p| &p.text))
+                        .map(|t| squeeze(t))
+                        .collect::<String>(),
+                ),
+                Block::Table { .. } => None,
+            })
+            .collect();
+        let notes: String = doc
+            .tables
+            .iter()
+            .flat_map(|t| t.notes.iter().map(|n| squeeze(n)))
+            .collect();
+        for (no, line) in sentence_lines(&text) {
+            assert!(
+                prose.contains(&line) || notes.contains(&line),
+                "{name}: line {no} is in no text block nor note: {line}"
+            );
+        }
+    }
+}
+
 /// `pdftotext -layout x.pdf - | gongkai check -` reads every published PDF
 /// of ../shared/realdata from standard input (skipped without pdftotext or
-/// the folder).
+/// the folder): every table of its 目录 is found with its title, and the
+/// findings printed are those of the same text read as a file.
 #[test]
 fn check_reads_pdftotext_output_from_stdin() {
     use std::io::Write;
@@ -654,7 +771,55 @@ fn check_reads_pdftotext_output_from_stdin() {
             !stderr.contains("no table found") && !stderr.contains("error"),
             "{pdf:?}: {stderr}"
         );
+        // The same text read in the library: every table of the 目录 with
+        // its title, and the same findings as `check -` printed.
+        let doc = read_bytes(&text.stdout, "stdin", &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{pdf:?}: {e}"));
+        let titles: Vec<String> = doc
+            .tables
+            .iter()
+            .map(|t| squeeze(t.title.as_deref().unwrap_or("")))
+            .collect();
+        let contents = contents_titles(&String::from_utf8_lossy(&text.stdout));
+        assert!(contents.len() >= 9, "{pdf:?}: 目录 {contents:?}");
+        for want in contents.iter().map(|c| squeeze(c)) {
+            assert!(
+                titles.iter().any(|t| t.contains(&want)),
+                "{pdf:?}: table '{want}' of the 目录 not among {titles:?}"
+            );
+        }
+        let mut printed: Vec<[String; 4]> = Vec::new();
+        let json: Json = serde_json::from_str(&check_json(&text.stdout)).unwrap();
+        for f in json.as_array().unwrap() {
+            let f: gongkai::check::Finding = serde_json::from_value(f.clone()).unwrap();
+            printed.push(seen(&f));
+        }
+        let mut direct: Vec<[String; 4]> = gongkai::check::check(&doc).iter().map(seen).collect();
+        printed.sort();
+        direct.sort();
+        assert_eq!(printed, direct, "{pdf:?}");
     }
+}
+
+/// `gongkai check --format json -` on `input`: its standard output.
+fn check_json(input: &[u8]) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["check", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn walk_pdfs(dir: &std::path::Path) -> Vec<PathBuf> {
