@@ -66,6 +66,11 @@ const MIN_JOINED_CODE_DIGITS: usize = 2;
 /// does not overlap belongs to that column.
 const NEAR_LABEL: usize = 3;
 
+/// Fewest characters of each word of a header label that is split into
+/// one column per word (政府性基金预算 国有资本经营预算): a single character
+/// is a piece of a wrapped label (预 / 算), not a label of its own.
+const MIN_LABEL_WORD_CHARS: usize = 2;
+
 /// A piece of a line between runs of spaces.
 #[derive(Debug, Clone)]
 struct Chunk {
@@ -1112,7 +1117,7 @@ fn body_columns(lines: &[Line], body: &[usize]) -> (Vec<Col>, ChunkColumns) {
 fn label_word_extents(c: &Chunk) -> Vec<(usize, usize)> {
     let words: Vec<&str> = c.text.split(' ').filter(|w| !w.is_empty()).collect();
     let label_word = |w: &str| {
-        w.chars().count() >= 2
+        w.chars().count() >= MIN_LABEL_WORD_CHARS
             && !w.chars().any(|ch| ch.is_ascii_alphanumeric())
             && !looks_like_meta(w)
     };
