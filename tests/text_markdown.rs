@@ -429,3 +429,36 @@ fn the_books_markdown_reads_back_to_its_blocks_and_tables() {
         "{findings:#?}"
     );
 }
+
+/// A hard line break (two trailing spaces or a backslash) inside a bold or
+/// italic meta paragraph splits it into meta lines: 部门名称 and 单位 are two
+/// entries and the unit is read. A hard break in a note that is not meta
+/// stays a line break inside the note.
+#[test]
+fn markdown_hard_line_break_splits_a_meta_paragraph() {
+    let table = "| 项目 | 金额 |\n| --- | ---: |\n| 合计 | 10.00 |\n| 工资 | 10.00 |\n";
+    for brk in ["  \n", "\\\n"] {
+        let md = format!(
+            "# 部门收入总表\n\n**部门名称：某局**{brk}*单位：万元*\n\n{table}\n注：第一句。{brk}第二句。\n"
+        );
+        let doc = gongkai::read_bytes(md.as_bytes(), "m.md", &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{brk:?}: {e}"));
+        let t = &doc.tables[0];
+        let meta: Vec<(Option<&str>, &str)> = t
+            .meta
+            .iter()
+            .map(|m| (m.key.as_deref(), m.value.as_str()))
+            .collect();
+        assert_eq!(
+            meta,
+            [(Some("部门名称"), "某局"), (Some("单位"), "万元")],
+            "{brk:?}"
+        );
+        assert_eq!(
+            t.unit,
+            Some(gongkai::model::Unit::TenThousandYuan),
+            "{brk:?}"
+        );
+        assert_eq!(t.notes, ["注：第一句。\n第二句。"], "{brk:?}");
+    }
+}

@@ -357,8 +357,9 @@ fn blocks(table: &Table) -> Vec<Block> {
     }]
 }
 
-/// Levels of a side-by-side block from its own labels: totals 0, outline
-/// numbering (一、 ⊃ （一）) where used, else 1.
+/// Levels of a side-by-side block from its own labels: totals 0, codes left
+/// of the label where there are, else outline numbering (一、 ⊃ （一）,
+/// [`crate::classify::outline_levels`]), else 1.
 fn block_levels(table: &Table, label_col: usize) -> (Vec<u8>, Vec<bool>) {
     let labels: Vec<Option<&str>> = table
         .rows
@@ -369,44 +370,31 @@ fn block_levels(table: &Table, label_col: usize) -> (Vec<u8>, Vec<bool>) {
         .iter()
         .map(|l| l.is_some_and(is_total_label))
         .collect();
-    let outline: Vec<Option<u8>> = labels
-        .iter()
-        .map(|l| l.and_then(crate::classify::outline_level))
-        .collect();
-    // Economic or function codes in the column just left of the label
-    // (301 工资福利支出 ⊃ 30101 基本工资): levels from the codes.
-    if let Some(code_col) = label_col.checked_sub(1)
-        && table.columns[code_col].kind == ColumnKind::Code
-    {
+    // Economic or function codes in the columns just left of the label
+    // (301 工资福利支出 ⊃ 30101 基本工资, or 类 301 and 款 01 in two
+    // columns, joined): levels from the codes.
+    let mut first_code = label_col;
+    while first_code > 0 && table.columns[first_code - 1].kind == ColumnKind::Code {
+        first_code -= 1;
+    }
+    if first_code < label_col {
         let codes: Vec<Option<String>> = table
             .rows
             .iter()
             .map(|r| {
-                r.cells
-                    .get(code_col)
-                    .and_then(Cell::text)
+                let joined: String = (first_code..label_col)
+                    .filter_map(|c| r.cells.get(c).and_then(Cell::text))
                     .map(str::trim)
-                    .filter(|c| !c.is_empty() && c.chars().all(|c| c.is_ascii_alphanumeric()))
-                    .map(str::to_string)
+                    .collect();
+                (!joined.is_empty() && joined.chars().all(|c| c.is_ascii_alphanumeric()))
+                    .then_some(joined)
             })
             .collect();
         if codes.iter().filter(|c| c.is_some()).count() >= 2 {
             return (crate::classify::code_prefix_levels(&codes, &totals), totals);
         }
     }
-    let distinct: std::collections::BTreeSet<u8> = outline.iter().flatten().copied().collect();
-    let rank = |l: u8| {
-        distinct
-            .iter()
-            .position(|&d| d == l)
-            .map_or(1, |p| p as u8 + 1)
-    };
-    let levels = outline
-        .iter()
-        .zip(&totals)
-        .map(|(o, &t)| if t { 0 } else { o.map_or(1, rank) })
-        .collect();
-    (levels, totals)
+    (crate::classify::outline_levels(&labels, &totals), totals)
 }
 
 fn column_totals(table: &Table, block: &Block, name: &str, out: &mut Vec<Finding>) {

@@ -59,6 +59,57 @@ pub(crate) fn outline_level(label: &str) -> Option<u8> {
     }
 }
 
+/// Levels from outline numbering, one per row: a total is level 0; the
+/// kinds of numbering used (一、 ⊃ （一） ⊃ 1. ⊃ （1）) rank 1, 2, … in
+/// that order; a row without numbering is level 1. Numbering that starts
+/// again at its first item right under a row without numbering nests under
+/// that row (年初财政拨款结转和结余 over 一、一般公共预算财政拨款, 二、…,
+/// 三、…), until a total or the next row without numbering.
+pub(crate) fn outline_levels(labels: &[Option<&str>], totals: &[bool]) -> Vec<u8> {
+    let outline: Vec<Option<u8>> = labels.iter().map(|l| l.and_then(outline_level)).collect();
+    let distinct: std::collections::BTreeSet<u8> = outline.iter().flatten().copied().collect();
+    let rank = |l: u8| {
+        distinct
+            .iter()
+            .position(|&d| d == l)
+            .map_or(1, |p| p as u8 + 1)
+    };
+    let mut base = 0u8;
+    (0..labels.len())
+        .map(|i| {
+            if totals.get(i).copied().unwrap_or(false) {
+                base = 0;
+                return 0;
+            }
+            match outline[i] {
+                Some(o) => base.saturating_add(rank(o)),
+                None => {
+                    let opens = outline.get(i + 1).copied().flatten().is_some()
+                        && labels
+                            .get(i + 1)
+                            .copied()
+                            .flatten()
+                            .is_some_and(is_first_item);
+                    base = u8::from(opens);
+                    1
+                }
+            }
+        })
+        .collect()
+}
+
+/// Whether a numbered label is the first of its list: 一、, （一）, 1. or
+/// 1、, （1）.
+fn is_first_item(label: &str) -> bool {
+    let t = label.trim_start();
+    let t = t.strip_prefix(['（', '(']).unwrap_or(t);
+    let mut chars = t.chars();
+    matches!(chars.next(), Some('一' | '1'))
+        && chars
+            .next()
+            .is_some_and(|c| !c.is_ascii_digit() && !"一二三四五六七八九十百".contains(c))
+}
+
 /// Levels from classification codes, one per row: a code is the child of
 /// the nearest earlier code that is a proper prefix of it (201 ⊃ 20101 ⊃
 /// 2010101, 301 ⊃ 30101); a total row is level 0 and starts afresh; a row
@@ -98,6 +149,33 @@ mod tests {
         assert!(is_total_label("收入总计"));
         assert!(!is_total_label("小计"));
         assert!(!is_total_label("广州开发区民营经济和企服局"));
+    }
+
+    #[test]
+    fn numbering_restarted_under_an_unnumbered_row_nests_under_it() {
+        let labels = [
+            Some("一、一般公共预算财政拨款"),
+            Some("二、政府性基金预算财政拨款"),
+            Some("本年收入合计"),
+            Some("年初财政拨款结转和结余"),
+            Some("一、一般公共预算财政拨款"),
+            Some("二、政府性基金预算财政拨款"),
+            Some("总计"),
+        ];
+        let totals = [false, false, true, false, false, false, true];
+        assert_eq!(outline_levels(&labels, &totals), [1, 1, 0, 1, 2, 2, 0]);
+        // Without the restart, an unnumbered row is a sibling.
+        let labels = [
+            Some("一、工资"),
+            Some("上年结转"),
+            Some("二、其他"),
+            Some("合计"),
+        ];
+        let totals = [false, false, false, true];
+        assert_eq!(outline_levels(&labels, &totals), [1, 1, 1, 0]);
+        assert!(is_first_item("（一）财政拨款"));
+        assert!(!is_first_item("十一、城乡社区支出"));
+        assert!(!is_first_item("12、其他"));
     }
 
     #[test]

@@ -7,6 +7,8 @@ mod labels;
 mod lines;
 mod titles;
 
-pub(crate) use labels::{code_prefix_levels, is_subtotal_label, is_total_label, outline_level};
+pub(crate) use labels::{
+    code_prefix_levels, is_subtotal_label, is_total_label, outline_level, outline_levels,
+};
 pub(crate) use lines::{is_note_start, looks_like_meta, parse_meta};
 pub(crate) use titles::{STANDARD_TABLE_ORDER, rank_in, standard_rank};

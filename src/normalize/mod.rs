@@ -358,6 +358,7 @@ fn columns(grid: &Grid, h0: usize, h_end: usize, width: usize, body: &[usize]) -
     for &c in &(0..width).collect::<Vec<_>>() {
         columns[c].kind = column_kind(grid, body, c, &columns[c]);
     }
+    empty_columns_among_amounts(grid, body, &mut columns);
     let uncached_cells: std::collections::HashSet<(usize, usize)> =
         rt.uncached.iter().copied().collect();
     for (c, column) in columns.iter_mut().enumerate() {
@@ -550,6 +551,42 @@ fn is_code_header(name: &str) -> bool {
         || n.contains("编号")
 }
 
+/// A column with no value at all, whose header names no text (its label
+/// may be cut, as `经营支` / `出` from a wrapped header), standing between
+/// money columns (or after the last of them) is a money column: an empty
+/// 经营支出 between 上缴上级支出 and 对附属单位补助支出.
+fn empty_columns_among_amounts(grid: &Grid, body: &[usize], columns: &mut [Column]) {
+    let has_values = |c: usize| {
+        body.iter()
+            .any(|&r| !grid.is_covered(r, c) && grid.cell(r, c).is_some_and(|x| !x.is_blank()))
+    };
+    let filled: Vec<bool> = (0..columns.len()).map(has_values).collect();
+    for c in 0..columns.len() {
+        if filled[c] || columns[c].kind != ColumnKind::Text || names_text(&columns[c].name) {
+            continue;
+        }
+        let left = (0..c).rev().find(|&k| filled[k]).map(|k| columns[k].kind);
+        let right = (c + 1..columns.len())
+            .find(|&k| filled[k])
+            .map(|k| columns[k].kind);
+        if left == Some(ColumnKind::Amount) && right.is_none_or(|k| k == ColumnKind::Amount) {
+            columns[c].kind = ColumnKind::Amount;
+        }
+    }
+}
+
+/// Header words of a column of text.
+fn names_text(name: &str) -> bool {
+    let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    name.ends_with("单位")
+        || name.ends_with("科目")
+        || name == "项目"
+        || TEXT_WORDS.iter().any(|w| name.contains(w))
+}
+
+/// Words of a header naming a column of text.
+const TEXT_WORDS: &[&str] = &["名称", "目标", "指标", "说明", "备注", "内容"];
+
 /// Header words of a money column, for columns with no values to judge by.
 fn is_amount_header(name: &str) -> bool {
     // 单位 and 科目 name text columns only at the end ("预算单位",
@@ -559,7 +596,6 @@ fn is_amount_header(name: &str) -> bool {
     if name.ends_with("单位") || name.ends_with("科目") || name == "项目" {
         return false;
     }
-    const TEXT_WORDS: &[&str] = &["名称", "目标", "指标", "说明", "备注", "内容"];
     const AMOUNT_WORDS: &[&str] = &[
         "合计", "总计", "小计", "金额", "拨款", "资金", "经费", "支出", "收入", "预算", "决算",
         "结转", "结余", "费", "数",

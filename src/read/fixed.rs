@@ -28,7 +28,7 @@ use super::{Merge, RawBlock, RawCell, RawDocument, RawLine, RawRow, RawTable, Re
 use crate::classify::{is_note_start, is_total_label, looks_like_meta};
 use crate::grid::header_layout;
 use crate::model::{Align, Paragraph, ParagraphKind, Section};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Tab stops every this many display columns.
 const TAB_WIDTH: usize = 8;
@@ -54,9 +54,22 @@ const WRAP_SLACK: usize = 6;
 /// wrapped by the layout, so the next line continues its paragraph.
 const FULL_LINE_SHARE: f64 = 0.8;
 
+/// Longest label (in characters) of a header line set below the first
+/// row's amounts: the one-character 类, 款, 项 of a code column's header.
+const MAX_LATE_HEADER_CHARS: usize = 2;
+
+/// Fewest digits of a code that is split from the name it is joined to by
+/// one space: 款 and 项 codes have two ("01 行政运行").
+const MIN_JOINED_CODE_DIGITS: usize = 2;
+
 /// A header label this close (in columns) to a column of amounts that it
 /// does not overlap belongs to that column.
 const NEAR_LABEL: usize = 3;
+
+/// Fewest characters of each word of a header label that is split into
+/// one column per word (政府性基金预算 国有资本经营预算): a single character
+/// is a piece of a wrapped label (预 / 算), not a label of its own.
+const MIN_LABEL_WORD_CHARS: usize = 2;
 
 /// A piece of a line between runs of spaces.
 #[derive(Debug, Clone)]
@@ -398,6 +411,30 @@ fn chunk_line(line: &str) -> (Vec<Chunk>, usize) {
         }
         groups = split;
     }
+    // A code joined to its name by one space ("01 行政运行") is a field of
+    // its own on a line whose other codes stand alone ("201  06  01
+    // 行政运行"): the code column's cell, set one space from the name.
+    let word = |k: usize| text_of(words[k].from, words[k].to);
+    let lone_code = groups
+        .iter()
+        .any(|g| g.len() == 1 && is_bare_code(&word(g[0])));
+    if lone_code {
+        let mut split = Vec::with_capacity(groups.len());
+        for g in groups {
+            let first = word(g[0]);
+            if g.len() >= 2
+                && is_bare_code(&first)
+                && first.len() >= MIN_JOINED_CODE_DIGITS
+                && !word(g[1]).starts_with(|c: char| c.is_ascii_digit())
+            {
+                split.push(vec![g[0]]);
+                split.push(g[1..].to_vec());
+            } else {
+                split.push(g);
+            }
+        }
+        groups = split;
+    }
     let chunks = groups
         .into_iter()
         .filter_map(|g| {
@@ -519,7 +556,7 @@ fn choose_measure(lines: &mut [Line]) {
 /// Whether the text looks space-aligned: at least two lines hold fields
 /// separated by a run of two or more spaces (cheap; the reader decides
 /// the rest).
-pub fn looks_aligned(text: &str) -> bool {
+pub(crate) fn looks_aligned(text: &str) -> bool {
     text.lines()
         .filter(|l| {
             let t = l.trim();
@@ -547,7 +584,7 @@ enum Piece {
 }
 
 /// Reads space-aligned text.
-pub fn read(text: &str) -> Result<RawDocument, ReadError> {
+pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
     let lines = prepare(text);
     let pieces = segment(&lines);
     let mut doc = RawDocument::default();
@@ -712,7 +749,7 @@ fn take_table(lines: &[Line], start: usize) -> (Block, usize) {
         .collect();
     // A label wrapped around its row (pdftotext centres the amounts
     // between the label's lines) starts right above the first data line,
-    // where that line has no label.
+    // where that line has no label, and goes on right below it.
     let mut header_end = header_end;
     if let Some(&last) = b.header.last()
         && header_end < lines.len()
@@ -720,22 +757,59 @@ fn take_table(lines: &[Line], start: usize) -> (Block, usize) {
         && lines[last].chunks.len() == 1
     {
         let c = &lines[last].chunks[0];
-        if lines[header_end]
-            .chunks
-            .iter()
-            .all(|d| d.overlaps(c.start, c.end) == 0)
+        let goes_on = lines.get(header_end + 1).is_some_and(|n| {
+            n.kind == Kind::Content
+                && !n.is_data()
+                && n.chunks.iter().any(|d| d.overlaps(c.start, c.end) > 0)
+        });
+        if goes_on
+            && lines[header_end]
+                .chunks
+                .iter()
+                .all(|d| d.overlaps(c.start, c.end) == 0)
         {
             b.header.pop();
             header_end = last;
         }
     }
     let header_texts: Vec<String> = b.header.iter().map(|&j| lines[j].text()).collect();
+    // The header's lowest labels set below the first row's amounts: a line
+    // of amounts alone opens the body, and lines of one- or two-character
+    // labels (类  款  项) follow it before the row's label (合计). They are
+    // header lines.
+    let mut late_header: Vec<usize> = Vec::new();
+    if header_end < lines.len()
+        && !lines[header_end].chunks.is_empty()
+        && lines[header_end].chunks.iter().all(Chunk::is_amount)
+    {
+        let mut j = header_end;
+        while let Some(n) = next_content(lines, j) {
+            let l = &lines[n];
+            if l.page != lines[header_end].page {
+                break;
+            }
+            j = n;
+            if l.chunks.iter().all(Chunk::is_amount) {
+                // More of the first row's amounts.
+                continue;
+            }
+            let short = l.chunks.len() >= 2
+                && l.chunks
+                    .iter()
+                    .all(|c| c.text.chars().count() <= MAX_LATE_HEADER_CHARS);
+            if !short || l.is_data() {
+                break;
+            }
+            late_header.push(n);
+        }
+    }
+    b.header.extend(&late_header);
     i = header_end;
     let mut page = lines[start].page;
     // Body, across pages, until prose, a new table or notes.
     while i < lines.len() {
         let l = &lines[i];
-        if l.kind != Kind::Content {
+        if l.kind != Kind::Content || late_header.contains(&i) {
             i += 1;
             continue;
         }
@@ -821,61 +895,270 @@ struct Col {
     start: usize,
     end: usize,
     amounts: usize,
+    /// Chunks that are not amounts (codes included).
     texts: usize,
+    /// Chunks that are bare codes (类/款/项, 科目编码).
+    codes: usize,
 }
 
 impl Col {
     fn is_amount(&self) -> bool {
         self.amounts > 0 && self.amounts >= self.texts || self.amounts == 0 && self.texts == 0
     }
+
+    /// What the column holds, for matching columns across pages.
+    fn shape(&self) -> Shape {
+        if self.is_amount() {
+            Shape::Amount
+        } else if self.codes > 0 && self.codes == self.texts {
+            Shape::Code
+        } else {
+            Shape::Text
+        }
+    }
 }
 
-/// Columns from the body chunks: groups of chunks whose extents overlap.
-fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> Vec<Col> {
-    let mut spans: Vec<(usize, usize, bool, bool)> = body
-        .iter()
-        .flat_map(|&i| lines[i].chunks.iter())
-        .map(|c| (c.start, c.end, c.is_amount(), is_total_label(&c.text)))
-        .collect();
-    spans.sort_by_key(|s| (s.0, s.1));
-    let mut cols: Vec<Col> = Vec::new();
-    // Whether each column holds nothing but total labels (收入总计).
-    let mut only_totals: Vec<bool> = Vec::new();
-    for (s, e, amount, total) in spans {
-        match (cols.last_mut(), only_totals.last_mut()) {
-            (Some(c), Some(t)) if s < c.end => {
-                c.end = c.end.max(e);
-                *t &= total;
-                if amount {
-                    c.amounts += 1;
+/// What a body chunk is, for grouping chunks into columns: amounts are
+/// right-aligned, codes and labels left-aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Shape {
+    Amount,
+    Code,
+    Text,
+}
+
+fn shape_of(c: &Chunk) -> Shape {
+    if c.is_amount() {
+        Shape::Amount
+    } else if is_bare_code(&c.text) {
+        Shape::Code
+    } else {
+        Shape::Text
+    }
+}
+
+/// Most columns (display columns or characters) by which the aligned
+/// edges of two chunks of one column may differ: `pdftotext` places
+/// glyphs on its character grid with up to two columns of jitter (the
+/// right edges of one column's amounts stand at 29 and 31 in the published
+/// 决算 books).
+const EDGE_SLACK: usize = 2;
+
+/// The columns of a table's body lines, and the column of each body chunk
+/// (by line index and chunk index).
+///
+/// Chunks are grouped into columns in order of how surely they belong
+/// together: first chunks of one kind whose aligned edges agree within
+/// [`EDGE_SLACK`] (amounts by their right edges, codes and labels by their
+/// left edges), then chunks whose extents overlap, most overlap and the
+/// same kind first. Two groups are never joined when some line has a chunk
+/// in both: the fields of one line are in different columns. So amounts of
+/// neighbouring columns whose extents touch (two amounts joined by one
+/// space), and labels that `pdftotext` moved under the codes of their
+/// half, stay in their own columns.
+fn body_columns(lines: &[Line], body: &[usize]) -> (Vec<Col>, ChunkColumns) {
+    // Distinct extents: (start, end, shape, total label) with the lines
+    // (indices into `body`) that have a chunk there.
+    let mut distinct: std::collections::BTreeMap<Extent, Vec<usize>> = Default::default();
+    for (n, &i) in body.iter().enumerate() {
+        for c in &lines[i].chunks {
+            distinct
+                .entry((c.start, c.end, shape_of(c), is_total_label(&c.text)))
+                .or_default()
+                .push(n);
+        }
+    }
+    let nodes: Vec<(Extent, Vec<usize>)> = distinct.into_iter().collect();
+    // Edges, cheapest first.
+    let mut edges: Vec<((u8, u8, usize), usize, usize)> = Vec::new();
+    for (a, node) in nodes.iter().enumerate() {
+        let (sa, ea, ka, _) = node.0;
+        for (b, other) in nodes.iter().enumerate().skip(a + 1) {
+            let (sb, eb, kb, _) = other.0;
+            if sb > ea + EDGE_SLACK {
+                break;
+            }
+            if ka == kb {
+                let d = if ka == Shape::Amount {
+                    ea.abs_diff(eb)
                 } else {
-                    c.texts += 1;
+                    sa.abs_diff(sb)
+                };
+                if d <= EDGE_SLACK {
+                    edges.push(((0, 0, d), a, b));
+                    continue;
                 }
             }
-            _ => {
-                cols.push(Col {
-                    start: s,
-                    end: e,
-                    amounts: usize::from(amount),
-                    texts: usize::from(!amount),
-                });
-                only_totals.push(total);
+            let overlap = ea.min(eb).saturating_sub(sa.max(sb));
+            if overlap > 0 {
+                edges.push(((1, u8::from(ka != kb), usize::MAX - overlap), a, b));
             }
         }
     }
+    edges.sort_unstable();
+    let words = body.len().div_ceil(64);
+    let mut parent: Vec<usize> = (0..nodes.len()).collect();
+    let mut members: Vec<Vec<u64>> = nodes
+        .iter()
+        .map(|(_, ls)| {
+            let mut bits = vec![0u64; words];
+            for &n in ls {
+                bits[n / 64] |= 1 << (n % 64);
+            }
+            bits
+        })
+        .collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (_, a, b) in edges {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra == rb
+            || members[ra]
+                .iter()
+                .zip(&members[rb])
+                .any(|(x, y)| x & y != 0)
+        {
+            continue;
+        }
+        let theirs = std::mem::take(&mut members[rb]);
+        for (x, y) in members[ra].iter_mut().zip(theirs) {
+            *x |= y;
+        }
+        parent[rb] = ra;
+    }
+    // Columns from the groups, left to right.
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for n in 0..nodes.len() {
+        let r = find(&mut parent, n);
+        groups.entry(r).or_default().push(n);
+    }
+    let mut cols: Vec<(Col, bool, usize)> = groups
+        .into_iter()
+        .map(|(root, ns)| {
+            let mut col = Col {
+                start: usize::MAX,
+                end: 0,
+                amounts: 0,
+                texts: 0,
+                codes: 0,
+            };
+            let mut only_totals = true;
+            for &n in &ns {
+                let ((s, e, shape, total), ls) = &nodes[n];
+                col.start = col.start.min(*s);
+                col.end = col.end.max(*e);
+                match shape {
+                    Shape::Amount => col.amounts += ls.len(),
+                    Shape::Code => {
+                        col.codes += ls.len();
+                        col.texts += ls.len();
+                    }
+                    Shape::Text => col.texts += ls.len(),
+                }
+                only_totals &= *total;
+            }
+            (col, only_totals, root)
+        })
+        .collect();
+    cols.sort_by_key(|(c, _, _)| (c.start, c.end));
     // A total label centred under the labels of its column (pdftotext
     // keeps 收入总计 where the PDF centres it) is still that column.
     let mut k = 1;
     while k < cols.len() {
-        if only_totals[k] && !cols[k - 1].is_amount() && !only_totals[k - 1] {
-            let c = cols.remove(k);
-            only_totals.remove(k);
+        let (ra, rb) = (cols[k - 1].2, cols[k].2);
+        let apart = !members[ra]
+            .iter()
+            .zip(&members[rb])
+            .any(|(x, y)| x & y != 0);
+        if cols[k].1 && !cols[k - 1].0.is_amount() && !cols[k - 1].1 && apart {
+            let (c, _, root) = cols.remove(k);
             let left = &mut cols[k - 1];
-            left.end = left.end.max(c.end);
-            left.texts += c.texts;
+            left.0.end = left.0.end.max(c.end);
+            left.0.texts += c.texts;
+            left.0.codes += c.codes;
+            let theirs = std::mem::take(&mut members[root]);
+            for (x, y) in members[ra].iter_mut().zip(theirs) {
+                *x |= y;
+            }
+            parent[root] = ra;
         } else {
             k += 1;
         }
+    }
+    let index: std::collections::HashMap<usize, usize> = cols
+        .iter()
+        .enumerate()
+        .map(|(k, (_, _, root))| (*root, k))
+        .collect();
+    let mut of = ChunkColumns::default();
+    for &i in body {
+        for (k, c) in lines[i].chunks.iter().enumerate() {
+            let key = (c.start, c.end, shape_of(c), is_total_label(&c.text));
+            if let Ok(node) = nodes.binary_search_by(|(x, _)| x.cmp(&key)) {
+                let root = find(&mut parent, node);
+                if let Some(&col) = index.get(&root) {
+                    of.insert((i, k), col);
+                }
+            }
+        }
+    }
+    (cols.into_iter().map(|(c, _, _)| c).collect(), of)
+}
+
+/// The extent of each word of a header label: one extent for a label of
+/// one word, or when a word is not a label word (digits, Latin letters);
+/// else one per word, as `pdftotext` joins by one space the labels of
+/// neighbouring cells that are wider on the page than in its grid.
+fn label_word_extents(c: &Chunk) -> Vec<(usize, usize)> {
+    let words: Vec<&str> = c.text.split(' ').filter(|w| !w.is_empty()).collect();
+    let label_word = |w: &str| {
+        w.chars().count() >= MIN_LABEL_WORD_CHARS
+            && !w.chars().any(|ch| ch.is_ascii_alphanumeric())
+            && !looks_like_meta(w)
+    };
+    if words.len() < 2 || !words.iter().all(|w| label_word(w)) {
+        return vec![(c.start, c.end)];
+    }
+    // The chunk's extent is in characters or in display columns.
+    let display = c.end - c.start == c.pos[1].1 - c.pos[1].0;
+    let size = |t: &str| {
+        if display {
+            t.width()
+        } else {
+            t.chars().count()
+        }
+    };
+    let mut out = Vec::with_capacity(words.len());
+    let mut at = c.start;
+    for w in c.text.split(' ') {
+        if !w.is_empty() {
+            out.push((at, at + size(w)));
+        }
+        at += size(w) + 1;
+    }
+    out
+}
+
+/// A chunk's extent in the body: start, end, shape, and whether it is a
+/// total label.
+type Extent = (usize, usize, Shape, bool);
+
+/// The column of each body chunk, by line index and chunk index.
+type ChunkColumns = std::collections::HashMap<(usize, usize), usize>;
+
+/// Columns of a table: the body's columns, and columns of their own for
+/// header labels that stand over no body column (columns with no value).
+fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> (Vec<Col>, ChunkColumns) {
+    let (mut cols, mut of) = body_columns(lines, body);
+    if leaf_line_labels_each_column(lines, header, &cols) {
+        // The lowest header line names every body column: no column
+        // stands apart from the values.
+        return (cols, of);
     }
     // Header chunks over no body column: columns without values. The
     // lowest header line gives the leaves; a label above leaves it
@@ -886,13 +1169,56 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> Vec<Col> {
     let mut extra: Vec<(usize, usize)> = Vec::new();
     for (h, &i) in header.iter().enumerate().rev() {
         for c in &lines[i].chunks {
-            let free = cols.iter().all(|k| c.overlaps(k.start, k.end) == 0)
-                && extra.iter().all(|&(s, e)| c.overlaps(s, e) == 0);
+            // A label over two labels of one lower line is their group
+            // (公务用车购置及运行费 over 购置费 and 运行费); any other label
+            // over the column of a lower label is a piece of the same
+            // wrapped label (国有资本经营 / 预 / 算财政拨 / 款): the pieces
+            // make one column.
+            let group = header[h + 1..].iter().any(|&j| {
+                lines[j]
+                    .chunks
+                    .iter()
+                    .filter(|d| d.overlaps(c.start, c.end) > 0)
+                    .count()
+                    >= 2
+            });
+            let over_body = cols.iter().any(|k| c.overlaps(k.start, k.end) > 0);
+            let under: Vec<usize> = (0..extra.len())
+                .filter(|&x| c.overlaps(extra[x].0, extra[x].1) > 0)
+                .collect();
+            if !over_body && !group && !under.is_empty() {
+                let s = under.iter().map(|&x| extra[x].0).min().unwrap_or(c.start);
+                let e = under.iter().map(|&x| extra[x].1).max().unwrap_or(c.end);
+                for &x in under.iter().rev() {
+                    extra.remove(x);
+                }
+                extra.push((s.min(c.start), e.max(c.end)));
+                continue;
+            }
+            let free = !over_body && under.is_empty();
+            // The labels next to it below must be its own: no label of its
+            // line stands between them and it (事业收入 between 财政拨款收入
+            // and 其他收入 heads a column of its own, though the line below
+            // has labels far to both sides of it).
             let over_gap = header[h + 1..].iter().any(|&j| {
                 let below = &lines[j].chunks;
-                below.iter().any(|d| d.end <= c.start)
-                    && below.iter().any(|d| d.start >= c.end)
-                    && below.iter().all(|d| d.overlaps(c.start, c.end) == 0)
+                let left = below
+                    .iter()
+                    .filter(|d| d.end <= c.start)
+                    .map(|d| d.end)
+                    .max();
+                let right = below
+                    .iter()
+                    .filter(|d| d.start >= c.end)
+                    .map(|d| d.start)
+                    .min();
+                let (Some(left), Some(right)) = (left, right) else {
+                    return false;
+                };
+                below.iter().all(|d| d.overlaps(c.start, c.end) == 0)
+                    && lines[i].chunks.iter().all(|d| {
+                        (d.start < left || d.end > c.start) && (d.start < c.end || d.end > right)
+                    })
             });
             // A label right of a text column that no label of its line
             // stands over, with amounts (or nothing) to its right: that
@@ -915,18 +1241,24 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> Vec<Col> {
             if free && !over_gap {
                 match left {
                     Some(k) if h + 1 == header.len() => cols[k].end = cols[k].end.max(c.end),
-                    _ => extra.push((c.start, c.end)),
+                    // Labels of empty columns set one space apart
+                    // ("政府性基金预算 国有资本经营预算"): a column each.
+                    _ => extra.extend(label_word_extents(c)),
                 }
             }
         }
     }
-    // A header label standing just beside a column of right-aligned
-    // values (centred over a wider cell than its values fill) labels it.
+    // A header label standing just left of a column of right-aligned
+    // values (centred over a wider cell than its values fill), or of
+    // codes (a CJK label takes one position of `pdftotext`'s grid per
+    // character but stands two wide over its codes: 款 ends where 06
+    // starts), labels it.
     extra.retain(|&(s, e)| {
         let near = cols
             .iter_mut()
-            .filter(|k| k.amounts > 0 && e <= k.start)
-            .min_by_key(|k| k.start - e);
+            .filter(|k| e <= k.start)
+            .min_by_key(|k| k.start - e)
+            .filter(|k| k.amounts > 0 || k.codes > 0);
         match near {
             Some(k) if k.start - e <= NEAR_LABEL => {
                 k.start = k.start.min(s);
@@ -953,10 +1285,20 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> Vec<Col> {
             end: e,
             amounts: 0,
             texts: 0,
+            codes: 0,
         });
     }
-    cols.sort_by_key(|c| c.start);
-    cols
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by_key(|&k| (cols[k].start, k));
+    let mut moved = vec![0; cols.len()];
+    for (new, &old) in order.iter().enumerate() {
+        moved[old] = new;
+    }
+    for col in of.values_mut() {
+        *col = moved[*col];
+    }
+    let cols = order.into_iter().map(|k| cols[k].clone()).collect();
+    (cols, of)
 }
 
 /// The column a chunk belongs to: most overlap, else nearest.
@@ -986,6 +1328,13 @@ fn column_of(cols: &[Col], c: &Chunk) -> usize {
 /// most often fills the same columns.
 const UNUSED_COLUMN_COST: usize = 6;
 
+/// Extra cost, in columns of distance, of placing a later page's column of
+/// codes on a first-page column of labels or the other way round: a page
+/// of a table keeps its columns' kinds (the 款 codes of page 2 stay codes
+/// even when the page is laid out narrower and they stand nearer to the
+/// first page's labels).
+const OTHER_KIND_COST: usize = 12;
+
 /// For each column of a later page, the first page's column it is. Pages
 /// of one table may be laid out at another scale (pdftotext narrows the
 /// gaps of a page with fewer glyphs), so positions are compared only
@@ -1005,13 +1354,17 @@ fn map_columns(own: &[Col], reference: &[Col], used: &[bool]) -> Vec<usize> {
         } else {
             o.start.abs_diff(r.start)
         };
-        Some(
-            d + if used.get(j).copied().unwrap_or(false) {
-                0
-            } else {
-                UNUSED_COLUMN_COST
-            },
-        )
+        let unused = if used.get(j).copied().unwrap_or(false) {
+            0
+        } else {
+            UNUSED_COLUMN_COST
+        };
+        let other_kind = if o.shape() == r.shape() {
+            0
+        } else {
+            OTHER_KIND_COST
+        };
+        Some(d + unused + other_kind)
     };
     // best[i][j]: least cost of placing own[..=i] with own[i] on
     // reference[j]; two text columns of a page may fall into one (a 合计
@@ -1026,7 +1379,7 @@ fn map_columns(own: &[Col], reference: &[Col], used: &[bool]) -> Vec<usize> {
                 best[i][j] = c;
                 continue;
             }
-            let shares = !own[i].is_amount() && !own[i - 1].is_amount();
+            let shares = own[i].shape() == Shape::Text && own[i - 1].shape() == Shape::Text;
             let last = if shares { j + 1 } else { j };
             if let Some(p) = (0..last).min_by_key(|&p| best[i - 1][p])
                 && best[i - 1][p] < inf
@@ -1059,10 +1412,31 @@ fn map_columns(own: &[Col], reference: &[Col], used: &[bool]) -> Vec<usize> {
     map
 }
 
-/// Columns a chunk covers (at least one).
-fn columns_covered(cols: &[Col], c: &Chunk) -> (usize, usize) {
+/// Columns a header chunk covers (at least one). Where the chunk stands
+/// over body values, it covers the columns whose values it overlaps most:
+/// each column's overlap with its values summed, and every column with at
+/// least half the best column's (a label over the codes of its column is
+/// not also over the labels that `pdftotext` moved left under it). A
+/// column without values (a header label over an empty column) is covered
+/// where the chunk overlaps its extent.
+fn columns_covered(cols: &[Col], spans: &[Vec<(usize, usize)>], c: &Chunk) -> (usize, usize) {
+    let density: Vec<usize> = (0..cols.len())
+        .map(|k| {
+            spans
+                .get(k)
+                .map_or(0, |s| s.iter().map(|&(a, b)| c.overlaps(a, b)).sum())
+        })
+        .collect();
+    let best = density.iter().copied().max().unwrap_or(0);
     let hit: Vec<usize> = (0..cols.len())
-        .filter(|&k| c.overlaps(cols[k].start, cols[k].end) > 0)
+        .filter(|&k| {
+            let valueless = spans.get(k).is_none_or(Vec::is_empty);
+            if best > 0 && !valueless {
+                density[k] * 2 >= best
+            } else {
+                c.overlaps(cols[k].start, cols[k].end) > 0
+            }
+        })
         .collect();
     match (hit.first(), hit.last()) {
         (Some(&a), Some(&b)) => (a, b),
@@ -1073,95 +1447,391 @@ fn columns_covered(cols: &[Col], c: &Chunk) -> (usize, usize) {
     }
 }
 
-/// Header paths of the columns from the header lines.
-fn header_paths(lines: &[Line], header: &[usize], cols: &[Col]) -> Vec<Vec<String>> {
-    // (line index in header, first col, last col, text)
-    let mut items: Vec<(usize, usize, usize, String)> = Vec::new();
-    let covered: Vec<Vec<(usize, usize)>> = header
-        .iter()
-        .map(|&i| {
-            lines[i]
-                .chunks
-                .iter()
-                .map(|c| columns_covered(cols, c))
-                .collect()
-        })
-        .collect();
-    let has_text_at_or_below = |line: usize, col: usize| {
-        covered[line..]
-            .iter()
-            .any(|row| row.iter().any(|&(a, b)| a <= col && col <= b))
+/// A label of the header: its line, text, the columns it stands over and
+/// its centre (doubled, in the measure of positions).
+#[derive(Debug, Clone)]
+struct HeaderItem {
+    line: usize,
+    text: String,
+    own: (usize, usize),
+    centre2: usize,
+}
+
+/// Twice the centre of a chunk.
+fn centre2(c: &Chunk) -> usize {
+    c.start + c.end
+}
+
+/// Twice the centre of a header label laid out among header labels: under
+/// the character measure a CJK character takes one position of
+/// `pdftotext`'s grid but stands two wide among the other labels, so the
+/// label's extent is its start plus its display width.
+fn display_centre2(c: &Chunk) -> usize {
+    2 * c.start + (c.pos[1].1 - c.pos[1].0)
+}
+
+/// The header's lowest line labels each column once, in order: its labels
+/// are the columns' leaves, whatever their positions (`pdftotext` lays a
+/// squeezed row of amounts out on another scale than its header).
+fn leaf_line_labels_each_column(lines: &[Line], header: &[usize], cols: &[Col]) -> bool {
+    let (Some(&i), Some(first), Some(last)) = (header.last(), cols.first(), cols.last()) else {
+        return false;
     };
-    for (h, &i) in header.iter().enumerate() {
-        let row = &covered[h];
-        let chunks = &lines[i].chunks;
-        // Spans: each chunk's own columns, widened over the free columns
-        // around it that are labelled further down.
-        let mut spans: Vec<(usize, usize)> = row.clone();
-        for k in 0..chunks.len() {
-            let (a, b) = row[k];
-            let Some(j) =
-                (h + 1..header.len()).find(|&j| covered[j].iter().any(|&(x, y)| x <= b && a <= y))
-            else {
+    let labels = &lines[i].chunks;
+    cols.len() >= 2
+        && labels.len() == cols.len()
+        // The labels stand over the values' whole width.
+        && labels.first().is_some_and(|l| l.start < first.end)
+        && labels.last().is_some_and(|l| l.end > last.start)
+}
+
+/// Header labels that join several words with single spaces ("基本支出
+/// 项目支出") while the columns under and beside them have no label of
+/// their own: one word per column. `pdftotext` sets two header cells one
+/// space apart when the first is wider on the page than in its grid.
+///
+/// A leaf label over exactly as many columns as it has words, all of them
+/// without values (empty columns whose labels `pdftotext` joined), is
+/// likewise one word per column.
+fn split_joined_labels(items: &mut Vec<HeaderItem>, valueless: &[bool]) {
+    let cols = valueless.len();
+    let mut labelled = vec![false; cols];
+    for it in items.iter() {
+        for flag in &mut labelled[it.own.0..=it.own.1] {
+            *flag = true;
+        }
+    }
+    // Whether a label of a lower line stands over one of the columns.
+    let under = |it: &HeaderItem| {
+        items
+            .iter()
+            .any(|o| o.line > it.line && o.own.0 <= it.own.1 && it.own.0 <= o.own.1)
+    };
+    let leaves: Vec<bool> = items.iter().map(|it| !under(it)).collect();
+    let mut out: Vec<HeaderItem> = Vec::with_capacity(items.len());
+    for (it, leaf) in items.drain(..).zip(leaves) {
+        let words: Vec<&str> = it.text.split(' ').filter(|w| !w.is_empty()).collect();
+        let (a, b) = it.own;
+        let need = words.len();
+        if leaf && need >= 2 && b - a + 1 == need && valueless[a..=b].iter().all(|&v| v) {
+            for (k, w) in words.iter().enumerate() {
+                out.push(HeaderItem {
+                    line: it.line,
+                    text: (*w).to_string(),
+                    own: (a + k, a + k),
+                    centre2: it.centre2,
+                });
+            }
+            continue;
+        }
+        if need < 2 || b - a + 1 >= need {
+            out.push(it);
+            continue;
+        }
+        // Unlabelled columns right of the label, then left of it.
+        let mut hi = b;
+        while hi + 1 < cols && hi + 1 - a < need && !labelled[hi + 1] {
+            hi += 1;
+        }
+        let mut lo = a;
+        while lo > 0 && hi + 1 - lo < need && !labelled[lo - 1] {
+            lo -= 1;
+        }
+        if hi - lo + 1 != need {
+            out.push(it);
+            continue;
+        }
+        for (k, w) in words.iter().enumerate() {
+            out.push(HeaderItem {
+                line: it.line,
+                text: (*w).to_string(),
+                own: (lo + k, lo + k),
+                centre2: it.centre2,
+            });
+        }
+    }
+    *items = out;
+}
+
+/// A label centred over the gap between two neighbouring columns heads
+/// both (合计 over its 预算数 and 决算数): its centre stands past the end of
+/// the one column and before the start of the next.
+fn over_gap(ext: &[(usize, usize)], own: (usize, usize), c2: usize) -> (usize, usize) {
+    let (a, b) = own;
+    if a != b {
+        return own;
+    }
+    if b + 1 < ext.len() && 2 * ext[b].1 <= c2 && c2 <= 2 * ext[b + 1].0 {
+        return (a, b + 1);
+    }
+    if a > 0 && 2 * ext[a - 1].1 <= c2 && c2 <= 2 * ext[a].0 {
+        return (a - 1, b);
+    }
+    own
+}
+
+/// The columns each header label heads, read top-down: a label's own
+/// columns, widened over the free columns around it that are labelled
+/// further down; where two neighbours' ranges meet, split where the columns
+/// change from labels to amounts (labels of rows, 项目, stand over text and
+/// code columns, labels of money over amounts), else where both labels
+/// stand best centred.
+fn ranges_top_down(
+    items: &[HeaderItem],
+    labelled: &[Vec<bool>],
+    ext: &[(usize, usize)],
+    cols: &[Col],
+) -> Vec<(usize, usize)> {
+    let n = ext.len();
+    let lines_count = labelled.len().saturating_sub(1);
+    let off = |a: usize, b: usize, c2: usize| (ext[a].0 + ext[b].1).abs_diff(c2);
+    let mut ranges: Vec<(usize, usize)> = items.iter().map(|it| it.own).collect();
+    for h in 0..lines_count {
+        let mut on_line: Vec<usize> = (0..items.len()).filter(|&j| items[j].line == h).collect();
+        on_line.sort_by_key(|&j| items[j].own);
+        for (p, &j) in on_line.iter().enumerate() {
+            let (a, b) = items[j].own;
+            let Some(below) = (h + 1..lines_count).find(|&l| {
+                items
+                    .iter()
+                    .any(|it| it.line == l && it.own.0 <= b && a <= it.own.1)
+            }) else {
                 continue;
             };
-            let labelled = |col: usize| has_text_at_or_below(j, col);
-            // Left: free columns down to the previous chunk's columns.
-            let left_limit = if k > 0 { row[k - 1].1 + 1 } else { 0 };
+            let left_limit = if p > 0 {
+                items[on_line[p - 1]].own.1 + 1
+            } else {
+                0
+            };
             let mut na = a;
-            while na > left_limit && labelled(na - 1) {
+            while na > left_limit && labelled[below][na - 1] {
                 na -= 1;
             }
-            let right_limit = if k + 1 < chunks.len() {
-                row[k + 1].0
-            } else {
-                cols.len()
-            };
+            let right_limit = on_line.get(p + 1).map_or(n, |&q| items[q].own.0);
             let mut nb = b;
-            while nb + 1 < right_limit && labelled(nb + 1) {
+            while nb + 1 < right_limit && labelled[below][nb + 1] {
                 nb += 1;
             }
-            spans[k] = (na, nb);
+            ranges[j] = (na, nb);
         }
-        // Where two widened spans meet over free columns, split them
-        // where both labels stand best centred over their columns.
-        for k in 0..chunks.len().saturating_sub(1) {
-            let (own_l, own_r) = (row[k], row[k + 1]);
-            if spans[k].1 < spans[k + 1].0 {
+        for p in 0..on_line.len().saturating_sub(1) {
+            let (j, q) = (on_line[p], on_line[p + 1]);
+            let (own_l, own_r) = (items[j].own, items[q].own);
+            if ranges[j].1 < ranges[q].0 {
                 continue;
             }
             let from = own_l.1 + 1;
             let to = own_r.0; // exclusive
-            let centre = |c: &Chunk| (c.start + c.end) / 2;
-            let (cl, cr) = (centre(&chunks[k]), centre(&chunks[k + 1]));
-            // A group label stands centred over its columns: the split
-            // that centres both labels best.
-            let (left_from, right_to) = (spans[k].0, spans[k + 1].1);
-            let off =
-                |a: usize, b: usize, c: usize| ((cols[a].start + cols[b].end) / 2).abs_diff(c);
+            let (cl, cr) = (items[j].centre2, items[q].centre2);
+            let (left_from, right_to) = (ranges[j].0, ranges[q].1);
+            let boundary = |split: usize| {
+                split > 0 && split < n && cols[split - 1].is_amount() != cols[split].is_amount()
+            };
             let best = (from..=to)
                 .min_by_key(|&split| {
-                    off(left_from, split.max(1) - 1, cl) + off(split.min(right_to), right_to, cr)
+                    (
+                        !boundary(split),
+                        off(left_from, split.max(1) - 1, cl)
+                            + off(split.min(right_to), right_to, cr),
+                    )
                 })
                 .unwrap_or(from);
-            spans[k].1 = spans[k].1.min(best.saturating_sub(1)).max(own_l.1);
-            spans[k + 1].0 = spans[k + 1].0.max(best).min(own_r.0);
-        }
-        for (k, c) in chunks.iter().enumerate() {
-            items.push((h, spans[k].0, spans[k].1, c.text.clone()));
+            ranges[j].1 = ranges[j].1.min(best.saturating_sub(1)).max(own_l.1);
+            ranges[q].0 = ranges[q].0.max(best).min(own_r.0);
         }
     }
-    (0..cols.len())
+    ranges
+}
+
+/// The columns each header label heads, read bottom-up as a tree, for a
+/// header laid out on its own (its lowest line labels every column): a
+/// label with labels under it heads the whole groups below that keep it
+/// best centred, within its neighbours on its line; a label with none
+/// under it heads its own columns.
+fn ranges_bottom_up(
+    items: &[HeaderItem],
+    labelled: &[Vec<bool>],
+    ext: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let n = ext.len();
+    let lines_count = labelled.len().saturating_sub(1);
+    let off = |a: usize, b: usize, c2: usize| (ext[a].0 + ext[b].1).abs_diff(c2);
+    // Blocks: runs of columns that one label below already heads.
+    let mut block: Vec<usize> = (0..n).collect();
+    let block_start = |block: &[usize], k: usize| {
+        let mut s = k;
+        while s > 0 && block[s - 1] == block[k] {
+            s -= 1;
+        }
+        s
+    };
+    let block_end = |block: &[usize], k: usize| {
+        let mut e = k;
+        while e + 1 < n && block[e + 1] == block[k] {
+            e += 1;
+        }
+        e
+    };
+    let mut ranges: Vec<(usize, usize)> = items.iter().map(|it| it.own).collect();
+    for h in (0..lines_count).rev() {
+        let mut on_line: Vec<usize> = (0..items.len()).filter(|&j| items[j].line == h).collect();
+        on_line.sort_by_key(|&j| items[j].own);
+        let mut left_limit = 0;
+        for (p, &j) in on_line.iter().enumerate() {
+            let (oa, ob) = items[j].own;
+            let right_limit = on_line
+                .get(p + 1)
+                .map_or(n - 1, |&q| items[q].own.0.saturating_sub(1));
+            let mut a = block_start(&block, oa).max(left_limit.min(oa));
+            let mut b = block_end(&block, ob).min(right_limit.max(ob));
+            if (oa..=ob).any(|k| labelled[h + 1][k]) {
+                let mut lefts = vec![a];
+                let mut x = a;
+                while x > left_limit && labelled[h][x - 1] {
+                    x = block_start(&block, x - 1).max(left_limit);
+                    lefts.push(x);
+                }
+                let mut rights = vec![b];
+                let mut y = b;
+                while y < right_limit && labelled[h][y + 1] {
+                    y = block_end(&block, y + 1).min(right_limit);
+                    rights.push(y);
+                }
+                let c2 = items[j].centre2;
+                if let Some((l, r)) = lefts
+                    .iter()
+                    .flat_map(|&l| rights.iter().map(move |&r| (l, r)))
+                    .min_by_key(|&(l, r)| (off(l, r, c2), r - l))
+                {
+                    a = l;
+                    b = r;
+                }
+            }
+            ranges[j] = (a, b);
+            left_limit = b + 1;
+        }
+        for &j in &on_line {
+            let (a, b) = ranges[j];
+            let id = block[a];
+            for slot in &mut block[a..=b] {
+                *slot = id;
+            }
+        }
+    }
+    ranges
+}
+
+/// Header paths of the columns from the header lines.
+///
+/// Each label stands over the columns it covers ([`columns_covered`]).
+/// Labels are then read bottom-up as a tree: a label that has labels under
+/// it is a group, and its columns are the whole groups below it that keep
+/// it best centred, within its neighbours on its line and over columns that
+/// are labelled at or below its line. A label with none under it stays over
+/// its own columns (a leaf; stacked leaves in one column are one wrapped
+/// label).
+fn header_paths(
+    lines: &[Line],
+    header: &[usize],
+    cols: &[Col],
+    spans: &[Vec<(usize, usize)>],
+) -> Vec<Vec<String>> {
+    let n = cols.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let with_values: Vec<Col> = cols
+        .iter()
+        .zip(spans)
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(c, _)| c.clone())
+        .collect();
+    let leaf_lines =
+        with_values.len() == n && leaf_line_labels_each_column(lines, header, &with_values);
+    // Where the columns stand in the header's own layout.
+    let ext: Vec<(usize, usize)> = match header.last() {
+        Some(&i) if leaf_lines => lines[i].chunks.iter().map(|c| (c.start, c.end)).collect(),
+        _ => cols.iter().map(|c| (c.start, c.end)).collect(),
+    };
+    let header_cols: Vec<Col> = ext
+        .iter()
+        .map(|&(start, end)| Col {
+            start,
+            end,
+            amounts: 0,
+            texts: 0,
+            codes: 0,
+        })
+        .collect();
+    let mut items: Vec<HeaderItem> = Vec::new();
+    for (h, &i) in header.iter().enumerate() {
+        for (k, c) in lines[i].chunks.iter().enumerate() {
+            let own = if !leaf_lines {
+                columns_covered(cols, spans, c)
+            } else if h + 1 == header.len() {
+                (k, k)
+            } else {
+                over_gap(&ext, columns_covered(&header_cols, &[], c), centre2(c))
+            };
+            items.push(HeaderItem {
+                line: h,
+                text: c.text.clone(),
+                own,
+                centre2: if leaf_lines {
+                    display_centre2(c)
+                } else {
+                    centre2(c)
+                },
+            });
+        }
+    }
+    let valueless: Vec<bool> = (0..n)
+        .map(|k| spans.get(k).is_none_or(Vec::is_empty))
+        .collect();
+    split_joined_labels(&mut items, &valueless);
+    let lines_count = header.len();
+    // labelled[h][col]: some label on line h or below stands over col.
+    let mut labelled = vec![vec![false; n]; lines_count + 1];
+    for h in (0..lines_count).rev() {
+        labelled[h] = labelled[h + 1].clone();
+        for it in items.iter().filter(|it| it.line == h) {
+            for flag in &mut labelled[h][it.own.0..=it.own.1] {
+                *flag = true;
+            }
+        }
+    }
+    let ranges = if leaf_lines {
+        ranges_bottom_up(&items, &labelled, &ext)
+    } else {
+        ranges_top_down(&items, &labelled, &ext, cols)
+    };
+    (0..n)
         .map(|col| {
             let mut path: Vec<String> = Vec::new();
             let mut last_single = false;
-            for (_, a, b, text) in items.iter().filter(|it| it.1 <= col && col <= it.2) {
+            let mut order: Vec<usize> = (0..items.len()).collect();
+            order.sort_by_key(|&j| items[j].line);
+            // A label wrapped over several lines: its pieces head the same
+            // column one under the other (in a header laid out on its own,
+            // the same columns).
+            let mut last_range: Option<(usize, usize)> = None;
+            for j in order {
+                let (a, b) = ranges[j];
+                if col < a || col > b {
+                    continue;
+                }
                 let single = a == b;
                 match path.last_mut() {
-                    Some(p) if single && last_single => p.push_str(text),
-                    _ => path.push(text.clone()),
+                    Some(p)
+                        if (single && last_single)
+                            || (leaf_lines && last_range == Some((a, b))) =>
+                    {
+                        p.push_str(&items[j].text)
+                    }
+                    _ => path.push(items[j].text.clone()),
                 }
                 last_single = single;
+                last_range = Some((a, b));
             }
             path
         })
@@ -1186,18 +1856,18 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         .copied()
         .filter(|&i| lines[i].page == first_page)
         .collect();
-    let cols = columns(lines, &first, &b.header);
+    let (cols, first_of) = columns(lines, &first, &b.header);
     if cols.len() < 2 {
         return None;
     }
     let mut used = vec![false; cols.len()];
-    for &i in &first {
-        for c in &lines[i].chunks {
-            used[column_of(&cols, c)] = true;
-        }
+    for &col in first_of.values() {
+        used[col] = true;
     }
-    let mut page_map: std::collections::BTreeMap<usize, (Vec<Col>, Vec<usize>)> =
-        Default::default();
+    // Later pages: their own columns, their chunks' columns, and the
+    // first page's column of each of their columns.
+    type PageColumns = (Vec<Col>, ChunkColumns, Vec<usize>);
+    let mut page_map: std::collections::BTreeMap<usize, PageColumns> = Default::default();
     for &i in &b.body {
         let page = lines[i].page;
         if page == first_page || page_map.contains_key(&page) {
@@ -1209,9 +1879,9 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
             .copied()
             .filter(|&j| lines[j].page == page)
             .collect();
-        let own = columns(lines, &on_page, &[]);
+        let (own, own_of) = body_columns(lines, &on_page);
         let map = map_columns(&own, &cols, &used);
-        page_map.insert(page, (own, map));
+        page_map.insert(page, (own, own_of, map));
     }
     let mut rt = RawTable {
         locator: super::Locator::Line,
@@ -1241,7 +1911,13 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         }
     }
     // Header grid from the paths.
-    let paths = header_paths(lines, &b.header, &cols);
+    // The extents of each column's first-page values.
+    let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); cols.len()];
+    for (&(i, k), &col) in &first_of {
+        let c = &lines[i].chunks[k];
+        spans[col].push((c.start, c.end));
+    }
+    let paths = header_paths(lines, &b.header, &cols, &spans);
     let any_header = paths.iter().any(|p| !p.is_empty());
     if any_header {
         let paths: Vec<Vec<String>> = paths
@@ -1276,30 +1952,37 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     // line filled, right below it, continues those cells.
     // The column a chunk is in, and that column's right edge in the
     // chunk's own page's measure.
-    let column_and_end = |l: &Line, c: &Chunk| -> (usize, usize) {
-        match page_map.get(&l.page) {
-            Some((own, map)) => {
-                let k = column_of(own, c);
-                (map[k], own[k].end)
+    let column_and_end = |i: usize, k: usize| -> (usize, usize) {
+        let c = &lines[i].chunks[k];
+        match page_map.get(&lines[i].page) {
+            Some((own, own_of, map)) => {
+                let col = own_of
+                    .get(&(i, k))
+                    .copied()
+                    .unwrap_or_else(|| column_of(own, c));
+                (map[col], own[col].end)
             }
             None => {
-                let k = column_of(&cols, c);
-                (k, cols[k].end)
+                let col = first_of
+                    .get(&(i, k))
+                    .copied()
+                    .unwrap_or_else(|| column_of(&cols, c));
+                (col, cols[col].end)
             }
         }
     };
     // Whether line `l` has text in column `k` that stops short of the
     // column's right edge: a label that did not wrap there.
-    let stops_short = |l: &Line, k: usize| {
-        l.chunks.iter().any(|c| {
-            let (ck, end) = column_and_end(l, c);
+    let stops_short = |i: usize, k: usize| {
+        lines[i].chunks.iter().enumerate().any(|(n, c)| {
+            let (ck, end) = column_and_end(i, n);
             ck == k && c.end + WRAP_SLACK < end
         })
     };
-    let place = |l: &Line| -> Vec<RawCell> {
+    let place = |i: usize| -> Vec<RawCell> {
         let mut cells = vec![RawCell::default(); cols.len()];
-        for c in &l.chunks {
-            let (k, _) = column_and_end(l, c);
+        for (n, c) in lines[i].chunks.iter().enumerate() {
+            let (k, _) = column_and_end(i, n);
             let cell = &mut cells[k];
             if cell.text.is_empty() {
                 cell.text = c.text.clone();
@@ -1310,11 +1993,22 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         }
         cells
     };
+    let mut placed: Vec<Vec<RawCell>> = b.body.iter().map(|&i| place(i)).collect();
+    merge_blank_line_groups(lines, &b.body, &cols, &mut placed, stops_short);
+    split_glued_codes(&cols, &mut placed);
+    move_codes_down(lines, &b.body, &cols, &mut placed);
+    move_amounts_down(lines, &b.body, &b.header, &mut placed);
     let mut prev_line: Option<usize> = None;
     let mut pending: Option<(usize, Vec<RawCell>)> = None;
     for (pos, &i) in b.body.iter().enumerate() {
         let l = &lines[i];
-        let mut cells = place(l);
+        let mut cells = placed[pos].clone();
+        if cells.iter().all(RawCell::is_blank) {
+            // Its codes or amounts moved down to the row they belong to.
+            prev_line = None;
+            pending = None;
+            continue;
+        }
         // A label line right above a row that has no label there: the
         // first line of that row's wrapped label.
         let starts_row_below =
@@ -1369,7 +2063,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                                 // A label that stops well short of its
                                 // column's edge did not wrap: the text
                                 // under it starts the next row.
-                                && (has_amount || !stops_short(pl, k)))
+                                && (has_amount || !stops_short(p, k)))
                     })
                 })
                 && pl.kind == Kind::Content
@@ -1380,7 +2074,8 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                     n == i + 1
                         && nl.page == l.page
                         && nl.is_data()
-                        && place(nl)
+                        && placed[pos + 1].iter().any(|c| !c.is_blank())
+                        && placed[pos + 1]
                             .iter()
                             .zip(&cells)
                             .all(|(a, b)| a.is_blank() || b.is_blank())
@@ -1412,6 +2107,234 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         });
     }
     Some(rt)
+}
+
+/// Rows set between blank lines: where a table's body is cut into runs of
+/// lines by blank lines, and a run's lines fill each amount and code column
+/// at most once (a label may go on over several lines), the run is one
+/// row. `pdftotext` spreads a tall row over lines of its own for each
+/// cell's baseline: the amounts above the codes, the name below them
+/// (一般公共预算财政拨款基本支出决算表 of a 决算 book). The row stands on
+/// its first line with anything but amounts; its cells move there. A run
+/// holding two rows (two codes or amounts in one column, or a label that
+/// opens a new item) is left to the line-by-line reading.
+fn merge_blank_line_groups(
+    lines: &[Line],
+    body: &[usize],
+    cols: &[Col],
+    placed: &mut [Vec<RawCell>],
+    stops_short: impl Fn(usize, usize) -> bool,
+) {
+    // Runs of body lines right below each other on one page.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for pos in 0..body.len() {
+        match runs.last_mut() {
+            Some(r)
+                if body[r.1] + 1 == body[pos] && lines[body[r.1]].page == lines[body[pos]].page =>
+            {
+                r.1 = pos
+            }
+            _ => runs.push((pos, pos)),
+        }
+    }
+    if runs.len() < 2 {
+        return;
+    }
+    for &(from, to) in &runs {
+        if from == to {
+            continue;
+        }
+        let one_row = (0..cols.len()).all(|k| {
+            let pieces: Vec<(usize, &str)> = (from..=to)
+                .map(|p| (body[p], placed[p][k].text.trim()))
+                .filter(|(_, t)| !t.is_empty())
+                .collect();
+            match cols[k].shape() {
+                Shape::Amount | Shape::Code => pieces.len() <= 1,
+                // A label goes on under itself only where it reached its
+                // column's edge, and the next piece opens no new item.
+                Shape::Text => pieces.windows(2).all(|w| {
+                    let ((i, _), (_, t)) = (w[0], w[1]);
+                    !stops_short(i, k)
+                        && crate::classify::outline_level(t).is_none()
+                        && !is_total_label(t)
+                        && !is_bare_code(t)
+                }),
+            }
+        });
+        if !one_row {
+            continue;
+        }
+        let anchor = (from..=to)
+            .find(|&p| lines[body[p]].chunks.iter().any(|c| !c.is_amount()))
+            .unwrap_or(from);
+        let mut row = vec![RawCell::default(); cols.len()];
+        for cells in placed.iter_mut().take(to + 1).skip(from) {
+            for (k, c) in cells.iter_mut().enumerate() {
+                if !c.is_blank() {
+                    row[k].text.push_str(&std::mem::take(&mut c.text));
+                }
+            }
+        }
+        placed[anchor] = row;
+    }
+}
+
+/// A line of amounts alone, right above a line with labels that has
+/// nothing where those amounts stand: `pdftotext` set the amounts of that
+/// row a line higher than its labels. The amounts move down to that row
+/// when it is a total row (a total always has its amounts: 本年收入合计
+/// under its 2,940.05), when the amounts open the table's body, or when the
+/// row above them already has amounts where they stand (no row above could
+/// own them).
+fn move_amounts_down(
+    lines: &[Line],
+    body: &[usize],
+    header: &[usize],
+    placed: &mut [Vec<RawCell>],
+) {
+    let live = |placed: &[Vec<RawCell>], p: usize| placed[p].iter().any(|c| !c.is_blank());
+    // Whether rows at positions p < q are right below each other: nothing
+    // but header labels, blank lines and lines merged into other rows
+    // between them, on one page.
+    let touching = |placed: &[Vec<RawCell>], p: usize, q: usize| {
+        lines[body[p]].page == lines[body[q]].page
+            && (body[p] + 1..body[q]).all(|j| {
+                lines[j].kind != Kind::Content
+                    || header.contains(&j)
+                    || body
+                        .iter()
+                        .position(|&x| x == j)
+                        .is_some_and(|x| !live(placed, x))
+            })
+    };
+    let mut above: Option<usize> = None;
+    for pos in 0..placed.len() {
+        if !live(placed, pos) {
+            continue;
+        }
+        let amounts_only = placed[pos]
+            .iter()
+            .all(|c| c.is_blank() || is_amount_token(&c.text));
+        let next = (pos + 1..placed.len()).find(|&q| live(placed, q));
+        let Some(q) = next.filter(|&q| amounts_only && touching(placed, pos, q)) else {
+            above = Some(pos);
+            continue;
+        };
+        let labelled = placed[q]
+            .iter()
+            .any(|c| !c.is_blank() && !is_amount_token(&c.text));
+        let total = placed[q].iter().any(|c| is_total_label(c.text.trim()));
+        let overlaps = |a: &[RawCell], b: &[RawCell]| {
+            a.iter().zip(b).any(|(x, y)| !x.is_blank() && !y.is_blank())
+        };
+        let free = !overlaps(&placed[pos], &placed[q]);
+        // The row above, right above, has amounts where these stand.
+        let taken_above =
+            above.is_some_and(|p| touching(placed, p, pos) && overlaps(&placed[p], &placed[pos]));
+        if labelled && free && (total || above.is_none() || taken_above) {
+            let width = placed[pos].len();
+            let row = std::mem::replace(&mut placed[pos], vec![RawCell::default(); width]);
+            for (k, c) in row.into_iter().enumerate() {
+                if !c.is_blank() {
+                    placed[q][k] = c;
+                }
+            }
+            continue;
+        }
+        above = Some(pos);
+    }
+}
+
+/// A code glued to its name ("310资本性支出": `pdftotext` left no space
+/// between two cells that touch) goes to the empty code column right left
+/// of the name's column.
+fn split_glued_codes(cols: &[Col], placed: &mut [Vec<RawCell>]) {
+    for row in placed.iter_mut() {
+        for k in 1..row.len().min(cols.len()) {
+            if cols[k].shape() != Shape::Text
+                || cols[k - 1].shape() != Shape::Code
+                || !row[k - 1].is_blank()
+            {
+                continue;
+            }
+            let text = row[k].text.trim();
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            let rest = &text[digits..];
+            // A code, then a name that starts with a CJK character.
+            let named = rest.chars().next().is_some_and(|c| c.width() == Some(2));
+            if digits >= MIN_JOINED_CODE_DIGITS && is_bare_code(&text[..digits]) && named {
+                let (code, name) = (text[..digits].to_string(), rest.to_string());
+                row[k - 1].text = code;
+                row[k].text = name;
+            }
+        }
+    }
+}
+
+/// Codes standing on a line of their own in their half of the table, above
+/// the line with that half's name and amounts: `pdftotext` puts the code of
+/// a row whose name cell is taller on the line above (`30207` beside the
+/// left half's row, `邮电费  8.05` on the next line). The codes move down to
+/// the row they number.
+///
+/// A half is a run of code columns and the columns after it up to the next
+/// code column. The codes move when the line has nothing else in that half,
+/// and the next line (right below, same page) has nothing where the codes
+/// stand and nothing outside the half.
+fn move_codes_down(lines: &[Line], body: &[usize], cols: &[Col], placed: &mut [Vec<RawCell>]) {
+    let code_col = |k: usize| cols[k].shape() == Shape::Code;
+    // (first code column, last code column, end of the half (exclusive)).
+    let mut halves: Vec<(usize, usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < cols.len() {
+        if !code_col(k) {
+            k += 1;
+            continue;
+        }
+        let first = k;
+        while k + 1 < cols.len() && code_col(k + 1) {
+            k += 1;
+        }
+        let last = k;
+        let mut end = last + 1;
+        while end < cols.len() && !code_col(end) {
+            end += 1;
+        }
+        if end > last + 1 {
+            halves.push((first, last, end));
+        }
+        k = end;
+    }
+    for pos in 0..placed.len().saturating_sub(1) {
+        let (i, n) = (body[pos], body[pos + 1]);
+        if n != i + 1 || lines[n].page != lines[i].page {
+            continue;
+        }
+        for &(first, last, end) in &halves {
+            let (here, below) = placed.split_at_mut(pos + 1);
+            let (row, next) = (&mut here[pos], &mut below[0]);
+            let has = |r: &[RawCell], a: usize, b: usize| r[a..b].iter().any(|c| !c.is_blank());
+            let codes_only = (first..=last)
+                .all(|k| row[k].is_blank() || is_bare_code(row[k].text.trim()))
+                && has(row, first, last + 1)
+                && !has(row, last + 1, end);
+            // The line below has the half's name or amounts, and no code
+            // where these codes stand (its own may stand beside them: 类
+            // 310 above, 款 99 and the name below).
+            let named_below = !has(next, 0, first)
+                && (first..=last).all(|k| row[k].is_blank() || next[k].is_blank())
+                && has(next, last + 1, end)
+                && !has(next, end, next.len());
+            if codes_only && named_below {
+                for k in first..=last {
+                    if !row[k].is_blank() {
+                        next[k] = std::mem::take(&mut row[k]);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Prose lines into sections: a centred short line is a heading; lines

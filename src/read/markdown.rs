@@ -14,6 +14,25 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 /// breaks are line breaks inside one.
 const SOFT_BREAK: char = '\u{1}';
 
+/// Stands for a hard line break (two trailing spaces or a backslash) while
+/// a paragraph is collected.
+const HARD_BREAK: char = '\u{2}';
+
+/// A paragraph whose hard-broken lines are each a meta line
+/// (`**部门名称：…**␠␠⏎*单位：万元*`) is that many meta lines; elsewhere a
+/// hard break is a line break inside the paragraph.
+fn split_meta_at_hard_breaks(text: &str) -> String {
+    if !text.contains(HARD_BREAK) {
+        return text.to_string();
+    }
+    let all_meta = text
+        .split([HARD_BREAK, SOFT_BREAK])
+        .filter(|p| !p.trim().is_empty())
+        .all(|p| crate::classify::looks_like_meta(p.trim()));
+    let to = if all_meta { SOFT_BREAK } else { '\n' };
+    text.replace(HARD_BREAK, &to.to_string())
+}
+
 /// Reads a Markdown file.
 pub(crate) fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
     let (text, _) = super::text::decode(bytes)?;
@@ -129,7 +148,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
                 inline.text.push_str(&t);
             }
             Event::SoftBreak => inline.text.push(SOFT_BREAK),
-            Event::HardBreak => inline.text.push('\n'),
+            Event::HardBreak => inline.text.push(HARD_BREAK),
             Event::Html(h) | Event::InlineHtml(h) => {
                 if is_br(&h) {
                     inline.text.push('\n');
@@ -180,10 +199,16 @@ fn flush(done: Inline, heading: Option<u8>, first: u32, item: bool, pending: &mu
     if !done.has_text {
         return;
     }
+    // A paragraph written as several lines holds several meta lines or
+    // notes; a heading is one line.
+    let text = match heading {
+        Some(_) => done.text.replace(HARD_BREAK, "\n"),
+        None => split_meta_at_hard_breaks(&done.text),
+    };
     let parts: Vec<&str> = if heading.is_some() {
-        vec![done.text.as_str()]
+        vec![text.as_str()]
     } else {
-        done.text.split(SOFT_BREAK).collect()
+        text.split(SOFT_BREAK).collect()
     };
     for (i, part) in parts.into_iter().enumerate() {
         if part.trim().is_empty() {

@@ -7,8 +7,6 @@
 //! function, [`detect`].
 
 pub(crate) mod docx;
-// visibility pass after merge
-#[allow(unreachable_pub)]
 pub(crate) mod fixed;
 pub(crate) mod json;
 pub(crate) mod markdown;

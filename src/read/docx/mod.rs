@@ -55,7 +55,11 @@ const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 /// paragraphs unless `keep_hidden`, with a `hidden-text` warning naming the
 /// paragraph or table row; a table row whose every filled cell holds only
 /// hidden text is read whole and marked hidden, like a hidden sheet row.
-pub(crate) fn read(bytes: &[u8], limits: &Limits, keep_hidden: bool) -> Result<RawDocument, ReadError> {
+pub(crate) fn read(
+    bytes: &[u8],
+    limits: &Limits,
+    keep_hidden: bool,
+) -> Result<RawDocument, ReadError> {
     let mut package = Package::open(bytes, Format::Docx, limits)?;
     let main = main_part_name(&mut package)?;
     let xml = package
