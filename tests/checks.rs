@@ -1261,3 +1261,45 @@ fn a_workbook_checked_as_one_document_finds_what_its_book_finds() {
         Some("8．2025年部门国有资本经营预算支出功能分类预算表")
     );
 }
+
+/// Text after a table without a title of its own (here a Markdown heading
+/// that is a sentence, so no chapter title) carries on the list the text
+/// before the table began: （二） after a table under （一） is no skip,
+/// （三） there is; where nothing before the table was numbered at that
+/// level, the first number after it is not judged.
+#[test]
+fn numbering_carries_on_over_a_table() {
+    let dir = std::env::temp_dir().join(format!("gongkai-checks-{}-carry", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let table = "| 项目 | 金额 |\n| --- | ---: |\n| 合计 | 10.00 |\n| 工资 | 10.00 |\n";
+    let doc = |first: &str, after: &str| {
+        format!(
+            "# 编制说明\n\n{first}本部门负责全区某项工作的组织和实施。\n\n{table}\n## {after}本部门负责全区另一项工作的监督和管理。\n"
+        )
+    };
+    let numbering = |name: &str, md: String| -> Vec<(Option<String>, Option<String>)> {
+        let path = dir.join(name);
+        std::fs::write(&path, md).unwrap();
+        document_findings(&path)
+            .into_iter()
+            .filter(|f| f.rule == "text.numbering")
+            .map(|f| (f.found, f.expected))
+            .collect()
+    };
+    assert_eq!(numbering("right.md", doc("（一）", "（二）")), []);
+    assert_eq!(
+        numbering("skip.md", doc("（一）", "（三）")),
+        [(Some("3".to_string()), Some("2".to_string()))]
+    );
+    assert_eq!(numbering("unknown.md", doc("", "（二）")), []);
+    // Within one chapter the skip is found as before.
+    let md = format!(
+        "# 编制说明\n\n（一）本部门负责全区某项工作的组织和实施。\n\n（三）本部门负责全区另一项工作的监督和管理。\n\n{table}"
+    );
+    assert_eq!(
+        numbering("inside.md", md),
+        [(Some("3".to_string()), Some("2".to_string()))]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

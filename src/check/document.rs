@@ -120,13 +120,26 @@ fn untitled(mut paragraphs: Vec<Paragraph>, place: &str) -> Draft {
         _ => Draft {
             contents: paragraphs.iter().any(|p| fold(&p.text) == "目录"),
             chapter: Chapter {
-                title: format!("({place})"),
+                title: place_title(place),
                 file: String::new(),
                 paragraphs,
             },
             titled: false,
         },
     }
+}
+
+/// The title of a chapter without one: where it stands, in brackets.
+fn place_title(place: &str) -> String {
+    format!("({place})")
+}
+
+/// Whether a chapter's title is no title of the document's but where the
+/// chapter stands (text after a table, without a heading of its own): such
+/// text carries on what stood before the table, so its first numbered line
+/// may well not be the first of its list.
+pub(super) fn is_place_title(title: &str) -> bool {
+    title.starts_with('(') && title.ends_with(')')
 }
 
 /// Where text without a heading stands, for the name of its chapter.

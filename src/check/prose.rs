@@ -746,12 +746,17 @@ fn ends_sentence(p: &super::Paragraph) -> bool {
             .ends_with(['。', '！', '？', '；', '：', '!', '?', ';', ':'])
 }
 
-fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
+/// The numbers last seen at each outline level (一、 （一） 1. …).
+type Numbers = [Option<u32>; 5];
+
+/// The repeats and the numbering of one chapter. `start` holds the numbers
+/// the chapter carries on from; returns the numbers at its end.
+fn numbering_and_repeats(ch: &Chapter, start: Numbers, out: &mut Vec<Finding>) -> Numbers {
     /// Shorter paragraphs ("详见附表。") may well stand twice.
     const MIN_REPEATED_CHARS: usize = 12;
     // Each paragraph's folded text and where it first stood.
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut last: [Option<u32>; 5] = [None; 5];
+    let mut last: Numbers = start;
     for (i, p) in ch.paragraphs.iter().enumerate() {
         let n = i + 1;
         let key = fold(&p.text);
@@ -784,7 +789,7 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
             continue;
         }
         let inner = inner_numbers(&p.text);
-        let follow = |last: &mut [Option<u32>; 5]| {
+        let follow = |last: &mut Numbers| {
             for &(level, value) in &inner {
                 let l = usize::from(level.min(4));
                 if value == last[l].map_or(1, |v| v + 1) {
@@ -801,7 +806,10 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
         };
         let l = usize::from(level.min(4));
         let expected = last[l].map_or(1, |v| v + 1);
-        if value != expected && value != 1 {
+        // Where the chapter carries on text before a table and nothing at
+        // this level came before, its first number cannot be judged.
+        let unknown = last[l].is_none() && super::document::is_place_title(&ch.title);
+        if value != expected && value != 1 && !unknown {
             let what = if last[l].is_some_and(|v| value <= v) {
                 "repeats"
             } else {
@@ -827,6 +835,7 @@ fn numbering_and_repeats(ch: &Chapter, out: &mut Vec<Finding>) {
         }
         follow(&mut last);
     }
+    last
 }
 
 fn empty_statement_funds(d: &Disclosure, out: &mut Vec<Finding>) {
@@ -859,8 +868,21 @@ fn empty_statement_funds(d: &Disclosure, out: &mut Vec<Finding>) {
 /// Adds the prose findings of a disclosure.
 pub(super) fn check(d: &Disclosure, out: &mut Vec<Finding>) {
     empty_statement_funds(d, out);
+    // Text after a table without a heading of its own carries on the list
+    // the text before the table began ("2." after a table under "1."), be
+    // it in that text or in its chapter's numbered title.
+    let mut carried: Numbers = [None; 5];
     for ch in &d.chapters {
-        numbering_and_repeats(ch, out);
+        let start = if super::document::is_place_title(&ch.title) {
+            carried
+        } else {
+            [None; 5]
+        };
+        carried = numbering_and_repeats(ch, start, out);
+        if let Some((level, value)) = numbering(&ch.title) {
+            let l = usize::from(level.min(4));
+            carried[l].get_or_insert(value);
+        }
         amounts_against_tables(d, ch, out);
     }
 }
