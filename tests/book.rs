@@ -12,7 +12,8 @@ fn example() -> PathBuf {
 }
 
 fn temp_copy(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("gongkai-book-{}-{name}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-book-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(example()).unwrap() {

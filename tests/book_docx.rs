@@ -503,7 +503,8 @@ fn libreoffice_sets_each_heading_on_the_page_the_toc_caches() {
         println!("skipped: pdftotext (poppler-utils) is not installed");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("gongkai-book-lo-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-book-lo-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let b = sample_book();

@@ -463,7 +463,8 @@ fn every_character_of_every_paragraph_and_cell_extracts() {
 
 #[test]
 fn the_command_line_writes_the_book_pdf() {
-    let dir = std::env::temp_dir().join(format!("gongkai-book-pdf-cli-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-book-pdf-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let status = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args(["book", "--to", "pdf", "--out"])

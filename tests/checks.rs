@@ -17,7 +17,8 @@ fn fixture() -> PathBuf {
 }
 
 fn copy_of(dir: &Path, name: &str) -> PathBuf {
-    let to = std::env::temp_dir().join(format!("gongkai-checks-{}-{name}", std::process::id()));
+    let to = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-checks-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&to);
     std::fs::create_dir_all(&to).unwrap();
     for e in std::fs::read_dir(dir).unwrap() {
@@ -1157,7 +1158,8 @@ fn the_book_written_as_one_docx_is_checked_like_the_book() {
     // as one document: its chapters are Word headings, its 目录 lines, its
     // tables Word tables. The same rules find the same mistakes with the
     // same values, in the same chapters and paragraphs.
-    let out = std::env::temp_dir().join(format!("gongkai-checks-docx-{}", std::process::id()));
+    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-checks-docx-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let run = gongkai(&[
         "book".as_ref(),
@@ -1269,7 +1271,8 @@ fn a_workbook_checked_as_one_document_finds_what_its_book_finds() {
 /// level, the first number after it is not judged.
 #[test]
 fn numbering_carries_on_over_a_table() {
-    let dir = std::env::temp_dir().join(format!("gongkai-checks-{}-carry", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-checks-{}-carry", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let table = "| 项目 | 金额 |\n| --- | ---: |\n| 合计 | 10.00 |\n| 工资 | 10.00 |\n";

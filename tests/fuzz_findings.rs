@@ -18,7 +18,8 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn out_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gongkai-fuzz-{}-{tag}", std::process::id()));
+    let d = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-fuzz-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }

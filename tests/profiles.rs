@@ -56,7 +56,8 @@ fn both_bundled_profiles_render_the_seed_to_pdf_and_docx() {
 
 #[test]
 fn bad_profiles_are_errors_naming_the_key_or_file() {
-    let dir = std::env::temp_dir().join(format!("gongkai-profiles-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-profiles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let unknown = dir.join("unknown.toml");
     std::fs::write(&unknown, "[page]\nsize = \"A4\"\nmargin_lft_mm = 10\n").unwrap();

@@ -839,7 +839,8 @@ fn an_xls_with_a_password_is_refused_as_encrypted() {
 
 #[test]
 fn convert_from_the_command_line() {
-    let out = std::env::temp_dir().join(format!("gongkai-sheet-cli-{}", std::process::id()));
+    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-sheet-cli-{}", std::process::id()));
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .arg("convert")
         .arg(corpus("seed/budget.xlsx"))

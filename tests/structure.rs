@@ -554,7 +554,8 @@ fn no_super_path_climbs_out_of_its_module() {
 /// code are not arrows.
 #[test]
 fn the_scan_finds_a_circle_and_ignores_comments_strings_and_tests() {
-    let dir = std::env::temp_dir().join(format!("gongkai-structure-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-structure-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("a")).expect("scratch dir");
     let write = |p: &str, t: &str| fs::write(dir.join(p), t).expect("scratch file");
@@ -678,7 +679,8 @@ fn no_static_holds_parsed_or_mutable_state() {
 /// comments and strings are not.
 #[test]
 fn the_static_scan_finds_state_and_ignores_bytes_lifetimes_and_comments() {
-    let dir = std::env::temp_dir().join(format!("gongkai-statics-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-statics-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("scratch dir");
     fs::write(

@@ -226,7 +226,8 @@ fn libreoffice_sets_the_docx_without_splitting_amounts_codes_or_short_labels() {
         println!("skipped: pdftotext (poppler-utils) is not installed");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("gongkai-typo-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-typo-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("in")).unwrap();
     let docs = documents();
@@ -308,7 +309,8 @@ fn the_real_workbook_books_tables_are_readable_span_the_width_and_keep_labels_wh
     // with the shanghai profile.
     let workbook = root().join("tests/fixtures/workbook/putuo-department-2025.xlsx");
     let b = book::build(&workbook, &BookOptions::default()).unwrap();
-    let out = std::env::temp_dir().join(format!("gongkai-typo-wb-{}", std::process::id()));
+    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-typo-wb-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let run = Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .args([

@@ -35,7 +35,8 @@ pub fn compact(text: &str) -> String {
 pub fn poppler_text(bytes: &[u8]) -> Option<String> {
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("gongkai-pdftext-{}-{n}.pdf", std::process::id()));
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("gongkai-pdftext-{}-{n}.pdf", std::process::id()));
     std::fs::write(&path, bytes).ok()?;
     let out = std::process::Command::new("pdftotext")
         .args(["-enc", "UTF-8"])
