@@ -1314,7 +1314,8 @@ fn each_published_books_findings_are_the_verified_ones() {
         (
             // Rounding. Table 4: 本年支出合计 9746.50 against its 类 rows
             // 754.75 + 236.63 + 3832.36 + 4461.67 + 461.08 = 9746.49, in two
-            // columns. Table 5 (lines 431-459): 城乡社区支出 3832.36 against
+            // columns (合计 and 一般公共预算财政拨款, the label wrapped over
+            // two lines of its cell: 一般公共 / 预算财政拨款). Table 5 (lines 431-459): 城乡社区支出 3832.36 against
             // 1572.70 + 2259.65, 城乡社区管理事务 and 行政运行 1092.80
             // against 1084.02 + 8.77, 合计 9746.50 against 5364.75 +
             // 4381.74. Table 6 (lines 466-533, PDF page 16): 人员经费合计
@@ -1331,7 +1332,7 @@ fn each_published_books_findings_are_the_verified_ones() {
                 ),
                 (
                     "sum.rounding",
-                    "table 4 '财政拨款收入支出决算总表', row '本年支出合计', column '预算财政拨款'",
+                    "table 4 '财政拨款收入支出决算总表', row '本年支出合计', column '一般公共预算财政拨款'",
                     "9,746.50",
                     "9,746.49",
                 ),
@@ -1397,13 +1398,13 @@ fn each_published_books_findings_are_the_verified_ones() {
             &[
                 (
                     "sum.rounding",
-                    "table 2 '收入决算表', row '合计', column '计'",
+                    "table 2 '收入决算表', row '合计', column '本年收入合计'",
                     "2,946.25",
                     "2,946.26",
                 ),
                 (
                     "sum.rounding",
-                    "table 2 '收入决算表', row '合计', column '计'",
+                    "table 2 '收入决算表', row '合计', column '本年收入合计'",
                     "2,946.25",
                     "2,946.26",
                 ),
@@ -1421,13 +1422,13 @@ fn each_published_books_findings_are_the_verified_ones() {
                 ),
                 (
                     "sum.rounding",
-                    "table 3 '支出决算表', row '合计', column '计'",
+                    "table 3 '支出决算表', row '合计', column '本年支出合计'",
                     "2,940.05",
                     "2,940.06",
                 ),
                 (
                     "sum.rounding",
-                    "table 3 '支出决算表', row '合计', column '计'",
+                    "table 3 '支出决算表', row '合计', column '本年支出合计'",
                     "2,940.05",
                     "2,940.06",
                 ),
