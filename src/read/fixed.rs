@@ -1720,6 +1720,27 @@ fn ranges_top_down(
             while nb + 1 < right_limit && labelled[below][nb + 1] {
                 nb += 1;
             }
+            // A label over row-label columns only (项目 over 科目编码 and
+            // 科目名称) heads the stub, not the amount columns right of it,
+            // when its neighbour on the line is a leaf over amounts
+            // (附属单位上缴收入 wrapped down the whole header): the amount
+            // labels between (本年收入合计 …) are that leaf's siblings in
+            // one header row, not children of the stub's label. A group
+            // whose neighbour is a group too (收入 beside 支出, each over
+            // 项目 and 决算数) keeps its amount columns.
+            let stub = (a..=b).all(|k| !cols[k].is_amount());
+            let leaf_of_amounts_beside = on_line.get(p + 1).is_some_and(|&q| {
+                let (qa, qb) = items[q].own;
+                (qa..=qb).all(|k| cols[k].is_amount())
+                    && !items
+                        .iter()
+                        .any(|o| o.line > items[q].last_line && o.own.0 <= qb && qa <= o.own.1)
+            });
+            if stub && leaf_of_amounts_beside {
+                if let Some(first) = (b + 1..=nb).find(|&k| cols[k].is_amount()) {
+                    nb = first - 1;
+                }
+            }
             ranges[j] = (na, nb);
         }
         for p in 0..on_line.len().saturating_sub(1) {
