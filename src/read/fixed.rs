@@ -1736,10 +1736,11 @@ fn ranges_top_down(
                         .iter()
                         .any(|o| o.line > items[q].last_line && o.own.0 <= qb && qa <= o.own.1)
             });
-            if stub && leaf_of_amounts_beside {
-                if let Some(first) = (b + 1..=nb).find(|&k| cols[k].is_amount()) {
-                    nb = first - 1;
-                }
+            if stub
+                && leaf_of_amounts_beside
+                && let Some(first) = (b + 1..=nb).find(|&k| cols[k].is_amount())
+            {
+                nb = first - 1;
             }
             ranges[j] = (na, nb);
         }
