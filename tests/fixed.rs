@@ -1615,6 +1615,49 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
         assert_eq!(paths[4..], *amounts, "{title}");
     }
 
+    // 2023年部门支出预算总表 of the 万里街道 book (page 15 of
+    // 1770007475548-818404804.pdf): 功能分类科目名称 stands on the line
+    // of 合计, above the 类 款 项 line, and labels the names' column (no
+    // column of its own without values); 支出预算 heads the amounts only.
+    assert_eq!(
+        header_paths_of(
+            &read("1770007475548-818404804.layout.txt"),
+            "2023年部门支出预算总表"
+        ),
+        [
+            "项目/功能分类科目编码/类",
+            "项目/功能分类科目编码/款",
+            "项目/功能分类科目编码/项",
+            "项目/功能分类科目名称",
+            "支出预算/合计",
+            "支出预算/基本支出",
+            "支出预算/项目支出",
+        ]
+    );
+    // The 经济分类 table of the 司法局 2026 book (.layout.txt lines
+    // 305–308): 一般公共预算基本支出 over its three amount columns only,
+    // 合计 a label of its own (not glued to 经济分类科目名称), the names'
+    // column under 项目.
+    let paths = header_paths_of(
+        &read("shpt_sfj_2026_budget.layout.txt"),
+        "2026年部门一般公共预算基本支出部门预算经济分类预算表",
+    );
+    assert_eq!(
+        paths[paths.len() - 3..],
+        [
+            "一般公共预算基本支出/合计",
+            "一般公共预算基本支出/人员经费",
+            "一般公共预算基本支出/公用经费",
+        ],
+        "{paths:?}"
+    );
+    assert!(
+        paths[..paths.len() - 3]
+            .iter()
+            .all(|p| p.starts_with("项目/")),
+        "{paths:?}"
+    );
+
     // The 三公 table of a 预算 book: “三公”经费预算数 over six columns,
     // 公务用车购置及运行费 over 小计 购置费 运行费, 机关运行经费预算数 a
     // column of its own. Read on page 21 of shpt_sfj_2026_budget.pdf.

@@ -1238,9 +1238,18 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> (Vec<Col>, Chunk
                         .iter()
                         .all(|d| !(d.start >= cols[k].end && d.end <= c.start))
             });
+            // A label with no label of a lower line under it is a leaf,
+            // whatever its line (功能分类科目名称 beside 功能分类科目编码,
+            // whose 类 款 项 stand on a line of their own below).
+            let leaf = header[h + 1..].iter().all(|&j| {
+                lines[j]
+                    .chunks
+                    .iter()
+                    .all(|d| d.overlaps(c.start, c.end) == 0)
+            });
             if free && !over_gap {
                 match left {
-                    Some(k) if h + 1 == header.len() => cols[k].end = cols[k].end.max(c.end),
+                    Some(k) if leaf => cols[k].end = cols[k].end.max(c.end),
                     // Labels of empty columns set one space apart
                     // ("政府性基金预算 国有资本经营预算"): a column each.
                     _ => extra.extend(label_word_extents(c)),
@@ -1711,13 +1720,20 @@ fn ranges_top_down(
             } else {
                 0
             };
+            // Ranges nest: a label widens only over columns that the
+            // labels of the lines above head just as they head its own
+            // (部门预算经济分类科目 under 项目 does not reach the columns of
+            // 一般公共预算基本支出 beside 项目).
+            let above: Vec<usize> = (0..items.len()).filter(|&i| items[i].line < h).collect();
+            let heads = |i: usize, x: usize| ranges[i].0 <= x && x <= ranges[i].1;
+            let same_above = |x: usize| above.iter().all(|&i| heads(i, x) == heads(i, a));
             let mut na = a;
-            while na > left_limit && labelled[below][na - 1] {
+            while na > left_limit && labelled[below][na - 1] && same_above(na - 1) {
                 na -= 1;
             }
             let right_limit = on_line.get(p + 1).map_or(n, |&q| items[q].own.0);
             let mut nb = b;
-            while nb + 1 < right_limit && labelled[below][nb + 1] {
+            while nb + 1 < right_limit && labelled[below][nb + 1] && same_above(nb + 1) {
                 nb += 1;
             }
             // A label over row-label columns only (项目 over 科目编码 and
