@@ -1306,3 +1306,46 @@ fn numbering_carries_on_over_a_table() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_general_budget_spending_of_the_fiscal_summary_is_its_this_year_row_not_the_grand_total() {
+    // A 决算 book's 财政拨款收入支出决算总表 goes on below 本年支出合计 with
+    // the year-end balances (年末结转和结余) to a 总计 that adds them: its
+    // 一般公共预算 spending of the year, the figure the 一般公共预算支出表's
+    // 合计 repeats, is the 本年支出合计 row, not the 总计.
+    let dir = corrected("balances");
+    edit(
+        &dir,
+        "04 部门财政拨款收支预算总表.txt",
+        "收入总计\t31,214,205.80\t支出总计\t31,214,205.80\t31,214,205.80",
+        "本年收入合计\t31,214,205.80\t本年支出合计\t31,214,205.80\t31,214,205.80\t\t\n\
+         年初结转和结余\t1,000.00\t年末结转和结余\t1,000.00\t1,000.00\t\t\n\
+         收入总计\t31,215,205.80\t支出总计\t31,215,205.80\t31,215,205.80",
+    );
+    let text = std::fs::read_to_string(dir.join("04 部门财政拨款收支预算总表.txt")).unwrap();
+    assert!(
+        text.contains("支出总计\t31,215,205.80\t31,215,205.80"),
+        "{text}"
+    );
+    let f = findings(&dir);
+    let cross: Vec<&Finding> = f.iter().filter(|x| x.rule == "cross.total").collect();
+    assert!(cross.is_empty(), "{:#?}", summary(&f));
+
+    // The 一般公共预算支出表's 合计 raised to the 总计: now it differs from
+    // the spending of the year, and the finding says so with both figures.
+    edit(
+        &dir,
+        "05 一般公共预算支出功能分类预算表.txt",
+        "\t合计\t31,214,205.80",
+        "\t合计\t31,215,205.80",
+    );
+    let f = findings(&dir);
+    let cross: Vec<&Finding> = f.iter().filter(|x| x.rule == "cross.total").collect();
+    assert_eq!(cross.len(), 1, "{:#?}", summary(&f));
+    let values = [cross[0].found.as_deref(), cross[0].expected.as_deref()];
+    assert!(
+        values.contains(&Some("31,214,205.80")) && values.contains(&Some("31,215,205.80")),
+        "{:?}",
+        cross[0]
+    );
+}

@@ -1314,7 +1314,8 @@ fn each_published_books_findings_are_the_verified_ones() {
         (
             // Rounding. Table 4: 本年支出合计 9746.50 against its 类 rows
             // 754.75 + 236.63 + 3832.36 + 4461.67 + 461.08 = 9746.49, in two
-            // columns. Table 5 (lines 431-459): 城乡社区支出 3832.36 against
+            // columns (合计 and 一般公共预算财政拨款, the label wrapped over
+            // two lines of its cell: 一般公共 / 预算财政拨款). Table 5 (lines 431-459): 城乡社区支出 3832.36 against
             // 1572.70 + 2259.65, 城乡社区管理事务 and 行政运行 1092.80
             // against 1084.02 + 8.77, 合计 9746.50 against 5364.75 +
             // 4381.74. Table 6 (lines 466-533, PDF page 16): 人员经费合计
@@ -1331,7 +1332,7 @@ fn each_published_books_findings_are_the_verified_ones() {
                 ),
                 (
                     "sum.rounding",
-                    "table 4 '财政拨款收入支出决算总表', row '本年支出合计', column '预算财政拨款'",
+                    "table 4 '财政拨款收入支出决算总表', row '本年支出合计', column '一般公共预算财政拨款'",
                     "9,746.50",
                     "9,746.49",
                 ),
@@ -1397,13 +1398,13 @@ fn each_published_books_findings_are_the_verified_ones() {
             &[
                 (
                     "sum.rounding",
-                    "table 2 '收入决算表', row '合计', column '计'",
+                    "table 2 '收入决算表', row '合计', column '本年收入合计'",
                     "2,946.25",
                     "2,946.26",
                 ),
                 (
                     "sum.rounding",
-                    "table 2 '收入决算表', row '合计', column '计'",
+                    "table 2 '收入决算表', row '合计', column '本年收入合计'",
                     "2,946.25",
                     "2,946.26",
                 ),
@@ -1421,13 +1422,13 @@ fn each_published_books_findings_are_the_verified_ones() {
                 ),
                 (
                     "sum.rounding",
-                    "table 3 '支出决算表', row '合计', column '计'",
+                    "table 3 '支出决算表', row '合计', column '本年支出合计'",
                     "2,940.05",
                     "2,940.06",
                 ),
                 (
                     "sum.rounding",
-                    "table 3 '支出决算表', row '合计', column '计'",
+                    "table 3 '支出决算表', row '合计', column '本年支出合计'",
                     "2,940.05",
                     "2,940.06",
                 ),
@@ -1518,4 +1519,161 @@ fn each_published_books_findings_are_the_verified_ones() {
             "{book}: the findings are not the verified ones"
         );
     }
+}
+
+/// The header paths of one table of a published book, by its title.
+fn header_paths_of(doc: &Document, title: &str) -> Vec<String> {
+    let t = doc
+        .tables
+        .iter()
+        .find(|t| t.title.as_deref() == Some(title))
+        .unwrap_or_else(|| panic!("no table '{title}'"));
+    t.columns.iter().map(|c| c.path.join("/")).collect()
+}
+
+/// Header paths of tables whose header `pdftotext` stacks over several
+/// lines, written out by hand from the published page: each figure stands
+/// under the label the page shows it under.
+#[test]
+fn header_paths_of_the_published_books_are_the_printed_ones() {
+    let Some(root) = realdata() else {
+        println!("skipped: ../shared/realdata not found");
+        return;
+    };
+    let dir = root.join("pdftotext-derived");
+    let read = |name: &str| {
+        let path = dir.join(name);
+        gongkai::read_path(&path, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    // The 财政拨款收入支出决算总表 of the three 决算 books: 收入 over 项目
+    // and 决算数, 支出 over 项目, 合计 and the three 财政拨款 columns (their
+    // labels wrapped over two to four lines in their cells). Read on page 10
+    // of 中共上海市普陀区委社会工作部 2024 年度部门决算.pdf and page 12 of
+    // 上海市普陀区规划和自然资源局 2024 年度部门决算.pdf (pdftoppm); the
+    // 财政局 book's PDF is not in realdata: its .layout.txt lines 250–257 lay
+    // out the same template.
+    let fiscal = [
+        "收入/项目",
+        "收入/决算数",
+        "支出/项目",
+        "支出/合计",
+        "支出/一般公共预算财政拨款",
+        "支出/政府性基金预算财政拨款",
+        "支出/国有资本经营预算财政拨款",
+    ];
+    for book in [
+        "中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt",
+        "上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt",
+        "上海市普陀区财政局2024年度部门决算.layout.txt",
+    ] {
+        assert_eq!(
+            header_paths_of(&read(book), "财政拨款收入支出决算总表"),
+            fiscal,
+            "{book}"
+        );
+    }
+
+    // 收入决算表 and 支出决算表 of 财政局2024 (.layout.txt lines 169–173 and
+    // 206–210): 项目 stands over the code and name columns only; each
+    // amount column is a header of its own, 附属单位上缴收入 and
+    // 对附属单位补助支出 wrapped down the whole header (as on pages 8 and 10
+    // of the 规划 book's PDF, the same template).
+    let doc = read("上海市普陀区财政局2024年度部门决算.layout.txt");
+    for (title, amounts) in [
+        (
+            "收入决算表",
+            &[
+                "本年收入合计",
+                "财政拨款收入",
+                "上级补助收入",
+                "事业收入",
+                "经营收入",
+                "附属单位上缴收入",
+                "其他收入",
+            ][..],
+        ),
+        (
+            "支出决算表",
+            &[
+                "本年支出合计",
+                "基本支出",
+                "项目支出",
+                "上缴上级支出",
+                "经营支出",
+                "对附属单位补助支出",
+            ][..],
+        ),
+    ] {
+        let paths = header_paths_of(&doc, title);
+        assert_eq!(paths.len(), 4 + amounts.len(), "{title}: {paths:?}");
+        assert!(
+            paths[..4].iter().all(|p| p.starts_with("项目/")),
+            "{title}: {paths:?}"
+        );
+        assert_eq!(paths[3], "项目/科目名称", "{title}");
+        assert_eq!(paths[4..], *amounts, "{title}");
+    }
+
+    // 2023年部门支出预算总表 of the 万里街道 book (page 15 of
+    // 1770007475548-818404804.pdf): 功能分类科目名称 stands on the line
+    // of 合计, above the 类 款 项 line, and labels the names' column (no
+    // column of its own without values); 支出预算 heads the amounts only.
+    assert_eq!(
+        header_paths_of(
+            &read("1770007475548-818404804.layout.txt"),
+            "2023年部门支出预算总表"
+        ),
+        [
+            "项目/功能分类科目编码/类",
+            "项目/功能分类科目编码/款",
+            "项目/功能分类科目编码/项",
+            "项目/功能分类科目名称",
+            "支出预算/合计",
+            "支出预算/基本支出",
+            "支出预算/项目支出",
+        ]
+    );
+    // The 经济分类 table of the 司法局 2026 book (.layout.txt lines
+    // 305–308): 一般公共预算基本支出 over its three amount columns only,
+    // 合计 a label of its own (not glued to 经济分类科目名称), the names'
+    // column under 项目.
+    let paths = header_paths_of(
+        &read("shpt_sfj_2026_budget.layout.txt"),
+        "2026年部门一般公共预算基本支出部门预算经济分类预算表",
+    );
+    assert_eq!(
+        paths[paths.len() - 3..],
+        [
+            "一般公共预算基本支出/合计",
+            "一般公共预算基本支出/人员经费",
+            "一般公共预算基本支出/公用经费",
+        ],
+        "{paths:?}"
+    );
+    assert!(
+        paths[..paths.len() - 3]
+            .iter()
+            .all(|p| p.starts_with("项目/")),
+        "{paths:?}"
+    );
+
+    // The 三公 table of a 预算 book: “三公”经费预算数 over six columns,
+    // 公务用车购置及运行费 over 小计 购置费 运行费, 机关运行经费预算数 a
+    // column of its own. Read on page 21 of shpt_sfj_2026_budget.pdf.
+    assert_eq!(
+        header_paths_of(
+            &read("shpt_sfj_2026_budget.layout.txt"),
+            "2026年部门“三公”经费和机关运行经费预算表"
+        ),
+        [
+            "“三公”经费预算数/合计",
+            "“三公”经费预算数/因公出国(境)费",
+            "“三公”经费预算数/公务接待费",
+            "“三公”经费预算数/公务用车购置及运行费/小计",
+            "“三公”经费预算数/公务用车购置及运行费/购置费",
+            "“三公”经费预算数/公务用车购置及运行费/运行费",
+            "机关运行经费预算数",
+        ]
+    );
 }

@@ -77,6 +77,28 @@ pub(super) fn total_in(
     row.cells.get(col).and_then(Cell::amount)
 }
 
+/// The value, in the first column whose name satisfies `matches`, of the
+/// row labelled 本年支出合计: a 决算 book's 财政拨款收支总表 goes on below it
+/// with the year-end balances to a 总计 that includes them.
+fn this_year_in(t: &TableView, matches: impl Fn(&str) -> bool) -> Option<Decimal> {
+    let col = t
+        .table
+        .columns
+        .iter()
+        .position(|c| matches(&fold(&c.name)))?;
+    t.table
+        .rows
+        .iter()
+        .find(|r| {
+            r.cells.iter().any(|c| {
+                c.text()
+                    .is_some_and(|x| fold(strip_outline(x)) == "本年支出合计")
+            })
+        })
+        .and_then(|r| r.cells.get(col))
+        .and_then(Cell::amount)
+}
+
 /// The first table of a standard rank.
 pub(super) fn by_rank<'b, 'a>(d: &'b Disclosure<'a>, rank: usize) -> Option<&'b TableView<'a>> {
     d.tables.iter().find(|t| {
@@ -281,7 +303,8 @@ pub(super) fn check(d: &Disclosure, out: &mut Vec<Finding>) {
     );
     agree(
         fact(fiscal, "一般公共预算支出", |t| {
-            total_in(t, true, |c| c.contains("一般公共预算"))
+            this_year_in(t, |c| c.contains("一般公共预算"))
+                .or_else(|| total_in(t, true, |c| c.contains("一般公共预算")))
         }),
         fact(general, "合计", |t| total_in(t, false, is_total_name)),
         out,

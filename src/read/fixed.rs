@@ -1238,9 +1238,18 @@ fn columns(lines: &[Line], body: &[usize], header: &[usize]) -> (Vec<Col>, Chunk
                         .iter()
                         .all(|d| !(d.start >= cols[k].end && d.end <= c.start))
             });
+            // A label with no label of a lower line under it is a leaf,
+            // whatever its line (功能分类科目名称 beside 功能分类科目编码,
+            // whose 类 款 项 stand on a line of their own below).
+            let leaf = header[h + 1..].iter().all(|&j| {
+                lines[j]
+                    .chunks
+                    .iter()
+                    .all(|d| d.overlaps(c.start, c.end) == 0)
+            });
             if free && !over_gap {
                 match left {
-                    Some(k) if h + 1 == header.len() => cols[k].end = cols[k].end.max(c.end),
+                    Some(k) if leaf => cols[k].end = cols[k].end.max(c.end),
                     // Labels of empty columns set one space apart
                     // ("政府性基金预算 国有资本经营预算"): a column each.
                     _ => extra.extend(label_word_extents(c)),
@@ -1452,6 +1461,12 @@ fn columns_covered(cols: &[Col], spans: &[Vec<(usize, usize)>], c: &Chunk) -> (u
 #[derive(Debug, Clone)]
 struct HeaderItem {
     line: usize,
+    /// The header line of its lowest piece: a wrapped label stands over its
+    /// columns on every line from `line` to this one.
+    last_line: usize,
+    /// Its line number in the file (its top piece's, once
+    /// [`join_wrapped_labels`] joined the pieces of a wrapped label).
+    no: u32,
     text: String,
     own: (usize, usize),
     centre2: usize,
@@ -1517,6 +1532,8 @@ fn split_joined_labels(items: &mut Vec<HeaderItem>, valueless: &[bool]) {
             for (k, w) in words.iter().enumerate() {
                 out.push(HeaderItem {
                     line: it.line,
+                    last_line: it.last_line,
+                    no: it.no,
                     text: (*w).to_string(),
                     own: (a + k, a + k),
                     centre2: it.centre2,
@@ -1544,6 +1561,8 @@ fn split_joined_labels(items: &mut Vec<HeaderItem>, valueless: &[bool]) {
         for (k, w) in words.iter().enumerate() {
             out.push(HeaderItem {
                 line: it.line,
+                last_line: it.last_line,
+                no: it.no,
                 text: (*w).to_string(),
                 own: (lo + k, lo + k),
                 centre2: it.centre2,
@@ -1551,6 +1570,104 @@ fn split_joined_labels(items: &mut Vec<HeaderItem>, valueless: &[bool]) {
         }
     }
     *items = out;
+}
+
+/// Most a wrapped label's pieces' doubled centres differ by: one position
+/// of `pdftotext`'s grid each way. A header cell's text is centred, so the
+/// lines of a label wrapped in its cell share a centre; under the
+/// character measure a piece of one CJK character stands up to two doubled
+/// positions off the centre of a longer piece above it.
+const WRAP_CENTRE_SLACK2: usize = 4;
+
+/// Most file lines between two pieces of a wrapped label: the next line,
+/// or the one after where `pdftotext` sets between them a line of a
+/// neighbouring cell whose text is centred at another height (附属单 /
+/// 位上 / 缴收入 on every other line). A group label stands further above
+/// the label under it, in a header row of its own.
+const MAX_WRAP_LINE_STEP: u32 = 2;
+
+/// Pieces of one label wrapped over several lines of its header cell
+/// (附属单 / 位上 / 缴收入, 政府性基 / 金预算财 / 政拨款) become one label
+/// before the header is read as a tree, so that no piece is taken for a
+/// group over its neighbours' columns.
+///
+/// A chain of labels one under the other, each over the columns of the
+/// one above ([`MAX_WRAP_LINE_STEP`] lines apart, centred alike within
+/// [`WRAP_CENTRE_SLACK2`]), is one wrapped label when a neighbouring
+/// column's text is centred at the same height (cells of one header row
+/// centre their text vertically, so the lines of a wrapped label stand
+/// around the middle of its neighbours'), or when it stands over the first
+/// or last column alone (a group is centred over several columns). A group
+/// label over the middle one of its columns stands higher than its
+/// children's row (收入预算 over 财政拨款收入 事业收入 事业单位经营收入): it
+/// stays a label of its own. The joined label stands where its top piece
+/// stands (its line, its columns), and down to its lowest piece's line.
+fn join_wrapped_labels(items: &mut Vec<HeaderItem>, n: usize) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&j| (items[j].no, items[j].own));
+    let mut gone = vec![false; items.len()];
+    for &j in &order {
+        if gone[j] {
+            continue;
+        }
+        let mut chain = vec![j];
+        loop {
+            let cur = &items[chain[chain.len() - 1]];
+            let top = &items[j];
+            let next = order
+                .iter()
+                .copied()
+                .filter(|&k| {
+                    let o = &items[k];
+                    !gone[k]
+                        && o.no > cur.no
+                        && o.no - cur.no <= MAX_WRAP_LINE_STEP
+                        && o.own.0 <= top.own.0
+                        && top.own.1 <= o.own.1
+                        && o.centre2.abs_diff(top.centre2) <= WRAP_CENTRE_SLACK2
+                })
+                .min_by_key(|&k| items[k].no);
+            match next {
+                Some(k) => chain.push(k),
+                None => break,
+            }
+        }
+        if chain.len() < 2 {
+            continue;
+        }
+        let (a, b) = items[j].own;
+        let (first, last) = (items[j].no, items[chain[chain.len() - 1]].no);
+        let middle2 = first + last;
+        // Twice the middle line of a neighbouring column's labels from the
+        // chain's top down to just below it (a label above the top is of a
+        // higher header row: 本年支出 over 合计 beside 预算数 / 基本支出).
+        let (lo, hi) = (first, last + MAX_WRAP_LINE_STEP);
+        let middle_of = |col: usize| {
+            let nos: Vec<u32> = items
+                .iter()
+                .filter(|o| o.own.0 <= col && col <= o.own.1 && (lo..=hi).contains(&o.no))
+                .map(|o| o.no)
+                .collect();
+            Some(nos.iter().min()? + nos.iter().max()?)
+        };
+        let edge = a == b && (a == 0 || b + 1 == n);
+        let beside = a.checked_sub(1).and_then(middle_of) == Some(middle2)
+            || (b + 1 < n && middle_of(b + 1) == Some(middle2));
+        if !(edge || beside) {
+            continue;
+        }
+        for &k in &chain[1..] {
+            let piece = items[k].text.clone();
+            items[j].text.push_str(&piece);
+            gone[k] = true;
+        }
+        items[j].last_line = items[chain[chain.len() - 1]].line;
+    }
+    let mut k = 0;
+    items.retain(|_| {
+        k += 1;
+        !gone[k - 1]
+    });
 }
 
 /// A label centred over the gap between two neighbouring columns heads
@@ -1603,14 +1720,43 @@ fn ranges_top_down(
             } else {
                 0
             };
+            // Ranges nest: a label widens only over columns that the
+            // labels of the lines above head just as they head its own
+            // (部门预算经济分类科目 under 项目 does not reach the columns of
+            // 一般公共预算基本支出 beside 项目).
+            let above: Vec<usize> = (0..items.len()).filter(|&i| items[i].line < h).collect();
+            let heads = |i: usize, x: usize| ranges[i].0 <= x && x <= ranges[i].1;
+            let same_above = |x: usize| above.iter().all(|&i| heads(i, x) == heads(i, a));
             let mut na = a;
-            while na > left_limit && labelled[below][na - 1] {
+            while na > left_limit && labelled[below][na - 1] && same_above(na - 1) {
                 na -= 1;
             }
             let right_limit = on_line.get(p + 1).map_or(n, |&q| items[q].own.0);
             let mut nb = b;
-            while nb + 1 < right_limit && labelled[below][nb + 1] {
+            while nb + 1 < right_limit && labelled[below][nb + 1] && same_above(nb + 1) {
                 nb += 1;
+            }
+            // A label over row-label columns only (项目 over 科目编码 and
+            // 科目名称) heads the stub, not the amount columns right of it,
+            // when its neighbour on the line is a leaf over amounts
+            // (附属单位上缴收入 wrapped down the whole header): the amount
+            // labels between (本年收入合计 …) are that leaf's siblings in
+            // one header row, not children of the stub's label. A group
+            // whose neighbour is a group too (收入 beside 支出, each over
+            // 项目 and 决算数) keeps its amount columns.
+            let stub = (a..=b).all(|k| !cols[k].is_amount());
+            let leaf_of_amounts_beside = on_line.get(p + 1).is_some_and(|&q| {
+                let (qa, qb) = items[q].own;
+                (qa..=qb).all(|k| cols[k].is_amount())
+                    && !items
+                        .iter()
+                        .any(|o| o.line > items[q].last_line && o.own.0 <= qb && qa <= o.own.1)
+            });
+            if stub
+                && leaf_of_amounts_beside
+                && let Some(first) = (b + 1..=nb).find(|&k| cols[k].is_amount())
+            {
+                nb = first - 1;
             }
             ranges[j] = (na, nb);
         }
@@ -1746,8 +1892,15 @@ fn header_paths(
         .filter(|(_, s)| !s.is_empty())
         .map(|(c, _)| c.clone())
         .collect();
-    let leaf_lines =
-        with_values.len() == n && leaf_line_labels_each_column(lines, header, &with_values);
+    // Where most columns have no value (an empty 三公 table, or one with a
+    // figure or two), the values place too few columns to read the labels
+    // by: a lowest header line that labels every column, empty ones
+    // included, lays the header out on its own just the same.
+    let leaf_lines = if with_values.len() == n {
+        leaf_line_labels_each_column(lines, header, &with_values)
+    } else {
+        2 * with_values.len() < n && leaf_line_labels_each_column(lines, header, cols)
+    };
     // Where the columns stand in the header's own layout.
     let ext: Vec<(usize, usize)> = match header.last() {
         Some(&i) if leaf_lines => lines[i].chunks.iter().map(|c| (c.start, c.end)).collect(),
@@ -1775,6 +1928,8 @@ fn header_paths(
             };
             items.push(HeaderItem {
                 line: h,
+                last_line: h,
+                no: lines[i].no,
                 text: c.text.clone(),
                 own,
                 centre2: if leaf_lines {
@@ -1788,16 +1943,23 @@ fn header_paths(
     let valueless: Vec<bool> = (0..n)
         .map(|k| spans.get(k).is_none_or(Vec::is_empty))
         .collect();
+    join_wrapped_labels(&mut items, n);
     split_joined_labels(&mut items, &valueless);
     let lines_count = header.len();
     // labelled[h][col]: some label on line h or below stands over col.
     let mut labelled = vec![vec![false; n]; lines_count + 1];
     for h in (0..lines_count).rev() {
         labelled[h] = labelled[h + 1].clone();
-        for it in items.iter().filter(|it| it.line == h) {
+        for it in items.iter().filter(|it| it.last_line == h) {
             for flag in &mut labelled[h][it.own.0..=it.own.1] {
                 *flag = true;
             }
+        }
+    }
+    if leaf_lines {
+        // Read bottom-up, a wrapped label stands on its lowest line.
+        for it in &mut items {
+            it.line = it.last_line;
         }
     }
     let ranges = if leaf_lines {
