@@ -744,14 +744,7 @@ fn every_paragraph_of_a_word_document_is_kept_in_order() {
         Some("2025年一般公共预算“三公”经费支出表")
     );
     assert_eq!(t.department(), Some("某区民政局"));
-    let kinds: String = doc
-        .blocks
-        .iter()
-        .map(|b| match b {
-            Block::Text(_) => 'p',
-            Block::Table { .. } => 't',
-        })
-        .collect();
+    let kinds = block_kinds(&doc);
     assert_eq!(kinds, "pppttpp", "{:?}", doc.blocks);
 }
 

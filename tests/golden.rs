@@ -196,18 +196,10 @@ fn markdown_keeps_the_blocks_of_a_fixed_width_book() {
 
 #[test]
 fn markdown_keeps_the_prose_sheets_of_a_workbook() {
-    use gongkai::model::Block;
     let doc = published("prose-workbook");
     // Prose sheets and tables in sheet order: the prose before the first
     // table, the two notes sheets after the last.
-    let kinds: String = doc
-        .blocks
-        .iter()
-        .map(|b| match b {
-            Block::Text(_) => 'p',
-            Block::Table { .. } => 't',
-        })
-        .collect();
+    let kinds = common::block_kinds(&doc);
     assert_eq!(kinds, "pppppptttttttttpp", "{:?}", doc.blocks);
     assert_markdown_round_trip(&doc, "prose-workbook");
 }

@@ -1529,16 +1529,7 @@ fn split_joined_labels(items: &mut Vec<HeaderItem>, valueless: &[bool]) {
         let (a, b) = it.own;
         let need = words.len();
         if leaf && need >= 2 && b - a + 1 == need && valueless[a..=b].iter().all(|&v| v) {
-            for (k, w) in words.iter().enumerate() {
-                out.push(HeaderItem {
-                    line: it.line,
-                    last_line: it.last_line,
-                    no: it.no,
-                    text: (*w).to_string(),
-                    own: (a + k, a + k),
-                    centre2: it.centre2,
-                });
-            }
+            out.extend(word_per_column(&it, &words, a));
             continue;
         }
         if need < 2 || b - a + 1 >= need {
@@ -1558,18 +1549,23 @@ fn split_joined_labels(items: &mut Vec<HeaderItem>, valueless: &[bool]) {
             out.push(it);
             continue;
         }
-        for (k, w) in words.iter().enumerate() {
-            out.push(HeaderItem {
-                line: it.line,
-                last_line: it.last_line,
-                no: it.no,
-                text: (*w).to_string(),
-                own: (lo + k, lo + k),
-                centre2: it.centre2,
-            });
-        }
+        out.extend(word_per_column(&it, &words, lo));
     }
     *items = out;
+}
+
+/// The words of a header label split one per column from column `first`,
+/// each on the label's lines.
+fn word_per_column<'a>(
+    it: &'a HeaderItem,
+    words: &'a [&str],
+    first: usize,
+) -> impl Iterator<Item = HeaderItem> + 'a {
+    words.iter().enumerate().map(move |(k, w)| HeaderItem {
+        text: (*w).to_string(),
+        own: (first + k, first + k),
+        ..it.clone()
+    })
 }
 
 /// Most a wrapped label's pieces' doubled centres differ by: one position

@@ -161,16 +161,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
         }
     }
     match tables.last_mut() {
-        Some(last) => {
-            // Notes up to the first heading; text sections from there.
-            let first_heading = pending
-                .iter()
-                .position(|l| l.raw.heading.is_some())
-                .unwrap_or(pending.len());
-            let prose = pending.split_off(first_heading);
-            last.after.extend(pending.into_iter().map(|l| l.raw));
-            push_sections(prose, &mut blocks);
-        }
+        Some(last) => notes_then_prose(&mut last.after, pending, &mut blocks),
         None => {
             return Err(ReadError::NoTable(
                 "the Markdown file has no pipe table (| a | b | with a | --- | line)".into(),
@@ -304,6 +295,18 @@ fn decode_references(text: &str) -> String {
 }
 
 /// Text sections of prose lines (list items as the Markdown marks them).
+/// Lines after a table: its notes up to the first heading, text sections
+/// from there.
+fn notes_then_prose(after: &mut Vec<RawLine>, mut lines: Vec<Line>, blocks: &mut Vec<RawBlock>) {
+    let first_heading = lines
+        .iter()
+        .position(|l| l.raw.heading.is_some())
+        .unwrap_or(lines.len());
+    let prose = lines.split_off(first_heading);
+    after.extend(lines.into_iter().map(|l| l.raw));
+    push_sections(prose, blocks);
+}
+
 fn push_sections(lines: Vec<Line>, blocks: &mut Vec<RawBlock>) {
     super::push_sections(lines.into_iter().map(|l| (l.raw, l.item)), blocks);
 }
@@ -377,15 +380,7 @@ impl TableBuilder {
         };
         let rest = lines.split_off(own);
         match tables.last_mut() {
-            Some(prev) => {
-                let first_heading = lines
-                    .iter()
-                    .position(|l| l.raw.heading.is_some())
-                    .unwrap_or(lines.len());
-                let prose = lines.split_off(first_heading);
-                prev.after.extend(lines.into_iter().map(|l| l.raw));
-                push_sections(prose, blocks);
-            }
+            Some(prev) => notes_then_prose(&mut prev.after, lines, blocks),
             None => push_sections(lines, blocks),
         }
         let lines: Vec<RawLine> = rest.into_iter().map(|l| l.raw).collect();

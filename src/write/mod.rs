@@ -238,6 +238,14 @@ pub fn render(
         OutputFormat::Ofd => ofd::write(doc, options)?,
         OutputFormat::Docx => docx::write(doc, options)?,
     };
+    within_output_limit(rendered, options)
+}
+
+/// `rendered`, if it is within [`crate::Limits::output_bytes`].
+fn within_output_limit(
+    rendered: Rendered,
+    options: &RenderOptions,
+) -> Result<Rendered, WriteError> {
     options
         .profile
         .limits
@@ -277,13 +285,5 @@ pub fn render_book(
         OutputFormat::Ofd => ofd::write_book(book, options)?,
         other => return Err(WriteError::NotYetSupported(other)),
     };
-    options
-        .profile
-        .limits
-        .check_u64(
-            crate::limits::Limit::OutputBytes,
-            rendered.bytes.len() as u64,
-        )
-        .map_err(WriteError::Limit)?;
-    Ok(rendered)
+    within_output_limit(rendered, options)
 }

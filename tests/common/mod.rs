@@ -290,6 +290,19 @@ pub fn header_cells(paths: &[Vec<String>]) -> Vec<String> {
     cells
 }
 
+/// The document's blocks in order, one letter each: `p` a text section,
+/// `t` a table.
+pub fn block_kinds(doc: &Document) -> String {
+    use gongkai::model::Block;
+    doc.blocks
+        .iter()
+        .map(|b| match b {
+            Block::Text(_) => 'p',
+            Block::Table { .. } => 't',
+        })
+        .collect()
+}
+
 /// Every piece of text a document holds, in reading order: each text
 /// section's heading and paragraphs; each table's title, meta lines,
 /// header labels, body cells (as the source wrote them where that differs
