@@ -1676,4 +1676,23 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
             "机关运行经费预算数",
         ]
     );
+    // The same table of the 上海市财政局 book, where pdftotext sets the
+    // last piece of 机关运行经费预算 / 数 on the line of 合计: “三公”经费预算数
+    // still stops before that column (page 20 of 上海市财政局25年预算.pdf),
+    // and the header starts with it (it is no line above the table).
+    assert_eq!(
+        header_paths_of(
+            &read("上海市财政局25年预算.layout.txt"),
+            "2025年单位“三公”经费和机关运行经费预算表"
+        ),
+        [
+            "“三公”经费预算数/合计",
+            "“三公”经费预算数/因公出国(境)费",
+            "“三公”经费预算数/公务接待费",
+            "“三公”经费预算数/公务用车购置及运行费/小计",
+            "“三公”经费预算数/公务用车购置及运行费/购置费",
+            "“三公”经费预算数/公务用车购置及运行费/运行费",
+            "机关运行经费预算数",
+        ]
+    );
 }
