@@ -1676,4 +1676,47 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
             "机关运行经费预算数",
         ]
     );
+    // The same table of the 上海市财政局 book, where pdftotext sets the
+    // last piece of 机关运行经费预算 / 数 on the line of 合计: “三公”经费预算数
+    // still stops before that column (page 20 of 上海市财政局25年预算.pdf),
+    // and the header starts with it (it is no line above the table).
+    assert_eq!(
+        header_paths_of(
+            &read("上海市财政局25年预算.layout.txt"),
+            "2025年单位“三公”经费和机关运行经费预算表"
+        ),
+        [
+            "“三公”经费预算数/合计",
+            "“三公”经费预算数/因公出国(境)费",
+            "“三公”经费预算数/公务接待费",
+            "“三公”经费预算数/公务用车购置及运行费/小计",
+            "“三公”经费预算数/公务用车购置及运行费/购置费",
+            "“三公”经费预算数/公务用车购置及运行费/运行费",
+            "机关运行经费预算数",
+        ]
+    );
+    // The 三公 table of the 规划 决算 book (page 17 of its PDF): 财政拨款
+    // “三公”经费 over all twelve columns — a header row of its own, not a
+    // line above the table — and 公务用车购置及运行维护费 over 小计 and the
+    // two 公务用车 columns, each a 预算数/决算数 pair.
+    let mut sangong = Vec::new();
+    for group in [
+        "合计",
+        "因公出国（境）费",
+        "公务用车购置及运行维护费/小计",
+        "公务用车购置及运行维护费/公务用车购置费",
+        "公务用车购置及运行维护费/公务用车运行维护费",
+        "公务接待费",
+    ] {
+        for leaf in ["预算数", "决算数"] {
+            sangong.push(format!("财政拨款“三公”经费/{group}/{leaf}"));
+        }
+    }
+    assert_eq!(
+        header_paths_of(
+            &read("上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt"),
+            "财政拨款“三公”经费支出决算表"
+        ),
+        sangong
+    );
 }

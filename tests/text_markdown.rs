@@ -462,3 +462,33 @@ fn markdown_hard_line_break_splits_a_meta_paragraph() {
         assert_eq!(t.notes, ["注：第一句。\n第二句。"], "{brk:?}");
     }
 }
+
+/// A Markdown header whose columns all stand under one group label
+/// (`三公 / 合计 | 三公 / 公务接待费`) keeps that group as its top header
+/// row: it is not taken for a centred line above the table, and the table
+/// reads back with the paths it was written with.
+#[test]
+fn markdown_header_with_one_group_over_every_column_keeps_it() {
+    let md = "# 三公经费表\n\n*单位：万元*\n\n| 三公 / 合计 | 三公 / 公务接待费 |\n| ---: | ---: |\n| 1.00 | 1.00 |\n";
+    let doc = gongkai::read_bytes(md.as_bytes(), "g.md", &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let t = &doc.tables[0];
+    let paths: Vec<String> = t.columns.iter().map(|c| c.path.join("/")).collect();
+    assert_eq!(paths, ["三公/合计", "三公/公务接待费"]);
+    assert!(
+        t.meta.iter().all(|m| m.value != "三公"),
+        "the group became a line above the table: {:?}",
+        t.meta
+    );
+    // Written back to Markdown and read again: the same paths.
+    let rendered = render(&doc, OutputFormat::Markdown, &RenderOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let again = gongkai::read_bytes(&rendered.bytes, "g2.md", &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let again_paths: Vec<String> = again.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.path.join("/"))
+        .collect();
+    assert_eq!(again_paths, paths);
+}

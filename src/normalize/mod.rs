@@ -198,6 +198,14 @@ fn build_table(rt: RawTable, index: u32, warnings: &mut Vec<Warning>) -> Result<
 /// row of meta items.
 fn header_start(grid: &Grid) -> Result<usize, ReadError> {
     let nrows = grid.rt.rows.len();
+    // A text reader that laid out the header itself from header paths (the
+    // fixed-width and Markdown readers) puts it first: its top row is a
+    // header row even when one group label spans every column (财政拨款
+    // “三公”经费 over the whole 三公 table), not a title above the table.
+    if grid.rt.locator == Locator::Line && grid.rt.header_rows.is_some_and(|n| n > 0 && n <= nrows)
+    {
+        return Ok(0);
+    }
     (0..nrows)
         .find(|&r| {
             let u = grid.units(r);

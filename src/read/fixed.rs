@@ -1723,15 +1723,56 @@ fn ranges_top_down(
             let above: Vec<usize> = (0..items.len()).filter(|&i| items[i].line < h).collect();
             let heads = |i: usize, x: usize| ranges[i].0 <= x && x <= ranges[i].1;
             let same_above = |x: usize| above.iter().all(|&i| heads(i, x) == heads(i, a));
-            let mut na = a;
-            while na > left_limit && labelled[below][na - 1] && same_above(na - 1) {
-                na -= 1;
-            }
-            let right_limit = on_line.get(p + 1).map_or(n, |&q| items[q].own.0);
-            let mut nb = b;
-            while nb + 1 < right_limit && labelled[below][nb + 1] && same_above(nb + 1) {
-                nb += 1;
-            }
+            let widen = |stop: &dyn Fn(usize) -> bool| {
+                let mut na = a;
+                while na > left_limit
+                    && labelled[below][na - 1]
+                    && same_above(na - 1)
+                    && !stop(na - 1)
+                {
+                    na -= 1;
+                }
+                let right_limit = on_line.get(p + 1).map_or(n, |&q| items[q].own.0);
+                let mut nb = b;
+                while nb + 1 < right_limit
+                    && labelled[below][nb + 1]
+                    && same_above(nb + 1)
+                    && !stop(nb + 1)
+                {
+                    nb += 1;
+                }
+                (na, nb)
+            };
+            // A leaf (no label under it) that starts between this label's
+            // line and its children's may be a sibling whose cell spans the
+            // header rows of the group and of its children (机关运行经费预算数
+            // wrapped down beside “三公”经费预算数 over 合计 … 公务接待费), or
+            // a child wrapped over more lines than its siblings (事业单位经营
+            // 收入 under 收入预算): the label keeps it where that leaves the
+            // label better centred.
+            let taller_leaf = |x: usize| {
+                items.iter().any(|o| {
+                    o.line > h
+                        && o.line < below
+                        && o.own.0 <= x
+                        && x <= o.own.1
+                        && !items.iter().any(|u| {
+                            u.line > o.last_line && u.own.0 <= o.own.1 && o.own.0 <= u.own.1
+                        })
+                })
+            };
+            let (wide_a, wide_b) = widen(&|_| false);
+            let (tight_a, tight_b) = widen(&taller_leaf);
+            let c2 = items[j].centre2;
+            let (na, mut nb) = [
+                (wide_a, wide_b),
+                (tight_a, wide_b),
+                (wide_a, tight_b),
+                (tight_a, tight_b),
+            ]
+            .into_iter()
+            .min_by_key(|&(l, r)| off(l, r, c2))
+            .unwrap_or((wide_a, wide_b));
             // A label over row-label columns only (项目 over 科目编码 and
             // 科目名称) heads the stub, not the amount columns right of it,
             // when its neighbour on the line is a leaf over amounts
