@@ -1695,6 +1695,39 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
             "机关运行经费预算数",
         ]
     );
+    // The 财务收支预算总表 of the three 单位 预算 books: 本年收入 over its
+    // 项目 and 预算数, 本年支出 over its own 项目 (not 本年收入's: a group
+    // has no two 项目) and 预算数, which heads the amounts only. Read on
+    // page 7 of 上海市财政局25年预算.pdf; the other two lay out the same
+    // template (.layout.txt lines 140–144 of the 商务委 book).
+    for (book, title) in [
+        (
+            "上海市财政局25年预算.layout.txt",
+            "2025年预算单位财务收支预算总表",
+        ),
+        (
+            "上海市普陀区商务委员会单位25年预算.layout.txt",
+            "2025年预算单位财务收支预算总表",
+        ),
+        (
+            "1769321942920-969924351.layout.txt",
+            "2024年预算单位财务收支预算总表",
+        ),
+    ] {
+        assert_eq!(
+            header_paths_of(&read(book), title),
+            [
+                "本年收入/项目",
+                "本年收入/预算数",
+                "本年支出/项目",
+                "本年支出/预算数/合计",
+                "本年支出/预算数/基本支出/人员经费",
+                "本年支出/预算数/基本支出/公用经费",
+                "本年支出/预算数/项目支出",
+            ],
+            "{book}"
+        );
+    }
     // The 三公 table of the 规划 决算 book (page 17 of its PDF): 财政拨款
     // “三公”经费 over all twelve columns — a header row of its own, not a
     // line above the table — and 公务用车购置及运行维护费 over 小计 and the

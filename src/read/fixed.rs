@@ -1699,6 +1699,7 @@ fn ranges_top_down(
     let lines_count = labelled.len().saturating_sub(1);
     let off = |a: usize, b: usize, c2: usize| (ext[a].0 + ext[b].1).abs_diff(c2);
     let mut ranges: Vec<(usize, usize)> = items.iter().map(|it| it.own).collect();
+    let mut gave_right = vec![false; items.len()];
     for h in 0..lines_count {
         let mut on_line: Vec<usize> = (0..items.len()).filter(|&j| items[j].line == h).collect();
         on_line.sort_by_key(|&j| items[j].own);
@@ -1764,7 +1765,7 @@ fn ranges_top_down(
             let (wide_a, wide_b) = widen(&|_| false);
             let (tight_a, tight_b) = widen(&taller_leaf);
             let c2 = items[j].centre2;
-            let (na, mut nb) = [
+            let (mut na, mut nb) = [
                 (wide_a, wide_b),
                 (tight_a, wide_b),
                 (wide_a, tight_b),
@@ -1773,6 +1774,16 @@ fn ranges_top_down(
             .into_iter()
             .min_by_key(|&(l, r)| off(l, r, c2))
             .unwrap_or((wide_a, wide_b));
+            // A label over amounts alone (预算数 under 本年支出) heads money,
+            // not a column of row labels (项目) at the edge of its range.
+            if (a..=b).all(|k| cols[k].is_amount()) {
+                while na < a && !cols[na].is_amount() {
+                    na += 1;
+                }
+                while nb > b && !cols[nb].is_amount() {
+                    nb -= 1;
+                }
+            }
             // A label over row-label columns only (项目 over 科目编码 and
             // 科目名称) heads the stub, not the amount columns right of it,
             // when its neighbour on the line is a leaf over amounts
@@ -1795,11 +1806,35 @@ fn ranges_top_down(
             {
                 nb = first - 1;
             }
+            // A group has no two children of one name: where the range
+            // holds, right of the label's own columns, a second leaf named
+            // as one under them (本年收入 widened over the 项目 of 本年支出
+            // beside its own 项目), it stops before it, and that column is
+            // left to the next label on the line.
+            for o in items {
+                if o.line <= h || o.own.0 != o.own.1 || o.own.0 <= nb.min(b) || o.own.0 > nb {
+                    continue;
+                }
+                let twin = items.iter().any(|t| {
+                    t.line == o.line
+                        && t.text == o.text
+                        && t.own.0 == t.own.1
+                        && a <= t.own.0
+                        && t.own.0 <= b
+                });
+                if twin {
+                    nb = o.own.0 - 1;
+                    gave_right[j] = true;
+                }
+            }
             ranges[j] = (na, nb);
         }
         for p in 0..on_line.len().saturating_sub(1) {
             let (j, q) = (on_line[p], on_line[p + 1]);
             let (own_l, own_r) = (items[j].own, items[q].own);
+            if gave_right[j] && ranges[j].1 + 1 < ranges[q].0 {
+                ranges[q].0 = ranges[j].1 + 1;
+            }
             if ranges[j].1 < ranges[q].0 {
                 continue;
             }

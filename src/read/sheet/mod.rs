@@ -70,15 +70,22 @@ use number::NumFormat;
 /// hostile workbook.xml can list one part a thousand times, and each entry
 /// would be read and rendered again).
 fn check_sheet_list(metas: &[calamine::Sheet], limits: &Limits) -> Result<(), ReadError> {
+    let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
+    check_sheet_names(&names, limits)
+}
+
+/// Refuses a list of sheet names over the `tables` limit or naming one
+/// sheet twice, before any sheet is read.
+fn check_sheet_names(names: &[&str], limits: &Limits) -> Result<(), ReadError> {
     limits
-        .check(Limit::Tables, metas.len())
+        .check(Limit::Tables, names.len())
         .map_err(ReadError::SheetList)?;
     let mut seen = std::collections::HashSet::new();
-    for m in metas {
-        if !seen.insert(m.name.as_str()) {
-            let times = metas.iter().filter(|o| o.name == m.name).count();
+    for &name in names {
+        if !seen.insert(name) {
+            let times = names.iter().filter(|&&o| o == name).count();
             return Err(ReadError::DuplicateSheet {
-                name: m.name.clone(),
+                name: name.to_string(),
                 times,
             });
         }

@@ -217,9 +217,24 @@ fn sheet_layouts(
         }
         buf.clear();
     }
-    for (name, id) in sheets {
-        if let Some(part) = targets.get(&id) {
-            out.insert(name, layout(package, part, format, limits)?);
+    // The list is checked before any sheet's XML is scanned: a workbook
+    // listing one sheet a thousand times would otherwise have it scanned a
+    // thousand times before calamine's list is checked.
+    let names: Vec<&str> = sheets.iter().map(|(name, _)| name.as_str()).collect();
+    super::check_sheet_names(&names, limits)?;
+    // A part listed under several names is scanned once.
+    let mut scanned: HashMap<&str, Layout> = HashMap::new();
+    for (name, id) in &sheets {
+        if let Some(part) = targets.get(id) {
+            let found = match scanned.get(part.as_str()) {
+                Some(l) => l.clone(),
+                None => {
+                    let l = layout(package, part, format, limits)?;
+                    scanned.insert(part.as_str(), l.clone());
+                    l
+                }
+            };
+            out.insert(name.clone(), found);
         }
     }
     Ok(out)
