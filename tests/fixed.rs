@@ -1612,6 +1612,17 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
             "{title}: {paths:?}"
         );
         assert_eq!(paths[3], "项目/科目名称", "{title}");
+        // 支出功能分类科目编码 is one label wrapped over two lines of its
+        // cell (lines 171 and 173), over 类 款 项.
+        assert_eq!(
+            paths[..3],
+            [
+                "项目/支出功能分类科目编码/类",
+                "项目/支出功能分类科目编码/款",
+                "项目/支出功能分类科目编码/项",
+            ],
+            "{title}"
+        );
         assert_eq!(paths[4..], *amounts, "{title}");
     }
 

@@ -2048,17 +2048,30 @@ fn header_paths(
             // A label wrapped over several lines: its pieces head the same
             // column one under the other (in a header laid out on its own,
             // the same columns).
+            // A label over the very columns of the one right above it, a
+            // line or two below and no longer than it, is the rest of that
+            // label wrapped in its cell (支出功能分类 / 科目编码 over 类 款
+            // 项): a group has more than one child, and a wrapped label's
+            // first line is its longest.
             let mut last_range: Option<(usize, usize)> = None;
+            let mut last_no: Option<u32> = None;
+            let mut last_chars = 0;
             for j in order {
                 let (a, b) = ranges[j];
                 if col < a || col > b {
                     continue;
                 }
                 let single = a == b;
+                let chars = items[j].text.chars().count();
+                let wrapped_on = last_range == Some((a, b))
+                    && chars <= last_chars
+                    && last_no
+                        .is_some_and(|n| items[j].no > n && items[j].no - n <= MAX_WRAP_LINE_STEP);
                 match path.last_mut() {
                     Some(p)
                         if (single && last_single)
-                            || (leaf_lines && last_range == Some((a, b))) =>
+                            || (leaf_lines && last_range == Some((a, b)))
+                            || wrapped_on =>
                     {
                         p.push_str(&items[j].text)
                     }
@@ -2066,6 +2079,8 @@ fn header_paths(
                 }
                 last_single = single;
                 last_range = Some((a, b));
+                last_no = Some(items[j].no);
+                last_chars = chars;
             }
             path
         })
