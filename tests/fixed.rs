@@ -1739,28 +1739,51 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
             "{book}"
         );
     }
-    // The 三公 table of the 规划 决算 book (page 17 of its PDF): 财政拨款
+    // The 三公 table of the three 决算 books (page 17 of the 规划 book's
+    // PDF, page 14 of the 社会工作部 book's; the 财政局 book's .layout.txt
+    // lines 482–489 lay out the same template with shorter names): 财政拨款
     // “三公”经费 over all twelve columns — a header row of its own, not a
-    // line above the table — and 公务用车购置及运行维护费 over 小计 and the
-    // two 公务用车 columns, each a 预算数/决算数 pair.
-    let mut sangong = Vec::new();
-    for group in [
-        "合计",
-        "因公出国（境）费",
-        "公务用车购置及运行维护费/小计",
-        "公务用车购置及运行维护费/公务用车购置费",
-        "公务用车购置及运行维护费/公务用车运行维护费",
-        "公务接待费",
-    ] {
-        for leaf in ["预算数", "决算数"] {
-            sangong.push(format!("财政拨款“三公”经费/{group}/{leaf}"));
-        }
-    }
-    assert_eq!(
-        header_paths_of(
-            &read("上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt"),
-            "财政拨款“三公”经费支出决算表"
+    // line above the table — and the 公务用车 group over 小计 and the two
+    // 公务用车 columns, each a 预算数/决算数 pair. pdftotext sets the upper
+    // header lines a few positions right of the 预算数 决算数 line and, in
+    // two books, on other lines than their header rows.
+    for (book, car, buy, run) in [
+        (
+            "上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt",
+            "公务用车购置及运行维护费",
+            "公务用车购置费",
+            "公务用车运行维护费",
         ),
-        sangong
-    );
+        (
+            "中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt",
+            "公务用车购置及运行维护费",
+            "公务用车购置费",
+            "公务用车运行维护费",
+        ),
+        (
+            "上海市普陀区财政局2024年度部门决算.layout.txt",
+            "公务用车购置及运行费",
+            "公务用车购置费",
+            "公务用车运行费",
+        ),
+    ] {
+        let mut sangong = Vec::new();
+        for group in [
+            "合计".to_string(),
+            "因公出国（境）费".to_string(),
+            format!("{car}/小计"),
+            format!("{car}/{buy}"),
+            format!("{car}/{run}"),
+            "公务接待费".to_string(),
+        ] {
+            for leaf in ["预算数", "决算数"] {
+                sangong.push(format!("财政拨款“三公”经费/{group}/{leaf}"));
+            }
+        }
+        assert_eq!(
+            header_paths_of(&read(book), "财政拨款“三公”经费支出决算表"),
+            sangong,
+            "{book}"
+        );
+    }
 }

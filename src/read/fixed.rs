@@ -1939,6 +1939,147 @@ fn ranges_bottom_up(
     ranges
 }
 
+/// Most a header label's doubled centre stands off the table title's for
+/// it to count as centred on the same axis: one position each way.
+const TITLE_AXIS_SLACK2: usize = 4;
+
+/// The period of a leaf line that repeats one run of labels (预算数 决算数
+/// under every column of a 三公 决算 table): that run's length, when it
+/// repeats at least twice and is at least two long.
+fn repeated_leaf_period(leaves: &[&str]) -> Option<usize> {
+    let n = leaves.len();
+    (2..=n / 2).find(|&k| n.is_multiple_of(k) && (k..n).all(|i| leaves[i] == leaves[i - k]))
+}
+
+/// The columns each header label heads, for a header laid out on its own
+/// whose lowest line repeats one run of labels (预算数 决算数 six times):
+/// each repetition is one block, headed by the labels that stand over it
+/// alone (合计, 因公出国 / （境）费 wrapped); every other label is a group
+/// over whole blocks.
+///
+/// `pdftotext` may set the upper lines at another scale or offset than the
+/// lowest (the labels over the blocks run a few positions right of them),
+/// so a group is centred after moving it by the blocks' labels' median
+/// offset. A block whose label starts on the line right under a group,
+/// where other blocks' labels start lower, is the group's sibling: its cell
+/// spans the group's header row and its children's (因公出国（境）费 beside
+/// 公务用车购置及运行费 over 小计, 购置费 and 运行费).
+fn ranges_repeated_leaves(
+    items: &[HeaderItem],
+    ext: &[(usize, usize)],
+    leaf_line: usize,
+    k: usize,
+    title_c2: Option<usize>,
+) -> Vec<(usize, usize)> {
+    let n = ext.len();
+    let blocks = n / k;
+    let block_of = |col: usize| col / k;
+    let span = |l: usize, r: usize| (l * k, r * k + k - 1);
+    let block_c2 = |l: usize, r: usize| ext[l * k].0 + ext[r * k + k - 1].1;
+    let mut ranges: Vec<(usize, usize)> = items.iter().map(|it| it.own).collect();
+    // Block labels: over one block alone, the lowest there and the pieces
+    // wrapped right above it.
+    let mut is_block_label = vec![false; items.len()];
+    for b in 0..blocks {
+        let mut on: Vec<usize> = (0..items.len())
+            .filter(|&j| {
+                items[j].line != leaf_line
+                    && block_of(items[j].own.0) == b
+                    && block_of(items[j].own.1) == b
+            })
+            .collect();
+        on.sort_by_key(|&j| std::cmp::Reverse(items[j].no));
+        let mut below: Option<usize> = None;
+        for j in on {
+            let wrapped = below.is_none_or(|q| {
+                items[q].no > items[j].no && items[q].no - items[j].no <= MAX_WRAP_LINE_STEP
+            });
+            if !wrapped {
+                break;
+            }
+            is_block_label[j] = true;
+            ranges[j] = span(b, b);
+            below = Some(j);
+        }
+    }
+    // The offset of the upper lines: the median of the block labels' twice
+    // centres less their blocks'.
+    let mut offsets: Vec<i64> = (0..items.len())
+        .filter(|&j| is_block_label[j])
+        .map(|j| {
+            let b = block_of(items[j].own.0);
+            items[j].centre2 as i64 - block_c2(b, b) as i64
+        })
+        .collect();
+    offsets.sort_unstable();
+    let shift = offsets.get(offsets.len() / 2).copied().unwrap_or(0);
+    // Units: runs of blocks one formed group heads (or a block alone), and
+    // the first file line of the label heading each.
+    let mut unit: Vec<usize> = (0..blocks).collect();
+    let mut top_no: Vec<u32> = (0..blocks)
+        .map(|b| {
+            (0..items.len())
+                .filter(|&j| is_block_label[j] && block_of(items[j].own.0) == b)
+                .map(|j| items[j].no)
+                .min()
+                .unwrap_or(u32::MAX)
+        })
+        .collect();
+    let mut leaf_unit = vec![true; blocks];
+    let mut groups: Vec<usize> = (0..items.len())
+        .filter(|&j| items[j].line != leaf_line && !is_block_label[j])
+        .collect();
+    groups.sort_by_key(|&j| (std::cmp::Reverse(items[j].no), items[j].own));
+    let mut taken: Vec<(u32, usize, usize)> = Vec::new();
+    for j in groups {
+        let g = items[j].no;
+        let (ob_l, ob_r) = (block_of(items[j].own.0), block_of(items[j].own.1));
+        let start = |b: usize| b == 0 || unit[b - 1] != unit[b];
+        let end = |b: usize| b + 1 == blocks || unit[b + 1] != unit[b];
+        let deeper = (0..blocks).any(|b| top_no[b] != u32::MAX && top_no[b] > g + 1);
+        let sibling = |b: usize| deeper && leaf_unit[b] && top_no[b] == g + 1;
+        let free = |l: usize, r: usize| {
+            !taken
+                .iter()
+                .any(|&(no, tl, tr)| no == g && l <= tr && tl <= r)
+        };
+        // A group alone on its line and centred on the table's title, as
+        // a cell across the whole table is, heads every block (财政拨款
+        // “三公”经费, set a position or two off the blocks' axis).
+        let alone = items.iter().filter(|o| o.no == g).count() == 1;
+        let on_title = title_c2.is_some_and(|t| t.abs_diff(items[j].centre2) <= TITLE_AXIS_SLACK2);
+        if alone && on_title && free(0, blocks - 1) {
+            ranges[j] = span(0, blocks - 1);
+            taken.push((g, 0, blocks - 1));
+            let id = unit[0];
+            for b in 0..blocks {
+                unit[b] = id;
+                top_no[b] = g;
+                leaf_unit[b] = false;
+            }
+            continue;
+        }
+        let target = items[j].centre2 as i64 - shift;
+        let best = (0..=ob_l)
+            .filter(|&l| start(l))
+            .flat_map(|l| (ob_r..blocks).filter(|&r| end(r)).map(move |r| (l, r)))
+            .filter(|&(l, r)| r > l && free(l, r) && !(l..=r).any(sibling))
+            .min_by_key(|&(l, r)| ((block_c2(l, r) as i64 - target).abs(), r - l));
+        let Some((l, r)) = best else {
+            continue;
+        };
+        ranges[j] = span(l, r);
+        taken.push((g, l, r));
+        let id = unit[l];
+        for b in l..=r {
+            unit[b] = id;
+            top_no[b] = g;
+            leaf_unit[b] = false;
+        }
+    }
+    ranges
+}
+
 /// Header paths of the columns from the header lines.
 ///
 /// Each label stands over the columns it covers ([`columns_covered`]).
@@ -1950,6 +2091,7 @@ fn ranges_bottom_up(
 /// label).
 fn header_paths(
     lines: &[Line],
+    title: Option<usize>,
     header: &[usize],
     cols: &[Col],
     spans: &[Vec<(usize, usize)>],
@@ -2034,7 +2176,21 @@ fn header_paths(
             it.line = it.last_line;
         }
     }
-    let ranges = if leaf_lines {
+    let leaves: Vec<&str> = items
+        .iter()
+        .filter(|it| it.line + 1 == lines_count)
+        .map(|it| it.text.as_str())
+        .collect();
+    let period = (leaf_lines && leaves.len() == n)
+        .then(|| repeated_leaf_period(&leaves))
+        .flatten();
+    let ranges = if let Some(k) = period {
+        let title_c2 = title
+            .map(|t| &lines[t].chunks)
+            .filter(|c| c.len() == 1)
+            .map(|c| display_centre2(&c[0]));
+        ranges_repeated_leaves(&items, &ext, lines_count - 1, k, title_c2)
+    } else if leaf_lines {
         ranges_bottom_up(&items, &labelled, &ext)
     } else {
         ranges_top_down(&items, &labelled, &ext, cols)
@@ -2166,7 +2322,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         let c = &lines[i].chunks[k];
         spans[col].push((c.start, c.end));
     }
-    let paths = header_paths(lines, &b.header, &cols, &spans);
+    let paths = header_paths(lines, b.title, &b.header, &cols, &spans);
     let any_header = paths.iter().any(|p| !p.is_empty());
     if any_header {
         let paths: Vec<Vec<String>> = paths
