@@ -1787,3 +1787,51 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
         );
     }
 }
+
+/// A table title with a parenthesised line under it (财政项目支出绩效目标
+/// 填报表 over （2023年度）, as pdftotext gives the five project forms of
+/// the 万里街道 book) is the table's title and a centred line under it,
+/// not two lines of prose before an untitled table.
+#[test]
+fn a_title_with_a_subtitle_line_titles_its_table() {
+    let text = "                 某某项目支出表\n                   （2023年度）\n\n  项目          金额\n  办公费      1,200.00\n  差旅费        300.00\n";
+    let doc = read_bytes(
+        text.as_bytes(),
+        "t.txt",
+        &ReadOptions::default().with_from(gongkai::Format::Fixed),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let t = &doc.tables[0];
+    assert_eq!(t.title.as_deref(), Some("某某项目支出表"));
+    assert!(
+        t.meta.iter().any(|m| m.text == "（2023年度）"),
+        "{:?}",
+        t.meta
+    );
+    assert!(
+        !doc.blocks.iter().any(|b| matches!(b, Block::Text(_))),
+        "the title went to prose: {:?}",
+        doc.blocks
+    );
+
+    let Some(root) = realdata() else {
+        println!("skipped the published book: ../shared/realdata not found");
+        return;
+    };
+    let path = root.join("pdftotext-derived/1770007475548-818404804.layout.txt");
+    let doc = gongkai::read_path(&path, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let forms: Vec<&gongkai::model::Table> = doc
+        .tables
+        .iter()
+        .filter(|t| t.title.as_deref() == Some("财政项目支出绩效目标填报表"))
+        .collect();
+    assert_eq!(forms.len(), 5, "the five project forms (lines 847, 898, …)");
+    for t in forms {
+        assert!(
+            t.meta.iter().any(|m| m.text == "（2023年度）"),
+            "{:?}",
+            t.meta
+        );
+    }
+}

@@ -178,6 +178,15 @@ impl Line {
             && !self.chunks[0].text.ends_with('。')
     }
 
+    /// A short parenthesised line standing alone, centred under a title:
+    /// （2023年度）.
+    fn is_subtitle(&self) -> bool {
+        self.is_title_like() && {
+            let t = &self.chunks[0].text;
+            (t.starts_with('（') || t.starts_with('(')) && (t.ends_with('）') || t.ends_with(')'))
+        }
+    }
+
     /// A title of a table: title-like and naming a table (…表), or standing
     /// right above a meta line.
     fn is_table_title(&self, next: Option<&Line>) -> bool {
@@ -571,6 +580,8 @@ pub(crate) fn looks_aligned(text: &str) -> bool {
 #[derive(Debug, Default)]
 struct Block {
     title: Option<usize>,
+    /// A line right under the title that qualifies it: （2023年度）.
+    subtitle: Option<usize>,
     meta: Vec<usize>,
     header: Vec<usize>,
     body: Vec<usize>,
@@ -636,8 +647,13 @@ fn table_starts(lines: &[Line], i: usize) -> bool {
     let l = &lines[i];
     let next = next_content(lines, i).map(|j| &lines[j]);
     if l.is_table_title(next) {
-        // A title needs a meta line or aligned lines below it.
-        return next.is_some_and(|n| n.is_meta() || (n.chunks.len() >= 2 && !n.is_prose()));
+        // A title needs a meta line or aligned lines below it, after its
+        // subtitle if it has one.
+        let below = match next_content(lines, i) {
+            Some(j) if lines[j].is_subtitle() => next_content(lines, j).map(|k| &lines[k]),
+            _ => next,
+        };
+        return below.is_some_and(|n| n.is_meta() || (n.chunks.len() >= 2 && !n.is_prose()));
     }
     if l.is_prose() || l.chunks.len() < 2 {
         return false;
@@ -722,6 +738,12 @@ fn take_table(lines: &[Line], start: usize) -> (Block, usize) {
     if lines[i].is_table_title(next) {
         b.title = Some(i);
         i += 1;
+        if let Some(j) = next_content(lines, i - 1)
+            && lines[j].is_subtitle()
+        {
+            b.subtitle = Some(j);
+            i = j + 1;
+        }
     }
     while i < lines.len() && (lines[i].kind != Kind::Content || lines[i].is_meta()) {
         if lines[i].kind == Kind::Content {
@@ -2293,6 +2315,14 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         ..RawTable::default()
     };
     if let Some(t) = b.title {
+        rt.before.push(RawLine {
+            text: lines[t].text(),
+            align: Align::Center,
+            source_row: lines[t].no,
+            ..RawLine::default()
+        });
+    }
+    if let Some(t) = b.subtitle {
         rt.before.push(RawLine {
             text: lines[t].text(),
             align: Align::Center,
