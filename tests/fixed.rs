@@ -1626,6 +1626,21 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
         assert_eq!(paths[4..], *amounts, "{title}");
     }
 
+    // The 一般公共预算财政拨款支出决算表 of the same book (lines 307–311):
+    // 支出功能分类科目编码 over the codes only, 科目名称 beside it under 项目.
+    assert_eq!(
+        header_paths_of(&doc, "一般公共预算财政拨款支出决算表"),
+        [
+            "项目/支出功能分类科目编码/类",
+            "项目/支出功能分类科目编码/款",
+            "项目/支出功能分类科目编码/项",
+            "项目/科目名称",
+            "合计",
+            "基本支出",
+            "项目支出",
+        ]
+    );
+
     // 2023年部门支出预算总表 of the 万里街道 book (page 15 of
     // 1770007475548-818404804.pdf): 功能分类科目名称 stands on the line
     // of 合计, above the 类 款 项 line, and labels the names' column (no
@@ -1662,10 +1677,16 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
         ],
         "{paths:?}"
     );
-    assert!(
-        paths[..paths.len() - 3]
-            .iter()
-            .all(|p| p.starts_with("项目/")),
+    // 部门预算经济分类科目编码, wrapped over two lines (306 and 307), heads
+    // 类 and 款; 经济分类科目名称 is 项目's other child (page 19 of
+    // shpt_sfj_2026_budget.pdf).
+    assert_eq!(
+        paths[..paths.len() - 3],
+        [
+            "项目/部门预算经济分类科目编码/类",
+            "项目/部门预算经济分类科目编码/款",
+            "项目/经济分类科目名称",
+        ],
         "{paths:?}"
     );
 

@@ -1797,13 +1797,17 @@ fn ranges_top_down(
             .min_by_key(|&(l, r)| off(l, r, c2))
             .unwrap_or((wide_a, wide_b));
             // A label over amounts alone (预算数 under 本年支出) heads money,
-            // not a column of row labels (项目) at the edge of its range.
-            if (a..=b).all(|k| cols[k].is_amount()) {
-                while na < a && !cols[na].is_amount() {
-                    na += 1;
-                }
-                while nb > b && !cols[nb].is_amount() {
-                    nb -= 1;
+            // not a column of row labels (项目) at the edge of its range; a
+            // label over codes alone (支出功能分类 / 科目编码 over 类 款 项)
+            // heads codes, not the names' column beside them.
+            for shape in [Shape::Amount, Shape::Code] {
+                if (a..=b).all(|k| cols[k].shape() == shape) {
+                    while na < a && cols[na].shape() != shape {
+                        na += 1;
+                    }
+                    while nb > b && cols[nb].shape() != shape {
+                        nb -= 1;
+                    }
                 }
             }
             // A label over row-label columns only (项目 over 科目编码 and
