@@ -510,7 +510,7 @@ fn convert_inner(
     let read_options = crate::ReadOptions::default()
         .with_limits(limits)
         .with_keep_hidden(!opts.profile.disclosure.omits_hidden());
-    let doc = match crate::read_bytes(&bytes, &name, &read_options) {
+    let doc = match crate::read_bytes_hashed(&bytes, &name, &read_options, Some(sha)) {
         Ok(doc) => doc,
         Err(crate::ReadError::NoTable(why)) => {
             record.status = Status::Skipped;

@@ -201,6 +201,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Reads a table file from memory; `name` (a file name or path) is used for
 /// the extension hint and the provenance.
 pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Document, ReadError> {
+    read_bytes_hashed(bytes, name, options, None)
+}
+
+/// [`read_bytes`] for a caller that has hashed `bytes` already (batch
+/// hashes every input to tell an unchanged one): `sha256` is their
+/// [`sha256_hex`], so they are not hashed twice.
+pub(crate) fn read_bytes_hashed(
+    bytes: &[u8],
+    name: &str,
+    options: &ReadOptions,
+    sha256: Option<String>,
+) -> Result<Document, ReadError> {
     let limits = &options.limits;
     let size = bytes.len() as u64;
     limits.check_u64(limits::Limit::InputBytes, size)?;
@@ -213,7 +225,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
     }
     let source = model::Source {
         path: name.to_string(),
-        sha256: sha256_hex(bytes),
+        sha256: sha256.unwrap_or_else(|| sha256_hex(bytes)),
         size,
         format,
     };

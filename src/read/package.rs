@@ -14,6 +14,10 @@ use std::io::{Cursor, Read};
 /// without zip64.
 pub(crate) const XLSB_MAX_PART_BYTES: u64 = u32::MAX as u64 / 2 - 1;
 
+/// Most bytes [`Package::read`] reserves up front for a member's declared
+/// size; a larger member grows its buffer as it inflates.
+const PRESIZE_CAP: u64 = 16 << 20;
+
 /// An opened zip package whose declared sizes are within the limits.
 pub(crate) struct Package<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
@@ -148,7 +152,11 @@ impl<'a> Package<'a> {
         let Some(mut r) = self.reader(name)? else {
             return Ok(None);
         };
-        let mut out = Vec::new();
+        // Room for what the member declares (bounded by the part limit at
+        // open), so inflating does not grow and copy the buffer step by
+        // step; capped, so a lying header reserves no more than that.
+        let reserve = declared.unwrap_or(0).min(PRESIZE_CAP) as usize;
+        let mut out = Vec::with_capacity(reserve);
         r.read_to_end(&mut out)
             .map_err(|e| damaged_part(format, name, e))?;
         if let Some(declared) = declared

@@ -72,31 +72,40 @@ pub(crate) fn read(
     // Styles only refine alignment and emphasis: a damaged styles part is
     // a warning, not a reason to refuse the document.
     let mut warnings = Vec::new();
+    let parsed;
+    let none;
     let styles = match package.read(&styles_name) {
-        Ok(Some(s)) => match Styles::parse(&to_utf8(s), limits.docx_style_chain) {
-            Ok(st) => {
-                if let Some(w) = st.chain_warning(&styles_name) {
-                    warnings.push(w);
+        Ok(Some(s)) => {
+            parsed = Styles::parse_shared(s, limits.docx_style_chain);
+            match &*parsed {
+                Ok(st) => {
+                    if let Some(w) = st.chain_warning(&styles_name) {
+                        warnings.push(w);
+                    }
+                    st
                 }
-                st
+                Err(e) => {
+                    warnings.push(Warning::new(
+                        "styles-unreadable",
+                        Some(format!("part '{styles_name}'")),
+                        format!("styles ignored: {e}"),
+                    ));
+                    none = Styles::new(limits.docx_style_chain);
+                    &none
+                }
             }
-            Err(e) => {
-                warnings.push(Warning::new(
-                    "styles-unreadable",
-                    Some(format!("part '{styles_name}'")),
-                    format!("styles ignored: {e}"),
-                ));
-                Styles::new(limits.docx_style_chain)
-            }
-        },
-        Ok(None) => Styles::new(limits.docx_style_chain),
+        }
+        Ok(None) => {
+            none = Styles::new(limits.docx_style_chain);
+            &none
+        }
         Err(e) => return Err(e),
     };
     let xml = to_utf8(xml);
     let mut walker = Walker {
         reader: Reader::from_reader(xml.as_bytes()),
         xml: xml.as_bytes(),
-        styles: &styles,
+        styles,
         warnings: &mut warnings,
         paragraphs: 0,
         tables: 0,
@@ -146,8 +155,12 @@ fn to_utf8(bytes: Vec<u8>) -> String {
         let (text, _, _) = enc.decode(&bytes);
         return text.into_owned();
     }
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
-    match String::from_utf8(body.to_vec()) {
+    let mut bytes = bytes;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    // The part's own buffer becomes the string: no copy.
+    match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }

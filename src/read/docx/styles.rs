@@ -8,7 +8,25 @@ use crate::model::Align;
 use crate::model::Warning;
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+/// Largest styles part kept for [`Styles::parse_shared`]: its bytes are
+/// held as the key, so a huge part is parsed and let go.
+const SHARED_PART_BYTES: usize = 4 << 20;
+
+/// How many parsed styles parts each thread keeps.
+const SHARED_PARTS: usize = 4;
+
+/// A parsed styles part.
+type Parsed = Rc<Result<Styles, String>>;
+
+thread_local! {
+    /// The styles parts this thread parsed last, by their bytes and the
+    /// chain limit, newest last.
+    static SHARED: RefCell<Vec<(Vec<u8>, usize, Parsed)>> = const { RefCell::new(Vec::new()) };
+}
 
 #[derive(Debug, Default, Clone)]
 pub(super) struct StyleDef {
@@ -42,6 +60,36 @@ impl Styles {
             default_paragraph: None,
             chain,
         }
+    }
+
+    /// [`Styles::parse`] of the bytes of a styles part, shared with the
+    /// last few documents of this thread whose styles part had the same
+    /// bytes. Documents made from one template (all of python-docx's, most
+    /// of one office's) carry the same styles part, often much larger than
+    /// the document (python-docx's is 340 KB of mostly table styles), and
+    /// parsing it is most of the reading; the result is a function of the
+    /// bytes and the chain limit, so sharing it changes nothing.
+    pub(super) fn parse_shared(bytes: Vec<u8>, chain: usize) -> Parsed {
+        let hit = SHARED.with_borrow(|shared| {
+            shared
+                .iter()
+                .find(|(b, c, _)| *c == chain && *b == bytes)
+                .map(|(_, _, parsed)| parsed.clone())
+        });
+        if let Some(parsed) = hit {
+            return parsed;
+        }
+        if bytes.len() > SHARED_PART_BYTES {
+            return Rc::new(Styles::parse(&super::to_utf8(bytes), chain));
+        }
+        let parsed = Rc::new(Styles::parse(&super::to_utf8(bytes.clone()), chain));
+        SHARED.with_borrow_mut(|shared| {
+            if shared.len() == SHARED_PARTS {
+                shared.remove(0);
+            }
+            shared.push((bytes, chain, parsed.clone()));
+        });
+        parsed
     }
 
     pub(super) fn parse(xml: &str, chain: usize) -> Result<Styles, String> {
@@ -175,5 +223,47 @@ impl Styles {
                 .filter(|l| (0..9).contains(l))
                 .map(|l| l as u8 + 1)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A styles part: Heading1 bold, based on a style that is based on
+    /// `base_of_base`.
+    fn part(base_of_base: &str) -> Vec<u8> {
+        format!(
+            r#"<w:styles xmlns:w="w"><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Mid"/><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Mid"><w:basedOn w:val="{base_of_base}"/></w:style><w:style w:type="paragraph" w:styleId="Big"><w:pPr><w:jc w:val="center"/></w:pPr></w:style></w:styles>"#
+        )
+        .into_bytes()
+    }
+
+    fn centred(parsed: &Parsed) -> Option<Align> {
+        let styles = parsed.as_ref().as_ref().ok()?;
+        styles.find(Some("Heading1"), |d| d.align)
+    }
+
+    #[test]
+    fn shared_parse_is_the_parse_of_the_same_bytes_and_limit() {
+        // Heading1 → Mid → Big (centred) when Mid is based on Big.
+        let big = part("Big");
+        let other = part("Nothing");
+        let first = Styles::parse_shared(big.clone(), 5);
+        assert_eq!(centred(&first), Some(Align::Center));
+        // Another part between: its own answer, not the first one's.
+        assert_eq!(centred(&Styles::parse_shared(other.clone(), 5)), None);
+        // The same bytes again: the same parse, shared.
+        let again = Styles::parse_shared(big.clone(), 5);
+        assert!(Rc::ptr_eq(&first, &again));
+        // The same bytes with a chain limit of 2: Big is not reached.
+        let short = Styles::parse_shared(big.clone(), 2);
+        assert!(!Rc::ptr_eq(&first, &short));
+        assert_eq!(centred(&short), None);
+        // A damaged part: its error, also when asked twice.
+        let damaged = b"<w:styles><w:style></w:styles>".to_vec();
+        assert!(Styles::parse_shared(damaged.clone(), 5).is_err());
+        assert!(Styles::parse_shared(damaged, 5).is_err());
+        assert_eq!(centred(&Styles::parse_shared(other, 5)), None);
     }
 }
