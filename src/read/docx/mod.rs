@@ -72,34 +72,24 @@ pub(crate) fn read(
     // Styles only refine alignment and emphasis: a damaged styles part is
     // a warning, not a reason to refuse the document.
     let mut warnings = Vec::new();
-    let parsed;
-    let none;
-    let styles = match package.read(&styles_name) {
-        Ok(Some(s)) => {
-            parsed = Styles::parse_shared(s, limits.docx_style_chain);
-            match &*parsed {
-                Ok(st) => {
-                    if let Some(w) = st.chain_warning(&styles_name) {
-                        warnings.push(w);
-                    }
-                    st
-                }
-                Err(e) => {
-                    warnings.push(Warning::new(
-                        "styles-unreadable",
-                        Some(format!("part '{styles_name}'")),
-                        format!("styles ignored: {e}"),
-                    ));
-                    none = Styles::new(limits.docx_style_chain);
-                    &none
-                }
+    let parsed = Styles::read_part(&mut package, &styles_name, limits.docx_style_chain)?;
+    let none = Styles::new(limits.docx_style_chain);
+    let styles = match parsed.as_deref() {
+        Some(Ok(st)) => {
+            if let Some(w) = st.chain_warning(&styles_name) {
+                warnings.push(w);
             }
+            st
         }
-        Ok(None) => {
-            none = Styles::new(limits.docx_style_chain);
+        Some(Err(e)) => {
+            warnings.push(Warning::new(
+                "styles-unreadable",
+                Some(format!("part '{styles_name}'")),
+                format!("styles ignored: {e}"),
+            ));
             &none
         }
-        Err(e) => return Err(e),
+        None => &none,
     };
     let xml = to_utf8(xml);
     let mut walker = Walker {

@@ -6,21 +6,23 @@ use super::xml::{attr, int_val, jc_align, local, on_off, val};
 use crate::limits::Limit;
 use crate::model::Align;
 use crate::model::Warning;
+use crate::read::ReadError;
+use crate::read::package::Package;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-/// Largest styles part kept for [`Styles::parse_shared`]: its bytes are
-/// held as the key, so a huge part is parsed and let go.
-const SHARED_PART_BYTES: usize = 4 << 20;
+/// Largest compressed styles part whose parse is kept for
+/// [`Styles::shared`]: its bytes are held as the key.
+const SHARED_PART_BYTES: u64 = 1 << 20;
 
 /// How many parsed styles parts each thread keeps.
 const SHARED_PARTS: usize = 4;
 
 /// A parsed styles part.
-type Parsed = Rc<Result<Styles, String>>;
+pub(super) type Parsed = Rc<Result<Styles, String>>;
 
 thread_local! {
     /// The styles parts this thread parsed last, by their bytes and the
@@ -50,6 +52,9 @@ pub(super) struct Styles {
     /// ([`Limits::docx_style_chain`](crate::limits::Limits::docx_style_chain));
     /// a cycle ends a chain too.
     chain: usize,
+    /// The first style whose basedOn chain is longer than `chain`, found
+    /// once with the parse (see [`Styles::chain_warning`]).
+    long_chain: Option<String>,
 }
 
 impl Styles {
@@ -59,37 +64,59 @@ impl Styles {
             map: HashMap::new(),
             default_paragraph: None,
             chain,
+            long_chain: None,
         }
     }
 
-    /// [`Styles::parse`] of the bytes of a styles part, shared with the
-    /// last few documents of this thread whose styles part had the same
-    /// bytes. Documents made from one template (all of python-docx's, most
-    /// of one office's) carry the same styles part, often much larger than
-    /// the document (python-docx's is 340 KB of mostly table styles), and
-    /// parsing it is most of the reading; the result is a function of the
-    /// bytes and the chain limit, so sharing it changes nothing.
-    pub(super) fn parse_shared(bytes: Vec<u8>, chain: usize) -> Parsed {
-        let hit = SHARED.with_borrow(|shared| {
+    /// The parse of styles part `name`, or `None` when the package has
+    /// none; an error when the part cannot be inflated. A part with the
+    /// same [`Package::member_key`] and chain limit as one of the last few
+    /// this thread read is not inflated nor parsed again: its parse is
+    /// shared (see [`Styles::shared`]).
+    pub(super) fn read_part(
+        package: &mut Package<'_>,
+        name: &str,
+        chain: usize,
+    ) -> Result<Option<Parsed>, ReadError> {
+        let key = package.member_key(name, SHARED_PART_BYTES);
+        if let Some(parsed) = key.as_deref().and_then(|k| Styles::shared(k, chain)) {
+            return Ok(Some(parsed));
+        }
+        let Some(part) = package.read(name)? else {
+            return Ok(None);
+        };
+        let parsed = Rc::new(Styles::parse(&super::to_utf8(part), chain));
+        if let Some(key) = key {
+            Styles::share(key, chain, parsed.clone());
+        }
+        Ok(Some(parsed))
+    }
+
+    /// The parse of a styles part this thread made last for a part
+    /// with the same [`Package::member_key`] and chain limit, if it is one of the last few.
+    ///
+    /// Documents made from one template (all of python-docx's, most of one
+    /// office's) carry the same styles part, often much larger than the
+    /// document (python-docx's inflates to 340 KB, mostly table styles),
+    /// and inflating and parsing it was most of the reading; the parse is
+    /// a function of the key and the limit, so sharing it changes nothing.
+    fn shared(key: &[u8], chain: usize) -> Option<Parsed> {
+        SHARED.with_borrow(|shared| {
             shared
                 .iter()
-                .find(|(b, c, _)| *c == chain && *b == bytes)
+                .find(|(k, c, _)| *c == chain && k == key)
                 .map(|(_, _, parsed)| parsed.clone())
-        });
-        if let Some(parsed) = hit {
-            return parsed;
-        }
-        if bytes.len() > SHARED_PART_BYTES {
-            return Rc::new(Styles::parse(&super::to_utf8(bytes), chain));
-        }
-        let parsed = Rc::new(Styles::parse(&super::to_utf8(bytes.clone()), chain));
+        })
+    }
+
+    /// Keeps `parsed` for [`Styles::shared`], in place of the oldest kept.
+    fn share(key: Vec<u8>, chain: usize, parsed: Parsed) {
         SHARED.with_borrow_mut(|shared| {
             if shared.len() == SHARED_PARTS {
                 shared.remove(0);
             }
-            shared.push((bytes, chain, parsed.clone()));
+            shared.push((key, chain, parsed));
         });
-        parsed
     }
 
     pub(super) fn parse(xml: &str, chain: usize) -> Result<Styles, String> {
@@ -145,7 +172,10 @@ impl Styles {
                     "rPr" => in_rpr = false,
                     _ => {}
                 },
-                Event::Eof => return Ok(styles),
+                Event::Eof => {
+                    styles.long_chain = styles.first_long_chain();
+                    return Ok(styles);
+                }
                 _ => {}
             }
         }
@@ -174,6 +204,22 @@ impl Styles {
     /// (its styles further up are not followed); a cycle is not reported,
     /// it only ends the chain.
     pub(super) fn chain_warning(&self, part: &str) -> Option<Warning> {
+        let id = self.long_chain.as_deref()?;
+        Some(Warning::new(
+            "style-chain-limit",
+            Some(format!("part '{part}', style '{id}'")),
+            format!(
+                "the style is based on a chain of more than {} styles; those further \
+                 up are not followed ({})",
+                self.chain,
+                Limit::DocxStyleChain.how_to_raise()
+            ),
+        ))
+    }
+
+    /// The first style id (in byte order) whose basedOn chain is longer
+    /// than the limit.
+    fn first_long_chain(&self) -> Option<String> {
         let mut ids: Vec<&String> = self.map.keys().collect();
         ids.sort();
         for id in ids {
@@ -183,16 +229,7 @@ impl Styles {
             while seen.insert(at) {
                 length += 1;
                 if length > self.chain {
-                    return Some(Warning::new(
-                        "style-chain-limit",
-                        Some(format!("part '{part}', style '{id}'")),
-                        format!(
-                            "the style is based on a chain of more than {} styles; those further \
-                             up are not followed ({})",
-                            self.chain,
-                            Limit::DocxStyleChain.how_to_raise()
-                        ),
-                    ));
+                    return Some(id.clone());
                 }
                 match self.map.get(at).and_then(|d| d.based_on.as_deref()) {
                     Some(next) if self.map.contains_key(next) => at = next,
@@ -229,14 +266,41 @@ impl Styles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::Limits;
+    use crate::model::Format;
+    use std::io::Write;
 
-    /// A styles part: Heading1 bold, based on a style that is based on
-    /// `base_of_base`.
+    /// A styles part: Heading1 based on Mid, Mid based on `base_of_base`;
+    /// Big is centred.
     fn part(base_of_base: &str) -> Vec<u8> {
         format!(
             r#"<w:styles xmlns:w="w"><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Mid"/><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Mid"><w:basedOn w:val="{base_of_base}"/></w:style><w:style w:type="paragraph" w:styleId="Big"><w:pPr><w:jc w:val="center"/></w:pPr></w:style></w:styles>"#
         )
         .into_bytes()
+    }
+
+    /// A package holding `styles` as word/styles.xml, deflated or stored.
+    fn package(styles: &[u8], deflate: bool) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let method = if deflate {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        };
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file("word/document.xml", options).unwrap();
+        zip.write_all(b"<w:document/>").unwrap();
+        zip.start_file("word/styles.xml", options).unwrap();
+        zip.write_all(styles).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// Styles::read_part of the styles part of `zip`.
+    fn read(zip: &[u8], chain: usize) -> Parsed {
+        let mut package = Package::open(zip, Format::Docx, &Limits::default()).unwrap();
+        Styles::read_part(&mut package, "word/styles.xml", chain)
+            .unwrap()
+            .unwrap()
     }
 
     fn centred(parsed: &Parsed) -> Option<Align> {
@@ -245,25 +309,29 @@ mod tests {
     }
 
     #[test]
-    fn shared_parse_is_the_parse_of_the_same_bytes_and_limit() {
+    fn a_shared_parse_is_the_parse_of_the_same_part_and_limit() {
         // Heading1 → Mid → Big (centred) when Mid is based on Big.
-        let big = part("Big");
-        let other = part("Nothing");
-        let first = Styles::parse_shared(big.clone(), 5);
+        let big = package(&part("Big"), true);
+        let other = package(&part("Nothing"), true);
+        let first = read(&big, 5);
         assert_eq!(centred(&first), Some(Align::Center));
         // Another part between: its own answer, not the first one's.
-        assert_eq!(centred(&Styles::parse_shared(other.clone(), 5)), None);
-        // The same bytes again: the same parse, shared.
-        let again = Styles::parse_shared(big.clone(), 5);
+        assert_eq!(centred(&read(&other, 5)), None);
+        // Another package with the same part: the same parse, shared.
+        let again = read(&package(&part("Big"), true), 5);
         assert!(Rc::ptr_eq(&first, &again));
-        // The same bytes with a chain limit of 2: Big is not reached.
-        let short = Styles::parse_shared(big.clone(), 2);
+        // The same part stored, not deflated: parsed again, same answer.
+        let stored = read(&package(&part("Big"), false), 5);
+        assert!(!Rc::ptr_eq(&first, &stored));
+        assert_eq!(centred(&stored), Some(Align::Center));
+        // The same part with a chain limit of 2: Big is not reached.
+        let short = read(&big, 2);
         assert!(!Rc::ptr_eq(&first, &short));
         assert_eq!(centred(&short), None);
         // A damaged part: its error, also when asked twice.
-        let damaged = b"<w:styles><w:style></w:styles>".to_vec();
-        assert!(Styles::parse_shared(damaged.clone(), 5).is_err());
-        assert!(Styles::parse_shared(damaged, 5).is_err());
-        assert_eq!(centred(&Styles::parse_shared(other, 5)), None);
+        let damaged = package(b"<w:styles><w:style></w:styles>", true);
+        assert!(read(&damaged, 5).is_err());
+        assert!(read(&damaged, 5).is_err());
+        assert_eq!(centred(&read(&other, 5)), None);
     }
 }
