@@ -676,12 +676,14 @@ fn detect_ole(bytes: &[u8]) -> Result<Format, ReadError> {
     ))
 }
 
-/// Reads `bytes` of the given format into raw tables.
+/// Reads `bytes` of the given format into raw tables; a Word file's parsed
+/// styles are shared through `shared` when given.
 pub(crate) fn read_raw(
     bytes: &[u8],
     format: Format,
     limits: &Limits,
     keep_hidden: bool,
+    shared: Option<&docx::SharedStyles>,
 ) -> Result<RawDocument, ReadError> {
     match format {
         Format::Text => text::read(bytes, text::Delimiter::Detect),
@@ -695,7 +697,7 @@ pub(crate) fn read_raw(
         Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods => {
             sheet::read(bytes, format, limits)
         }
-        Format::Docx => docx::read(bytes, limits, keep_hidden),
+        Format::Docx => docx::read(bytes, limits, keep_hidden, shared),
     }
 }
 

@@ -39,6 +39,7 @@ use crate::model::{Format, Warning};
 use assign::layout;
 use quick_xml::Reader;
 use quick_xml::events::Event;
+pub(crate) use styles::SharedStyles;
 use styles::Styles;
 use walk::Walker;
 use xml::{attr, local};
@@ -55,10 +56,14 @@ const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 /// paragraphs unless `keep_hidden`, with a `hidden-text` warning naming the
 /// paragraph or table row; a table row whose every filled cell holds only
 /// hidden text is read whole and marked hidden, like a hidden sheet row.
+///
+/// `shared` keeps the parsed styles part for the next documents (a batch
+/// lends one to every file; see [`SharedStyles`]).
 pub(crate) fn read(
     bytes: &[u8],
     limits: &Limits,
     keep_hidden: bool,
+    shared: Option<&SharedStyles>,
 ) -> Result<RawDocument, ReadError> {
     let mut package = Package::open(bytes, Format::Docx, limits)?;
     let main = main_part_name(&mut package)?;
@@ -72,7 +77,7 @@ pub(crate) fn read(
     // Styles only refine alignment and emphasis: a damaged styles part is
     // a warning, not a reason to refuse the document.
     let mut warnings = Vec::new();
-    let parsed = Styles::read_part(&mut package, &styles_name, limits.docx_style_chain)?;
+    let parsed = Styles::read_part(&mut package, &styles_name, limits.docx_style_chain, shared)?;
     let none = Styles::new(limits.docx_style_chain);
     let styles = match parsed.as_deref() {
         Some(Ok(st)) => {

@@ -10,24 +10,61 @@ use crate::read::ReadError;
 use crate::read::package::Package;
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
-/// Largest compressed styles part whose parse is kept for
-/// [`Styles::shared`]: its bytes are held as the key.
+/// Largest compressed styles part whose parse a [`SharedStyles`] keeps:
+/// its bytes are held as the key.
 const SHARED_PART_BYTES: u64 = 1 << 20;
 
-/// How many parsed styles parts each thread keeps.
+/// How many parsed styles parts a [`SharedStyles`] keeps.
 const SHARED_PARTS: usize = 4;
 
 /// A parsed styles part.
-pub(super) type Parsed = Rc<Result<Styles, String>>;
+pub(super) type Parsed = Arc<Result<Styles, String>>;
 
-thread_local! {
-    /// The styles parts this thread parsed last, by their bytes and the
-    /// chain limit, newest last.
-    static SHARED: RefCell<Vec<(Vec<u8>, usize, Parsed)>> = const { RefCell::new(Vec::new()) };
+/// The styles parts read last, parsed, for the Word files that follow
+/// (a batch owns one and lends it to every file it reads).
+///
+/// Documents made from one template (all of python-docx's, most of one
+/// office's) carry the same styles part, often much larger than the
+/// document (python-docx's inflates to 340 KB, mostly table styles), and
+/// inflating and parsing it was most of the reading. A part is known by
+/// its [`Package::member_key`] (what inflating it depends on) and the
+/// chain limit, so a parse is shared only where it would come out the
+/// same.
+#[derive(Debug, Default)]
+pub(crate) struct SharedStyles {
+    /// Key, chain limit and parse; newest last.
+    parts: Mutex<Vec<(Vec<u8>, usize, Parsed)>>,
+}
+
+impl SharedStyles {
+    /// Nothing kept yet.
+    pub(crate) fn new() -> SharedStyles {
+        SharedStyles::default()
+    }
+
+    /// The parse kept for `key` and `chain`, if any.
+    fn get(&self, key: &[u8], chain: usize) -> Option<Parsed> {
+        let parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
+        parts
+            .iter()
+            .find(|(k, c, _)| *c == chain && k == key)
+            .map(|(_, _, parsed)| parsed.clone())
+    }
+
+    /// Keeps `parsed`, in place of the oldest kept when full.
+    fn put(&self, key: Vec<u8>, chain: usize, parsed: Parsed) {
+        let mut parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
+        if parts.iter().any(|(k, c, _)| *c == chain && *k == key) {
+            return;
+        }
+        if parts.len() == SHARED_PARTS {
+            parts.remove(0);
+        }
+        parts.push((key, chain, parsed));
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -69,54 +106,32 @@ impl Styles {
     }
 
     /// The parse of styles part `name`, or `None` when the package has
-    /// none; an error when the part cannot be inflated. A part with the
-    /// same [`Package::member_key`] and chain limit as one of the last few
-    /// this thread read is not inflated nor parsed again: its parse is
-    /// shared (see [`Styles::shared`]).
+    /// none; an error when the part cannot be inflated. With `shared`, a
+    /// part read before under the same key and chain limit is neither
+    /// inflated nor parsed again (see [`SharedStyles`]).
     pub(super) fn read_part(
         package: &mut Package<'_>,
         name: &str,
         chain: usize,
+        shared: Option<&SharedStyles>,
     ) -> Result<Option<Parsed>, ReadError> {
-        let key = package.member_key(name, SHARED_PART_BYTES);
-        if let Some(parsed) = key.as_deref().and_then(|k| Styles::shared(k, chain)) {
+        let key = match shared {
+            Some(_) => package.member_key(name, SHARED_PART_BYTES),
+            None => None,
+        };
+        if let (Some(shared), Some(key)) = (shared, key.as_deref())
+            && let Some(parsed) = shared.get(key, chain)
+        {
             return Ok(Some(parsed));
         }
         let Some(part) = package.read(name)? else {
             return Ok(None);
         };
-        let parsed = Rc::new(Styles::parse(&super::to_utf8(part), chain));
-        if let Some(key) = key {
-            Styles::share(key, chain, parsed.clone());
+        let parsed = Arc::new(Styles::parse(&super::to_utf8(part), chain));
+        if let (Some(shared), Some(key)) = (shared, key) {
+            shared.put(key, chain, parsed.clone());
         }
         Ok(Some(parsed))
-    }
-
-    /// The parse of a styles part this thread made last for a part
-    /// with the same [`Package::member_key`] and chain limit, if it is one of the last few.
-    ///
-    /// Documents made from one template (all of python-docx's, most of one
-    /// office's) carry the same styles part, often much larger than the
-    /// document (python-docx's inflates to 340 KB, mostly table styles),
-    /// and inflating and parsing it was most of the reading; the parse is
-    /// a function of the key and the limit, so sharing it changes nothing.
-    fn shared(key: &[u8], chain: usize) -> Option<Parsed> {
-        SHARED.with_borrow(|shared| {
-            shared
-                .iter()
-                .find(|(k, c, _)| *c == chain && k == key)
-                .map(|(_, _, parsed)| parsed.clone())
-        })
-    }
-
-    /// Keeps `parsed` for [`Styles::shared`], in place of the oldest kept.
-    fn share(key: Vec<u8>, chain: usize, parsed: Parsed) {
-        SHARED.with_borrow_mut(|shared| {
-            if shared.len() == SHARED_PARTS {
-                shared.remove(0);
-            }
-            shared.push((key, chain, parsed));
-        });
     }
 
     pub(super) fn parse(xml: &str, chain: usize) -> Result<Styles, String> {
@@ -295,10 +310,11 @@ mod tests {
         zip.finish().unwrap().into_inner()
     }
 
-    /// Styles::read_part of the styles part of `zip`.
-    fn read(zip: &[u8], chain: usize) -> Parsed {
+    /// Styles::read_part of the styles part of `zip`, sharing through
+    /// `shared`.
+    fn read_with(zip: &[u8], chain: usize, shared: Option<&SharedStyles>) -> Parsed {
         let mut package = Package::open(zip, Format::Docx, &Limits::default()).unwrap();
-        Styles::read_part(&mut package, "word/styles.xml", chain)
+        Styles::read_part(&mut package, "word/styles.xml", chain, shared)
             .unwrap()
             .unwrap()
     }
@@ -310,6 +326,8 @@ mod tests {
 
     #[test]
     fn a_shared_parse_is_the_parse_of_the_same_part_and_limit() {
+        let shared = SharedStyles::new();
+        let read = |zip: &[u8], chain: usize| read_with(zip, chain, Some(&shared));
         // Heading1 → Mid → Big (centred) when Mid is based on Big.
         let big = package(&part("Big"), true);
         let other = package(&part("Nothing"), true);
@@ -319,19 +337,25 @@ mod tests {
         assert_eq!(centred(&read(&other, 5)), None);
         // Another package with the same part: the same parse, shared.
         let again = read(&package(&part("Big"), true), 5);
-        assert!(Rc::ptr_eq(&first, &again));
+        assert!(Arc::ptr_eq(&first, &again));
+        // Not shared without a SharedStyles: parsed again, same answer.
+        let alone = read_with(&big, 5, None);
+        assert!(!Arc::ptr_eq(&first, &alone));
+        assert_eq!(centred(&alone), Some(Align::Center));
         // The same part stored, not deflated: parsed again, same answer.
         let stored = read(&package(&part("Big"), false), 5);
-        assert!(!Rc::ptr_eq(&first, &stored));
+        assert!(!Arc::ptr_eq(&first, &stored));
         assert_eq!(centred(&stored), Some(Align::Center));
         // The same part with a chain limit of 2: Big is not reached.
         let short = read(&big, 2);
-        assert!(!Rc::ptr_eq(&first, &short));
+        assert!(!Arc::ptr_eq(&first, &short));
         assert_eq!(centred(&short), None);
         // A damaged part: its error, also when asked twice.
         let damaged = package(b"<w:styles><w:style></w:styles>", true);
         assert!(read(&damaged, 5).is_err());
         assert!(read(&damaged, 5).is_err());
+        // Four kept at most: the first part has been let go by now.
+        assert!(!Arc::ptr_eq(&first, &read(&big, 5)));
         assert_eq!(centred(&read(&other, 5)), None);
     }
 }
