@@ -19,6 +19,12 @@ pub(crate) enum Parsed {
 
 /// Parses an amount or percentage; `None` when the text is not one.
 pub(crate) fn parse_number(text: &str) -> Option<Parsed> {
+    // Only these characters can be in a number below; any other (a
+    // letter, a Han character) makes it no number. Most cells are text,
+    // often long, so they are told at their first character.
+    if !text.chars().all(could_be_in_number) {
+        return None;
+    }
     let mut s: String = text
         .trim_matches(|c: char| c.is_whitespace())
         .chars()
@@ -59,6 +65,38 @@ pub(crate) fn parse_number(text: &str) -> Option<Parsed> {
     } else {
         Parsed::Amount(value)
     })
+}
+
+/// Whether `c` may stand in a text [`parse_number`] reads as a number:
+/// whitespace (trimmed, or a space dropped), a digit, a separator, a sign,
+/// a bracket of a negative, a percent or yuan sign, or the full-width
+/// form of one (see [`half_width`]).
+fn could_be_in_number(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_digit()
+        || matches!(
+            c,
+            '０'
+                ..='９'
+                    | '.'
+                    | '．'
+                    | ','
+                    | '，'
+                    | '-'
+                    | '－'
+                    | '−'
+                    | '‐'
+                    | '+'
+                    | '＋'
+                    | '('
+                    | '（'
+                    | ')'
+                    | '）'
+                    | '%'
+                    | '％'
+                    | '¥'
+                    | '￥'
+        )
 }
 
 /// Maps full-width digits and punctuation, and the other minus signs, to
@@ -170,6 +208,17 @@ mod tests {
         assert_eq!(amount(" 7,293,957.15 ").as_deref(), Some("7293957.15"));
         assert_eq!(amount("0.125").as_deref(), Some("0.125"));
         assert_eq!(amount("¥1,000").as_deref(), Some("1000.00"));
+        assert_eq!(amount("￥1,000").as_deref(), Some("1000.00"));
+        assert_eq!(amount("\u{3000}1 000\u{3000}").as_deref(), Some("1000.00"));
+        assert_eq!(amount("＋1‐").as_deref(), None);
+        assert_eq!(amount("+1").as_deref(), Some("1.00"));
+        assert_eq!(amount("−1").as_deref(), Some("-1.00"));
+        assert_eq!(amount("‐1").as_deref(), Some("-1.00"));
+        assert_eq!(amount("＋1").as_deref(), Some("1.00"));
+        assert_eq!(
+            parse_number("９５．５％"),
+            Some(Parsed::Percent(Decimal::from_str("95.5").unwrap()))
+        );
         assert_eq!(
             parse_number("95.5%"),
             Some(Parsed::Percent(Decimal::from_str("95.5").unwrap()))
@@ -191,6 +240,10 @@ mod tests {
             ".5",
             "5.",
             "--1",
+            "1万",
+            "约100",
+            "100元",
+            "1\t000",
         ] {
             assert_eq!(parse_number(s), None, "{s:?}");
         }

@@ -11,6 +11,7 @@
 
 use crate::inputs::skip_reason;
 use crate::model::Warning;
+use crate::read::docx::SharedStyles;
 use crate::write::OutputFormat;
 use crate::{FontStore, RenderOptions, profile::Profile};
 use rayon::prelude::*;
@@ -422,11 +423,20 @@ fn still_valid(prev: &FileRecord, sha: &str, out: &Path) -> bool {
 
 /// Converts one input; never panics (a panic inside is caught and
 /// reported as an internal error for this file).
+/// What every file and thread of a run shares.
+struct Stores {
+    /// The parsed faces and the subsets made of them.
+    fonts: FontStore,
+    /// The parsed styles parts of Word files (most of a run's come from
+    /// one template).
+    styles: SharedStyles,
+}
+
 fn convert_one(
     cand: &Candidate,
     stem: &Path,
     opts: &BatchOptions,
-    fonts: &FontStore,
+    stores: &Stores,
     previous: Option<&FileRecord>,
     options_unchanged: bool,
 ) -> FileRecord {
@@ -451,7 +461,7 @@ fn convert_one(
         return record;
     }
     isolate(&mut record, |r| {
-        convert_inner(cand, stem, opts, fonts, previous, options_unchanged, r)
+        convert_inner(cand, stem, opts, stores, previous, options_unchanged, r)
     });
     record
 }
@@ -481,7 +491,7 @@ fn convert_inner(
     cand: &Candidate,
     stem: &Path,
     opts: &BatchOptions,
-    fonts: &FontStore,
+    stores: &Stores,
     previous: Option<&FileRecord>,
     options_unchanged: bool,
     record: &mut FileRecord,
@@ -510,7 +520,13 @@ fn convert_inner(
     let read_options = crate::ReadOptions::default()
         .with_limits(limits)
         .with_keep_hidden(!opts.profile.disclosure.omits_hidden());
-    let doc = match crate::read_bytes(&bytes, &name, &read_options) {
+    let doc = match crate::read_bytes_hashed(
+        &bytes,
+        &name,
+        &read_options,
+        Some(sha),
+        Some(&stores.styles),
+    ) {
         Ok(doc) => doc,
         Err(crate::ReadError::NoTable(why)) => {
             record.status = Status::Skipped;
@@ -523,7 +539,7 @@ fn convert_inner(
     record.warnings.extend(doc.warnings.iter().cloned());
     let options = RenderOptions::default()
         .with_profile(opts.profile.clone())
-        .with_fonts(fonts.clone())
+        .with_fonts(stores.fonts.clone())
         .dated_for(&doc);
     let dir = opts.out.join(stem.parent().unwrap_or(Path::new("")));
     let plan = crate::pipeline::Plan {
@@ -594,15 +610,16 @@ pub fn run(opts: &BatchOptions, progress: &dyn Progress) -> Result<Outcome, Batc
         .unwrap_or_default();
     progress.inputs(&mine.iter().map(|c| c.rel.as_str()).collect::<Vec<_>>());
     progress.start(mine.len());
-    // One store for the run: every file and thread shares the parsed
-    // faces and the subsets made of them.
-    let fonts = FontStore::new();
+    let stores = Stores {
+        fonts: FontStore::new(),
+        styles: SharedStyles::new(),
+    };
     let one = |c: &&Candidate| {
         let stem = stems
             .get(&c.rel)
             .map_or(c.rel_path.as_path(), PathBuf::as_path);
         let previous = prev_by_path.get(c.rel.as_str()).copied();
-        let record = convert_one(c, stem, opts, &fonts, previous, options_unchanged);
+        let record = convert_one(c, stem, opts, &stores, previous, options_unchanged);
         progress.file_done(&record);
         record
     };

@@ -201,6 +201,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Reads a table file from memory; `name` (a file name or path) is used for
 /// the extension hint and the provenance.
 pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Document, ReadError> {
+    read_bytes_hashed(bytes, name, options, None, None)
+}
+
+/// [`read_bytes`] for a batch: `sha256`, when given, is the
+/// [`sha256_hex`] of `bytes` (batch hashes every input to tell an
+/// unchanged one, so they are not hashed twice); `shared` keeps parsed
+/// parts for the files read after this one.
+pub(crate) fn read_bytes_hashed(
+    bytes: &[u8],
+    name: &str,
+    options: &ReadOptions,
+    sha256: Option<String>,
+    shared: Option<&read::docx::SharedStyles>,
+) -> Result<Document, ReadError> {
     let limits = &options.limits;
     let size = bytes.len() as u64;
     limits.check_u64(limits::Limit::InputBytes, size)?;
@@ -213,7 +227,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
     }
     let source = model::Source {
         path: name.to_string(),
-        sha256: sha256_hex(bytes),
+        sha256: sha256.unwrap_or_else(|| sha256_hex(bytes)),
         size,
         format,
     };
@@ -222,7 +236,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Doc
         plausible::check(&doc, None)?;
         return Ok(doc);
     }
-    let raw = read::read_raw(bytes, format, limits, options.keep_hidden)?;
+    let raw = read::read_raw(bytes, format, limits, options.keep_hidden, shared)?;
     read::check_raw(&raw, limits)?;
     let mut doc = normalize::normalize(raw, source)?;
     read::check_header_depth(&doc, limits)?;

@@ -225,7 +225,9 @@ pub fn write_outputs(
     for (format, out) in outputs {
         let file_name = crate::output_file_name(stem, format);
         let path = plan.dir.join(&file_name);
-        if path.canonicalize().is_ok_and(|t| plan.inputs.contains(&t)) {
+        // No inputs to protect (a batch keeps its outputs apart itself):
+        // no path to resolve.
+        if !plan.inputs.is_empty() && path.canonicalize().is_ok_and(|t| plan.inputs.contains(&t)) {
             return Err(PipelineError::IsInput {
                 path: path.display().to_string(),
             });

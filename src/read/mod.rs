@@ -612,7 +612,7 @@ fn extension(name: &str) -> String {
 /// stand uncompressed in the local headers, so this works on a truncated
 /// file too (whose reader then reports the damage).
 fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
-    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
     if has(b"word/document.xml") {
         return Ok(Format::Docx);
     }
@@ -654,7 +654,7 @@ fn detect_zip(bytes: &[u8], ext: &str) -> Result<Format, ReadError> {
 fn detect_ole(bytes: &[u8]) -> Result<Format, ReadError> {
     let has = |name: &str| {
         let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+        memchr::memmem::find(bytes, &needle).is_some()
     };
     if has("EncryptedPackage") {
         return Err(ReadError::Unsupported(
@@ -676,12 +676,14 @@ fn detect_ole(bytes: &[u8]) -> Result<Format, ReadError> {
     ))
 }
 
-/// Reads `bytes` of the given format into raw tables.
+/// Reads `bytes` of the given format into raw tables; a Word file's parsed
+/// styles are shared through `shared` when given.
 pub(crate) fn read_raw(
     bytes: &[u8],
     format: Format,
     limits: &Limits,
     keep_hidden: bool,
+    shared: Option<&docx::SharedStyles>,
 ) -> Result<RawDocument, ReadError> {
     match format {
         Format::Text => text::read(bytes, text::Delimiter::Detect),
@@ -695,7 +697,7 @@ pub(crate) fn read_raw(
         Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods => {
             sheet::read(bytes, format, limits)
         }
-        Format::Docx => docx::read(bytes, limits, keep_hidden),
+        Format::Docx => docx::read(bytes, limits, keep_hidden, shared),
     }
 }
 

@@ -14,6 +14,10 @@ use std::io::{Cursor, Read};
 /// without zip64.
 pub(crate) const XLSB_MAX_PART_BYTES: u64 = u32::MAX as u64 / 2 - 1;
 
+/// Most bytes [`Package::read`] reserves up front for a member's declared
+/// size; a larger member grows its buffer as it inflates.
+const PRESIZE_CAP: u64 = 16 << 20;
+
 /// An opened zip package whose declared sizes are within the limits.
 pub(crate) struct Package<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
@@ -111,6 +115,32 @@ impl<'a> Package<'a> {
         self.zip.by_index_raw(index).ok().map(|f| f.size())
     }
 
+    /// What [`Package::read`] of member `name` is a function of, as bytes:
+    /// the compression method, the declared sizes and CRC, the part limit
+    /// and the compressed bytes. Two members with the same key read to the
+    /// same bytes (or fail the same way), so a parse of one serves the
+    /// other without inflating it. `None` when there is no such member,
+    /// it is encrypted, its compressed bytes are over `max` or cannot be
+    /// read (then [`Package::read`] says why).
+    pub(crate) fn member_key(&mut self, name: &str, max: u64) -> Option<Vec<u8>> {
+        let index = self.find(name)?;
+        let part_bytes = self.part_bytes;
+        let mut member = self.zip.by_index_raw(index).ok()?;
+        if member.encrypted() || member.compressed_size() > max {
+            return None;
+        }
+        let mut key = format!(
+            "{:?} {} {} {:08x} {part_bytes}\n",
+            member.compression(),
+            member.size(),
+            member.compressed_size(),
+            member.crc32()
+        )
+        .into_bytes();
+        member.read_to_end(&mut key).ok()?;
+        Some(key)
+    }
+
     /// A reader of member `name`, or `None` when there is no such member.
     /// Reading stops at the declared size (the zip reader enforces it) and
     /// at [`Limits::zip_part_bytes`]. An encrypted member is an error saying so.
@@ -148,7 +178,11 @@ impl<'a> Package<'a> {
         let Some(mut r) = self.reader(name)? else {
             return Ok(None);
         };
-        let mut out = Vec::new();
+        // Room for what the member declares (bounded by the part limit at
+        // open), so inflating does not grow and copy the buffer step by
+        // step; capped, so a lying header reserves no more than that.
+        let reserve = declared.unwrap_or(0).min(PRESIZE_CAP) as usize;
+        let mut out = Vec::with_capacity(reserve);
         r.read_to_end(&mut out)
             .map_err(|e| damaged_part(format, name, e))?;
         if let Some(declared) = declared

@@ -39,6 +39,7 @@ use crate::model::{Format, Warning};
 use assign::layout;
 use quick_xml::Reader;
 use quick_xml::events::Event;
+pub(crate) use styles::SharedStyles;
 use styles::Styles;
 use walk::Walker;
 use xml::{attr, local};
@@ -55,10 +56,14 @@ const DEFAULT_DOCUMENT_PART: &str = "word/document.xml";
 /// paragraphs unless `keep_hidden`, with a `hidden-text` warning naming the
 /// paragraph or table row; a table row whose every filled cell holds only
 /// hidden text is read whole and marked hidden, like a hidden sheet row.
+///
+/// `shared` keeps the parsed styles part for the next documents (a batch
+/// lends one to every file; see [`SharedStyles`]).
 pub(crate) fn read(
     bytes: &[u8],
     limits: &Limits,
     keep_hidden: bool,
+    shared: Option<&SharedStyles>,
 ) -> Result<RawDocument, ReadError> {
     let mut package = Package::open(bytes, Format::Docx, limits)?;
     let main = main_part_name(&mut package)?;
@@ -72,31 +77,30 @@ pub(crate) fn read(
     // Styles only refine alignment and emphasis: a damaged styles part is
     // a warning, not a reason to refuse the document.
     let mut warnings = Vec::new();
-    let styles = match package.read(&styles_name) {
-        Ok(Some(s)) => match Styles::parse(&to_utf8(s), limits.docx_style_chain) {
-            Ok(st) => {
-                if let Some(w) = st.chain_warning(&styles_name) {
-                    warnings.push(w);
-                }
-                st
+    let parsed = Styles::read_part(&mut package, &styles_name, limits.docx_style_chain, shared)?;
+    let none = Styles::new(limits.docx_style_chain);
+    let styles = match parsed.as_deref() {
+        Some(Ok(st)) => {
+            if let Some(w) = st.chain_warning(&styles_name) {
+                warnings.push(w);
             }
-            Err(e) => {
-                warnings.push(Warning::new(
-                    "styles-unreadable",
-                    Some(format!("part '{styles_name}'")),
-                    format!("styles ignored: {e}"),
-                ));
-                Styles::new(limits.docx_style_chain)
-            }
-        },
-        Ok(None) => Styles::new(limits.docx_style_chain),
-        Err(e) => return Err(e),
+            st
+        }
+        Some(Err(e)) => {
+            warnings.push(Warning::new(
+                "styles-unreadable",
+                Some(format!("part '{styles_name}'")),
+                format!("styles ignored: {e}"),
+            ));
+            &none
+        }
+        None => &none,
     };
     let xml = to_utf8(xml);
     let mut walker = Walker {
         reader: Reader::from_reader(xml.as_bytes()),
         xml: xml.as_bytes(),
-        styles: &styles,
+        styles,
         warnings: &mut warnings,
         paragraphs: 0,
         tables: 0,
@@ -146,8 +150,12 @@ fn to_utf8(bytes: Vec<u8>) -> String {
         let (text, _, _) = enc.decode(&bytes);
         return text.into_owned();
     }
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
-    match String::from_utf8(body.to_vec()) {
+    let mut bytes = bytes;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    // The part's own buffer becomes the string: no copy.
+    match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }

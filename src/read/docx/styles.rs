@@ -6,9 +6,66 @@ use super::xml::{attr, int_val, jc_align, local, on_off, val};
 use crate::limits::Limit;
 use crate::model::Align;
 use crate::model::Warning;
+use crate::read::ReadError;
+use crate::read::package::Package;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+/// Largest compressed styles part whose parse a [`SharedStyles`] keeps:
+/// its bytes are held as the key.
+const SHARED_PART_BYTES: u64 = 1 << 20;
+
+/// How many parsed styles parts a [`SharedStyles`] keeps.
+const SHARED_PARTS: usize = 4;
+
+/// A parsed styles part.
+pub(super) type Parsed = Arc<Result<Styles, String>>;
+
+/// The styles parts read last, parsed, for the Word files that follow
+/// (a batch owns one and lends it to every file it reads).
+///
+/// Documents made from one template (all of python-docx's, most of one
+/// office's) carry the same styles part, often much larger than the
+/// document (python-docx's inflates to 340 KB, mostly table styles), and
+/// inflating and parsing it was most of the reading. A part is known by
+/// its [`Package::member_key`] (what inflating it depends on) and the
+/// chain limit, so a parse is shared only where it would come out the
+/// same.
+#[derive(Debug, Default)]
+pub(crate) struct SharedStyles {
+    /// Key, chain limit and parse; newest last.
+    parts: Mutex<Vec<(Vec<u8>, usize, Parsed)>>,
+}
+
+impl SharedStyles {
+    /// Nothing kept yet.
+    pub(crate) fn new() -> SharedStyles {
+        SharedStyles::default()
+    }
+
+    /// The parse kept for `key` and `chain`, if any.
+    fn get(&self, key: &[u8], chain: usize) -> Option<Parsed> {
+        let parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
+        parts
+            .iter()
+            .find(|(k, c, _)| *c == chain && k == key)
+            .map(|(_, _, parsed)| parsed.clone())
+    }
+
+    /// Keeps `parsed`, in place of the oldest kept when full.
+    fn put(&self, key: Vec<u8>, chain: usize, parsed: Parsed) {
+        let mut parts = self.parts.lock().unwrap_or_else(|e| e.into_inner());
+        if parts.iter().any(|(k, c, _)| *c == chain && *k == key) {
+            return;
+        }
+        if parts.len() == SHARED_PARTS {
+            parts.remove(0);
+        }
+        parts.push((key, chain, parsed));
+    }
+}
 
 #[derive(Debug, Default, Clone)]
 pub(super) struct StyleDef {
@@ -32,6 +89,9 @@ pub(super) struct Styles {
     /// ([`Limits::docx_style_chain`](crate::limits::Limits::docx_style_chain));
     /// a cycle ends a chain too.
     chain: usize,
+    /// The first style whose basedOn chain is longer than `chain`, found
+    /// once with the parse (see [`Styles::chain_warning`]).
+    long_chain: Option<String>,
 }
 
 impl Styles {
@@ -41,7 +101,37 @@ impl Styles {
             map: HashMap::new(),
             default_paragraph: None,
             chain,
+            long_chain: None,
         }
+    }
+
+    /// The parse of styles part `name`, or `None` when the package has
+    /// none; an error when the part cannot be inflated. With `shared`, a
+    /// part read before under the same key and chain limit is neither
+    /// inflated nor parsed again (see [`SharedStyles`]).
+    pub(super) fn read_part(
+        package: &mut Package<'_>,
+        name: &str,
+        chain: usize,
+        shared: Option<&SharedStyles>,
+    ) -> Result<Option<Parsed>, ReadError> {
+        let key = match shared {
+            Some(_) => package.member_key(name, SHARED_PART_BYTES),
+            None => None,
+        };
+        if let (Some(shared), Some(key)) = (shared, key.as_deref())
+            && let Some(parsed) = shared.get(key, chain)
+        {
+            return Ok(Some(parsed));
+        }
+        let Some(part) = package.read(name)? else {
+            return Ok(None);
+        };
+        let parsed = Arc::new(Styles::parse(&super::to_utf8(part), chain));
+        if let (Some(shared), Some(key)) = (shared, key) {
+            shared.put(key, chain, parsed.clone());
+        }
+        Ok(Some(parsed))
     }
 
     pub(super) fn parse(xml: &str, chain: usize) -> Result<Styles, String> {
@@ -97,7 +187,10 @@ impl Styles {
                     "rPr" => in_rpr = false,
                     _ => {}
                 },
-                Event::Eof => return Ok(styles),
+                Event::Eof => {
+                    styles.long_chain = styles.first_long_chain();
+                    return Ok(styles);
+                }
                 _ => {}
             }
         }
@@ -126,6 +219,22 @@ impl Styles {
     /// (its styles further up are not followed); a cycle is not reported,
     /// it only ends the chain.
     pub(super) fn chain_warning(&self, part: &str) -> Option<Warning> {
+        let id = self.long_chain.as_deref()?;
+        Some(Warning::new(
+            "style-chain-limit",
+            Some(format!("part '{part}', style '{id}'")),
+            format!(
+                "the style is based on a chain of more than {} styles; those further \
+                 up are not followed ({})",
+                self.chain,
+                Limit::DocxStyleChain.how_to_raise()
+            ),
+        ))
+    }
+
+    /// The first style id (in byte order) whose basedOn chain is longer
+    /// than the limit.
+    fn first_long_chain(&self) -> Option<String> {
         let mut ids: Vec<&String> = self.map.keys().collect();
         ids.sort();
         for id in ids {
@@ -135,16 +244,7 @@ impl Styles {
             while seen.insert(at) {
                 length += 1;
                 if length > self.chain {
-                    return Some(Warning::new(
-                        "style-chain-limit",
-                        Some(format!("part '{part}', style '{id}'")),
-                        format!(
-                            "the style is based on a chain of more than {} styles; those further \
-                             up are not followed ({})",
-                            self.chain,
-                            Limit::DocxStyleChain.how_to_raise()
-                        ),
-                    ));
+                    return Some(id.clone());
                 }
                 match self.map.get(at).and_then(|d| d.based_on.as_deref()) {
                     Some(next) if self.map.contains_key(next) => at = next,
@@ -175,5 +275,87 @@ impl Styles {
                 .filter(|l| (0..9).contains(l))
                 .map(|l| l as u8 + 1)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+    use crate::model::Format;
+    use std::io::Write;
+
+    /// A styles part: Heading1 based on Mid, Mid based on `base_of_base`;
+    /// Big is centred.
+    fn part(base_of_base: &str) -> Vec<u8> {
+        format!(
+            r#"<w:styles xmlns:w="w"><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Mid"/><w:rPr><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Mid"><w:basedOn w:val="{base_of_base}"/></w:style><w:style w:type="paragraph" w:styleId="Big"><w:pPr><w:jc w:val="center"/></w:pPr></w:style></w:styles>"#
+        )
+        .into_bytes()
+    }
+
+    /// A package holding `styles` as word/styles.xml, deflated or stored.
+    fn package(styles: &[u8], deflate: bool) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let method = if deflate {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        };
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file("word/document.xml", options).unwrap();
+        zip.write_all(b"<w:document/>").unwrap();
+        zip.start_file("word/styles.xml", options).unwrap();
+        zip.write_all(styles).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// Styles::read_part of the styles part of `zip`, sharing through
+    /// `shared`.
+    fn read_with(zip: &[u8], chain: usize, shared: Option<&SharedStyles>) -> Parsed {
+        let mut package = Package::open(zip, Format::Docx, &Limits::default()).unwrap();
+        Styles::read_part(&mut package, "word/styles.xml", chain, shared)
+            .unwrap()
+            .unwrap()
+    }
+
+    fn centred(parsed: &Parsed) -> Option<Align> {
+        let styles = parsed.as_ref().as_ref().ok()?;
+        styles.find(Some("Heading1"), |d| d.align)
+    }
+
+    #[test]
+    fn a_shared_parse_is_the_parse_of_the_same_part_and_limit() {
+        let shared = SharedStyles::new();
+        let read = |zip: &[u8], chain: usize| read_with(zip, chain, Some(&shared));
+        // Heading1 → Mid → Big (centred) when Mid is based on Big.
+        let big = package(&part("Big"), true);
+        let other = package(&part("Nothing"), true);
+        let first = read(&big, 5);
+        assert_eq!(centred(&first), Some(Align::Center));
+        // Another part between: its own answer, not the first one's.
+        assert_eq!(centred(&read(&other, 5)), None);
+        // Another package with the same part: the same parse, shared.
+        let again = read(&package(&part("Big"), true), 5);
+        assert!(Arc::ptr_eq(&first, &again));
+        // Not shared without a SharedStyles: parsed again, same answer.
+        let alone = read_with(&big, 5, None);
+        assert!(!Arc::ptr_eq(&first, &alone));
+        assert_eq!(centred(&alone), Some(Align::Center));
+        // The same part stored, not deflated: parsed again, same answer.
+        let stored = read(&package(&part("Big"), false), 5);
+        assert!(!Arc::ptr_eq(&first, &stored));
+        assert_eq!(centred(&stored), Some(Align::Center));
+        // The same part with a chain limit of 2: Big is not reached.
+        let short = read(&big, 2);
+        assert!(!Arc::ptr_eq(&first, &short));
+        assert_eq!(centred(&short), None);
+        // A damaged part: its error, also when asked twice.
+        let damaged = package(b"<w:styles><w:style></w:styles>", true);
+        assert!(read(&damaged, 5).is_err());
+        assert!(read(&damaged, 5).is_err());
+        // Four kept at most: the first part has been let go by now.
+        assert!(!Arc::ptr_eq(&first, &read(&big, 5)));
+        assert_eq!(centred(&read(&other, 5)), None);
     }
 }

@@ -10,7 +10,7 @@ use crate::read::ReadError;
 use calamine::{Reader, SheetType, SheetVisible, Xlsx, XlsxError};
 use quick_xml::events::Event;
 use std::collections::HashMap;
-use std::io::{BufReader, Cursor};
+use std::io::{BufReader, Cursor, Read};
 
 /// Reads every worksheet of an xlsx or xlsm workbook.
 pub(super) fn load(
@@ -324,11 +324,46 @@ fn layout(
     format: Format,
     limits: &Limits,
 ) -> Result<Layout, ReadError> {
-    let mut out = Layout::default();
-    let Some(r) = package.reader(part)? else {
-        return Ok(out);
+    let small = package
+        .declared_size(part)
+        .is_some_and(|n| n <= LAYOUT_SCAN_BYTES);
+    let Some(mut r) = package.reader(part)? else {
+        return Ok(Layout::default());
     };
-    let mut reader = quick_xml::Reader::from_reader(BufReader::new(r));
+    // Most sheets hide nothing and hold no formula: their layout is empty
+    // whatever else they hold, which the bytes tell without parsing them
+    // (the attribute name `hidden` and an element `f` cannot be escaped).
+    // A part that does not inflate whole is streamed as before, so its
+    // damage is reported where the walk meets it; so is a large one, so
+    // it is not held in memory whole.
+    let mut xml = Vec::new();
+    if small && r.read_to_end(&mut xml).is_ok() {
+        let found = |needle: &[u8]| memchr::memmem::find(&xml, needle).is_some();
+        if !found(b"hidden") && !found(b"<f") && !found(b":f") {
+            return Ok(Layout::default());
+        }
+        return walk_layout(BufReader::new(xml.as_slice()), format, part, limits);
+    }
+    drop(r);
+    match package.reader(part)? {
+        Some(r) => walk_layout(BufReader::new(r), format, part, limits),
+        None => Ok(Layout::default()),
+    }
+}
+
+/// Largest sheet part (declared size) [`layout`] inflates whole to look
+/// for hidden rows and formulas before walking it.
+const LAYOUT_SCAN_BYTES: u64 = 8 << 20;
+
+/// [`layout`]'s walk over the sheet XML.
+fn walk_layout(
+    r: impl std::io::BufRead,
+    format: Format,
+    part: &str,
+    limits: &Limits,
+) -> Result<Layout, ReadError> {
+    let mut out = Layout::default();
+    let mut reader = quick_xml::Reader::from_reader(r);
     let mut buf = Vec::new();
     let mut next_row: u32 = 0;
     // The open <c>: its reference, whether it has a formula, a value.

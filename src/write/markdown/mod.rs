@@ -136,23 +136,33 @@ pub(crate) fn escape(text: &str, ctx: Context) -> String {
     let lead = text.len() - text.trim_start_matches([' ', '\t']).len();
     let trail = text.len() - text.trim_end_matches([' ', '\t']).len();
     let trail_start = text.len() - trail;
-    for (i, ch) in text.char_indices() {
+    // Every character written differently is ASCII: the text between two
+    // of them (most of it, Han characters) is copied as one slice.
+    let mut copied = 0;
+    for (i, b) in text.bytes().enumerate() {
         let at_outer = i < lead || i >= trail_start;
-        match ch {
-            ' ' if at_outer => out.push_str("&#32;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => match ctx {
-                Context::Heading => out.push(' '),
-                _ => out.push_str("<br>"),
+        let replacement = match b {
+            b' ' if at_outer => "&#32;",
+            b'\t' => "&#9;",
+            b'\n' => match ctx {
+                Context::Heading => " ",
+                _ => "<br>",
             },
-            '\r' => {}
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#' => {
+            b'\r' => "",
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'|' | b'~' | b'&' | b'!'
+            | b'#' => {
+                out.push_str(&text[copied..i]);
                 out.push('\\');
-                out.push(ch);
+                copied = i;
+                continue;
             }
-            _ => out.push(ch),
-        }
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(replacement);
+        copied = i + 1;
     }
+    out.push_str(&text[copied..]);
     if ctx != Context::Cell {
         out = defuse_block_start(out);
     }
@@ -178,4 +188,28 @@ fn defuse_block_start(s: String) -> String {
         return format!("\\{s}");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_marks_what_markdown_would_read_as_markup() {
+        assert_eq!(
+            escape(" 项目*名称*|合计 ", Context::Cell),
+            "&#32;项目\\*名称\\*\\|合计&#32;"
+        );
+        assert_eq!(
+            escape("一\r\n二\t三 [注]", Context::Cell),
+            "一<br>二&#9;三 \\[注\\]"
+        );
+        assert_eq!(escape("一\n二", Context::Heading), "一 二");
+        assert_eq!(escape("", Context::Cell), "");
+        assert_eq!(
+            escape("&#<>`~!_\\", Context::Cell),
+            "\\&\\#\\<\\>\\`\\~\\!\\_\\\\"
+        );
+        assert_eq!(escape("绩效目标", Context::Cell), "绩效目标");
+    }
 }
