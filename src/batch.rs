@@ -421,8 +421,6 @@ fn still_valid(prev: &FileRecord, sha: &str, out: &Path) -> bool {
         })
 }
 
-/// Converts one input; never panics (a panic inside is caught and
-/// reported as an internal error for this file).
 /// What every file and thread of a run shares.
 struct Stores {
     /// The parsed faces and the subsets made of them.
@@ -432,6 +430,8 @@ struct Stores {
     styles: SharedStyles,
 }
 
+/// Converts one input; never panics (a panic inside is caught and
+/// reported as an internal error for this file).
 fn convert_one(
     cand: &Candidate,
     stem: &Path,
