@@ -68,35 +68,14 @@ pub(crate) fn parse_number(text: &str) -> Option<Parsed> {
 }
 
 /// Whether `c` may stand in a text [`parse_number`] reads as a number:
-/// whitespace (trimmed, or a space dropped), a digit, a separator, a sign,
-/// a bracket of a negative, a percent or yuan sign, or the full-width
-/// form of one (see [`half_width`]).
+/// whitespace, a digit, a separator, a sign, a bracket of a negative, a
+/// percent or yuan sign, or the full-width form of one ([`half_width`]
+/// maps those, so the list here is of ASCII alone).
 fn could_be_in_number(c: char) -> bool {
+    let c = half_width(c);
     c.is_whitespace()
         || c.is_ascii_digit()
-        || matches!(
-            c,
-            '０'
-                ..='９'
-                    | '.'
-                    | '．'
-                    | ','
-                    | '，'
-                    | '-'
-                    | '－'
-                    | '−'
-                    | '‐'
-                    | '+'
-                    | '＋'
-                    | '('
-                    | '（'
-                    | ')'
-                    | '）'
-                    | '%'
-                    | '％'
-                    | '¥'
-                    | '￥'
-        )
+        || matches!(c, '.' | ',' | '-' | '+' | '(' | ')' | '%' | '¥' | '￥')
 }
 
 /// Maps full-width digits and punctuation, and the other minus signs, to
