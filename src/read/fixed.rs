@@ -1838,7 +1838,7 @@ fn ranges_top_down(
             // beside its own 项目), it stops before it, and that column is
             // left to the next label on the line.
             for o in items {
-                if o.line <= h || o.own.0 != o.own.1 || o.own.0 <= nb.min(b) || o.own.0 > nb {
+                if o.line <= h || o.own.0 != o.own.1 || o.own.0 <= b || o.own.0 > nb {
                     continue;
                 }
                 let twin = items.iter().any(|t| {
@@ -2074,23 +2074,16 @@ fn ranges_repeated_leaves(
         // “三公”经费, set a position or two off the blocks' axis).
         let alone = items.iter().filter(|o| o.no == g).count() == 1;
         let on_title = title_c2.is_some_and(|t| t.abs_diff(items[j].centre2) <= TITLE_AXIS_SLACK2);
-        if alone && on_title && free(0, blocks - 1) {
-            ranges[j] = span(0, blocks - 1);
-            taken.push((g, 0, blocks - 1));
-            let id = unit[0];
-            for b in 0..blocks {
-                unit[b] = id;
-                top_no[b] = g;
-                leaf_unit[b] = false;
-            }
-            continue;
-        }
         let target = items[j].centre2 as i64 - shift;
-        let best = (0..=ob_l)
-            .filter(|&l| start(l))
-            .flat_map(|l| (ob_r..blocks).filter(|&r| end(r)).map(move |r| (l, r)))
-            .filter(|&(l, r)| r > l && free(l, r) && !(l..=r).any(sibling))
-            .min_by_key(|&(l, r)| ((block_c2(l, r) as i64 - target).abs(), r - l));
+        let best = if alone && on_title && free(0, blocks - 1) {
+            Some((0, blocks - 1))
+        } else {
+            (0..=ob_l)
+                .filter(|&l| start(l))
+                .flat_map(|l| (ob_r..blocks).filter(|&r| end(r)).map(move |r| (l, r)))
+                .filter(|&(l, r)| r > l && free(l, r) && !(l..=r).any(sibling))
+                .min_by_key(|&(l, r)| ((block_c2(l, r) as i64 - target).abs(), r - l))
+        };
         let Some((l, r)) = best else {
             continue;
         };
@@ -2233,8 +2226,10 @@ fn header_paths(
             // A label over the very columns of the one right above it, a
             // line or two below and no longer than it, is the rest of that
             // label wrapped in its cell (支出功能分类 / 科目编码 over 类 款
-            // 项): a group has more than one child, and a wrapped label's
-            // first line is its longest.
+            // 项): a group has more than one child. A longer one is taken
+            // for a child (项目 over 部门预算经济分类科目): a label wrapped
+            // at the cell's width has its longest line first, though one
+            // broken by hand (公务用车 / 运行维护费) need not.
             let mut last_range: Option<(usize, usize)> = None;
             let mut last_no: Option<u32> = None;
             let mut last_chars = 0;
@@ -2318,15 +2313,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         locator: super::Locator::Line,
         ..RawTable::default()
     };
-    if let Some(t) = b.title {
-        rt.before.push(RawLine {
-            text: lines[t].text(),
-            align: Align::Center,
-            source_row: lines[t].no,
-            ..RawLine::default()
-        });
-    }
-    if let Some(t) = b.subtitle {
+    for t in b.title.into_iter().chain(b.subtitle) {
         rt.before.push(RawLine {
             text: lines[t].text(),
             align: Align::Center,
