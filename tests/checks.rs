@@ -68,6 +68,11 @@ fn corrected(name: &str) -> PathBuf {
     dir
 }
 
+/// The findings of one rule.
+fn of_rule<'a>(f: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    f.iter().filter(|x| x.rule == rule).collect()
+}
+
 fn summary(f: &[Finding]) -> Vec<(String, String)> {
     f.iter()
         .map(|f| (f.rule.clone(), f.place.to_string()))
@@ -1049,7 +1054,7 @@ fn tables_in_yuan_and_wan_yuan_agree_after_conversion() {
         "\t合计\t3121.52\t2512.11",
     );
     let f = findings(&dir);
-    let cross: Vec<&Finding> = f.iter().filter(|x| x.rule == "cross.total").collect();
+    let cross = of_rule(&f, "cross.total");
     assert_eq!(cross.len(), 1, "{:#?}", summary(&f));
     assert_eq!(cross[0].found.as_deref(), Some("31,214,205.80元"));
     assert_eq!(cross[0].expected.as_deref(), Some("3,121.52万元"));
@@ -1328,7 +1333,7 @@ fn the_general_budget_spending_of_the_fiscal_summary_is_its_this_year_row_not_th
         "{text}"
     );
     let f = findings(&dir);
-    let cross: Vec<&Finding> = f.iter().filter(|x| x.rule == "cross.total").collect();
+    let cross = of_rule(&f, "cross.total");
     assert!(cross.is_empty(), "{:#?}", summary(&f));
 
     // The 一般公共预算支出表's 合计 raised to the 总计: now it differs from
@@ -1340,7 +1345,7 @@ fn the_general_budget_spending_of_the_fiscal_summary_is_its_this_year_row_not_th
         "\t合计\t31,215,205.80",
     );
     let f = findings(&dir);
-    let cross: Vec<&Finding> = f.iter().filter(|x| x.rule == "cross.total").collect();
+    let cross = of_rule(&f, "cross.total");
     assert_eq!(cross.len(), 1, "{:#?}", summary(&f));
     let values = [cross[0].found.as_deref(), cross[0].expected.as_deref()];
     assert!(

@@ -11,7 +11,7 @@ use gongkai::{ReadOptions, read_bytes};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
 
 /// Spaces between columns in the generated files.
@@ -354,6 +354,23 @@ pub fn realdata() -> Option<PathBuf> {
     .find(|p| p.is_dir())
 }
 
+/// ../shared/realdata/pdftotext-derived, the `pdftotext -layout` text of
+/// the published books; `None`, saying the test is skipped, without it.
+fn pdftotext_dir() -> Option<PathBuf> {
+    let dir = realdata().map(|root| root.join("pdftotext-derived"));
+    if dir.is_none() {
+        println!("skipped: ../shared/realdata not found");
+    }
+    dir
+}
+
+/// The published book `name` of [`pdftotext_dir`], read.
+fn read_book(dir: &Path, name: &str) -> Document {
+    let path = dir.join(name);
+    gongkai::read_path(&path, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// Amount tokens (`-?\d{1,3}(,\d{3})*\.\d{2}`) standing as words in a line.
 fn amount_tokens(line: &str) -> Vec<String> {
     line.split(|c: char| c.is_whitespace())
@@ -429,11 +446,9 @@ fn amounts_by_line(doc: &Document) -> Vec<BTreeMap<u32, Vec<String>>> {
 
 #[test]
 fn pdftotext_layout_of_published_books() {
-    let Some(root) = realdata() else {
-        println!("skipped: ../shared/realdata not found");
+    let Some(dir) = pdftotext_dir() else {
         return;
     };
-    let dir = root.join("pdftotext-derived");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -629,11 +644,9 @@ fn sentence_lines(text: &str) -> Vec<(usize, String)> {
 /// prose before it and the prose after it.
 #[test]
 fn prose_paragraphs_between_tables_are_kept_in_order() {
-    let Some(root) = realdata() else {
-        println!("skipped: ../shared/realdata not found");
+    let Some(dir) = pdftotext_dir() else {
         return;
     };
-    let dir = root.join("pdftotext-derived");
     for path in read_dir_txt(&dir) {
         let name = path
             .file_name()
@@ -840,13 +853,13 @@ fn walk_pdfs(dir: &std::path::Path) -> Vec<PathBuf> {
 /// as a wrapped label, and 总计 then counted 本年收入合计 twice).
 #[test]
 fn label_lines_under_a_total_are_rows_of_their_own() {
-    let Some(root) = realdata() else {
-        println!("skipped: ../shared/realdata not found");
+    let Some(dir) = pdftotext_dir() else {
         return;
     };
-    let path =
-        root.join("pdftotext-derived/中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt");
-    let doc = gongkai::read_path(&path, &ReadOptions::default()).unwrap();
+    let doc = read_book(
+        &dir,
+        "中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt",
+    );
     let table = doc
         .tables
         .iter()
@@ -922,11 +935,9 @@ fn empty_columns_keep_their_own_headers() {
 /// no empty column's label joins two labels.
 #[test]
 fn empty_columns_of_the_published_books_keep_their_headers() {
-    let Some(root) = realdata() else {
-        println!("skipped: ../shared/realdata not found");
+    let Some(dir) = pdftotext_dir() else {
         return;
     };
-    let dir = root.join("pdftotext-derived");
     let mut seen = [0usize; 2];
     for book in read_dir_txt(&dir) {
         let doc = gongkai::read_path(&book, &ReadOptions::default())
@@ -1010,11 +1021,9 @@ fn seen(f: &gongkai::check::Finding) -> [String; 4] {
 /// the reader.
 #[test]
 fn each_published_books_findings_are_the_verified_ones() {
-    let Some(root) = realdata() else {
-        println!("skipped: ../shared/realdata not found");
+    let Some(dir) = pdftotext_dir() else {
         return;
     };
-    let dir = root.join("pdftotext-derived");
     // Rounding (sum.rounding, a warning): in 万元 each figure was rounded
     // from 元 on its own, so a total misses the sum of its parts by 0.01
     // or 0.02. The 十一 entry of the three 决算 books' 目录 (their
@@ -1536,16 +1545,10 @@ fn header_paths_of(doc: &Document, title: &str) -> Vec<String> {
 /// under the label the page shows it under.
 #[test]
 fn header_paths_of_the_published_books_are_the_printed_ones() {
-    let Some(root) = realdata() else {
-        println!("skipped: ../shared/realdata not found");
+    let Some(dir) = pdftotext_dir() else {
         return;
     };
-    let dir = root.join("pdftotext-derived");
-    let read = |name: &str| {
-        let path = dir.join(name);
-        gongkai::read_path(&path, &ReadOptions::default())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    };
+    let read = |name: &str| read_book(&dir, name);
     // The 财政拨款收入支出决算总表 of the three 决算 books: 收入 over 项目
     // and 决算数, 支出 over 项目, 合计 and the three 财政拨款 columns (their
     // labels wrapped over two to four lines in their cells). Read on page 10
@@ -1835,13 +1838,10 @@ fn a_title_with_a_subtitle_line_titles_its_table() {
         doc.blocks
     );
 
-    let Some(root) = realdata() else {
-        println!("skipped the published book: ../shared/realdata not found");
+    let Some(dir) = pdftotext_dir() else {
         return;
     };
-    let path = root.join("pdftotext-derived/1770007475548-818404804.layout.txt");
-    let doc = gongkai::read_path(&path, &ReadOptions::default())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = read_book(&dir, "1770007475548-818404804.layout.txt");
     let forms: Vec<&gongkai::model::Table> = doc
         .tables
         .iter()
