@@ -547,6 +547,7 @@ fn convert_inner(
         strict: None,
         dir: &dir,
         inputs: &[],
+        durability: crate::pipeline::Durability::Deferred,
     };
     let name = stem.file_name().unwrap_or_default().to_os_string();
     let published = crate::pipeline::publish(doc, &opts.profile, &plan, |_| (options, name));
@@ -637,6 +638,7 @@ pub fn run(opts: &BatchOptions, progress: &dyn Progress) -> Result<Outcome, Batc
         }
     };
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    make_durable(&opts.out, &files)?;
     let manifest = Manifest {
         gongkai: env!("CARGO_PKG_VERSION").to_string(),
         options: recorded,
@@ -649,6 +651,28 @@ pub fn run(opts: &BatchOptions, progress: &dyn Progress) -> Result<Outcome, Batc
         manifest,
         manifest_path: manifest_file,
         seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Flushes the outputs this run wrote (renamed into place unflushed) to the
+/// disk, before the manifest that records them is written: after a crash a
+/// manifest never vouches for an output that was lost (and an output cut
+/// short has another size than its record, so the next run converts it
+/// again).
+fn make_durable(out: &Path, files: &[FileRecord]) -> Result<(), BatchError> {
+    let written: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| f.status == Status::Converted)
+        .flat_map(|f| &f.outputs)
+        .filter_map(|o| crate::path_from_text(&o.path).map(|p| out.join(p)))
+        .collect();
+    let folders: std::collections::BTreeSet<&Path> =
+        written.iter().filter_map(|p| p.parent()).collect();
+    let folders: Vec<&Path> = folders.into_iter().collect();
+    let written: Vec<&Path> = written.iter().map(PathBuf::as_path).collect();
+    crate::sync_folders(&folders, &written).map_err(|(path, source)| BatchError::Io {
+        path: path.display().to_string(),
+        source,
     })
 }
 

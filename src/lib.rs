@@ -370,9 +370,55 @@ fn temporary_path(dir: &Path, path: &Path, attempt: u32) -> std::path::PathBuf {
 const TEMPORARY_NAMES: u32 = 64;
 
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
-/// folder, then renamed over the target, so an interrupted run never leaves
-/// a half-written file under the final name.
+/// folder, flushed to the disk, then renamed over the target, so an
+/// interrupted run never leaves a half-written file under the final name.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_renamed(path, bytes, true)
+}
+
+/// [`write_atomic`] without flushing the temporary file before the rename:
+/// for a batch, which makes all its outputs durable at once with
+/// [`sync_folders`] before it writes the manifest that records them.
+pub(crate) fn write_atomic_deferred(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_renamed(path, bytes, false)
+}
+
+/// Flushes what was written into `folders` to the disk: one `syncfs` per
+/// folder on Linux (a batch's outputs in one call, rather than an fsync
+/// per file, which took 40 % of a Word batch's time); elsewhere an fsync
+/// of every file in `files` and of each folder.
+pub(crate) fn sync_folders(
+    folders: &[&Path],
+    files: &[&Path],
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = files;
+        for dir in folders {
+            std::fs::File::open(dir)
+                .and_then(|d| rustix::fs::syncfs(&d).map_err(std::io::Error::from))
+                .map_err(|e| (dir.to_path_buf(), e))?;
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for f in files {
+            std::fs::File::open(f)
+                .and_then(|h| h.sync_all())
+                .map_err(|e| (f.to_path_buf(), e))?;
+        }
+        // A folder cannot be opened as a file everywhere (Windows); its
+        // entries are then the file system's to keep.
+        for dir in folders {
+            if let Ok(d) = std::fs::File::open(dir) {
+                d.sync_all().map_err(|e| (dir.to_path_buf(), e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_renamed(path: &Path, bytes: &[u8], flush: bool) -> std::io::Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -396,7 +442,7 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     };
     let result = f
         .write_all(bytes)
-        .and_then(|()| f.sync_all())
+        .and_then(|()| if flush { f.sync_all() } else { Ok(()) })
         .and_then(|()| {
             drop(f);
             std::fs::rename(&tmp, path)
@@ -696,6 +742,32 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left, [std::ffi::OsString::from("预算.pdf")]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_deferred_write_lands_whole_and_a_folder_that_cannot_be_flushed_is_named() {
+        let dir = std::env::temp_dir().join(format!("gongkai-deferred-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("预算.docx");
+        write_atomic_deferred(&target, b"first").unwrap();
+        write_atomic_deferred(&target, b"second").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"second");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        sync_folders(&[&dir], &[&target]).unwrap();
+        // A folder gone before the flush is an error that names it (on
+        // Linux, where the folder is what is flushed).
+        let gone = dir.join("gone");
+        if cfg!(target_os = "linux") {
+            let (path, _) = sync_folders(&[&gone], &[]).unwrap_err();
+            assert_eq!(path, gone);
+        }
+        let (path, _) = sync_folders(&[&dir, &gone], &[&gone.join("x.pdf")]).unwrap_err();
+        assert!(path.starts_with(&gone), "{}", path.display());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -776,6 +776,7 @@ fn book(args: BookArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         strict: args.strict,
         dir: &args.out,
         inputs: &[],
+        durability: gongkai::pipeline::Durability::EachFile,
     };
     // Named and dated by the public version (a masked title is not in
     // the file name).
@@ -1004,6 +1005,7 @@ fn convert(args: ConvertArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         strict: args.strict,
         dir: &args.out,
         inputs: &inputs,
+        durability: gongkai::pipeline::Durability::EachFile,
     };
     let mut failed = false;
     // One font store for every file: the faces are parsed once.

@@ -189,6 +189,19 @@ pub struct Plan<'a> {
     pub dir: &'a Path,
     /// Canonical paths of the inputs, which an output never replaces.
     pub inputs: &'a [PathBuf],
+    /// When the outputs reach the disk.
+    pub durability: Durability,
+}
+
+/// When [`write_outputs`] makes an output durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Each file is flushed to the disk before it is renamed into place.
+    EachFile,
+    /// Files are renamed into place unflushed; the caller flushes the
+    /// folder afterwards (a batch: once for all its outputs, before its
+    /// manifest records them).
+    Deferred,
 }
 
 /// One output as written.
@@ -232,7 +245,11 @@ pub fn write_outputs(
                 path: path.display().to_string(),
             });
         }
-        crate::write_atomic(&path, &out.bytes).map_err(|source| PipelineError::Write {
+        let write = match plan.durability {
+            Durability::EachFile => crate::write_atomic,
+            Durability::Deferred => crate::write_atomic_deferred,
+        };
+        write(&path, &out.bytes).map_err(|source| PipelineError::Write {
             path: path.display().to_string(),
             source,
         })?;
