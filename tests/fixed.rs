@@ -1856,3 +1856,67 @@ fn a_title_with_a_subtitle_line_titles_its_table() {
         );
     }
 }
+
+/// An empty table states that it is empty in its body: a line of 无 under
+/// the lowest labels, then the 合计 row. 无 is a row, not a second line of
+/// the label above it (类无).
+#[test]
+fn an_empty_tables_line_of_wu_is_a_row_not_a_label() {
+    // The layout of the 司法局 book's page, with another department.
+    let text = [
+        "                 2026年部门政府性基金预算支出功能分类预算表",
+        "编制部门：某某局                                                       单位：元",
+        "",
+        "                 项目                        政府性基金预算支出",
+        "功能分类科目编码",
+        "                  功能分类科目名称            合计     基本支出      项目支出",
+        "类   款   项",
+        "无",
+        "",
+        "",
+        "                 合计",
+        "注:本部门2026年无政府性基金预算财政拨款安排的预算，故本表为空表。",
+    ]
+    .join("\n");
+    let doc = read_bytes(
+        text.as_bytes(),
+        "t.txt",
+        &ReadOptions::default().with_from(gongkai::Format::Fixed),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let check = |t: &gongkai::model::Table| {
+        let paths: Vec<String> = t.columns.iter().map(|c| c.path.join("/")).collect();
+        assert!(
+            paths.iter().any(|p| p.ends_with("编码/类")) && !paths.iter().any(|p| p.contains('无')),
+            "{paths:?}"
+        );
+        let first: Vec<&Value> = t.rows.iter().map(|r| &r.cells[0].value).collect();
+        assert_eq!(first.first(), Some(&&Value::Text("无".into())), "{first:?}");
+        assert!(
+            t.rows.iter().any(|r| r
+                .cells
+                .iter()
+                .any(|c| c.value == Value::Text("合计".into()))),
+            "{:?}",
+            t.rows
+        );
+    };
+    check(&doc.tables[0]);
+
+    // The 司法局 book's two empty tables (.layout.txt lines 274–301).
+    let Some(dir) = pdftotext_dir() else {
+        return;
+    };
+    let doc = read_book(&dir, "shpt_sfj_2026_budget.layout.txt");
+    for title in [
+        "2026年部门政府性基金预算支出功能分类预算表",
+        "2026年部门国有资本经营预算支出功能分类预算表",
+    ] {
+        let t = doc
+            .tables
+            .iter()
+            .find(|t| t.title.as_deref() == Some(title))
+            .unwrap_or_else(|| panic!("no table '{title}'"));
+        check(t);
+    }
+}

@@ -584,6 +584,10 @@ struct Block {
     subtitle: Option<usize>,
     meta: Vec<usize>,
     header: Vec<usize>,
+    /// Where `header`'s lines stop being labels: the lines from here on
+    /// are the body of an empty table (无, then 合计), kept in `header` only
+    /// to find the columns with the labels.
+    header_labels: Option<usize>,
     body: Vec<usize>,
     notes: Vec<String>,
 }
@@ -794,13 +798,27 @@ fn take_table(lines: &[Line], start: usize) -> (Block, usize) {
             header_end = last;
         }
     }
+    // An empty table states it in its body: a line of 无 under the lowest
+    // labels (then the 合计 row). That line and any after it in the header
+    // are the body, not labels (类 over 无 is not 类无).
+    if let Some(cut) = b.header.iter().position(|&j| {
+        lines[j]
+            .chunks
+            .iter()
+            .all(|c| matches!(c.text.as_str(), "无" | "-" | "—" | "－"))
+    }) && cut > 0
+    {
+        b.header_labels = Some(cut);
+        b.body.extend(&b.header[cut..]);
+    }
     let header_texts: Vec<String> = b.header.iter().map(|&j| lines[j].text()).collect();
     // The header's lowest labels set below the first row's amounts: a line
     // of amounts alone opens the body, and lines of one- or two-character
     // labels (类  款  项) follow it before the row's label (合计). They are
     // header lines.
     let mut late_header: Vec<usize> = Vec::new();
-    if header_end < lines.len()
+    if b.header_labels.is_none()
+        && header_end < lines.len()
         && !lines[header_end].chunks.is_empty()
         && lines[header_end].chunks.iter().all(Chunk::is_amount)
     {
@@ -2280,8 +2298,9 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         .body
         .iter()
         .copied()
-        .filter(|&i| lines[i].page == first_page)
+        .filter(|&i| lines[i].page == first_page && !b.header.contains(&i))
         .collect();
+    let labels = &b.header[..b.header_labels.unwrap_or(b.header.len())];
     let (cols, first_of) = columns(lines, &first, &b.header);
     if cols.len() < 2 {
         return None;
@@ -2343,7 +2362,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         let c = &lines[i].chunks[k];
         spans[col].push((c.start, c.end));
     }
-    let paths = header_paths(lines, b.title, &b.header, &cols, &spans);
+    let paths = header_paths(lines, b.title, labels, &cols, &spans);
     let any_header = paths.iter().any(|p| !p.is_empty());
     if any_header {
         let paths: Vec<Vec<String>> = paths
@@ -2423,7 +2442,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     merge_blank_line_groups(lines, &b.body, &cols, &mut placed, stops_short);
     split_glued_codes(&cols, &mut placed);
     move_codes_down(lines, &b.body, &cols, &mut placed);
-    move_amounts_down(lines, &b.body, &b.header, &mut placed);
+    move_amounts_down(lines, &b.body, labels, &mut placed);
     let mut prev_line: Option<usize> = None;
     let mut pending: Option<(usize, Vec<RawCell>)> = None;
     for (pos, &i) in b.body.iter().enumerate() {
