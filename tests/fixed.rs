@@ -1810,6 +1810,24 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
             "{book}"
         );
     }
+
+    // 一般公共预算财政拨款基本支出决算表 of 财政局2024 (.layout.txt lines
+    // 335–339), two halves side by side: 经济分类 / 科目编码 is one label
+    // broken over two lines (both halves set it alike), over 类 and 款;
+    // 科目名称 and 决算数 stand beside it, not under it.
+    let half = [
+        "经济分类科目编码/类",
+        "经济分类科目编码/款",
+        "科目名称",
+        "决算数",
+    ];
+    assert_eq!(
+        header_paths_of(
+            &read("上海市普陀区财政局2024年度部门决算.layout.txt"),
+            "一般公共预算财政拨款基本支出决算表"
+        ),
+        [half, half].concat()
+    );
 }
 
 /// A table title with a parenthesised line under it (财政项目支出绩效目标

@@ -1622,6 +1622,11 @@ const WRAP_CENTRE_SLACK2: usize = 4;
 /// the label under it, in a header row of its own.
 const MAX_WRAP_LINE_STEP: u32 = 2;
 
+/// The display width (four CJK characters) from which pieces of one width
+/// right under each other are one label broken evenly: a short label (项目,
+/// 合计) over a child of its own width may be that child's group.
+const MIN_EVEN_WRAP_WIDTH: usize = 8;
+
 /// Pieces of one label wrapped over several lines of its header cell
 /// (附属单 / 位上 / 缴收入, 政府性基 / 金预算财 / 政拨款) become one label
 /// before the header is read as a tree, so that no piece is taken for a
@@ -1687,9 +1692,17 @@ fn join_wrapped_labels(items: &mut Vec<HeaderItem>, n: usize) {
             Some(nos.iter().min()? + nos.iter().max()?)
         };
         let edge = a == b && (a == 0 || b + 1 == n);
+        // Pieces of one width on consecutive lines with one centre: a cell's
+        // text broken evenly (经济分类 / 科目编码). A group over a single
+        // child is not set so; one of two or more stands wider.
+        let width = |o: &HeaderItem| o.text.width();
+        let even = chain.windows(2).all(|w| {
+            let (p, q) = (&items[w[0]], &items[w[1]]);
+            q.no == p.no + 1 && q.centre2 == p.centre2 && width(q) == width(p)
+        }) && width(&items[j]) >= MIN_EVEN_WRAP_WIDTH;
         let beside = a.checked_sub(1).and_then(middle_of) == Some(middle2)
             || (b + 1 < n && middle_of(b + 1) == Some(middle2));
-        if !(edge || beside) {
+        if !(edge || beside || even) {
             continue;
         }
         for &k in &chain[1..] {
