@@ -1815,6 +1815,46 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
     // 335–339), two halves side by side: 经济分类 / 科目编码 is one label
     // broken over two lines (both halves set it alike), over 类 and 款;
     // 科目名称 and 决算数 stand beside it, not under it.
+    // 政府性基金/国有资本经营预算财政拨款收入支出决算表 of the 社会工作部
+    // and 规划 books, empty (page 15 of the 社会工作部 PDF): 项目 over the
+    // code and the name, 本年支出 over 合计 基本支出 项目支出. pdftotext sets
+    // the body's 合计 on the line of those three labels and squeezes the
+    // eight columns so that neighbours touch.
+    let fund = [
+        "项目/功能分类科目编码",
+        "项目/科目名称",
+        "年初结转和结余",
+        "本年收入",
+        "本年支出/合计",
+        "本年支出/基本支出",
+        "本年支出/项目支出",
+        "年末结转和结余",
+    ];
+    for book in [
+        "中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt",
+        "上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt",
+    ] {
+        let doc = read(book);
+        for title in [
+            "政府性基金预算财政拨款收入支出决算表",
+            "国有资本经营预算财政拨款收入支出决算表",
+        ] {
+            assert_eq!(header_paths_of(&doc, title), fund, "{book}: {title}");
+            let t = doc
+                .tables
+                .iter()
+                .find(|t| t.title.as_deref() == Some(title))
+                .unwrap_or_else(|| panic!("no table '{title}'"));
+            let cells: Vec<Vec<&Value>> = t
+                .rows
+                .iter()
+                .map(|r| r.cells.iter().map(|c| &c.value).collect())
+                .collect();
+            assert_eq!(cells.len(), 1, "{book}: {title}: {cells:?}");
+            assert_eq!(cells[0][1], &Value::Text("合计".into()), "{book}: {title}");
+        }
+    }
+
     let half = [
         "经济分类科目编码/类",
         "经济分类科目编码/款",

@@ -109,6 +109,9 @@ struct Line {
     chunks: Vec<Chunk>,
     /// Display width of the whole line.
     width: usize,
+    /// An empty table's total label that `pdftotext` set on the line of the
+    /// lowest header labels ([`split_empty_total_rows`]).
+    total_off_header: bool,
 }
 
 impl Line {
@@ -495,6 +498,7 @@ fn prepare(text: &str) -> Vec<Line> {
             kind,
             chunks,
             width,
+            total_off_header: false,
         });
         page += feeds;
     }
@@ -600,7 +604,8 @@ enum Piece {
 
 /// Reads space-aligned text.
 pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
-    let lines = prepare(text);
+    let mut lines = prepare(text);
+    split_empty_total_rows(&mut lines);
     let pieces = segment(&lines);
     let mut doc = RawDocument::default();
     let mut any_table = false;
@@ -637,6 +642,42 @@ pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
         )));
     }
     Ok(doc)
+}
+
+/// The 合计 row of an empty table that `pdftotext` set on the line of the
+/// lowest header labels (`合计      合计  基本支出  项目支出`, the 政府性基金
+/// 收支决算表 of a 决算 book with no such funds): a line that opens with a
+/// total label, goes on with labels only (no amount, no code), and is the
+/// last line of its table (a note, a new page or the end after it). It becomes two lines: the labels, then the total label alone,
+/// which opens the body as the 合计 line of an empty table does.
+fn split_empty_total_rows(lines: &mut Vec<Line>) {
+    let mut i = 0;
+    while i < lines.len() {
+        let l = &lines[i];
+        let labels_after_total = l.kind == Kind::Content
+            && l.chunks.len() >= 3
+            && is_total_label(&l.chunks[0].text)
+            && l.chunks[1..].iter().all(|c| {
+                !c.is_amount()
+                    && !is_bare_code(&c.text)
+                    && !c.text.chars().any(|ch| ch.is_ascii_digit())
+            });
+        let last_of_table = labels_after_total
+            && next_content(lines, i).is_none_or(|n| {
+                let nl = &lines[n];
+                nl.page != l.page || is_note_start(&nl.text())
+            });
+        if last_of_table {
+            let mut total = lines[i].clone();
+            total.chunks.truncate(1);
+            total.width = total.chunks[0].end;
+            total.total_off_header = true;
+            lines[i].chunks.remove(0);
+            lines.insert(i + 1, total);
+            i += 1;
+        }
+        i += 1;
+    }
 }
 
 /// Index of the next content line after `i` (any page).
@@ -1719,6 +1760,59 @@ fn join_wrapped_labels(items: &mut Vec<HeaderItem>, n: usize) {
     });
 }
 
+/// A group over a label whose neighbour outside the group stands at the same
+/// height (the same middle line) with nothing above it heads that
+/// neighbour too: labels of one header row are set at one height, and a
+/// label set as low as the group's child is its sibling, not a column of
+/// the top row. (项目 over 科目名称, with 功能分类 / 科目编码 beside it
+/// wrapped around the same middle line, in the 政府性基金 收支决算表 of a
+/// 决算 book: `pdftotext` centres 项目 nearer the name.)
+fn widen_over_siblings(items: &[HeaderItem], ranges: &mut [(usize, usize)]) {
+    let middle2 = |o: &HeaderItem| o.line + o.last_line;
+    // The highest label below line `below` over column `col`, and whether
+    // it is the top one there (no label on or above its line covers it).
+    let top_under = |ranges: &[(usize, usize)], col: usize, below: usize| {
+        let over: Vec<usize> = (0..items.len())
+            .filter(|&k| ranges[k].0 <= col && col <= ranges[k].1)
+            .collect();
+        let first = over
+            .iter()
+            .copied()
+            .filter(|&k| items[k].line > below)
+            .min_by_key(|&k| items[k].line)?;
+        let alone = over
+            .iter()
+            .all(|&k| k == first || items[k].line > items[first].line);
+        Some((first, alone))
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for g in 0..items.len() {
+            let (a, b) = ranges[g];
+            let line = items[g].line;
+            let sides = [a.checked_sub(1).map(|c| (c, a)), Some((b + 1, b))];
+            for (out, inner) in sides.into_iter().flatten() {
+                let (Some((child, _)), Some((nb, alone))) =
+                    (top_under(ranges, inner, line), top_under(ranges, out, line))
+                else {
+                    continue;
+                };
+                let single = |k: usize| ranges[k].0 == ranges[k].1;
+                if alone
+                    && single(child)
+                    && single(nb)
+                    && middle2(&items[child]) == middle2(&items[nb])
+                {
+                    ranges[g] = (a.min(out), b.max(out));
+                    changed = true;
+                    break;
+                }
+            }
+        }
+    }
+}
+
 /// A label centred over the gap between two neighbouring columns heads
 /// both (合计 over its 预算数 and 决算数): its centre stands past the end of
 /// the one column and before the start of the next.
@@ -2245,6 +2339,8 @@ fn header_paths(
     } else {
         ranges_top_down(&items, &labelled, &ext, cols)
     };
+    let mut ranges = ranges;
+    widen_over_siblings(&items, &mut ranges);
     (0..n)
         .map(|col| {
             let mut path: Vec<String> = Vec::new();
@@ -2312,6 +2408,13 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         .iter()
         .copied()
         .filter(|&i| lines[i].page == first_page && !b.header.contains(&i))
+        .collect();
+    // A total label taken off the header's line stands centred under the
+    // cell it spans (项目 over the code and the name): it finds no column.
+    // It is placed under the header's columns like any label.
+    let first: Vec<usize> = first
+        .into_iter()
+        .filter(|&i| !lines[i].total_off_header)
         .collect();
     let labels = &b.header[..b.header_labels.unwrap_or(b.header.len())];
     let (cols, first_of) = columns(lines, &first, &b.header);
