@@ -1810,6 +1810,64 @@ fn header_paths_of_the_published_books_are_the_printed_ones() {
             "{book}"
         );
     }
+
+    // 一般公共预算财政拨款基本支出决算表 of 财政局2024 (.layout.txt lines
+    // 335–339), two halves side by side: 经济分类 / 科目编码 is one label
+    // broken over two lines (both halves set it alike), over 类 and 款;
+    // 科目名称 and 决算数 stand beside it, not under it.
+    // 政府性基金/国有资本经营预算财政拨款收入支出决算表 of the 社会工作部
+    // and 规划 books, empty (page 15 of the 社会工作部 PDF): 项目 over the
+    // code and the name, 本年支出 over 合计 基本支出 项目支出. pdftotext sets
+    // the body's 合计 on the line of those three labels and squeezes the
+    // eight columns so that neighbours touch.
+    let fund = [
+        "项目/功能分类科目编码",
+        "项目/科目名称",
+        "年初结转和结余",
+        "本年收入",
+        "本年支出/合计",
+        "本年支出/基本支出",
+        "本年支出/项目支出",
+        "年末结转和结余",
+    ];
+    for book in [
+        "中共上海市普陀区委社会工作部 2024 年度部门决算.layout.txt",
+        "上海市普陀区规划和自然资源局 2024 年度部门决算.layout.txt",
+    ] {
+        let doc = read(book);
+        for title in [
+            "政府性基金预算财政拨款收入支出决算表",
+            "国有资本经营预算财政拨款收入支出决算表",
+        ] {
+            assert_eq!(header_paths_of(&doc, title), fund, "{book}: {title}");
+            let t = doc
+                .tables
+                .iter()
+                .find(|t| t.title.as_deref() == Some(title))
+                .unwrap_or_else(|| panic!("no table '{title}'"));
+            let cells: Vec<Vec<&Value>> = t
+                .rows
+                .iter()
+                .map(|r| r.cells.iter().map(|c| &c.value).collect())
+                .collect();
+            assert_eq!(cells.len(), 1, "{book}: {title}: {cells:?}");
+            assert_eq!(cells[0][1], &Value::Text("合计".into()), "{book}: {title}");
+        }
+    }
+
+    let half = [
+        "经济分类科目编码/类",
+        "经济分类科目编码/款",
+        "科目名称",
+        "决算数",
+    ];
+    assert_eq!(
+        header_paths_of(
+            &read("上海市普陀区财政局2024年度部门决算.layout.txt"),
+            "一般公共预算财政拨款基本支出决算表"
+        ),
+        [half, half].concat()
+    );
 }
 
 /// A table title with a parenthesised line under it (财政项目支出绩效目标
@@ -1854,5 +1912,69 @@ fn a_title_with_a_subtitle_line_titles_its_table() {
             "{:?}",
             t.meta
         );
+    }
+}
+
+/// An empty table states that it is empty in its body: a line of 无 under
+/// the lowest labels, then the 合计 row. 无 is a row, not a second line of
+/// the label above it (类无).
+#[test]
+fn an_empty_tables_line_of_wu_is_a_row_not_a_label() {
+    // The layout of the 司法局 book's page, with another department.
+    let text = [
+        "                 2026年部门政府性基金预算支出功能分类预算表",
+        "编制部门：某某局                                                       单位：元",
+        "",
+        "                 项目                        政府性基金预算支出",
+        "功能分类科目编码",
+        "                  功能分类科目名称            合计     基本支出      项目支出",
+        "类   款   项",
+        "无",
+        "",
+        "",
+        "                 合计",
+        "注:本部门2026年无政府性基金预算财政拨款安排的预算，故本表为空表。",
+    ]
+    .join("\n");
+    let doc = read_bytes(
+        text.as_bytes(),
+        "t.txt",
+        &ReadOptions::default().with_from(gongkai::Format::Fixed),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let check = |t: &gongkai::model::Table| {
+        let paths: Vec<String> = t.columns.iter().map(|c| c.path.join("/")).collect();
+        assert!(
+            paths.iter().any(|p| p.ends_with("编码/类")) && !paths.iter().any(|p| p.contains('无')),
+            "{paths:?}"
+        );
+        let first: Vec<&Value> = t.rows.iter().map(|r| &r.cells[0].value).collect();
+        assert_eq!(first.first(), Some(&&Value::Text("无".into())), "{first:?}");
+        assert!(
+            t.rows.iter().any(|r| r
+                .cells
+                .iter()
+                .any(|c| c.value == Value::Text("合计".into()))),
+            "{:?}",
+            t.rows
+        );
+    };
+    check(&doc.tables[0]);
+
+    // The 司法局 book's two empty tables (.layout.txt lines 274–301).
+    let Some(dir) = pdftotext_dir() else {
+        return;
+    };
+    let doc = read_book(&dir, "shpt_sfj_2026_budget.layout.txt");
+    for title in [
+        "2026年部门政府性基金预算支出功能分类预算表",
+        "2026年部门国有资本经营预算支出功能分类预算表",
+    ] {
+        let t = doc
+            .tables
+            .iter()
+            .find(|t| t.title.as_deref() == Some(title))
+            .unwrap_or_else(|| panic!("no table '{title}'"));
+        check(t);
     }
 }

@@ -109,6 +109,9 @@ struct Line {
     chunks: Vec<Chunk>,
     /// Display width of the whole line.
     width: usize,
+    /// An empty table's total label that `pdftotext` set on the line of the
+    /// lowest header labels ([`split_empty_total_rows`]).
+    total_off_header: bool,
 }
 
 impl Line {
@@ -495,6 +498,7 @@ fn prepare(text: &str) -> Vec<Line> {
             kind,
             chunks,
             width,
+            total_off_header: false,
         });
         page += feeds;
     }
@@ -584,6 +588,10 @@ struct Block {
     subtitle: Option<usize>,
     meta: Vec<usize>,
     header: Vec<usize>,
+    /// Where `header`'s lines stop being labels: the lines from here on
+    /// are the body of an empty table (无, then 合计), kept in `header` only
+    /// to find the columns with the labels.
+    header_labels: Option<usize>,
     body: Vec<usize>,
     notes: Vec<String>,
 }
@@ -596,7 +604,8 @@ enum Piece {
 
 /// Reads space-aligned text.
 pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
-    let lines = prepare(text);
+    let mut lines = prepare(text);
+    split_empty_total_rows(&mut lines);
     let pieces = segment(&lines);
     let mut doc = RawDocument::default();
     let mut any_table = false;
@@ -633,6 +642,42 @@ pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
         )));
     }
     Ok(doc)
+}
+
+/// The 合计 row of an empty table that `pdftotext` set on the line of the
+/// lowest header labels (`合计      合计  基本支出  项目支出`, the 政府性基金
+/// 收支决算表 of a 决算 book with no such funds): a line that opens with a
+/// total label, goes on with labels only (no amount, no code), and is the
+/// last line of its table (a note, a new page or the end after it). It becomes two lines: the labels, then the total label alone,
+/// which opens the body as the 合计 line of an empty table does.
+fn split_empty_total_rows(lines: &mut Vec<Line>) {
+    let mut i = 0;
+    while i < lines.len() {
+        let l = &lines[i];
+        let labels_after_total = l.kind == Kind::Content
+            && l.chunks.len() >= 3
+            && is_total_label(&l.chunks[0].text)
+            && l.chunks[1..].iter().all(|c| {
+                !c.is_amount()
+                    && !is_bare_code(&c.text)
+                    && !c.text.chars().any(|ch| ch.is_ascii_digit())
+            });
+        let last_of_table = labels_after_total
+            && next_content(lines, i).is_none_or(|n| {
+                let nl = &lines[n];
+                nl.page != l.page || is_note_start(&nl.text())
+            });
+        if last_of_table {
+            let mut total = lines[i].clone();
+            total.chunks.truncate(1);
+            total.width = total.chunks[0].end;
+            total.total_off_header = true;
+            lines[i].chunks.remove(0);
+            lines.insert(i + 1, total);
+            i += 1;
+        }
+        i += 1;
+    }
 }
 
 /// Index of the next content line after `i` (any page).
@@ -794,13 +839,27 @@ fn take_table(lines: &[Line], start: usize) -> (Block, usize) {
             header_end = last;
         }
     }
+    // An empty table states it in its body: a line of 无 under the lowest
+    // labels (then the 合计 row). That line and any after it in the header
+    // are the body, not labels (类 over 无 is not 类无).
+    if let Some(cut) = b.header.iter().position(|&j| {
+        lines[j]
+            .chunks
+            .iter()
+            .all(|c| matches!(c.text.as_str(), "无" | "-" | "—" | "－"))
+    }) && cut > 0
+    {
+        b.header_labels = Some(cut);
+        b.body.extend(&b.header[cut..]);
+    }
     let header_texts: Vec<String> = b.header.iter().map(|&j| lines[j].text()).collect();
     // The header's lowest labels set below the first row's amounts: a line
     // of amounts alone opens the body, and lines of one- or two-character
     // labels (类  款  项) follow it before the row's label (合计). They are
     // header lines.
     let mut late_header: Vec<usize> = Vec::new();
-    if header_end < lines.len()
+    if b.header_labels.is_none()
+        && header_end < lines.len()
         && !lines[header_end].chunks.is_empty()
         && lines[header_end].chunks.iter().all(Chunk::is_amount)
     {
@@ -1604,6 +1663,11 @@ const WRAP_CENTRE_SLACK2: usize = 4;
 /// the label under it, in a header row of its own.
 const MAX_WRAP_LINE_STEP: u32 = 2;
 
+/// The display width (four CJK characters) from which pieces of one width
+/// right under each other are one label broken evenly: a short label (项目,
+/// 合计) over a child of its own width may be that child's group.
+const MIN_EVEN_WRAP_WIDTH: usize = 8;
+
 /// Pieces of one label wrapped over several lines of its header cell
 /// (附属单 / 位上 / 缴收入, 政府性基 / 金预算财 / 政拨款) become one label
 /// before the header is read as a tree, so that no piece is taken for a
@@ -1669,9 +1733,17 @@ fn join_wrapped_labels(items: &mut Vec<HeaderItem>, n: usize) {
             Some(nos.iter().min()? + nos.iter().max()?)
         };
         let edge = a == b && (a == 0 || b + 1 == n);
+        // Pieces of one width on consecutive lines with one centre: a cell's
+        // text broken evenly (经济分类 / 科目编码). A group over a single
+        // child is not set so; one of two or more stands wider.
+        let width = |o: &HeaderItem| o.text.width();
+        let even = chain.windows(2).all(|w| {
+            let (p, q) = (&items[w[0]], &items[w[1]]);
+            q.no == p.no + 1 && q.centre2 == p.centre2 && width(q) == width(p)
+        }) && width(&items[j]) >= MIN_EVEN_WRAP_WIDTH;
         let beside = a.checked_sub(1).and_then(middle_of) == Some(middle2)
             || (b + 1 < n && middle_of(b + 1) == Some(middle2));
-        if !(edge || beside) {
+        if !(edge || beside || even) {
             continue;
         }
         for &k in &chain[1..] {
@@ -1686,6 +1758,59 @@ fn join_wrapped_labels(items: &mut Vec<HeaderItem>, n: usize) {
         k += 1;
         !gone[k - 1]
     });
+}
+
+/// A group over a label whose neighbour outside the group stands at the same
+/// height (the same middle line) with nothing above it heads that
+/// neighbour too: labels of one header row are set at one height, and a
+/// label set as low as the group's child is its sibling, not a column of
+/// the top row. (项目 over 科目名称, with 功能分类 / 科目编码 beside it
+/// wrapped around the same middle line, in the 政府性基金 收支决算表 of a
+/// 决算 book: `pdftotext` centres 项目 nearer the name.)
+fn widen_over_siblings(items: &[HeaderItem], ranges: &mut [(usize, usize)]) {
+    let middle2 = |o: &HeaderItem| o.line + o.last_line;
+    // The highest label below line `below` over column `col`, and whether
+    // it is the top one there (no label on or above its line covers it).
+    let top_under = |ranges: &[(usize, usize)], col: usize, below: usize| {
+        let over: Vec<usize> = (0..items.len())
+            .filter(|&k| ranges[k].0 <= col && col <= ranges[k].1)
+            .collect();
+        let first = over
+            .iter()
+            .copied()
+            .filter(|&k| items[k].line > below)
+            .min_by_key(|&k| items[k].line)?;
+        let alone = over
+            .iter()
+            .all(|&k| k == first || items[k].line > items[first].line);
+        Some((first, alone))
+    };
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for g in 0..items.len() {
+            let (a, b) = ranges[g];
+            let line = items[g].line;
+            let sides = [a.checked_sub(1).map(|c| (c, a)), Some((b + 1, b))];
+            for (out, inner) in sides.into_iter().flatten() {
+                let (Some((child, _)), Some((nb, alone))) =
+                    (top_under(ranges, inner, line), top_under(ranges, out, line))
+                else {
+                    continue;
+                };
+                let single = |k: usize| ranges[k].0 == ranges[k].1;
+                if alone
+                    && single(child)
+                    && single(nb)
+                    && middle2(&items[child]) == middle2(&items[nb])
+                {
+                    ranges[g] = (a.min(out), b.max(out));
+                    changed = true;
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// A label centred over the gap between two neighbouring columns heads
@@ -2214,6 +2339,8 @@ fn header_paths(
     } else {
         ranges_top_down(&items, &labelled, &ext, cols)
     };
+    let mut ranges = ranges;
+    widen_over_siblings(&items, &mut ranges);
     (0..n)
         .map(|col| {
             let mut path: Vec<String> = Vec::new();
@@ -2280,8 +2407,16 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         .body
         .iter()
         .copied()
-        .filter(|&i| lines[i].page == first_page)
+        .filter(|&i| lines[i].page == first_page && !b.header.contains(&i))
         .collect();
+    // A total label taken off the header's line stands centred under the
+    // cell it spans (项目 over the code and the name): it finds no column.
+    // It is placed under the header's columns like any label.
+    let first: Vec<usize> = first
+        .into_iter()
+        .filter(|&i| !lines[i].total_off_header)
+        .collect();
+    let labels = &b.header[..b.header_labels.unwrap_or(b.header.len())];
     let (cols, first_of) = columns(lines, &first, &b.header);
     if cols.len() < 2 {
         return None;
@@ -2343,7 +2478,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         let c = &lines[i].chunks[k];
         spans[col].push((c.start, c.end));
     }
-    let paths = header_paths(lines, b.title, &b.header, &cols, &spans);
+    let paths = header_paths(lines, b.title, labels, &cols, &spans);
     let any_header = paths.iter().any(|p| !p.is_empty());
     if any_header {
         let paths: Vec<Vec<String>> = paths
@@ -2423,7 +2558,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     merge_blank_line_groups(lines, &b.body, &cols, &mut placed, stops_short);
     split_glued_codes(&cols, &mut placed);
     move_codes_down(lines, &b.body, &cols, &mut placed);
-    move_amounts_down(lines, &b.body, &b.header, &mut placed);
+    move_amounts_down(lines, &b.body, labels, &mut placed);
     let mut prev_line: Option<usize> = None;
     let mut pending: Option<(usize, Vec<RawCell>)> = None;
     for (pos, &i) in b.body.iter().enumerate() {
