@@ -1760,17 +1760,18 @@ fn join_wrapped_labels(items: &mut Vec<HeaderItem>, n: usize) {
     });
 }
 
-/// A group over a label whose neighbour outside the group stands at the same
-/// height (the same middle line) with nothing above it heads that
-/// neighbour too: labels of one header row are set at one height, and a
-/// label set as low as the group's child is its sibling, not a column of
+/// A group over a label whose neighbour outside the group is wrapped around
+/// the same middle line, with nothing above it, heads that neighbour too:
+/// labels of one header row are set at one height, and a label wrapped
+/// around the middle of the group's child is its sibling, not a column of
 /// the top row. (项目 over 科目名称, with 功能分类 / 科目编码 beside it
 /// wrapped around the same middle line, in the 政府性基金 收支决算表 of a
-/// 决算 book: `pdftotext` centres 项目 nearer the name.)
+/// 决算 book: `pdftotext` centres 项目 nearer the name.) One neighbour on
+/// each side at most: a group is not carried along a whole line.
 fn widen_over_siblings(items: &[HeaderItem], ranges: &mut [(usize, usize)]) {
     let middle2 = |o: &HeaderItem| o.line + o.last_line;
     // The highest label below line `below` over column `col`, and whether
-    // it is the top one there (no label on or above its line covers it).
+    // no other label on or above its line covers that column.
     let top_under = |ranges: &[(usize, usize)], col: usize, below: usize| {
         let over: Vec<usize> = (0..items.len())
             .filter(|&k| ranges[k].0 <= col && col <= ranges[k].1)
@@ -1785,29 +1786,30 @@ fn widen_over_siblings(items: &[HeaderItem], ranges: &mut [(usize, usize)]) {
             .all(|&k| k == first || items[k].line > items[first].line);
         Some((first, alone))
     };
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for g in 0..items.len() {
+    for g in 0..items.len() {
+        let line = items[g].line;
+        for left in [true, false] {
             let (a, b) = ranges[g];
-            let line = items[g].line;
-            let sides = [a.checked_sub(1).map(|c| (c, a)), Some((b + 1, b))];
-            for (out, inner) in sides.into_iter().flatten() {
-                let (Some((child, _)), Some((nb, alone))) =
-                    (top_under(ranges, inner, line), top_under(ranges, out, line))
-                else {
-                    continue;
-                };
-                let single = |k: usize| ranges[k].0 == ranges[k].1;
-                if alone
-                    && single(child)
-                    && single(nb)
-                    && middle2(&items[child]) == middle2(&items[nb])
-                {
-                    ranges[g] = (a.min(out), b.max(out));
-                    changed = true;
-                    break;
-                }
+            let (out, inner) = match left {
+                true => match a.checked_sub(1) {
+                    Some(c) => (c, a),
+                    None => continue,
+                },
+                false => (b + 1, b),
+            };
+            let (Some((child, _)), Some((nb, alone))) =
+                (top_under(ranges, inner, line), top_under(ranges, out, line))
+            else {
+                continue;
+            };
+            let single = |k: usize| ranges[k].0 == ranges[k].1;
+            if alone
+                && single(child)
+                && single(nb)
+                && items[nb].last_line > items[nb].line
+                && middle2(&items[child]) == middle2(&items[nb])
+            {
+                ranges[g] = (a.min(out), b.max(out));
             }
         }
     }
