@@ -358,15 +358,26 @@ fn text_band(lines: &[Line], head: &Line, idx: &[usize]) -> Option<Vec<FormRow>>
         .min()?;
     let is_stacked = |c: &Chunk| c.end <= left && c.text.chars().count() <= MAX_STACKED_CHARS;
     let heads = &head.chunks;
-    // Where each column's lines start.
+    // Where each column's lines start: the k-th text on a line starts
+    // column k, and so does a line's text standing right of the middle
+    // between column k - 1 and column k's label.
     let mut starts = vec![left];
-    for h in &heads[1..] {
+    for (k, h) in heads.iter().enumerate().skip(1) {
         let prev = *starts.last()?;
         let lower = (prev + h.start) / 2;
+        let kth = idx.iter().filter_map(|&i| {
+            lines[i]
+                .chunks
+                .iter()
+                .filter(|c| !is_stacked(c))
+                .nth(k)
+                .map(|c| c.start)
+        });
         let s = all
             .iter()
             .filter(|c| !is_stacked(c) && c.start > lower && c.start < h.end)
             .map(|c| c.start)
+            .chain(kth)
             .min()
             .unwrap_or(lower);
         starts.push(s);
