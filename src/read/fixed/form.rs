@@ -89,42 +89,51 @@ pub(super) fn take_form(lines: &[Line], start: usize) -> Option<(Vec<RawTable>, 
         i = j + 1;
     }
     // The form's lines: up to the next table's title, on the title's page.
+    let in_form =
+        |l: &Line| l.page == title.page && !(l.is_title_like() && names_table(&l.chunks[0].text));
     let mut content = Vec::new();
     let mut end = i;
+    let mut rows: Vec<FormRow> = Vec::new();
+    // Pairs: up to the first line with an amount or of anything else.
+    let mut dated = false;
+    let mut two_pairs = false;
     while end < lines.len() {
         let l = &lines[end];
         if l.kind == Kind::Content {
-            if l.page != title.page || (l.is_title_like() && names_table(&l.chunks[0].text)) {
+            if !in_form(l) {
                 break;
+            }
+            let pieces = (!l.chunks.iter().any(Chunk::is_amount))
+                .then(|| pair_pieces(l))
+                .flatten();
+            let Some(pieces) = pieces else {
+                break;
+            };
+            two_pairs |= pieces.len() >= 4;
+            for p in pieces.chunks(2) {
+                dated |= is_date(&p[1].text);
+                let mut row = FormRow::new(p[0].text.clone(), 1, l.no);
+                row.text = Some(p[1].text.clone());
+                rows.push(row);
             }
             content.push(end);
         }
         end += 1;
     }
-    let mut rows: Vec<FormRow> = Vec::new();
-    let mut k = 0;
-    // Pairs: up to the first line with an amount.
-    let mut dated = false;
-    let mut two_pairs = false;
-    while k < content.len() {
-        let l = &lines[content[k]];
-        if l.chunks.iter().any(Chunk::is_amount) {
-            break;
-        }
-        let Some(pieces) = pair_pieces(l) else {
-            break;
-        };
-        two_pairs |= pieces.len() >= 4;
-        for p in pieces.chunks(2) {
-            dated |= is_date(&p[1].text);
-            let mut row = FormRow::new(p[0].text.clone(), 1, l.no);
-            row.text = Some(p[1].text.clone());
-            rows.push(row);
-        }
-        k += 1;
-    }
     if !dated || !two_pairs {
         return None;
+    }
+    // The rest of the form's lines, read only for a form.
+    let k = content.len();
+    while end < lines.len() {
+        let l = &lines[end];
+        if l.kind == Kind::Content {
+            if !in_form(l) {
+                break;
+            }
+            content.push(end);
+        }
+        end += 1;
     }
     // Amounts: up to the first line of column labels.
     let header = (k..content.len()).find(|&n| is_label_line(&lines[content[n]], 2));
@@ -513,7 +522,9 @@ fn grid(lines: &[Line], head: &Line, idx: &[usize]) -> Option<RawTable> {
     if anchors.is_empty() {
         return None;
     }
-    let has = |line: usize, col: usize| cells.iter().any(|c| c.0 == line && c.1 == col);
+    let filled: std::collections::HashSet<(usize, usize)> =
+        cells.iter().map(|c| (c.0, c.1)).collect();
+    let has = |line: usize, col: usize| filled.contains(&(line, col));
     // Lines of each row, and its leaf texts.
     let mut extent: Vec<(usize, usize)> = anchors.iter().map(|&a| (a, a)).collect();
     let mut leaf: Vec<[Vec<(usize, String)>; 2]> = vec![Default::default(); anchors.len()];
@@ -543,10 +554,14 @@ fn grid(lines: &[Line], head: &Line, idx: &[usize]) -> Option<RawTable> {
     }
     // Twice the position of a line in rows: 2r on row r, 2r + 1 between
     // rows r and r + 1.
+    // (Rows' lines do not interleave: a line between two rows' value lines
+    // joins one of them.)
     let pos2 = |line: usize| -> i64 {
-        match extent.iter().position(|&(a, b)| a <= line && line <= b) {
-            Some(r) => 2 * r as i64,
-            None => 2 * extent.iter().filter(|&&(_, b)| b < line).count() as i64 - 1,
+        let r = extent.partition_point(|&(_, b)| b < line);
+        if extent.get(r).is_some_and(|&(a, _)| a <= line) {
+            2 * r as i64
+        } else {
+            2 * r as i64 - 1
         }
     };
     // The labels of each spanning column, their wrapped pieces joined,
