@@ -726,3 +726,74 @@ fn runs_for(centres: &[i64], a: usize, b: usize) -> Option<Vec<(usize, usize)>> 
     runs.push((s_k, b));
     Some(runs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2023-01-01"));
+        assert!(is_date("2024/3/1"));
+        assert!(is_date("2023年12月31日"));
+        assert!(!is_date("2023"));
+        assert!(!is_date("4,100,000.00"));
+        assert!(!is_date("2023-01"));
+        assert!(!is_date("项目名称"));
+    }
+
+    /// Four times a label's centre in rows, for a label on row `r` (or
+    /// between rows `r` and `r + 1` when `between`).
+    fn on(r: i64, between: bool) -> i64 {
+        2 * (2 * r + i64::from(between))
+    }
+
+    #[test]
+    fn runs_are_centred_on_their_labels_from_the_ends_in() {
+        // The 产出/效益/满意度 labels of the 万里街道 book's fourth form:
+        // 43 rows, 产出指标 on row 11, 效益指标 between rows 30 and 31,
+        // 满意度指标 between rows 39 and 40. Centred from both ends:
+        // 产出 0–22, 满意度 37–42, 效益 what lies between.
+        let runs = runs_for(&[on(11, false), on(30, true), on(39, true)], 0, 42);
+        assert_eq!(runs, Some(vec![(0, 22), (23, 36), (37, 42)]));
+        // 数量指标 on row 7 and 质量指标 between rows 18 and 19 in 0–22.
+        let runs = runs_for(&[on(7, false), on(18, true)], 0, 22);
+        assert_eq!(runs, Some(vec![(0, 14), (15, 22)]));
+        // One label takes its whole range; every label keeps a row.
+        assert_eq!(runs_for(&[on(3, false)], 2, 5), Some(vec![(2, 5)]));
+        assert_eq!(
+            runs_for(&[on(0, false), on(0, false), on(0, false)], 0, 2),
+            Some(vec![(0, 0), (1, 1), (2, 2)])
+        );
+        assert_eq!(runs_for(&[on(0, false), on(1, false)], 0, 0), None);
+    }
+
+    #[test]
+    fn a_value_joined_to_the_next_label_is_cut_to_make_pairs() {
+        let line = "      项目名称       某某项目                  项目性质           经常性项目 项目类别            其他运转类";
+        let (chunks, width) = super::super::chunk_line(line);
+        let l = Line {
+            no: 1,
+            page: 0,
+            kind: Kind::Content,
+            chunks,
+            width,
+        };
+        let pieces = pair_pieces(&l).map(|p| p.into_iter().map(|c| c.text).collect::<Vec<_>>());
+        assert_eq!(
+            pieces,
+            Some(
+                [
+                    "项目名称",
+                    "某某项目",
+                    "项目性质",
+                    "经常性项目",
+                    "项目类别",
+                    "其他运转类"
+                ]
+                .map(String::from)
+                .to_vec()
+            )
+        );
+    }
+}
