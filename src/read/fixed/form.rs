@@ -56,7 +56,9 @@ struct FormRow {
     label: String,
     text: Option<String>,
     amount: Option<String>,
-    /// 0 for a band's label, 1 for a pair, 2 for a part of a whole.
+    /// The row's level: 1 for a pair and a band's label, one more under a
+    /// band's label, one more again for a part of a whole (其中…). Handed
+    /// to the normaliser as the label cell's indent (level − 1).
     depth: u8,
     line: u32,
 }
