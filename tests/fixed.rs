@@ -572,10 +572,15 @@ fn pdftotext_layout_of_published_books() {
                 );
             }
             // Each token is an amount cell (page numbers and years are not
-            // tokens). The nine tables of the 目录 are read to the token;
-            // the 绩效目标 forms some books append (key/value boxes, not
-            // columns) are only checked for invented amounts above.
-            for (no, toks) in open.iter().filter(|_| listed) {
+            // tokens). The nine tables of the 目录 are read to the token,
+            // and so are the 绩效目标 forms some books append (read as
+            // forms: each amount beside its label); other tables are only
+            // checked for invented amounts above.
+            let form = t
+                .title
+                .as_deref()
+                .is_some_and(|t| t.contains("绩效目标填报表"));
+            for (no, toks) in open.iter().filter(|_| listed || form) {
                 for tok in toks {
                     missing.push(format!(
                         "{name}: table {ti} '{}': line {no}: amount {tok} is not an amount \
@@ -733,10 +738,29 @@ fn prose_paragraphs_between_tables_are_kept_in_order() {
             .iter()
             .flat_map(|t| t.notes.iter().map(|n| squeeze(n)))
             .collect();
+        // The goal texts of a 绩效目标填报表 are sentences in the form's
+        // cells (项目总目标, 年度总体目标), each column's lines joined; where
+        // a line of the left column is full, pdftotext sets the right
+        // column's line one space after it, so the line is the end of one
+        // cell's line and the start of the other's.
+        let texts: String = doc
+            .tables
+            .iter()
+            .flat_map(|t| &t.rows)
+            .flat_map(|r| &r.cells)
+            .filter_map(|c| c.text().map(squeeze))
+            .collect::<Vec<_>>()
+            .join("\n");
         for (no, line) in sentence_lines(&text) {
             assert!(
-                prose.contains(&line) || notes.contains(&line),
-                "{name}: line {no} is in no text block nor note: {line}"
+                prose.contains(&line)
+                    || notes.contains(&line)
+                    || texts.contains(&line)
+                    || line
+                        .char_indices()
+                        .skip(1)
+                        .any(|(k, _)| { texts.contains(&line[..k]) && texts.contains(&line[k..]) }),
+                "{name}: line {no} is in no text block, note nor text cell: {line}"
             );
         }
     }
@@ -1034,9 +1058,19 @@ fn each_published_books_findings_are_the_verified_ones() {
             // 编制说明 items 3 and 16 (lines 84, 129): 11.67 → 45.41万元 is
             // +289.12 %, not 314.82 %; item 16's 132.59 → 441.25万元 is
             // +232.79 %, not 60.54 % (its 441.25 and 60.54 % are item 15's,
-            // the item itself names 220.63万元).
+            // the item itself names 220.63万元). The fifth 绩效目标填报表
+            // (公共服务设施运行经费, page 35, lines 1106–1116), read as a
+            // form since its parts stand under their whole: 年度资金申请总额
+            // 10,903,043.00 has 其中：当年财政拨款 11,419,043.00, 上年结转资金
+            // 0.00 and 其他资金 0.00 — a part larger than its whole.
             "1770007475548-818404804.layout.txt",
             &[
+                (
+                    "sum.column",
+                    "table 18 '财政项目支出绩效目标填报表', row '年度资金申请总额', column '金额'",
+                    "10,903,043.00",
+                    "11,419,043.00",
+                ),
                 (
                     "text.percent",
                     "chapter '部门预算编制说明', paragraph 7, character 114",
@@ -1976,5 +2010,465 @@ fn an_empty_tables_line_of_wu_is_a_row_not_a_label() {
             .find(|t| t.title.as_deref() == Some(title))
             .unwrap_or_else(|| panic!("no table '{title}'"));
         check(t);
+    }
+}
+
+/// A line of fields set at character columns, as `pdftotext -layout` sets
+/// them (one column per character, whatever its width).
+fn at_columns(fields: &[(usize, &str)]) -> String {
+    let mut line = String::new();
+    for (col, text) in fields {
+        let have = line.chars().count();
+        line.push_str(&" ".repeat(col.saturating_sub(have).max(usize::from(have > 0))));
+        line.push_str(text);
+    }
+    line
+}
+
+/// A form's table as `label|text|amount|level` rows.
+fn form_rows(t: &gongkai::model::Table) -> Vec<String> {
+    t.rows
+        .iter()
+        .map(|r| {
+            let cell = |k: usize| match r.cells.get(k).map(|c| &c.value) {
+                Some(Value::Text(s)) => s.clone(),
+                Some(Value::Amount(d)) => format!("{d:.2}"),
+                _ => String::new(),
+            };
+            format!("{}|{}|{}|{}", cell(0), cell(1), cell(2), r.level)
+        })
+        .collect()
+}
+
+/// A grid's rows, cells joined by `|`, a cell spanning rows marked `^n`.
+fn grid_rows(t: &gongkai::model::Table) -> Vec<String> {
+    t.rows
+        .iter()
+        .map(|r| {
+            r.cells
+                .iter()
+                .map(|c| {
+                    let text = match &c.value {
+                        Value::Text(s) => s.clone(),
+                        Value::Empty => String::new(),
+                        other => format!("{other:?}"),
+                    };
+                    match c.row_span.get() {
+                        1 => text,
+                        n => format!("{text}^{n}"),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
+/// A 财政项目支出绩效目标填报表 laid out as pdftotext gives one (values
+/// beside their labels, a value joined to the next label by one space,
+/// amounts beside theirs in two columns with `项目资金` / `（元）` stacked at
+/// the left, two goal texts wrapped side by side, one line of the left
+/// column one space from the right column's, an indicator grid whose
+/// 一级/二级 labels stand centred on the rows they span) is read as a form:
+/// its pairs, amounts and goals as rows of 项目 | 内容 | 金额, the grid as a
+/// table of its own with its spanning labels as merged cells.
+#[test]
+fn a_project_form_reads_as_labels_values_and_an_indicator_grid() {
+    let left = [
+        "改造馆舍三百平方米，更新阅览座位与照明设施，增设少儿阅读区和",
+        "自助借还设备，全年接待读者不少于五万人次。",
+    ];
+    let right = ["完成馆舍改造与设备更新，", "年内接待读者不少于五万人次。"];
+    let full = left[0].chars().count();
+    let rows: Vec<String> = vec![
+        at_columns(&[(25, "财政项目支出绩效目标填报表")]),
+        at_columns(&[(38, "（2024年度）")]),
+        String::new(),
+        at_columns(&[
+            (6, "项目名称"),
+            (17, "社区图书馆改造工程"),
+            (49, "项目性质"),
+            (64, "经常性项目 项目类别"),
+            (86, "其他运转类"),
+        ]),
+        String::new(),
+        at_columns(&[
+            (6, "主管部门"),
+            (16, "某某区文化和旅游局"),
+            (49, "实施单位"),
+            (65, "某某区图书馆"),
+        ]),
+        String::new(),
+        at_columns(&[
+            (2, "计划开始日期"),
+            (25, "2024-03-01"),
+            (45, "计划完成日期"),
+            (73, "2024-11-30"),
+        ]),
+        String::new(),
+        at_columns(&[
+            (15, "项目资金总额"),
+            (51, "250,000.00 年度资金申请总额"),
+            (88, "250,000.00"),
+        ]),
+        String::new(),
+        at_columns(&[(64, "其中：当年财政拨款"), (88, "200,000.00")]),
+        at_columns(&[(6, "项目资金")]),
+        at_columns(&[(15, "其中：财政资金"), (51, "200,000.00")]),
+        at_columns(&[(7, "（元）")]),
+        at_columns(&[(64, "上年结转资金"), (89, "30,000.00")]),
+        String::new(),
+        at_columns(&[
+            (15, "其他资金"),
+            (52, "50,000.00 其他资金"),
+            (89, "20,000.00"),
+        ]),
+        String::new(),
+        at_columns(&[(26, "项目总目标"), (73, "年度总体目标")]),
+        String::new(),
+        at_columns(&[(1, "项目")]),
+        at_columns(&[(1, "绩效"), (7, &format!("{} {}", left[0], right[0]))]),
+        at_columns(&[(1, "目标"), (7, left[1]), (8 + full, right[1])]),
+        String::new(),
+        at_columns(&[
+            (8, "一级指标"),
+            (16, "二级指标"),
+            (42, "三级指标"),
+            (75, "年度(/项目)指标值"),
+        ]),
+        String::new(),
+        at_columns(&[(41, "新增阅览座位"), (77, "≥120.00(个)")]),
+        at_columns(&[(16, "数量指标")]),
+        at_columns(&[(8, "产出指标"), (41, "更新照明设施"), (77, "=100.00(%)")]),
+        String::new(),
+        at_columns(&[
+            (0, "绩效指标"),
+            (16, "质量指标"),
+            (40, "设备验收合格率"),
+            (77, "=100.00(%)"),
+        ]),
+        String::new(),
+        at_columns(&[(37, "提升社区居民阅读便利度和少儿")]),
+        at_columns(&[(8, "效益指标 社会效益指标"), (79, "显著提升")]),
+        at_columns(&[(41, "阅读覆盖面")]),
+        at_columns(&[(15, "服务对象满意度")]),
+        at_columns(&[(7, "满意度指标"), (41, "读者满意度"), (78, "≥90.00(%)")]),
+        at_columns(&[(18, "指标")]),
+    ];
+    let text = rows.join("\n") + "\n";
+    let doc = read_bytes(
+        text.as_bytes(),
+        "form.txt",
+        &ReadOptions::default().with_from(gongkai::Format::Fixed),
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(doc.tables.len(), 2, "{text}\n{:#?}", doc.warnings);
+    let form = &doc.tables[0];
+    assert_eq!(form.title.as_deref(), Some("财政项目支出绩效目标填报表"));
+    assert!(
+        form.meta.iter().any(|m| m.text == "（2024年度）"),
+        "{:?}",
+        form.meta
+    );
+    let names: Vec<&str> = form.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["项目", "内容", "金额"]);
+    assert_eq!(
+        form_rows(form),
+        [
+            "项目名称|社区图书馆改造工程||1",
+            "项目性质|经常性项目||1",
+            "项目类别|其他运转类||1",
+            "主管部门|某某区文化和旅游局||1",
+            "实施单位|某某区图书馆||1",
+            "计划开始日期|2024-03-01||1",
+            "计划完成日期|2024-11-30||1",
+            "项目资金（元）|||1",
+            "项目资金总额||250000.00|2",
+            "其中：财政资金||200000.00|3",
+            "其他资金||50000.00|3",
+            "年度资金申请总额||250000.00|2",
+            "其中：当年财政拨款||200000.00|3",
+            "上年结转资金||30000.00|3",
+            "其他资金||20000.00|3",
+            "项目绩效目标|||1",
+            &format!("项目总目标|{}{}||2", left[0], left[1]),
+            &format!("年度总体目标|{}{}||2", right[0], right[1]),
+        ]
+    );
+    let grid = &doc.tables[1];
+    assert_eq!(grid.title.as_deref(), Some("绩效指标"));
+    let names: Vec<&str> = grid.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["一级指标", "二级指标", "三级指标", "年度(/项目)指标值"]
+    );
+    assert_eq!(
+        grid_rows(grid),
+        [
+            "产出指标^3|数量指标^2|新增阅览座位|≥120.00(个)",
+            "||更新照明设施|=100.00(%)",
+            "|质量指标|设备验收合格率|=100.00(%)",
+            "效益指标|社会效益指标|提升社区居民阅读便利度和少儿阅读覆盖面|显著提升",
+            "满意度指标|服务对象满意度指标|读者满意度|≥90.00(%)",
+        ]
+    );
+    // The blocks: the two tables, nothing left over as prose.
+    assert!(
+        doc.blocks.iter().all(|b| matches!(b, Block::Table { .. })),
+        "{:?}",
+        doc.blocks
+    );
+}
+
+/// The five 财政项目支出绩效目标填报表 of the 万里街道 book (pages 31–35 of
+/// its PDF, lines 847, 898, 943, 984, 1093 of its text) read as forms:
+/// each gives its table of labels, values and amounts and its grid of
+/// indicators, with what the pages show (compared without whitespace:
+/// pdftotext sets a space before some full-width punctuation).
+#[test]
+fn the_project_forms_of_the_wanli_book_read_as_the_pages_show() {
+    let Some(dir) = pdftotext_dir() else {
+        return;
+    };
+    let doc = read_book(&dir, "1770007475548-818404804.layout.txt");
+    const DEPT: &str = "上海市普陀区人民政府万里街道办事处";
+    // (project, 性质, 类别, the amounts of 项目资金总额, 其中：财政资金,
+    // 其他资金, 年度资金申请总额, 其中：当年财政拨款, 上年结转资金, 其他资金,
+    // the goal text both columns show, the indicator rows)
+    type Form<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        [&'a str; 7],
+        &'a str,
+        Vec<&'a str>,
+    );
+    let forms: Vec<Form> = vec![
+        (
+            // Page 31.
+            "新建万里街道社区公共服务中心",
+            "阶段性项目",
+            "特定目标类",
+            [
+                "4100000.00",
+                "4100000.00",
+                "0.00",
+                "4100000.00",
+                "4100000.00",
+                "0.00",
+                "0.00",
+            ],
+            "建成后作为万里街道社区事务受理、社区管理、社区文化艺术活动场所。更有效的整合社区公共服务资源，为周边居民提供便捷、优质的社区服务和生活配套设施。",
+            vec![
+                "产出指标^3|数量指标|规划建筑面积|≥13459.00(平方米)",
+                "|质量指标|完工及时率|及时率",
+                "|成本指标|预算内经费|合规",
+                "效益指标|社会效益指标|完善社区基础设施建设|完善率",
+                "满意度指标|服务对象满意度指标|居民满意度|满意度",
+            ],
+        ),
+        (
+            // Page 32.
+            "就业援助基地补贴",
+            "经常性项目",
+            "特定目标类",
+            [
+                "6351000.00",
+                "6351000.00",
+                "0.00",
+                "6351000.00",
+                "6351000.00",
+                "0.00",
+                "0.00",
+            ],
+            "管理各类下拨费用，实报实销",
+            vec![
+                "产出指标^2|数量指标|补贴对象申请审核完成率|=100.00(%)",
+                "|质量指标|补贴对象审核达标率|=100.00(%)",
+                "效益指标|社会效益指标|补贴对象生活改善度|补贴对象生活改善度不低于80%",
+                "满意度指标|服务对象满意度指标|补贴对象满意度|≥80.00(%)",
+            ],
+        ),
+        (
+            // Page 33.
+            "社区环境整治和建设经费",
+            "经常性项目",
+            "特定目标类",
+            [
+                "4563800.00",
+                "4563800.00",
+                "0.00",
+                "4563800.00",
+                "4563800.00",
+                "0.00",
+                "0.00",
+            ],
+            "整治辖区内乱设摊，整治夏秋季马路夜排档，整治交通路夜间违规活禽交易，开展防汛防台工作，进行垃圾分类指导检查。为提高万里地区总体环境，开展爱国卫生运动、除四害活动，对局部环境脏乱地点进行建设，整体提升万里地区市容市貌。",
+            vec![
+                "产出指标^2|数量指标|整治行动、病媒消杀|≥12.00(次)",
+                "|质量指标|项目质量可控性|可控性100%",
+                "效益指标|社会效益指标|社区居民满意度、幸福感|不低于50%",
+                "满意度指标|服务对象满意度指标|市容环境满意度|不低于50%",
+            ],
+        ),
+        (
+            // Page 34: 数量指标 over 15 rows and 质量指标 over 8 make the
+            // 23 rows of 产出指标; 社会效益指标 14, 服务对象满意度指标 6. Its
+            // goal text is checked below.
+            "各类工作经费",
+            "经常性项目",
+            "特定目标类",
+            [
+                "7595500.00",
+                "7595500.00",
+                "0.00",
+                "7595500.00",
+                "7595500.00",
+                "0.00",
+                "0.00",
+            ],
+            "",
+            vec![
+                "产出指标^23|数量指标^15|成立社戒社康人员习得规范小组|>6.00(次)",
+                "||开展特殊对象心理健康教育|开展至少1次团体心理治疗",
+                "||开展社区服刑人员团队训练|至少1次矫正人员的集中活动",
+                "||针对特殊群体进行个案心理辅导|不低于50人次的个体心理咨询辅导",
+                "||开展社区法治宣传活动|开展不低于5次的社区法治宣传活动",
+                "||按计划数量完成|慰问人数不少于100人,宣传用品不少于20000份",
+                "||寒托班、暑托班开设班级数|≥1.00(个)",
+                "||基干民兵整组工作|≥100.00(人数)",
+                "||日常走访企业|>150.00(家)",
+                "||企业服务活动|≥8.00(次)",
+                "||商会活动及会长会议|=12.00(次)",
+                "||质量月活动|=1.00(次)",
+                "||节能减排宣传周活动|=1.00(次)",
+                "||统计法制宣传活动|=1.00(次)",
+                "||15个居民区全覆盖|居民区全覆盖",
+                "|质量指标^8|做好禁毒示范城区标准化建设|做好禁毒示范城区标准化建设",
+                "||心理健康教育活动有效|特殊对象及群体、居民心理健康有效提升",
+                "||法治宣传活动丰富有实效|提升社区法治宣传氛围及居民知法懂法守法用法",
+                "||中心全年活动人次|=5.00(万人次)",
+                "||完善人大代表“家站点”建设|达标",
+                "||夯实思想政治基础|凝聚统战各界人士力量",
+                "||寒托班、暑托班完成班级数|≥1.00(个)",
+                "||民兵训练及备勤工作|根据区人武部安排，完成民兵训练任务及备勤任务",
+                "效益指标^14|社会效益指标^14|扩大禁毒宣传教育覆盖面|扩大",
+                "||社区服刑人员融入社会|增强",
+                "||社区法治氛围增强|增强",
+                "||居民依法、理性参与公众事务的能力增强|提升",
+                "||提升住宅小区业委会规范化|加强引导业委会工作制度、履职行为、自治能力等",
+                "||助力社区发展|提升",
+                "||宣传工作覆盖面不断扩大|宣传工作覆盖面不断扩大",
+                "||政治觉悟及参与范围|政治觉悟及学习主动性不断提升，范围不断扩大",
+                "||解决小朋友寒暑假看护难问题|≥120.00(人次)",
+                "||\"提升居民、驻区单位质量及节能环保意识提升驻区企业，依法统计意识优化营商环境\"|提升",
+                "||促进经济发展|有效",
+                "||干部人事工作平稳有序|平稳有序",
+                "||协调推动区域化党建工作的稳定有序发展|有效",
+                "||全面提升社区党员党性修养，提升书记综合素质，牢固树立全心全意为民服务意识|有效",
+                "满意度指标^6|服务对象满意度指标^6|提升社区居民满意度|提升",
+                "||特殊人员及群体满意|90.00(度)",
+                "||家长及学生满意比例|满意率100%",
+                "||提高居民、驻区企业满意度|提升",
+                "||提升经济服务满意度|提升",
+                "||党员群众满意度|党员群众满意度不少于80%",
+            ],
+        ),
+        (
+            // Page 35: its 当年财政拨款 (11,419,043.00) exceeds the
+            // 年度资金申请总额 it is part of, as printed.
+            "公共服务设施运行经费",
+            "经常性项目",
+            "其他运转类",
+            [
+                "10903043.00",
+                "10903043.00",
+                "0.00",
+                "10903043.00",
+                "11419043.00",
+                "0.00",
+                "0.00",
+            ],
+            "根据需求，围绕老人、儿童、青年、白领等群体，拓展各类生活圈，不断满足居民多样化、多层次、多方面的需求，加强基层建设，创新社会治理。为文化中心和片区工作人员提供保洁及保安服务，为街道整体工作提供后勤保障。通过租赁解决街道办公用房紧张的问题，为工作人员提供良好的办事场所，助力万里整体工作推进。",
+            vec![
+                "产出指标^5|数量指标^2|开展活动300场|=300.00(场)",
+                "||环境卫生及保安服务|卫生整洁、内部安全有序",
+                "|质量指标^3|居民参与率|居民参与率不低于100%",
+                "||维修处理及时率|维修响应速度快",
+                "||房屋质量|房屋完好",
+                "效益指标^2|社会效益指标^2|加强工作人员队伍建设|是",
+                "||安全责任事故|安全无事故",
+                "满意度指标^2|服务对象满意度指标^2|居民满意度|90%",
+                "||工作人员满意度|≥95.00(%)",
+            ],
+        ),
+    ];
+    let titles: Vec<Option<&str>> = doc.tables.iter().map(|t| t.title.as_deref()).collect();
+    let at: Vec<usize> = (0..doc.tables.len())
+        .filter(|&i| titles[i] == Some("财政项目支出绩效目标填报表"))
+        .collect();
+    assert_eq!(at.len(), 5, "{titles:?}");
+    for (&i, (name, nature, kind, money, goal, grid)) in at.iter().zip(&forms) {
+        let form = &doc.tables[i];
+        assert!(form.meta.iter().any(|m| m.text == "（2023年度）"), "{name}");
+        let [total, fiscal, other, annual, grant, carried, other2] = money;
+        let want: Vec<String> = [
+            format!("项目名称|{name}||1"),
+            format!("项目性质|{nature}||1"),
+            format!("项目类别|{kind}||1"),
+            format!("主管部门|{DEPT}||1"),
+            format!("实施单位|{DEPT}||1"),
+            "计划开始日期|2023-01-01||1".into(),
+            "计划完成日期|2023-12-31||1".into(),
+            "项目资金（元）|||1".into(),
+            format!("项目资金总额||{total}|2"),
+            format!("其中：财政资金||{fiscal}|3"),
+            format!("其他资金||{other}|3"),
+            format!("年度资金申请总额||{annual}|2"),
+            format!("其中：当年财政拨款||{grant}|3"),
+            format!("上年结转资金||{carried}|3"),
+            format!("其他资金||{other2}|3"),
+            "项目绩效目标|||1".into(),
+        ]
+        .into();
+        let got: Vec<String> = form_rows(form).iter().map(|r| squeeze(r)).collect();
+        assert_eq!(got.len(), want.len() + 2, "{name}: {got:#?}");
+        assert_eq!(got[..want.len()], want[..], "{name}");
+        let goals: Vec<&str> = got[want.len()..].iter().map(String::as_str).collect();
+        let [whole, annual_goal] = goals[..] else {
+            panic!("{name}: {goals:?}")
+        };
+        if goal.is_empty() {
+            // Page 34: the same long text in both columns, the left one's
+            // lines one space from the right one's on most lines.
+            assert_eq!(
+                whole.replace("项目总目标|", ""),
+                annual_goal.replace("年度总体目标|", "")
+            );
+            assert!(whole.starts_with("项目总目标|提升辖区居民群众的防毒意识和能力，坚持做到严防发生吸毒人员因吸毒引发肇祸肇事（案）件；"), "{whole}");
+            assert!(
+                whole.contains("根据团市委要求，举办寒托班和暑托班，并开展全年团员学习教育活动。"),
+                "{whole}"
+            );
+            assert!(
+                whole.ends_with(
+                    "牢固树立全心全意为民服务意识。开展招聘、录用等干部人事工作，开展日常工作。||2"
+                ),
+                "{whole}"
+            );
+        } else {
+            assert_eq!(whole, format!("项目总目标|{goal}||2"), "{name}");
+            assert_eq!(annual_goal, format!("年度总体目标|{goal}||2"), "{name}");
+        }
+        let indicators = &doc.tables[i + 1];
+        assert_eq!(indicators.title.as_deref(), Some("绩效指标"), "{name}");
+        let names: Vec<&str> = indicators.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["一级指标", "二级指标", "三级指标", "年度(/项目)指标值"],
+            "{name}"
+        );
+        let got: Vec<String> = grid_rows(indicators).iter().map(|r| squeeze(r)).collect();
+        assert_eq!(got, *grid, "{name}");
     }
 }

@@ -30,6 +30,8 @@ use crate::grid::header_layout;
 use crate::model::{Align, Paragraph, ParagraphKind, Section};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+mod form;
+
 /// Tab stops every this many display columns.
 const TAB_WIDTH: usize = 8;
 
@@ -599,6 +601,8 @@ struct Block {
 /// What the walk over the lines produced.
 enum Piece {
     Table(Block),
+    /// A form's tables (form.rs), already built.
+    Form(Vec<RawTable>),
     Prose(Vec<usize>),
 }
 
@@ -617,6 +621,13 @@ pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
                     doc.tables.push(rt);
                     any_table = true;
                 }
+            }
+            Piece::Form(tables) => {
+                for rt in tables {
+                    doc.blocks.push(RawBlock::Table(doc.tables.len()));
+                    doc.tables.push(rt);
+                }
+                any_table = true;
             }
             Piece::Prose(idx) => {
                 for s in prose_sections(&lines, &idx) {
@@ -746,6 +757,14 @@ fn segment(lines: &[Line]) -> Vec<Piece> {
         if !table_starts(lines, i) {
             prose.push(i);
             i += 1;
+            continue;
+        }
+        if let Some((tables, next)) = form::take_form(lines, i) {
+            if !prose.is_empty() {
+                pieces.push(Piece::Prose(std::mem::take(&mut prose)));
+            }
+            pieces.push(Piece::Form(tables));
+            i = next;
             continue;
         }
         let (block, next) = take_table(lines, i);
