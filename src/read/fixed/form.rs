@@ -780,6 +780,7 @@ mod tests {
             kind: Kind::Content,
             chunks,
             width,
+            total_off_header: false,
         };
         let pieces = pair_pieces(&l).map(|p| p.into_iter().map(|c| c.text).collect::<Vec<_>>());
         assert_eq!(
