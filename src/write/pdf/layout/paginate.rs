@@ -147,13 +147,56 @@ fn grid_at(
     let repeated_h = if repeat_header { header_total } else { 0.0 };
     let page_body = (page_h - repeated_h).max(0.0);
 
-    // Groups of rows tied by row spans; a group too tall for a page loses
-    // its row spans (each row then breaks on its own).
+    // Groups of rows tied by row spans; a group too tall for a page is cut
+    // into runs of rows that each fit a page, and a cell spanning a cut is
+    // printed again at the top of the next run (a 一级指标 over indicator
+    // rows that go on over a page), so that no row loses its label.
     let mut blocks = blocks(&cells, nrows);
-    if blocks
-        .iter()
-        .any(|&(a, b)| b - a > 1 && body_h[a..b].iter().sum::<f32>() > page_body)
-    {
+    let too_tall = |blocks: &[(usize, usize)], body_h: &[f32]| {
+        blocks
+            .iter()
+            .any(|&(a, b)| b - a > 1 && body_h[a..b].iter().sum::<f32>() > page_body)
+    };
+    if too_tall(&blocks, &body_h) {
+        // Where each block starts, as the loop below will place it: the
+        // first run takes the room left on its page.
+        let top = geo.content_top;
+        let first_need = header_total + body_h.first().copied().unwrap_or(0.0).min(page_body);
+        let mut at = if y + first_need > geo.content_bottom && y > top {
+            top
+        } else {
+            y
+        } + header_total;
+        let fresh_top = top + repeated_h;
+        for &(a, b) in &blocks {
+            let h: f32 = body_h[a..b].iter().sum();
+            let space = geo.content_bottom - at;
+            if h <= space + 0.01 {
+                at += h;
+            } else if b - a > 1 && h > page_body {
+                let cuts = page_runs(&body_h[a..b], space, page_body);
+                let tail: f32 = body_h[a + cuts.last().copied().unwrap_or(0)..b]
+                    .iter()
+                    .sum();
+                at = if cuts.is_empty() {
+                    at + h
+                } else {
+                    fresh_top + tail
+                };
+                split_spans(&mut cells, &cuts.iter().map(|k| a + k).collect::<Vec<_>>());
+            } else if b - a > 1 || h <= page_body * KEEP_WHOLE_SHARE {
+                at = fresh_top + h;
+            } else {
+                // A row broken over pages: its rest on the last one.
+                at = fresh_top + (h - space.max(0.0)) % page_body.max(1.0);
+            }
+        }
+        (_, body_h) = rows::heights(&mut cells, &widths, nrows);
+        blocks = self::blocks(&cells, nrows);
+    }
+    // A run still too tall (a repeated label taller than its rows) loses
+    // its row spans: each row then breaks on its own.
+    if too_tall(&blocks, &body_h) {
         for &(a, b) in &blocks {
             if b - a > 1 && body_h[a..b].iter().sum::<f32>() > page_body {
                 for c in cells.body.iter_mut().filter(|c| c.row >= a && c.row < b) {
@@ -229,6 +272,58 @@ fn grid_at(
     let mut pages = p.pages;
     pages.push(p.page);
     (pages, p.fragments, end)
+}
+
+/// Where runs of rows of heights `h` start (after the first): the first run
+/// fills the `first` points left on its page (unless not even its first row
+/// fits there: it then starts a page), each other run a page of `room`; a
+/// row taller than the page is a run of its own.
+fn page_runs(h: &[f32], first: f32, room: f32) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let mut used = 0.0;
+    let mut limit = match h.first() {
+        Some(&h0) if h0 <= first + 0.01 => first,
+        _ => room,
+    };
+    for (r, &rh) in h.iter().enumerate() {
+        if r > 0 && used + rh > limit + 0.01 {
+            cuts.push(r);
+            used = 0.0;
+            limit = room;
+        }
+        used += rh;
+    }
+    cuts
+}
+
+/// Cuts every body cell that spans one of the rows in `cuts` (where a run
+/// of rows starts) into a cell per run, each with the cell's text.
+fn split_spans(cells: &mut Cells, cuts: &[usize]) {
+    let mut more = Vec::new();
+    for c in &mut cells.body {
+        let end = c.row + c.rows;
+        let inner: Vec<usize> = cuts
+            .iter()
+            .copied()
+            .filter(|&m| c.row < m && m < end)
+            .collect();
+        let Some(&first) = inner.first() else {
+            continue;
+        };
+        for (k, &m) in inner.iter().enumerate() {
+            let next = inner.get(k + 1).copied().unwrap_or(end);
+            let mut piece = c.clone();
+            piece.row = m;
+            piece.rows = next - m;
+            more.push(piece);
+        }
+        c.rows = first - c.row;
+    }
+    if more.is_empty() {
+        return;
+    }
+    cells.body.extend(more);
+    cells.body.sort_by_key(|c| (c.row, c.col));
 }
 
 /// Consecutive row ranges that row spans tie together.

@@ -402,3 +402,33 @@ fn a_table_is_set_a_little_smaller_rather_than_strand_a_row() {
     assert!(squeezed > 0, "no row count needed the squeeze");
     assert!(two_pages > 0, "60 rows never took two pages");
 }
+
+#[test]
+fn a_label_spanning_rows_over_a_page_break_is_printed_again_on_the_next_page() {
+    let mut text = String::from("一级指标\t三级指标\t指标值\n");
+    for r in 0..90 {
+        text.push_str(&format!(
+            "{}\t指标{r}\t达标\n",
+            if r == 0 { "产出指标" } else { "" }
+        ));
+    }
+    let mut doc = read_bytes(text.as_bytes(), "span.txt", &ReadOptions::default()).unwrap();
+    let table = &mut doc.tables[0];
+    let rows = table.rows.len();
+    table.rows[0].cells[0].row_span = Span::new(u32::try_from(rows).unwrap()).unwrap();
+    let layout = lay(&doc, &Profile::default());
+    check(&doc, &layout, "span");
+    let pages: Vec<&PageLayout> = layout
+        .pages
+        .iter()
+        .filter(|p| runs(p).any(|r| r.kind == RunKind::Body))
+        .collect();
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        let label: String = runs(page)
+            .filter(|r| r.kind == RunKind::Body && r.col == Some(0))
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(label, "产出指标", "page {i} of the table");
+    }
+}
