@@ -6,9 +6,7 @@ use quick_xml::events::BytesStart;
 
 pub(super) fn local<'b>(e: &'b BytesStart<'_>) -> &'b str {
     let name = e.name().into_inner();
-    // A byte search: `str::rfind` with a char pattern decodes every
-    // character from the end, and this runs on every element of every part.
-    match name.as_bytes().iter().rposition(|&b| b == b':') {
+    match name.rfind(':') {
         Some(i) => &name[i + 1..],
         None => name,
     }
