@@ -198,10 +198,14 @@ impl Line {
         if !self.is_short_line() {
             return false;
         }
-        let t = &self.chunks[0].text;
-        let names_table = t.ends_with('表') || t.contains("表（") || t.contains("表(");
-        names_table || next.is_some_and(Line::is_meta)
+        names_table(&self.chunks[0].text) || next.is_some_and(Line::is_meta)
     }
+}
+
+/// A title naming a table: …表, or …表 with a parenthesised qualifier
+/// (…表（2023年度）).
+fn names_table(t: &str) -> bool {
+    t.ends_with('表') || t.contains("表（") || t.contains("表(")
 }
 
 /// Whether `s` is an amount as tables print them: `-3,593.00`, `3593.00`,
@@ -659,8 +663,9 @@ pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
 /// lowest header labels (`合计      合计  基本支出  项目支出`, the 政府性基金
 /// 收支决算表 of a 决算 book with no such funds): a line that opens with a
 /// total label, goes on with labels only (no amount, no code), and is the
-/// last line of its table (a note, a new page or the end after it). It becomes two lines: the labels, then the total label alone,
-/// which opens the body as the 合计 line of an empty table does.
+/// last line of its table (a note, a new page or the end after it). It
+/// becomes two lines: the labels, then the total label alone, which opens
+/// the body as the 合计 line of an empty table does.
 fn split_empty_total_rows(lines: &mut Vec<Line>) {
     let mut i = 0;
     while i < lines.len() {
@@ -771,7 +776,7 @@ fn segment(lines: &[Line]) -> Vec<Piece> {
         // An empty table: a title naming a table, meta lines and a header.
         let empty_table = block.title.is_some_and(|t| {
             let text = &lines[t].chunks[0].text;
-            text.ends_with('表') || text.contains("表（") || text.contains("表(")
+            names_table(&text)
         }) && !block.meta.is_empty()
             && block.header.iter().any(|&j| lines[j].chunks.len() >= 2);
         if empty_table || block.body.iter().any(|&j| lines[j].is_data()) {
@@ -1792,17 +1797,14 @@ fn widen_over_siblings(items: &[HeaderItem], ranges: &mut [(usize, usize)]) {
     // The highest label below line `below` over column `col`, and whether
     // no other label on or above its line covers that column.
     let top_under = |ranges: &[(usize, usize)], col: usize, below: usize| {
-        let over: Vec<usize> = (0..items.len())
-            .filter(|&k| ranges[k].0 <= col && col <= ranges[k].1)
-            .collect();
-        let first = over
-            .iter()
-            .copied()
+        let over = |k: &usize| ranges[*k].0 <= col && col <= ranges[*k].1;
+        let first = (0..items.len())
+            .filter(over)
             .filter(|&k| items[k].line > below)
             .min_by_key(|&k| items[k].line)?;
-        let alone = over
-            .iter()
-            .all(|&k| k == first || items[k].line > items[first].line);
+        let alone = (0..items.len())
+            .filter(over)
+            .all(|k| k == first || items[k].line > items[first].line);
         Some((first, alone))
     };
     for g in 0..items.len() {
@@ -2349,7 +2351,7 @@ fn header_paths(
     let period = (leaf_lines && leaves.len() == n)
         .then(|| repeated_leaf_period(&leaves))
         .flatten();
-    let ranges = if let Some(k) = period {
+    let mut ranges = if let Some(k) = period {
         let title_c2 = title
             .map(|t| &lines[t].chunks)
             .filter(|c| c.len() == 1)
@@ -2360,7 +2362,6 @@ fn header_paths(
     } else {
         ranges_top_down(&items, &labelled, &ext, cols)
     };
-    let mut ranges = ranges;
     widen_over_siblings(&items, &mut ranges);
     (0..n)
         .map(|col| {
@@ -2428,14 +2429,12 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         .body
         .iter()
         .copied()
-        .filter(|&i| lines[i].page == first_page && !b.header.contains(&i))
-        .collect();
-    // A total label taken off the header's line stands centred under the
-    // cell it spans (项目 over the code and the name): it finds no column.
-    // It is placed under the header's columns like any label.
-    let first: Vec<usize> = first
-        .into_iter()
-        .filter(|&i| !lines[i].total_off_header)
+        // A total label taken off the header's line stands centred under
+        // the cell it spans (项目 over the code and the name): it finds no
+        // column, and is placed under the header's columns like any label.
+        .filter(|&i| {
+            lines[i].page == first_page && !b.header.contains(&i) && !lines[i].total_off_header
+        })
         .collect();
     let labels = &b.header[..b.header_labels.unwrap_or(b.header.len())];
     let (cols, first_of) = columns(lines, &first, &b.header);

@@ -27,7 +27,7 @@
 //! merged cells. Lines that do not fit these bands make the whole block no
 //! form: the table reader reads it as before.
 
-use super::{Chunk, Kind, Line, is_amount_token};
+use super::{Chunk, Kind, Line, centre2, is_amount_token, names_table, next_content};
 use crate::model::Align;
 use crate::read::{Locator, Merge, RawCell, RawLine, RawRow, RawTable};
 use unicode_width::UnicodeWidthChar;
@@ -84,7 +84,7 @@ pub(super) fn take_form(lines: &[Line], start: usize) -> Option<(Vec<RawTable>, 
     }
     let mut i = start + 1;
     let mut heads = vec![start];
-    if let Some(j) = (i..lines.len()).find(|&j| lines[j].kind == Kind::Content)
+    if let Some(j) = next_content(lines, start)
         && lines[j].is_subtitle()
     {
         heads.push(j);
@@ -168,11 +168,6 @@ pub(super) fn take_form(lines: &[Line], start: usize) -> Option<(Vec<RawTable>, 
         .collect();
     tables.insert(0, form_table(heads, &rows, title.no));
     Some((tables, end))
-}
-
-/// A title naming a table (…表, …表（2023年度）).
-fn names_table(t: &str) -> bool {
-    t.ends_with('表') || t.contains("表（") || t.contains("表(")
 }
 
 /// `2023-01-01`, `2023/1/1`, `2023年1月1日`.
@@ -479,11 +474,6 @@ fn form_table(before: Vec<RawLine>, rows: &[FormRow], title_line: u32) -> RawTab
         });
     }
     rt
-}
-
-/// Twice a chunk's centre.
-fn centre2(c: &Chunk) -> usize {
-    c.start + c.end
 }
 
 /// The grid under its header line `head`: a table of its own, titled with
