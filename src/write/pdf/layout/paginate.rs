@@ -157,23 +157,25 @@ fn grid_at(
             .iter()
             .any(|&(a, b)| b - a > 1 && body_h[a..b].iter().sum::<f32>() > page_body)
     };
-    if too_tall(&blocks, &body_h) {
-        // Where each block starts, as the loop below will place it: the
-        // first run takes the room left on its page.
-        let top = geo.content_top;
+    // The header and at least one line of body must fit under the title.
+    let new_page_first = |body_h: &[f32]| {
         let first_need = header_total + body_h.first().copied().unwrap_or(0.0).min(page_body);
-        let mut at = if y + first_need > geo.content_bottom && y > top {
-            top
+        y + first_need > geo.content_bottom && y > geo.content_top
+    };
+    if too_tall(&blocks, &body_h) {
+        // Where each block starts, placed as the loop below places it
+        // ([`place`]): the first run of a group cut into runs takes the
+        // room left on its page.
+        let fresh_top = geo.content_top + repeated_h;
+        let mut at = if new_page_first(&body_h) {
+            geo.content_top
         } else {
             y
         } + header_total;
-        let fresh_top = top + repeated_h;
         for &(a, b) in &blocks {
             let h: f32 = body_h[a..b].iter().sum();
             let space = geo.content_bottom - at;
-            if h <= space + 0.01 {
-                at += h;
-            } else if b - a > 1 && h > page_body {
+            if b - a > 1 && h > page_body {
                 let cuts = page_runs(&body_h[a..b], space, page_body);
                 let tail: f32 = body_h[a + cuts.last().copied().unwrap_or(0)..b]
                     .iter()
@@ -184,12 +186,14 @@ fn grid_at(
                     fresh_top + tail
                 };
                 split_spans(&mut cells, &cuts.iter().map(|k| a + k).collect::<Vec<_>>());
-            } else if b - a > 1 || h <= page_body * KEEP_WHOLE_SHARE {
-                at = fresh_top + h;
-            } else {
-                // A row broken over pages: its rest on the last one.
-                at = fresh_top + (h - space.max(0.0)) % page_body.max(1.0);
+                continue;
             }
+            at = match place(h, space, b - a > 1, page_body) {
+                Place::Here => at + h,
+                Place::NextPage => fresh_top + h,
+                // A row broken over pages: its rest on the last one.
+                Place::Split => fresh_top + (h - space.max(0.0)) % page_body.max(1.0),
+            };
         }
         (_, body_h) = rows::heights(&mut cells, &widths, nrows);
         blocks = self::blocks(&cells, nrows);
@@ -236,9 +240,7 @@ fn grid_at(
         y,
         fragments: Vec::new(),
     };
-    // The header and at least one line of body must fit under the title.
-    let first_need = header_total + body_h.first().copied().unwrap_or(0.0).min(page_body);
-    if p.y + first_need > geo.content_bottom && p.y > geo.content_top {
+    if new_page_first(&body_h) {
         p.new_page_plain();
     }
     p.header();
@@ -251,27 +253,49 @@ fn grid_at(
         let h: f32 = body_h[a..b].iter().sum();
         let space = geo.content_bottom - p.y;
         let fresh = p.y <= geo.content_top + repeated_h + 0.01;
-        if h <= space + 0.01 {
-            p.block(a, b, &body_h, space);
-        } else if b - a > 1 || (h <= page_body && h <= page_body * KEEP_WHOLE_SHARE) {
-            // A group or a short row: whole, on the next page.
-            if !fresh {
-                p.new_page();
+        match place(h, space, b - a > 1, page_body) {
+            Place::Here => p.block(a, b, &body_h, space),
+            Place::NextPage => {
+                if !fresh {
+                    p.new_page();
+                }
+                let space = geo.content_bottom - p.y;
+                if h <= space + 0.01 || b - a > 1 {
+                    p.block(a, b, &body_h, space);
+                } else {
+                    p.split_row(a, h, &by_row[a]);
+                }
             }
-            let space = geo.content_bottom - p.y;
-            if h <= space + 0.01 || b - a > 1 {
-                p.block(a, b, &body_h, space);
-            } else {
-                p.split_row(a, h, &by_row[a]);
-            }
-        } else {
-            p.split_row(a, h, &by_row[a]);
+            Place::Split => p.split_row(a, h, &by_row[a]),
         }
     }
     let end = p.y;
     let mut pages = p.pages;
     pages.push(p.page);
     (pages, p.fragments, end)
+}
+
+/// Where a block of rows `h` tall goes with `space` left on the page.
+enum Place {
+    /// On this page.
+    Here,
+    /// Whole, at the top of the next page: a group tied by row spans, or a
+    /// short row.
+    NextPage,
+    /// Broken over the pages from here on: a tall row.
+    Split,
+}
+
+/// [`Place`] of a block of rows `h` tall (`group`: rows tied by row
+/// spans), with `space` left on the page and `page_body` on a fresh one.
+fn place(h: f32, space: f32, group: bool, page_body: f32) -> Place {
+    if h <= space + 0.01 {
+        Place::Here
+    } else if group || (h <= page_body && h <= page_body * KEEP_WHOLE_SHARE) {
+        Place::NextPage
+    } else {
+        Place::Split
+    }
 }
 
 /// Where runs of rows of heights `h` start (after the first): the first run
