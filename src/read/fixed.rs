@@ -776,7 +776,7 @@ fn segment(lines: &[Line]) -> Vec<Piece> {
         // An empty table: a title naming a table, meta lines and a header.
         let empty_table = block.title.is_some_and(|t| {
             let text = &lines[t].chunks[0].text;
-            names_table(&text)
+            names_table(text)
         }) && !block.meta.is_empty()
             && block.header.iter().any(|&j| lines[j].chunks.len() >= 2);
         if empty_table || block.body.iter().any(|&j| lines[j].is_data()) {
