@@ -2472,3 +2472,41 @@ fn the_project_forms_of_the_wanli_book_read_as_the_pages_show() {
         assert_eq!(got, *grid, "{name}");
     }
 }
+
+/// The Markdown of every published book reads back to the same tables
+/// (titles, meta, columns, row kinds, levels and cells, notes) and prose
+/// sections, in the same order. The levels of the
+/// project forms (其中… under its whole, under 项目资金) come from the
+/// form's bands, not from codes or numbering, so only the Markdown's
+/// indentation carries them.
+#[test]
+fn the_markdown_of_every_book_reads_back_to_the_same_tables_and_levels() {
+    let Some(dir) = pdftotext_dir() else {
+        return;
+    };
+    let files = read_dir_txt(&dir);
+    assert_eq!(files.len(), 10, "{dir:?}");
+    let mut deep_forms = 0;
+    for path in &files {
+        let doc =
+            gongkai::read_path(path, &ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let md = gongkai::render(
+            &doc,
+            gongkai::OutputFormat::Markdown,
+            &gongkai::RenderOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let back = read_bytes(&md.bytes, "back.md", &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{}: reading its Markdown back: {e}", path.display()));
+        assert_same_tables(&doc, &back, &path.display().to_string());
+        assert_eq!(back.blocks, doc.blocks, "{}: blocks", path.display());
+        deep_forms += doc
+            .tables
+            .iter()
+            .filter(|t| t.title.as_deref() == Some("财政项目支出绩效目标填报表"))
+            .filter(|t| t.rows.iter().any(|r| r.level == 3))
+            .count();
+    }
+    // The five forms of the 万里街道 book, with their third level.
+    assert_eq!(deep_forms, 5);
+}

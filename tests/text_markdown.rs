@@ -492,3 +492,34 @@ fn markdown_header_with_one_group_over_every_column_keeps_it() {
         .collect();
     assert_eq!(again_paths, paths);
 }
+
+/// Indentation in a label cell (ideographic spaces, or pairs of ASCII
+/// spaces) is the row's level, not text: the model keeps the label
+/// without it, the writers show the level once (the PDF and DOCX as an
+/// indent, the Markdown as ideographic spaces), and the Markdown reads
+/// back to the same levels and labels.
+#[test]
+fn indentation_is_the_level_and_the_markdown_keeps_it() {
+    let tsv = "项目\t金额\n合计\t10.00\n收入\t10.00\n\u{3000}其中：财政拨款\t6.00\n\u{3000}\u{3000}市级\t6.00\n\u{3000}其他\t4.00\n";
+    let doc = gongkai::read_bytes(tsv.as_bytes(), "t.tsv", &ReadOptions::default()).unwrap();
+    let rows: Vec<(u8, String)> = doc.tables[0]
+        .rows
+        .iter()
+        .map(|r| (r.level, r.cells[0].text().unwrap_or_default().to_string()))
+        .collect();
+    let want = [
+        (0, "合计"),
+        (1, "收入"),
+        (2, "其中：财政拨款"),
+        (3, "市级"),
+        (2, "其他"),
+    ];
+    let want: Vec<(u8, String)> = want.iter().map(|(l, t)| (*l, t.to_string())).collect();
+    assert_eq!(rows, want);
+    let md = render(&doc, OutputFormat::Markdown, &RenderOptions::default()).unwrap();
+    let text = String::from_utf8(md.bytes.clone()).unwrap();
+    assert!(text.contains("| \u{3000}\u{3000}市级 | 6.00 |"), "{text}");
+    assert!(text.contains("| 合计 | 10.00 |"), "{text}");
+    let back = gongkai::read_bytes(&md.bytes, "back.md", &ReadOptions::default()).unwrap();
+    assert_same_tables(&doc, &back, "indented labels through Markdown");
+}

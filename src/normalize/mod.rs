@@ -412,11 +412,13 @@ fn body_rows(
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
-        indents.push(
-            label_col
-                .and_then(|c| grid.cell(r, c))
-                .map_or(0, |cell| cell.indent),
-        );
+        let source_indent = label_col
+            .and_then(|c| grid.cell(r, c))
+            .map_or(0, |cell| cell.indent);
+        let text_indent = label_col
+            .and_then(|c| cells.get_mut(c))
+            .map_or(0, strip_indentation);
+        indents.push(source_indent.max(text_indent));
         rows_out.push(Row {
             kind: RowKind::Item,
             level: 1,
@@ -650,6 +652,31 @@ fn column_kind(grid: &Grid, body: &[usize], c: usize, column: &Column) -> Column
     } else {
         ColumnKind::Text
     }
+}
+
+/// Takes the indentation off the front of a label cell's text and gives
+/// its depth in steps: one a leading ideographic space (U+3000), or one
+/// for two ASCII spaces when there is no ideographic one. Indentation is
+/// the hierarchy, which the model keeps as the row's level and every
+/// writer shows its own way (an indent in PDF and DOCX, ideographic
+/// spaces in Markdown); kept in the text too, it would be shown twice.
+fn strip_indentation(cell: &mut Cell) -> u8 {
+    let Value::Text(text) = &mut cell.value else {
+        return 0;
+    };
+    let body = text.trim_start_matches(['\u{3000}', ' ']);
+    if body.len() == text.len() || body.is_empty() {
+        return 0;
+    }
+    let lead = &text[..text.len() - body.len()];
+    let ideographic = lead.chars().filter(|&c| c == '\u{3000}').count();
+    let steps = if ideographic > 0 {
+        ideographic
+    } else {
+        lead.len() / 2
+    };
+    *text = body.to_string();
+    u8::try_from(steps).unwrap_or(u8::MAX)
 }
 
 fn body_cell(

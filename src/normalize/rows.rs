@@ -88,38 +88,16 @@ fn is_sequence_header(name: &str) -> bool {
 }
 
 /// Levels from the source's indentation of the label cells (spreadsheet
-/// indent, or leading ideographic spaces).
+/// indent, or leading ideographic spaces the normaliser took off the text).
 fn indent_levels(
     table: &Table,
     indents: &[u8],
     totals: &[bool],
     label_col: Option<usize>,
 ) -> Option<Vec<u8>> {
-    let label_col = label_col?;
-    let depth: Vec<u8> = table
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let spaces = row
-                .cells
-                .get(label_col)
-                .and_then(Cell::text)
-                .map_or(0, |t| {
-                    let n = t
-                        .chars()
-                        .take_while(|c| *c == '\u{3000}' || *c == ' ')
-                        .count();
-                    // Two ASCII spaces or one ideographic space make a step.
-                    let ideographic = t.chars().take_while(|c| *c == '\u{3000}').count();
-                    if ideographic > 0 { ideographic } else { n / 2 }
-                });
-            indents
-                .get(i)
-                .copied()
-                .unwrap_or(0)
-                .max(spaces.min(255) as u8)
-        })
+    label_col?;
+    let depth: Vec<u8> = (0..table.rows.len())
+        .map(|i| indents.get(i).copied().unwrap_or(0))
         .collect();
     let items: Vec<u8> = depth
         .iter()
@@ -136,7 +114,7 @@ fn indent_levels(
         depth
             .iter()
             .zip(totals)
-            .map(|(d, &t)| if t { 0 } else { 1 + d - min })
+            .map(|(d, &t)| if t { 0 } else { (d - min).saturating_add(1) })
             .collect(),
     )
 }

@@ -134,6 +134,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
                             ..RawLine::default()
                         },
                         item: items > 0,
+                        rule: false,
                     });
                 }
             }
@@ -157,6 +158,11 @@ pub(crate) fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
                 }
             }
             Event::Start(Tag::Strong) => inline.bold = true,
+            Event::Rule => pending.push(Line {
+                raw: RawLine::default(),
+                item: false,
+                rule: true,
+            }),
             _ => {}
         }
     }
@@ -179,6 +185,10 @@ pub(crate) fn read(bytes: &[u8]) -> Result<RawDocument, ReadError> {
 struct Line {
     raw: RawLine,
     item: bool,
+    /// A thematic break (`---`), no text: it ends a table's notes and a
+    /// text section, so that prose without a heading after a table (or
+    /// after another section) stays a section of its own.
+    rule: bool,
 }
 
 /// Adds the lines of a finished heading, paragraph or list item to
@@ -214,6 +224,7 @@ fn flush(done: Inline, heading: Option<u8>, first: u32, item: bool, pending: &mu
                 ..RawLine::default()
             },
             item,
+            rule: false,
         });
     }
 }
@@ -295,20 +306,29 @@ fn decode_references(text: &str) -> String {
 }
 
 /// Text sections of prose lines (list items as the Markdown marks them).
-/// Lines after a table: its notes up to the first heading, text sections
-/// from there.
+/// Lines after a table: its notes up to the first heading or thematic
+/// break, text sections from there.
 fn notes_then_prose(after: &mut Vec<RawLine>, mut lines: Vec<Line>, blocks: &mut Vec<RawBlock>) {
     let first_heading = lines
         .iter()
-        .position(|l| l.raw.heading.is_some())
+        .position(|l| l.raw.heading.is_some() || l.rule)
         .unwrap_or(lines.len());
     let prose = lines.split_off(first_heading);
     after.extend(lines.into_iter().map(|l| l.raw));
     push_sections(prose, blocks);
 }
 
+/// Text sections of the lines; a thematic break ends one.
 fn push_sections(lines: Vec<Line>, blocks: &mut Vec<RawBlock>) {
-    super::push_sections(lines.into_iter().map(|l| (l.raw, l.item)), blocks);
+    let mut run: Vec<(RawLine, bool)> = Vec::new();
+    for line in lines {
+        if line.rule {
+            super::push_sections(std::mem::take(&mut run), blocks);
+        } else {
+            run.push((line.raw, line.item));
+        }
+    }
+    super::push_sections(run, blocks);
 }
 
 #[derive(Default)]

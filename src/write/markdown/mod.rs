@@ -11,7 +11,7 @@ pub(crate) mod book;
 
 use crate::amount::{format_amount, format_percent};
 use crate::grid::HEADER_PATH_SEPARATOR;
-use crate::model::{Block, ColumnKind, Document, ParagraphKind, Section, Table, Value};
+use crate::model::{Block, ColumnKind, Document, ParagraphKind, RowKind, Section, Table, Value};
 
 /// Writes the document as Markdown, its blocks in reading order: tables
 /// as [`write_table`] writes them, text sections as a `##` heading and
@@ -28,11 +28,23 @@ pub(crate) fn write(doc: &Document) -> Vec<u8> {
                     write_table(&mut out, table, "#");
                 }
             }
-            Block::Text(section) => write_section(&mut out, section),
+            Block::Text(section) => {
+                // Without a heading, the section's paragraphs would read
+                // as the notes of the table above or join the section
+                // above: a thematic break ends those.
+                if i > 0 && section.heading.is_none() {
+                    out.push_str(SECTION_BREAK);
+                    out.push('\n');
+                }
+                write_section(&mut out, section)
+            }
         }
     }
     out.into_bytes()
 }
+
+/// A thematic break, written before a text section without a heading.
+const SECTION_BREAK: &str = "---";
 
 /// Marks of a text section's heading: one level below a table's title, so
 /// the reader tells the two apart.
@@ -94,11 +106,23 @@ pub(crate) fn write_table(out: &mut String, table: &Table, heading: &str) {
         });
     }
     out.push('\n');
+    let label_col = table.label_column();
+    let deepest = table.rows.iter().map(|r| r.level).max().unwrap_or(0);
     for row in &table.rows {
         out.push('|');
-        for cell in &row.cells {
+        for (c, cell) in row.cells.iter().enumerate() {
             let text = match &cell.value {
                 Value::Empty => String::new(),
+                // The hierarchy as the books print it, one ideographic
+                // space a level; the reader takes them back as the level.
+                Value::Text(t)
+                    if Some(c) == label_col && deepest > 1 && row.kind != RowKind::Total =>
+                {
+                    let mut indented =
+                        LEVEL_INDENT.repeat(usize::from(row.level.saturating_sub(1)));
+                    indented.push_str(&escape(t, Context::Cell));
+                    indented
+                }
                 Value::Text(t) => escape(t, Context::Cell),
                 Value::Amount(d) => format_amount(*d),
                 Value::Percent(d) => format_percent(*d),
@@ -115,6 +139,9 @@ pub(crate) fn write_table(out: &mut String, table: &Table, heading: &str) {
         out.push('\n');
     }
 }
+
+/// One level of a row's hierarchy in a label cell.
+const LEVEL_INDENT: &str = "\u{3000}";
 
 /// Where escaped text goes.
 #[derive(Clone, Copy, PartialEq, Eq)]
