@@ -1,6 +1,7 @@
 //! What the author hid never reaches a public output: hidden sheets, rows
 //! and columns of xlsx (a WPS 表格 workbook), xls and ods files, Word's
-//! hidden text, internal columns and columns of formulas saved without
+//! hidden text, rows and columns of no size (height or width 0: hidden as
+//! surely in Excel, without the word), internal columns and columns of formulas saved without
 //! values. The run says what it left out (place and count, never the
 //! content), the checks see what is published, and `hidden = "keep"`
 //! keeps everything with its flags. Fixtures: tests/fixtures/hidden/,
@@ -36,7 +37,7 @@ fn secrets(name: &str) -> &'static [&'static str] {
             "机动经费",
             "777",
         ],
-        "hidden.xls" | "hidden.ods" | "hidden.xlsb" => &[
+        "hidden.xls" | "hidden.ods" | "hidden.xlsb" | "zero_size.xlsx" => &[
             "勿公开",
             "编外人员58人",
             "预备费",
@@ -50,11 +51,12 @@ fn secrets(name: &str) -> &'static [&'static str] {
     }
 }
 
-const FIXTURES: [&str; 5] = [
+const FIXTURES: [&str; 6] = [
     "wps_hidden.xlsx",
     "hidden.xls",
     "hidden.ods",
     "hidden.xlsb",
+    "zero_size.xlsx",
     "hidden.docx",
 ];
 

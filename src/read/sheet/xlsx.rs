@@ -339,7 +339,16 @@ fn layout(
     let mut xml = Vec::new();
     if small && r.read_to_end(&mut xml).is_ok() {
         let found = |needle: &[u8]| memchr::memmem::find(&xml, needle).is_some();
-        if !found(b"hidden") && !found(b"<f") && !found(b":f") {
+        let zero_size = [
+            &b"customHeight"[..],
+            b"ht=\"0",
+            b"ht='0",
+            b"width=\"0",
+            b"width='0",
+        ]
+        .iter()
+        .any(|n| found(n));
+        if !found(b"hidden") && !zero_size && !found(b"<f") && !found(b":f") {
             return Ok(Layout::default());
         }
         return walk_layout(BufReader::new(xml.as_slice()), format, part, limits);
@@ -416,11 +425,11 @@ fn walk_layout(
                         .and_then(|r| r.parse::<u32>().ok())
                         .map_or(next_row, |r| r.saturating_sub(1));
                     next_row = row.saturating_add(1);
-                    if is_true(attr(&e, "hidden").as_deref()) {
+                    if is_true(attr(&e, "hidden").as_deref()) || row_of_no_height(&e) {
                         push_range(&mut out.hidden_rows, row, row);
                     }
                 }
-                "col" if is_true(attr(&e, "hidden").as_deref()) => {
+                "col" if is_true(attr(&e, "hidden").as_deref()) || zero(attr(&e, "width")) => {
                     let min = attr(&e, "min").and_then(|v| v.parse::<u32>().ok());
                     let max = attr(&e, "max").and_then(|v| v.parse::<u32>().ok());
                     if let (Some(min), Some(max)) = (min, max) {
@@ -446,6 +455,22 @@ fn walk_layout(
     Ok(out)
 }
 
+/// A row Excel shows at no height, hidden as surely as by `hidden="1"`:
+/// `ht="0"`, or a custom height without a height (openpyxl writes a row
+/// set to height 0 so, and Excel draws it 0 high).
+fn row_of_no_height(e: &quick_xml::events::BytesStart<'_>) -> bool {
+    match attr(e, "ht") {
+        Some(ht) => zero(Some(ht)),
+        None => is_true(attr(e, "customHeight").as_deref()),
+    }
+}
+
+/// A size attribute of zero (or less): a column `width="0"` is hidden.
+fn zero(v: Option<String>) -> bool {
+    v.and_then(|v| v.trim().parse::<f64>().ok())
+        .is_some_and(|n| n <= 0.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,6 +487,15 @@ mod tests {
             "xl/worksheets/s.xml"
         );
         assert_eq!(resolve("", "xl/workbook.xml"), "xl/workbook.xml");
+    }
+
+    #[test]
+    fn rows_and_columns_of_no_size_are_hidden() {
+        let xml = br#"<worksheet><cols><col min="2" max="3" width="0" customWidth="1"/><col min="4" max="4" width="12.5" customWidth="1"/></cols><sheetData><row r="1" ht="20" customHeight="1"/><row r="2" ht="0" customHeight="1"/><row r="3" customHeight="1"/><row r="4" ht="0.0"/><row r="5"/><row r="6" ht="15"/></sheetData></worksheet>"#;
+        let layout =
+            walk_layout(&xml[..], Format::Xlsx, "s.xml", &Limits::default()).expect("walks");
+        assert_eq!(layout.hidden_rows, vec![(1, 3)]);
+        assert_eq!(layout.hidden_cols, vec![(1, 2)]);
     }
 
     #[test]
