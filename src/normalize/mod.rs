@@ -12,7 +12,8 @@ use crate::model::{
     Source, Span, Table, Unit, Value, Warning,
 };
 use crate::read::{
-    Locator, Merge, RawBlock, RawCell, RawDocument, RawLine, RawNumber, RawTable, ReadError,
+    Locator, Merge, PrintedAmounts, RawBlock, RawCell, RawDocument, RawLine, RawNumber, RawTable,
+    ReadError,
 };
 
 /// Most header rows a table is given; deeper "headers" are data.
@@ -32,8 +33,12 @@ pub(crate) fn normalize(raw: RawDocument, source: Source) -> Result<Document, Re
     let mut last_error = None;
     for (index, rt) in raw.tables.into_iter().enumerate() {
         let sheet = rt.sheet.clone();
+        let printed = rt.printed_amounts;
         match build_table(rt, index as u32, &mut warnings) {
             Ok(t) => {
+                if let Some(printed) = printed {
+                    every_printed_amount_read(&t, printed)?;
+                }
                 kept.push(Some(tables.len()));
                 tables.push(t);
             }
@@ -380,6 +385,67 @@ fn columns(grid: &Grid, h0: usize, h_end: usize, width: usize, body: &[usize]) -
                 .all(|&r| uncached(r) || grid.cell(r, c).is_none_or(RawCell::is_blank));
     }
     columns
+}
+
+/// A space-aligned table whose printed amounts did not all become amount
+/// cells (one read as a column label, a title, or inside a text cell) was
+/// not read with confidence: an error naming its lines, rather than a
+/// table that moves or loses a number.
+fn every_printed_amount_read(table: &Table, printed: PrintedAmounts) -> Result<(), ReadError> {
+    let read = table
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| matches!(c.value, Value::Amount(_)))
+        .count();
+    let (first, last) = printed.lines;
+    // An amount column without a label: its amounts stand under a header
+    // the reader did not take apart (labels pdftotext joined over columns
+    // it set closer than the body's).
+    let unlabelled = table.columns.iter().enumerate().find(|(c, col)| {
+        col.kind == ColumnKind::Amount
+            && col.path.iter().all(|p| p.trim().is_empty())
+            && table
+                .rows
+                .iter()
+                .any(|r| r.cells.get(*c).is_some_and(|x| x.amount().is_some()))
+    });
+    if read >= printed.count && unlabelled.is_none() {
+        return Ok(());
+    }
+    let lines = if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}–{last}")
+    };
+    let title = table
+        .title
+        .as_deref()
+        .map_or_else(String::new, |t| format!(" '{t}'"));
+    if let Some((c, _)) = unlabelled
+        && read >= printed.count
+    {
+        return Err(ReadError::At {
+            at: crate::error::Location::new().line(first),
+            message: format!(
+                "the space-aligned table{title} ({lines}) is not read with confidence: \
+                 its column {} holds amounts but no header label stands over it (labels \
+                 set closer together than the amounts under them). Convert the source \
+                 table instead",
+                c + 1
+            ),
+        });
+    }
+    Err(ReadError::At {
+        at: crate::error::Location::new().line(first),
+        message: format!(
+            "the space-aligned table{title} ({lines}) is not read with \
+             confidence: it prints {} amounts, and {read} of them read as amounts; the \
+             others would become column labels or text (cells wrapped around their rows \
+             in a way the reader does not follow). Convert the source table instead",
+            printed.count
+        ),
+    })
 }
 
 /// The body rows (empty ones dropped; merges recorded as spans on their

@@ -620,7 +620,8 @@ pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
     for piece in pieces {
         match piece {
             Piece::Table(block) => {
-                if let Some(rt) = build_table(&lines, &block) {
+                if let Some(mut rt) = build_table(&lines, &block) {
+                    rt.printed_amounts = Some(printed_amounts(&lines, &block));
                     doc.blocks.push(RawBlock::Table(doc.tables.len()));
                     doc.tables.push(rt);
                     any_table = true;
@@ -657,6 +658,33 @@ pub(crate) fn read(text: &str) -> Result<RawDocument, ReadError> {
         )));
     }
     Ok(doc)
+}
+
+/// The amounts printed in a table's lines (title, meta, header, body),
+/// and the first and last of those lines: the normaliser checks that each
+/// became an amount cell ([`super::PrintedAmounts`]).
+fn printed_amounts(lines: &[Line], b: &Block) -> super::PrintedAmounts {
+    let block_lines: Vec<usize> = b
+        .title
+        .iter()
+        .chain(&b.subtitle)
+        .chain(&b.meta)
+        .chain(&b.header)
+        .chain(&b.body)
+        .copied()
+        .collect();
+    let count = block_lines
+        .iter()
+        .flat_map(|&i| &lines[i].chunks)
+        .flat_map(|c| c.text.split_whitespace())
+        .filter(|w| is_amount_token(w))
+        .count();
+    let first = block_lines.iter().min().map_or(0, |&i| lines[i].no);
+    let last = block_lines.iter().max().map_or(0, |&i| lines[i].no);
+    super::PrintedAmounts {
+        count,
+        lines: (first, last),
+    }
 }
 
 /// The 合计 row of an empty table that `pdftotext` set on the line of the
@@ -2581,6 +2609,12 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     move_amounts_down(lines, &b.body, labels, &mut placed);
     let mut prev_line: Option<usize> = None;
     let mut pending: Option<(usize, Vec<RawCell>)> = None;
+    // The label lines of the last row above its first data line and below
+    // it: a label centred on its row has as many below as above.
+    let mut around = (0usize, 0usize);
+    // The pending label line starts the label of the row below, which
+    // goes on on that row's data line.
+    let mut opens_next = false;
     for (pos, &i) in b.body.iter().enumerate() {
         let l = &lines[i];
         let mut cells = placed[pos].clone();
@@ -2603,16 +2637,20 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                             .zip(&cells)
                             .all(|(a, b)| a.is_blank() || b.is_blank())
                 });
-        if starts_row_below && let Some((_, pcells)) = pending.take() {
+        let took_back = starts_row_below || (opens_next && l.is_data());
+        if took_back && let Some((p, pcells)) = pending.take() {
             // The label line became a row of its own; take it back.
-            rt.rows.pop();
-            for (k, c) in pcells.into_iter().enumerate() {
-                if !c.is_blank() {
-                    cells[k].text = c.text;
+            if p + 1 == i {
+                rt.rows.pop();
+                for (k, c) in pcells.into_iter().enumerate() {
+                    if !c.is_blank() {
+                        cells[k].text.insert_str(0, &c.text);
+                    }
                 }
             }
         }
         pending = None;
+        opens_next = false;
         let continues = prev_line.is_some_and(|p| {
             let pl = &lines[p];
             p + 1 == i
@@ -2662,15 +2700,35 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                             .all(|(a, b)| a.is_blank() || b.is_blank())
                 })
         });
-        if continues && let Some(row) = rt.rows.last_mut() {
+        // A label centred on its row (lines above its data line, as many
+        // below) is whole: the label line right above the next data line,
+        // whose label goes on there, is that row's first.
+        let balanced = around.0 > 0 && around.1 >= around.0;
+        let next_label_goes_on = b.body.get(pos + 1).is_some_and(|&n| {
+            let nl = &lines[n];
+            n == i + 1
+                && nl.page == l.page
+                && nl.is_data()
+                && cells
+                    .iter()
+                    .zip(&placed[pos + 1])
+                    .all(|(a, b)| a.is_blank() || !b.is_blank())
+        });
+        if continues
+            && !(balanced && next_label_goes_on)
+            && let Some(row) = rt.rows.last_mut()
+        {
             for (k, c) in cells.into_iter().enumerate() {
                 if !c.is_blank() {
                     row.cells[k].text.push_str(&c.text);
                 }
             }
+            around.1 += 1;
             prev_line = Some(i);
             continue;
         }
+        opens_next = continues;
+        around = (usize::from(took_back), 0);
         if !l.is_data() {
             pending = Some((i, cells.clone()));
         }

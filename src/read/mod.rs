@@ -449,6 +449,18 @@ pub(crate) struct RawTable {
     /// How many grid rows the source itself marks as header rows (Word's
     /// tblHeader, a Markdown table head); `None` means detect them.
     pub header_rows: Option<usize>,
+    /// The amounts a space-aligned table prints: each must become an
+    /// amount cell of the normalised table, or the table is refused.
+    pub printed_amounts: Option<PrintedAmounts>,
+}
+
+/// The amounts printed in the lines of a space-aligned table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PrintedAmounts {
+    /// Amount tokens (`1,234.56`) in the table's lines.
+    pub count: usize,
+    /// The table's first and last line.
+    pub lines: (u32, u32),
 }
 
 /// How a reader's positions are named in messages.
