@@ -2660,6 +2660,11 @@ fn our_own_pdfs_through_pdftotext_read_back_with_every_amount_or_not_at_all() {
                     amount_multiset(&doc),
                     "{rel}: amounts read back"
                 );
+                // These read back whole: titles, meta, header paths, rows
+                // with their kinds and levels, notes.
+                if ["v01", "v03", "v05", "v06"].iter().any(|v| rel.contains(v)) {
+                    assert_same_tables(&doc, &back, &rel);
+                }
                 read_back.push(rel);
             }
             Err(e) => assert!(
@@ -2719,4 +2724,28 @@ fn centred_labels_of_the_published_books_are_whole() {
             assert_eq!(row.cells[1].text(), Some(*label), "{book}: row {code}");
         }
     }
+}
+
+/// 类 and 款 under a label broken evenly over two lines (经济分类 /
+/// 科目编码) are its leaves, not the wrapped label's last line
+/// (经济分类科目编码款 over 款 beside a lone 类).
+#[test]
+fn code_part_labels_are_leaves_under_an_evenly_broken_label() {
+    let doc = read_bytes(
+        &own_layout("v06_三公经费及基本支出.layout.txt"),
+        "v06.txt",
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        header_paths_of(&doc, "一般公共预算基本支出表"),
+        [
+            "经济分类科目编码/类",
+            "经济分类科目编码/款",
+            "科目名称",
+            "合计",
+            "人员经费",
+            "公用经费"
+        ]
+    );
 }

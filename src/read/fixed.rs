@@ -1754,6 +1754,7 @@ fn join_wrapped_labels(items: &mut Vec<HeaderItem>, n: usize) {
                 .filter(|&k| {
                     let o = &items[k];
                     !gone[k]
+                        && !is_code_part_label(&o.text)
                         && o.no > cur.no
                         && o.no - cur.no <= MAX_WRAP_LINE_STEP
                         && o.own.0 <= top.own.0
@@ -1810,6 +1811,13 @@ fn join_wrapped_labels(items: &mut Vec<HeaderItem>, n: usize) {
         k += 1;
         !gone[k - 1]
     });
+}
+
+/// 类, 款 and 项, the labels of a code's parts: leaves of their own, never
+/// the last line of a label wrapped above them (经济分类 / 科目编码 over 类
+/// 款 is not 经济分类科目编码款).
+fn is_code_part_label(text: &str) -> bool {
+    matches!(text.trim(), "类" | "款" | "项")
 }
 
 /// A group over a label whose neighbour outside the group is wrapped around
