@@ -410,9 +410,20 @@ fn every_printed_amount_read(table: &Table, printed: PrintedAmounts) -> Result<(
                 .iter()
                 .any(|r| r.cells.get(*c).is_some_and(|x| x.amount().is_some()))
     });
-    if read >= printed.count && unlabelled.is_none() {
-        return Ok(());
-    }
+    let why = match unlabelled {
+        _ if read < printed.count => format!(
+            "it prints {} amounts, and {read} of them read as amounts; the others would \
+             become column labels or text (cells wrapped around their rows in a way the \
+             reader does not follow)",
+            printed.count
+        ),
+        Some((c, _)) => format!(
+            "its column {} holds amounts but no header label stands over it (labels set \
+             closer together than the amounts under them)",
+            c + 1
+        ),
+        None => return Ok(()),
+    };
     let lines = if first == last {
         format!("line {first}")
     } else {
@@ -422,28 +433,11 @@ fn every_printed_amount_read(table: &Table, printed: PrintedAmounts) -> Result<(
         .title
         .as_deref()
         .map_or_else(String::new, |t| format!(" '{t}'"));
-    if let Some((c, _)) = unlabelled
-        && read >= printed.count
-    {
-        return Err(ReadError::At {
-            at: crate::error::Location::new().line(first),
-            message: format!(
-                "the space-aligned table{title} ({lines}) is not read with confidence: \
-                 its column {} holds amounts but no header label stands over it (labels \
-                 set closer together than the amounts under them). Convert the source \
-                 table instead",
-                c + 1
-            ),
-        });
-    }
     Err(ReadError::At {
         at: crate::error::Location::new().line(first),
         message: format!(
-            "the space-aligned table{title} ({lines}) is not read with \
-             confidence: it prints {} amounts, and {read} of them read as amounts; the \
-             others would become column labels or text (cells wrapped around their rows \
-             in a way the reader does not follow). Convert the source table instead",
-            printed.count
+            "the space-aligned table{title} ({lines}) is not read with confidence: {why}. \
+             Convert the source table instead"
         ),
     })
 }

@@ -16,7 +16,7 @@ pub(super) fn classify(table: &mut Table, indents: &[u8]) {
     let label_col = table.label_column();
     let totals: Vec<bool> = table.rows.iter().map(|r| row_is_total(table, r)).collect();
     let levels = code_levels(table, &totals)
-        .or_else(|| indent_levels(table, indents, &totals, label_col))
+        .or_else(|| indent_levels(indents, &totals, label_col))
         .or_else(|| outline_levels(table, &totals, label_col))
         .or_else(|| detail_levels(table, &totals, label_col))
         .unwrap_or_else(|| totals.iter().map(|&t| if t { 0 } else { 1 }).collect());
@@ -89,32 +89,24 @@ fn is_sequence_header(name: &str) -> bool {
 
 /// Levels from the source's indentation of the label cells (spreadsheet
 /// indent, or leading ideographic spaces the normaliser took off the text).
-fn indent_levels(
-    table: &Table,
-    indents: &[u8],
-    totals: &[bool],
-    label_col: Option<usize>,
-) -> Option<Vec<u8>> {
+fn indent_levels(indents: &[u8], totals: &[bool], label_col: Option<usize>) -> Option<Vec<u8>> {
     label_col?;
-    let depth: Vec<u8> = (0..table.rows.len())
-        .map(|i| indents.get(i).copied().unwrap_or(0))
-        .collect();
-    let items: Vec<u8> = depth
-        .iter()
-        .zip(totals)
-        .filter(|(_, t)| !**t)
-        .map(|(d, _)| *d)
-        .collect();
-    let min = *items.iter().min()?;
-    let max = *items.iter().max()?;
+    let depth = |i: usize| indents.get(i).copied().unwrap_or(0);
+    let items = (0..totals.len()).filter(|&i| !totals[i]).map(depth);
+    let min = items.clone().min()?;
+    let max = items.max()?;
     if min == max {
         return None;
     }
     Some(
-        depth
-            .iter()
-            .zip(totals)
-            .map(|(d, &t)| if t { 0 } else { (d - min).saturating_add(1) })
+        (0..totals.len())
+            .map(|i| {
+                if totals[i] {
+                    0
+                } else {
+                    (depth(i) - min).saturating_add(1)
+                }
+            })
             .collect(),
     )
 }

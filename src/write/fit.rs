@@ -13,7 +13,7 @@
 
 use crate::amount::{format_amount, format_percent};
 use crate::grid::{ResolvedTable, Slot};
-use crate::model::{ColumnKind, RowKind, Table, Value, Warning};
+use crate::model::{ColumnKind, Row, RowKind, Table, Value, Warning};
 use crate::profile::{PaperSize, Profile, TableType};
 use crate::write::pdf::fonts::{FontBook, FontStore, Role};
 use crate::write::pdf::layout::columns::{self, Need, SpanNeed};
@@ -204,13 +204,19 @@ impl Indents {
     /// The indent in ems of the body size of one cell of the table this
     /// was made of.
     pub(crate) fn ems(&self, table: &Table, row: usize, col: usize) -> f32 {
-        let Some(r) = table.rows.get(row) else {
-            return 0.0;
-        };
-        if Some(col) != self.label || self.deepest < 2 || r.kind == RowKind::Total {
-            return 0.0;
+        table.rows.get(row).map_or(0.0, |r| {
+            f32::from(self.steps(r, col).min(MAX_INDENT_STEPS)) * INDENT_EMS
+        })
+    }
+
+    /// How many levels `row`'s cell in column `col` is indented: its level
+    /// below the first, in the label column of a table with more than one
+    /// level, totals not indented.
+    pub(crate) fn steps(&self, row: &Row, col: usize) -> u8 {
+        if Some(col) != self.label || self.deepest < 2 || row.kind == RowKind::Total {
+            return 0;
         }
-        f32::from(r.level.saturating_sub(1).min(MAX_INDENT_STEPS)) * INDENT_EMS
+        row.level.saturating_sub(1)
     }
 }
 

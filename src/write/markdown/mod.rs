@@ -11,7 +11,7 @@ pub(crate) mod book;
 
 use crate::amount::{format_amount, format_percent};
 use crate::grid::HEADER_PATH_SEPARATOR;
-use crate::model::{Block, ColumnKind, Document, ParagraphKind, RowKind, Section, Table, Value};
+use crate::model::{Block, ColumnKind, Document, ParagraphKind, Section, Table, Value};
 
 /// Writes the document as Markdown, its blocks in reading order: tables
 /// as [`write_table`] writes them, text sections as a `##` heading and
@@ -106,24 +106,19 @@ pub(crate) fn write_table(out: &mut String, table: &Table, heading: &str) {
         });
     }
     out.push('\n');
-    let label_col = table.label_column();
-    let deepest = table.rows.iter().map(|r| r.level).max().unwrap_or(0);
+    let indents = crate::write::fit::Indents::of(table);
     for row in &table.rows {
         out.push('|');
         for (c, cell) in row.cells.iter().enumerate() {
             let text = match &cell.value {
                 Value::Empty => String::new(),
-                // The hierarchy as the books print it, one ideographic
+                // The hierarchy as the PDF indents it, one ideographic
                 // space a level; the reader takes them back as the level.
-                Value::Text(t)
-                    if Some(c) == label_col && deepest > 1 && row.kind != RowKind::Total =>
-                {
-                    let mut indented =
-                        LEVEL_INDENT.repeat(usize::from(row.level.saturating_sub(1)));
-                    indented.push_str(&escape(t, Context::Cell));
-                    indented
+                Value::Text(t) => {
+                    let mut text = LEVEL_INDENT.repeat(usize::from(indents.steps(row, c)));
+                    text.push_str(&escape(t, Context::Cell));
+                    text
                 }
-                Value::Text(t) => escape(t, Context::Cell),
                 Value::Amount(d) => format_amount(*d),
                 Value::Percent(d) => format_percent(*d),
             };
