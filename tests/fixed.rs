@@ -2511,12 +2511,14 @@ fn the_markdown_of_every_book_reads_back_to_the_same_tables_and_levels() {
     assert_eq!(deep_forms, 5);
 }
 
-/// `pdftotext -layout` of PDFs gongkai wrote (tests/fixtures/own-pdftotext).
-fn own_layout(name: &str) -> Vec<u8> {
+/// `pdftotext -layout` of a PDF gongkai wrote (tests/fixtures/own-pdftotext),
+/// read.
+fn read_own(name: &str) -> Result<Document, gongkai::ReadError> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/own-pdftotext")
         .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    read_bytes(&bytes, "layout.txt", &ReadOptions::default())
 }
 
 /// The amounts of a document's tables, as a multiset of their texts.
@@ -2541,12 +2543,7 @@ fn amount_multiset(doc: &Document) -> BTreeMap<String, usize> {
 /// The first row's label used to take that line.
 #[test]
 fn a_label_centred_on_its_row_is_whole_and_the_next_row_keeps_its_first_line() {
-    let doc = read_bytes(
-        &own_layout("v02_部门收入总表.layout.txt"),
-        "v02.txt",
-        &ReadOptions::default(),
-    )
-    .unwrap();
+    let doc = read_own("v02_部门收入总表.layout.txt").unwrap();
     let t = &doc.tables[0];
     let exp = expected("variants/v02_部门收入总表.json");
     let want: Vec<(Option<&str>, Option<&str>)> = exp["rows"]
@@ -2577,23 +2574,15 @@ fn a_label_centred_on_its_row_is_whole_and_the_next_row_keeps_its_first_line() {
 /// of the 财政拨款收支总表 so.
 #[test]
 fn a_layout_whose_amounts_would_go_astray_is_refused() {
-    let seed = read_bytes(
-        &own_layout("seed_budget.layout.txt"),
-        "seed.txt",
-        &ReadOptions::default(),
-    )
-    .expect_err("refused")
-    .to_string();
+    let seed = read_own("seed_budget.layout.txt")
+        .expect_err("refused")
+        .to_string();
     assert!(seed.contains("not read with confidence"), "{seed}");
     assert!(seed.starts_with("line 13: "), "{seed}");
     assert!(seed.contains("(lines 13–19)"), "{seed}");
-    let v08 = read_bytes(
-        &own_layout("v08_项目支出绩效目标表_含个人信息.layout.txt"),
-        "v08.txt",
-        &ReadOptions::default(),
-    )
-    .expect_err("refused")
-    .to_string();
+    let v08 = read_own("v08_项目支出绩效目标表_含个人信息.layout.txt")
+        .expect_err("refused")
+        .to_string();
     assert!(
         v08.starts_with("line 24: the space-aligned table (line 24) is not read with confidence"),
         "{v08}"
@@ -2602,13 +2591,9 @@ fn a_layout_whose_amounts_would_go_astray_is_refused() {
         v08.contains("prints 2 amounts, and 0 of them read as amounts"),
         "{v08}"
     );
-    let v04 = read_bytes(
-        &own_layout("v04_财政拨款收支总表.layout.txt"),
-        "v04.txt",
-        &ReadOptions::default(),
-    )
-    .expect_err("refused")
-    .to_string();
+    let v04 = read_own("v04_财政拨款收支总表.layout.txt")
+        .expect_err("refused")
+        .to_string();
     assert!(v04.contains("'财政拨款收支总表' (lines 1–14)"), "{v04}");
     assert!(
         v04.contains("column 6 holds amounts but no header label"),
@@ -2731,12 +2716,7 @@ fn centred_labels_of_the_published_books_are_whole() {
 /// (经济分类科目编码款 over 款 beside a lone 类).
 #[test]
 fn code_part_labels_are_leaves_under_an_evenly_broken_label() {
-    let doc = read_bytes(
-        &own_layout("v06_三公经费及基本支出.layout.txt"),
-        "v06.txt",
-        &ReadOptions::default(),
-    )
-    .unwrap();
+    let doc = read_own("v06_三公经费及基本支出.layout.txt").unwrap();
     assert_eq!(
         header_paths_of(&doc, "一般公共预算基本支出表"),
         [
