@@ -2617,9 +2617,12 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
     move_amounts_down(lines, &b.body, labels, &mut placed);
     let mut prev_line: Option<usize> = None;
     let mut pending: Option<(usize, Vec<RawCell>)> = None;
-    // The label lines of the last row above its first data line and below
-    // it: a label centred on its row has as many below as above.
-    let mut around = (0usize, 0usize);
+    // Whether the last row's label began on the line above its data line,
+    // and whether a line of it went on below: a label centred on its row
+    // has as many lines below as above (the line above is taken back whole
+    // from `pending`, so one).
+    let mut label_above = false;
+    let mut label_below = false;
     // The pending label line starts the label of the row below, which
     // goes on on that row's data line.
     let mut opens_next = false;
@@ -2711,7 +2714,7 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
         // A label centred on its row (lines above its data line, as many
         // below) is whole: the label line right above the next data line,
         // whose label goes on there, is that row's first.
-        let balanced = around.0 > 0 && around.1 >= around.0;
+        let balanced = label_above && label_below;
         let next_label_goes_on = b.body.get(pos + 1).is_some_and(|&n| {
             let nl = &lines[n];
             n == i + 1
@@ -2731,12 +2734,13 @@ fn build_table(lines: &[Line], b: &Block) -> Option<RawTable> {
                     row.cells[k].text.push_str(&c.text);
                 }
             }
-            around.1 += 1;
+            label_below = true;
             prev_line = Some(i);
             continue;
         }
         opens_next = continues;
-        around = (usize::from(took_back), 0);
+        label_above = took_back;
+        label_below = false;
         if !l.is_data() {
             pending = Some((i, cells.clone()));
         }
